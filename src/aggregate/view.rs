@@ -1,0 +1,238 @@
+//! Views: the cube rolled up to one grain and scope. A view's groups are what
+//! KPI scripts run on, one evaluation per group.
+
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
+
+use super::acc::Acc;
+use super::cube::{Cube, NO_POST};
+use super::period::{Day, Grain, Period};
+
+/// A scope field: what a view breaks down by.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum By {
+    Network,
+    Account,
+    Post,
+    Dim(String),
+}
+
+impl By {
+    pub fn parse(s: &str) -> By {
+        match s {
+            "network" => By::Network,
+            "account" => By::Account,
+            "post" => By::Post,
+            other => By::Dim(other.strip_prefix("dim.").unwrap_or(other).to_string()),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        match self {
+            By::Network => "network",
+            By::Account => "account",
+            By::Post => "post",
+            By::Dim(d) => d,
+        }
+    }
+}
+
+/// Which records a view keeps.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Filter {
+    pub network: Option<String>,
+    pub account: Option<String>,
+    pub dims: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct View {
+    pub grain: Grain,
+    pub by: Vec<By>,
+    pub filter: Filter,
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    /// One value per `View::by` field.
+    pub scope: Vec<Option<String>>,
+    pub network: Option<String>,
+    pub account: Option<String>,
+    pub post: Option<String>,
+    pub dims: BTreeMap<String, String>,
+    pub period: Period,
+    pub start: Day,
+    pub end: Day,
+    /// Days of the period that lie within the data's range.
+    pub days: f64,
+    /// By metric id; NaN where there is no value.
+    pub values: Vec<f64>,
+}
+
+pub struct Groups {
+    pub view: View,
+    pub groups: Vec<Group>,
+    index: FxHashMap<(Vec<Option<String>>, Period), usize>,
+    /// First and last day of the data.
+    pub range: (Day, Day),
+}
+
+impl Groups {
+    pub fn find(&self, scope: &[Option<String>], period: Period) -> Option<usize> {
+        self.index.get(&(scope.to_vec(), period)).copied()
+    }
+
+    /// The group of the same scope in the previous period.
+    pub fn previous(&self, i: usize) -> Option<usize> {
+        let g = &self.groups[i];
+        self.find(&g.scope, g.period.previous()?)
+    }
+
+    /// Groups of one scope, ordered by period.
+    pub fn series_of(&self, scope: &[Option<String>]) -> impl Iterator<Item = &Group> {
+        self.groups.iter().filter(move |g| g.scope == scope)
+    }
+}
+
+impl Cube {
+    /// Rolls the cube up into the groups of `view`.
+    pub fn view(&self, view: &View) -> Groups {
+        let range = self.data_range().unwrap_or((0, 0));
+        let dim_pos = |d: &str| self.spec.keep_dims.iter().position(|k| k == d);
+        let f = &view.filter;
+        let keep: Vec<bool> = self
+            .series
+            .iter()
+            .map(|s| {
+                f.network.as_ref().is_none_or(|n| *n == s.network)
+                    && f.account.as_ref().is_none_or(|a| *a == s.account)
+                    && f.dims.iter().all(|(k, v)| dim_pos(k).is_some_and(|i| s.dims[i].as_deref() == Some(v)))
+            })
+            .collect();
+
+        // First over time within each series, then across series: stocks take
+        // each series' last value and add them up.
+        let mut keys: Vec<(Vec<Option<String>>, Period)> = Vec::new();
+        let mut key_index: FxHashMap<(Vec<Option<String>>, Period), u32> = FxHashMap::default();
+        let mut per_series: FxHashMap<(u32, u32), Vec<Acc>> = FxHashMap::default();
+        for cell in &self.cells {
+            if !keep[cell.series as usize] {
+                continue;
+            }
+            let s = &self.series[cell.series as usize];
+            let scope: Vec<Option<String>> = view
+                .by
+                .iter()
+                .map(|b| match b {
+                    By::Network => Some(s.network.clone()),
+                    By::Account => Some(s.account.clone()),
+                    By::Post => (cell.post != NO_POST).then(|| self.posts[cell.post as usize].clone()),
+                    By::Dim(d) => dim_pos(d).and_then(|i| s.dims[i].clone()),
+                })
+                .collect();
+            let base = super::period::Period { grain: self.spec.base, index: cell.period };
+            let start = self.calendar.bounds(base, range).0;
+            let period = self.calendar.period_of(view.grain, start);
+            let key = (scope, period);
+            let gid = match key_index.get(&key) {
+                Some(&g) => g,
+                None => {
+                    let g = keys.len() as u32;
+                    keys.push(key.clone());
+                    key_index.insert(key, g);
+                    g
+                }
+            };
+            let accs = per_series.entry((gid, cell.series)).or_default();
+            if accs.len() < cell.accs.len() {
+                accs.resize(cell.accs.len(), Acc::default());
+            }
+            for (m, a) in cell.accs.iter().enumerate() {
+                accs[m].merge(self.kind(m as u16), *a, false);
+            }
+        }
+        let n = self.catalog.len();
+        let mut totals: Vec<Vec<Acc>> = vec![vec![Acc::default(); n]; keys.len()];
+        for ((gid, _), accs) in per_series {
+            let t = &mut totals[gid as usize];
+            for (m, a) in accs.iter().enumerate() {
+                t[m].merge(self.kind(m as u16), *a, true);
+            }
+        }
+
+        let mut groups: Vec<Group> = keys
+            .into_iter()
+            .zip(totals)
+            .map(|((scope, period), accs)| {
+                let (start, end) = self.calendar.bounds(period, range);
+                let (lo, hi) = (start.max(range.0), end.min(range.1));
+                let field = |b: By| view.by.iter().position(|x| *x == b).and_then(|i| scope[i].clone());
+                let mut dims = view.filter.dims.clone();
+                for (i, b) in view.by.iter().enumerate() {
+                    if let (By::Dim(d), Some(v)) = (b, &scope[i]) {
+                        dims.insert(d.clone(), v.clone());
+                    }
+                }
+                let mut values: Vec<f64> = accs
+                    .iter()
+                    .enumerate()
+                    .map(|(m, a)| a.value(self.kind(m as u16)).unwrap_or(f64::NAN))
+                    .collect();
+                // `posts` is always there: no post records means none were published.
+                let posts = crate::records::catalog::POSTS as usize;
+                if values[posts].is_nan() {
+                    values[posts] = 0.0;
+                }
+                Group {
+                    network: field(By::Network).or_else(|| view.filter.network.clone()),
+                    account: field(By::Account).or_else(|| view.filter.account.clone()),
+                    post: field(By::Post),
+                    dims,
+                    scope,
+                    period,
+                    start,
+                    end,
+                    days: (hi - lo + 1).max(0) as f64,
+                    values,
+                }
+            })
+            .collect();
+        groups.sort_by(|a, b| a.scope.cmp(&b.scope).then(a.period.cmp(&b.period)));
+        let index = groups.iter().enumerate().map(|(i, g)| ((g.scope.clone(), g.period), i)).collect();
+        Groups { view: view.clone(), groups, index, range }
+    }
+}
+
+impl Groups {
+    /// Two months in which every metric is 1: what `validate` runs each KPI
+    /// on to find script errors without reading data.
+    pub fn synthetic(metrics: usize, calendar: &super::Calendar) -> Groups {
+        let groups: Vec<Group> = (0..2)
+            .map(|m| {
+                let period = Period { grain: Grain::Month, index: 2026 * 12 + m };
+                let (start, end) = calendar.bounds(period, (0, 0));
+                Group {
+                    scope: Vec::new(),
+                    network: Some("example".into()),
+                    account: Some("example".into()),
+                    post: None,
+                    dims: BTreeMap::new(),
+                    period,
+                    start,
+                    end,
+                    days: (end - start + 1) as f64,
+                    values: vec![1.0; metrics],
+                }
+            })
+            .collect();
+        let index = groups.iter().enumerate().map(|(i, g)| ((g.scope.clone(), g.period), i)).collect();
+        let range = (groups[0].start, groups[1].end);
+        Groups {
+            view: View { grain: Grain::Month, by: Vec::new(), filter: Filter::default() },
+            groups,
+            index,
+            range,
+        }
+    }
+}

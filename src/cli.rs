@@ -1,0 +1,132 @@
+//! The command line (DESIGN §7), parsed by clap.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(name = "kpiscope", version, about = "KPI engine for social-media marketing: load exports, evaluate KPI scripts, check goals")]
+pub struct Cli {
+    /// The workspace folder (default: the current folder or the nearest parent with a kpiscope.toml)
+    #[arg(long, global = true, value_name = "DIR")]
+    pub workspace: Option<PathBuf>,
+    /// Colour in terminal output
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    pub color: ColorChoice,
+    /// Print only errors
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Print what is loaded and how long it takes
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Warn,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListWhat {
+    Kpis,
+    Metrics,
+    Plugins,
+    Goals,
+    Sources,
+}
+
+/// Options that restrict the data and fix "now".
+#[derive(Debug, Clone, clap::Args)]
+pub struct Range {
+    /// Ignore records before this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Ignore records after this day (YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// The day that `last` and `current` periods count from (default: the data's last day)
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Evaluate goals; exit 0 when all pass, 1 when one fails
+    Check {
+        /// Only these goals (default: all)
+        #[arg(value_name = "GOAL_ID")]
+        goals: Vec<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        /// Write the output to FILE (atomically) instead of stdout
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Also exit 1 when a goal warns
+        #[arg(long, value_enum)]
+        fail_on: Option<FailOn>,
+        #[command(flatten)]
+        range: Range,
+    },
+    /// KPI values per period and scope
+    Eval {
+        /// KPIs (or metrics) to evaluate, comma-separated (default: every KPI)
+        #[arg(long, value_delimiter = ',')]
+        kpi: Vec<String>,
+        /// Break down by network, account, post or a dimension, comma-separated
+        #[arg(long, value_delimiter = ',')]
+        by: Vec<String>,
+        #[arg(long, default_value = "month", value_parser = ["day", "week", "month", "quarter", "year", "all"])]
+        grain: String,
+        /// Only this network
+        #[arg(long)]
+        network: Option<String>,
+        /// Only this account
+        #[arg(long)]
+        account: Option<String>,
+        #[arg(long, value_enum, default_value_t = Format::Table)]
+        format: Format,
+        #[arg(short, long, value_name = "FILE")]
+        output: Option<PathBuf>,
+        #[command(flatten)]
+        range: Range,
+    },
+    /// Load config, plugins and scripts and report every problem; read no data
+    Validate,
+    /// List KPIs, metrics, plugins, goals or sources
+    List {
+        #[arg(value_enum)]
+        what: ListWhat,
+    },
+    /// A KPI's formula, inputs, dependencies and values for a period
+    Explain {
+        kpi: String,
+        /// The period (default: the last complete month of the data)
+        #[arg(long)]
+        period: Option<String>,
+        #[arg(long)]
+        network: Option<String>,
+        #[arg(long)]
+        account: Option<String>,
+    },
+    /// Create a new workspace with sample data, a KPI script and goals
+    Init {
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+    },
+}

@@ -1,0 +1,83 @@
+//! `kpiscope eval`: KPI values for every period and scope of a view.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::aggregate::{By, Filter, Grain, View};
+use crate::cli::{Format, Range};
+use crate::diagnostic::Diagnostics;
+use crate::error::{Error, Result};
+use crate::goals::check::period_out;
+use crate::kpi::Evaluator;
+use crate::render::{self, eval::Row, table::Style};
+use crate::session::Session;
+use crate::Outcome;
+
+pub struct Args<'a> {
+    pub kpis: &'a [String],
+    pub by: &'a [String],
+    pub grain: &'a str,
+    pub network: &'a Option<String>,
+    pub account: &'a Option<String>,
+    pub format: Format,
+    pub output: Option<&'a Path>,
+    pub range: &'a Range,
+}
+
+pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
+    let kpis: Vec<String> = if a.kpis.is_empty() { s.library.names().map(str::to_string).collect() } else { a.kpis.to_vec() };
+    s.check_names(&kpis)?;
+    let by: Vec<By> = a.by.iter().map(|b| By::parse(b)).collect();
+    let grain = Grain::parse(a.grain).ok_or_else(|| Error::usage(format!("unknown grain `{}`", a.grain)))?;
+    let view = View {
+        grain,
+        by: by.clone(),
+        filter: Filter { network: a.network.clone(), account: a.account.clone(), dims: Default::default() },
+    };
+    let cube = s.load(std::slice::from_ref(&view), a.range)?;
+    let groups = Arc::new(cube.view(&view));
+    let ev = Evaluator::new(&s.library, groups.clone(), &cube.catalog, &s.ws.params, s.ws.calendar);
+    let units: Vec<String> = kpis.iter().map(|k| s.unit_of(k)).collect();
+
+    // Each group's KPIs on one thread; groups in parallel.
+    let per_group: Vec<Vec<_>> = (0..groups.groups.len())
+        .into_par_iter()
+        .map(|i| kpis.iter().map(|k| ev.eval(k, i)).collect::<std::result::Result<Vec<_>, _>>())
+        .collect::<std::result::Result<_, _>>()
+        .map_err(|d| Error::Diagnostics(Diagnostics(vec![d])))?;
+
+    let mut rows = Vec::with_capacity(kpis.len() * groups.groups.len());
+    for (k, name) in kpis.iter().enumerate() {
+        for (i, g) in groups.groups.iter().enumerate() {
+            let v = &per_group[i][k];
+            let shown = |b: By| by.contains(&b);
+            rows.push(Row {
+                kpi: name.clone(),
+                network: if shown(By::Network) || a.network.is_some() { g.network.clone() } else { None },
+                account: if shown(By::Account) || a.account.is_some() { g.account.clone() } else { None },
+                post: if shown(By::Post) { g.post.clone() } else { None },
+                dims: g.dims.clone(),
+                period: period_out(&s.ws.calendar, g.period, groups.range),
+                value: v.number(),
+                unit: units[k].clone(),
+                reason: v.reason().map(str::to_string),
+            });
+        }
+    }
+    let dims: Vec<String> = by
+        .iter()
+        .filter_map(|b| match b {
+            By::Dim(d) => Some(d.clone()),
+            _ => None,
+        })
+        .collect();
+    let text = match a.format {
+        Format::Table => render::eval::table(&rows, &by.iter().map(|b| b.name().to_string()).collect::<Vec<_>>(), style),
+        Format::Json => render::eval::json(&rows),
+        Format::Csv => render::eval::csv(&rows, &dims, by.contains(&By::Post)),
+    };
+    render::write_output(a.output, &text)?;
+    Ok(Outcome::Success)
+}

@@ -1,0 +1,121 @@
+//! `kpiscope explain KPI`: the formula, where it is defined, what it reads,
+//! and the tree of its dependencies with their values in one period.
+
+use std::sync::Arc;
+
+use crate::aggregate::{Filter, Grain, View};
+use crate::cli::Range;
+use crate::diagnostic::Diagnostics;
+use crate::error::{Error, Result};
+use crate::goals::condition::fmt_value;
+use crate::kpi::{Evaluator, Value};
+use crate::render::table::Style;
+use crate::session::Session;
+use crate::Outcome;
+
+pub fn run(s: &Session, name: &str, period: Option<&str>, network: Option<&str>, account: Option<&str>, style: Style) -> Result<Outcome> {
+    s.check_names(&[name.to_string()])?;
+    let mut out = String::new();
+    match s.library.get(name) {
+        Some(k) => {
+            let f = &s.library.files[k.file];
+            out += &format!("{} — {}\n", style.paint(&k.name, "bold"), k.title);
+            if !k.description.is_empty() {
+                out += &format!("{}\n", k.description);
+            }
+            let meta: Vec<String> = k.meta.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            if !meta.is_empty() {
+                out += &format!("{}\n", meta.join("   "));
+            }
+            out += &format!("defined in {}:{}{}\n\n", f.shown, k.line, if k.overrides { " (overrides the standard KPI)" } else { "" });
+            out += &format!("{}\n\n", k.code);
+            let inputs: Vec<&str> = k.inputs.iter().map(String::as_str).collect();
+            out += &format!("reads: {}\n", if inputs.is_empty() { "-".into() } else { inputs.join(", ") });
+            out += &format!("calls: {}\n", if k.deps.is_empty() { "-".into() } else { k.deps.join(", ") });
+        }
+        None => {
+            let id = s.catalog.id(name).expect("checked");
+            let m = s.catalog.get(id);
+            out += &format!("{} — a metric (kind {}, from {})\n", m.name, m.kind, m.origin);
+        }
+    }
+
+    let range = Range { from: None, to: None, as_of: None };
+    let (grain, fixed) = match period {
+        Some(p) => {
+            let parsed = s.ws.calendar.parse_label(p).ok_or_else(|| {
+                Error::usage(format!("`{p}` is not a period: write 2026-10, 2026-Q4, 2026, 2026-W41, 2026-10-03 or all"))
+            })?;
+            (parsed.grain, Some(parsed))
+        }
+        None => (Grain::Month, None),
+    };
+    let view = View {
+        grain,
+        by: Vec::new(),
+        filter: Filter { network: network.map(str::to_string), account: account.map(str::to_string), dims: Default::default() },
+    };
+    let cube = s.load(std::slice::from_ref(&view), &range)?;
+    let Some(as_of) = cube.last_day else {
+        out += "\nno data loaded\n";
+        crate::render::write_output(None, &out)?;
+        return Ok(Outcome::Success);
+    };
+    let p = fixed.unwrap_or_else(|| {
+        let cur = s.ws.calendar.period_of(grain, as_of);
+        if s.ws.calendar.bounds(cur, (as_of, as_of)).1 == as_of { cur } else { cur.previous().unwrap_or(cur) }
+    });
+    let groups = Arc::new(cube.view(&view));
+    let scope = match (network, account) {
+        (None, None) => "all networks".to_string(),
+        (n, a) => [n, a].into_iter().flatten().collect::<Vec<_>>().join("/"),
+    };
+    out += &format!("\n{} {}:\n", s.ws.calendar.label(p), scope);
+    let Some(i) = groups.find(&[], p) else {
+        out += "  no data in this period\n";
+        crate::render::write_output(None, &out)?;
+        return Ok(Outcome::Success);
+    };
+    let ev = Evaluator::new(&s.library, groups.clone(), &cube.catalog, &s.ws.params, s.ws.calendar);
+    let mut lines = Vec::new();
+    tree(s, &ev, name, i, "", "", &mut lines, 0).map_err(|d| Error::Diagnostics(Diagnostics(vec![d])))?;
+    for l in lines {
+        out += &format!("  {l}\n");
+    }
+    crate::render::write_output(None, &out)?;
+    Ok(Outcome::Success)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn tree(
+    s: &Session,
+    ev: &Evaluator,
+    name: &str,
+    group: usize,
+    lead: &str,
+    child_lead: &str,
+    lines: &mut Vec<String>,
+    depth: usize,
+) -> std::result::Result<(), crate::diagnostic::Diagnostic> {
+    let unit = s.unit_of(name);
+    let shown = match ev.eval(name, group)? {
+        Value::Number(x) => fmt_value(x, &unit),
+        Value::NoData(r) => format!("no data ({r})"),
+    };
+    lines.push(format!("{lead}{name} = {shown}"));
+    let Some(k) = s.library.get(name) else { return Ok(()) };
+    if depth > 16 {
+        return Ok(());
+    }
+    let children: Vec<&String> = k.deps.iter().chain(k.inputs.iter().filter(|i| s.catalog.id(i).is_some() || *i == "days")).collect();
+    for (n, c) in children.iter().enumerate() {
+        let last = n + 1 == children.len();
+        let (l, cl) = if last { ("└─ ", "   ") } else { ("├─ ", "│  ") };
+        if *c == "days" {
+            lines.push(format!("{child_lead}{l}days = {}", ev.groups().groups[group].days));
+            continue;
+        }
+        tree(s, ev, c, group, &format!("{child_lead}{l}"), &format!("{child_lead}{cl}"), lines, depth + 1)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,41 @@
+//! `kpiscope validate`: config, plugins, scripts and goals are checked when
+//! the session opens; here sources are resolved (globs, plugin detection) and
+//! every KPI is run once on synthetic values to find script errors.
+
+use std::sync::Arc;
+
+use crate::aggregate::Groups;
+use crate::diagnostic::Diagnostics;
+use crate::error::{Error, Result};
+use crate::kpi::Evaluator;
+use crate::session::Session;
+use crate::sources;
+use crate::Outcome;
+
+pub fn run(s: &Session, quiet: bool) -> Result<Outcome> {
+    let resolved = sources::resolve(&s.ws, &s.registry)?;
+    let groups = Arc::new(Groups::synthetic(s.catalog.len(), &s.ws.calendar));
+    let ev = Evaluator::new(&s.library, groups, &s.catalog, &s.ws.params, s.ws.calendar);
+    let mut problems = Diagnostics::default();
+    for k in &s.library.kpis {
+        if let Err(d) = ev.eval(&k.name, 1) {
+            problems.push(d);
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Error::Diagnostics(problems));
+    }
+    if !quiet {
+        let files: usize = resolved.iter().map(|r| r.files.len()).sum();
+        let own = s.library.kpis.iter().filter(|k| !k.standard).count();
+        println!(
+            "{}: ok — {} sources ({files} files), {} plugins, {} KPIs ({own} from the workspace), {} goals",
+            s.ws.name,
+            s.ws.sources.len(),
+            s.registry.plugins.len(),
+            s.library.kpis.len(),
+            s.ws.goals.len()
+        );
+    }
+    Ok(Outcome::Success)
+}

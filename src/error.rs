@@ -1,0 +1,50 @@
+//! The error type of the library and the one place where outcomes become exit
+//! codes: 0 every goal passed, 1 a goal failed, 2 the run could not be done.
+
+use std::process::ExitCode;
+
+use crate::diagnostic::Diagnostics;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// Problems in the user's files, each with its position.
+    #[error("{0}")]
+    Diagnostics(Diagnostics),
+    /// Bad use of the command line or of the workspace.
+    #[error("{0}")]
+    Usage(String),
+    /// A data file that cannot be read as its plugin expects.
+    #[error("{file}:{line}: {message}")]
+    Data { file: String, line: usize, message: String },
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+}
+
+impl Error {
+    pub fn usage(message: impl Into<String>) -> Self {
+        Error::Usage(message.into())
+    }
+    pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Self {
+        Error::Io { path: path.as_ref().display().to_string(), source }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// How a command ended, before it becomes an exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    /// Done, and every goal passed (or none were checked).
+    Success,
+    /// Done, and at least one goal failed.
+    GoalsFailed,
+}
+
+/// The only place that maps outcomes and errors to exit codes.
+pub fn exit_code(result: &anyhow::Result<Outcome>) -> ExitCode {
+    match result {
+        Ok(Outcome::Success) => ExitCode::SUCCESS,
+        Ok(Outcome::GoalsFailed) => ExitCode::from(1),
+        Err(_) => ExitCode::from(2),
+    }
+}

@@ -1,0 +1,10 @@
+//! Goals: a KPI, a scope, a period and a condition (DESIGN §6). The checked
+//! model lives in `goal`, the conditions in `condition`, evaluation in `check`.
+
+pub mod check;
+pub mod condition;
+pub mod goal;
+
+pub use check::{GoalResult, Status, Summary};
+pub use condition::Condition;
+pub use goal::{Goal, NoData, PeriodSpec, Rule};

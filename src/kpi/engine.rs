@@ -1,0 +1,312 @@
+//! Evaluation: one sandboxed Rhai engine per view, where metric names resolve
+//! to the current group's aggregated values. A missing metric, a zero
+//! denominator, NaN or infinity make the KPI no data with a reason; script
+//! errors become diagnostics at the script's `file:line:col`.
+
+use std::cell::{Cell, RefCell};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use rhai::{CallFnOptions, Dynamic, Engine, EvalAltResult, NativeCallContext, Position, Scope};
+use rustc_hash::FxHashMap;
+
+use super::library::Library;
+use crate::aggregate::{Calendar, Groups};
+use crate::diagnostic::Diagnostic;
+use crate::records::{Catalog, MetricId};
+
+/// The sandbox's limits.
+pub const MAX_OPERATIONS: u64 = 1_000_000;
+pub const TIME_LIMIT: Duration = Duration::from_secs(2);
+
+/// A KPI's value in one group.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Number(f64),
+    /// No data, with the reason.
+    NoData(String),
+}
+
+impl Value {
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Value::Number(x) => Some(*x),
+            Value::NoData(_) => None,
+        }
+    }
+    pub fn reason(&self) -> Option<&str> {
+        match self {
+            Value::Number(_) => None,
+            Value::NoData(r) => Some(r),
+        }
+    }
+}
+
+/// Carried in a Rhai runtime error to say "no data" rather than "bug".
+#[derive(Debug, Clone)]
+struct NoData(String);
+
+thread_local! {
+    /// The group being evaluated on this thread.
+    static FRAME: Cell<usize> = const { Cell::new(0) };
+    /// Metrics read as 0 during this evaluation: the likely zero denominators.
+    static ZEROS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    static STARTED: Cell<Option<Instant>> = const { Cell::new(None) };
+}
+
+/// An engine with the sandbox's limits: no modules, no `eval`, bounded
+/// operations, call depth, sizes and time.
+pub fn sandboxed_engine() -> Engine {
+    let mut e = Engine::new();
+    e.set_max_operations(MAX_OPERATIONS)
+        .set_max_call_levels(48)
+        .set_max_expr_depths(64, 32)
+        .set_max_string_size(64 * 1024)
+        .set_max_array_size(100_000)
+        .set_max_map_size(10_000)
+        .set_max_variables(1_000)
+        .set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new())
+        .disable_symbol("eval")
+        .on_print(|s| eprintln!("script: {s}"))
+        .on_debug(|s, _, _| eprintln!("script: {s}"));
+    e.on_progress(|ops| {
+        if ops % 4096 == 0 {
+            if let Some(t) = STARTED.get() {
+                if t.elapsed() > TIME_LIMIT {
+                    return Some(Dynamic::from("time"));
+                }
+            }
+        }
+        None
+    });
+    e
+}
+
+struct Data {
+    groups: Arc<Groups>,
+    metrics: FxHashMap<String, MetricId>,
+    params: Dynamic,
+    calendar: Calendar,
+}
+
+impl Data {
+    fn scope_text(&self, i: usize) -> String {
+        let g = &self.groups.groups[i];
+        let mut parts: Vec<String> = Vec::new();
+        match (&g.network, &g.account) {
+            (Some(n), Some(a)) => parts.push(format!("{n}/{a}")),
+            (Some(n), None) => parts.push(n.clone()),
+            (None, Some(a)) => parts.push(a.clone()),
+            (None, None) => parts.push("all networks".into()),
+        }
+        if let Some(p) = &g.post {
+            parts.push(format!("post {p}"));
+        }
+        for (k, v) in &g.dims {
+            parts.push(format!("{k}={v}"));
+        }
+        format!("{} {}", parts.join(" "), self.calendar.label(g.period))
+    }
+
+    fn no_data(&self, reason: String) -> Box<EvalAltResult> {
+        EvalAltResult::ErrorRuntime(Dynamic::from(NoData(reason)), Position::NONE).into()
+    }
+
+    fn metric(&self, id: MetricId, name: &str, i: usize) -> Result<Dynamic, Box<EvalAltResult>> {
+        let x = self.groups.groups[i].values.get(id as usize).copied().unwrap_or(f64::NAN);
+        if x.is_nan() {
+            return Err(self.no_data(format!("{name} is missing for {}", self.scope_text(i))));
+        }
+        if x == 0.0 {
+            ZEROS.with_borrow_mut(|z| z.push(name.to_string()));
+        }
+        Ok(Dynamic::from_float(x))
+    }
+}
+
+fn to_dynamic(v: &toml::Value) -> Dynamic {
+    match v {
+        toml::Value::String(s) => s.clone().into(),
+        toml::Value::Integer(i) => Dynamic::from_float(*i as f64),
+        toml::Value::Float(f) => Dynamic::from_float(*f),
+        toml::Value::Boolean(b) => (*b).into(),
+        toml::Value::Datetime(d) => d.to_string().into(),
+        toml::Value::Array(a) => a.iter().map(to_dynamic).collect::<Vec<_>>().into(),
+        toml::Value::Table(t) => Dynamic::from_map(t.iter().map(|(k, v)| (k.as_str().into(), to_dynamic(v))).collect()),
+    }
+}
+
+pub struct Evaluator<'l> {
+    engine: Engine,
+    library: &'l Library,
+    data: Arc<Data>,
+}
+
+impl<'l> Evaluator<'l> {
+    pub fn new(library: &'l Library, groups: Arc<Groups>, catalog: &Catalog, params: &toml::Table, calendar: Calendar) -> Self {
+        let data = Arc::new(Data {
+            groups,
+            metrics: catalog.iter().map(|(id, d)| (d.name.clone(), id)).collect(),
+            params: to_dynamic(&toml::Value::Table(params.clone())),
+            calendar,
+        });
+        let mut engine = sandboxed_engine();
+        let d = data.clone();
+        #[allow(deprecated)] // `on_var` is marked volatile, not deprecated.
+        engine.on_var(move |name, index, _ctx| {
+            if index > 0 {
+                return Ok(None);
+            }
+            let i = FRAME.get();
+            if let Some(&id) = d.metrics.get(name) {
+                return d.metric(id, name, i).map(Some);
+            }
+            let g = &d.groups.groups[i];
+            Ok(Some(match name {
+                "days" => Dynamic::from_float(g.days),
+                "network" => g.network.clone().map_or(Dynamic::UNIT, Into::into),
+                "account" => g.account.clone().map_or(Dynamic::UNIT, Into::into),
+                "period" => d.calendar.label(g.period).into(),
+                "params" => d.params.clone(),
+                _ => return Ok(None),
+            }))
+        });
+        let d = data.clone();
+        engine.register_fn("previous", move |ctx: NativeCallContext, name: &str| -> Result<Dynamic, Box<EvalAltResult>> {
+            let i = FRAME.get();
+            let Some(prev) = d.groups.previous(i) else {
+                return Err(d.no_data(format!("{name} has no previous period before {}", d.scope_text(i))));
+            };
+            if let Some(&id) = d.metrics.get(name) {
+                return d.metric(id, name, prev);
+            }
+            FRAME.set(prev);
+            let result = ctx.call_fn::<Dynamic>(name, ());
+            FRAME.set(i);
+            let v = result?;
+            match v.as_float() {
+                Ok(x) if x.is_finite() => Ok(v),
+                Ok(_) => Err(d.no_data(format!("{name} has no value for {}", d.scope_text(prev)))),
+                Err(_) => Ok(v),
+            }
+        });
+        Evaluator { engine, library, data }
+    }
+
+    pub fn groups(&self) -> &Groups {
+        &self.data.groups
+    }
+
+    pub fn calendar(&self) -> Calendar {
+        self.data.calendar
+    }
+
+    /// Evaluates KPI `name` (or a metric: its value) in group `i`.
+    pub fn eval(&self, name: &str, i: usize) -> Result<Value, Diagnostic> {
+        if self.library.get(name).is_none() {
+            if let Some(&id) = self.data.metrics.get(name) {
+                FRAME.set(i);
+                return Ok(match self.data.metric(id, name, i) {
+                    Ok(v) => Value::Number(v.as_float().unwrap_or(f64::NAN)),
+                    Err(e) => Value::NoData(no_data_reason(&e).unwrap_or_default()),
+                });
+            }
+        }
+        FRAME.set(i);
+        ZEROS.with_borrow_mut(Vec::clear);
+        STARTED.set(Some(Instant::now()));
+        let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
+        let result = self.engine.call_fn_with_options::<Dynamic>(options, &mut Scope::new(), &self.library.ast, name, ());
+        STARTED.set(None);
+        match result {
+            Ok(v) => {
+                if let Ok(x) = v.as_float() {
+                    return Ok(self.finite(x, i));
+                }
+                if let Ok(x) = v.as_int() {
+                    return Ok(Value::Number(x as f64));
+                }
+                if v.is_unit() {
+                    return Ok(Value::NoData(format!("{name} returned no value for {}", self.data.scope_text(i))));
+                }
+                Err(self.library.at_definition(
+                    name,
+                    format!("KPI `{name}` returned {} `{}`: a KPI returns a number", article(v.type_name()), v),
+                ))
+            }
+            Err(e) => match no_data_reason(&e) {
+                Some(reason) => Ok(Value::NoData(reason)),
+                None => Err(self.script_error(name, &e)),
+            },
+        }
+    }
+
+    fn finite(&self, x: f64, i: usize) -> Value {
+        if x.is_finite() {
+            return Value::Number(x);
+        }
+        let zeros = ZEROS.with_borrow(|z| z.clone());
+        let scope = self.data.scope_text(i);
+        Value::NoData(match zeros.first() {
+            Some(z) => format!("{z} is 0 for {scope}"),
+            None => format!("the result is not a number for {scope}"),
+        })
+    }
+
+    fn script_error(&self, kpi: &str, e: &EvalAltResult) -> Diagnostic {
+        // The innermost function call says which file the position is in.
+        let mut func = kpi.to_string();
+        let mut err = e;
+        while let EvalAltResult::ErrorInFunctionCall(name, _, inner, _) = err {
+            func = name.clone();
+            err = inner;
+        }
+        let message = match err {
+            EvalAltResult::ErrorTooManyOperations(_) => {
+                format!("KPI `{kpi}` stopped after {MAX_OPERATIONS} operations: is there an endless loop?")
+            }
+            EvalAltResult::ErrorTerminated(..) => {
+                format!("KPI `{kpi}` stopped after running {} s: is there an endless loop?", TIME_LIMIT.as_secs())
+            }
+            EvalAltResult::ErrorStackOverflow(_) => format!("KPI `{kpi}` calls itself too deeply"),
+            EvalAltResult::ErrorVariableNotFound(v, _) => format!("unknown name `{v}`"),
+            EvalAltResult::ErrorFunctionNotFound(f, _) => format!("unknown function {f}"),
+            other => {
+                let mut s = other.to_string();
+                if let Some(i) = s.rfind(" (line ") {
+                    s.truncate(i);
+                }
+                s
+            }
+        };
+        let pos = err.position();
+        match (self.library.file_of(&func), pos.line()) {
+            (Some(f), Some(line)) => {
+                let mut d = Diagnostic::at(&f.shown, &f.text, line, pos.position().unwrap_or(1), message);
+                if func != kpi {
+                    d = d.with_hint(format!("while evaluating KPI `{kpi}`"));
+                }
+                d
+            }
+            _ => self.library.at_definition(kpi, message),
+        }
+    }
+}
+
+fn no_data_reason(e: &EvalAltResult) -> Option<String> {
+    match e {
+        EvalAltResult::ErrorInFunctionCall(_, _, inner, _) => no_data_reason(inner),
+        EvalAltResult::ErrorRuntime(d, _) => d.clone().try_cast::<NoData>().map(|n| n.0),
+        _ => None,
+    }
+}
+
+fn article(type_name: &str) -> String {
+    let t = type_name.rsplit("::").next().unwrap_or(type_name);
+    let t = match t {
+        "ImmutableString" | "string" => "string",
+        "bool" => "boolean",
+        other => other,
+    };
+    if t.starts_with(['a', 'e', 'i', 'o', 'u']) { format!("an {t}") } else { format!("a {t}") }
+}

@@ -1,0 +1,428 @@
+//! The KPI library: the standard scripts embedded in the binary plus the
+//! workspace's `scripts/*.rhai`, compiled once into one AST. A workspace KPI
+//! with a standard name overrides it. Names are checked before any data is
+//! read: unknown variables (with the nearest metric or KPI), KPI calls of
+//! unknown names, and cycles between KPIs.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::sync::Arc;
+
+use include_dir::{include_dir, Dir};
+use rhai::{ASTNode, Expr, AST};
+
+use crate::diagnostic::{suggest, Diagnostic, Diagnostics};
+use crate::error::{Error, Result};
+use crate::records::Catalog;
+
+static STANDARD: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/scripts");
+
+/// Names a KPI can read besides metrics.
+pub const BUILTIN_VARS: &[&str] = &["days", "posts", "network", "account", "period", "params"];
+
+#[derive(Debug, Clone)]
+pub struct ScriptFile {
+    /// As messages show it: `scripts/x.rhai`, or `<standard>/x.rhai`.
+    pub shown: String,
+    pub text: String,
+    pub standard: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct Kpi {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    /// `key: value` lines of the doc comment (unit, stage, better, kind...).
+    pub meta: BTreeMap<String, String>,
+    pub file: usize,
+    pub line: usize,
+    pub col: usize,
+    pub standard: bool,
+    /// A workspace KPI that replaces a standard one of the same name.
+    pub overrides: bool,
+    /// KPIs it calls.
+    pub deps: Vec<String>,
+    /// Metrics and built-in names it reads, and names given to `previous`.
+    pub inputs: Vec<String>,
+    /// The function's source text, for `explain`.
+    pub code: String,
+}
+
+impl Kpi {
+    pub fn unit(&self) -> &str {
+        self.meta.get("unit").map(String::as_str).unwrap_or("")
+    }
+}
+
+pub struct Library {
+    pub files: Vec<ScriptFile>,
+    pub kpis: Vec<Kpi>,
+    pub ast: Arc<AST>,
+    by_name: HashMap<String, usize>,
+    /// Which file defines each function (helpers too), for runtime errors.
+    fn_file: HashMap<String, usize>,
+}
+
+/// A function definition found in the text, with its doc comment.
+struct Def {
+    name: String,
+    line: usize,
+    col: usize,
+    docs: Vec<String>,
+    code: String,
+    /// Last line of the body.
+    end: usize,
+}
+
+fn scan_defs(text: &str) -> Vec<Def> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut defs = Vec::new();
+    for (i, line) in lines.iter().enumerate() {
+        let t = line.trim_start();
+        let rest = t.strip_prefix("private ").map(str::trim_start).unwrap_or(t);
+        let Some(rest) = rest.strip_prefix("fn ") else { continue };
+        let name: String = rest.trim_start().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        if name.is_empty() {
+            continue;
+        }
+        let col = line.find(&format!("{name}")).map_or(1, |c| c + 1);
+        let mut docs = Vec::new();
+        let mut j = i;
+        while j > 0 && lines[j - 1].trim_start().starts_with("///") {
+            j -= 1;
+        }
+        for l in &lines[j..i] {
+            let d = l.trim_start().trim_start_matches("///");
+            docs.push(d.strip_prefix(' ').unwrap_or(d).trim_end().to_string());
+        }
+        // The body: up to the line whose closing brace balances the opening one.
+        let mut depth = 0i32;
+        let mut end = i;
+        'outer: for (k, l) in lines.iter().enumerate().skip(i) {
+            for c in l.chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' => {
+                        depth -= 1;
+                        if depth == 0 {
+                            end = k;
+                            break 'outer;
+                        }
+                    }
+                    _ => {}
+                }
+            }
+            end = k;
+        }
+        defs.push(Def { name, line: i + 1, col, docs, code: lines[i..=end].join("\n"), end: end + 1 });
+    }
+    defs
+}
+
+/// Splits a doc comment into title, description and `key: value` metadata.
+fn parse_docs(docs: &[String]) -> (String, String, BTreeMap<String, String>) {
+    let mut title = String::new();
+    let mut description = Vec::new();
+    let mut meta = BTreeMap::new();
+    for d in docs {
+        let meta_line = d.split_once(':').filter(|(k, _)| {
+            ["unit", "stage", "better", "kind"].contains(&k.trim()) || (!k.contains(' ') && k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        });
+        if let (Some((k, v)), false) = (meta_line, title.is_empty()) {
+            meta.insert(k.trim().to_string(), v.trim().to_string());
+        } else if title.is_empty() {
+            title = d.trim().to_string();
+        } else if !d.trim().is_empty() {
+            description.push(d.trim().to_string());
+        }
+    }
+    (title, description.join(" "), meta)
+}
+
+/// Free variables, zero-argument calls and `previous("...")` names in a function.
+#[derive(Default)]
+struct Uses {
+    vars: Vec<(String, rhai::Position)>,
+    calls: Vec<(String, rhai::Position)>,
+    previous: Vec<(String, rhai::Position)>,
+}
+
+/// Attributes each node to the function whose lines hold it.
+fn uses_of(ast: &AST, defs: &[Def]) -> HashMap<String, Uses> {
+    let mut out: HashMap<String, Uses> = HashMap::new();
+    let owner = |pos: &rhai::Position| -> Option<&str> {
+        let line = pos.line()?;
+        defs.iter().find(|d| d.line <= line && line <= d.end).map(|d| d.name.as_str())
+    };
+    ast.walk(&mut |nodes: &[ASTNode]| {
+        match nodes.last() {
+            Some(ASTNode::Expr(Expr::Variable(x, short, pos))) => {
+                // Locals and parameters are resolved to a slot when parsed.
+                if x.0.is_none() && short.is_none() && x.2.is_empty() {
+                    if let Some(f) = owner(pos) {
+                        out.entry(f.to_string()).or_default().vars.push((x.1.to_string(), *pos));
+                    }
+                }
+            }
+            Some(ASTNode::Expr(Expr::FnCall(call, pos))) if call.op_token.is_none() => {
+                if let Some(f) = owner(pos) {
+                    let u = out.entry(f.to_string()).or_default();
+                    if call.name == "previous" {
+                        if let Some(Expr::StringConstant(s, p)) = call.args.first() {
+                            u.previous.push((s.to_string(), *p));
+                        }
+                    } else if call.args.is_empty() {
+                        u.calls.push((call.name.to_string(), *pos));
+                    }
+                }
+            }
+            _ => {}
+        }
+        true
+    });
+    out
+}
+
+impl Library {
+    /// The standard library plus `root/scripts/*.rhai` (when `root` is given).
+    pub fn load(root: Option<&Path>, catalog: &Catalog) -> Result<Library> {
+        let mut files = Vec::new();
+        let mut std_files: Vec<_> = STANDARD.files().filter(|f| f.path().extension().is_some_and(|e| e == "rhai")).collect();
+        std_files.sort_by_key(|f| f.path());
+        for f in std_files {
+            files.push(ScriptFile {
+                shown: format!("<standard>/{}", f.path().display()),
+                text: f.contents_utf8().unwrap_or_default().to_string(),
+                standard: true,
+            });
+        }
+        if let Some(root) = root {
+            let dir = root.join("scripts");
+            if let Ok(entries) = std::fs::read_dir(&dir) {
+                let mut paths: Vec<_> = entries
+                    .filter_map(|e| e.ok().map(|e| e.path()))
+                    .filter(|p| p.extension().is_some_and(|e| e == "rhai"))
+                    .collect();
+                paths.sort();
+                for p in paths {
+                    let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+                    let shown = p.strip_prefix(root).unwrap_or(&p).display().to_string();
+                    files.push(ScriptFile { shown, text, standard: false });
+                }
+            }
+        }
+        Self::build(files, catalog)
+    }
+
+    pub fn build(files: Vec<ScriptFile>, catalog: &Catalog) -> Result<Library> {
+        let engine = super::engine::sandboxed_engine();
+        let mut problems = Diagnostics::default();
+        let mut asts = Vec::new();
+        for (i, f) in files.iter().enumerate() {
+            match engine.compile(&f.text) {
+                Ok(ast) => asts.push((i, ast)),
+                Err(e) => {
+                    let pos = e.position();
+                    problems.push(Diagnostic::at(&f.shown, &f.text, pos.line().unwrap_or(1), pos.position().unwrap_or(1), e.err_type().to_string()));
+                }
+            }
+        }
+        if !problems.is_empty() {
+            return Err(Error::Diagnostics(problems));
+        }
+
+        let mut merged = AST::empty();
+        let mut kpis: Vec<Kpi> = Vec::new();
+        let mut fn_file = HashMap::new();
+        let mut all_uses: HashMap<String, (usize, Uses)> = HashMap::new();
+        for (i, ast) in &asts {
+            let f = &files[*i];
+            let defs = scan_defs(&f.text);
+            let mut uses = uses_of(ast, &defs);
+            for func in ast.iter_functions() {
+                fn_file.insert(func.name.to_string(), *i);
+                if let Some(u) = uses.remove(func.name) {
+                    all_uses.insert(func.name.to_string(), (*i, u));
+                }
+                if !func.params.is_empty() || func.access == rhai::FnAccess::Private {
+                    kpis.retain(|k| k.name != func.name || k.file == *i);
+                    continue;
+                }
+                let def = defs.iter().find(|d| d.name == func.name);
+                let (title, description, meta) = def.map(|d| parse_docs(&d.docs)).unwrap_or_default();
+                let replaced = kpis.iter().position(|k| k.name == func.name);
+                let overrides = replaced.is_some_and(|r| kpis[r].standard) && !f.standard;
+                if let Some(r) = replaced {
+                    kpis.remove(r);
+                }
+                kpis.push(Kpi {
+                    name: func.name.to_string(),
+                    title: if title.is_empty() { func.name.to_string() } else { title },
+                    description,
+                    meta,
+                    file: *i,
+                    line: def.map_or(1, |d| d.line),
+                    col: def.map_or(1, |d| d.col),
+                    standard: f.standard,
+                    overrides,
+                    deps: Vec::new(),
+                    inputs: Vec::new(),
+                    code: def.map(|d| d.code.clone()).unwrap_or_default(),
+                });
+            }
+            merged = merged.merge(ast);
+        }
+        kpis.sort_by(|a, b| a.name.cmp(&b.name));
+        let by_name: HashMap<String, usize> = kpis.iter().enumerate().map(|(i, k)| (k.name.clone(), i)).collect();
+
+        // Names: every free variable is a metric or a built-in; a zero-argument
+        // call is a KPI or a function; `previous` names a metric or a KPI.
+        let known_fns: Vec<String> = merged.iter_functions().map(|f| f.name.to_string()).collect();
+        let mut names: Vec<&str> = catalog.names().collect();
+        names.extend(BUILTIN_VARS);
+        let kpi_owned: Vec<String> = kpis.iter().map(|k| k.name.clone()).collect();
+        let kpi_names: Vec<&str> = kpi_owned.iter().map(String::as_str).collect();
+        let mut sorted_uses: Vec<_> = all_uses.iter().collect();
+        sorted_uses.sort_by_key(|(name, (file, _))| (*file, (*name).clone()));
+        for (fname, (file, uses)) in sorted_uses {
+            let f = &files[*file];
+            let at = |pos: rhai::Position, msg: String| {
+                Diagnostic::at(&f.shown, &f.text, pos.line().unwrap_or(1), pos.position().unwrap_or(1), msg)
+            };
+            let mut inputs = Vec::new();
+            for (v, pos) in &uses.vars {
+                if names.contains(&v.as_str()) {
+                    inputs.push(v.clone());
+                } else if kpi_names.contains(&v.as_str()) {
+                    let mut d = at(*pos, format!("`{v}` is a KPI, not a metric"));
+                    d.width = v.len();
+                    problems.push(d.with_hint(format!("call it: `{v}()`")));
+                } else {
+                    let mut d = at(*pos, format!("unknown name `{v}` in `{fname}`: not a metric, a KPI or a local variable"));
+                    d.width = v.len();
+                    let candidates = names.iter().chain(kpi_names.iter()).copied();
+                    let d = match suggest(v, candidates) {
+                        Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                        None => d.with_hint("metrics are listed by `kpiscope list metrics`; a plugin can add its own"),
+                    };
+                    problems.push(d);
+                }
+            }
+            let mut deps = Vec::new();
+            for (c, pos) in &uses.calls {
+                if kpi_names.contains(&c.as_str()) {
+                    deps.push(c.clone());
+                } else if !known_fns.contains(c) {
+                    if let Some(s) = suggest(c, kpi_names.iter().copied()) {
+                        let mut d = at(*pos, format!("unknown KPI `{c}()`"));
+                        d.width = c.len();
+                        problems.push(d.with_hint(format!("did you mean `{s}()`?")));
+                    }
+                }
+            }
+            for (p, pos) in &uses.previous {
+                if names.contains(&p.as_str()) || kpi_names.contains(&p.as_str()) {
+                    inputs.push(format!("previous(\"{p}\")"));
+                } else {
+                    let hint = suggest(p, names.iter().chain(kpi_names.iter()).copied())
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .unwrap_or_else(|| "name a metric or a KPI".into());
+                    problems.push(at(*pos, format!("`previous(\"{p}\")`: `{p}` is not a metric or a KPI")).with_hint(hint));
+                }
+            }
+            inputs.sort();
+            inputs.dedup();
+            deps.sort();
+            deps.dedup();
+            if let Some(&k) = by_name.get(fname) {
+                if kpis[k].file == *file {
+                    kpis[k].inputs = inputs;
+                    kpis[k].deps = deps;
+                }
+            }
+        }
+        let lib = Library { files, kpis, ast: Arc::new(merged), by_name, fn_file };
+        if let Some(cycle) = lib.find_cycle() {
+            let k = lib.get(&cycle[0]).expect("cycle of known KPIs");
+            let f = &lib.files[k.file];
+            problems.push(
+                Diagnostic::at(&f.shown, &f.text, k.line, k.col, format!("KPIs call each other in a cycle: {}", cycle.join(" → ")))
+                    .with_hint("a KPI may read its own past value with previous(\"name\"), but not call itself"),
+            );
+        }
+        problems.into_result(lib)
+    }
+
+    fn find_cycle(&self) -> Option<Vec<String>> {
+        // 0 unvisited, 1 on the stack, 2 done.
+        let mut state = vec![0u8; self.kpis.len()];
+        let mut stack: Vec<usize> = Vec::new();
+        fn visit(lib: &Library, i: usize, state: &mut [u8], stack: &mut Vec<usize>) -> Option<Vec<String>> {
+            state[i] = 1;
+            stack.push(i);
+            for d in &lib.kpis[i].deps {
+                let j = lib.by_name[d];
+                if state[j] == 1 {
+                    let from = stack.iter().position(|&s| s == j).unwrap_or(0);
+                    let mut cycle: Vec<String> = stack[from..].iter().map(|&s| lib.kpis[s].name.clone()).collect();
+                    cycle.push(lib.kpis[j].name.clone());
+                    return Some(cycle);
+                }
+                if state[j] == 0 {
+                    if let Some(c) = visit(lib, j, state, stack) {
+                        return Some(c);
+                    }
+                }
+            }
+            stack.pop();
+            state[i] = 2;
+            None
+        }
+        (0..self.kpis.len()).find_map(|i| if state[i] == 0 { visit(self, i, &mut state, &mut stack) } else { None })
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Kpi> {
+        self.by_name.get(name).map(|&i| &self.kpis[i])
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.kpis.iter().map(|k| k.name.as_str())
+    }
+
+    /// The file that defines function `name`, if any.
+    pub fn file_of(&self, name: &str) -> Option<&ScriptFile> {
+        self.fn_file.get(name).map(|&i| &self.files[i])
+    }
+
+    /// A diagnostic at the definition of KPI `name`.
+    pub fn at_definition(&self, name: &str, message: String) -> Diagnostic {
+        match self.get(name) {
+            Some(k) => {
+                let f = &self.files[k.file];
+                let mut d = Diagnostic::at(&f.shown, &f.text, k.line, k.col, message);
+                d.width = name.len();
+                d
+            }
+            None => Diagnostic::file("scripts", message),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doc_comments() {
+        let text = "/// Engagement rate by reach (ERR)\n/// Share of the people reached.\n/// unit: %\n/// stage: engagement\nfn err() {\n    likes / reach\n}\n";
+        let defs = scan_defs(text);
+        assert_eq!(defs.len(), 1);
+        let (title, description, meta) = parse_docs(&defs[0].docs);
+        assert_eq!(title, "Engagement rate by reach (ERR)");
+        assert_eq!(description, "Share of the people reached.");
+        assert_eq!(meta.get("unit").map(String::as_str), Some("%"));
+        assert_eq!(defs[0].line, 5);
+        assert_eq!(defs[0].code, "fn err() {\n    likes / reach\n}");
+    }
+}

@@ -1,0 +1,9 @@
+//! KPI scripts (DESIGN §4): every public, parameterless function in
+//! `scripts/*.rhai` is a KPI. `library` finds and checks them, `engine`
+//! evaluates them per group in a sandbox.
+
+pub mod engine;
+pub mod library;
+
+pub use engine::{Evaluator, Value};
+pub use library::{Kpi, Library};

@@ -1,0 +1,58 @@
+//! kpiscope: a KPI engine for social-media marketing.
+//!
+//! The pipeline, one module per stage:
+//! `workspace` (kpiscope.toml) → `sources` (plugins read exports) → `records`
+//! (canonical records, metric catalog) → `aggregate` (cube, views) → `kpi`
+//! (Rhai scripts) → `goals` (targets, statuses) → `render` (table, json, csv).
+//! `session` ties the stages together for the `commands`.
+//!
+//! ```
+//! use kpiscope::aggregate::period::{parse_day, Calendar, Grain};
+//! let cal = Calendar::default();
+//! let p = cal.period_of(Grain::Quarter, parse_day("2026-11-23").unwrap());
+//! assert_eq!(cal.label(p), "2026-Q4");
+//! ```
+
+pub mod aggregate;
+pub mod cli;
+pub mod commands;
+pub mod diagnostic;
+pub mod error;
+pub mod goals;
+pub mod kpi;
+pub mod records;
+pub mod render;
+pub mod session;
+pub mod sources;
+pub mod workspace;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use error::{Error, Outcome};
+
+/// Runs the command line and reports errors: the whole of `main`.
+pub fn main() -> ExitCode {
+    let result = run();
+    if let Err(e) = &result {
+        eprintln!("error: {e:#}");
+    }
+    error::exit_code(&result)
+}
+
+pub fn run() -> anyhow::Result<Outcome> {
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if !e.use_stderr() => {
+            // --help and --version
+            e.print()?;
+            return Ok(Outcome::Success);
+        }
+        Err(e) => {
+            e.print()?;
+            return Err(anyhow::anyhow!("see `kpiscope --help`"));
+        }
+    };
+    commands::run(cli)
+}

@@ -1,0 +1,126 @@
+//! Rendering goal results: table, JSON (DESIGN §7) and CSV.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::table::{self, Style};
+use crate::goals::check::PeriodOut;
+use crate::goals::{GoalResult, Summary};
+
+#[derive(Serialize)]
+struct GoalJson<'a> {
+    id: &'a str,
+    kpi: &'a str,
+    title: &'a str,
+    network: Option<&'a str>,
+    account: Option<&'a str>,
+    #[serde(rename = "where")]
+    where_: &'a BTreeMap<String, String>,
+    grain: String,
+    period: Option<&'a PeriodOut>,
+    value: Option<f64>,
+    unit: &'a str,
+    target: Option<&'a str>,
+    warn: Option<&'a str>,
+    status: &'a str,
+    message: &'a str,
+}
+
+#[derive(Serialize)]
+struct CheckJson<'a> {
+    version: u32,
+    command: &'a str,
+    workspace: &'a str,
+    goals: Vec<GoalJson<'a>>,
+    summary: Summary,
+}
+
+fn goal_json(r: &GoalResult) -> GoalJson<'_> {
+    let g = &r.goal;
+    GoalJson {
+        id: &g.id,
+        kpi: &g.kpi,
+        title: &g.title,
+        network: g.filter.network.as_deref(),
+        account: g.filter.account.as_deref(),
+        where_: &g.filter.dims,
+        grain: g.grain.to_string(),
+        period: r.period.as_ref(),
+        value: r.value,
+        unit: &r.unit,
+        target: g.target_text.as_deref(),
+        warn: g.warn_text.as_deref(),
+        status: r.status.as_str(),
+        message: &r.message,
+    }
+}
+
+pub fn json(workspace: &str, results: &[GoalResult]) -> String {
+    let doc = CheckJson {
+        version: 1,
+        command: "check",
+        workspace,
+        goals: results.iter().map(goal_json).collect(),
+        summary: Summary::of(results),
+    };
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
+
+pub fn csv(results: &[GoalResult]) -> String {
+    let mut w = csv::Writer::from_writer(Vec::new());
+    let _ = w.write_record([
+        "id", "kpi", "title", "network", "account", "where", "grain", "period", "start", "end", "value", "unit", "target",
+        "warn", "status", "message",
+    ]);
+    for r in results {
+        let g = goal_json(r);
+        let where_: Vec<String> = g.where_.iter().map(|(k, v)| format!("{k}={v}")).collect();
+        let p = r.period.as_ref();
+        let _ = w.write_record([
+            g.id,
+            g.kpi,
+            g.title,
+            g.network.unwrap_or(""),
+            g.account.unwrap_or(""),
+            &where_.join(";"),
+            &g.grain,
+            p.map_or("", |p| &p.label),
+            p.map_or("", |p| &p.start),
+            p.map_or("", |p| &p.end),
+            &r.value.map(|v| v.to_string()).unwrap_or_default(),
+            g.unit,
+            g.target.unwrap_or(""),
+            g.warn.unwrap_or(""),
+            g.status,
+            g.message,
+        ]);
+    }
+    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+pub fn table(workspace: &str, results: &[GoalResult], style: Style) -> String {
+    let rows: Vec<Vec<String>> = results
+        .iter()
+        .map(|r| {
+            vec![
+                r.status.as_str().to_string(),
+                r.goal.id.clone(),
+                r.period.as_ref().map_or("-".into(), |p| p.label.clone()),
+                r.message.clone(),
+            ]
+        })
+        .collect();
+    let s = Summary::of(results);
+    let mut out = format!("{}\n\n", style.paint(workspace, "bold"));
+    out += &table::render(&["STATUS", "GOAL", "PERIOD", "RESULT"], &rows, style, Some(0));
+    out += &format!(
+        "\n{} goals: {} pass, {} warn, {} fail, {} no data\n",
+        results.len(),
+        style.paint(&s.pass.to_string(), "pass"),
+        style.paint(&s.warn.to_string(), "warn"),
+        style.paint(&s.fail.to_string(), "fail"),
+        s.no_data
+    );
+    out
+}

@@ -1,0 +1,152 @@
+//! A session ties the pipeline together for a command: the workspace, its
+//! plugins, its metric catalog and its KPI library, all checked before any
+//! data is read; then loading into a cube shaped by the views the command needs.
+
+use std::time::Instant;
+
+use crate::aggregate::cube::CubeSpec;
+use crate::aggregate::period::parse_day;
+use crate::aggregate::{Cube, Day, Grain, View};
+use crate::cli::{Cli, Range};
+use crate::diagnostic::{suggest, Diagnostics};
+use crate::error::{Error, Result};
+use crate::kpi::Library;
+use crate::records::Catalog;
+use crate::sources::{self, Registry};
+use crate::workspace::{discover, Workspace};
+
+pub struct Session {
+    pub ws: Workspace,
+    pub registry: Registry,
+    pub catalog: Catalog,
+    pub library: Library,
+    pub verbose: bool,
+}
+
+impl Session {
+    /// Loads and checks config, plugins, scripts and goals; every problem at once.
+    pub fn open(cli: &Cli) -> Result<Session> {
+        let root = discover::find(cli.workspace.as_deref())?;
+        let ws = Workspace::load(&root)?;
+        let mut problems = Diagnostics::default();
+        let registry = Registry::load(&root).unwrap_or_else(|d| {
+            problems.0.extend(d.0);
+            Registry::default()
+        });
+        let mut catalog = Catalog::standard();
+        for p in &registry.plugins {
+            for (name, kind) in &p.manifest.metrics {
+                catalog.declare(name, *kind, &p.manifest.name);
+            }
+        }
+        for (name, kind) in &ws.metrics {
+            catalog.declare(name, *kind, "workspace");
+        }
+        let library = match Library::load(Some(&root), &catalog) {
+            Ok(l) => Some(l),
+            Err(Error::Diagnostics(d)) => {
+                problems.0.extend(d.0);
+                None
+            }
+            Err(e) => return Err(e),
+        };
+        if let Some(lib) = &library {
+            let at = ws.located();
+            for g in &ws.goals {
+                if lib.get(&g.kpi).is_none() && catalog.id(&g.kpi).is_none() {
+                    let mut d = at.diagnostic(g.kpi_span.clone(), format!("goal `{}`: unknown KPI `{}`", g.id, g.kpi));
+                    d = match suggest(&g.kpi, lib.names().chain(catalog.names())) {
+                        Some(s) => d.with_hint(format!("did you mean `{s}`?")),
+                        None => d.with_hint("`kpiscope list kpis` shows the KPIs"),
+                    };
+                    problems.push(d);
+                }
+            }
+        }
+        match library {
+            Some(library) if problems.is_empty() => Ok(Session { ws, registry, catalog, library, verbose: cli.verbose }),
+            _ => Err(Error::Diagnostics(problems)),
+        }
+    }
+
+    /// The unit of a KPI or metric, as outputs show it.
+    pub fn unit_of(&self, name: &str) -> String {
+        match self.library.get(name) {
+            Some(k) => k.unit().to_string(),
+            None => self.catalog.id(name).map(|id| self.catalog.get(id).unit().to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// Checks that every name is a KPI or a metric.
+    pub fn check_names(&self, names: &[String]) -> Result<()> {
+        for n in names {
+            if self.library.get(n).is_none() && self.catalog.id(n).is_none() {
+                let hint = suggest(n, self.library.names().chain(self.catalog.names()))
+                    .map(|s| format!("; did you mean `{s}`?"))
+                    .unwrap_or_else(|| "; `kpiscope list kpis` shows the KPIs".into());
+                return Err(Error::usage(format!("unknown KPI or metric `{n}`{hint}")));
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads every source into a cube fit for `views`.
+    pub fn load(&self, views: &[View], range: &Range) -> Result<Cube> {
+        let started = Instant::now();
+        let resolved = sources::resolve(&self.ws, &self.registry)?;
+        let day = |s: &Option<String>, what: &str| -> Result<Option<Day>> {
+            s.as_deref()
+                .map(|s| parse_day(s).ok_or_else(|| Error::usage(format!("--{what} `{s}` is not a date: write YYYY-MM-DD"))))
+                .transpose()
+        };
+        let (from, to) = (day(&range.from, "from")?, day(&range.to, "to")?);
+        if let (Some(f), Some(t)) = (from, to) {
+            if f > t {
+                return Err(Error::usage("--from is after --to"));
+            }
+        }
+        // The coarsest grain every view rolls up from.
+        let base = [Grain::All, Grain::Year, Grain::Quarter, Grain::Month, Grain::Week, Grain::Day]
+            .into_iter()
+            .find(|g| views.iter().all(|v| v.grain.rolls_up_from(*g)))
+            .unwrap_or(Grain::Day);
+        let mut keep_dims: Vec<String> = views
+            .iter()
+            .flat_map(|v| {
+                v.by.iter()
+                    .filter_map(|b| match b {
+                        crate::aggregate::By::Dim(d) => Some(d.clone()),
+                        _ => None,
+                    })
+                    .chain(v.filter.dims.keys().cloned())
+            })
+            .collect();
+        keep_dims.sort();
+        keep_dims.dedup();
+        let keep_posts = views.iter().any(|v| v.by.contains(&crate::aggregate::By::Post));
+        let spec = CubeSpec { base, keep_dims, keep_posts, range: (from, to) };
+        let mut cube = Cube::new(spec, self.ws.calendar, self.catalog.clone());
+        sources::load(&self.ws, &resolved, &mut cube)?;
+        if self.verbose {
+            let files: usize = resolved.iter().map(|r| r.files.len()).sum();
+            eprintln!(
+                "loaded {} rows from {files} files into {} cells in {:.2?} ({} duplicate values dropped)",
+                cube.rows,
+                cube.cells.len(),
+                started.elapsed(),
+                cube.duplicate_values
+            );
+        }
+        Ok(cube)
+    }
+
+    /// The day `last` and `current` count from: `--as-of`, else the data's last day.
+    pub fn as_of(&self, range: &Range, cube: &Cube) -> Result<Option<Day>> {
+        match &range.as_of {
+            Some(s) => parse_day(s)
+                .map(Some)
+                .ok_or_else(|| Error::usage(format!("--as-of `{s}` is not a date: write YYYY-MM-DD"))),
+            None => Ok(cube.last_day),
+        }
+    }
+}

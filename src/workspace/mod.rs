@@ -1,0 +1,272 @@
+//! The workspace (DESIGN §2): `kpiscope.toml` parsed, then validated into a
+//! checked model. Every problem is reported at once, as `file:line:col`.
+
+pub mod discover;
+pub mod raw;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+use toml::Spanned;
+
+use crate::aggregate::period::Calendar;
+use crate::diagnostic::{suggest, Diagnostic, Diagnostics};
+use crate::error::{Error, Result};
+use crate::goals::Goal;
+use crate::records::{catalog::is_metric_name, Kind};
+use raw::{RawGoal, RawSource, RawWorkspace, TOP_LEVEL};
+
+/// Collects diagnostics for one file, positions given as byte spans.
+pub struct Located {
+    pub file: String,
+    pub source: String,
+    pub diagnostics: Diagnostics,
+}
+
+impl Located {
+    pub fn new(file: &str, source: &str) -> Self {
+        Located { file: file.to_string(), source: source.to_string(), diagnostics: Diagnostics::default() }
+    }
+    pub fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
+        self.diagnostics.push(Diagnostic::at_span(&self.file, &self.source, span, message));
+    }
+    pub fn diagnostic(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic::at_span(&self.file, &self.source, span, message)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// 1-based position among the `[[source]]` tables, for messages.
+    pub number: usize,
+    pub plugin: Option<String>,
+    pub plugin_span: Range<usize>,
+    pub pattern: String,
+    pub pattern_span: Range<usize>,
+    pub account: Option<String>,
+    pub network: Option<String>,
+    pub settings: toml::Table,
+}
+
+impl Source {
+    pub fn describe(&self) -> String {
+        match &self.plugin {
+            Some(p) => format!("source #{} ({p}, {})", self.number, self.pattern),
+            None => format!("source #{} ({})", self.number, self.pattern),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Workspace {
+    pub root: PathBuf,
+    pub name: String,
+    pub currency: Option<String>,
+    pub timezone: jiff::tz::TimeZone,
+    pub calendar: Calendar,
+    pub params: toml::Table,
+    /// Kinds of the workspace's own metrics (`[metrics]`).
+    pub metrics: Vec<(String, Kind)>,
+    pub sources: Vec<Source>,
+    pub goals: Vec<Goal>,
+    /// The config text, for diagnostics found after loading (unknown KPI...).
+    pub config_text: String,
+}
+
+const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+
+impl Workspace {
+    pub fn config_file(&self) -> String {
+        discover::CONFIG.to_string()
+    }
+
+    pub fn located(&self) -> Located {
+        Located::new(&self.config_file(), &self.config_text)
+    }
+
+    pub fn load(root: &Path) -> Result<Workspace> {
+        let path = root.join(discover::CONFIG);
+        let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+        Self::parse(root, &text)
+    }
+
+    /// Parses and validates the config text, reporting every problem at once.
+    pub fn parse(root: &Path, text: &str) -> Result<Workspace> {
+        let mut at = Located::new(discover::CONFIG, text);
+        let (doc, errors) = DeTable::parse_recoverable(text);
+        for e in &errors {
+            at.error(e.span().unwrap_or(0..0), format!("invalid TOML: {}", e.message().trim()));
+        }
+        if !errors.is_empty() {
+            return Err(Error::Diagnostics(at.diagnostics));
+        }
+        let doc = doc.into_inner();
+
+        let mut ws_raw = RawWorkspace::default();
+        let mut params = toml::Table::new();
+        let mut metrics = Vec::new();
+        let mut raw_sources: Vec<(Spanned<DeValue>, RawSource)> = Vec::new();
+        let mut raw_goals: Vec<RawGoal> = Vec::new();
+        for (key, value) in doc.iter() {
+            let name: &str = key.get_ref();
+            match name {
+                "workspace" => {
+                    if let Some(w) = de::<RawWorkspace>(&mut at, value.clone(), "[workspace]") {
+                        ws_raw = w;
+                    }
+                }
+                "params" => {
+                    if let Some(p) = de::<toml::Table>(&mut at, value.clone(), "[params]") {
+                        params = p;
+                    }
+                }
+                "metrics" => {
+                    if let DeValue::Table(t) = value.get_ref() {
+                        for (k, v) in t.iter() {
+                            let kind = match v.get_ref() {
+                                DeValue::String(s) => Kind::parse(s),
+                                _ => None,
+                            };
+                            match kind {
+                                Some(kind) if is_metric_name(k.get_ref()) => metrics.push((k.get_ref().to_string(), kind)),
+                                Some(_) => at.error(k.span(), format!("metric name `{}` must be snake_case", k.get_ref())),
+                                None => at.error(v.span(), "a metric's kind is one of sum, last, max, min, mean"),
+                            }
+                        }
+                    } else {
+                        at.error(value.span(), "`metrics` is a table: `[metrics] my_metric = \"sum\"`");
+                    }
+                }
+                "source" | "goal" => {
+                    let DeValue::Array(items) = value.get_ref() else {
+                        at.error(value.span(), format!("write `[[{name}]]` tables"));
+                        continue;
+                    };
+                    for item in items.iter() {
+                        if name == "source" {
+                            if let Some(s) = de::<RawSource>(&mut at, item.clone(), "[[source]]") {
+                                raw_sources.push((item.clone(), s));
+                            }
+                        } else if let Some(g) = de::<RawGoal>(&mut at, item.clone(), "[[goal]]") {
+                            raw_goals.push(g);
+                        }
+                    }
+                }
+                other => {
+                    let hint = suggest(other, TOP_LEVEL.iter().copied())
+                        .map(|s| format!("; did you mean `{s}`?"))
+                        .unwrap_or_default();
+                    at.error(key.span(), format!("unknown key `{other}`: the file has {}{hint}", TOP_LEVEL.join(", ")));
+                }
+            }
+        }
+
+        let timezone = match &ws_raw.timezone {
+            None => jiff::tz::TimeZone::system(),
+            Some(tz) => match jiff::tz::TimeZone::get(tz.get_ref()) {
+                Ok(z) => z,
+                Err(_) => {
+                    at.error(tz.span(), format!("unknown time zone `{}`: use an IANA name such as Europe/Paris", tz.get_ref()));
+                    jiff::tz::TimeZone::UTC
+                }
+            },
+        };
+        let week_start = match &ws_raw.week_start {
+            None => 0,
+            Some(w) => match WEEKDAYS.iter().position(|d| d.eq_ignore_ascii_case(w.get_ref())) {
+                Some(i) => i as i32,
+                None => {
+                    at.error(w.span(), format!("`week_start` is a weekday name such as monday, not `{}`", w.get_ref()));
+                    0
+                }
+            },
+        };
+        let calendar = Calendar { week_start };
+
+        let mut sources = Vec::new();
+        for (i, (item, s)) in raw_sources.into_iter().enumerate() {
+            let Some(path) = s.path else {
+                if s.plugin.is_some() && s.settings.is_some() {
+                    // Command plugins read no file; they come with the plugin kinds.
+                } else {
+                    at.error(item.span(), "a [[source]] needs `path`, a glob relative to the workspace");
+                    continue;
+                }
+                at.error(item.span(), "command sources are not supported by this version of kpiscope yet");
+                continue;
+            };
+            sources.push(Source {
+                number: i + 1,
+                plugin_span: s.plugin.as_ref().map_or(path.span(), |p| p.span()),
+                plugin: s.plugin.map(|p| p.into_inner()),
+                pattern_span: path.span(),
+                pattern: path.into_inner(),
+                account: s.account,
+                network: s.network,
+                settings: s.settings.unwrap_or_default(),
+            });
+        }
+
+        let mut goals: Vec<Goal> = Vec::new();
+        for raw in raw_goals {
+            let id_span = raw.id.as_ref().map_or(raw.kpi.span(), |s| s.span());
+            if let Some(goal) = Goal::check(raw, &calendar, &mut at) {
+                if goals.iter().any(|g| g.id == goal.id) {
+                    at.error(id_span, format!("two goals have the id `{}`: give one an `id = \"...\"`", goal.id));
+                }
+                goals.push(goal);
+            }
+        }
+
+        let ws = Workspace {
+            root: root.to_path_buf(),
+            name: ws_raw.name.unwrap_or_else(|| {
+                root.canonicalize()
+                    .ok()
+                    .and_then(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
+                    .unwrap_or_else(|| "workspace".into())
+            }),
+            currency: ws_raw.currency,
+            timezone,
+            calendar,
+            params,
+            metrics,
+            sources,
+            goals,
+            config_text: text.to_string(),
+        };
+        at.diagnostics.into_result(ws)
+    }
+
+    /// The files a source's glob matches, sorted; no match is an error.
+    pub fn source_files(&self, source: &Source) -> std::result::Result<Vec<PathBuf>, Diagnostic> {
+        let at = self.located();
+        let pattern = self.root.join(&source.pattern);
+        let paths = glob::glob(&pattern.to_string_lossy())
+            .map_err(|e| at.diagnostic(source.pattern_span.clone(), format!("bad glob `{}`: {e}", source.pattern)))?;
+        let mut files: Vec<PathBuf> = paths.filter_map(|p| p.ok()).filter(|p| p.is_file()).collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(at
+                .diagnostic(source.pattern_span.clone(), format!("{}: `{}` matches no file", source.describe(), source.pattern))
+                .with_hint(format!("paths are relative to the workspace, {}", self.root.display())));
+        }
+        Ok(files)
+    }
+}
+
+/// Deserializes one table, reporting its first problem into `at`.
+fn de<T: for<'a> Deserialize<'a>>(at: &mut Located, value: Spanned<DeValue<'_>>, what: &str) -> Option<T> {
+    let span = value.span();
+    match T::deserialize(ValueDeserializer::from(value)) {
+        Ok(v) => Some(v),
+        Err(e) => {
+            let msg = e.message().trim().replace("unknown field", "unknown key");
+            at.error(e.span().unwrap_or(span), format!("{what}: {msg}"));
+            None
+        }
+    }
+}
+

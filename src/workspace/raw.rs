@@ -1,0 +1,48 @@
+//! `kpiscope.toml` as written: serde structs that reject unknown keys. The
+//! checked model is built from these in `workspace::model`.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawWorkspace {
+    pub name: Option<String>,
+    pub currency: Option<String>,
+    pub timezone: Option<Spanned<String>>,
+    pub week_start: Option<Spanned<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    pub plugin: Option<Spanned<String>>,
+    pub path: Option<Spanned<String>>,
+    pub account: Option<String>,
+    pub network: Option<String>,
+    pub settings: Option<toml::Table>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawGoal {
+    pub id: Option<Spanned<String>>,
+    pub kpi: Spanned<String>,
+    pub title: Option<String>,
+    pub network: Option<String>,
+    pub account: Option<String>,
+    #[serde(rename = "where")]
+    pub where_: Option<BTreeMap<String, String>>,
+    pub grain: Option<Spanned<String>>,
+    pub period: Option<Spanned<String>>,
+    pub target: Option<Spanned<String>>,
+    pub warn: Option<Spanned<String>>,
+    pub change: Option<Spanned<String>>,
+    pub by: Option<Spanned<String>>,
+    pub no_data: Option<Spanned<String>>,
+}
+
+/// The top-level keys; anything else is reported with its position.
+pub const TOP_LEVEL: &[&str] = &["workspace", "params", "metrics", "source", "goal"];

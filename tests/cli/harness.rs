@@ -1,0 +1,128 @@
+//! A small harness for running the `kpiscope` binary against a temporary
+//! workspace, in the spirit of ripgrep's and just's integration tests.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A temporary workspace plus the command line to run in it.
+pub struct Test {
+    dir: tempfile::TempDir,
+    args: Vec<String>,
+    envs: Vec<(String, String)>,
+    current_dir: Option<PathBuf>,
+}
+
+/// What a run produced.
+#[derive(Debug)]
+pub struct Output {
+    pub status: i32,
+    pub stdout: String,
+    pub stderr: String,
+    pub dir: PathBuf,
+}
+
+impl Test {
+    /// An empty temporary folder; add `kpiscope.toml` and data with [`Test::file`].
+    pub fn new() -> Self {
+        Test {
+            dir: tempfile::tempdir().expect("temp dir"),
+            args: Vec::new(),
+            envs: vec![("NO_COLOR".into(), "1".into())],
+            current_dir: None,
+        }
+    }
+
+    /// Writes `contents` to `path` (relative to the workspace), creating folders.
+    pub fn file(self, path: &str, contents: &str) -> Self {
+        let full = self.dir.path().join(path);
+        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+        std::fs::write(full, contents).expect("write fixture");
+        self
+    }
+
+    /// Command-line arguments after `kpiscope`.
+    pub fn args(mut self, args: &[&str]) -> Self {
+        self.args.extend(args.iter().map(|a| a.to_string()));
+        self
+    }
+
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.envs.push((key.into(), value.into()));
+        self
+    }
+
+    /// Runs from a sub-folder of the workspace instead of its root.
+    pub fn current_dir(mut self, sub: &str) -> Self {
+        let d = self.dir.path().join(sub);
+        std::fs::create_dir_all(&d).expect("mkdir");
+        self.current_dir = Some(d);
+        self
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Runs `kpiscope` with the workspace as current directory.
+    pub fn run(self) -> Output {
+        let out = Command::new(env!("CARGO_BIN_EXE_kpiscope"))
+            .args(&self.args)
+            .current_dir(self.current_dir.as_deref().unwrap_or(self.dir.path()))
+            .envs(self.envs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+            .output()
+            .expect("run kpiscope");
+        let dir = self.dir.path().to_path_buf();
+        // Keep the folder alive for the caller to inspect written files.
+        std::mem::forget(self.dir);
+        Output {
+            status: out.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&out.stdout).replace(&*dir.to_string_lossy(), "[WS]"),
+            stderr: String::from_utf8_lossy(&out.stderr).replace(&*dir.to_string_lossy(), "[WS]"),
+            dir,
+        }
+    }
+}
+
+impl Output {
+    /// The stdout parsed as JSON; panics with stderr when it is not.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.stdout)
+            .unwrap_or_else(|e| panic!("stdout is not JSON ({e}):\n{}\nstderr:\n{}", self.stdout, self.stderr))
+    }
+
+    /// Asserts the exit status, showing the output when it differs.
+    pub fn status(&self, code: i32) -> &Self {
+        assert_eq!(
+            self.status, code,
+            "exit status\nstdout:\n{}\nstderr:\n{}",
+            self.stdout, self.stderr
+        );
+        self
+    }
+
+    /// The value of `kpi` in an `eval --format json` output, for the row whose
+    /// period label is `period` (and, when given, whose network is `network`).
+    pub fn value(&self, kpi: &str, period: &str, network: Option<&str>) -> Option<f64> {
+        let json = self.json();
+        let rows = json["rows"].as_array().expect("rows");
+        let row = rows
+            .iter()
+            .find(|r| {
+                r["kpi"] == kpi
+                    && r["period"]["label"] == period
+                    && network.is_none_or(|n| r["network"] == n)
+            })
+            .unwrap_or_else(|| panic!("no row for {kpi} {period} {network:?} in\n{}", self.stdout));
+        row["value"].as_f64()
+    }
+}
+
+/// Asserts two floats agree to 1e-9 relative.
+#[track_caller]
+pub fn assert_close(actual: f64, expected: f64) {
+    let scale = expected.abs().max(1e-12);
+    assert!(
+        ((actual - expected) / scale).abs() < 1e-9,
+        "expected {expected}, got {actual}"
+    );
+}
