@@ -131,10 +131,10 @@ impl Session {
             let files: usize = resolved.iter().map(|r| r.files.len()).sum();
             eprintln!(
                 "loaded {} rows from {files} files into {} cells in {:.2?} ({} duplicate values dropped)",
-                cube.rows,
-                cube.cells.len(),
+                cube.rows(),
+                cube.cell_count(),
                 started.elapsed(),
-                cube.duplicate_values
+                cube.duplicate_values()
             );
         }
         Ok(cube)
@@ -146,7 +146,7 @@ impl Session {
             Some(s) => parse_day(s)
                 .map(Some)
                 .ok_or_else(|| Error::usage(format!("--as-of `{s}` is not a date: write YYYY-MM-DD"))),
-            None => Ok(cube.last_day),
+            None => Ok(cube.last_day()),
         }
     }
 }

@@ -5,6 +5,7 @@
 pub mod acc;
 pub mod cube;
 pub mod period;
+pub mod seen;
 pub mod view;
 
 pub use cube::Cube;

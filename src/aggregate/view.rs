@@ -7,6 +7,7 @@ use rustc_hash::FxHashMap;
 
 use super::acc::Acc;
 use super::cube::{Cube, NO_POST};
+
 use super::period::{Day, Grain, Period};
 
 /// A scope field: what a view breaks down by.
@@ -64,7 +65,7 @@ pub struct Group {
     pub period: Period,
     pub start: Day,
     pub end: Day,
-    /// Days of the period that lie within the data's range.
+    /// Days of the period, up to the data's last day.
     pub days: f64,
     /// By metric id; NaN where there is no value.
     pub values: Vec<f64>,
@@ -101,63 +102,75 @@ impl Cube {
         let range = self.data_range().unwrap_or((0, 0));
         let dim_pos = |d: &str| self.spec.keep_dims.iter().position(|k| k == d);
         let f = &view.filter;
-        let keep: Vec<bool> = self
-            .series
+        let keep = |s: &super::cube::SeriesKey| {
+            f.network.as_ref().is_none_or(|n| *n == s.network)
+                && f.account.as_ref().is_none_or(|a| *a == s.account)
+                && f.dims.iter().all(|(k, v)| dim_pos(k).is_some_and(|i| s.dims[i].as_deref() == Some(v)))
+        };
+
+        // A series may be spread over shards: number them across the cube.
+        let mut global: FxHashMap<&super::cube::SeriesKey, u32> = FxHashMap::default();
+        let local_to_global: Vec<Vec<u32>> = self
+            .shards
             .iter()
-            .map(|s| {
-                f.network.as_ref().is_none_or(|n| *n == s.network)
-                    && f.account.as_ref().is_none_or(|a| *a == s.account)
-                    && f.dims.iter().all(|(k, v)| dim_pos(k).is_some_and(|i| s.dims[i].as_deref() == Some(v)))
+            .map(|sh| {
+                sh.series
+                    .iter()
+                    .map(|k| {
+                        let next = global.len() as u32;
+                        *global.entry(k).or_insert(next)
+                    })
+                    .collect()
             })
             .collect();
 
         // First over time within each series, then across series: stocks take
         // each series' last value and add them up.
+        let slots = self.slot_metric.len();
         let mut keys: Vec<(Vec<Option<String>>, Period)> = Vec::new();
         let mut key_index: FxHashMap<(Vec<Option<String>>, Period), u32> = FxHashMap::default();
         let mut per_series: FxHashMap<(u32, u32), Vec<Acc>> = FxHashMap::default();
-        for cell in &self.cells {
-            if !keep[cell.series as usize] {
-                continue;
-            }
-            let s = &self.series[cell.series as usize];
-            let scope: Vec<Option<String>> = view
-                .by
-                .iter()
-                .map(|b| match b {
-                    By::Network => Some(s.network.clone()),
-                    By::Account => Some(s.account.clone()),
-                    By::Post => (cell.post != NO_POST).then(|| self.posts[cell.post as usize].clone()),
-                    By::Dim(d) => dim_pos(d).and_then(|i| s.dims[i].clone()),
-                })
-                .collect();
-            let base = super::period::Period { grain: self.spec.base, index: cell.period };
-            let start = self.calendar.bounds(base, range).0;
-            let period = self.calendar.period_of(view.grain, start);
-            let key = (scope, period);
-            let gid = match key_index.get(&key) {
-                Some(&g) => g,
-                None => {
-                    let g = keys.len() as u32;
-                    keys.push(key.clone());
-                    key_index.insert(key, g);
-                    g
+        for (shard_no, shard) in self.shards.iter().enumerate() {
+            for (ci, cell) in shard.cells.iter().enumerate() {
+                let s = &shard.series[cell.series as usize];
+                if !keep(s) {
+                    continue;
                 }
-            };
-            let accs = per_series.entry((gid, cell.series)).or_default();
-            if accs.len() < cell.accs.len() {
-                accs.resize(cell.accs.len(), Acc::default());
-            }
-            for (m, a) in cell.accs.iter().enumerate() {
-                accs[m].merge(self.kind(m as u16), *a, false);
+                let scope: Vec<Option<String>> = view
+                    .by
+                    .iter()
+                    .map(|b| match b {
+                        By::Network => Some(s.network.clone()),
+                        By::Account => Some(s.account.clone()),
+                        By::Post => (cell.post != NO_POST).then(|| shard.posts[cell.post as usize].clone()),
+                        By::Dim(d) => dim_pos(d).and_then(|i| s.dims[i].clone()),
+                    })
+                    .collect();
+                let base = Period { grain: self.spec.base, index: cell.period };
+                let start = self.calendar.bounds(base, range).0;
+                let period = self.calendar.period_of(view.grain, start);
+                let key = (scope, period);
+                let gid = match key_index.get(&key) {
+                    Some(&g) => g,
+                    None => {
+                        let g = keys.len() as u32;
+                        keys.push(key.clone());
+                        key_index.insert(key, g);
+                        g
+                    }
+                };
+                let series = local_to_global[shard_no][cell.series as usize];
+                let accs = per_series.entry((gid, series)).or_insert_with(|| vec![Acc::default(); slots]);
+                for (slot, a) in shard.cell_accs(ci).iter().enumerate() {
+                    accs[slot].merge(self.slot_kind(slot), *a, false);
+                }
             }
         }
-        let n = self.catalog.len();
-        let mut totals: Vec<Vec<Acc>> = vec![vec![Acc::default(); n]; keys.len()];
+        let mut totals: Vec<Vec<Acc>> = vec![vec![Acc::default(); slots]; keys.len()];
         for ((gid, _), accs) in per_series {
             let t = &mut totals[gid as usize];
-            for (m, a) in accs.iter().enumerate() {
-                t[m].merge(self.kind(m as u16), *a, true);
+            for (slot, a) in accs.iter().enumerate() {
+                t[slot].merge(self.slot_kind(slot), *a, true);
             }
         }
 
@@ -166,7 +179,8 @@ impl Cube {
             .zip(totals)
             .map(|((scope, period), accs)| {
                 let (start, end) = self.calendar.bounds(period, range);
-                let (lo, hi) = (start.max(range.0), end.min(range.1));
+                // A period still in progress counts the days up to the data's last one.
+                let (lo, hi) = (start, end.min(range.1));
                 let field = |b: By| view.by.iter().position(|x| *x == b).and_then(|i| scope[i].clone());
                 let mut dims = view.filter.dims.clone();
                 for (i, b) in view.by.iter().enumerate() {
@@ -174,11 +188,12 @@ impl Cube {
                         dims.insert(d.clone(), v.clone());
                     }
                 }
-                let mut values: Vec<f64> = accs
-                    .iter()
-                    .enumerate()
-                    .map(|(m, a)| a.value(self.kind(m as u16)).unwrap_or(f64::NAN))
-                    .collect();
+                let mut values = vec![f64::NAN; self.catalog.len()];
+                for (slot, a) in accs.iter().enumerate() {
+                    if let Some(v) = a.value(self.slot_kind(slot)) {
+                        values[self.slot_metric[slot] as usize] = v;
+                    }
+                }
                 // `posts` is always there: no post records means none were published.
                 let posts = crate::records::catalog::POSTS as usize;
                 if values[posts].is_nan() {

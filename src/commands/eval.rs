@@ -36,7 +36,9 @@ pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
         by: by.clone(),
         filter: Filter { network: a.network.clone(), account: a.account.clone(), dims: Default::default() },
     };
+    let t = std::time::Instant::now();
     let cube = s.load(std::slice::from_ref(&view), a.range)?;
+    let t_load = t.elapsed();
     let groups = Arc::new(cube.view(&view));
     let ev = Evaluator::new(&s.library, groups.clone(), &cube.catalog, &s.ws.params, s.ws.calendar);
     let units: Vec<String> = kpis.iter().map(|k| s.unit_of(k)).collect();
@@ -79,5 +81,8 @@ pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
         Format::Csv => render::eval::csv(&rows, &dims, by.contains(&By::Post)),
     };
     render::write_output(a.output, &text)?;
+    if s.verbose {
+        eprintln!("{} groups, {} values in {:.2?} after loading", groups.groups.len(), rows.len(), t.elapsed() - t_load);
+    }
     Ok(Outcome::Success)
 }

@@ -56,7 +56,7 @@ pub fn run(s: &Session, name: &str, period: Option<&str>, network: Option<&str>,
         filter: Filter { network: network.map(str::to_string), account: account.map(str::to_string), dims: Default::default() },
     };
     let cube = s.load(std::slice::from_ref(&view), &range)?;
-    let Some(as_of) = cube.last_day else {
+    let Some(as_of) = cube.last_day() else {
         out += "\nno data loaded\n";
         crate::render::write_output(None, &out)?;
         return Ok(Outcome::Success);

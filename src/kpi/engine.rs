@@ -270,7 +270,9 @@ impl<'l> Evaluator<'l> {
             }
             EvalAltResult::ErrorStackOverflow(_) => format!("KPI `{kpi}` calls itself too deeply"),
             EvalAltResult::ErrorVariableNotFound(v, _) => format!("unknown name `{v}`"),
-            EvalAltResult::ErrorFunctionNotFound(f, _) => format!("unknown function {f}"),
+            EvalAltResult::ErrorFunctionNotFound(f, _) => {
+                format!("unknown function `{}`, or wrong argument types: {f}", f.split(' ').next().unwrap_or(f))
+            }
             other => {
                 let mut s = other.to_string();
                 if let Some(i) = s.rfind(" (line ") {

@@ -165,7 +165,9 @@ fn uses_of(ast: &AST, defs: &[Def]) -> HashMap<String, Uses> {
                     }
                 }
             }
-            Some(ASTNode::Expr(Expr::FnCall(call, pos))) if call.op_token.is_none() => {
+            Some(ASTNode::Expr(Expr::FnCall(call, pos))) | Some(ASTNode::Stmt(rhai::Stmt::FnCall(call, pos)))
+                if call.op_token.is_none() =>
+            {
                 if let Some(f) = owner(pos) {
                     let u = out.entry(f.to_string()).or_default();
                     if call.name == "previous" {
@@ -342,6 +344,7 @@ impl Library {
                 }
             }
         }
+        problems.0.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
         let lib = Library { files, kpis, ast: Arc::new(merged), by_name, fn_file };
         if let Some(cycle) = lib.find_cycle() {
             let k = lib.get(&cycle[0]).expect("cycle of known KPIs");

@@ -2,148 +2,264 @@
 //! names the columns: `date`, optional `network`, `account`, `post`,
 //! `dim.<name>` dimensions, and one column per metric. An empty cell is no
 //! value, not zero.
+//!
+//! Files are read in chunks cut at record boundaries; chunks are parsed on
+//! every core, then folded into the cube in file order.
 
+use std::io::Read;
 use std::path::Path;
+
+use rayon::prelude::*;
 
 use super::number::parse_number;
 use super::SourceCtx;
+use crate::aggregate::cube::{Batch, CubeSpec};
 use crate::aggregate::period::{parse_day, Day};
 use crate::aggregate::Cube;
 use crate::error::{Error, Result};
 use crate::records::{catalog::is_metric_name, Kind, Level, MetricId, RowRef};
 
-enum Role {
-    Date,
-    Network,
-    Account,
-    Post,
-    Dim(String),
-    Metric(MetricId),
+const CHUNK: usize = 2 << 20;
+
+/// What each column of a file is.
+struct Layout {
+    names: Vec<String>,
+    date: usize,
+    network: Option<usize>,
+    account: Option<usize>,
+    post: Option<usize>,
+    dims: Vec<(usize, String)>,
+    metrics: Vec<(usize, MetricId)>,
+}
+
+impl Layout {
+    fn from_header(header: &csv::ByteRecord, cube: &mut Cube, ctx: &SourceCtx, shown: &str) -> Result<Layout> {
+        let err = |message: String| Error::Data { file: shown.to_string(), line: 1, message };
+        let mut l = Layout { names: Vec::new(), date: usize::MAX, network: None, account: None, post: None, dims: Vec::new(), metrics: Vec::new() };
+        for (i, raw) in header.iter().enumerate() {
+            let name = String::from_utf8_lossy(raw).trim().trim_start_matches('\u{feff}').to_string();
+            match name.to_lowercase().as_str() {
+                "date" => l.date = i,
+                "network" => l.network = Some(i),
+                "account" => l.account = Some(i),
+                "post" => l.post = Some(i),
+                lower if lower.starts_with("dim.") && lower.len() > 4 => l.dims.push((i, name[4..].to_string())),
+                _ if is_metric_name(&name) => l.metrics.push((i, cube.declare_metric(&name, Kind::Sum, "canonical"))),
+                _ => {
+                    return Err(err(format!(
+                        "column `{name}` is not a metric name: the canonical layout has date, network, account, post, dim.<name> and snake_case metric columns"
+                    )))
+                }
+            }
+            l.names.push(name);
+        }
+        if l.date == usize::MAX {
+            return Err(err(format!("no `date` column; the columns are: {}", l.names.join(", "))));
+        }
+        if l.network.is_none() && ctx.source.network.is_none() {
+            return Err(err(format!("no `network` column, and {} sets no `network`", ctx.source.describe())));
+        }
+        if l.account.is_none() && ctx.source.account.is_none() {
+            return Err(err(format!("no `account` column, and {} sets no `account`", ctx.source.describe())));
+        }
+        Ok(l)
+    }
+}
+
+/// A run of whole records and the file line it starts on.
+struct Chunk {
+    bytes: Vec<u8>,
+    line: usize,
+}
+
+/// Cuts a file into chunks of whole records: a newline ends a record only
+/// outside quotes, and quotes outside fields come in pairs.
+struct Chunker<R> {
+    src: R,
+    pending: Vec<u8>,
+    line: usize,
+    done: bool,
+}
+
+impl<R: Read> Chunker<R> {
+    /// The next chunk, in `out` (a recycled buffer, so that reading a large
+    /// file does not keep asking the system for fresh memory).
+    fn next(&mut self, mut out: Vec<u8>) -> std::io::Result<Option<Chunk>> {
+        while !self.done && self.pending.len() < CHUNK {
+            let start = self.pending.len();
+            self.pending.resize(start + CHUNK, 0);
+            let n = self.src.read(&mut self.pending[start..])?;
+            self.pending.truncate(start + n);
+            self.done = n == 0;
+        }
+        if self.pending.is_empty() {
+            return Ok(None);
+        }
+        let cut = if self.done { self.pending.len() } else { record_boundary(&self.pending).unwrap_or(self.pending.len()) };
+        out.clear();
+        out.extend_from_slice(&self.pending[..cut]);
+        self.pending.drain(..cut);
+        let line = self.line;
+        self.line += memchr::memchr_iter(b'\n', &out).count();
+        Ok(Some(Chunk { bytes: out, line }))
+    }
+}
+
+/// The end of the last whole record in `buf` (just after its newline).
+fn record_boundary(buf: &[u8]) -> Option<usize> {
+    if memchr::memchr(b'"', buf).is_none() {
+        return memchr::memrchr(b'\n', buf).map(|i| i + 1);
+    }
+    let mut in_quotes = false;
+    let mut last = None;
+    for i in memchr::memchr2_iter(b'"', b'\n', buf) {
+        match buf[i] {
+            b'"' => in_quotes = !in_quotes,
+            _ if !in_quotes => last = Some(i + 1),
+            _ => {}
+        }
+    }
+    last
 }
 
 pub fn read(path: &Path, ctx: &SourceCtx, cube: &mut Cube) -> Result<()> {
     let shown = ctx.shown(path);
     let file = std::fs::File::open(path).map_err(|e| Error::io(&shown, e))?;
-    let mut rdr = csv::ReaderBuilder::new().has_headers(true).buffer_capacity(1 << 20).from_reader(file);
-    let data_err = |line: u64, message: String| Error::Data { file: shown.clone(), line: line as usize, message };
-    let header = rdr.byte_headers().map_err(|e| data_err(1, e.to_string()))?.clone();
-
-    let mut roles = Vec::with_capacity(header.len());
-    let mut names = Vec::with_capacity(header.len());
-    for raw in header.iter() {
-        let name = String::from_utf8_lossy(raw).trim().trim_start_matches('\u{feff}').to_string();
-        let role = match name.to_lowercase().as_str() {
-            "date" => Role::Date,
-            "network" => Role::Network,
-            "account" => Role::Account,
-            "post" => Role::Post,
-            lower if lower.starts_with("dim.") && lower.len() > 4 => Role::Dim(name[4..].to_string()),
-            _ if is_metric_name(&name) => Role::Metric(cube.declare_metric(&name, Kind::Sum, "canonical")),
-            _ => {
-                return Err(data_err(
-                    1,
-                    format!(
-                        "column `{name}` is not a metric name: the canonical layout has date, network, account, post, dim.<name> and snake_case metric columns"
-                    ),
-                ))
-            }
-        };
-        names.push(name);
-        roles.push(role);
-    }
-    let Some(date_col) = roles.iter().position(|r| matches!(r, Role::Date)) else {
-        return Err(data_err(1, format!("no `date` column; the columns are: {}", names.join(", "))));
+    let size = file.metadata().map(|m| m.len()).unwrap_or(0);
+    let mut chunker = Chunker { src: file, pending: Vec::new(), line: 1, done: false };
+    let io = |e: std::io::Error| Error::io(&shown, e);
+    let Some(first) = chunker.next(Vec::new()).map_err(io)? else {
+        return Err(Error::Data { file: shown.clone(), line: 1, message: "the file is empty: the canonical layout starts with a header".into() });
     };
-    let col = |want: fn(&Role) -> bool| roles.iter().position(want);
-    let network_col = col(|r| matches!(r, Role::Network));
-    let account_col = col(|r| matches!(r, Role::Account));
-    let post_col = col(|r| matches!(r, Role::Post));
-    if network_col.is_none() && ctx.source.network.is_none() {
-        return Err(data_err(1, format!("no `network` column, and {} sets no `network`", ctx.source.describe())));
-    }
-    if account_col.is_none() && ctx.source.account.is_none() {
-        return Err(data_err(1, format!("no `account` column, and {} sets no `account`", ctx.source.describe())));
-    }
-    let dims: Vec<(usize, &str)> = roles
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| match r {
-            Role::Dim(d) => Some((i, d.as_str())),
-            _ => None,
-        })
-        .collect();
-    let metrics: Vec<(usize, MetricId)> = roles
-        .iter()
-        .enumerate()
-        .filter_map(|(i, r)| match r {
-            Role::Metric(m) => Some((i, *m)),
-            _ => None,
-        })
-        .collect();
 
-    let mut record = csv::ByteRecord::new();
-    let mut values: Vec<(MetricId, f64)> = Vec::with_capacity(metrics.len());
+    // The header, read by the csv parser for its quoting rules.
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(first.bytes.as_slice());
+    let mut header = csv::ByteRecord::new();
+    rdr.read_byte_record(&mut header).map_err(|e| Error::Data { file: shown.clone(), line: 1, message: e.to_string() })?;
+    let body = rdr.position().byte() as usize;
+    let layout = Layout::from_header(&header, cube, ctx, &shown)?;
+    let mut first = first;
+    first.bytes.drain(..body);
+    first.line = 2;
+
+    // Room for every record of the file, judged from the first chunk.
+    let rows = memchr::memchr_iter(b'\n', &first.bytes).count().max(1);
+    cube.reserve((size as f64 / first.bytes.len().max(1) as f64 * rows as f64 * 1.05) as usize);
+
+    // Each round parses a chunk per thread, then folds them; buffers are reused.
+    let round = rayon::current_num_threads();
+    let mut chunks = vec![first];
+    let mut spare: Vec<Vec<u8>> = Vec::new();
+    let mut batches: Vec<Batch> = (0..round).map(|_| Batch::default()).collect();
     loop {
-        match rdr.read_byte_record(&mut record) {
-            Ok(true) => {}
-            Ok(false) => break,
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                let message = match e.kind() {
-                    csv::ErrorKind::UnequalLengths { expected_len, len, .. } => {
-                        format!("this row has {len} fields but the header has {expected_len}")
-                    }
-                    _ => e.to_string(),
-                };
-                return Err(data_err(line, message));
+        while chunks.len() < round {
+            match chunker.next(spare.pop().unwrap_or_default()).map_err(io)? {
+                Some(c) => chunks.push(c),
+                None => break,
             }
         }
-        let line = record.position().map_or(0, |p| p.line());
+        if chunks.is_empty() {
+            return Ok(());
+        }
+        let spec = &cube.spec;
+        let used = chunks.len();
+        chunks
+            .par_iter()
+            .zip(batches.par_iter_mut())
+            .map(|(c, b)| {
+                b.clear();
+                parse_chunk(c, &layout, spec, ctx, &shown, b)
+            })
+            .collect::<Result<()>>()?;
+        cube.add_batches(&batches[..used]);
+        spare.extend(chunks.drain(..).map(|c| c.bytes));
+    }
+}
+
+fn parse_chunk(chunk: &Chunk, l: &Layout, spec: &CubeSpec, ctx: &SourceCtx, shown: &str, batch: &mut Batch) -> Result<()> {
+    let mut fields: Vec<&[u8]> = Vec::with_capacity(l.names.len());
+    let mut values: Vec<(MetricId, f64)> = Vec::with_capacity(l.metrics.len());
+    let mut row = |fields: &[&[u8]], line: usize, batch: &mut Batch| -> Result<()> {
+        let err = |message: String| Error::Data { file: shown.to_string(), line, message };
+        if fields.len() != l.names.len() {
+            return Err(err(format!("this row has {} fields but the header has {}", fields.len(), l.names.len())));
+        }
         let text = |i: usize| -> Result<&str> {
-            std::str::from_utf8(&record[i]).map(str::trim).map_err(|_| data_err(line, format!("column `{}` is not UTF-8 text", names[i])))
+            std::str::from_utf8(fields[i])
+                .map(str::trim)
+                .map_err(|_| err(format!("column `{}` is not UTF-8 text", l.names[i])))
         };
-        let date_text = text(date_col)?;
-        let date = parse_date(date_text, ctx).ok_or_else(|| {
-            data_err(line, format!("date `{date_text}` is not a date: write YYYY-MM-DD (or a date-time with its UTC offset)"))
-        })?;
-        let network = match network_col.map(&text).transpose()?.filter(|s| !s.is_empty()) {
+        let date_text = text(l.date)?;
+        let date = parse_date(date_text, ctx)
+            .ok_or_else(|| err(format!("date `{date_text}` is not a date: write YYYY-MM-DD (or a date-time with its UTC offset)")))?;
+        let network = match l.network.map(text).transpose()?.filter(|s| !s.is_empty()) {
             Some(n) => n,
-            None => ctx.source.network.as_deref().ok_or_else(|| data_err(line, "the `network` cell is empty".into()))?,
+            None => ctx.source.network.as_deref().ok_or_else(|| err("the `network` cell is empty".into()))?,
         };
-        let account = match account_col.map(&text).transpose()?.filter(|s| !s.is_empty()) {
+        let account = match l.account.map(text).transpose()?.filter(|s| !s.is_empty()) {
             Some(a) => a,
-            None => ctx.source.account.as_deref().ok_or_else(|| data_err(line, "the `account` cell is empty".into()))?,
+            None => ctx.source.account.as_deref().ok_or_else(|| err("the `account` cell is empty".into()))?,
         };
-        let post = post_col.map(&text).transpose()?.filter(|s| !s.is_empty());
+        let post = l.post.map(text).transpose()?.filter(|s| !s.is_empty());
         values.clear();
-        for &(i, m) in &metrics {
-            let cell = &record[i];
+        for &(i, m) in &l.metrics {
+            let cell = fields[i];
             if cell.is_empty() {
                 continue;
             }
             let x = parse_number(cell).ok_or_else(|| {
-                data_err(
-                    line,
-                    format!("`{}` in column `{}` is not a number", String::from_utf8_lossy(cell).trim(), names[i]),
-                )
+                err(format!("`{}` in column `{}` is not a number", String::from_utf8_lossy(cell).trim(), l.names[i]))
             })?;
             values.push((m, x));
         }
-        let mut dim_values: Vec<(&str, &str)> = Vec::with_capacity(dims.len());
-        for &(i, d) in &dims {
-            dim_values.push((d, text(i)?));
+        let mut dims: Vec<(&str, &str)> = Vec::with_capacity(l.dims.len());
+        for (i, d) in &l.dims {
+            dims.push((d.as_str(), text(*i)?));
         }
-        cube.add(&RowRef {
-            date,
-            network,
-            account,
-            post,
-            level: if post.is_some() { Level::Post } else { Level::Account },
-            dims: &dim_values,
-            metrics: &values,
-        });
+        batch.push(
+            spec,
+            &RowRef {
+                date,
+                network,
+                account,
+                post,
+                level: if post.is_some() { Level::Post } else { Level::Account },
+                dims: &dims,
+                metrics: &values,
+            },
+        );
+        Ok(())
+    };
+
+    let bytes = chunk.bytes.as_slice();
+    if memchr::memchr(b'"', bytes).is_none() {
+        // No quotes: fields are what lies between commas.
+        for (n, raw) in bytes.split(|&b| b == b'\n').enumerate() {
+            let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+            if raw.is_empty() {
+                continue;
+            }
+            fields.clear();
+            fields.extend(raw.split(|&b| b == b','));
+            row(&fields, chunk.line + n, batch)?;
+        }
+        return Ok(());
     }
-    Ok(())
+    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    loop {
+        match rdr.read_byte_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => return Ok(()),
+            Err(e) => {
+                let line = chunk.line + e.position().map_or(0, |p| p.line() as usize - 1);
+                return Err(Error::Data { file: shown.to_string(), line, message: e.to_string() });
+            }
+        }
+        let line = chunk.line + record.position().map_or(0, |p| p.line() as usize - 1);
+        let fields: Vec<&[u8]> = record.iter().collect();
+        row(&fields, line, batch)?;
+    }
 }
 
 /// `YYYY-MM-DD`, or a date-time: with an offset it is converted to the
