@@ -4,9 +4,9 @@
 //! rows (the same export loaded twice, overlapping exports) are dropped here,
 //! first value wins, keyed on network, account, post or day, and metric.
 //!
-//! The cube is split into shards by record key, so that batches of parsed
-//! rows are deduplicated and folded on every core at once; a record always
-//! lands in the same shard, and each shard takes rows in file order, so "first
+//! The cube is split into shards by account, so that batches of parsed rows
+//! are deduplicated and folded on every core at once; a record always lands
+//! in the same shard, and each shard takes rows in file order, so "first
 //! value wins" holds exactly.
 
 use rayon::prelude::*;
@@ -46,6 +46,9 @@ pub struct Prepared {
     pub key: u64,
     /// Hash of network, account and kept dimensions.
     pub series: u64,
+    /// Hash of network and account: picks the shard. Every key of a record
+    /// holds its network and account, so duplicates meet in one shard.
+    pub account: u64,
     /// Hash of the post id (for `--by post`), or 0.
     pub post: u64,
     pub date: Day,
@@ -125,8 +128,9 @@ impl CubeSpec {
 
     /// The keys of `row`; `buf` is scratch space reused between rows.
     pub fn prepare(&self, row: &RowRef, buf: &mut Vec<u8>) -> Prepared {
+        let account = hash_parts(buf, b's', &[row.network.as_bytes(), row.account.as_bytes()]);
         let series = if self.keep_dims.is_empty() {
-            hash_parts(buf, b's', &[row.network.as_bytes(), row.account.as_bytes()])
+            account
         } else {
             let mut parts: Vec<&[u8]> = vec![row.network.as_bytes(), row.account.as_bytes()];
             for k in &self.keep_dims {
@@ -155,7 +159,7 @@ impl CubeSpec {
             (true, Some(p)) => hash_parts(buf, b'i', &[p.as_bytes()]) | 1,
             _ => 0,
         };
-        Prepared { key, series, post, date: row.date, level: row.level, gives_posts: row.metrics.iter().any(|(m, _)| *m == POSTS) }
+        Prepared { key, series, account, post, date: row.date, level: row.level, gives_posts: row.metrics.iter().any(|(m, _)| *m == POSTS) }
     }
 
     pub fn series_key(&self, row: &RowRef) -> SeriesKey {
@@ -367,9 +371,8 @@ impl Cube {
         self.catalog.get(id).kind
     }
 
-    fn shard_of(&self, key: u64) -> usize {
-        // High bits, so that each shard's map still spreads over all buckets.
-        ((key >> 32) % self.shards.len() as u64) as usize
+    fn shard_of(&self, account: u64) -> usize {
+        (account % self.shards.len() as u64) as usize
     }
 
     /// Folds one record into the cube.
@@ -381,7 +384,7 @@ impl Cube {
             self.slot(m);
         }
         let p = self.spec.prepare(row, &mut self.scratch);
-        let shard = self.shard_of(p.key);
+        let shard = self.shard_of(p.account);
         let ctx = Ctx { base: self.spec.base, calendar: self.calendar, slot_of: &self.slot_of, slot_kind: &self.slot_kind };
         let spec = &self.spec;
         self.shards[shard].apply(&ctx, &p, row.metrics, || spec.series_key(row), || row.post.unwrap_or_default().to_string());
@@ -396,8 +399,7 @@ impl Cube {
         const AHEAD: usize = 8;
         self.shards.par_iter_mut().enumerate().for_each(|(s, shard)| {
             for b in batches {
-                let mine: Vec<u32> =
-                    (0..b.rows.len() as u32).filter(|&i| ((b.rows[i as usize].key >> 32) % n) as usize == s).collect();
+                let mine: Vec<u32> = (0..b.rows.len() as u32).filter(|&i| (b.rows[i as usize].account % n) as usize == s).collect();
                 for (j, &i) in mine.iter().enumerate() {
                     if let Some(&ahead) = mine.get(j + AHEAD) {
                         shard.seen.prefetch(b.rows[ahead as usize].key);

@@ -44,27 +44,29 @@ pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
     let units: Vec<String> = kpis.iter().map(|k| s.unit_of(k)).collect();
 
     // Each group's KPIs on one thread; groups in parallel.
+    let many = ev.many(&kpis);
     let per_group: Vec<Vec<_>> = (0..groups.groups.len())
         .into_par_iter()
-        .map(|i| kpis.iter().map(|k| ev.eval(k, i)).collect::<std::result::Result<Vec<_>, _>>())
+        .map(|i| ev.eval_many(&many, i))
         .collect::<std::result::Result<_, _>>()
         .map_err(|d| Error::Diagnostics(Diagnostics(vec![d])))?;
 
+    let periods: Vec<_> = groups.groups.iter().map(|g| period_out(&s.ws.calendar, g.period, groups.range)).collect();
+    let shown = |b: By| by.contains(&b);
     let mut rows = Vec::with_capacity(kpis.len() * groups.groups.len());
     for (k, name) in kpis.iter().enumerate() {
         for (i, g) in groups.groups.iter().enumerate() {
             let v = &per_group[i][k];
-            let shown = |b: By| by.contains(&b);
             rows.push(Row {
-                kpi: name.clone(),
-                network: if shown(By::Network) || a.network.is_some() { g.network.clone() } else { None },
-                account: if shown(By::Account) || a.account.is_some() { g.account.clone() } else { None },
-                post: if shown(By::Post) { g.post.clone() } else { None },
-                dims: g.dims.clone(),
-                period: period_out(&s.ws.calendar, g.period, groups.range),
+                kpi: name,
+                network: g.network.as_deref().filter(|_| shown(By::Network) || a.network.is_some()),
+                account: g.account.as_deref().filter(|_| shown(By::Account) || a.account.is_some()),
+                post: g.post.as_deref().filter(|_| shown(By::Post)),
+                dims: &g.dims,
+                period: &periods[i],
                 value: v.number(),
-                unit: units[k].clone(),
-                reason: v.reason().map(str::to_string),
+                unit: &units[k],
+                reason: v.reason(),
             });
         }
     }
@@ -82,7 +84,7 @@ pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
     };
     render::write_output(a.output, &text)?;
     if s.verbose {
-        eprintln!("{} groups, {} values in {:.2?} after loading", groups.groups.len(), rows.len(), t.elapsed() - t_load);
+        eprintln!("evaluated {} values in {} groups and wrote them in {:.2?}", rows.len(), groups.groups.len(), t.elapsed() - t_load);
     }
     Ok(Outcome::Success)
 }

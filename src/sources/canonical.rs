@@ -148,32 +148,58 @@ pub fn read(path: &Path, ctx: &SourceCtx, cube: &mut Cube) -> Result<()> {
 
     // Each round parses a chunk per thread, then folds them; buffers are reused.
     let round = rayon::current_num_threads();
-    let mut chunks = vec![first];
-    let mut spare: Vec<Vec<u8>> = Vec::new();
     let mut batches: Vec<Batch> = (0..round).map(|_| Batch::default()).collect();
-    loop {
-        while chunks.len() < round {
-            match chunker.next(spare.pop().unwrap_or_default()).map_err(io)? {
-                Some(c) => chunks.push(c),
-                None => break,
+    // A reader thread keeps the next chunks coming while these are folded;
+    // used buffers go back to it.
+    let (chunk_tx, chunk_rx) = std::sync::mpsc::sync_channel::<std::io::Result<Chunk>>(round * 2);
+    let (spare_tx, spare_rx) = std::sync::mpsc::channel::<Vec<u8>>();
+    std::thread::scope(|scope| {
+        scope.spawn(move || {
+            loop {
+                let buf = spare_rx.try_recv().unwrap_or_default();
+                match chunker.next(buf) {
+                    Ok(Some(c)) => {
+                        if chunk_tx.send(Ok(c)).is_err() {
+                            return;
+                        }
+                    }
+                    Ok(None) => return,
+                    Err(e) => {
+                        let _ = chunk_tx.send(Err(e));
+                        return;
+                    }
+                }
+            }
+        });
+        // Owned here, so that an early return hangs up on the reader.
+        let chunk_rx = chunk_rx;
+        let mut chunks = vec![first];
+        loop {
+            while chunks.len() < round {
+                match chunk_rx.recv() {
+                    Ok(c) => chunks.push(c.map_err(io)?),
+                    Err(_) => break,
+                }
+            }
+            if chunks.is_empty() {
+                return Ok(());
+            }
+            let spec = &cube.spec;
+            let used = chunks.len();
+            chunks
+                .par_iter()
+                .zip(batches.par_iter_mut())
+                .map(|(c, b)| {
+                    b.clear();
+                    parse_chunk(c, &layout, spec, ctx, &shown, b)
+                })
+                .collect::<Result<()>>()?;
+            cube.add_batches(&batches[..used]);
+            for c in chunks.drain(..) {
+                let _ = spare_tx.send(c.bytes);
             }
         }
-        if chunks.is_empty() {
-            return Ok(());
-        }
-        let spec = &cube.spec;
-        let used = chunks.len();
-        chunks
-            .par_iter()
-            .zip(batches.par_iter_mut())
-            .map(|(c, b)| {
-                b.clear();
-                parse_chunk(c, &layout, spec, ctx, &shown, b)
-            })
-            .collect::<Result<()>>()?;
-        cube.add_batches(&batches[..used]);
-        spare.extend(chunks.drain(..).map(|c| c.bytes));
-    }
+    })
 }
 
 fn parse_chunk(chunk: &Chunk, l: &Layout, spec: &CubeSpec, ctx: &SourceCtx, shown: &str, batch: &mut Batch) -> Result<()> {
