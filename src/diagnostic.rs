@@ -70,15 +70,16 @@ impl fmt::Display for Diagnostic {
         } else {
             write!(f, "{}:{}:{}: {}", self.file, self.line, self.col, self.message)?;
         }
+        let num = self.line.to_string();
+        let pad = " ".repeat(num.len());
         if let Some(src) = &self.source_line {
-            let num = self.line.to_string();
-            let pad = " ".repeat(num.len());
             // Tabs would shift the caret; show them as one space each.
             let shown = src.replace('\t', " ");
             write!(f, "\n{pad} |\n{num} | {shown}\n{pad} | {}{}", " ".repeat(self.col.saturating_sub(1)), "^".repeat(self.width.max(1)))?;
         }
         if let Some(hint) = &self.hint {
-            write!(f, "\n  = hint: {hint}")?;
+            let pad = if self.source_line.is_some() { pad.as_str() } else { "" };
+            write!(f, "\n{pad} = hint: {hint}")?;
         }
         Ok(())
     }

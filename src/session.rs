@@ -8,7 +8,7 @@ use crate::aggregate::cube::CubeSpec;
 use crate::aggregate::period::parse_day;
 use crate::aggregate::{Cube, Day, Grain, View};
 use crate::cli::{Cli, Range};
-use crate::diagnostic::{suggest, Diagnostics};
+use crate::diagnostic::suggest;
 use crate::error::{Error, Result};
 use crate::kpi::Library;
 use crate::records::Catalog;
@@ -28,7 +28,7 @@ impl Session {
     pub fn open(cli: &Cli) -> Result<Session> {
         let root = discover::find(cli.workspace.as_deref())?;
         let ws = Workspace::load(&root)?;
-        let mut problems = Diagnostics::default();
+        let mut problems = ws.problems.clone();
         let registry = Registry::load(&root).unwrap_or_else(|d| {
             problems.0.extend(d.0);
             Registry::default()
@@ -63,6 +63,7 @@ impl Session {
                 }
             }
         }
+        problems.0.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
         match library {
             Some(library) if problems.is_empty() => Ok(Session { ws, registry, catalog, library, verbose: cli.verbose }),
             _ => Err(Error::Diagnostics(problems)),

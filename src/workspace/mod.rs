@@ -73,6 +73,9 @@ pub struct Workspace {
     pub goals: Vec<Goal>,
     /// The config text, for diagnostics found after loading (unknown KPI...).
     pub config_text: String,
+    /// Problems found in the config. Kept with the model rather than returned
+    /// at once, so that later checks (scripts, goals' KPIs) report theirs too.
+    pub problems: Diagnostics,
 }
 
 const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
@@ -92,7 +95,8 @@ impl Workspace {
         Self::parse(root, &text)
     }
 
-    /// Parses and validates the config text, reporting every problem at once.
+    /// Parses and validates the config text. TOML syntax errors are returned;
+    /// other problems are kept in [`Workspace::problems`].
     pub fn parse(root: &Path, text: &str) -> Result<Workspace> {
         let mut at = Located::new(discover::CONFIG, text);
         let (doc, errors) = DeTable::parse_recoverable(text);
@@ -236,8 +240,11 @@ impl Workspace {
             sources,
             goals,
             config_text: text.to_string(),
+            problems: Diagnostics::default(),
         };
-        at.diagnostics.into_result(ws)
+        let mut problems = at.diagnostics;
+        problems.0.sort_by_key(|d| (d.line, d.col));
+        Ok(Workspace { problems, ..ws })
     }
 
     /// The files a source's glob matches, sorted; no match is an error.

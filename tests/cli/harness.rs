@@ -84,6 +84,21 @@ impl Test {
 }
 
 impl Output {
+    /// Whether `path` (relative to the workspace) exists after the run.
+    pub fn file_exists(&self, path: &str) -> bool {
+        self.dir.join(path).exists()
+    }
+
+    /// The text of `path` (relative to the workspace) after the run.
+    pub fn read(&self, path: &str) -> String {
+        std::fs::read_to_string(self.dir.join(path)).unwrap_or_else(|e| panic!("read {path}: {e}"))
+    }
+
+    /// The rows of an `eval --format json` output.
+    pub fn rows(&self) -> Vec<serde_json::Value> {
+        self.json()["rows"].as_array().expect("rows").clone()
+    }
+
     /// The stdout parsed as JSON; panics with stderr when it is not.
     pub fn json(&self) -> serde_json::Value {
         serde_json::from_str(&self.stdout)
