@@ -5,7 +5,11 @@ use std::path::PathBuf;
 use clap::{Parser, Subcommand, ValueEnum};
 
 #[derive(Debug, Parser)]
-#[command(name = "kpiscope", version, about = "KPI engine for social-media marketing: load exports, evaluate KPI scripts, check goals")]
+#[command(
+    name = "kpiscope",
+    version,
+    about = "KPI engine for social-media marketing: load exports, evaluate KPI scripts, check goals"
+)]
 pub struct Cli {
     /// The workspace folder (default: the current folder or the nearest parent with a kpiscope.toml)
     #[arg(long, global = true, value_name = "DIR")]

@@ -19,29 +19,48 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// A diagnostic at a 1-based line and column of `source`.
-    pub fn at(file: &str, source: &str, line: usize, col: usize, message: impl Into<String>) -> Self {
+    pub fn at(
+        file: &str,
+        source: &str,
+        line: usize,
+        col: usize,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             file: file.to_string(),
             line,
             col,
             message: message.into(),
-            source_line: source.lines().nth(line.saturating_sub(1)).map(str::to_string),
+            source_line: source
+                .lines()
+                .nth(line.saturating_sub(1))
+                .map(str::to_string),
             width: 1,
             hint: None,
         }
     }
 
     /// A diagnostic for a byte range of `source` (as TOML parsers report).
-    pub fn at_span(file: &str, source: &str, span: std::ops::Range<usize>, message: impl Into<String>) -> Self {
+    pub fn at_span(
+        file: &str,
+        source: &str,
+        span: std::ops::Range<usize>,
+        message: impl Into<String>,
+    ) -> Self {
         let start = span.start.min(source.len());
         let before = &source[..start];
         let line = before.matches('\n').count() + 1;
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let col = source[line_start..start].chars().count() + 1;
         let end = span.end.min(source.len()).max(start);
-        let line_end = source[start..].find('\n').map_or(source.len(), |i| start + i);
+        let line_end = source[start..]
+            .find('\n')
+            .map_or(source.len(), |i| start + i);
         let width = source[start..end.min(line_end)].chars().count().max(1);
-        Diagnostic { width, ..Diagnostic::at(file, source, line, col, message) }
+        Diagnostic {
+            width,
+            ..Diagnostic::at(file, source, line, col, message)
+        }
     }
 
     /// A diagnostic about a whole file, with no position inside it.
@@ -68,17 +87,30 @@ impl fmt::Display for Diagnostic {
         if self.line == 0 {
             write!(f, "{}: {}", self.file, self.message)?;
         } else {
-            write!(f, "{}:{}:{}: {}", self.file, self.line, self.col, self.message)?;
+            write!(
+                f,
+                "{}:{}:{}: {}",
+                self.file, self.line, self.col, self.message
+            )?;
         }
         let num = self.line.to_string();
         let pad = " ".repeat(num.len());
         if let Some(src) = &self.source_line {
             // Tabs would shift the caret; show them as one space each.
             let shown = src.replace('\t', " ");
-            write!(f, "\n{pad} |\n{num} | {shown}\n{pad} | {}{}", " ".repeat(self.col.saturating_sub(1)), "^".repeat(self.width.max(1)))?;
+            write!(
+                f,
+                "\n{pad} |\n{num} | {shown}\n{pad} | {}{}",
+                " ".repeat(self.col.saturating_sub(1)),
+                "^".repeat(self.width.max(1))
+            )?;
         }
         if let Some(hint) = &self.hint {
-            let pad = if self.source_line.is_some() { pad.as_str() } else { "" };
+            let pad = if self.source_line.is_some() {
+                pad.as_str()
+            } else {
+                ""
+            };
             write!(f, "\n{pad} = hint: {hint}")?;
         }
         Ok(())
@@ -98,7 +130,11 @@ impl Diagnostics {
     }
     /// `Ok(value)` when nothing was reported, else every problem.
     pub fn into_result<T>(self, value: T) -> Result<T, crate::Error> {
-        if self.0.is_empty() { Ok(value) } else { Err(crate::Error::Diagnostics(self)) }
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(crate::Error::Diagnostics(self))
+        }
     }
 }
 

@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::kpi::Library;
 use crate::records::Catalog;
 use crate::sources::{self, Registry};
-use crate::workspace::{discover, Workspace};
+use crate::workspace::{Workspace, discover};
 
 pub struct Session {
     pub ws: Workspace,
@@ -54,7 +54,10 @@ impl Session {
             let at = ws.located();
             for g in &ws.goals {
                 if lib.get(&g.kpi).is_none() && catalog.id(&g.kpi).is_none() {
-                    let mut d = at.diagnostic(g.kpi_span.clone(), format!("goal `{}`: unknown KPI `{}`", g.id, g.kpi));
+                    let mut d = at.diagnostic(
+                        g.kpi_span.clone(),
+                        format!("goal `{}`: unknown KPI `{}`", g.id, g.kpi),
+                    );
                     d = match suggest(&g.kpi, lib.names().chain(catalog.names())) {
                         Some(s) => d.with_hint(format!("did you mean `{s}`?")),
                         None => d.with_hint("`kpiscope list kpis` shows the KPIs"),
@@ -63,9 +66,17 @@ impl Session {
                 }
             }
         }
-        problems.0.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
+        problems
+            .0
+            .sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
         match library {
-            Some(library) if problems.is_empty() => Ok(Session { ws, registry, catalog, library, verbose: cli.verbose }),
+            Some(library) if problems.is_empty() => Ok(Session {
+                ws,
+                registry,
+                catalog,
+                library,
+                verbose: cli.verbose,
+            }),
             _ => Err(Error::Diagnostics(problems)),
         }
     }
@@ -74,7 +85,11 @@ impl Session {
     pub fn unit_of(&self, name: &str) -> String {
         match self.library.get(name) {
             Some(k) => k.unit().to_string(),
-            None => self.catalog.id(name).map(|id| self.catalog.get(id).unit().to_string()).unwrap_or_default(),
+            None => self
+                .catalog
+                .id(name)
+                .map(|id| self.catalog.get(id).unit().to_string())
+                .unwrap_or_default(),
         }
     }
 
@@ -97,20 +112,31 @@ impl Session {
         let resolved = sources::resolve(&self.ws, &self.registry)?;
         let day = |s: &Option<String>, what: &str| -> Result<Option<Day>> {
             s.as_deref()
-                .map(|s| parse_day(s).ok_or_else(|| Error::usage(format!("--{what} `{s}` is not a date: write YYYY-MM-DD"))))
+                .map(|s| {
+                    parse_day(s).ok_or_else(|| {
+                        Error::usage(format!("--{what} `{s}` is not a date: write YYYY-MM-DD"))
+                    })
+                })
                 .transpose()
         };
         let (from, to) = (day(&range.from, "from")?, day(&range.to, "to")?);
-        if let (Some(f), Some(t)) = (from, to) {
-            if f > t {
-                return Err(Error::usage("--from is after --to"));
-            }
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            return Err(Error::usage("--from is after --to"));
         }
         // The coarsest grain every view rolls up from.
-        let base = [Grain::All, Grain::Year, Grain::Quarter, Grain::Month, Grain::Week, Grain::Day]
-            .into_iter()
-            .find(|g| views.iter().all(|v| v.grain.rolls_up_from(*g)))
-            .unwrap_or(Grain::Day);
+        let base = [
+            Grain::All,
+            Grain::Year,
+            Grain::Quarter,
+            Grain::Month,
+            Grain::Week,
+            Grain::Day,
+        ]
+        .into_iter()
+        .find(|g| views.iter().all(|v| v.grain.rolls_up_from(*g)))
+        .unwrap_or(Grain::Day);
         let mut keep_dims: Vec<String> = views
             .iter()
             .flat_map(|v| {
@@ -124,8 +150,15 @@ impl Session {
             .collect();
         keep_dims.sort();
         keep_dims.dedup();
-        let keep_posts = views.iter().any(|v| v.by.contains(&crate::aggregate::By::Post));
-        let spec = CubeSpec { base, keep_dims, keep_posts, range: (from, to) };
+        let keep_posts = views
+            .iter()
+            .any(|v| v.by.contains(&crate::aggregate::By::Post));
+        let spec = CubeSpec {
+            base,
+            keep_dims,
+            keep_posts,
+            range: (from, to),
+        };
         let mut cube = Cube::new(spec, self.ws.calendar, self.catalog.clone());
         sources::load(&self.ws, &resolved, &mut cube)?;
         if self.verbose {
@@ -144,9 +177,9 @@ impl Session {
     /// The day `last` and `current` count from: `--as-of`, else the data's last day.
     pub fn as_of(&self, range: &Range, cube: &Cube) -> Result<Option<Day>> {
         match &range.as_of {
-            Some(s) => parse_day(s)
-                .map(Some)
-                .ok_or_else(|| Error::usage(format!("--as-of `{s}` is not a date: write YYYY-MM-DD"))),
+            Some(s) => parse_day(s).map(Some).ok_or_else(|| {
+                Error::usage(format!("--as-of `{s}` is not a date: write YYYY-MM-DD"))
+            }),
             None => Ok(cube.last_day()),
         }
     }

@@ -68,7 +68,8 @@ mod tests {
 
     #[test]
     fn kinds_combine() {
-        let table: &[(Kind, &[(f64, i32)], f64)] = &[
+        type Case<'a> = (Kind, &'a [(f64, i32)], f64);
+        let table: &[Case] = &[
             (Kind::Sum, &[(1.0, 1), (2.0, 3), (4.0, 2)], 7.0),
             (Kind::Last, &[(10.0, 1), (30.0, 3), (20.0, 2)], 30.0),
             (Kind::Max, &[(1.0, 1), (5.0, 3), (4.0, 2)], 5.0),

@@ -78,9 +78,13 @@ impl Batch {
         let mut buf = std::mem::take(&mut self.scratch);
         let p = spec.prepare(row, &mut buf);
         self.scratch = buf;
-        self.series.entry(p.series).or_insert_with(|| spec.series_key(row));
+        self.series
+            .entry(p.series)
+            .or_insert_with(|| spec.series_key(row));
         if p.post != 0 {
-            self.posts.entry(p.post).or_insert_with(|| row.post.unwrap_or_default().to_string());
+            self.posts
+                .entry(p.post)
+                .or_insert_with(|| row.post.unwrap_or_default().to_string());
         }
         self.metrics.extend_from_slice(row.metrics);
         self.ends.push(self.metrics.len() as u32);
@@ -123,7 +127,11 @@ fn hash_parts(buf: &mut Vec<u8>, tag: u8, parts: &[&[u8]]) -> u64 {
 
 impl CubeSpec {
     fn dim_value<'a>(row: &RowRef<'a>, name: &str) -> Option<&'a str> {
-        row.dims.iter().find(|(n, _)| *n == name).map(|(_, v)| *v).filter(|v| !v.is_empty())
+        row.dims
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
+            .filter(|v| !v.is_empty())
     }
 
     /// The keys of `row`; `buf` is scratch space reused between rows.
@@ -139,17 +147,34 @@ impl CubeSpec {
             hash_parts(buf, b's', &parts)
         };
         let key = match (row.level, row.post) {
-            (Level::Post, Some(post)) => {
-                hash_parts(buf, b'p', &[row.network.as_bytes(), row.account.as_bytes(), post.as_bytes()])
-            }
+            (Level::Post, Some(post)) => hash_parts(
+                buf,
+                b'p',
+                &[
+                    row.network.as_bytes(),
+                    row.account.as_bytes(),
+                    post.as_bytes(),
+                ],
+            ),
             (level, _) => {
                 // Account-day rows, and post rows without an id: keyed on content.
-                let mut parts: Vec<Vec<u8>> = vec![row.network.into(), row.account.into(), row.date.to_le_bytes().to_vec()];
+                let mut parts: Vec<Vec<u8>> = vec![
+                    row.network.into(),
+                    row.account.into(),
+                    row.date.to_le_bytes().to_vec(),
+                ];
                 let mut dims: Vec<_> = row.dims.iter().filter(|(_, v)| !v.is_empty()).collect();
                 dims.sort();
-                parts.extend(dims.into_iter().map(|(k, v)| format!("{k}={v}").into_bytes()));
+                parts.extend(
+                    dims.into_iter()
+                        .map(|(k, v)| format!("{k}={v}").into_bytes()),
+                );
                 if level == Level::Post {
-                    parts.extend(row.metrics.iter().map(|(m, x)| format!("{m}={x}").into_bytes()));
+                    parts.extend(
+                        row.metrics
+                            .iter()
+                            .map(|(m, x)| format!("{m}={x}").into_bytes()),
+                    );
                 }
                 let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
                 hash_parts(buf, if level == Level::Post { b'c' } else { b'a' }, &refs)
@@ -159,14 +184,26 @@ impl CubeSpec {
             (true, Some(p)) => hash_parts(buf, b'i', &[p.as_bytes()]) | 1,
             _ => 0,
         };
-        Prepared { key, series, account, post, date: row.date, level: row.level, gives_posts: row.metrics.iter().any(|(m, _)| *m == POSTS) }
+        Prepared {
+            key,
+            series,
+            account,
+            post,
+            date: row.date,
+            level: row.level,
+            gives_posts: row.metrics.iter().any(|(m, _)| *m == POSTS),
+        }
     }
 
     pub fn series_key(&self, row: &RowRef) -> SeriesKey {
         SeriesKey {
             network: row.network.to_string(),
             account: row.account.to_string(),
-            dims: self.keep_dims.iter().map(|k| Self::dim_value(row, k).map(str::to_string)).collect(),
+            dims: self
+                .keep_dims
+                .iter()
+                .map(|k| Self::dim_value(row, k).map(str::to_string))
+                .collect(),
         }
     }
 
@@ -230,7 +267,12 @@ impl Shard {
             return;
         }
         let mut accs = vec![Acc::default(); self.cells.len() * slots];
-        for (i, chunk) in self.accs.chunks(self.stride.max(1)).enumerate().take(self.cells.len()) {
+        for (i, chunk) in self
+            .accs
+            .chunks(self.stride.max(1))
+            .enumerate()
+            .take(self.cells.len())
+        {
             accs[i * slots..i * slots + chunk.len()].copy_from_slice(chunk);
         }
         self.accs = accs;
@@ -284,7 +326,13 @@ impl Shard {
         self.fresh = fresh;
     }
 
-    fn cell(&mut self, ctx: &Ctx, p: &Prepared, series_key: impl FnOnce() -> SeriesKey, post_id: impl FnOnce() -> String) -> u32 {
+    fn cell(
+        &mut self,
+        ctx: &Ctx,
+        p: &Prepared,
+        series_key: impl FnOnce() -> SeriesKey,
+        post_id: impl FnOnce() -> String,
+    ) -> u32 {
         let series = match self.series_index.get(&p.series) {
             Some(&id) => id,
             None => {
@@ -309,10 +357,18 @@ impl Shard {
             }
         };
         let next = self.cells.len() as u32;
-        let ci = *self.cell_index.entry((series, period, post)).or_insert(next);
+        let ci = *self
+            .cell_index
+            .entry((series, period, post))
+            .or_insert(next);
         if ci == next {
-            self.cells.push(Cell { series, period, post });
-            self.accs.resize(self.cells.len() * self.stride, Acc::default());
+            self.cells.push(Cell {
+                series,
+                period,
+                post,
+            });
+            self.accs
+                .resize(self.cells.len() * self.stride, Acc::default());
         }
         ci
     }
@@ -333,7 +389,9 @@ pub struct Cube {
 
 impl Cube {
     pub fn new(spec: CubeSpec, calendar: Calendar, catalog: Catalog) -> Cube {
-        let shards = (0..rayon::current_num_threads().clamp(1, 64)).map(|_| Shard::default()).collect();
+        let shards = (0..rayon::current_num_threads().clamp(1, 64))
+            .map(|_| Shard::default())
+            .collect();
         let mut cube = Cube {
             spec,
             calendar,
@@ -385,30 +443,57 @@ impl Cube {
         }
         let p = self.spec.prepare(row, &mut self.scratch);
         let shard = self.shard_of(p.account);
-        let ctx = Ctx { base: self.spec.base, calendar: self.calendar, slot_of: &self.slot_of, slot_kind: &self.slot_kind };
+        let ctx = Ctx {
+            base: self.spec.base,
+            calendar: self.calendar,
+            slot_of: &self.slot_of,
+            slot_kind: &self.slot_kind,
+        };
         let spec = &self.spec;
-        self.shards[shard].apply(&ctx, &p, row.metrics, || spec.series_key(row), || row.post.unwrap_or_default().to_string());
+        self.shards[shard].apply(
+            &ctx,
+            &p,
+            row.metrics,
+            || spec.series_key(row),
+            || row.post.unwrap_or_default().to_string(),
+        );
     }
 
     /// Folds batches, in order, every shard on its own thread. The batches'
     /// metrics must have been declared.
     pub fn add_batches(&mut self, batches: &[Batch]) {
         let n = self.shards.len() as u64;
-        let ctx = Ctx { base: self.spec.base, calendar: self.calendar, slot_of: &self.slot_of, slot_kind: &self.slot_kind };
+        let ctx = Ctx {
+            base: self.spec.base,
+            calendar: self.calendar,
+            slot_of: &self.slot_of,
+            slot_kind: &self.slot_kind,
+        };
         // How far ahead to fetch dedup slots: enough to overlap cache misses.
         const AHEAD: usize = 8;
-        self.shards.par_iter_mut().enumerate().for_each(|(s, shard)| {
-            for b in batches {
-                let mine: Vec<u32> = (0..b.rows.len() as u32).filter(|&i| (b.rows[i as usize].account % n) as usize == s).collect();
-                for (j, &i) in mine.iter().enumerate() {
-                    if let Some(&ahead) = mine.get(j + AHEAD) {
-                        shard.seen.prefetch(b.rows[ahead as usize].key);
+        self.shards
+            .par_iter_mut()
+            .enumerate()
+            .for_each(|(s, shard)| {
+                for b in batches {
+                    let mine: Vec<u32> = (0..b.rows.len() as u32)
+                        .filter(|&i| (b.rows[i as usize].account % n) as usize == s)
+                        .collect();
+                    for (j, &i) in mine.iter().enumerate() {
+                        if let Some(&ahead) = mine.get(j + AHEAD) {
+                            shard.seen.prefetch(b.rows[ahead as usize].key);
+                        }
+                        let p = &b.rows[i as usize];
+                        shard.apply(
+                            &ctx,
+                            p,
+                            b.metrics_of(i as usize),
+                            || b.series[&p.series].clone(),
+                            || b.posts[&p.post].clone(),
+                        );
                     }
-                    let p = &b.rows[i as usize];
-                    shard.apply(&ctx, p, b.metrics_of(i as usize), || b.series[&p.series].clone(), || b.posts[&p.post].clone());
                 }
-            }
-        });
+            });
     }
 
     /// Makes room for about `n` more distinct records, to avoid rehashing.

@@ -47,7 +47,9 @@ pub fn parse_day(s: &str) -> Option<Day> {
         return None;
     }
     let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |acc, &c| c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32))
+        b[r].iter().try_fold(0u32, |acc, &c| {
+            c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32)
+        })
     };
     let (y, m, d) = (num(0..4)? as i32, num(5..7)?, num(8..10)?);
     if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
@@ -98,7 +100,10 @@ impl Grain {
         match finer {
             Grain::Day => true,
             Grain::Week => matches!(self, Grain::Week | Grain::All),
-            Grain::Month => matches!(self, Grain::Month | Grain::Quarter | Grain::Year | Grain::All),
+            Grain::Month => matches!(
+                self,
+                Grain::Month | Grain::Quarter | Grain::Year | Grain::All
+            ),
             Grain::Quarter => matches!(self, Grain::Quarter | Grain::Year | Grain::All),
             Grain::Year => matches!(self, Grain::Year | Grain::All),
             Grain::All => self == Grain::All,
@@ -113,16 +118,10 @@ impl fmt::Display for Grain {
 }
 
 /// Maps days to periods: the calendar of a workspace (its week start).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Calendar {
     /// 0 = Monday … 6 = Sunday.
     pub week_start: i32,
-}
-
-impl Default for Calendar {
-    fn default() -> Self {
-        Calendar { week_start: 0 }
-    }
 }
 
 /// One period of a grain, by its index (day number, week number, y*12+m...).
@@ -166,12 +165,18 @@ impl Calendar {
             }
             Grain::Month => {
                 let (y, m) = (p.index.div_euclid(12), p.index.rem_euclid(12) as u32 + 1);
-                (day_from_ymd(y, m, 1), day_from_ymd(y, m, days_in_month(y, m)))
+                (
+                    day_from_ymd(y, m, 1),
+                    day_from_ymd(y, m, days_in_month(y, m)),
+                )
             }
             Grain::Quarter => {
                 let (y, q) = (p.index.div_euclid(4), p.index.rem_euclid(4) as u32);
                 let m2 = q * 3 + 3;
-                (day_from_ymd(y, q * 3 + 1, 1), day_from_ymd(y, m2, days_in_month(y, m2)))
+                (
+                    day_from_ymd(y, q * 3 + 1, 1),
+                    day_from_ymd(y, m2, days_in_month(y, m2)),
+                )
             }
             Grain::Year => (day_from_ymd(p.index, 1, 1), day_from_ymd(p.index, 12, 31)),
             Grain::All => range,
@@ -195,8 +200,16 @@ impl Calendar {
                     format!("{}/week", format_day(start))
                 }
             }
-            Grain::Month => format!("{:04}-{:02}", p.index.div_euclid(12), p.index.rem_euclid(12) + 1),
-            Grain::Quarter => format!("{:04}-Q{}", p.index.div_euclid(4), p.index.rem_euclid(4) + 1),
+            Grain::Month => format!(
+                "{:04}-{:02}",
+                p.index.div_euclid(12),
+                p.index.rem_euclid(12) + 1
+            ),
+            Grain::Quarter => format!(
+                "{:04}-Q{}",
+                p.index.div_euclid(4),
+                p.index.rem_euclid(4) + 1
+            ),
             Grain::Year => format!("{:04}", p.index),
             Grain::All => "all".to_string(),
         }
@@ -205,7 +218,10 @@ impl Calendar {
     /// Parses a period label, telling its grain: the inverse of [`Calendar::label`].
     pub fn parse_label(&self, s: &str) -> Option<Period> {
         if s == "all" {
-            return Some(Period { grain: Grain::All, index: 0 });
+            return Some(Period {
+                grain: Grain::All,
+                index: 0,
+            });
         }
         if let Some(day) = parse_day(s) {
             return Some(self.period_of(Grain::Day, day));
@@ -219,11 +235,17 @@ impl Calendar {
             return None;
         }
         if rest.is_empty() {
-            return Some(Period { grain: Grain::Year, index: y });
+            return Some(Period {
+                grain: Grain::Year,
+                index: y,
+            });
         }
         if let Some(q) = rest.strip_prefix("-Q") {
             let q: i32 = q.parse().ok().filter(|q| (1..=4).contains(q))?;
-            return Some(Period { grain: Grain::Quarter, index: y * 4 + q - 1 });
+            return Some(Period {
+                grain: Grain::Quarter,
+                index: y * 4 + q - 1,
+            });
         }
         if let Some(w) = rest.strip_prefix("-W") {
             let w: i32 = w.parse().ok().filter(|w| (1..=53).contains(w))?;
@@ -233,8 +255,15 @@ impl Calendar {
             return Some(self.period_of(Grain::Week, monday + self.week_start));
         }
         if let Some(m) = rest.strip_prefix('-') {
-            let m: i32 = m.parse().ok().filter(|m| (1..=12).contains(m)).filter(|_| m.len() == 2)?;
-            return Some(Period { grain: Grain::Month, index: y * 12 + m - 1 });
+            let m: i32 = m
+                .parse()
+                .ok()
+                .filter(|m| (1..=12).contains(m))
+                .filter(|_| m.len() == 2)?;
+            return Some(Period {
+                grain: Grain::Month,
+                index: y * 12 + m - 1,
+            });
         }
         None
     }
@@ -242,7 +271,10 @@ impl Calendar {
 
 impl Period {
     pub fn previous(self) -> Option<Period> {
-        (self.grain != Grain::All).then_some(Period { grain: self.grain, index: self.index - 1 })
+        (self.grain != Grain::All).then_some(Period {
+            grain: self.grain,
+            index: self.index - 1,
+        })
     }
 }
 
@@ -252,7 +284,12 @@ mod tests {
 
     #[test]
     fn days_round_trip() {
-        for (s, n) in [("1970-01-01", 0), ("2026-10-31", 20757), ("2024-02-29", 19782), ("1969-12-31", -1)] {
+        for (s, n) in [
+            ("1970-01-01", 0),
+            ("2026-10-31", 20757),
+            ("2024-02-29", 19782),
+            ("1969-12-31", -1),
+        ] {
             assert_eq!(parse_day(s), Some(n), "{s}");
             assert_eq!(format_day(n), s);
         }
@@ -279,7 +316,13 @@ mod tests {
             assert!(s <= d && d <= e);
         }
         let week = cal.period_of(Grain::Week, d);
-        assert_eq!(cal.bounds(week, (0, 0)), (parse_day("2026-10-05").unwrap(), parse_day("2026-10-11").unwrap()));
+        assert_eq!(
+            cal.bounds(week, (0, 0)),
+            (
+                parse_day("2026-10-05").unwrap(),
+                parse_day("2026-10-11").unwrap()
+            )
+        );
         let sunday = Calendar { week_start: 6 };
         let w = sunday.period_of(Grain::Week, d);
         assert_eq!(sunday.label(w), "2026-10-04/week");

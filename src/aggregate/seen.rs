@@ -5,7 +5,7 @@
 //! expected rows, on huge pages where the system offers them (fewer TLB
 //! misses), probed with prefetching (cache misses overlapped).
 
-use std::alloc::{alloc, dealloc, handle_alloc_error, Layout};
+use std::alloc::{Layout, alloc, dealloc, handle_alloc_error};
 
 const HUGE: usize = 2 << 20;
 
@@ -22,7 +22,11 @@ unsafe impl Sync for Seen {}
 
 impl Default for Seen {
     fn default() -> Self {
-        let mut s = Seen { entries: std::ptr::null_mut(), cap: 0, len: 0 };
+        let mut s = Seen {
+            entries: std::ptr::null_mut(),
+            cap: 0,
+            len: 0,
+        };
         s.grow(16);
         s
     }

@@ -105,7 +105,9 @@ impl Cube {
         let keep = |s: &super::cube::SeriesKey| {
             f.network.as_ref().is_none_or(|n| *n == s.network)
                 && f.account.as_ref().is_none_or(|a| *a == s.account)
-                && f.dims.iter().all(|(k, v)| dim_pos(k).is_some_and(|i| s.dims[i].as_deref() == Some(v)))
+                && f.dims
+                    .iter()
+                    .all(|(k, v)| dim_pos(k).is_some_and(|i| s.dims[i].as_deref() == Some(v)))
         };
 
         // A series may be spread over shards: number them across the cube.
@@ -136,17 +138,21 @@ impl Cube {
                 if !keep(s) {
                     continue;
                 }
-                let scope: Vec<Option<String>> = view
-                    .by
-                    .iter()
-                    .map(|b| match b {
-                        By::Network => Some(s.network.clone()),
-                        By::Account => Some(s.account.clone()),
-                        By::Post => (cell.post != NO_POST).then(|| shard.posts[cell.post as usize].clone()),
-                        By::Dim(d) => dim_pos(d).and_then(|i| s.dims[i].clone()),
-                    })
-                    .collect();
-                let base = Period { grain: self.spec.base, index: cell.period };
+                let scope: Vec<Option<String>> =
+                    view.by
+                        .iter()
+                        .map(|b| match b {
+                            By::Network => Some(s.network.clone()),
+                            By::Account => Some(s.account.clone()),
+                            By::Post => (cell.post != NO_POST)
+                                .then(|| shard.posts[cell.post as usize].clone()),
+                            By::Dim(d) => dim_pos(d).and_then(|i| s.dims[i].clone()),
+                        })
+                        .collect();
+                let base = Period {
+                    grain: self.spec.base,
+                    index: cell.period,
+                };
                 let start = self.calendar.bounds(base, range).0;
                 let period = self.calendar.period_of(view.grain, start);
                 let key = (scope, period);
@@ -160,7 +166,9 @@ impl Cube {
                     }
                 };
                 let series = local_to_global[shard_no][cell.series as usize];
-                let accs = per_series.entry((gid, series)).or_insert_with(|| vec![Acc::default(); slots]);
+                let accs = per_series
+                    .entry((gid, series))
+                    .or_insert_with(|| vec![Acc::default(); slots]);
                 for (slot, a) in shard.cell_accs(ci).iter().enumerate() {
                     accs[slot].merge(self.slot_kind(slot), *a, false);
                 }
@@ -181,7 +189,12 @@ impl Cube {
                 let (start, end) = self.calendar.bounds(period, range);
                 // A period still in progress counts the days up to the data's last one.
                 let (lo, hi) = (start, end.min(range.1));
-                let field = |b: By| view.by.iter().position(|x| *x == b).and_then(|i| scope[i].clone());
+                let field = |b: By| {
+                    view.by
+                        .iter()
+                        .position(|x| *x == b)
+                        .and_then(|i| scope[i].clone())
+                };
                 let mut dims = view.filter.dims.clone();
                 for (i, b) in view.by.iter().enumerate() {
                     if let (By::Dim(d), Some(v)) = (b, &scope[i]) {
@@ -214,8 +227,17 @@ impl Cube {
             })
             .collect();
         groups.sort_by(|a, b| a.scope.cmp(&b.scope).then(a.period.cmp(&b.period)));
-        let index = groups.iter().enumerate().map(|(i, g)| ((g.scope.clone(), g.period), i)).collect();
-        Groups { view: view.clone(), groups, index, range }
+        let index = groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| ((g.scope.clone(), g.period), i))
+            .collect();
+        Groups {
+            view: view.clone(),
+            groups,
+            index,
+            range,
+        }
     }
 }
 
@@ -225,7 +247,10 @@ impl Groups {
     pub fn synthetic(metrics: usize, calendar: &super::Calendar) -> Groups {
         let groups: Vec<Group> = (0..2)
             .map(|m| {
-                let period = Period { grain: Grain::Month, index: 2026 * 12 + m };
+                let period = Period {
+                    grain: Grain::Month,
+                    index: 2026 * 12 + m,
+                };
                 let (start, end) = calendar.bounds(period, (0, 0));
                 Group {
                     scope: Vec::new(),
@@ -241,10 +266,18 @@ impl Groups {
                 }
             })
             .collect();
-        let index = groups.iter().enumerate().map(|(i, g)| ((g.scope.clone(), g.period), i)).collect();
+        let index = groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| ((g.scope.clone(), g.period), i))
+            .collect();
         let range = (groups[0].start, groups[1].end);
         Groups {
-            view: View { grain: Grain::Month, by: Vec::new(), filter: Filter::default() },
+            view: View {
+                grain: Grain::Month,
+                by: Vec::new(),
+                filter: Filter::default(),
+            },
             groups,
             index,
             range,

@@ -4,14 +4,14 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::Arc;
 
+use crate::Outcome;
 use crate::cli::{Format, Range};
 use crate::diagnostic::suggest;
 use crate::error::{Error, Result};
-use crate::goals::{check, Goal, GoalResult};
+use crate::goals::{Goal, GoalResult, check};
 use crate::kpi::Evaluator;
 use crate::render::{self, table::Style};
 use crate::session::Session;
-use crate::Outcome;
 
 pub fn run(
     s: &Session,
@@ -30,12 +30,18 @@ pub fn run(
         Format::Csv => render::check::csv(&results),
     };
     render::write_output(output, &text)?;
-    Ok(if results.iter().any(|r| r.fails(fail_on_warn)) { Outcome::GoalsFailed } else { Outcome::Success })
+    Ok(if results.iter().any(|r| r.fails(fail_on_warn)) {
+        Outcome::GoalsFailed
+    } else {
+        Outcome::Success
+    })
 }
 
 fn select(all: &[Goal], ids: &[String]) -> Result<Vec<Goal>> {
     if all.is_empty() {
-        return Err(Error::usage("the workspace has no goals: add a [[goal]] to kpiscope.toml"));
+        return Err(Error::usage(
+            "the workspace has no goals: add a [[goal]] to kpiscope.toml",
+        ));
     }
     if ids.is_empty() {
         return Ok(all.to_vec());
@@ -63,15 +69,30 @@ pub fn evaluate(s: &Session, goals: &[Goal], range: &Range) -> Result<Vec<GoalRe
         .iter()
         .map(|v| {
             let groups = Arc::new(cube.view(v));
-            (v.clone(), Evaluator::new(&s.library, groups, &cube.catalog, &s.ws.params, s.ws.calendar))
+            (
+                v.clone(),
+                Evaluator::new(
+                    &s.library,
+                    groups,
+                    &cube.catalog,
+                    &s.ws.params,
+                    s.ws.calendar,
+                ),
+            )
         })
         .collect();
     goals
         .iter()
         .map(|g| {
             let unit = s.unit_of(&g.kpi);
-            check::check(g, &evaluators[&g.view()], &unit, s.ws.currency.as_deref(), as_of)
-                .map_err(|d| Error::Diagnostics(crate::diagnostic::Diagnostics(vec![d])))
+            check::check(
+                g,
+                &evaluators[&g.view()],
+                &unit,
+                s.ws.currency.as_deref(),
+                as_of,
+            )
+            .map_err(|d| Error::Diagnostics(crate::diagnostic::Diagnostics(vec![d])))
         })
         .collect()
 }

@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
+use crate::Outcome;
 use crate::aggregate::{By, Filter, Grain, View};
 use crate::cli::{Format, Range};
 use crate::diagnostic::Diagnostics;
@@ -13,7 +14,6 @@ use crate::goals::check::period_out;
 use crate::kpi::Evaluator;
 use crate::render::{self, eval::Row, table::Style};
 use crate::session::Session;
-use crate::Outcome;
 
 pub struct Args<'a> {
     pub kpis: &'a [String],
@@ -27,20 +27,35 @@ pub struct Args<'a> {
 }
 
 pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
-    let kpis: Vec<String> = if a.kpis.is_empty() { s.library.names().map(str::to_string).collect() } else { a.kpis.to_vec() };
+    let kpis: Vec<String> = if a.kpis.is_empty() {
+        s.library.names().map(str::to_string).collect()
+    } else {
+        a.kpis.to_vec()
+    };
     s.check_names(&kpis)?;
     let by: Vec<By> = a.by.iter().map(|b| By::parse(b)).collect();
-    let grain = Grain::parse(a.grain).ok_or_else(|| Error::usage(format!("unknown grain `{}`", a.grain)))?;
+    let grain = Grain::parse(a.grain)
+        .ok_or_else(|| Error::usage(format!("unknown grain `{}`", a.grain)))?;
     let view = View {
         grain,
         by: by.clone(),
-        filter: Filter { network: a.network.clone(), account: a.account.clone(), dims: Default::default() },
+        filter: Filter {
+            network: a.network.clone(),
+            account: a.account.clone(),
+            dims: Default::default(),
+        },
     };
     let t = std::time::Instant::now();
     let cube = s.load(std::slice::from_ref(&view), a.range)?;
     let t_load = t.elapsed();
     let groups = Arc::new(cube.view(&view));
-    let ev = Evaluator::new(&s.library, groups.clone(), &cube.catalog, &s.ws.params, s.ws.calendar);
+    let ev = Evaluator::new(
+        &s.library,
+        groups.clone(),
+        &cube.catalog,
+        &s.ws.params,
+        s.ws.calendar,
+    );
     let units: Vec<String> = kpis.iter().map(|k| s.unit_of(k)).collect();
 
     // Each group's KPIs on one thread; groups in parallel.
@@ -51,7 +66,11 @@ pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
         .collect::<std::result::Result<_, _>>()
         .map_err(|d| Error::Diagnostics(Diagnostics(vec![d])))?;
 
-    let periods: Vec<_> = groups.groups.iter().map(|g| period_out(&s.ws.calendar, g.period, groups.range)).collect();
+    let periods: Vec<_> = groups
+        .groups
+        .iter()
+        .map(|g| period_out(&s.ws.calendar, g.period, groups.range))
+        .collect();
     let shown = |b: By| by.contains(&b);
     let mut rows = Vec::with_capacity(kpis.len() * groups.groups.len());
     for (k, name) in kpis.iter().enumerate() {
@@ -59,8 +78,14 @@ pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
             let v = &per_group[i][k];
             rows.push(Row {
                 kpi: name,
-                network: g.network.as_deref().filter(|_| shown(By::Network) || a.network.is_some()),
-                account: g.account.as_deref().filter(|_| shown(By::Account) || a.account.is_some()),
+                network: g
+                    .network
+                    .as_deref()
+                    .filter(|_| shown(By::Network) || a.network.is_some()),
+                account: g
+                    .account
+                    .as_deref()
+                    .filter(|_| shown(By::Account) || a.account.is_some()),
                 post: g.post.as_deref().filter(|_| shown(By::Post)),
                 dims: &g.dims,
                 period: &periods[i],
@@ -78,13 +103,22 @@ pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
         })
         .collect();
     let text = match a.format {
-        Format::Table => render::eval::table(&rows, &by.iter().map(|b| b.name().to_string()).collect::<Vec<_>>(), style),
+        Format::Table => render::eval::table(
+            &rows,
+            &by.iter().map(|b| b.name().to_string()).collect::<Vec<_>>(),
+            style,
+        ),
         Format::Json => render::eval::json(&rows),
         Format::Csv => render::eval::csv(&rows, &dims, by.contains(&By::Post)),
     };
     render::write_output(a.output, &text)?;
     if s.verbose {
-        eprintln!("evaluated {} values in {} groups and wrote them in {:.2?}", rows.len(), groups.groups.len(), t.elapsed() - t_load);
+        eprintln!(
+            "evaluated {} values in {} groups and wrote them in {:.2?}",
+            rows.len(),
+            groups.groups.len(),
+            t.elapsed() - t_load
+        );
     }
     Ok(Outcome::Success)
 }

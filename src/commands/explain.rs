@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use crate::Outcome;
 use crate::aggregate::{Filter, Grain, View};
 use crate::cli::Range;
 use crate::diagnostic::Diagnostics;
@@ -11,9 +12,15 @@ use crate::goals::condition::fmt_value;
 use crate::kpi::{Evaluator, Value};
 use crate::render::table::Style;
 use crate::session::Session;
-use crate::Outcome;
 
-pub fn run(s: &Session, name: &str, period: Option<&str>, network: Option<&str>, account: Option<&str>, style: Style) -> Result<Outcome> {
+pub fn run(
+    s: &Session,
+    name: &str,
+    period: Option<&str>,
+    network: Option<&str>,
+    account: Option<&str>,
+    style: Style,
+) -> Result<Outcome> {
     s.check_names(&[name.to_string()])?;
     let mut out = String::new();
     match s.library.get(name) {
@@ -27,20 +34,50 @@ pub fn run(s: &Session, name: &str, period: Option<&str>, network: Option<&str>,
             if !meta.is_empty() {
                 out += &format!("{}\n", meta.join("   "));
             }
-            out += &format!("defined in {}:{}{}\n\n", f.shown, k.line, if k.overrides { " (overrides the standard KPI)" } else { "" });
+            out += &format!(
+                "defined in {}:{}{}\n\n",
+                f.shown,
+                k.line,
+                if k.overrides {
+                    " (overrides the standard KPI)"
+                } else {
+                    ""
+                }
+            );
             out += &format!("{}\n\n", k.code);
             let inputs: Vec<&str> = k.inputs.iter().map(String::as_str).collect();
-            out += &format!("reads: {}\n", if inputs.is_empty() { "-".into() } else { inputs.join(", ") });
-            out += &format!("calls: {}\n", if k.deps.is_empty() { "-".into() } else { k.deps.join(", ") });
+            out += &format!(
+                "reads: {}\n",
+                if inputs.is_empty() {
+                    "-".into()
+                } else {
+                    inputs.join(", ")
+                }
+            );
+            out += &format!(
+                "calls: {}\n",
+                if k.deps.is_empty() {
+                    "-".into()
+                } else {
+                    k.deps.join(", ")
+                }
+            );
         }
         None => {
             let id = s.catalog.id(name).expect("checked");
             let m = s.catalog.get(id);
-            out += &format!("{} — a metric (kind {}, from {})\n", m.name, m.kind, m.origin);
+            out += &format!(
+                "{} — a metric (kind {}, from {})\n",
+                m.name, m.kind, m.origin
+            );
         }
     }
 
-    let range = Range { from: None, to: None, as_of: None };
+    let range = Range {
+        from: None,
+        to: None,
+        as_of: None,
+    };
     let (grain, fixed) = match period {
         Some(p) => {
             let parsed = s.ws.calendar.parse_label(p).ok_or_else(|| {
@@ -53,7 +90,11 @@ pub fn run(s: &Session, name: &str, period: Option<&str>, network: Option<&str>,
     let view = View {
         grain,
         by: Vec::new(),
-        filter: Filter { network: network.map(str::to_string), account: account.map(str::to_string), dims: Default::default() },
+        filter: Filter {
+            network: network.map(str::to_string),
+            account: account.map(str::to_string),
+            dims: Default::default(),
+        },
     };
     let cube = s.load(std::slice::from_ref(&view), &range)?;
     let Some(as_of) = cube.last_day() else {
@@ -63,7 +104,11 @@ pub fn run(s: &Session, name: &str, period: Option<&str>, network: Option<&str>,
     };
     let p = fixed.unwrap_or_else(|| {
         let cur = s.ws.calendar.period_of(grain, as_of);
-        if s.ws.calendar.bounds(cur, (as_of, as_of)).1 == as_of { cur } else { cur.previous().unwrap_or(cur) }
+        if s.ws.calendar.bounds(cur, (as_of, as_of)).1 == as_of {
+            cur
+        } else {
+            cur.previous().unwrap_or(cur)
+        }
     });
     let groups = Arc::new(cube.view(&view));
     let scope = match (network, account) {
@@ -76,9 +121,16 @@ pub fn run(s: &Session, name: &str, period: Option<&str>, network: Option<&str>,
         crate::render::write_output(None, &out)?;
         return Ok(Outcome::Success);
     };
-    let ev = Evaluator::new(&s.library, groups.clone(), &cube.catalog, &s.ws.params, s.ws.calendar);
+    let ev = Evaluator::new(
+        &s.library,
+        groups.clone(),
+        &cube.catalog,
+        &s.ws.params,
+        s.ws.calendar,
+    );
     let mut lines = Vec::new();
-    tree(s, &ev, name, i, "", "", &mut lines, 0).map_err(|d| Error::Diagnostics(Diagnostics(vec![d])))?;
+    tree(s, &ev, name, i, "", "", &mut lines, 0)
+        .map_err(|d| Error::Diagnostics(Diagnostics(vec![d])))?;
     for l in lines {
         out += &format!("  {l}\n");
     }
@@ -103,19 +155,45 @@ fn tree(
         Value::NoData(r) => format!("no data ({r})"),
     };
     lines.push(format!("{lead}{name} = {shown}"));
-    let Some(k) = s.library.get(name) else { return Ok(()) };
+    let Some(k) = s.library.get(name) else {
+        return Ok(());
+    };
     if depth > 16 {
         return Ok(());
     }
-    let children: Vec<&String> = k.deps.iter().chain(k.inputs.iter().filter(|i| s.catalog.id(i).is_some() || *i == "days")).collect();
+    let children: Vec<&String> = k
+        .deps
+        .iter()
+        .chain(
+            k.inputs
+                .iter()
+                .filter(|i| s.catalog.id(i).is_some() || *i == "days"),
+        )
+        .collect();
     for (n, c) in children.iter().enumerate() {
         let last = n + 1 == children.len();
-        let (l, cl) = if last { ("└─ ", "   ") } else { ("├─ ", "│  ") };
+        let (l, cl) = if last {
+            ("└─ ", "   ")
+        } else {
+            ("├─ ", "│  ")
+        };
         if *c == "days" {
-            lines.push(format!("{child_lead}{l}days = {}", ev.groups().groups[group].days));
+            lines.push(format!(
+                "{child_lead}{l}days = {}",
+                ev.groups().groups[group].days
+            ));
             continue;
         }
-        tree(s, ev, c, group, &format!("{child_lead}{l}"), &format!("{child_lead}{cl}"), lines, depth + 1)?;
+        tree(
+            s,
+            ev,
+            c,
+            group,
+            &format!("{child_lead}{l}"),
+            &format!("{child_lead}{cl}"),
+            lines,
+            depth + 1,
+        )?;
     }
     Ok(())
 }

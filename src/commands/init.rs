@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use crate::error::{Error, Result};
 use crate::Outcome;
+use crate::error::{Error, Result};
 
 const CONFIG: &str = r#"[workspace]
 name = "My company"
@@ -58,9 +58,16 @@ const DATA: &str = "date,network,account,post,followers,reach,likes,comments,sha
 pub fn run(dir: &Path, quiet: bool) -> Result<Outcome> {
     let config = dir.join("kpiscope.toml");
     if config.exists() {
-        return Err(Error::usage(format!("{} already exists: kpiscope init does not overwrite a workspace", config.display())));
+        return Err(Error::usage(format!(
+            "{} already exists: kpiscope init does not overwrite a workspace",
+            config.display()
+        )));
     }
-    for (path, text) in [("kpiscope.toml", CONFIG), ("scripts/my_kpis.rhai", SCRIPT), ("data/sample.csv", DATA)] {
+    for (path, text) in [
+        ("kpiscope.toml", CONFIG),
+        ("scripts/my_kpis.rhai", SCRIPT),
+        ("data/sample.csv", DATA),
+    ] {
         let full = dir.join(path);
         if let Some(parent) = full.parent() {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, e))?;

@@ -1,12 +1,12 @@
 //! `kpiscope list kpis|metrics|plugins|goals|sources`.
 
+use crate::Outcome;
 use crate::cli::ListWhat;
 use crate::error::Result;
 use crate::goals::{PeriodSpec, Rule};
-use crate::render::table::{render, Style};
+use crate::render::table::{Style, render};
 use crate::session::Session;
 use crate::sources::registry::Origin;
-use crate::Outcome;
 
 pub fn run(s: &Session, what: ListWhat, style: Style) -> Result<Outcome> {
     let text = match what {
@@ -18,7 +18,9 @@ pub fn run(s: &Session, what: ListWhat, style: Style) -> Result<Outcome> {
                 .map(|k| {
                     let origin = match (k.standard, k.overrides) {
                         (true, _) => "standard".to_string(),
-                        (false, true) => format!("{} (overrides standard)", s.library.files[k.file].shown),
+                        (false, true) => {
+                            format!("{} (overrides standard)", s.library.files[k.file].shown)
+                        }
                         (false, false) => s.library.files[k.file].shown.clone(),
                     };
                     vec![
@@ -30,15 +32,33 @@ pub fn run(s: &Session, what: ListWhat, style: Style) -> Result<Outcome> {
                     ]
                 })
                 .collect();
-            render(&["KPI", "UNIT", "STAGE", "FROM", "TITLE"], &rows, style, None)
+            render(
+                &["KPI", "UNIT", "STAGE", "FROM", "TITLE"],
+                &rows,
+                style,
+                None,
+            )
         }
         ListWhat::Metrics => {
             let rows: Vec<Vec<String>> = s
                 .catalog
                 .iter()
-                .map(|(_, m)| vec![m.name.clone(), m.kind.to_string(), m.group.to_string(), m.unit().to_string(), m.origin.clone()])
+                .map(|(_, m)| {
+                    vec![
+                        m.name.clone(),
+                        m.kind.to_string(),
+                        m.group.to_string(),
+                        m.unit().to_string(),
+                        m.origin.clone(),
+                    ]
+                })
                 .collect();
-            render(&["METRIC", "KIND", "GROUP", "UNIT", "FROM"], &rows, style, None)
+            render(
+                &["METRIC", "KIND", "GROUP", "UNIT", "FROM"],
+                &rows,
+                style,
+                None,
+            )
         }
         ListWhat::Plugins => {
             let rows: Vec<Vec<String>> = s
@@ -49,59 +69,89 @@ pub fn run(s: &Session, what: ListWhat, style: Style) -> Result<Outcome> {
                     let origin = match &p.origin {
                         Origin::Builtin => "built-in".to_string(),
                         Origin::Workspace { dir, overrides } => {
-                            let d = dir.strip_prefix(&s.ws.root).unwrap_or(dir).display().to_string();
-                            if *overrides { format!("{d} (overrides built-in)") } else { d }
+                            let d = dir
+                                .strip_prefix(&s.ws.root)
+                                .unwrap_or(dir)
+                                .display()
+                                .to_string();
+                            if *overrides {
+                                format!("{d} (overrides built-in)")
+                            } else {
+                                d
+                            }
                         }
                     };
                     let m = &p.manifest;
-                    vec![m.name.clone(), format!("{:?}", m.kind).to_lowercase(), m.version.clone(), origin, m.title.clone()]
+                    vec![
+                        m.name.clone(),
+                        format!("{:?}", m.kind).to_lowercase(),
+                        m.version.clone(),
+                        origin,
+                        m.title.clone(),
+                    ]
                 })
                 .collect();
-            render(&["PLUGIN", "KIND", "VERSION", "FROM", "READS"], &rows, style, None)
+            render(
+                &["PLUGIN", "KIND", "VERSION", "FROM", "READS"],
+                &rows,
+                style,
+                None,
+            )
         }
         ListWhat::Goals => {
-            let rows: Vec<Vec<String>> = s
-                .ws
-                .goals
-                .iter()
-                .map(|g| {
-                    let Rule::Target { target, warn } = &g.rule;
-                    let unit = s.unit_of(&g.kpi);
-                    let period = match g.period {
-                        PeriodSpec::Last => "last".to_string(),
-                        PeriodSpec::Current => "current".to_string(),
-                        PeriodSpec::All => "all".to_string(),
-                        PeriodSpec::Fixed(p) => s.ws.calendar.label(p),
-                    };
-                    vec![
-                        g.id.clone(),
-                        g.kpi.clone(),
-                        format!("{} {period}", g.grain),
-                        target.display(&unit),
-                        warn.map(|w| w.display(&unit)).unwrap_or_default(),
-                        g.title.clone(),
-                    ]
-                })
-                .collect();
-            render(&["GOAL", "KPI", "PERIOD", "TARGET", "WARN", "TITLE"], &rows, style, None)
+            let rows: Vec<Vec<String>> =
+                s.ws.goals
+                    .iter()
+                    .map(|g| {
+                        let Rule::Target { target, warn } = &g.rule;
+                        let unit = s.unit_of(&g.kpi);
+                        let period = match g.period {
+                            PeriodSpec::Last => "last".to_string(),
+                            PeriodSpec::Current => "current".to_string(),
+                            PeriodSpec::All => "all".to_string(),
+                            PeriodSpec::Fixed(p) => s.ws.calendar.label(p),
+                        };
+                        vec![
+                            g.id.clone(),
+                            g.kpi.clone(),
+                            format!("{} {period}", g.grain),
+                            target.display(&unit),
+                            warn.map(|w| w.display(&unit)).unwrap_or_default(),
+                            g.title.clone(),
+                        ]
+                    })
+                    .collect();
+            render(
+                &["GOAL", "KPI", "PERIOD", "TARGET", "WARN", "TITLE"],
+                &rows,
+                style,
+                None,
+            )
         }
         ListWhat::Sources => {
-            let rows: Vec<Vec<String>> = s
-                .ws
-                .sources
-                .iter()
-                .map(|src| {
-                    let files = s.ws.source_files(src).map(|f| f.len().to_string()).unwrap_or_else(|_| "none".into());
-                    vec![
-                        src.number.to_string(),
-                        src.plugin.clone().unwrap_or_else(|| "(detect)".into()),
-                        src.pattern.clone(),
-                        files,
-                        src.account.clone().unwrap_or_default(),
-                    ]
-                })
-                .collect();
-            render(&["#", "PLUGIN", "PATH", "FILES", "ACCOUNT"], &rows, style, None)
+            let rows: Vec<Vec<String>> =
+                s.ws.sources
+                    .iter()
+                    .map(|src| {
+                        let files =
+                            s.ws.source_files(src)
+                                .map(|f| f.len().to_string())
+                                .unwrap_or_else(|_| "none".into());
+                        vec![
+                            src.number.to_string(),
+                            src.plugin.clone().unwrap_or_else(|| "(detect)".into()),
+                            src.pattern.clone(),
+                            files,
+                            src.account.clone().unwrap_or_default(),
+                        ]
+                    })
+                    .collect();
+            render(
+                &["#", "PLUGIN", "PATH", "FILES", "ACCOUNT"],
+                &rows,
+                style,
+                None,
+            )
         }
     };
     crate::render::write_output(None, &text)?;

@@ -10,17 +10,19 @@ mod validate;
 
 use std::io::IsTerminal;
 
+use crate::Outcome;
 use crate::cli::{Cli, ColorChoice, Command};
 use crate::render::table::Style;
 use crate::session::Session;
-use crate::Outcome;
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let style = Style {
         color: match cli.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
-            ColorChoice::Auto => std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            ColorChoice::Auto => {
+                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+            }
         },
     };
     if let Command::Init { dir } = &cli.command {
@@ -28,18 +30,58 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     }
     let session = Session::open(&cli)?;
     let outcome = match &cli.command {
-        Command::Check { goals, format, output, fail_on, range } => {
-            check::run(&session, goals, *format, output.as_deref(), fail_on.is_some(), range, style)?
-        }
-        Command::Eval { kpi, by, grain, network, account, format, output, range } => {
-            let args = eval::Args { kpis: kpi, by, grain, network, account, format: *format, output: output.as_deref(), range };
+        Command::Check {
+            goals,
+            format,
+            output,
+            fail_on,
+            range,
+        } => check::run(
+            &session,
+            goals,
+            *format,
+            output.as_deref(),
+            fail_on.is_some(),
+            range,
+            style,
+        )?,
+        Command::Eval {
+            kpi,
+            by,
+            grain,
+            network,
+            account,
+            format,
+            output,
+            range,
+        } => {
+            let args = eval::Args {
+                kpis: kpi,
+                by,
+                grain,
+                network,
+                account,
+                format: *format,
+                output: output.as_deref(),
+                range,
+            };
             eval::run(&session, &args, style)?
         }
         Command::Validate => validate::run(&session, cli.quiet)?,
         Command::List { what } => list::run(&session, *what, style)?,
-        Command::Explain { kpi, period, network, account } => {
-            explain::run(&session, kpi, period.as_deref(), network.as_deref(), account.as_deref(), style)?
-        }
+        Command::Explain {
+            kpi,
+            period,
+            network,
+            account,
+        } => explain::run(
+            &session,
+            kpi,
+            period.as_deref(),
+            network.as_deref(),
+            account.as_deref(),
+            style,
+        )?,
         Command::Init { .. } => unreachable!("handled above"),
     };
     Ok(outcome)

@@ -4,13 +4,13 @@
 
 use std::sync::Arc;
 
+use crate::Outcome;
 use crate::aggregate::Groups;
 use crate::diagnostic::Diagnostics;
 use crate::error::{Error, Result};
 use crate::kpi::Evaluator;
 use crate::session::Session;
 use crate::sources;
-use crate::Outcome;
 
 pub fn run(s: &Session, quiet: bool) -> Result<Outcome> {
     let resolved = sources::resolve(&s.ws, &s.registry)?;

@@ -86,11 +86,18 @@ impl Summary {
 pub fn resolve_period(goal: &Goal, calendar: &Calendar, as_of: Day) -> Period {
     match goal.period {
         PeriodSpec::Fixed(p) => p,
-        PeriodSpec::All => Period { grain: crate::aggregate::Grain::All, index: 0 },
+        PeriodSpec::All => Period {
+            grain: crate::aggregate::Grain::All,
+            index: 0,
+        },
         PeriodSpec::Current => calendar.period_of(goal.grain, as_of),
         PeriodSpec::Last => {
             let p = calendar.period_of(goal.grain, as_of);
-            if calendar.bounds(p, (as_of, as_of)).1 == as_of { p } else { p.previous().unwrap_or(p) }
+            if calendar.bounds(p, (as_of, as_of)).1 == as_of {
+                p
+            } else {
+                p.previous().unwrap_or(p)
+            }
         }
     }
 }
@@ -105,7 +112,13 @@ pub fn period_out(calendar: &Calendar, p: Period, range: (Day, Day)) -> PeriodOu
 }
 
 /// Checks one goal with the evaluator of its view.
-pub fn check(goal: &Goal, ev: &Evaluator, unit: &str, currency: Option<&str>, as_of: Option<Day>) -> Result<GoalResult, Diagnostic> {
+pub fn check(
+    goal: &Goal,
+    ev: &Evaluator,
+    unit: &str,
+    currency: Option<&str>,
+    as_of: Option<Day>,
+) -> Result<GoalResult, Diagnostic> {
     let groups = ev.groups();
     let calendar = ev.calendar();
     let no_data = |period: Option<PeriodOut>, message: String| GoalResult {
@@ -158,15 +171,30 @@ pub fn check(goal: &Goal, ev: &Evaluator, unit: &str, currency: Option<&str>, as
     } else {
         let gap = target.gap(value);
         let dir = if gap > 0.0 { "below" } else { "above" };
-        format!("{} is {} {dir} the target {}", shown(value), fmt_value(gap.abs(), unit).trim_end_matches('%'), target.threshold(unit))
+        format!(
+            "{} is {} {dir} the target {}",
+            shown(value),
+            fmt_value(gap.abs(), unit).trim_end_matches('%'),
+            target.threshold(unit)
+        )
     };
-    Ok(GoalResult { goal: goal.clone(), period: Some(out), value: Some(value), unit: unit.to_string(), status, message })
+    Ok(GoalResult {
+        goal: goal.clone(),
+        period: Some(out),
+        value: Some(value),
+        unit: unit.to_string(),
+        status,
+        message,
+    })
 }
-
 
 fn scope_text(goal: &Goal) -> String {
     let f = &goal.filter;
     let mut parts: Vec<String> = f.network.iter().chain(f.account.iter()).cloned().collect();
     parts.extend(f.dims.iter().map(|(k, v)| format!("{k}={v}")));
-    if parts.is_empty() { "all networks".into() } else { parts.join("/") }
+    if parts.is_empty() {
+        "all networks".into()
+    } else {
+        parts.join("/")
+    }
 }

@@ -39,12 +39,20 @@ impl Condition {
             }
             return Ok(Condition::Between(a, b));
         }
-        for (sym, op) in [(">=", Op::Ge), ("<=", Op::Le), ("==", Op::Eq), (">", Op::Gt), ("<", Op::Lt)] {
+        for (sym, op) in [
+            (">=", Op::Ge),
+            ("<=", Op::Le),
+            ("==", Op::Eq),
+            (">", Op::Gt),
+            ("<", Op::Lt),
+        ] {
             if let Some(rest) = t.strip_prefix(sym) {
                 return Ok(Condition::Cmp(op, number(rest)?));
             }
         }
-        Err(format!("`{t}` is not a condition: write `>= 4`, `> 4`, `<= 4`, `< 4`, `== 4` or `between 2 and 5`"))
+        Err(format!(
+            "`{t}` is not a condition: write `>= 4`, `> 4`, `<= 4`, `< 4`, `== 4` or `between 2 and 5`"
+        ))
     }
 
     pub fn holds(&self, v: f64) -> bool {
@@ -82,7 +90,9 @@ impl Condition {
     pub fn display(&self, unit: &str) -> String {
         match *self {
             Condition::Cmp(op, x) => format!("{} {}", op, fmt_value(x, unit)),
-            Condition::Between(a, b) => format!("between {} and {}", fmt_value(a, unit), fmt_value(b, unit)),
+            Condition::Between(a, b) => {
+                format!("between {} and {}", fmt_value(a, unit), fmt_value(b, unit))
+            }
         }
     }
 
@@ -110,7 +120,11 @@ impl fmt::Display for Op {
 /// A number for people: at most two decimals, no trailing zeros.
 pub fn fmt_number(x: f64) -> String {
     let s = format!("{:.2}", x);
-    let s = if s.contains('.') { s.trim_end_matches('0').trim_end_matches('.').to_string() } else { s };
+    let s = if s.contains('.') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    };
     if s == "-0" { "0".into() } else { s }
 }
 
@@ -141,7 +155,11 @@ mod tests {
             (">= 5%", 5.0, true),
         ];
         for (text, v, want) in cases {
-            assert_eq!(Condition::parse(text).unwrap().holds(*v), *want, "{text} on {v}");
+            assert_eq!(
+                Condition::parse(text).unwrap().holds(*v),
+                *want,
+                "{text} on {v}"
+            );
         }
         assert!(Condition::parse("at least 4").is_err());
         assert!(Condition::parse(">= four").is_err());

@@ -7,8 +7,8 @@ use toml::Spanned;
 
 use super::condition::Condition;
 use crate::aggregate::{Calendar, Filter, Grain, Period, View};
-use crate::workspace::raw::RawGoal;
 use crate::workspace::Located;
+use crate::workspace::raw::RawGoal;
 
 /// Which period a goal looks at.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,7 +26,10 @@ pub enum PeriodSpec {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Rule {
     /// Pass when `target` holds; else warn when `warn` holds; else fail.
-    Target { target: Condition, warn: Option<Condition> },
+    Target {
+        target: Condition,
+        warn: Option<Condition>,
+    },
 }
 
 /// What a goal with no value counts as, for the exit code.
@@ -56,7 +59,11 @@ pub struct Goal {
 
 impl Goal {
     pub fn view(&self) -> View {
-        View { grain: self.grain, by: Vec::new(), filter: self.filter.clone() }
+        View {
+            grain: self.grain,
+            by: Vec::new(),
+            filter: self.filter.clone(),
+        }
     }
 
     /// Builds a goal, reporting every problem of the table into `at`.
@@ -67,20 +74,36 @@ impl Goal {
             Some(g) => match Grain::parse(g.get_ref()) {
                 Some(grain) => Some(grain),
                 None => {
-                    fail(at, g.span(), format!("unknown grain `{}`: use one of {}", g.get_ref(), Grain::NAMES.join(", ")));
+                    fail(
+                        at,
+                        g.span(),
+                        format!(
+                            "unknown grain `{}`: use one of {}",
+                            g.get_ref(),
+                            Grain::NAMES.join(", ")
+                        ),
+                    );
                     None
                 }
             },
             None => None,
         };
-        let period_text = raw.period.as_ref().map(|p| p.get_ref().as_str()).unwrap_or("last");
+        let period_text = raw
+            .period
+            .as_ref()
+            .map(|p| p.get_ref().as_str())
+            .unwrap_or("last");
         let mut grain = explicit_grain.unwrap_or(Grain::Month);
         let period = match period_text {
             "last" => PeriodSpec::Last,
             "current" => PeriodSpec::Current,
             "all" => PeriodSpec::All,
             "each" => {
-                fail(at, span_of(&raw.period), "`period = \"each\"` is not supported by this version of kpiscope yet".into());
+                fail(
+                    at,
+                    span_of(&raw.period),
+                    "`period = \"each\"` is not supported by this version of kpiscope yet".into(),
+                );
                 PeriodSpec::Last
             }
             label => match calendar.parse_label(label) {
@@ -89,7 +112,10 @@ impl Goal {
                         fail(
                             at,
                             span_of(&raw.period),
-                            format!("period `{label}` is a {} but the goal's grain is {}", p.grain, grain),
+                            format!(
+                                "period `{label}` is a {} but the goal's grain is {}",
+                                p.grain, grain
+                            ),
                         );
                     }
                     grain = p.grain;
@@ -99,22 +125,41 @@ impl Goal {
                     fail(
                         at,
                         span_of(&raw.period),
-                        format!("`{label}` is not a period: use last, current, all, or a label such as 2026-10, 2026-Q4, 2026, 2026-W41, 2026-10-03"),
+                        format!(
+                            "`{label}` is not a period: use last, current, all, or a label such as 2026-10, 2026-Q4, 2026, 2026-W41, 2026-10-03"
+                        ),
                     );
                     PeriodSpec::Last
                 }
             },
         };
-        if grain == Grain::All && !matches!(period, PeriodSpec::All | PeriodSpec::Last | PeriodSpec::Current) {
-            fail(at, span_of(&raw.period), "grain `all` goes with `period = \"all\"`".into());
+        if grain == Grain::All
+            && !matches!(
+                period,
+                PeriodSpec::All | PeriodSpec::Last | PeriodSpec::Current
+            )
+        {
+            fail(
+                at,
+                span_of(&raw.period),
+                "grain `all` goes with `period = \"all\"`".into(),
+            );
         }
         if period == PeriodSpec::All && grain != Grain::All {
             if explicit_grain.is_some() {
-                fail(at, span_of(&raw.period), "`period = \"all\"` goes with `grain = \"all\"`".into());
+                fail(
+                    at,
+                    span_of(&raw.period),
+                    "`period = \"all\"` goes with `grain = \"all\"`".into(),
+                );
             }
             grain = Grain::All;
         }
-        let period = if grain == Grain::All { PeriodSpec::All } else { period };
+        let period = if grain == Grain::All {
+            PeriodSpec::All
+        } else {
+            period
+        };
 
         let cond = |at: &mut Located, s: &Option<Spanned<String>>| -> Option<Condition> {
             let s = s.as_ref()?;
@@ -127,22 +172,45 @@ impl Goal {
             }
         };
         if let Some(c) = &raw.change {
-            fail(at, c.span(), "`change` goals are not supported by this version of kpiscope yet".into());
+            fail(
+                at,
+                c.span(),
+                "`change` goals are not supported by this version of kpiscope yet".into(),
+            );
         }
         if let Some(b) = &raw.by {
-            fail(at, b.span(), "deadline goals (`by`) are not supported by this version of kpiscope yet".into());
+            fail(
+                at,
+                b.span(),
+                "deadline goals (`by`) are not supported by this version of kpiscope yet".into(),
+            );
         }
         let target = cond(at, &raw.target);
         let warn = cond(at, &raw.warn);
         if raw.target.is_none() && raw.change.is_none() {
-            fail(at, raw.kpi.span(), format!("goal on `{}` has no `target`: add one such as `target = \">= 4\"`", raw.kpi.get_ref()));
+            fail(
+                at,
+                raw.kpi.span(),
+                format!(
+                    "goal on `{}` has no `target`: add one such as `target = \">= 4\"`",
+                    raw.kpi.get_ref()
+                ),
+            );
         }
-        let no_data = match raw.no_data.as_ref().map(|s| (s.get_ref().as_str(), s.span())) {
+        let no_data = match raw
+            .no_data
+            .as_ref()
+            .map(|s| (s.get_ref().as_str(), s.span()))
+        {
             None | Some(("fail", _)) => NoData::Fail,
             Some(("warn", _)) => NoData::Warn,
             Some(("pass", _)) => NoData::Pass,
             Some((other, span)) => {
-                fail(at, span, format!("`no_data = \"{other}\"`: use fail, warn or pass"));
+                fail(
+                    at,
+                    span,
+                    format!("`no_data = \"{other}\"`: use fail, warn or pass"),
+                );
                 NoData::Fail
             }
         };
@@ -160,13 +228,19 @@ impl Goal {
             return None;
         }
         Some(Goal {
-            title: raw.title.clone().unwrap_or_else(|| default_title(&kpi, &filter, grain, raw.target.as_ref())),
+            title: raw
+                .title
+                .clone()
+                .unwrap_or_else(|| default_title(&kpi, &filter, grain, raw.target.as_ref())),
             id,
             kpi,
             filter,
             grain,
             period,
-            rule: Rule::Target { target: target?, warn },
+            rule: Rule::Target {
+                target: target?,
+                warn,
+            },
             no_data,
             target_text: raw.target.as_ref().map(|s| s.get_ref().trim().to_string()),
             warn_text: raw.warn.as_ref().map(|s| s.get_ref().trim().to_string()),
@@ -192,8 +266,14 @@ fn derive_id(kpi: &str, f: &Filter, grain: Grain) -> String {
 fn default_title(kpi: &str, f: &Filter, grain: Grain, target: Option<&Spanned<String>>) -> String {
     let mut scope: Vec<String> = f.network.iter().chain(f.account.iter()).cloned().collect();
     scope.extend(f.dims.iter().map(|(k, v)| format!("{k}={v}")));
-    let scope = if scope.is_empty() { String::new() } else { format!(" ({})", scope.join(", ")) };
-    let target = target.map(|t| format!(" {}", t.get_ref().trim())).unwrap_or_default();
+    let scope = if scope.is_empty() {
+        String::new()
+    } else {
+        format!(" ({})", scope.join(", "))
+    };
+    let target = target
+        .map(|t| format!(" {}", t.get_ref().trim()))
+        .unwrap_or_default();
     format!("{kpi}{scope}{target} per {grain}")
 }
 

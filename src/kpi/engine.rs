@@ -70,12 +70,11 @@ pub fn sandboxed_engine() -> Engine {
         .on_print(|s| eprintln!("script: {s}"))
         .on_debug(|s, _, _| eprintln!("script: {s}"));
     e.on_progress(|ops| {
-        if ops % 4096 == 0 {
-            if let Some(t) = STARTED.get() {
-                if t.elapsed() > TIME_LIMIT {
-                    return Some(Dynamic::from("time"));
-                }
-            }
+        if ops % 4096 == 0
+            && let Some(t) = STARTED.get()
+            && t.elapsed() > TIME_LIMIT
+        {
+            return Some(Dynamic::from("time"));
         }
         None
     });
@@ -113,7 +112,11 @@ impl Data {
     }
 
     fn metric(&self, id: MetricId, name: &str, i: usize) -> Result<Dynamic, Box<EvalAltResult>> {
-        let x = self.groups.groups[i].values.get(id as usize).copied().unwrap_or(f64::NAN);
+        let x = self.groups.groups[i]
+            .values
+            .get(id as usize)
+            .copied()
+            .unwrap_or(f64::NAN);
         if x.is_nan() {
             return Err(self.no_data(format!("{name} is missing for {}", self.scope_text(i))));
         }
@@ -132,7 +135,11 @@ fn to_dynamic(v: &toml::Value) -> Dynamic {
         toml::Value::Boolean(b) => (*b).into(),
         toml::Value::Datetime(d) => d.to_string().into(),
         toml::Value::Array(a) => a.iter().map(to_dynamic).collect::<Vec<_>>().into(),
-        toml::Value::Table(t) => Dynamic::from_map(t.iter().map(|(k, v)| (k.as_str().into(), to_dynamic(v))).collect()),
+        toml::Value::Table(t) => Dynamic::from_map(
+            t.iter()
+                .map(|(k, v)| (k.as_str().into(), to_dynamic(v)))
+                .collect(),
+        ),
     }
 }
 
@@ -155,7 +162,13 @@ pub struct Many {
 const DRIVER: &str = "__kpiscope_all";
 
 impl<'l> Evaluator<'l> {
-    pub fn new(library: &'l Library, groups: Arc<Groups>, catalog: &Catalog, params: &toml::Table, calendar: Calendar) -> Self {
+    pub fn new(
+        library: &'l Library,
+        groups: Arc<Groups>,
+        catalog: &Catalog,
+        params: &toml::Table,
+        calendar: Calendar,
+    ) -> Self {
         let data = Arc::new(Data {
             groups,
             metrics: catalog.iter().map(|(id, d)| (d.name.clone(), id)).collect(),
@@ -184,37 +197,58 @@ impl<'l> Evaluator<'l> {
             }))
         });
         let d = data.clone();
-        engine.register_fn("previous", move |ctx: NativeCallContext, name: &str| -> Result<Dynamic, Box<EvalAltResult>> {
-            let i = FRAME.get();
-            let Some(prev) = d.groups.previous(i) else {
-                return Err(d.no_data(format!("{name} has no previous period before {}", d.scope_text(i))));
-            };
-            if let Some(&id) = d.metrics.get(name) {
-                return d.metric(id, name, prev);
-            }
-            FRAME.set(prev);
-            let result = ctx.call_fn::<Dynamic>(name, ());
-            FRAME.set(i);
-            let v = result?;
-            match v.as_float() {
-                Ok(x) if x.is_finite() => Ok(v),
-                Ok(_) => Err(d.no_data(format!("{name} has no value for {}", d.scope_text(prev)))),
-                Err(_) => Ok(v),
-            }
-        });
-        Evaluator { engine, library, data }
+        engine.register_fn(
+            "previous",
+            move |ctx: NativeCallContext, name: &str| -> Result<Dynamic, Box<EvalAltResult>> {
+                let i = FRAME.get();
+                let Some(prev) = d.groups.previous(i) else {
+                    return Err(d.no_data(format!(
+                        "{name} has no previous period before {}",
+                        d.scope_text(i)
+                    )));
+                };
+                if let Some(&id) = d.metrics.get(name) {
+                    return d.metric(id, name, prev);
+                }
+                FRAME.set(prev);
+                let result = ctx.call_fn::<Dynamic>(name, ());
+                FRAME.set(i);
+                let v = result?;
+                match v.as_float() {
+                    Ok(x) if x.is_finite() => Ok(v),
+                    Ok(_) => {
+                        Err(d.no_data(format!("{name} has no value for {}", d.scope_text(prev))))
+                    }
+                    Err(_) => Ok(v),
+                }
+            },
+        );
+        Evaluator {
+            engine,
+            library,
+            data,
+        }
     }
 
     /// Prepares [`Evaluator::eval_many`] for `names` (KPIs or metrics).
     pub fn many(&self, names: &[String]) -> Many {
-        let scripted: Vec<&String> = names.iter().filter(|n| self.library.get(n).is_some()).collect();
+        let scripted: Vec<&String> = names
+            .iter()
+            .filter(|n| self.library.get(n).is_some())
+            .collect();
         let driver = (scripted.len() > 1).then(|| {
             let calls: Vec<String> = scripted.iter().map(|n| format!("{n}()")).collect();
             let code = format!("fn {DRIVER}() {{ [{}] }}", calls.join(", "));
-            let ast = self.engine.compile(&code).expect("a list of KPI calls compiles");
+            let ast = self
+                .engine
+                .compile(&code)
+                .expect("a list of KPI calls compiles");
             self.library.ast.merge(&ast)
         });
-        Many { names: names.to_vec(), driver }
+        Many {
+            names: names.to_vec(),
+            driver,
+        }
     }
 
     /// The values of `many`'s names in group `i`, in their order.
@@ -223,7 +257,13 @@ impl<'l> Evaluator<'l> {
             FRAME.set(i);
             STARTED.set(Some(Instant::now()));
             let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
-            let r = self.engine.call_fn_with_options::<rhai::Array>(options, &mut Scope::new(), ast, DRIVER, ());
+            let r = self.engine.call_fn_with_options::<rhai::Array>(
+                options,
+                &mut Scope::new(),
+                ast,
+                DRIVER,
+                (),
+            );
             STARTED.set(None);
             r.ok()
         });
@@ -254,20 +294,26 @@ impl<'l> Evaluator<'l> {
 
     /// Evaluates KPI `name` (or a metric: its value) in group `i`.
     pub fn eval(&self, name: &str, i: usize) -> Result<Value, Diagnostic> {
-        if self.library.get(name).is_none() {
-            if let Some(&id) = self.data.metrics.get(name) {
-                FRAME.set(i);
-                return Ok(match self.data.metric(id, name, i) {
-                    Ok(v) => Value::Number(v.as_float().unwrap_or(f64::NAN)),
-                    Err(e) => Value::NoData(no_data_reason(&e).unwrap_or_default()),
-                });
-            }
+        if self.library.get(name).is_none()
+            && let Some(&id) = self.data.metrics.get(name)
+        {
+            FRAME.set(i);
+            return Ok(match self.data.metric(id, name, i) {
+                Ok(v) => Value::Number(v.as_float().unwrap_or(f64::NAN)),
+                Err(e) => Value::NoData(no_data_reason(&e).unwrap_or_default()),
+            });
         }
         FRAME.set(i);
         ZEROS.with_borrow_mut(Vec::clear);
         STARTED.set(Some(Instant::now()));
         let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
-        let result = self.engine.call_fn_with_options::<Dynamic>(options, &mut Scope::new(), &self.library.ast, name, ());
+        let result = self.engine.call_fn_with_options::<Dynamic>(
+            options,
+            &mut Scope::new(),
+            &self.library.ast,
+            name,
+            (),
+        );
         STARTED.set(None);
         match result {
             Ok(v) => {
@@ -278,11 +324,18 @@ impl<'l> Evaluator<'l> {
                     return Ok(Value::Number(x as f64));
                 }
                 if v.is_unit() {
-                    return Ok(Value::NoData(format!("{name} returned no value for {}", self.data.scope_text(i))));
+                    return Ok(Value::NoData(format!(
+                        "{name} returned no value for {}",
+                        self.data.scope_text(i)
+                    )));
                 }
                 Err(self.library.at_definition(
                     name,
-                    format!("KPI `{name}` returned {} `{}`: a KPI returns a number", article(v.type_name()), v),
+                    format!(
+                        "KPI `{name}` returned {} `{}`: a KPI returns a number",
+                        article(v.type_name()),
+                        v
+                    ),
                 ))
             }
             Err(e) => match no_data_reason(&e) {
@@ -314,15 +367,23 @@ impl<'l> Evaluator<'l> {
         }
         let message = match err {
             EvalAltResult::ErrorTooManyOperations(_) => {
-                format!("KPI `{kpi}` stopped after {MAX_OPERATIONS} operations: is there an endless loop?")
+                format!(
+                    "KPI `{kpi}` stopped after {MAX_OPERATIONS} operations: is there an endless loop?"
+                )
             }
             EvalAltResult::ErrorTerminated(..) => {
-                format!("KPI `{kpi}` stopped after running {} s: is there an endless loop?", TIME_LIMIT.as_secs())
+                format!(
+                    "KPI `{kpi}` stopped after running {} s: is there an endless loop?",
+                    TIME_LIMIT.as_secs()
+                )
             }
             EvalAltResult::ErrorStackOverflow(_) => format!("KPI `{kpi}` calls itself too deeply"),
             EvalAltResult::ErrorVariableNotFound(v, _) => format!("unknown name `{v}`"),
             EvalAltResult::ErrorFunctionNotFound(f, _) => {
-                format!("unknown function `{}`, or wrong argument types: {f}", f.split(' ').next().unwrap_or(f))
+                format!(
+                    "unknown function `{}`, or wrong argument types: {f}",
+                    f.split(' ').next().unwrap_or(f)
+                )
             }
             other => {
                 let mut s = other.to_string();
@@ -335,7 +396,13 @@ impl<'l> Evaluator<'l> {
         let pos = err.position();
         match (self.library.file_of(&func), pos.line()) {
             (Some(f), Some(line)) => {
-                let mut d = Diagnostic::at(&f.shown, &f.text, line, pos.position().unwrap_or(1), message);
+                let mut d = Diagnostic::at(
+                    &f.shown,
+                    &f.text,
+                    line,
+                    pos.position().unwrap_or(1),
+                    message,
+                );
                 if func != kpi {
                     d = d.with_hint(format!("while evaluating KPI `{kpi}`"));
                 }
@@ -361,5 +428,9 @@ fn article(type_name: &str) -> String {
         "bool" => "boolean",
         other => other,
     };
-    if t.starts_with(['a', 'e', 'i', 'o', 'u']) { format!("an {t}") } else { format!("a {t}") }
+    if t.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        format!("an {t}")
+    } else {
+        format!("a {t}")
+    }
 }

@@ -8,10 +8,10 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 use std::sync::Arc;
 
-use include_dir::{include_dir, Dir};
-use rhai::{ASTNode, Expr, AST};
+use include_dir::{Dir, include_dir};
+use rhai::{AST, ASTNode, Expr};
 
-use crate::diagnostic::{suggest, Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, suggest};
 use crate::error::{Error, Result};
 use crate::records::Catalog;
 
@@ -81,12 +81,18 @@ fn scan_defs(text: &str) -> Vec<Def> {
     for (i, line) in lines.iter().enumerate() {
         let t = line.trim_start();
         let rest = t.strip_prefix("private ").map(str::trim_start).unwrap_or(t);
-        let Some(rest) = rest.strip_prefix("fn ") else { continue };
-        let name: String = rest.trim_start().chars().take_while(|c| c.is_alphanumeric() || *c == '_').collect();
+        let Some(rest) = rest.strip_prefix("fn ") else {
+            continue;
+        };
+        let name: String = rest
+            .trim_start()
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
         if name.is_empty() {
             continue;
         }
-        let col = line.find(&format!("{name}")).map_or(1, |c| c + 1);
+        let col = line.find(name.as_str()).map_or(1, |c| c + 1);
         let mut docs = Vec::new();
         let mut j = i;
         while j > 0 && lines[j - 1].trim_start().starts_with("///") {
@@ -115,7 +121,14 @@ fn scan_defs(text: &str) -> Vec<Def> {
             }
             end = k;
         }
-        defs.push(Def { name, line: i + 1, col, docs, code: lines[i..=end].join("\n"), end: end + 1 });
+        defs.push(Def {
+            name,
+            line: i + 1,
+            col,
+            docs,
+            code: lines[i..=end].join("\n"),
+            end: end + 1,
+        });
     }
     defs
 }
@@ -127,7 +140,8 @@ fn parse_docs(docs: &[String]) -> (String, String, BTreeMap<String, String>) {
     let mut meta = BTreeMap::new();
     for d in docs {
         let meta_line = d.split_once(':').filter(|(k, _)| {
-            ["unit", "stage", "better", "kind"].contains(&k.trim()) || (!k.contains(' ') && k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+            ["unit", "stage", "better", "kind"].contains(&k.trim())
+                || (!k.contains(' ') && k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
         });
         if let (Some((k, v)), false) = (meta_line, title.is_empty()) {
             meta.insert(k.trim().to_string(), v.trim().to_string());
@@ -153,19 +167,27 @@ fn uses_of(ast: &AST, defs: &[Def]) -> HashMap<String, Uses> {
     let mut out: HashMap<String, Uses> = HashMap::new();
     let owner = |pos: &rhai::Position| -> Option<&str> {
         let line = pos.line()?;
-        defs.iter().find(|d| d.line <= line && line <= d.end).map(|d| d.name.as_str())
+        defs.iter()
+            .find(|d| d.line <= line && line <= d.end)
+            .map(|d| d.name.as_str())
     };
     ast.walk(&mut |nodes: &[ASTNode]| {
         match nodes.last() {
             Some(ASTNode::Expr(Expr::Variable(x, short, pos))) => {
                 // Locals and parameters are resolved to a slot when parsed.
-                if x.0.is_none() && short.is_none() && x.2.is_empty() {
-                    if let Some(f) = owner(pos) {
-                        out.entry(f.to_string()).or_default().vars.push((x.1.to_string(), *pos));
-                    }
+                if x.0.is_none()
+                    && short.is_none()
+                    && x.2.is_empty()
+                    && let Some(f) = owner(pos)
+                {
+                    out.entry(f.to_string())
+                        .or_default()
+                        .vars
+                        .push((x.1.to_string(), *pos));
                 }
             }
-            Some(ASTNode::Expr(Expr::FnCall(call, pos))) | Some(ASTNode::Stmt(rhai::Stmt::FnCall(call, pos)))
+            Some(ASTNode::Expr(Expr::FnCall(call, pos)))
+            | Some(ASTNode::Stmt(rhai::Stmt::FnCall(call, pos)))
                 if call.op_token.is_none() =>
             {
                 if let Some(f) = owner(pos) {
@@ -190,7 +212,10 @@ impl Library {
     /// The standard library plus `root/scripts/*.rhai` (when `root` is given).
     pub fn load(root: Option<&Path>, catalog: &Catalog) -> Result<Library> {
         let mut files = Vec::new();
-        let mut std_files: Vec<_> = STANDARD.files().filter(|f| f.path().extension().is_some_and(|e| e == "rhai")).collect();
+        let mut std_files: Vec<_> = STANDARD
+            .files()
+            .filter(|f| f.path().extension().is_some_and(|e| e == "rhai"))
+            .collect();
         std_files.sort_by_key(|f| f.path());
         for f in std_files {
             files.push(ScriptFile {
@@ -210,7 +235,11 @@ impl Library {
                 for p in paths {
                     let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
                     let shown = p.strip_prefix(root).unwrap_or(&p).display().to_string();
-                    files.push(ScriptFile { shown, text, standard: false });
+                    files.push(ScriptFile {
+                        shown,
+                        text,
+                        standard: false,
+                    });
                 }
             }
         }
@@ -226,7 +255,13 @@ impl Library {
                 Ok(ast) => asts.push((i, ast)),
                 Err(e) => {
                     let pos = e.position();
-                    problems.push(Diagnostic::at(&f.shown, &f.text, pos.line().unwrap_or(1), pos.position().unwrap_or(1), e.err_type().to_string()));
+                    problems.push(Diagnostic::at(
+                        &f.shown,
+                        &f.text,
+                        pos.line().unwrap_or(1),
+                        pos.position().unwrap_or(1),
+                        e.err_type().to_string(),
+                    ));
                 }
             }
         }
@@ -252,7 +287,8 @@ impl Library {
                     continue;
                 }
                 let def = defs.iter().find(|d| d.name == func.name);
-                let (title, description, meta) = def.map(|d| parse_docs(&d.docs)).unwrap_or_default();
+                let (title, description, meta) =
+                    def.map(|d| parse_docs(&d.docs)).unwrap_or_default();
                 let replaced = kpis.iter().position(|k| k.name == func.name);
                 let overrides = replaced.is_some_and(|r| kpis[r].standard) && !f.standard;
                 if let Some(r) = replaced {
@@ -260,7 +296,11 @@ impl Library {
                 }
                 kpis.push(Kpi {
                     name: func.name.to_string(),
-                    title: if title.is_empty() { func.name.to_string() } else { title },
+                    title: if title.is_empty() {
+                        func.name.to_string()
+                    } else {
+                        title
+                    },
                     description,
                     meta,
                     file: *i,
@@ -276,11 +316,18 @@ impl Library {
             merged = merged.merge(ast);
         }
         kpis.sort_by(|a, b| a.name.cmp(&b.name));
-        let by_name: HashMap<String, usize> = kpis.iter().enumerate().map(|(i, k)| (k.name.clone(), i)).collect();
+        let by_name: HashMap<String, usize> = kpis
+            .iter()
+            .enumerate()
+            .map(|(i, k)| (k.name.clone(), i))
+            .collect();
 
         // Names: every free variable is a metric or a built-in; a zero-argument
         // call is a KPI or a function; `previous` names a metric or a KPI.
-        let known_fns: Vec<String> = merged.iter_functions().map(|f| f.name.to_string()).collect();
+        let known_fns: Vec<String> = merged
+            .iter_functions()
+            .map(|f| f.name.to_string())
+            .collect();
         let mut names: Vec<&str> = catalog.names().collect();
         names.extend(BUILTIN_VARS);
         let kpi_owned: Vec<String> = kpis.iter().map(|k| k.name.clone()).collect();
@@ -290,7 +337,13 @@ impl Library {
         for (fname, (file, uses)) in sorted_uses {
             let f = &files[*file];
             let at = |pos: rhai::Position, msg: String| {
-                Diagnostic::at(&f.shown, &f.text, pos.line().unwrap_or(1), pos.position().unwrap_or(1), msg)
+                Diagnostic::at(
+                    &f.shown,
+                    &f.text,
+                    pos.line().unwrap_or(1),
+                    pos.position().unwrap_or(1),
+                    msg,
+                )
             };
             let mut inputs = Vec::new();
             for (v, pos) in &uses.vars {
@@ -301,7 +354,12 @@ impl Library {
                     d.width = v.len();
                     problems.push(d.with_hint(format!("call it: `{v}()`")));
                 } else {
-                    let mut d = at(*pos, format!("unknown name `{v}` in `{fname}`: not a metric, a KPI or a local variable"));
+                    let mut d = at(
+                        *pos,
+                        format!(
+                            "unknown name `{v}` in `{fname}`: not a metric, a KPI or a local variable"
+                        ),
+                    );
                     d.width = v.len();
                     let candidates = names.iter().chain(kpi_names.iter()).copied();
                     let d = match suggest(v, candidates) {
@@ -315,12 +373,12 @@ impl Library {
             for (c, pos) in &uses.calls {
                 if kpi_names.contains(&c.as_str()) {
                     deps.push(c.clone());
-                } else if !known_fns.contains(c) {
-                    if let Some(s) = suggest(c, kpi_names.iter().copied()) {
-                        let mut d = at(*pos, format!("unknown KPI `{c}()`"));
-                        d.width = c.len();
-                        problems.push(d.with_hint(format!("did you mean `{s}()`?")));
-                    }
+                } else if !known_fns.contains(c)
+                    && let Some(s) = suggest(c, kpi_names.iter().copied())
+                {
+                    let mut d = at(*pos, format!("unknown KPI `{c}()`"));
+                    d.width = c.len();
+                    problems.push(d.with_hint(format!("did you mean `{s}()`?")));
                 }
             }
             for (p, pos) in &uses.previous {
@@ -330,22 +388,36 @@ impl Library {
                     let hint = suggest(p, names.iter().chain(kpi_names.iter()).copied())
                         .map(|s| format!("did you mean `{s}`?"))
                         .unwrap_or_else(|| "name a metric or a KPI".into());
-                    problems.push(at(*pos, format!("`previous(\"{p}\")`: `{p}` is not a metric or a KPI")).with_hint(hint));
+                    problems.push(
+                        at(
+                            *pos,
+                            format!("`previous(\"{p}\")`: `{p}` is not a metric or a KPI"),
+                        )
+                        .with_hint(hint),
+                    );
                 }
             }
             inputs.sort();
             inputs.dedup();
             deps.sort();
             deps.dedup();
-            if let Some(&k) = by_name.get(fname) {
-                if kpis[k].file == *file {
-                    kpis[k].inputs = inputs;
-                    kpis[k].deps = deps;
-                }
+            if let Some(&k) = by_name.get(fname)
+                && kpis[k].file == *file
+            {
+                kpis[k].inputs = inputs;
+                kpis[k].deps = deps;
             }
         }
-        problems.0.sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
-        let lib = Library { files, kpis, ast: Arc::new(merged), by_name, fn_file };
+        problems
+            .0
+            .sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
+        let lib = Library {
+            files,
+            kpis,
+            ast: Arc::new(merged),
+            by_name,
+            fn_file,
+        };
         if let Some(cycle) = lib.find_cycle() {
             let k = lib.get(&cycle[0]).expect("cycle of known KPIs");
             let f = &lib.files[k.file];
@@ -361,28 +433,42 @@ impl Library {
         // 0 unvisited, 1 on the stack, 2 done.
         let mut state = vec![0u8; self.kpis.len()];
         let mut stack: Vec<usize> = Vec::new();
-        fn visit(lib: &Library, i: usize, state: &mut [u8], stack: &mut Vec<usize>) -> Option<Vec<String>> {
+        fn visit(
+            lib: &Library,
+            i: usize,
+            state: &mut [u8],
+            stack: &mut Vec<usize>,
+        ) -> Option<Vec<String>> {
             state[i] = 1;
             stack.push(i);
             for d in &lib.kpis[i].deps {
                 let j = lib.by_name[d];
                 if state[j] == 1 {
                     let from = stack.iter().position(|&s| s == j).unwrap_or(0);
-                    let mut cycle: Vec<String> = stack[from..].iter().map(|&s| lib.kpis[s].name.clone()).collect();
+                    let mut cycle: Vec<String> = stack[from..]
+                        .iter()
+                        .map(|&s| lib.kpis[s].name.clone())
+                        .collect();
                     cycle.push(lib.kpis[j].name.clone());
                     return Some(cycle);
                 }
-                if state[j] == 0 {
-                    if let Some(c) = visit(lib, j, state, stack) {
-                        return Some(c);
-                    }
+                if state[j] == 0
+                    && let Some(c) = visit(lib, j, state, stack)
+                {
+                    return Some(c);
                 }
             }
             stack.pop();
             state[i] = 2;
             None
         }
-        (0..self.kpis.len()).find_map(|i| if state[i] == 0 { visit(self, i, &mut state, &mut stack) } else { None })
+        (0..self.kpis.len()).find_map(|i| {
+            if state[i] == 0 {
+                visit(self, i, &mut state, &mut stack)
+            } else {
+                None
+            }
+        })
     }
 
     pub fn get(&self, name: &str) -> Option<&Kpi> {

@@ -67,7 +67,10 @@ impl MetricDef {
 
 /// The canonical metrics of DESIGN §3, by group; kind `sum` unless noted.
 const CANONICAL: &[(&str, &[&str])] = &[
-    ("audience", &["followers", "followers_new", "followers_lost"]),
+    (
+        "audience",
+        &["followers", "followers_new", "followers_lost"],
+    ),
     (
         "exposure",
         &[
@@ -99,7 +102,10 @@ const CANONICAL: &[(&str, &[&str])] = &[
         ],
     ),
     ("service", &["questions", "responses", "response_time"]),
-    ("money", &["spend", "cost", "leads", "conversions", "revenue"]),
+    (
+        "money",
+        &["spend", "cost", "leads", "conversions", "revenue"],
+    ),
     (
         "web",
         &[
@@ -127,10 +133,17 @@ pub const POSTS: MetricId = 12;
 
 impl Catalog {
     pub fn standard() -> Catalog {
-        let mut c = Catalog { defs: Vec::new(), by_name: FxHashMap::default() };
+        let mut c = Catalog {
+            defs: Vec::new(),
+            by_name: FxHashMap::default(),
+        };
         for (group, names) in CANONICAL {
             for name in *names {
-                let kind = if *name == "followers" { Kind::Last } else { Kind::Sum };
+                let kind = if *name == "followers" {
+                    Kind::Last
+                } else {
+                    Kind::Sum
+                };
                 c.insert(name, kind, group, "canonical");
             }
         }
@@ -140,7 +153,12 @@ impl Catalog {
 
     fn insert(&mut self, name: &str, kind: Kind, group: &'static str, origin: &str) -> MetricId {
         let id = self.defs.len() as MetricId;
-        self.defs.push(MetricDef { name: name.to_string(), kind, group, origin: origin.to_string() });
+        self.defs.push(MetricDef {
+            name: name.to_string(),
+            kind,
+            group,
+            origin: origin.to_string(),
+        });
         self.by_name.insert(name.to_string(), id);
         id
     }
@@ -176,7 +194,10 @@ impl Catalog {
     }
 
     pub fn iter(&self) -> impl Iterator<Item = (MetricId, &MetricDef)> {
-        self.defs.iter().enumerate().map(|(i, d)| (i as MetricId, d))
+        self.defs
+            .iter()
+            .enumerate()
+            .map(|(i, d)| (i as MetricId, d))
     }
 
     pub fn names(&self) -> impl Iterator<Item = &str> {

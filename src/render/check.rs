@@ -70,8 +70,8 @@ pub fn json(workspace: &str, results: &[GoalResult]) -> String {
 pub fn csv(results: &[GoalResult]) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record([
-        "id", "kpi", "title", "network", "account", "where", "grain", "period", "start", "end", "value", "unit", "target",
-        "warn", "status", "message",
+        "id", "kpi", "title", "network", "account", "where", "grain", "period", "start", "end",
+        "value", "unit", "target", "warn", "status", "message",
     ]);
     for r in results {
         let g = goal_json(r);
@@ -113,7 +113,12 @@ pub fn table(workspace: &str, results: &[GoalResult], style: Style) -> String {
         .collect();
     let s = Summary::of(results);
     let mut out = format!("{}\n\n", style.paint(workspace, "bold"));
-    out += &table::render(&["STATUS", "GOAL", "PERIOD", "RESULT"], &rows, style, Some(0));
+    out += &table::render(
+        &["STATUS", "GOAL", "PERIOD", "RESULT"],
+        &rows,
+        style,
+        Some(0),
+    );
     out += &format!(
         "\n{} goals: {} pass, {} warn, {} fail, {} no data\n",
         results.len(),

@@ -31,7 +31,13 @@ struct EvalJson<'a> {
 }
 
 pub fn json(rows: &[Row<'_>]) -> String {
-    serde_json::to_string_pretty(&EvalJson { version: 1, command: "eval", rows }).unwrap_or_default() + "\n"
+    serde_json::to_string_pretty(&EvalJson {
+        version: 1,
+        command: "eval",
+        rows,
+    })
+    .unwrap_or_default()
+        + "\n"
 }
 
 /// `kpi,network,account,<one column per --by dimension>,period,start,end,value,unit,reason`

@@ -18,10 +18,15 @@ pub fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
         _ => Path::new("."),
     };
     if !dir.is_dir() {
-        return Err(Error::usage(format!("cannot write {}: the folder {} does not exist", path.display(), dir.display())));
+        return Err(Error::usage(format!(
+            "cannot write {}: the folder {} does not exist",
+            path.display(),
+            dir.display()
+        )));
     }
     let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(text.as_bytes()).map_err(|e| Error::io(path, e))?;
+    tmp.write_all(text.as_bytes())
+        .map_err(|e| Error::io(path, e))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }

@@ -25,7 +25,12 @@ impl Style {
 
 /// Renders rows under a header, each column as wide as its widest cell. The
 /// first column may be coloured by `status_of(row)`.
-pub fn render(header: &[&str], rows: &[Vec<String>], style: Style, status_col: Option<usize>) -> String {
+pub fn render(
+    header: &[&str],
+    rows: &[Vec<String>],
+    style: Style,
+    status_col: Option<usize>,
+) -> String {
     let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
     for r in rows {
         for (i, c) in r.iter().enumerate() {
@@ -43,12 +48,21 @@ pub fn render(header: &[&str], rows: &[Vec<String>], style: Style, status_col: O
         }
         out.push('\n');
     };
-    line(header.iter().map(|h| style.paint(h, "bold")).collect(), &mut out);
+    line(
+        header.iter().map(|h| style.paint(h, "bold")).collect(),
+        &mut out,
+    );
     for r in rows {
         let cells = r
             .iter()
             .enumerate()
-            .map(|(i, c)| if Some(i) == status_col { style.paint(c, c) } else { c.clone() })
+            .map(|(i, c)| {
+                if Some(i) == status_col {
+                    style.paint(c, c)
+                } else {
+                    c.clone()
+                }
+            })
             .collect();
         line(cells, &mut out);
     }

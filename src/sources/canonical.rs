@@ -11,13 +11,13 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::number::parse_number;
 use super::SourceCtx;
-use crate::aggregate::cube::{Batch, CubeSpec};
-use crate::aggregate::period::{parse_day, Day};
+use super::number::parse_number;
 use crate::aggregate::Cube;
+use crate::aggregate::cube::{Batch, CubeSpec};
+use crate::aggregate::period::{Day, parse_day};
 use crate::error::{Error, Result};
-use crate::records::{catalog::is_metric_name, Kind, Level, MetricId, RowRef};
+use crate::records::{Kind, Level, MetricId, RowRef, catalog::is_metric_name};
 
 const CHUNK: usize = 2 << 20;
 
@@ -33,34 +33,67 @@ struct Layout {
 }
 
 impl Layout {
-    fn from_header(header: &csv::ByteRecord, cube: &mut Cube, ctx: &SourceCtx, shown: &str) -> Result<Layout> {
-        let err = |message: String| Error::Data { file: shown.to_string(), line: 1, message };
-        let mut l = Layout { names: Vec::new(), date: usize::MAX, network: None, account: None, post: None, dims: Vec::new(), metrics: Vec::new() };
+    fn from_header(
+        header: &csv::ByteRecord,
+        cube: &mut Cube,
+        ctx: &SourceCtx,
+        shown: &str,
+    ) -> Result<Layout> {
+        let err = |message: String| Error::Data {
+            file: shown.to_string(),
+            line: 1,
+            message,
+        };
+        let mut l = Layout {
+            names: Vec::new(),
+            date: usize::MAX,
+            network: None,
+            account: None,
+            post: None,
+            dims: Vec::new(),
+            metrics: Vec::new(),
+        };
         for (i, raw) in header.iter().enumerate() {
-            let name = String::from_utf8_lossy(raw).trim().trim_start_matches('\u{feff}').to_string();
+            let name = String::from_utf8_lossy(raw)
+                .trim()
+                .trim_start_matches('\u{feff}')
+                .to_string();
             match name.to_lowercase().as_str() {
                 "date" => l.date = i,
                 "network" => l.network = Some(i),
                 "account" => l.account = Some(i),
                 "post" => l.post = Some(i),
-                lower if lower.starts_with("dim.") && lower.len() > 4 => l.dims.push((i, name[4..].to_string())),
-                _ if is_metric_name(&name) => l.metrics.push((i, cube.declare_metric(&name, Kind::Sum, "canonical"))),
+                lower if lower.starts_with("dim.") && lower.len() > 4 => {
+                    l.dims.push((i, name[4..].to_string()))
+                }
+                _ if is_metric_name(&name) => l
+                    .metrics
+                    .push((i, cube.declare_metric(&name, Kind::Sum, "canonical"))),
                 _ => {
                     return Err(err(format!(
                         "column `{name}` is not a metric name: the canonical layout has date, network, account, post, dim.<name> and snake_case metric columns"
-                    )))
+                    )));
                 }
             }
             l.names.push(name);
         }
         if l.date == usize::MAX {
-            return Err(err(format!("no `date` column; the columns are: {}", l.names.join(", "))));
+            return Err(err(format!(
+                "no `date` column; the columns are: {}",
+                l.names.join(", ")
+            )));
         }
         if l.network.is_none() && ctx.source.network.is_none() {
-            return Err(err(format!("no `network` column, and {} sets no `network`", ctx.source.describe())));
+            return Err(err(format!(
+                "no `network` column, and {} sets no `network`",
+                ctx.source.describe()
+            )));
         }
         if l.account.is_none() && ctx.source.account.is_none() {
-            return Err(err(format!("no `account` column, and {} sets no `account`", ctx.source.describe())));
+            return Err(err(format!(
+                "no `account` column, and {} sets no `account`",
+                ctx.source.describe()
+            )));
         }
         Ok(l)
     }
@@ -95,7 +128,11 @@ impl<R: Read> Chunker<R> {
         if self.pending.is_empty() {
             return Ok(None);
         }
-        let cut = if self.done { self.pending.len() } else { record_boundary(&self.pending).unwrap_or(self.pending.len()) };
+        let cut = if self.done {
+            self.pending.len()
+        } else {
+            record_boundary(&self.pending).unwrap_or(self.pending.len())
+        };
         out.clear();
         out.extend_from_slice(&self.pending[..cut]);
         self.pending.drain(..cut);
@@ -126,16 +163,31 @@ pub fn read(path: &Path, ctx: &SourceCtx, cube: &mut Cube) -> Result<()> {
     let shown = ctx.shown(path);
     let file = std::fs::File::open(path).map_err(|e| Error::io(&shown, e))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
-    let mut chunker = Chunker { src: file, pending: Vec::new(), line: 1, done: false };
+    let mut chunker = Chunker {
+        src: file,
+        pending: Vec::new(),
+        line: 1,
+        done: false,
+    };
     let io = |e: std::io::Error| Error::io(&shown, e);
     let Some(first) = chunker.next(Vec::new()).map_err(io)? else {
-        return Err(Error::Data { file: shown.clone(), line: 1, message: "the file is empty: the canonical layout starts with a header".into() });
+        return Err(Error::Data {
+            file: shown.clone(),
+            line: 1,
+            message: "the file is empty: the canonical layout starts with a header".into(),
+        });
     };
 
     // The header, read by the csv parser for its quoting rules.
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).from_reader(first.bytes.as_slice());
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(first.bytes.as_slice());
     let mut header = csv::ByteRecord::new();
-    rdr.read_byte_record(&mut header).map_err(|e| Error::Data { file: shown.clone(), line: 1, message: e.to_string() })?;
+    rdr.read_byte_record(&mut header).map_err(|e| Error::Data {
+        file: shown.clone(),
+        line: 1,
+        message: e.to_string(),
+    })?;
     let body = rdr.position().byte() as usize;
     let layout = Layout::from_header(&header, cube, ctx, &shown)?;
     let mut first = first;
@@ -202,13 +254,28 @@ pub fn read(path: &Path, ctx: &SourceCtx, cube: &mut Cube) -> Result<()> {
     })
 }
 
-fn parse_chunk(chunk: &Chunk, l: &Layout, spec: &CubeSpec, ctx: &SourceCtx, shown: &str, batch: &mut Batch) -> Result<()> {
+fn parse_chunk(
+    chunk: &Chunk,
+    l: &Layout,
+    spec: &CubeSpec,
+    ctx: &SourceCtx,
+    shown: &str,
+    batch: &mut Batch,
+) -> Result<()> {
     let mut fields: Vec<&[u8]> = Vec::with_capacity(l.names.len());
     let mut values: Vec<(MetricId, f64)> = Vec::with_capacity(l.metrics.len());
     let mut row = |fields: &[&[u8]], line: usize, batch: &mut Batch| -> Result<()> {
-        let err = |message: String| Error::Data { file: shown.to_string(), line, message };
+        let err = |message: String| Error::Data {
+            file: shown.to_string(),
+            line,
+            message,
+        };
         if fields.len() != l.names.len() {
-            return Err(err(format!("this row has {} fields but the header has {}", fields.len(), l.names.len())));
+            return Err(err(format!(
+                "this row has {} fields but the header has {}",
+                fields.len(),
+                l.names.len()
+            )));
         }
         let text = |i: usize| -> Result<&str> {
             std::str::from_utf8(fields[i])
@@ -220,11 +287,19 @@ fn parse_chunk(chunk: &Chunk, l: &Layout, spec: &CubeSpec, ctx: &SourceCtx, show
             .ok_or_else(|| err(format!("date `{date_text}` is not a date: write YYYY-MM-DD (or a date-time with its UTC offset)")))?;
         let network = match l.network.map(text).transpose()?.filter(|s| !s.is_empty()) {
             Some(n) => n,
-            None => ctx.source.network.as_deref().ok_or_else(|| err("the `network` cell is empty".into()))?,
+            None => ctx
+                .source
+                .network
+                .as_deref()
+                .ok_or_else(|| err("the `network` cell is empty".into()))?,
         };
         let account = match l.account.map(text).transpose()?.filter(|s| !s.is_empty()) {
             Some(a) => a,
-            None => ctx.source.account.as_deref().ok_or_else(|| err("the `account` cell is empty".into()))?,
+            None => ctx
+                .source
+                .account
+                .as_deref()
+                .ok_or_else(|| err("the `account` cell is empty".into()))?,
         };
         let post = l.post.map(text).transpose()?.filter(|s| !s.is_empty());
         values.clear();
@@ -234,7 +309,11 @@ fn parse_chunk(chunk: &Chunk, l: &Layout, spec: &CubeSpec, ctx: &SourceCtx, show
                 continue;
             }
             let x = parse_number(cell).ok_or_else(|| {
-                err(format!("`{}` in column `{}` is not a number", String::from_utf8_lossy(cell).trim(), l.names[i]))
+                err(format!(
+                    "`{}` in column `{}` is not a number",
+                    String::from_utf8_lossy(cell).trim(),
+                    l.names[i]
+                ))
             })?;
             values.push((m, x));
         }
@@ -249,7 +328,11 @@ fn parse_chunk(chunk: &Chunk, l: &Layout, spec: &CubeSpec, ctx: &SourceCtx, show
                 network,
                 account,
                 post,
-                level: if post.is_some() { Level::Post } else { Level::Account },
+                level: if post.is_some() {
+                    Level::Post
+                } else {
+                    Level::Account
+                },
                 dims: &dims,
                 metrics: &values,
             },
@@ -271,7 +354,10 @@ fn parse_chunk(chunk: &Chunk, l: &Layout, spec: &CubeSpec, ctx: &SourceCtx, show
         }
         return Ok(());
     }
-    let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(bytes);
+    let mut rdr = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
     let mut record = csv::ByteRecord::new();
     loop {
         match rdr.read_byte_record(&mut record) {
@@ -279,7 +365,11 @@ fn parse_chunk(chunk: &Chunk, l: &Layout, spec: &CubeSpec, ctx: &SourceCtx, show
             Ok(false) => return Ok(()),
             Err(e) => {
                 let line = chunk.line + e.position().map_or(0, |p| p.line() as usize - 1);
-                return Err(Error::Data { file: shown.to_string(), line, message: e.to_string() });
+                return Err(Error::Data {
+                    file: shown.to_string(),
+                    line,
+                    message: e.to_string(),
+                });
             }
         }
         let line = chunk.line + record.position().map_or(0, |p| p.line() as usize - 1);

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use crate::diagnostic::Diagnostics;
-use crate::records::{catalog::is_metric_name, Kind};
+use crate::records::{Kind, catalog::is_metric_name};
 use crate::workspace::Located;
 
 /// The manifest API version this kpiscope reads.
@@ -58,24 +58,38 @@ impl Manifest {
         let raw: RawManifest = match toml::from_str(text) {
             Ok(r) => r,
             Err(e) => {
-                at.error(e.span().unwrap_or(0..0), e.message().trim().replace("unknown field", "unknown key"));
+                at.error(
+                    e.span().unwrap_or(0..0),
+                    e.message().trim().replace("unknown field", "unknown key"),
+                );
                 return Err(at.diagnostics);
             }
         };
         if *raw.api.get_ref() != API {
             at.error(
                 raw.api.span(),
-                format!("plugin API version {} is not supported: this kpiscope reads api = {API}", raw.api.get_ref()),
+                format!(
+                    "plugin API version {} is not supported: this kpiscope reads api = {API}",
+                    raw.api.get_ref()
+                ),
             );
         }
         let kind = match raw.kind.get_ref().as_str() {
             "canonical" => Some(PluginKind::Canonical),
             k @ ("table" | "rhai" | "command") => {
-                at.error(raw.kind.span(), format!("`kind = \"{k}\"` plugins are not supported by this version of kpiscope yet"));
+                at.error(
+                    raw.kind.span(),
+                    format!(
+                        "`kind = \"{k}\"` plugins are not supported by this version of kpiscope yet"
+                    ),
+                );
                 None
             }
             other => {
-                at.error(raw.kind.span(), format!("unknown plugin kind `{other}`: use table, rhai or command"));
+                at.error(
+                    raw.kind.span(),
+                    format!("unknown plugin kind `{other}`: use table, rhai or command"),
+                );
                 None
             }
         };
@@ -83,11 +97,20 @@ impl Manifest {
         for (name, kind) in raw.metrics.unwrap_or_default() {
             match Kind::parse(kind.get_ref()) {
                 Some(k) if is_metric_name(&name) => metrics.push((name, k)),
-                Some(_) => at.error(kind.span(), format!("metric name `{name}` must be snake_case")),
-                None => at.error(kind.span(), "a metric's kind is one of sum, last, max, min, mean"),
+                Some(_) => at.error(
+                    kind.span(),
+                    format!("metric name `{name}` must be snake_case"),
+                ),
+                None => at.error(
+                    kind.span(),
+                    "a metric's kind is one of sum, last, max, min, mean",
+                ),
             }
         }
-        let input = raw.input.unwrap_or(RawInput { format: None, detect: Vec::new() });
+        let input = raw.input.unwrap_or(RawInput {
+            format: None,
+            detect: Vec::new(),
+        });
         match (kind, at.diagnostics.is_empty()) {
             (Some(kind), true) => Ok(Manifest {
                 title: raw.title.unwrap_or_else(|| raw.name.get_ref().clone()),

@@ -14,10 +14,18 @@ pub fn parse_number(cell: &[u8]) -> Option<f64> {
 
 fn trim(mut b: &[u8]) -> &[u8] {
     while let [first, rest @ ..] = b {
-        if first.is_ascii_whitespace() { b = rest } else { break }
+        if first.is_ascii_whitespace() {
+            b = rest
+        } else {
+            break;
+        }
     }
     while let [rest @ .., last] = b {
-        if last.is_ascii_whitespace() { b = rest } else { break }
+        if last.is_ascii_whitespace() {
+            b = rest
+        } else {
+            break;
+        }
     }
     b
 }
@@ -49,7 +57,9 @@ fn fast_decimal(b: &[u8]) -> Option<f64> {
     if count == 0 || count > 15 {
         return None;
     }
-    const POW10: [f64; 16] = [1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
+    const POW10: [f64; 16] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+    ];
     let x = mantissa as f64 / POW10[scale.unwrap_or(0)];
     Some(if neg { -x } else { x })
 }

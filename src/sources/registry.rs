@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use include_dir::{include_dir, Dir};
+use include_dir::{Dir, include_dir};
 
 use super::manifest::Manifest;
 use crate::diagnostic::Diagnostics;
@@ -15,7 +15,10 @@ static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/plugins");
 pub enum Origin {
     Builtin,
     /// A workspace plugin, in this folder; `overrides` when a built-in has its name.
-    Workspace { dir: PathBuf, overrides: bool },
+    Workspace {
+        dir: PathBuf,
+        overrides: bool,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -37,11 +40,16 @@ impl Registry {
         let mut builtin: Vec<_> = BUILTIN.dirs().collect();
         builtin.sort_by_key(|d| d.path());
         for dir in builtin {
-            let Some(file) = dir.get_file(dir.path().join("plugin.toml")) else { continue };
+            let Some(file) = dir.get_file(dir.path().join("plugin.toml")) else {
+                continue;
+            };
             let text = file.contents_utf8().unwrap_or_default();
             let shown = format!("plugins/{}", file.path().display());
             match Manifest::parse(&shown, text) {
-                Ok(m) => reg.plugins.push(Plugin { manifest: m, origin: Origin::Builtin }),
+                Ok(m) => reg.plugins.push(Plugin {
+                    manifest: m,
+                    origin: Origin::Builtin,
+                }),
                 Err(d) => problems.0.extend(d.0),
             }
         }
@@ -49,9 +57,16 @@ impl Registry {
         if let Ok(entries) = std::fs::read_dir(&dir) {
             let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
             entries.sort();
-            for plugin_dir in entries.into_iter().filter(|p| p.join("plugin.toml").is_file()) {
+            for plugin_dir in entries
+                .into_iter()
+                .filter(|p| p.join("plugin.toml").is_file())
+            {
                 let path = plugin_dir.join("plugin.toml");
-                let shown = path.strip_prefix(workspace).unwrap_or(&path).display().to_string();
+                let shown = path
+                    .strip_prefix(workspace)
+                    .unwrap_or(&path)
+                    .display()
+                    .to_string();
                 let text = match std::fs::read_to_string(&path) {
                     Ok(t) => t,
                     Err(e) => {
@@ -63,13 +78,23 @@ impl Registry {
                     Ok(m) => {
                         let overrides = reg.plugins.iter().any(|p| p.manifest.name == m.name);
                         reg.plugins.retain(|p| p.manifest.name != m.name);
-                        reg.plugins.push(Plugin { manifest: m, origin: Origin::Workspace { dir: plugin_dir.clone(), overrides } });
+                        reg.plugins.push(Plugin {
+                            manifest: m,
+                            origin: Origin::Workspace {
+                                dir: plugin_dir.clone(),
+                                overrides,
+                            },
+                        });
                     }
                     Err(d) => problems.0.extend(d.0),
                 }
             }
         }
-        if problems.is_empty() { Ok(reg) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(reg)
+        } else {
+            Err(problems)
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&Plugin> {
@@ -87,7 +112,10 @@ impl Registry {
             .iter()
             .filter(|p| {
                 !p.manifest.detect.is_empty()
-                    && p.manifest.detect.iter().all(|d| lower.iter().any(|h| *h == d.to_lowercase()))
+                    && p.manifest
+                        .detect
+                        .iter()
+                        .all(|d| lower.iter().any(|h| *h == d.to_lowercase()))
             })
             .collect()
     }

@@ -8,14 +8,14 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
-use toml::de::{DeTable, DeValue, ValueDeserializer};
 use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use crate::aggregate::period::Calendar;
-use crate::diagnostic::{suggest, Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, suggest};
 use crate::error::{Error, Result};
 use crate::goals::Goal;
-use crate::records::{catalog::is_metric_name, Kind};
+use crate::records::{Kind, catalog::is_metric_name};
 use raw::{RawGoal, RawSource, RawWorkspace, TOP_LEVEL};
 
 /// Collects diagnostics for one file, positions given as byte spans.
@@ -27,10 +27,15 @@ pub struct Located {
 
 impl Located {
     pub fn new(file: &str, source: &str) -> Self {
-        Located { file: file.to_string(), source: source.to_string(), diagnostics: Diagnostics::default() }
+        Located {
+            file: file.to_string(),
+            source: source.to_string(),
+            diagnostics: Diagnostics::default(),
+        }
     }
     pub fn error(&mut self, span: Range<usize>, message: impl Into<String>) {
-        self.diagnostics.push(Diagnostic::at_span(&self.file, &self.source, span, message));
+        self.diagnostics
+            .push(Diagnostic::at_span(&self.file, &self.source, span, message));
     }
     pub fn diagnostic(&self, span: Range<usize>, message: impl Into<String>) -> Diagnostic {
         Diagnostic::at_span(&self.file, &self.source, span, message)
@@ -78,7 +83,15 @@ pub struct Workspace {
     pub problems: Diagnostics,
 }
 
-const WEEKDAYS: [&str; 7] = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+const WEEKDAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
 
 impl Workspace {
     pub fn config_file(&self) -> String {
@@ -101,7 +114,10 @@ impl Workspace {
         let mut at = Located::new(discover::CONFIG, text);
         let (doc, errors) = DeTable::parse_recoverable(text);
         for e in &errors {
-            at.error(e.span().unwrap_or(0..0), format!("invalid TOML: {}", e.message().trim()));
+            at.error(
+                e.span().unwrap_or(0..0),
+                format!("invalid TOML: {}", e.message().trim()),
+            );
         }
         if !errors.is_empty() {
             return Err(Error::Diagnostics(at.diagnostics));
@@ -134,13 +150,24 @@ impl Workspace {
                                 _ => None,
                             };
                             match kind {
-                                Some(kind) if is_metric_name(k.get_ref()) => metrics.push((k.get_ref().to_string(), kind)),
-                                Some(_) => at.error(k.span(), format!("metric name `{}` must be snake_case", k.get_ref())),
-                                None => at.error(v.span(), "a metric's kind is one of sum, last, max, min, mean"),
+                                Some(kind) if is_metric_name(k.get_ref()) => {
+                                    metrics.push((k.get_ref().to_string(), kind))
+                                }
+                                Some(_) => at.error(
+                                    k.span(),
+                                    format!("metric name `{}` must be snake_case", k.get_ref()),
+                                ),
+                                None => at.error(
+                                    v.span(),
+                                    "a metric's kind is one of sum, last, max, min, mean",
+                                ),
                             }
                         }
                     } else {
-                        at.error(value.span(), "`metrics` is a table: `[metrics] my_metric = \"sum\"`");
+                        at.error(
+                            value.span(),
+                            "`metrics` is a table: `[metrics] my_metric = \"sum\"`",
+                        );
                     }
                 }
                 "source" | "goal" => {
@@ -162,7 +189,13 @@ impl Workspace {
                     let hint = suggest(other, TOP_LEVEL.iter().copied())
                         .map(|s| format!("; did you mean `{s}`?"))
                         .unwrap_or_default();
-                    at.error(key.span(), format!("unknown key `{other}`: the file has {}{hint}", TOP_LEVEL.join(", ")));
+                    at.error(
+                        key.span(),
+                        format!(
+                            "unknown key `{other}`: the file has {}{hint}",
+                            TOP_LEVEL.join(", ")
+                        ),
+                    );
                 }
             }
         }
@@ -172,17 +205,32 @@ impl Workspace {
             Some(tz) => match jiff::tz::TimeZone::get(tz.get_ref()) {
                 Ok(z) => z,
                 Err(_) => {
-                    at.error(tz.span(), format!("unknown time zone `{}`: use an IANA name such as Europe/Paris", tz.get_ref()));
+                    at.error(
+                        tz.span(),
+                        format!(
+                            "unknown time zone `{}`: use an IANA name such as Europe/Paris",
+                            tz.get_ref()
+                        ),
+                    );
                     jiff::tz::TimeZone::UTC
                 }
             },
         };
         let week_start = match &ws_raw.week_start {
             None => 0,
-            Some(w) => match WEEKDAYS.iter().position(|d| d.eq_ignore_ascii_case(w.get_ref())) {
+            Some(w) => match WEEKDAYS
+                .iter()
+                .position(|d| d.eq_ignore_ascii_case(w.get_ref()))
+            {
                 Some(i) => i as i32,
                 None => {
-                    at.error(w.span(), format!("`week_start` is a weekday name such as monday, not `{}`", w.get_ref()));
+                    at.error(
+                        w.span(),
+                        format!(
+                            "`week_start` is a weekday name such as monday, not `{}`",
+                            w.get_ref()
+                        ),
+                    );
                     0
                 }
             },
@@ -195,10 +243,16 @@ impl Workspace {
                 if s.plugin.is_some() && s.settings.is_some() {
                     // Command plugins read no file; they come with the plugin kinds.
                 } else {
-                    at.error(item.span(), "a [[source]] needs `path`, a glob relative to the workspace");
+                    at.error(
+                        item.span(),
+                        "a [[source]] needs `path`, a glob relative to the workspace",
+                    );
                     continue;
                 }
-                at.error(item.span(), "command sources are not supported by this version of kpiscope yet");
+                at.error(
+                    item.span(),
+                    "command sources are not supported by this version of kpiscope yet",
+                );
                 continue;
             };
             sources.push(Source {
@@ -218,7 +272,13 @@ impl Workspace {
             let id_span = raw.id.as_ref().map_or(raw.kpi.span(), |s| s.span());
             if let Some(goal) = Goal::check(raw, &calendar, &mut at) {
                 if goals.iter().any(|g| g.id == goal.id) {
-                    at.error(id_span, format!("two goals have the id `{}`: give one an `id = \"...\"`", goal.id));
+                    at.error(
+                        id_span,
+                        format!(
+                            "two goals have the id `{}`: give one an `id = \"...\"`",
+                            goal.id
+                        ),
+                    );
                 }
                 goals.push(goal);
             }
@@ -251,21 +311,42 @@ impl Workspace {
     pub fn source_files(&self, source: &Source) -> std::result::Result<Vec<PathBuf>, Diagnostic> {
         let at = self.located();
         let pattern = self.root.join(&source.pattern);
-        let paths = glob::glob(&pattern.to_string_lossy())
-            .map_err(|e| at.diagnostic(source.pattern_span.clone(), format!("bad glob `{}`: {e}", source.pattern)))?;
-        let mut files: Vec<PathBuf> = paths.filter_map(|p| p.ok()).filter(|p| p.is_file()).collect();
+        let paths = glob::glob(&pattern.to_string_lossy()).map_err(|e| {
+            at.diagnostic(
+                source.pattern_span.clone(),
+                format!("bad glob `{}`: {e}", source.pattern),
+            )
+        })?;
+        let mut files: Vec<PathBuf> = paths
+            .filter_map(|p| p.ok())
+            .filter(|p| p.is_file())
+            .collect();
         files.sort();
         if files.is_empty() {
             return Err(at
-                .diagnostic(source.pattern_span.clone(), format!("{}: `{}` matches no file", source.describe(), source.pattern))
-                .with_hint(format!("paths are relative to the workspace, {}", self.root.display())));
+                .diagnostic(
+                    source.pattern_span.clone(),
+                    format!(
+                        "{}: `{}` matches no file",
+                        source.describe(),
+                        source.pattern
+                    ),
+                )
+                .with_hint(format!(
+                    "paths are relative to the workspace, {}",
+                    self.root.display()
+                )));
         }
         Ok(files)
     }
 }
 
 /// Deserializes one table, reporting its first problem into `at`.
-fn de<T: for<'a> Deserialize<'a>>(at: &mut Located, value: Spanned<DeValue<'_>>, what: &str) -> Option<T> {
+fn de<T: for<'a> Deserialize<'a>>(
+    at: &mut Located,
+    value: Spanned<DeValue<'_>>,
+    what: &str,
+) -> Option<T> {
     let span = value.span();
     match T::deserialize(ValueDeserializer::from(value)) {
         Ok(v) => Some(v),
@@ -276,4 +357,3 @@ fn de<T: for<'a> Deserialize<'a>>(at: &mut Located, value: Spanned<DeValue<'_>>,
         }
     }
 }
-
