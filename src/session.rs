@@ -10,7 +10,7 @@ use crate::aggregate::{Cube, Day, Grain, View};
 use crate::cli::{Cli, Range};
 use crate::diagnostic::suggest;
 use crate::error::{Error, Result};
-use crate::kpi::Library;
+use crate::kpi::{Evaluator, Library};
 use crate::records::Catalog;
 use crate::sources::{self, Registry};
 use crate::workspace::{Workspace, discover};
@@ -79,6 +79,21 @@ impl Session {
             }),
             _ => Err(Error::Diagnostics(problems)),
         }
+    }
+
+    /// An evaluator of this session's KPIs over `groups`.
+    pub fn evaluator(
+        &self,
+        groups: std::sync::Arc<crate::aggregate::Groups>,
+        catalog: &Catalog,
+    ) -> Evaluator<'_> {
+        Evaluator::new(
+            &self.library,
+            groups,
+            catalog,
+            &self.ws.params,
+            self.ws.calendar,
+        )
     }
 
     /// The unit of a KPI or metric, as outputs show it.

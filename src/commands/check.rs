@@ -9,7 +9,6 @@ use crate::cli::{Format, Range};
 use crate::diagnostic::suggest;
 use crate::error::{Error, Result};
 use crate::goals::{Goal, GoalResult, check};
-use crate::kpi::Evaluator;
 use crate::render::{self, table::Style};
 use crate::session::Session;
 
@@ -69,16 +68,7 @@ pub fn evaluate(s: &Session, goals: &[Goal], range: &Range) -> Result<Vec<GoalRe
         .iter()
         .map(|v| {
             let groups = Arc::new(cube.view(v));
-            (
-                v.clone(),
-                Evaluator::new(
-                    &s.library,
-                    groups,
-                    &cube.catalog,
-                    &s.ws.params,
-                    s.ws.calendar,
-                ),
-            )
+            (v.clone(), s.evaluator(groups, &cube.catalog))
         })
         .collect();
     goals

@@ -11,7 +11,6 @@ use crate::cli::{Format, Range};
 use crate::diagnostic::Diagnostics;
 use crate::error::{Error, Result};
 use crate::goals::check::period_out;
-use crate::kpi::Evaluator;
 use crate::render::{self, eval::Row, table::Style};
 use crate::session::Session;
 
@@ -49,13 +48,7 @@ pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
     let cube = s.load(std::slice::from_ref(&view), a.range)?;
     let t_load = t.elapsed();
     let groups = Arc::new(cube.view(&view));
-    let ev = Evaluator::new(
-        &s.library,
-        groups.clone(),
-        &cube.catalog,
-        &s.ws.params,
-        s.ws.calendar,
-    );
+    let ev = s.evaluator(groups.clone(), &cube.catalog);
     let units: Vec<String> = kpis.iter().map(|k| s.unit_of(k)).collect();
 
     // Each group's KPIs on one thread; groups in parallel.

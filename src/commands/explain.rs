@@ -102,14 +102,7 @@ pub fn run(
         crate::render::write_output(None, &out)?;
         return Ok(Outcome::Success);
     };
-    let p = fixed.unwrap_or_else(|| {
-        let cur = s.ws.calendar.period_of(grain, as_of);
-        if s.ws.calendar.bounds(cur, (as_of, as_of)).1 == as_of {
-            cur
-        } else {
-            cur.previous().unwrap_or(cur)
-        }
-    });
+    let p = fixed.unwrap_or_else(|| s.ws.calendar.last_complete(grain, as_of));
     let groups = Arc::new(cube.view(&view));
     let scope = match (network, account) {
         (None, None) => "all networks".to_string(),
@@ -121,13 +114,7 @@ pub fn run(
         crate::render::write_output(None, &out)?;
         return Ok(Outcome::Success);
     };
-    let ev = Evaluator::new(
-        &s.library,
-        groups.clone(),
-        &cube.catalog,
-        &s.ws.params,
-        s.ws.calendar,
-    );
+    let ev = s.evaluator(groups.clone(), &cube.catalog);
     let mut lines = Vec::new();
     tree(s, &ev, name, i, "", "", &mut lines, 0)
         .map_err(|d| Error::Diagnostics(Diagnostics(vec![d])))?;

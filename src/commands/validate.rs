@@ -8,14 +8,13 @@ use crate::Outcome;
 use crate::aggregate::Groups;
 use crate::diagnostic::Diagnostics;
 use crate::error::{Error, Result};
-use crate::kpi::Evaluator;
 use crate::session::Session;
 use crate::sources;
 
 pub fn run(s: &Session, quiet: bool) -> Result<Outcome> {
     let resolved = sources::resolve(&s.ws, &s.registry)?;
     let groups = Arc::new(Groups::synthetic(s.catalog.len(), &s.ws.calendar));
-    let ev = Evaluator::new(&s.library, groups, &s.catalog, &s.ws.params, s.ws.calendar);
+    let ev = s.evaluator(groups, &s.catalog);
     let mut problems = Diagnostics::default();
     for k in &s.library.kpis {
         if let Err(d) = ev.eval(&k.name, 1) {

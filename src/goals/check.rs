@@ -91,14 +91,7 @@ pub fn resolve_period(goal: &Goal, calendar: &Calendar, as_of: Day) -> Period {
             index: 0,
         },
         PeriodSpec::Current => calendar.period_of(goal.grain, as_of),
-        PeriodSpec::Last => {
-            let p = calendar.period_of(goal.grain, as_of);
-            if calendar.bounds(p, (as_of, as_of)).1 == as_of {
-                p
-            } else {
-                p.previous().unwrap_or(p)
-            }
-        }
+        PeriodSpec::Last => calendar.last_complete(goal.grain, as_of),
     }
 }
 

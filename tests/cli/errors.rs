@@ -2,25 +2,37 @@
 //! no half-written output file. And the one thing that is not an error: a
 //! zero denominator is "no data".
 
-use crate::goals::{err_goal, DATA, HEAD};
+use crate::goals::{DATA, HEAD, err_goal};
 use crate::harness::{Output, Test};
 
 /// Asserts the run could not be done, left no `out.json`, and names `place`.
 #[track_caller]
 fn assert_error(out: &Output, place: &str) {
     out.status(2);
-    assert!(!out.file_exists("out.json"), "a failed run left out.json behind");
-    assert!(out.stderr.contains(place), "stderr does not name {place}:\n{}", out.stderr);
+    assert!(
+        !out.file_exists("out.json"),
+        "a failed run left out.json behind"
+    );
+    assert!(
+        out.stderr.contains(place),
+        "stderr does not name {place}:\n{}",
+        out.stderr
+    );
     assert_eq!(out.stdout, "", "nothing on stdout");
 }
 
 fn check(config: &str) -> Output {
-    Test::new().file("kpiscope.toml", config).file("data.csv", DATA).args(&["check", "-o", "out.json", "--format", "json"]).run()
+    Test::new()
+        .file("kpiscope.toml", config)
+        .file("data.csv", DATA)
+        .args(&["check", "-o", "out.json", "--format", "json"])
+        .run()
 }
 
 #[test]
 fn malformed_toml() {
-    let config = "[workspace]\nname = \"x\"\n\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\n";
+    let config =
+        "[workspace]\nname = \"x\"\n\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\n";
     let out = check(config);
     // The unclosed string of line 6.
     assert_error(&out, "kpiscope.toml:6:");
@@ -39,25 +51,41 @@ fn two_unknown_keys_are_both_reported() {
     assert_error(&out, "kpiscope.toml:3:1:");
     assert_error(&out, "kpiscope.toml:9:2:");
     assert_error(&out, "kpiscope.toml:17:1:");
-    assert!(out.stderr.contains("did you mean `goal`?"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("did you mean `goal`?"),
+        "{}",
+        out.stderr
+    );
     assert!(out.stderr.contains("3 problems found"), "{}", out.stderr);
     insta::assert_snapshot!(out.stderr);
 }
 
 #[test]
 fn source_glob_matching_nothing() {
-    let config = format!("{}{}", HEAD.replace("path = \"data.csv\"", "path = \"exports/*.csv\""), err_goal("g", ""));
+    let config = format!(
+        "{}{}",
+        HEAD.replace("path = \"data.csv\"", "path = \"exports/*.csv\""),
+        err_goal("g", "")
+    );
     let out = check(&config);
     // Line 7 holds `path = "exports/*.csv"`; the value starts at column 8.
     assert_error(&out, "kpiscope.toml:7:8:");
     assert!(out.stderr.contains("source #1"), "{}", out.stderr);
-    assert!(out.stderr.contains("`exports/*.csv` matches no file"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("`exports/*.csv` matches no file"),
+        "{}",
+        out.stderr
+    );
     insta::assert_snapshot!(out.stderr);
 }
 
 #[test]
 fn source_without_path() {
-    let config = format!("{}\n[[source]]\nplugin = \"canonical\"\n{}", HEAD, err_goal("g", ""));
+    let config = format!(
+        "{}\n[[source]]\nplugin = \"canonical\"\n{}",
+        HEAD,
+        err_goal("g", "")
+    );
     let out = check(&config);
     // The second [[source]] opens on line 9.
     assert_error(&out, "kpiscope.toml:9:1:");
@@ -95,13 +123,20 @@ fn non_numeric_metric_cell() {
     let data = "date,network,account,post,reach,likes\n2026-09-01,instagram,acme,p1,100,5\n2026-09-02,instagram,acme,p2,100,5\n2026-09-03,instagram,acme,p3,lots,5\n";
     let out = with_data(data);
     assert_error(&out, "data.csv:4:");
-    assert!(out.stderr.contains("`lots`") && out.stderr.contains("column `reach`"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("`lots`") && out.stderr.contains("column `reach`"),
+        "{}",
+        out.stderr
+    );
     insta::assert_snapshot!(out.stderr);
 }
 
 fn with_script(kpi: &str, script: &str) -> Output {
     Test::new()
-        .file("kpiscope.toml", &format!("{HEAD}\n[[goal]]\nid = \"g\"\nkpi = \"{kpi}\"\ntarget = \">= 4\"\n"))
+        .file(
+            "kpiscope.toml",
+            &format!("{HEAD}\n[[goal]]\nid = \"g\"\nkpi = \"{kpi}\"\ntarget = \">= 4\"\n"),
+        )
         .file("data.csv", DATA)
         .file("scripts/x.rhai", script)
         .args(&["check", "-o", "out.json"])
@@ -114,7 +149,11 @@ fn script_syntax_error() {
     let out = with_script("x", script);
     // `*` at line 5, column 8.
     assert_error(&out, "scripts/x.rhai:5:8:");
-    assert!(out.stderr.contains("a +* 3") && out.stderr.contains('^'), "source line and caret:\n{}", out.stderr);
+    assert!(
+        out.stderr.contains("a +* 3") && out.stderr.contains('^'),
+        "source line and caret:\n{}",
+        out.stderr
+    );
     insta::assert_snapshot!(out.stderr);
 }
 
@@ -123,7 +162,11 @@ fn unknown_name_in_a_script_suggests_a_metric() {
     let script = "/// X\n/// unit: %\nfn x() {\n    likes / reacch * 100\n}\n";
     let out = with_script("x", script);
     assert_error(&out, "scripts/x.rhai:4:13:");
-    assert!(out.stderr.contains("did you mean `reach`?"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("did you mean `reach`?"),
+        "{}",
+        out.stderr
+    );
     insta::assert_snapshot!(out.stderr);
 }
 
@@ -160,7 +203,11 @@ fn goal_on_an_unknown_kpi_suggests_the_nearest() {
     let out = check(&config);
     // `kpi = "engagments"` on line 11, value at column 7.
     assert_error(&out, "kpiscope.toml:11:7:");
-    assert!(out.stderr.contains("did you mean `engagements`?"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("did you mean `engagements`?"),
+        "{}",
+        out.stderr
+    );
     insta::assert_snapshot!(out.stderr);
 }
 
@@ -168,7 +215,9 @@ fn goal_on_an_unknown_kpi_suggests_the_nearest() {
 const ZERO_REACH: &str = "date,network,account,post,reach,likes,comments,shares\n2026-09-01,instagram,acme,p1,0,5,1,1\n2026-09-30,instagram,acme,p2,0,3,1,1\n";
 
 fn zero(no_data: Option<&str>) -> Output {
-    let extra = no_data.map(|n| format!("no_data = \"{n}\"")).unwrap_or_default();
+    let extra = no_data
+        .map(|n| format!("no_data = \"{n}\""))
+        .unwrap_or_default();
     Test::new()
         .file("kpiscope.toml", &format!("{HEAD}{}", err_goal("g", &extra)))
         .file("data.csv", ZERO_REACH)
@@ -207,7 +256,10 @@ fn zero_denominator_with_no_data_warn() {
     // Counts as a warning: exit 0, but 1 with --fail-on warn.
     zero(Some("warn")).status(0);
     let out = Test::new()
-        .file("kpiscope.toml", &format!("{HEAD}{}", err_goal("g", "no_data = \"warn\"")))
+        .file(
+            "kpiscope.toml",
+            &format!("{HEAD}{}", err_goal("g", "no_data = \"warn\"")),
+        )
         .file("data.csv", ZERO_REACH)
         .args(&["check", "--fail-on", "warn"])
         .run();

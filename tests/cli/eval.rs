@@ -1,27 +1,42 @@
 //! `kpiscope eval`: breakdowns, grains, ranges and formats, on the fixture of
 //! `goals.rs` (its doc comment has the hand computations).
 
-use crate::goals::{ws, HEAD};
-use crate::harness::{assert_close, Test};
+use crate::goals::{HEAD, ws};
+use crate::harness::{Test, assert_close};
 
 fn csv_lines(text: &str) -> Vec<Vec<String>> {
-    let mut r = csv::ReaderBuilder::new().has_headers(false).from_reader(text.as_bytes());
-    r.records().map(|rec| rec.expect("csv").iter().map(str::to_string).collect()).collect()
+    let mut r = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes());
+    r.records()
+        .map(|rec| rec.expect("csv").iter().map(str::to_string).collect())
+        .collect()
 }
 
 #[test]
 fn csv_header_without_by() {
-    let out = ws("").args(&["eval", "--kpi", "err", "--format", "csv"]).run();
+    let out = ws("")
+        .args(&["eval", "--kpi", "err", "--format", "csv"])
+        .run();
     out.status(0);
     let first = out.stdout.lines().next().unwrap();
-    assert_eq!(first, "kpi,network,account,period,start,end,value,unit,reason");
+    assert_eq!(
+        first,
+        "kpi,network,account,period,start,end,value,unit,reason"
+    );
     let rows = csv_lines(&out.stdout);
     // Three months; 2026-09 = 160/5000*100 = 3.2, network and account empty (not broken down).
     assert_eq!(rows.len(), 4, "{}", out.stdout);
-    let sep = rows.iter().find(|r| r[3] == "2026-09").expect("2026-09 row");
+    let sep = rows
+        .iter()
+        .find(|r| r[3] == "2026-09")
+        .expect("2026-09 row");
     assert_eq!(sep[0], "err");
     assert_eq!((sep[1].as_str(), sep[2].as_str()), ("", ""));
-    assert_eq!((sep[4].as_str(), sep[5].as_str()), ("2026-09-01", "2026-09-30"));
+    assert_eq!(
+        (sep[4].as_str(), sep[5].as_str()),
+        ("2026-09-01", "2026-09-30")
+    );
     assert_close(sep[6].parse().unwrap(), 3.2);
     assert_eq!(sep[7], "%");
     assert_eq!(sep[8], "");
@@ -29,16 +44,29 @@ fn csv_header_without_by() {
 
 #[test]
 fn csv_header_with_a_dimension_and_empty_cells_for_null() {
-    let out = ws("").args(&["eval", "--kpi", "err", "--by", "campaign", "--format", "csv"]).run();
+    let out = ws("")
+        .args(&[
+            "eval", "--kpi", "err", "--by", "campaign", "--format", "csv",
+        ])
+        .run();
     out.status(0);
-    assert_eq!(out.stdout.lines().next().unwrap(), "kpi,network,account,campaign,period,start,end,value,unit,reason");
+    assert_eq!(
+        out.stdout.lines().next().unwrap(),
+        "kpi,network,account,campaign,period,start,end,value,unit,reason"
+    );
     let rows = csv_lines(&out.stdout);
     // spring 2026-09: 120/3000*100 = 4.
-    let spring = rows.iter().find(|r| r[3] == "spring" && r[4] == "2026-09").expect("spring row");
+    let spring = rows
+        .iter()
+        .find(|r| r[3] == "spring" && r[4] == "2026-09")
+        .expect("spring row");
     assert_close(spring[7].parse().unwrap(), 4.0);
     // Records without a campaign in 2026-09 are account-day rows only (no
     // reach, no likes): no value, an empty cell, and a reason.
-    let none = rows.iter().find(|r| r[3] == "" && r[4] == "2026-09").expect("no-campaign row");
+    let none = rows
+        .iter()
+        .find(|r| r[3] == "" && r[4] == "2026-09")
+        .expect("no-campaign row");
     assert_eq!(none[7], "", "value cell of a null is empty: {none:?}");
     assert!(!none[9].is_empty(), "a null has a reason: {none:?}");
 }
@@ -61,7 +89,11 @@ fn csv_null_value_for_zero_denominator() {
 
 #[test]
 fn by_network_rows() {
-    let out = ws("").args(&["eval", "--kpi", "err", "--by", "network", "--format", "json"]).run();
+    let out = ws("")
+        .args(&[
+            "eval", "--kpi", "err", "--by", "network", "--format", "json",
+        ])
+        .run();
     out.status(0);
     let rows = out.rows();
     // 2 networks × 3 months.
@@ -82,7 +114,11 @@ fn by_network_rows() {
 
 #[test]
 fn by_campaign_rows() {
-    let out = ws("").args(&["eval", "--kpi", "err", "--by", "campaign", "--format", "json"]).run();
+    let out = ws("")
+        .args(&[
+            "eval", "--kpi", "err", "--by", "campaign", "--format", "json",
+        ])
+        .run();
     out.status(0);
     let rows = out.rows();
     let v = |c: &str, p: &str| {
@@ -96,7 +132,11 @@ fn by_campaign_rows() {
     assert_close(v("spring", "2026-10").unwrap(), 3.0); // i3: 60/2000*100
     assert_close(v("summer", "2026-09").unwrap(), 2.0); // b1+i2: 40/2000*100
     // summer has posts only in 2026-09.
-    assert!(!rows.iter().any(|r| r["dims"]["campaign"] == "summer" && r["period"]["label"] != "2026-09"));
+    assert!(
+        !rows
+            .iter()
+            .any(|r| r["dims"]["campaign"] == "summer" && r["period"]["label"] != "2026-09")
+    );
     for r in &rows {
         assert_eq!(r["network"], serde_json::Value::Null, "{r}");
     }
@@ -108,50 +148,94 @@ fn weeks(week_start: &str) -> Test {
         "[workspace]\nname = \"Weeks\"\nweek_start = \"{week_start}\"\n\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\"\n"
     );
     let data = "date,network,account,post,likes\n2026-09-05,instagram,acme,p1,10\n2026-09-06,instagram,acme,p2,20\n2026-09-07,instagram,acme,p3,40\n";
-    Test::new().file("kpiscope.toml", &config).file("data.csv", data)
+    Test::new()
+        .file("kpiscope.toml", &config)
+        .file("data.csv", data)
 }
 
 #[test]
 fn week_grain_monday() {
-    let out = weeks("monday").args(&["eval", "--kpi", "likes", "--grain", "week", "--format", "json"]).run();
+    let out = weeks("monday")
+        .args(&[
+            "eval", "--kpi", "likes", "--grain", "week", "--format", "json",
+        ])
+        .run();
     out.status(0);
     // Weeks from Monday 08-31 (ISO 2026-W36): Sat + Sun = 10 + 20 = 30;
     // from Monday 09-07 (W37): 40.
     assert_eq!(out.rows().len(), 2);
     assert_close(out.value("likes", "2026-W36", None).unwrap(), 30.0);
     assert_close(out.value("likes", "2026-W37", None).unwrap(), 40.0);
-    let w36 = out.rows().into_iter().find(|r| r["period"]["label"] == "2026-W36").unwrap();
+    let w36 = out
+        .rows()
+        .into_iter()
+        .find(|r| r["period"]["label"] == "2026-W36")
+        .unwrap();
     assert_eq!(w36["period"]["start"], "2026-08-31");
     assert_eq!(w36["period"]["end"], "2026-09-06");
 }
 
 #[test]
 fn week_grain_sunday() {
-    let out = weeks("sunday").args(&["eval", "--kpi", "likes", "--grain", "week", "--format", "json"]).run();
+    let out = weeks("sunday")
+        .args(&[
+            "eval", "--kpi", "likes", "--grain", "week", "--format", "json",
+        ])
+        .run();
     out.status(0);
     // Weeks from Sunday 08-30: Sat 09-05 = 10; from Sunday 09-06: Sun + Mon = 20 + 40 = 60.
     assert_eq!(out.rows().len(), 2);
     assert_close(out.value("likes", "2026-08-30/week", None).unwrap(), 10.0);
     assert_close(out.value("likes", "2026-09-06/week", None).unwrap(), 60.0);
-    let w = out.rows().into_iter().find(|r| r["period"]["label"] == "2026-09-06/week").unwrap();
+    let w = out
+        .rows()
+        .into_iter()
+        .find(|r| r["period"]["label"] == "2026-09-06/week")
+        .unwrap();
     assert_eq!(w["period"]["start"], "2026-09-06");
     assert_eq!(w["period"]["end"], "2026-09-12");
 }
 
 #[test]
 fn quarter_grain() {
-    let out = ws("").args(&["eval", "--kpi", "err,followers", "--grain", "quarter", "--format", "json"]).run();
+    let out = ws("")
+        .args(&[
+            "eval",
+            "--kpi",
+            "err,followers",
+            "--grain",
+            "quarter",
+            "--format",
+            "json",
+        ])
+        .run();
     out.status(0);
     // Q3 (Aug + Sep): 220/7000*100; Q4 (Oct): 110/3000*100.
-    assert_close(out.value("err", "2026-Q3", None).unwrap(), 220.0 / 7000.0 * 100.0);
-    assert_close(out.value("err", "2026-Q4", None).unwrap(), 110.0 / 3000.0 * 100.0);
+    assert_close(
+        out.value("err", "2026-Q3", None).unwrap(),
+        220.0 / 7000.0 * 100.0,
+    );
+    assert_close(
+        out.value("err", "2026-Q4", None).unwrap(),
+        110.0 / 3000.0 * 100.0,
+    );
     // Followers in Q3: each account's last value: 1200 + 300 + 520 = 2020.
     assert_close(out.value("followers", "2026-Q3", None).unwrap(), 2020.0);
 }
 
 #[test]
 fn all_grain() {
-    let out = ws("").args(&["eval", "--kpi", "err,posts", "--grain", "all", "--format", "json"]).run();
+    let out = ws("")
+        .args(&[
+            "eval",
+            "--kpi",
+            "err,posts",
+            "--grain",
+            "all",
+            "--format",
+            "json",
+        ])
+        .run();
     out.status(0);
     // 330/10000*100 = 3.3; posts a1 a2 i1 b1 f2 i2 i3 f3 = 8.
     assert_close(out.value("err", "all", None).unwrap(), 3.3);
@@ -164,7 +248,19 @@ fn all_grain() {
 #[test]
 fn from_and_to_restrict_the_data() {
     let out = ws("")
-        .args(&["eval", "--kpi", "err,likes", "--grain", "all", "--from", "2026-09-06", "--to", "2026-10-05", "--format", "json"])
+        .args(&[
+            "eval",
+            "--kpi",
+            "err,likes",
+            "--grain",
+            "all",
+            "--from",
+            "2026-09-06",
+            "--to",
+            "2026-10-05",
+            "--format",
+            "json",
+        ])
         .run();
     out.status(0);
     // Posts from 09-06 to 10-05: b1 (1000, 30), f2 (1000, 20), i2 (1000, 10), i3 (2000, 60):
@@ -173,27 +269,57 @@ fn from_and_to_restrict_the_data() {
     assert_close(out.value("err", "all", None).unwrap(), 2.4);
     assert_close(out.value("likes", "all", None).unwrap(), 98.0);
     // Monthly, September from 09-06 on: (30+20+10)/(3000) = 2.
-    let out = ws("").args(&["eval", "--kpi", "err", "--from", "2026-09-06", "--to", "2026-10-05", "--format", "json"]).run();
+    let out = ws("")
+        .args(&[
+            "eval",
+            "--kpi",
+            "err",
+            "--from",
+            "2026-09-06",
+            "--to",
+            "2026-10-05",
+            "--format",
+            "json",
+        ])
+        .run();
     out.status(0);
     assert_close(out.value("err", "2026-09", None).unwrap(), 2.0);
-    assert!(out.rows().iter().all(|r| r["period"]["label"] != "2026-08"), "{}", out.stdout);
+    assert!(
+        out.rows().iter().all(|r| r["period"]["label"] != "2026-08"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
 fn kpi_may_be_a_metric() {
-    let out = ws("").args(&["eval", "--kpi", "likes", "--format", "json"]).run();
+    let out = ws("")
+        .args(&["eval", "--kpi", "likes", "--format", "json"])
+        .run();
     out.status(0);
     // 2026-09: 80 + 25 + 15 + 8 = 128.
     assert_close(out.value("likes", "2026-09", None).unwrap(), 128.0);
-    let r = out.rows().into_iter().find(|r| r["period"]["label"] == "2026-09").unwrap();
+    let r = out
+        .rows()
+        .into_iter()
+        .find(|r| r["period"]["label"] == "2026-09")
+        .unwrap();
     assert_eq!(r["unit"], "count");
 }
 
 #[test]
 fn unknown_kpi_suggests_the_nearest() {
-    let out = ws("").args(&["eval", "--kpi", "reacch", "-o", "out.csv", "--format", "csv"]).run();
+    let out = ws("")
+        .args(&[
+            "eval", "--kpi", "reacch", "-o", "out.csv", "--format", "csv",
+        ])
+        .run();
     out.status(2);
-    assert!(out.stderr.contains("did you mean `reach`?"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("did you mean `reach`?"),
+        "{}",
+        out.stderr
+    );
     assert!(!out.file_exists("out.csv"));
     insta::assert_snapshot!(out.stderr);
 }

@@ -37,7 +37,7 @@
 //!   + facebook/acme 520 (09-25) = 2020
 //! - 2026-10: instagram/acme 1250 + facebook/acme 530 = 1780 (bistro has none)
 
-use crate::harness::{assert_close, Output, Test};
+use crate::harness::{Output, Test, assert_close};
 
 pub const DATA: &str = "\
 date,network,account,post,dim.campaign,reach,likes,comments,shares,followers
@@ -72,12 +72,16 @@ path = "data.csv"
 
 /// A goal on `err` (target >= 4, warn >= 3) with extra lines.
 pub fn err_goal(id: &str, extra: &str) -> String {
-    format!("\n[[goal]]\nid = \"{id}\"\nkpi = \"err\"\ntarget = \">= 4\"\nwarn = \">= 3\"\n{extra}\n")
+    format!(
+        "\n[[goal]]\nid = \"{id}\"\nkpi = \"err\"\ntarget = \">= 4\"\nwarn = \">= 3\"\n{extra}\n"
+    )
 }
 
 /// The fixture workspace with these `[[goal]]` tables.
 pub fn ws(goals: &str) -> Test {
-    Test::new().file("kpiscope.toml", &format!("{HEAD}{goals}")).file("data.csv", DATA)
+    Test::new()
+        .file("kpiscope.toml", &format!("{HEAD}{goals}"))
+        .file("data.csv", DATA)
 }
 
 /// The goal of id `id` in a `check --format json` output.
@@ -95,7 +99,12 @@ fn goal(out: &Output, id: &str) -> serde_json::Value {
 fn assert_goal(out: &Output, id: &str, label: &str, value: f64, status: &str, message: &str) {
     let g = goal(out, id);
     assert_eq!(g["period"]["label"], label, "{id}: {g:#}");
-    assert_close(g["value"].as_f64().unwrap_or_else(|| panic!("{id}: no value: {g:#}")), value);
+    assert_close(
+        g["value"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{id}: no value: {g:#}")),
+        value,
+    );
     assert_eq!(g["status"], status, "{id}: {g:#}");
     assert_eq!(g["message"], message, "{id}: {g:#}");
 }
@@ -113,13 +122,42 @@ fn statuses_and_messages() {
     out.status(1);
     // period "last" as of 2026-10-15 (October is incomplete) = 2026-09.
     // 160/5000*100 = 3.2: not >= 4, but >= 3 → warn; gap 4 - 3.2 = 0.8.
-    assert_goal(&out, "all", "2026-09", 3.2, "warn", "3.2% is 0.8 below the target 4%");
+    assert_goal(
+        &out,
+        "all",
+        "2026-09",
+        3.2,
+        "warn",
+        "3.2% is 0.8 below the target 4%",
+    );
     // 20/1000*100 = 2: below the warn line 3 → fail; gap 4 - 2 = 2.
-    assert_goal(&out, "fb", "2026-09", 2.0, "fail", "2% is 2 below the target 4%");
+    assert_goal(
+        &out,
+        "fb",
+        "2026-09",
+        2.0,
+        "fail",
+        "2% is 2 below the target 4%",
+    );
     // 120/3000*100 = 4 → pass.
-    assert_goal(&out, "spring", "2026-09", 4.0, "pass", "4% meets the target >= 4%");
+    assert_goal(
+        &out,
+        "spring",
+        "2026-09",
+        4.0,
+        "pass",
+        "4% meets the target >= 4%",
+    );
     let s = &out.json()["summary"];
-    assert_eq!((s["pass"].as_u64(), s["warn"].as_u64(), s["fail"].as_u64(), s["no_data"].as_u64()), (Some(1), Some(1), Some(1), Some(0)));
+    assert_eq!(
+        (
+            s["pass"].as_u64(),
+            s["warn"].as_u64(),
+            s["fail"].as_u64(),
+            s["no_data"].as_u64()
+        ),
+        (Some(1), Some(1), Some(1), Some(0))
+    );
 }
 
 #[test]
@@ -138,7 +176,11 @@ fn check_table_output() {
 #[test]
 fn exit_0_when_goals_pass_or_warn() {
     // all = 3.2 (warn), spring = 4 (pass): no failure → exit 0.
-    let goals = [err_goal("all", ""), err_goal("spring", "where = { campaign = \"spring\" }")].concat();
+    let goals = [
+        err_goal("all", ""),
+        err_goal("spring", "where = { campaign = \"spring\" }"),
+    ]
+    .concat();
     let out = ws(&goals).args(&["check"]).run();
     out.status(0);
 }
@@ -146,25 +188,49 @@ fn exit_0_when_goals_pass_or_warn() {
 #[test]
 fn fail_on_warn_makes_a_warning_exit_1() {
     // Only warns (all = 3.2) and passes (spring = 4): `--fail-on warn` → exit 1.
-    let goals = [err_goal("all", ""), err_goal("spring", "where = { campaign = \"spring\" }")].concat();
-    ws(&goals).args(&["check", "--fail-on", "warn"]).run().status(1);
+    let goals = [
+        err_goal("all", ""),
+        err_goal("spring", "where = { campaign = \"spring\" }"),
+    ]
+    .concat();
+    ws(&goals)
+        .args(&["check", "--fail-on", "warn"])
+        .run()
+        .status(1);
     // Only passes: still 0 with `--fail-on warn`.
-    ws(&err_goal("spring", "where = { campaign = \"spring\" }")).args(&["check", "--fail-on", "warn"]).run().status(0);
+    ws(&err_goal("spring", "where = { campaign = \"spring\" }"))
+        .args(&["check", "--fail-on", "warn"])
+        .run()
+        .status(0);
 }
 
 #[test]
 fn exit_1_when_a_goal_fails() {
     // facebook 2026-09 = 2 < 3 → fail.
-    ws(&err_goal("fb", "network = \"facebook\"")).args(&["check"]).run().status(1);
+    ws(&err_goal("fb", "network = \"facebook\""))
+        .args(&["check"])
+        .run()
+        .status(1);
 }
 
 #[test]
 fn check_selects_one_goal_by_id() {
-    let goals = [err_goal("fb", "network = \"facebook\""), err_goal("spring", "where = { campaign = \"spring\" }")].concat();
+    let goals = [
+        err_goal("fb", "network = \"facebook\""),
+        err_goal("spring", "where = { campaign = \"spring\" }"),
+    ]
+    .concat();
     // Only the passing goal: fb's failure does not count → exit 0.
-    let out = ws(&goals).args(&["check", "spring", "--format", "json"]).run();
+    let out = ws(&goals)
+        .args(&["check", "spring", "--format", "json"])
+        .run();
     out.status(0);
-    let ids: Vec<String> = out.json()["goals"].as_array().unwrap().iter().map(|g| g["id"].as_str().unwrap().to_string()).collect();
+    let ids: Vec<String> = out.json()["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g["id"].as_str().unwrap().to_string())
+        .collect();
     assert_eq!(ids, ["spring"]);
     // Only the failing goal → exit 1.
     let out = ws(&goals).args(&["check", "fb", "--format", "json"]).run();
@@ -175,10 +241,18 @@ fn check_selects_one_goal_by_id() {
 
 #[test]
 fn unknown_goal_id_suggests_the_nearest() {
-    let goals = [err_goal("fb", "network = \"facebook\""), err_goal("spring", "where = { campaign = \"spring\" }")].concat();
+    let goals = [
+        err_goal("fb", "network = \"facebook\""),
+        err_goal("spring", "where = { campaign = \"spring\" }"),
+    ]
+    .concat();
     let out = ws(&goals).args(&["check", "sprng", "-o", "out.json"]).run();
     out.status(2);
-    assert!(out.stderr.contains("did you mean `spring`?"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("did you mean `spring`?"),
+        "{}",
+        out.stderr
+    );
     assert!(!out.file_exists("out.json"));
     insta::assert_snapshot!(out.stderr);
 }
@@ -186,38 +260,86 @@ fn unknown_goal_id_suggests_the_nearest() {
 #[test]
 fn network_filter_changes_the_value() {
     // instagram 2026-09: 140/4000*100 = 3.5 → warn, gap 0.5.
-    let out = ws(&err_goal("ig", "network = \"instagram\"")).args(&["check", "--format", "json"]).run();
+    let out = ws(&err_goal("ig", "network = \"instagram\""))
+        .args(&["check", "--format", "json"])
+        .run();
     out.status(0);
-    assert_goal(&out, "ig", "2026-09", 3.5, "warn", "3.5% is 0.5 below the target 4%");
+    assert_goal(
+        &out,
+        "ig",
+        "2026-09",
+        3.5,
+        "warn",
+        "3.5% is 0.5 below the target 4%",
+    );
     assert_eq!(goal(&out, "ig")["network"], "instagram");
 }
 
 #[test]
 fn account_filter_changes_the_value() {
     // account acme (instagram + facebook) 2026-09: 130/4000*100 = 3.25 → warn, gap 0.75.
-    let out = ws(&err_goal("acme", "account = \"acme\"")).args(&["check", "--format", "json"]).run();
+    let out = ws(&err_goal("acme", "account = \"acme\""))
+        .args(&["check", "--format", "json"])
+        .run();
     out.status(0);
-    assert_goal(&out, "acme", "2026-09", 3.25, "warn", "3.25% is 0.75 below the target 4%");
+    assert_goal(
+        &out,
+        "acme",
+        "2026-09",
+        3.25,
+        "warn",
+        "3.25% is 0.75 below the target 4%",
+    );
     assert_eq!(goal(&out, "acme")["account"], "acme");
     // account bistro 2026-09: 30/1000*100 = 3 → warn (>= 3), gap 1.
-    let out = ws(&err_goal("bistro", "account = \"bistro\"")).args(&["check", "--format", "json"]).run();
-    assert_goal(&out, "bistro", "2026-09", 3.0, "warn", "3% is 1 below the target 4%");
+    let out = ws(&err_goal("bistro", "account = \"bistro\""))
+        .args(&["check", "--format", "json"])
+        .run();
+    assert_goal(
+        &out,
+        "bistro",
+        "2026-09",
+        3.0,
+        "warn",
+        "3% is 1 below the target 4%",
+    );
 }
 
 #[test]
 fn where_filter_changes_the_value() {
     // campaign summer 2026-09: 40/2000*100 = 2 → fail.
-    let out = ws(&err_goal("summer", "where = { campaign = \"summer\" }")).args(&["check", "--format", "json"]).run();
+    let out = ws(&err_goal("summer", "where = { campaign = \"summer\" }"))
+        .args(&["check", "--format", "json"])
+        .run();
     out.status(1);
-    assert_goal(&out, "summer", "2026-09", 2.0, "fail", "2% is 2 below the target 4%");
-    assert_eq!(goal(&out, "summer")["where"], serde_json::json!({"campaign": "summer"}));
+    assert_goal(
+        &out,
+        "summer",
+        "2026-09",
+        2.0,
+        "fail",
+        "2% is 2 below the target 4%",
+    );
+    assert_eq!(
+        goal(&out, "summer")["where"],
+        serde_json::json!({"campaign": "summer"})
+    );
 }
 
 #[test]
 fn period_last_is_the_last_complete_month() {
     // The data's last day is 2026-10-15: October is not complete, so "last" = 2026-09.
-    let out = ws(&err_goal("g", "period = \"last\"")).args(&["check", "--format", "json"]).run();
-    assert_goal(&out, "g", "2026-09", 3.2, "warn", "3.2% is 0.8 below the target 4%");
+    let out = ws(&err_goal("g", "period = \"last\""))
+        .args(&["check", "--format", "json"])
+        .run();
+    assert_goal(
+        &out,
+        "g",
+        "2026-09",
+        3.2,
+        "warn",
+        "3.2% is 0.8 below the target 4%",
+    );
     let g = goal(&out, "g");
     assert_eq!(g["period"]["start"], "2026-09-01");
     assert_eq!(g["period"]["end"], "2026-09-30");
@@ -226,27 +348,63 @@ fn period_last_is_the_last_complete_month() {
 #[test]
 fn period_current_is_the_month_of_the_last_day() {
     // 2026-10: 110/3000*100 = 3.666… → warn; gap 4 - 3.666… = 0.333… shown 0.33.
-    let out = ws(&err_goal("g", "period = \"current\"")).args(&["check", "--format", "json"]).run();
+    let out = ws(&err_goal("g", "period = \"current\""))
+        .args(&["check", "--format", "json"])
+        .run();
     out.status(0);
-    assert_goal(&out, "g", "2026-10", 110.0 / 3000.0 * 100.0, "warn", "3.67% is 0.33 below the target 4%");
+    assert_goal(
+        &out,
+        "g",
+        "2026-10",
+        110.0 / 3000.0 * 100.0,
+        "warn",
+        "3.67% is 0.33 below the target 4%",
+    );
 }
 
 #[test]
 fn period_fixed_month() {
     // 2026-08: 60/2000*100 = 3 → warn, gap 1.
-    let out = ws(&err_goal("g", "period = \"2026-08\"")).args(&["check", "--format", "json"]).run();
-    assert_goal(&out, "g", "2026-08", 3.0, "warn", "3% is 1 below the target 4%");
+    let out = ws(&err_goal("g", "period = \"2026-08\""))
+        .args(&["check", "--format", "json"])
+        .run();
+    assert_goal(
+        &out,
+        "g",
+        "2026-08",
+        3.0,
+        "warn",
+        "3% is 1 below the target 4%",
+    );
     // 2026-09 fixed = 3.2.
-    let out = ws(&err_goal("g", "period = \"2026-09\"")).args(&["check", "--format", "json"]).run();
-    assert_goal(&out, "g", "2026-09", 3.2, "warn", "3.2% is 0.8 below the target 4%");
+    let out = ws(&err_goal("g", "period = \"2026-09\""))
+        .args(&["check", "--format", "json"])
+        .run();
+    assert_goal(
+        &out,
+        "g",
+        "2026-09",
+        3.2,
+        "warn",
+        "3.2% is 0.8 below the target 4%",
+    );
 }
 
 #[test]
 fn period_quarter_infers_the_grain() {
     // 2026-Q3 (Jul–Sep): 220/7000*100 = 3.142857… → warn, gap 0.857… shown 0.86.
-    let out = ws(&err_goal("g", "period = \"2026-Q3\"")).args(&["check", "--format", "json"]).run();
+    let out = ws(&err_goal("g", "period = \"2026-Q3\""))
+        .args(&["check", "--format", "json"])
+        .run();
     out.status(0);
-    assert_goal(&out, "g", "2026-Q3", 220.0 / 7000.0 * 100.0, "warn", "3.14% is 0.86 below the target 4%");
+    assert_goal(
+        &out,
+        "g",
+        "2026-Q3",
+        220.0 / 7000.0 * 100.0,
+        "warn",
+        "3.14% is 0.86 below the target 4%",
+    );
     let g = goal(&out, "g");
     assert_eq!(g["grain"], "quarter");
     assert_eq!(g["period"]["start"], "2026-07-01");
@@ -256,8 +414,17 @@ fn period_quarter_infers_the_grain() {
 #[test]
 fn grain_all_spans_the_data() {
     // All data: 330/10000*100 = 3.3 → warn, gap 0.7.
-    let out = ws(&err_goal("g", "grain = \"all\"")).args(&["check", "--format", "json"]).run();
-    assert_goal(&out, "g", "all", 3.3, "warn", "3.3% is 0.7 below the target 4%");
+    let out = ws(&err_goal("g", "grain = \"all\""))
+        .args(&["check", "--format", "json"])
+        .run();
+    assert_goal(
+        &out,
+        "g",
+        "all",
+        3.3,
+        "warn",
+        "3.3% is 0.7 below the target 4%",
+    );
     let g = goal(&out, "g");
     assert_eq!(g["grain"], "all");
     assert_eq!(g["period"]["start"], "2026-08-01");
@@ -267,21 +434,62 @@ fn grain_all_spans_the_data() {
 #[test]
 fn as_of_moves_last_and_current() {
     // As of 2026-10-31, October is complete: last = 2026-10 = 3.666…
-    let out = ws(&err_goal("g", "")).args(&["check", "--format", "json", "--as-of", "2026-10-31"]).run();
-    assert_goal(&out, "g", "2026-10", 110.0 / 3000.0 * 100.0, "warn", "3.67% is 0.33 below the target 4%");
+    let out = ws(&err_goal("g", ""))
+        .args(&["check", "--format", "json", "--as-of", "2026-10-31"])
+        .run();
+    assert_goal(
+        &out,
+        "g",
+        "2026-10",
+        110.0 / 3000.0 * 100.0,
+        "warn",
+        "3.67% is 0.33 below the target 4%",
+    );
     // As of 2026-09-15: last = 2026-08 = 3.
-    let out = ws(&err_goal("g", "")).args(&["check", "--format", "json", "--as-of", "2026-09-15"]).run();
-    assert_goal(&out, "g", "2026-08", 3.0, "warn", "3% is 1 below the target 4%");
+    let out = ws(&err_goal("g", ""))
+        .args(&["check", "--format", "json", "--as-of", "2026-09-15"])
+        .run();
+    assert_goal(
+        &out,
+        "g",
+        "2026-08",
+        3.0,
+        "warn",
+        "3% is 1 below the target 4%",
+    );
     // As of 2026-09-30, September is complete: last = 2026-09 = 3.2.
-    let out = ws(&err_goal("g", "")).args(&["check", "--format", "json", "--as-of", "2026-09-30"]).run();
-    assert_goal(&out, "g", "2026-09", 3.2, "warn", "3.2% is 0.8 below the target 4%");
+    let out = ws(&err_goal("g", ""))
+        .args(&["check", "--format", "json", "--as-of", "2026-09-30"])
+        .run();
+    assert_goal(
+        &out,
+        "g",
+        "2026-09",
+        3.2,
+        "warn",
+        "3.2% is 0.8 below the target 4%",
+    );
     // current as of 2026-09-15 = 2026-09.
-    let out = ws(&err_goal("g", "period = \"current\"")).args(&["check", "--format", "json", "--as-of", "2026-09-15"]).run();
-    assert_goal(&out, "g", "2026-09", 3.2, "warn", "3.2% is 0.8 below the target 4%");
+    let out = ws(&err_goal("g", "period = \"current\""))
+        .args(&["check", "--format", "json", "--as-of", "2026-09-15"])
+        .run();
+    assert_goal(
+        &out,
+        "g",
+        "2026-09",
+        3.2,
+        "warn",
+        "3.2% is 0.8 below the target 4%",
+    );
 }
 
 fn keys(v: &serde_json::Value) -> Vec<String> {
-    let mut k: Vec<String> = v.as_object().unwrap_or_else(|| panic!("not an object: {v}")).keys().cloned().collect();
+    let mut k: Vec<String> = v
+        .as_object()
+        .unwrap_or_else(|| panic!("not an object: {v}"))
+        .keys()
+        .cloned()
+        .collect();
     k.sort();
     k
 }
@@ -294,10 +502,15 @@ fn sorted(k: &[&str]) -> Vec<String> {
 
 #[test]
 fn json_has_exactly_the_keys_of_the_design() {
-    let out = ws(&err_goal("ig", "network = \"instagram\"")).args(&["check", "--format", "json"]).run();
+    let out = ws(&err_goal("ig", "network = \"instagram\""))
+        .args(&["check", "--format", "json"])
+        .run();
     out.status(0);
     let j = out.json();
-    assert_eq!(keys(&j), sorted(&["version", "command", "workspace", "goals", "summary"]));
+    assert_eq!(
+        keys(&j),
+        sorted(&["version", "command", "workspace", "goals", "summary"])
+    );
     assert_eq!(j["version"], 1);
     assert_eq!(j["command"], "check");
     assert_eq!(j["workspace"], "Goals test");
@@ -305,12 +518,15 @@ fn json_has_exactly_the_keys_of_the_design() {
     assert_eq!(
         keys(g),
         sorted(&[
-            "id", "kpi", "title", "network", "account", "where", "grain", "period", "value", "unit", "target", "warn", "status",
-            "message"
+            "id", "kpi", "title", "network", "account", "where", "grain", "period", "value",
+            "unit", "target", "warn", "status", "message"
         ])
     );
     assert_eq!(keys(&g["period"]), sorted(&["label", "start", "end"]));
-    assert_eq!(keys(&j["summary"]), sorted(&["pass", "warn", "fail", "no_data"]));
+    assert_eq!(
+        keys(&j["summary"]),
+        sorted(&["pass", "warn", "fail", "no_data"])
+    );
     assert_eq!(g["kpi"], "err");
     assert_eq!(g["network"], "instagram");
     assert_eq!(g["account"], serde_json::Value::Null);
@@ -325,13 +541,20 @@ fn json_has_exactly_the_keys_of_the_design() {
 
 #[test]
 fn output_file_holds_the_same_json() {
-    let goals = [err_goal("all", ""), err_goal("spring", "where = { campaign = \"spring\" }")].concat();
+    let goals = [
+        err_goal("all", ""),
+        err_goal("spring", "where = { campaign = \"spring\" }"),
+    ]
+    .concat();
     let stdout = ws(&goals).args(&["check", "--format", "json"]).run();
     stdout.status(0);
-    let file = ws(&goals).args(&["check", "--format", "json", "-o", "out.json"]).run();
+    let file = ws(&goals)
+        .args(&["check", "--format", "json", "-o", "out.json"])
+        .run();
     file.status(0);
     assert_eq!(file.stdout, "", "nothing on stdout with -o");
-    let written: serde_json::Value = serde_json::from_str(&file.read("out.json")).expect("out.json is JSON");
+    let written: serde_json::Value =
+        serde_json::from_str(&file.read("out.json")).expect("out.json is JSON");
     assert_eq!(written, stdout.json());
 }
 
@@ -359,8 +582,15 @@ fn followers_is_a_stock_summed_over_accounts() {
 fn followers_by_network_and_account() {
     let out = eval_followers(ws(""), &["--by", "network"]);
     // instagram 2026-09: acme 1200 + bistro 300 = 1500; facebook: 520.
-    assert_close(out.value("followers", "2026-09", Some("instagram")).unwrap(), 1500.0);
-    assert_close(out.value("followers", "2026-09", Some("facebook")).unwrap(), 520.0);
+    assert_close(
+        out.value("followers", "2026-09", Some("instagram"))
+            .unwrap(),
+        1500.0,
+    );
+    assert_close(
+        out.value("followers", "2026-09", Some("facebook")).unwrap(),
+        520.0,
+    );
     let out = eval_followers(ws(""), &["--by", "account"]);
     let rows = out.rows();
     let v = |acc: &str| {
@@ -378,7 +608,10 @@ fn followers_by_network_and_account() {
 #[track_caller]
 fn assert_single_load_values(out: &Output) {
     out.status(0);
-    let v = |k: &str, p: &str| out.value(k, p, None).unwrap_or_else(|| panic!("{k} {p} null"));
+    let v = |k: &str, p: &str| {
+        out.value(k, p, None)
+            .unwrap_or_else(|| panic!("{k} {p} null"))
+    };
     assert_close(v("err", "2026-08"), 3.0); // 60/2000*100
     assert_close(v("err", "2026-09"), 3.2); // 160/5000*100
     assert_close(v("err", "2026-10"), 110.0 / 3000.0 * 100.0);
@@ -390,7 +623,13 @@ fn assert_single_load_values(out: &Output) {
     assert_close(v("reach", "2026-09"), 5000.0);
 }
 
-const EVAL: &[&str] = &["eval", "--kpi", "err,followers,posts,likes,reach", "--format", "json"];
+const EVAL: &[&str] = &[
+    "eval",
+    "--kpi",
+    "err,followers,posts,likes,reach",
+    "--format",
+    "json",
+];
 
 #[test]
 fn one_load_values() {
@@ -400,7 +639,11 @@ fn one_load_values() {
 #[test]
 fn same_file_in_two_sources_counts_once() {
     let config = format!("{HEAD}\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\"\n");
-    let out = Test::new().file("kpiscope.toml", &config).file("data.csv", DATA).args(EVAL).run();
+    let out = Test::new()
+        .file("kpiscope.toml", &config)
+        .file("data.csv", DATA)
+        .args(EVAL)
+        .run();
     assert_single_load_values(&out);
 }
 

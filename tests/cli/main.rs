@@ -1,4 +1,8 @@
 //! The integration tests: one binary, one module per area.
 
+mod errors;
+mod eval;
+mod goals;
 mod harness;
 mod stdlib;
+mod workspace;

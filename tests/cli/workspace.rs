@@ -1,0 +1,235 @@
+//! Finding the workspace, `init`, `validate` and `list`.
+
+use crate::goals::{DATA, HEAD, err_goal, ws};
+use crate::harness::{Test, assert_close};
+
+#[test]
+fn found_from_a_sub_folder() {
+    // all 2026-09 = 160/5000*100 = 3.2 → warn → exit 0.
+    let out = ws(&err_goal("g", ""))
+        .current_dir("reports/2026")
+        .args(&["check", "--format", "json"])
+        .run();
+    out.status(0);
+    assert_close(out.json()["goals"][0]["value"].as_f64().unwrap(), 3.2);
+}
+
+#[test]
+fn workspace_option() {
+    // The workspace is in `acme/`; the command runs from the temp root.
+    let out = Test::new()
+        .file(
+            "acme/kpiscope.toml",
+            &format!("{HEAD}{}", err_goal("g", "")),
+        )
+        .file("acme/data.csv", DATA)
+        .args(&["--workspace", "acme", "check", "--format", "json"])
+        .run();
+    out.status(0);
+    assert_close(out.json()["goals"][0]["value"].as_f64().unwrap(), 3.2);
+}
+
+#[test]
+fn workspace_option_without_config() {
+    let out = Test::new()
+        .file("empty/readme.txt", "")
+        .args(&["--workspace", "empty", "check"])
+        .run();
+    out.status(2);
+    assert!(out.stderr.contains("kpiscope init"), "{}", out.stderr);
+    insta::assert_snapshot!(out.stderr);
+}
+
+#[test]
+fn no_workspace_gives_a_hint() {
+    let out = Test::new().args(&["check", "-o", "out.json"]).run();
+    out.status(2);
+    assert!(!out.file_exists("out.json"));
+    assert!(
+        out.stderr.contains("--workspace") && out.stderr.contains("kpiscope init"),
+        "{}",
+        out.stderr
+    );
+    insta::assert_snapshot!(out.stderr);
+}
+
+#[test]
+fn init_then_check() {
+    let out = Test::new().args(&["init", "demo"]).run();
+    out.status(0);
+    assert!(out.file_exists("demo/kpiscope.toml"));
+    assert!(out.file_exists("demo/scripts/my_kpis.rhai"));
+    assert!(out.file_exists("demo/data/sample.csv"));
+    let dir = out.dir.join("demo");
+    let check = Test::new()
+        .args(&[
+            "--workspace",
+            dir.to_str().unwrap(),
+            "check",
+            "--format",
+            "json",
+        ])
+        .run();
+    // The sample's last day is 2026-10-31, so "last" = 2026-10: posts p3 (reach 1500,
+    // 52+9+6 = 67) and p4 (reach 1100, 28+3+2 = 33).
+    // engagement: err = (67+33)/(1500+1100)*100 = 100/2600*100 = 3.846… → warn (>= 3).
+    // saves: save_rate = (20+9)/2600*100 = 1.115… → pass (>= 1).
+    // No failure → exit 0.
+    check.status(0);
+    let j = check.json();
+    let g = |id: &str| {
+        j["goals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["id"] == id)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(g("engagement")["period"]["label"], "2026-10");
+    assert_close(
+        g("engagement")["value"].as_f64().unwrap(),
+        100.0 / 2600.0 * 100.0,
+    );
+    assert_eq!(g("engagement")["status"], "warn");
+    assert_eq!(
+        g("engagement")["message"],
+        "3.85% is 0.15 below the target 4%"
+    );
+    assert_close(g("saves")["value"].as_f64().unwrap(), 29.0 / 2600.0 * 100.0);
+    assert_eq!(g("saves")["status"], "pass");
+    assert_eq!(g("saves")["message"], "1.12% meets the target >= 1%");
+}
+
+#[test]
+fn init_does_not_overwrite() {
+    let out = Test::new()
+        .file("demo/kpiscope.toml", "# mine\n")
+        .args(&["init", "demo"])
+        .run();
+    out.status(2);
+    assert!(out.stderr.contains("already exists"), "{}", out.stderr);
+    assert_eq!(out.read("demo/kpiscope.toml"), "# mine\n");
+    assert!(!out.file_exists("demo/data/sample.csv"));
+    insta::assert_snapshot!(out.stderr);
+}
+
+#[test]
+fn validate_a_good_workspace() {
+    let out = ws(&err_goal("g", ""))
+        .file(
+            "scripts/mine.rhai",
+            "/// Mine\n/// unit: count\nfn mine() {\n    likes + 1\n}\n",
+        )
+        .args(&["validate"])
+        .run();
+    out.status(0);
+    assert!(out.stdout.contains("Goals test: ok"), "{}", out.stdout);
+    assert!(out.stdout.contains("1 sources (1 files)"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("(1 from the workspace)"),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("1 goals"), "{}", out.stdout);
+}
+
+#[test]
+fn list_kpis_shows_an_override() {
+    let script =
+        "/// My ERR\n/// unit: %\n/// stage: engagement\nfn err() {\n    likes / reach * 100\n}\n";
+    let out = ws("")
+        .file("scripts/mine.rhai", script)
+        .args(&["list", "kpis"])
+        .run();
+    out.status(0);
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("err "))
+        .expect("err line");
+    assert!(
+        line.contains("scripts/mine.rhai (overrides standard)"),
+        "{line}"
+    );
+    assert!(line.contains("My ERR"), "{line}");
+    let std_line = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("engagements "))
+        .expect("engagements line");
+    assert!(std_line.contains("standard"), "{std_line}");
+    // The override is what runs: 2026-09 likes/reach = 128/5000*100 = 2.56.
+    let out = ws("")
+        .file("scripts/mine.rhai", script)
+        .args(&["eval", "--kpi", "err", "--format", "json"])
+        .run();
+    assert_close(out.value("err", "2026-09", None).unwrap(), 2.56);
+}
+
+#[test]
+fn list_goals() {
+    let goals = [
+        err_goal("ig", "network = \"instagram\"\ntitle = \"Instagram ERR\""),
+        err_goal("q", "period = \"2026-Q3\""),
+    ]
+    .concat();
+    let out = ws(&goals).args(&["list", "goals"]).run();
+    out.status(0);
+    insta::assert_snapshot!(out.stdout);
+}
+
+#[test]
+fn list_metrics_shows_a_declared_kind() {
+    let config = HEAD.replace(
+        "[[source]]",
+        "[metrics]\nmy_metric = \"last\"\n\n[[source]]",
+    );
+    let out = Test::new()
+        .file("kpiscope.toml", &config)
+        .file("data.csv", DATA)
+        .args(&["list", "metrics"])
+        .run();
+    out.status(0);
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("my_metric "))
+        .unwrap_or_else(|| panic!("{}", out.stdout));
+    let cells: Vec<&str> = line.split_whitespace().collect();
+    assert_eq!(cells[1], "last", "{line}");
+    assert_eq!(cells.last(), Some(&"workspace"), "{line}");
+    let followers = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("followers "))
+        .unwrap();
+    assert_eq!(
+        followers.split_whitespace().nth(1),
+        Some("last"),
+        "{followers}"
+    );
+    let reach = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("reach "))
+        .unwrap();
+    assert_eq!(reach.split_whitespace().nth(1), Some("sum"), "{reach}");
+}
+
+#[test]
+fn list_sources() {
+    let config = format!(
+        "{}\n[[source]]\nplugin = \"canonical\"\npath = \"exports/*.csv\"\naccount = \"acme\"\n",
+        HEAD
+    );
+    let out = Test::new()
+        .file("kpiscope.toml", &config)
+        .file("data.csv", DATA)
+        .file("exports/a.csv", "date,network,reach\n")
+        .file("exports/b.csv", "date,network,reach\n")
+        .args(&["list", "sources"])
+        .run();
+    out.status(0);
+    insta::assert_snapshot!(out.stdout);
+}
