@@ -46,6 +46,18 @@ impl Value {
 #[derive(Debug, Clone)]
 struct NoData(String);
 
+/// `params` in scripts: reading a name missing from `[params]` is no data
+/// with a reason, not an error about `()` deep inside a formula.
+#[derive(Debug, Clone)]
+struct Params(rhai::Map);
+
+fn param(p: &mut Params, name: &str) -> Result<Dynamic, Box<EvalAltResult>> {
+    p.0.get(name).cloned().ok_or_else(|| {
+        let reason = format!("params.{name} is not set: add `{name} = ...` to [params] in kpiscope.toml");
+        EvalAltResult::ErrorRuntime(Dynamic::from(NoData(reason)), Position::NONE).into()
+    })
+}
+
 thread_local! {
     /// The group being evaluated on this thread.
     static FRAME: Cell<usize> = const { Cell::new(0) };
@@ -172,10 +184,11 @@ impl<'l> Evaluator<'l> {
         let data = Arc::new(Data {
             groups,
             metrics: catalog.iter().map(|(id, d)| (d.name.clone(), id)).collect(),
-            params: to_dynamic(&toml::Value::Table(params.clone())),
+            params: Dynamic::from(Params(params.iter().map(|(k, v)| (k.as_str().into(), to_dynamic(v))).collect())),
             calendar,
         });
         let mut engine = sandboxed_engine();
+        engine.register_type_with_name::<Params>("params").register_indexer_get(param);
         let d = data.clone();
         #[allow(deprecated)] // `on_var` is marked volatile, not deprecated.
         engine.on_var(move |name, index, _ctx| {
