@@ -148,15 +148,13 @@ fn tree(
     if depth > 16 {
         return Ok(());
     }
-    let children: Vec<&String> = k
-        .deps
-        .iter()
-        .chain(
-            k.inputs
-                .iter()
-                .filter(|i| s.catalog.id(i).is_some() || *i == "days"),
-        )
-        .collect();
+    let children: Vec<&String> =
+        k.deps
+            .iter()
+            .chain(k.inputs.iter().filter(|i| {
+                s.catalog.id(i).is_some() || *i == "days" || i.starts_with("previous(")
+            }))
+            .collect();
     for (n, c) in children.iter().enumerate() {
         let last = n + 1 == children.len();
         let (l, cl) = if last {
@@ -169,6 +167,23 @@ fn tree(
                 "{child_lead}{l}days = {}",
                 ev.groups().groups[group].days
             ));
+            continue;
+        }
+        if let Some(name) = c
+            .strip_prefix("previous(\"")
+            .and_then(|r| r.strip_suffix("\")"))
+        {
+            let shown = match ev.groups().previous(group) {
+                Some(prev) => {
+                    let p = s.ws.calendar.label(ev.groups().groups[prev].period);
+                    match ev.eval(name, prev)? {
+                        Value::Number(x) => format!("{} (in {p})", fmt_value(x, &s.unit_of(name))),
+                        Value::NoData(r) => format!("no data ({r})"),
+                    }
+                }
+                None => "no previous period".to_string(),
+            };
+            lines.push(format!("{child_lead}{l}{c} = {shown}"));
             continue;
         }
         tree(

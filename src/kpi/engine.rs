@@ -53,7 +53,8 @@ struct Params(rhai::Map);
 
 fn param(p: &mut Params, name: &str) -> Result<Dynamic, Box<EvalAltResult>> {
     p.0.get(name).cloned().ok_or_else(|| {
-        let reason = format!("params.{name} is not set: add `{name} = ...` to [params] in kpiscope.toml");
+        let reason =
+            format!("params.{name} is not set: add `{name} = ...` to [params] in kpiscope.toml");
         EvalAltResult::ErrorRuntime(Dynamic::from(NoData(reason)), Position::NONE).into()
     })
 }
@@ -184,11 +185,18 @@ impl<'l> Evaluator<'l> {
         let data = Arc::new(Data {
             groups,
             metrics: catalog.iter().map(|(id, d)| (d.name.clone(), id)).collect(),
-            params: Dynamic::from(Params(params.iter().map(|(k, v)| (k.as_str().into(), to_dynamic(v))).collect())),
+            params: Dynamic::from(Params(
+                params
+                    .iter()
+                    .map(|(k, v)| (k.as_str().into(), to_dynamic(v)))
+                    .collect(),
+            )),
             calendar,
         });
         let mut engine = sandboxed_engine();
-        engine.register_type_with_name::<Params>("params").register_indexer_get(param);
+        engine
+            .register_type_with_name::<Params>("params")
+            .register_indexer_get(param);
         let d = data.clone();
         #[allow(deprecated)] // `on_var` is marked volatile, not deprecated.
         engine.on_var(move |name, index, _ctx| {
@@ -364,7 +372,8 @@ impl<'l> Evaluator<'l> {
         }
         let zeros = ZEROS.with_borrow(|z| z.clone());
         let scope = self.data.scope_text(i);
-        Value::NoData(match zeros.first() {
+        // Operands are read left to right, so the divisor is the last zero read.
+        Value::NoData(match zeros.last() {
             Some(z) => format!("{z} is 0 for {scope}"),
             None => format!("the result is not a number for {scope}"),
         })

@@ -117,11 +117,18 @@ fn init_does_not_overwrite() {
 #[test]
 fn validate_a_good_workspace() {
     // With the `[params]` the standard library reads (earned_media_value: params.benchmark_cpc).
-    let config = HEAD.replacen("[[source]]", "[params]\nbenchmark_cpc = 0.85\n\n[[source]]", 1) + &err_goal("g", "");
+    let config = HEAD.replacen(
+        "[[source]]",
+        "[params]\nbenchmark_cpc = 0.85\n\n[[source]]",
+        1,
+    ) + &err_goal("g", "");
     let out = Test::new()
         .file("kpiscope.toml", &config)
         .file("data.csv", DATA)
-        .file("scripts/mine.rhai", "/// Mine\n/// unit: count\nfn mine() {\n    likes + 1\n}\n")
+        .file(
+            "scripts/mine.rhai",
+            "/// Mine\n/// unit: count\nfn mine() {\n    likes + 1\n}\n",
+        )
         .args(&["validate"])
         .run();
     out.status(0);
@@ -249,10 +256,23 @@ fn eval_all_kpis_without_params() {
     // sessions is there, params.benchmark_cpc is not: earned_media_value should be
     // no data with a reason naming the missing param, not stop the whole run.
     let data = "date,network,account,sessions,likes\n2026-09-01,instagram,acme,100,5\n";
-    let out = Test::new().file("kpiscope.toml", HEAD).file("data.csv", data).args(&["eval", "--format", "json"]).run();
+    let out = Test::new()
+        .file("kpiscope.toml", HEAD)
+        .file("data.csv", data)
+        .args(&["eval", "--format", "json"])
+        .run();
     out.status(0);
     let rows = out.rows();
-    let emv = rows.iter().find(|r| r["kpi"] == "earned_media_value").expect("earned_media_value row");
+    let emv = rows
+        .iter()
+        .find(|r| r["kpi"] == "earned_media_value")
+        .expect("earned_media_value row");
     assert_eq!(emv["value"], serde_json::Value::Null);
-    assert!(emv["reason"].as_str().unwrap_or("").contains("benchmark_cpc"), "{emv}");
+    assert!(
+        emv["reason"]
+            .as_str()
+            .unwrap_or("")
+            .contains("benchmark_cpc"),
+        "{emv}"
+    );
 }
