@@ -36,7 +36,18 @@ pub use error::{Error, Outcome};
 pub fn main() -> ExitCode {
     let result = run();
     if let Err(e) = &result {
-        eprintln!("error: {e:#}");
+        match e.downcast_ref::<Error>() {
+            // Each problem its own `error:` line, so that every one stands out.
+            Some(Error::Diagnostics(d)) => {
+                for p in &d.0 {
+                    eprintln!("error: {p}");
+                }
+                if d.0.len() > 1 {
+                    eprintln!("{} problems found", d.0.len());
+                }
+            }
+            _ => eprintln!("error: {e:#}"),
+        }
     }
     error::exit_code(&result)
 }

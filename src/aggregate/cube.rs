@@ -232,7 +232,13 @@ pub struct Shard {
     pub posts: Vec<String>,
     post_index: FxHashMap<u64, u32>,
     pub cells: Vec<Cell>,
-    cell_index: FxHashMap<(u32, i32, u32), u32>,
+    /// Cells without a post, by series and period: a direct index, as every
+    /// account-level or post-counting row looks one up.
+    by_period: Vec<PeriodIndex>,
+    /// Cells of single posts (`--by post`).
+    post_cells: FxHashMap<(u32, i32, u32), u32>,
+    /// Day → base period, for the days seen lately.
+    period_cache: Vec<(Day, i32)>,
     /// The cells' accumulators, `stride` per cell, by slot: one block of
     /// memory, so that folding a row touches a couple of cache lines.
     accs: Vec<Acc>,
@@ -245,6 +251,36 @@ pub struct Shard {
     rows: u64,
     duplicate_values: u64,
     fresh: Vec<bool>,
+}
+
+/// A series' cells by period: `cells[period - first]`, `u32::MAX` for none.
+#[derive(Default)]
+struct PeriodIndex {
+    first: i32,
+    cells: Vec<u32>,
+}
+
+impl PeriodIndex {
+    fn get(&self, period: i32) -> Option<u32> {
+        let i = usize::try_from(period.checked_sub(self.first)?).ok()?;
+        self.cells.get(i).copied().filter(|&c| c != u32::MAX)
+    }
+
+    fn set(&mut self, period: i32, cell: u32) {
+        if self.cells.is_empty() {
+            self.first = period;
+        } else if period < self.first {
+            let shift = (self.first - period) as usize;
+            self.cells
+                .splice(0..0, std::iter::repeat_n(u32::MAX, shift));
+            self.first = period;
+        }
+        let i = (period - self.first) as usize;
+        if i >= self.cells.len() {
+            self.cells.resize(i + 1, u32::MAX);
+        }
+        self.cells[i] = cell;
+    }
 }
 
 /// What a shard needs to know of the whole cube while folding rows.
@@ -342,9 +378,32 @@ impl Shard {
                 id
             }
         };
-        let period = ctx.calendar.period_of(ctx.base, p.date).index;
+        if self.period_cache.is_empty() {
+            self.period_cache = vec![(Day::MIN, 0); 1024];
+        }
+        let cached = &mut self.period_cache[p.date as usize & 1023];
+        if cached.0 != p.date {
+            *cached = (p.date, ctx.calendar.period_of(ctx.base, p.date).index);
+        }
+        let period = cached.1;
+        let next = self.cells.len() as u32;
         let post = if p.post == 0 {
-            NO_POST
+            if self.by_period.len() <= series as usize {
+                self.by_period
+                    .resize_with(series as usize + 1, PeriodIndex::default);
+            }
+            if let Some(ci) = self.by_period[series as usize].get(period) {
+                return ci;
+            }
+            self.by_period[series as usize].set(period, next);
+            self.cells.push(Cell {
+                series,
+                period,
+                post: NO_POST,
+            });
+            self.accs
+                .resize(self.cells.len() * self.stride, Acc::default());
+            return next;
         } else {
             match self.post_index.get(&p.post) {
                 Some(&id) => id,
@@ -356,9 +415,8 @@ impl Shard {
                 }
             }
         };
-        let next = self.cells.len() as u32;
         let ci = *self
-            .cell_index
+            .post_cells
             .entry((series, period, post))
             .or_insert(next);
         if ci == next {

@@ -164,11 +164,16 @@ pub fn check(
     } else {
         let gap = target.gap(value);
         let dir = if gap > 0.0 { "below" } else { "above" };
+        // A gap in % is in points; a currency gap and target carry the currency.
+        let money = |s: String| match (unit, currency) {
+            ("currency", Some(c)) => format!("{s} {c}"),
+            _ => s,
+        };
         format!(
             "{} is {} {dir} the target {}",
             shown(value),
-            fmt_value(gap.abs(), unit).trim_end_matches('%'),
-            target.threshold(unit)
+            money(fmt_value(gap.abs(), unit).trim_end_matches('%').to_string()),
+            money(target.threshold(unit))
         )
     };
     Ok(GoalResult {

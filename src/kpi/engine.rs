@@ -117,6 +117,14 @@ impl Data {
         for (k, v) in &g.dims {
             parts.push(format!("{k}={v}"));
         }
+        // A breakdown by a dimension has a group for the rows without one.
+        for b in &self.groups.view.by {
+            if let crate::aggregate::By::Dim(d) = b
+                && !g.dims.contains_key(d)
+            {
+                parts.push(format!("without {d}"));
+            }
+        }
         format!("{} {}", parts.join(" "), self.calendar.label(g.period))
     }
 

@@ -267,7 +267,6 @@ fn zero_denominator_with_no_data_warn() {
 }
 
 #[test]
-#[ignore = "bug: the no-data reason names the first metric read as 0 (a zero numerator term), not the zero denominator"]
 fn zero_denominator_reason_names_the_denominator() {
     // shares is 0 (a term of the numerator, harmless), reach is 0 (the denominator).
     let data = "date,network,account,post,reach,likes,comments,shares\n2026-09-01,instagram,acme,p1,0,5,1,0\n";
@@ -281,4 +280,33 @@ fn zero_denominator_reason_names_the_denominator() {
     assert_eq!(r["value"], serde_json::Value::Null);
     let reason = r["reason"].as_str().unwrap();
     assert!(reason.contains("reach is 0"), "reason: {reason}");
+}
+
+#[test]
+fn from_after_to_is_bad_usage() {
+    let out = Test::new()
+        .file("kpiscope.toml", HEAD)
+        .file("data.csv", DATA)
+        .args(&[
+            "eval",
+            "--kpi",
+            "err",
+            "--from",
+            "2026-10-01",
+            "--to",
+            "2026-09-01",
+            "-o",
+            "out.json",
+        ])
+        .run();
+    assert_error(&out, "--from is after --to");
+}
+
+#[test]
+fn bad_date_in_data() {
+    // Line 3: 2026-02-30 does not exist.
+    let data = "date,network,account,post,reach,likes\n2026-02-01,instagram,acme,p1,100,5\n2026-02-30,instagram,acme,p2,100,5\n";
+    let out = with_data(data);
+    assert_error(&out, "data.csv:3:");
+    assert!(out.stderr.contains("2026-02-30"), "{}", out.stderr);
 }

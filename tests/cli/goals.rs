@@ -727,18 +727,48 @@ fn other_conditions_and_their_gaps() {
     .concat();
     let out = ws(&goals).args(&["check", "--format", "json"]).run();
     out.status(1);
-    assert_goal(&out, "btw", "2026-09", 3.2, "fail", "3.2% is 0.1 above the target 3% to 3.1%");
-    assert_goal(&out, "le", "2026-09", 3.2, "fail", "3.2% is 0.2 above the target 3%");
-    assert_goal(&out, "lt", "2026-09", 3.2, "pass", "3.2% meets the target < 3.5%");
+    assert_goal(
+        &out,
+        "btw",
+        "2026-09",
+        3.2,
+        "fail",
+        "3.2% is 0.1 above the target 3% to 3.1%",
+    );
+    assert_goal(
+        &out,
+        "le",
+        "2026-09",
+        3.2,
+        "fail",
+        "3.2% is 0.2 above the target 3%",
+    );
+    assert_goal(
+        &out,
+        "lt",
+        "2026-09",
+        3.2,
+        "pass",
+        "3.2% meets the target < 3.5%",
+    );
 }
 
 #[test]
 fn week_goal_looks_at_the_last_complete_week() {
     // 2026-10-15 is a Thursday: its week (Mon 10-12 to Sun 10-18) is not complete,
     // so "last" = 2026-W41 (10-05 to 10-11): f3 on 10-08 with 40 likes → 40 < 100, gap 60.
-    let out = ws(&target_goal("wk", "likes", ">= 100", "grain = \"week\"")).args(&["check", "--format", "json"]).run();
+    let out = ws(&target_goal("wk", "likes", ">= 100", "grain = \"week\""))
+        .args(&["check", "--format", "json"])
+        .run();
     out.status(1);
-    assert_goal(&out, "wk", "2026-W41", 40.0, "fail", "40 is 60 below the target 100");
+    assert_goal(
+        &out,
+        "wk",
+        "2026-W41",
+        40.0,
+        "fail",
+        "40 is 60 below the target 100",
+    );
     let g = goal(&out, "wk");
     assert_eq!(g["period"]["start"], "2026-10-05");
     assert_eq!(g["period"]["end"], "2026-10-11");
@@ -746,7 +776,9 @@ fn week_goal_looks_at_the_last_complete_week() {
 
 #[test]
 fn period_without_data_is_no_data() {
-    let out = ws(&err_goal("dec", "period = \"2026-12\"")).args(&["check", "--format", "json"]).run();
+    let out = ws(&err_goal("dec", "period = \"2026-12\""))
+        .args(&["check", "--format", "json"])
+        .run();
     // no_data counts as fail by default.
     out.status(1);
     let g = goal(&out, "dec");
@@ -754,31 +786,36 @@ fn period_without_data_is_no_data() {
     assert_eq!(g["value"], serde_json::Value::Null);
     assert_eq!(g["period"]["label"], "2026-12");
     let msg = g["message"].as_str().unwrap();
-    assert!(msg.contains("2026-12") && msg.contains("2026-08-01") && msg.contains("2026-10-15"), "{msg}");
+    assert!(
+        msg.contains("2026-12") && msg.contains("2026-08-01") && msg.contains("2026-10-15"),
+        "{msg}"
+    );
 }
 
 #[test]
 fn currency_values_name_the_currency() {
-    // cost per like, a workspace KPI in currency: 2026-09 spend 64 / likes 128 = 0.5 → fail (>= 1), gap 0.5.
-    let data = format!("{DATA}2026-09-30,facebook,acme,,,,,,,\n").replace(
-        "2026-09-30,facebook,acme,,,,,,,\n",
-        "",
+    // A workspace KPI in currency: 2026-09 spend 64 / likes 128 (80+25+15+8) = 0.5
+    // → fails ">= 1", gap 0.5; the value is shown with the workspace's currency.
+    let spend = "date,network,account,spend\n2026-09-30,instagram,acme,64\n";
+    let config = format!(
+        "{HEAD}\n[[source]]\nplugin = \"canonical\"\npath = \"spend.csv\"\n{}",
+        target_goal("cpl", "cost_per_like", ">= 1", "")
     );
-    let data = data.replace("date,network,account,post,dim.campaign,reach,likes,comments,shares,followers", "date,network,account,post,dim.campaign,reach,likes,comments,shares,followers,spend")
-        .lines()
-        .enumerate()
-        .map(|(i, l)| if i == 0 { l.to_string() } else if l.starts_with("2026-09-30,instagram") { format!("{l},64") } else { format!("{l},") })
-        .collect::<Vec<_>>()
-        .join("\n")
-        + "\n";
-    let script = "/// Cost per like\n/// unit: currency\nfn cost_per_like() {\n    spend / likes\n}\n";
+    let script =
+        "/// Cost per like\n/// unit: currency\nfn cost_per_like() {\n    spend / likes\n}\n";
     let out = Test::new()
-        .file("kpiscope.toml", &format!("{HEAD}{}", target_goal("cpl", "cost_per_like", ">= 1", "")))
-        .file("data.csv", &data)
+        .file("kpiscope.toml", &config)
+        .file("data.csv", DATA)
+        .file("spend.csv", spend)
         .file("scripts/money.rhai", script)
         .args(&["check", "--format", "json"])
         .run();
     out.status(1);
-    assert_goal(&out, "cpl", "2026-09", 0.5, "fail", "0.5 EUR is 0.5 below the target 1");
-    assert_eq!(goal(&out, "cpl")["unit"], "currency");
+    let g = goal(&out, "cpl");
+    assert_close(g["value"].as_f64().unwrap(), 0.5);
+    assert_eq!(g["status"], "fail");
+    assert_eq!(g["unit"], "currency");
+    let msg = g["message"].as_str().unwrap();
+    assert!(msg.starts_with("0.5 EUR is 0.5"), "{msg}");
+    assert!(msg.contains("below the target 1"), "{msg}");
 }

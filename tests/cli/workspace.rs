@@ -243,7 +243,6 @@ fn list_sources() {
 }
 
 #[test]
-#[ignore = "bug: validate fails on a workspace without [params] benchmark_cpc (standard earned_media_value), with an unactionable message"]
 fn validate_without_params() {
     // [params] is optional (DESIGN §2); the workspace uses no KPI that reads a param.
     let out = ws(&err_goal("g", "")).args(&["validate"]).run();
@@ -251,7 +250,6 @@ fn validate_without_params() {
 }
 
 #[test]
-#[ignore = "bug: eval of every KPI fails (exit 2) when a standard KPI reads a param the workspace does not set"]
 fn eval_all_kpis_without_params() {
     // sessions is there, params.benchmark_cpc is not: earned_media_value should be
     // no data with a reason naming the missing param, not stop the whole run.
