@@ -65,7 +65,7 @@ fn csv_header_with_a_dimension_and_empty_cells_for_null() {
     // reach, no likes): no value, an empty cell, and a reason.
     let none = rows
         .iter()
-        .find(|r| r[3] == "" && r[4] == "2026-09")
+        .find(|r| r[3].is_empty() && r[4] == "2026-09")
         .expect("no-campaign row");
     assert_eq!(none[7], "", "value cell of a null is empty: {none:?}");
     assert!(!none[9].is_empty(), "a null has a reason: {none:?}");

@@ -1,7 +1,7 @@
 //! A small harness for running the `kpiscope` binary against a temporary
 //! workspace, in the spirit of ripgrep's and just's integration tests.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 
 /// A temporary workspace plus the command line to run in it.
@@ -46,21 +46,12 @@ impl Test {
         self
     }
 
-    pub fn env(mut self, key: &str, value: &str) -> Self {
-        self.envs.push((key.into(), value.into()));
-        self
-    }
-
     /// Runs from a sub-folder of the workspace instead of its root.
     pub fn current_dir(mut self, sub: &str) -> Self {
         let d = self.dir.path().join(sub);
         std::fs::create_dir_all(&d).expect("mkdir");
         self.current_dir = Some(d);
         self
-    }
-
-    pub fn path(&self) -> &Path {
-        self.dir.path()
     }
 
     /// Runs `kpiscope` with the workspace as current directory.
