@@ -144,13 +144,12 @@ pub fn check(
         Value::Number(x) => x,
         Value::NoData(reason) => return Ok(no_data(Some(out), format!("no data: {reason}"))),
     };
-    let shown = |x: f64| {
-        let s = fmt_value(x, unit);
-        match (unit, currency) {
-            ("currency", Some(c)) => format!("{s} {c}"),
-            _ => s,
-        }
+    // A gap in % is in points; currency amounts carry the currency.
+    let money = |s: String| match (unit, currency) {
+        ("currency", Some(c)) => format!("{s} {c}"),
+        _ => s,
     };
+    let shown = |x: f64| money(fmt_value(x, unit));
     let Rule::Target { target, warn } = &goal.rule;
     let status = if target.holds(value) {
         Status::Pass
@@ -160,15 +159,14 @@ pub fn check(
         Status::Fail
     };
     let message = if status == Status::Pass {
-        format!("{} meets the target {}", shown(value), target.display(unit))
+        format!(
+            "{} meets the target {}",
+            shown(value),
+            money(target.display(unit))
+        )
     } else {
         let gap = target.gap(value);
         let dir = if gap > 0.0 { "below" } else { "above" };
-        // A gap in % is in points; a currency gap and target carry the currency.
-        let money = |s: String| match (unit, currency) {
-            ("currency", Some(c)) => format!("{s} {c}"),
-            _ => s,
-        };
         format!(
             "{} is {} {dir} the target {}",
             shown(value),

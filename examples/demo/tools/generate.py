@@ -110,11 +110,13 @@ def instagram(rnd):
         new, lost = max(new, 0), max(lost, 0)
         followers += new - lost
         reach = int(followers * 0.21 * wf * rnd.uniform(0.9, 1.1))
-        impressions = int(reach * rnd.uniform(1.45, 1.7))
+        rnd.uniform(1.45, 1.7)  # the account's impressions: drawn to keep the sequence, not written
         rows.append({
             "date": d, "network": "instagram", "account": "northwind",
             "followers": followers, "followers_new": new, "followers_lost": lost,
-            "reach": reach, "impressions": impressions,
+            # The account's own daily reach is not written: reach and
+            # impressions come from the posts, so a scope never adds the
+            # account's reach to its posts' reach.
             "profile_visits": int(reach * rnd.uniform(0.025, 0.035)),
         })
         if d in pdays:
@@ -164,7 +166,7 @@ def facebook(rnd):
         rows.append({
             "date": d, "network": "facebook", "account": "northwindcoffee",
             "followers": followers, "followers_new": new + extra, "followers_lost": lost,
-            "reach": reach, "impressions": int(reach * rnd.uniform(1.3, 1.5)),
+            "impressions_unused": rnd.uniform(1.3, 1.5),  # drawn to keep the sequence; not written
             "profile_visits": int(reach * rnd.uniform(0.01, 0.018)),
         })
         if d in pdays:

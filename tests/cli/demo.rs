@@ -1,0 +1,69 @@
+//! The bundled demo workspace, as the README's main command runs it: every
+//! goal's value against `examples/demo/EXPECTED.md`, computed from the CSV
+//! files without kpiscope (`examples/demo/tools/expected.py`).
+
+use std::process::Command;
+
+/// Goal id, value (to the 4 decimals of EXPECTED.md), status.
+const EXPECTED: &[(&str, f64, &str)] = &[
+    ("ig-err", 7.9245, "pass"),
+    ("ig-posting", 0.5806, "pass"), // 18 posts / 31 days
+    ("ig-fake-followers", 1.2512, "pass"),
+    ("fb-er", 10.4402, "warn"),
+    ("fb-fake-followers", 14.6194, "warn"),
+    ("web-quality", 2.0, "pass"),
+    ("social-cpc", 0.7511, "pass"),
+    ("summer-err", 6.6919, "pass"),
+];
+
+#[test]
+fn demo_check_matches_expected() {
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/demo");
+    let out = Command::new(env!("CARGO_BIN_EXE_kpiscope"))
+        .args(["--workspace", demo, "check", "--format", "json"])
+        .output()
+        .expect("run kpiscope");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("json");
+    let goals = json["goals"].as_array().expect("goals");
+    assert_eq!(goals.len(), EXPECTED.len());
+    for (id, value, status) in EXPECTED {
+        let g = goals
+            .iter()
+            .find(|g| g["id"] == *id)
+            .unwrap_or_else(|| panic!("goal {id}"));
+        let got = g["value"]
+            .as_f64()
+            .unwrap_or_else(|| panic!("{id} has no value: {g}"));
+        assert!(
+            (got - value).abs() < 5e-5,
+            "{id}: expected {value}, got {got}"
+        );
+        assert_eq!(g["status"], *status, "{id}");
+    }
+    assert_eq!(json["summary"]["pass"], 6);
+    assert_eq!(json["summary"]["warn"], 2);
+}
+
+#[test]
+fn demo_fails_with_fail_on_warn() {
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/demo");
+    let out = Command::new(env!("CARGO_BIN_EXE_kpiscope"))
+        .args([
+            "--workspace",
+            demo,
+            "check",
+            "--fail-on",
+            "warn",
+            "--format",
+            "json",
+        ])
+        .output()
+        .expect("run kpiscope");
+    assert_eq!(out.status.code(), Some(1));
+}
