@@ -17,7 +17,7 @@ pub struct Cli {
     /// Colour in terminal output
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Print only errors
+    /// Print only errors (check: no table; the exit code tells the result)
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Print what is loaded and how long it takes

@@ -21,6 +21,8 @@ pub struct Session {
     pub catalog: Catalog,
     pub library: Library,
     pub verbose: bool,
+    /// `-q`: print only errors (and what was asked for with `--format` or `-o`).
+    pub quiet: bool,
 }
 
 impl Session {
@@ -76,6 +78,7 @@ impl Session {
                 catalog,
                 library,
                 verbose: cli.verbose,
+                quiet: cli.quiet,
             }),
             _ => Err(Error::Diagnostics(problems)),
         }

@@ -28,7 +28,10 @@ pub fn run(
         Format::Json => render::check::json(&s.ws.name, &results),
         Format::Csv => render::check::csv(&results),
     };
-    render::write_output(output, &text)?;
+    // `-q` keeps a terminal quiet for cron: the exit code says it all.
+    if !(s.quiet && format == Format::Table && output.is_none()) {
+        render::write_output(output, &text)?;
+    }
     Ok(if results.iter().any(|r| r.fails(fail_on_warn)) {
         Outcome::GoalsFailed
     } else {

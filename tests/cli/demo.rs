@@ -67,3 +67,14 @@ fn demo_fails_with_fail_on_warn() {
         .expect("run kpiscope");
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn quiet_check_prints_nothing_and_keeps_the_exit_code() {
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/demo");
+    let out = Command::new(env!("CARGO_BIN_EXE_kpiscope"))
+        .args(["-q", "--workspace", demo, "check", "--fail-on", "warn"])
+        .output()
+        .expect("run kpiscope");
+    assert_eq!(out.status.code(), Some(1), "two goals warn");
+    assert!(out.stdout.is_empty() && out.stderr.is_empty());
+}
