@@ -129,16 +129,32 @@ impl Cube {
         // First over time within each series, then across series: stocks take
         // each series' last value and add them up.
         let slots = self.slot_metric.len();
-        let mut keys: Vec<(Vec<Option<String>>, Period)> = Vec::new();
-        let mut key_index: FxHashMap<(Vec<Option<String>>, Period), u32> = FxHashMap::default();
-        let mut per_series: FxHashMap<(u32, u32), Vec<Acc>> = FxHashMap::default();
+        // Scopes are interned: a series' scope is computed once, not per cell.
+        let mut scopes: Vec<Vec<Option<String>>> = Vec::new();
+        let mut scope_index: FxHashMap<Vec<Option<String>>, u32> = FxHashMap::default();
+        let mut intern = |scope: Vec<Option<String>>| -> u32 {
+            if let Some(&id) = scope_index.get(&scope) {
+                return id;
+            }
+            let id = scopes.len() as u32;
+            scopes.push(scope.clone());
+            scope_index.insert(scope, id);
+            id
+        };
+        let by_post = view.by.contains(&By::Post);
+        let mut keys: Vec<(u32, Period)> = Vec::new();
+        let mut key_index: FxHashMap<(u32, Period), u32> = FxHashMap::default();
+        // (group, series) → its accumulators, `slots` each, in one block.
+        let mut per_series_index: FxHashMap<(u32, u32), u32> = FxHashMap::default();
+        let mut per_series: Vec<Acc> = Vec::new();
         for (shard_no, shard) in self.shards.iter().enumerate() {
+            let mut series_scope: Vec<Option<u32>> = vec![None; shard.series.len()];
             for (ci, cell) in shard.cells.iter().enumerate() {
                 let s = &shard.series[cell.series as usize];
                 if !keep(s) {
                     continue;
                 }
-                let scope: Vec<Option<String>> =
+                let scope_of = || -> Vec<Option<String>> {
                     view.by
                         .iter()
                         .map(|b| match b {
@@ -148,35 +164,42 @@ impl Cube {
                                 .then(|| shard.posts[cell.post as usize].clone()),
                             By::Dim(d) => dim_pos(d).and_then(|i| s.dims[i].clone()),
                         })
-                        .collect();
+                        .collect()
+                };
+                let scope = match (by_post, series_scope[cell.series as usize]) {
+                    (false, Some(id)) => id,
+                    _ => {
+                        let id = intern(scope_of());
+                        series_scope[cell.series as usize] = Some(id);
+                        id
+                    }
+                };
                 let base = Period {
                     grain: self.spec.base,
                     index: cell.period,
                 };
                 let start = self.calendar.bounds(base, range).0;
                 let period = self.calendar.period_of(view.grain, start);
-                let key = (scope, period);
-                let gid = match key_index.get(&key) {
-                    Some(&g) => g,
-                    None => {
-                        let g = keys.len() as u32;
-                        keys.push(key.clone());
-                        key_index.insert(key, g);
-                        g
-                    }
-                };
+                let next = keys.len() as u32;
+                let gid = *key_index.entry((scope, period)).or_insert(next);
+                if gid == next {
+                    keys.push((scope, period));
+                }
                 let series = local_to_global[shard_no][cell.series as usize];
-                let accs = per_series
-                    .entry((gid, series))
-                    .or_insert_with(|| vec![Acc::default(); slots]);
+                let next = (per_series.len() / slots.max(1)) as u32;
+                let at = *per_series_index.entry((gid, series)).or_insert(next) as usize * slots;
+                if at == per_series.len() {
+                    per_series.resize(at + slots, Acc::default());
+                }
                 for (slot, a) in shard.cell_accs(ci).iter().enumerate() {
-                    accs[slot].merge(self.slot_kind(slot), *a, false);
+                    per_series[at + slot].merge(self.slot_kind(slot), *a, false);
                 }
             }
         }
         let mut totals: Vec<Vec<Acc>> = vec![vec![Acc::default(); slots]; keys.len()];
-        for ((gid, _), accs) in per_series {
+        for (&(gid, _), &at) in &per_series_index {
             let t = &mut totals[gid as usize];
+            let accs = &per_series[at as usize * slots..(at as usize + 1) * slots];
             for (slot, a) in accs.iter().enumerate() {
                 t[slot].merge(self.slot_kind(slot), *a, true);
             }
@@ -186,6 +209,7 @@ impl Cube {
             .into_iter()
             .zip(totals)
             .map(|((scope, period), accs)| {
+                let scope = scopes[scope as usize].clone();
                 let (start, end) = self.calendar.bounds(period, range);
                 // A period still in progress counts the days up to the data's last one.
                 let (lo, hi) = (start, end.min(range.1));

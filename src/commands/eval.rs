@@ -95,16 +95,16 @@ pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
             _ => None,
         })
         .collect();
-    let text = match a.format {
-        Format::Table => render::eval::table(
-            &rows,
-            &by.iter().map(|b| b.name().to_string()).collect::<Vec<_>>(),
-            style,
-        ),
-        Format::Json => render::eval::json(&rows),
-        Format::Csv => render::eval::csv(&rows, &dims, by.contains(&By::Post)),
-    };
-    render::write_output(a.output, &text)?;
+    match a.format {
+        Format::Table => {
+            let by: Vec<String> = by.iter().map(|b| b.name().to_string()).collect();
+            render::write_output(a.output, &render::eval::table(&rows, &by, style))?
+        }
+        Format::Json => render::write_with(a.output, |w| render::eval::json(w, &rows))?,
+        Format::Csv => render::write_with(a.output, |w| {
+            render::eval::csv(w, &rows, &dims, by.contains(&By::Post))
+        })?,
+    }
     if s.verbose {
         eprintln!(
             "evaluated {} values in {} groups and wrote them in {:.2?}",

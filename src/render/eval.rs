@@ -30,50 +30,86 @@ struct EvalJson<'a> {
     rows: &'a [Row<'a>],
 }
 
-pub fn json(rows: &[Row<'_>]) -> String {
-    serde_json::to_string_pretty(&EvalJson {
-        version: 1,
-        command: "eval",
-        rows,
-    })
-    .unwrap_or_default()
-        + "\n"
+pub fn json(w: &mut dyn std::io::Write, rows: &[Row<'_>]) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(
+        &mut *w,
+        &EvalJson {
+            version: 1,
+            command: "eval",
+            rows,
+        },
+    )?;
+    w.write_all(
+        b"
+",
+    )
 }
 
 /// `kpi,network,account,<one column per --by dimension>,period,start,end,value,unit,reason`
-pub fn csv(rows: &[Row<'_>], dims: &[String], with_post: bool) -> String {
-    let mut w = csv::Writer::from_writer(Vec::new());
+pub fn csv(
+    w: &mut dyn std::io::Write,
+    rows: &[Row<'_>],
+    dims: &[String],
+    with_post: bool,
+) -> std::io::Result<()> {
     let mut header = vec!["kpi", "network", "account"];
     if with_post {
         header.push("post");
     }
     header.extend(dims.iter().map(String::as_str));
     header.extend(["period", "start", "end", "value", "unit", "reason"]);
-    let _ = w.write_record(&header);
+    // Written by hand: a large eval writes millions of fields, and most need
+    // no quoting.
+    let mut line = String::new();
     let mut value = String::new();
+    write_line(&mut line, &header);
     for r in rows {
-        for f in [r.kpi, r.network.unwrap_or(""), r.account.unwrap_or("")] {
-            let _ = w.write_field(f);
-        }
-        if with_post {
-            let _ = w.write_field(r.post.unwrap_or(""));
-        }
-        for d in dims {
-            let _ = w.write_field(r.dims.get(d).map_or("", String::as_str));
-        }
         value.clear();
         if let Some(v) = r.value {
             use std::fmt::Write;
             let _ = write!(value, "{v}");
         }
-        for f in [&r.period.label, &r.period.start, &r.period.end, &value] {
-            let _ = w.write_field(f);
+        let mut fields: Vec<&str> = Vec::with_capacity(header.len());
+        fields.extend([r.kpi, r.network.unwrap_or(""), r.account.unwrap_or("")]);
+        if with_post {
+            fields.push(r.post.unwrap_or(""));
         }
-        let _ = w.write_field(r.unit);
-        let _ = w.write_field(r.reason.unwrap_or(""));
-        let _ = w.write_record(None::<&[u8]>);
+        fields.extend(
+            dims.iter()
+                .map(|d| r.dims.get(d).map_or("", String::as_str)),
+        );
+        fields.extend([
+            r.period.label.as_str(),
+            &r.period.start,
+            &r.period.end,
+            &value,
+            r.unit,
+            r.reason.unwrap_or(""),
+        ]);
+        write_line(&mut line, &fields);
+        if line.len() > 1 << 15 {
+            w.write_all(line.as_bytes())?;
+            line.clear();
+        }
     }
-    String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+    w.write_all(line.as_bytes())
+}
+
+/// One CSV record (RFC 4180): fields with a comma, quote or newline are quoted.
+fn write_line(out: &mut String, fields: &[&str]) {
+    for (i, f) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        if f.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
+            out.push('"');
+            out.push_str(&f.replace('"', "\"\""));
+            out.push('"');
+        } else {
+            out.push_str(f);
+        }
+    }
+    out.push('\n');
 }
 
 pub fn table(rows: &[Row<'_>], by: &[String], style: Style) -> String {

@@ -6,4 +6,4 @@ pub mod eval;
 pub mod output;
 pub mod table;
 
-pub use output::write_output;
+pub use output::{write_output, write_with};

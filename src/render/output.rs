@@ -7,10 +7,20 @@ use std::path::Path;
 use crate::error::{Error, Result};
 
 pub fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
+    write_with(path, |w| w.write_all(text.as_bytes()))
+}
+
+/// Streams output through `render` into stdout or, atomically, into `path`.
+/// Large outputs are written as they are rendered, through a small buffer,
+/// rather than built in memory first.
+pub fn write_with(
+    path: Option<&Path>,
+    render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
     let Some(path) = path else {
-        let mut out = std::io::stdout().lock();
+        let mut out = std::io::BufWriter::new(std::io::stdout().lock());
         // A closed pipe (`| head`) is not an error worth reporting.
-        let _ = out.write_all(text.as_bytes()).and_then(|_| out.flush());
+        let _ = render(&mut out).and_then(|_| out.flush());
         return Ok(());
     };
     let dir = match path.parent() {
@@ -24,9 +34,14 @@ pub fn write_output(path: Option<&Path>, text: &str) -> Result<()> {
             dir.display()
         )));
     }
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
-    tmp.write_all(text.as_bytes())
+    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp);
+    render(&mut w)
+        .and_then(|_| w.flush())
         .map_err(|e| Error::io(path, e))?;
+    let tmp = w
+        .into_inner()
+        .map_err(|e| Error::io(path, e.into_error()))?;
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
 }
