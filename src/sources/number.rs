@@ -4,34 +4,16 @@
 /// Parses a plain number (`1234`, `-0.5`, `1.5e3`); `None` when it is not one
 /// or not finite.
 pub fn parse_number(cell: &[u8]) -> Option<f64> {
-    let b = trim(cell);
-    if let Some(x) = fast_decimal(b) {
+    if let Some(x) = fast_decimal(cell) {
         return Some(x);
     }
-    let s = std::str::from_utf8(b).ok()?;
-    s.parse::<f64>().ok().filter(|x| x.is_finite())
-}
-
-fn trim(mut b: &[u8]) -> &[u8] {
-    while let [first, rest @ ..] = b {
-        if first.is_ascii_whitespace() {
-            b = rest
-        } else {
-            break;
-        }
-    }
-    while let [rest @ .., last] = b {
-        if last.is_ascii_whitespace() {
-            b = rest
-        } else {
-            break;
-        }
-    }
-    b
+    let s = std::str::from_utf8(cell).ok()?.trim();
+    fast_decimal(s.as_bytes()).or_else(|| s.parse::<f64>().ok().filter(|x| x.is_finite()))
 }
 
 /// Digits with at most one `.` and 15 significant digits: the mantissa and
 /// the power of ten are exact in f64, so one division is correctly rounded.
+#[inline]
 fn fast_decimal(b: &[u8]) -> Option<f64> {
     let (neg, digits) = match b.first()? {
         b'-' => (true, &b[1..]),
@@ -42,25 +24,30 @@ fn fast_decimal(b: &[u8]) -> Option<f64> {
         return None;
     }
     let mut mantissa: u64 = 0;
-    let mut scale: Option<usize> = None;
-    let mut count = 0;
+    let mut dot = usize::MAX;
     for (i, &c) in digits.iter().enumerate() {
-        match c {
-            b'0'..=b'9' => {
-                mantissa = mantissa * 10 + (c - b'0') as u64;
-                count += 1;
-            }
-            b'.' if scale.is_none() => scale = Some(digits.len() - i - 1),
-            _ => return None,
+        let d = c.wrapping_sub(b'0');
+        if d < 10 {
+            mantissa = mantissa * 10 + d as u64;
+        } else if c == b'.' && dot == usize::MAX {
+            dot = i;
+        } else {
+            return None;
         }
     }
+    let count = digits.len() - usize::from(dot != usize::MAX);
     if count == 0 || count > 15 {
         return None;
     }
     const POW10: [f64; 16] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
     ];
-    let x = mantissa as f64 / POW10[scale.unwrap_or(0)];
+    let scale = if dot == usize::MAX {
+        0
+    } else {
+        digits.len() - dot - 1
+    };
+    let x = mantissa as f64 / POW10[scale];
     Some(if neg { -x } else { x })
 }
 
