@@ -4,8 +4,8 @@
 
 use std::time::Instant;
 
-use crate::aggregate::cube::CubeSpec;
 use crate::aggregate::period::parse_day;
+use crate::aggregate::spec::CubeSpec;
 use crate::aggregate::{Cube, Day, Grain, View};
 use crate::cli::{Cli, Range};
 use crate::diagnostic::suggest;

@@ -3,9 +3,12 @@
 //! [`View`] (grain × scope × filter), each metric by its kind.
 
 pub mod acc;
+pub mod batch;
 pub mod cube;
 pub mod period;
 pub mod seen;
+pub mod shard;
+pub mod spec;
 pub mod view;
 
 pub use cube::Cube;

@@ -6,7 +6,9 @@ use std::collections::BTreeMap;
 use rustc_hash::FxHashMap;
 
 use super::acc::Acc;
-use super::cube::{Cube, NO_POST};
+use super::cube::Cube;
+use super::shard::NO_POST;
+use super::spec::SeriesKey;
 
 use super::period::{Day, Grain, Period};
 
@@ -102,7 +104,7 @@ impl Cube {
         let range = self.data_range().unwrap_or((0, 0));
         let dim_pos = |d: &str| self.spec.keep_dims.iter().position(|k| k == d);
         let f = &view.filter;
-        let keep = |s: &super::cube::SeriesKey| {
+        let keep = |s: &SeriesKey| {
             f.network.as_ref().is_none_or(|n| *n == s.network)
                 && f.account.as_ref().is_none_or(|a| *a == s.account)
                 && f.dims
@@ -111,7 +113,7 @@ impl Cube {
         };
 
         // A series may be spread over shards: number them across the cube.
-        let mut global: FxHashMap<&super::cube::SeriesKey, u32> = FxHashMap::default();
+        let mut global: FxHashMap<&SeriesKey, u32> = FxHashMap::default();
         let local_to_global: Vec<Vec<u32>> = self
             .shards
             .iter()

@@ -14,8 +14,9 @@ use rayon::prelude::*;
 use super::SourceCtx;
 use super::number::parse_number;
 use crate::aggregate::Cube;
-use crate::aggregate::cube::{Batch, CubeSpec};
+use crate::aggregate::batch::Batch;
 use crate::aggregate::period::{Day, parse_day};
+use crate::aggregate::spec::CubeSpec;
 use crate::error::{Error, Result};
 use crate::records::{Kind, Level, MetricId, RowRef, catalog::is_metric_name};
 

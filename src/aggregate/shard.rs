@@ -1,0 +1,229 @@
+//! A shard: the cells and the dedup table of the accounts that hash to it.
+//! Each shard folds its rows in file order, on its own thread.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use super::acc::Acc;
+use super::period::{Calendar, Day, Grain};
+use super::seen::Seen;
+use super::spec::{Prepared, SeriesKey};
+use crate::records::{Kind, Level, MetricId};
+
+#[derive(Debug, Clone)]
+pub struct Cell {
+    pub series: u32,
+    /// Index of the base-grain period.
+    pub period: i32,
+    /// Interned post id, or `NO_POST`.
+    pub post: u32,
+}
+
+pub const NO_POST: u32 = u32::MAX;
+
+/// One shard's part of the cube.
+#[derive(Default)]
+pub struct Shard {
+    pub series: Vec<SeriesKey>,
+    series_index: FxHashMap<u64, u32>,
+    pub posts: Vec<String>,
+    post_index: FxHashMap<u64, u32>,
+    pub cells: Vec<Cell>,
+    /// Cells without a post, by series and period: a direct index, as every
+    /// account-level or post-counting row looks one up.
+    by_period: Vec<PeriodIndex>,
+    /// Cells of single posts (`--by post`).
+    post_cells: FxHashMap<(u32, i32, u32), u32>,
+    /// Day → base period, for the days seen lately.
+    period_cache: Vec<(Day, i32)>,
+    /// The cells' accumulators, `stride` per cell, by slot: one block of
+    /// memory, so that folding a row touches a couple of cache lines.
+    accs: Vec<Acc>,
+    stride: usize,
+    /// Per record key, the slots already counted (bit = slot < 64).
+    pub(super) seen: Seen,
+    seen_wide: FxHashSet<(u64, u16)>,
+    pub(super) first_day: Option<Day>,
+    pub(super) last_day: Option<Day>,
+    pub(super) rows: u64,
+    pub(super) duplicate_values: u64,
+    fresh: Vec<bool>,
+}
+
+/// A series' cells by period: `cells[period - first]`, `u32::MAX` for none.
+#[derive(Default)]
+struct PeriodIndex {
+    first: i32,
+    cells: Vec<u32>,
+}
+
+impl PeriodIndex {
+    fn get(&self, period: i32) -> Option<u32> {
+        let i = usize::try_from(period.checked_sub(self.first)?).ok()?;
+        self.cells.get(i).copied().filter(|&c| c != u32::MAX)
+    }
+
+    fn set(&mut self, period: i32, cell: u32) {
+        if self.cells.is_empty() {
+            self.first = period;
+        } else if period < self.first {
+            let shift = (self.first - period) as usize;
+            self.cells
+                .splice(0..0, std::iter::repeat_n(u32::MAX, shift));
+            self.first = period;
+        }
+        let i = (period - self.first) as usize;
+        if i >= self.cells.len() {
+            self.cells.resize(i + 1, u32::MAX);
+        }
+        self.cells[i] = cell;
+    }
+}
+
+/// What a shard needs to know of the whole cube while folding rows.
+pub(super) struct Ctx<'a> {
+    pub base: Grain,
+    pub calendar: Calendar,
+    pub slot_of: &'a [u16],
+    pub slot_kind: &'a [Kind],
+}
+
+impl Shard {
+    /// The accumulators of cell `i`, by slot.
+    pub fn cell_accs(&self, i: usize) -> &[Acc] {
+        &self.accs[i * self.stride..(i + 1) * self.stride]
+    }
+
+    /// Widens every cell to `slots` accumulators (a file brought new metrics).
+    fn restride(&mut self, slots: usize) {
+        if slots <= self.stride {
+            return;
+        }
+        let mut accs = vec![Acc::default(); self.cells.len() * slots];
+        for (i, chunk) in self
+            .accs
+            .chunks(self.stride.max(1))
+            .enumerate()
+            .take(self.cells.len())
+        {
+            accs[i * slots..i * slots + chunk.len()].copy_from_slice(chunk);
+        }
+        self.accs = accs;
+        self.stride = slots;
+    }
+}
+
+impl Shard {
+    pub(super) fn apply(
+        &mut self,
+        ctx: &Ctx,
+        p: &Prepared,
+        metrics: &[(MetricId, f64)],
+        series_key: impl FnOnce() -> SeriesKey,
+        post_id: impl FnOnce() -> String,
+    ) {
+        self.rows += 1;
+        self.first_day = Some(self.first_day.map_or(p.date, |d| d.min(p.date)));
+        self.last_day = Some(self.last_day.map_or(p.date, |d| d.max(p.date)));
+
+        let (seen, first_sight) = self.seen.entry(p.key);
+        let mut fresh = std::mem::take(&mut self.fresh);
+        fresh.clear();
+        for &(m, _) in metrics {
+            let slot = ctx.slot_of[m as usize];
+            let new = if slot < 64 {
+                let bit = 1u64 << slot;
+                let new = *seen & bit == 0;
+                *seen |= bit;
+                new
+            } else {
+                self.seen_wide.insert((p.key, slot))
+            };
+            self.duplicate_values += u64::from(!new);
+            fresh.push(new);
+        }
+        let counts_post = p.level == Level::Post && first_sight && !p.gives_posts;
+        if counts_post || fresh.contains(&true) {
+            self.restride(ctx.slot_kind.len());
+            let cell = self.cell(ctx, p, series_key, post_id) as usize;
+            let accs = &mut self.accs[cell * self.stride..(cell + 1) * self.stride];
+            for (&(m, x), _) in metrics.iter().zip(&fresh).filter(|(_, new)| **new) {
+                let slot = ctx.slot_of[m as usize] as usize;
+                accs[slot].add(ctx.slot_kind[slot], x, p.date);
+            }
+            if counts_post {
+                // Slot 0 is `posts`.
+                accs[0].add(Kind::Sum, 1.0, p.date);
+            }
+        }
+        self.fresh = fresh;
+    }
+
+    fn cell(
+        &mut self,
+        ctx: &Ctx,
+        p: &Prepared,
+        series_key: impl FnOnce() -> SeriesKey,
+        post_id: impl FnOnce() -> String,
+    ) -> u32 {
+        let series = match self.series_index.get(&p.series) {
+            Some(&id) => id,
+            None => {
+                let id = self.series.len() as u32;
+                self.series.push(series_key());
+                self.series_index.insert(p.series, id);
+                id
+            }
+        };
+        if self.period_cache.is_empty() {
+            self.period_cache = vec![(Day::MIN, 0); 1024];
+        }
+        let cached = &mut self.period_cache[p.date as usize & 1023];
+        if cached.0 != p.date {
+            *cached = (p.date, ctx.calendar.period_of(ctx.base, p.date).index);
+        }
+        let period = cached.1;
+        let next = self.cells.len() as u32;
+        let post = if p.post == 0 {
+            if self.by_period.len() <= series as usize {
+                self.by_period
+                    .resize_with(series as usize + 1, PeriodIndex::default);
+            }
+            if let Some(ci) = self.by_period[series as usize].get(period) {
+                return ci;
+            }
+            self.by_period[series as usize].set(period, next);
+            self.cells.push(Cell {
+                series,
+                period,
+                post: NO_POST,
+            });
+            self.accs
+                .resize(self.cells.len() * self.stride, Acc::default());
+            return next;
+        } else {
+            match self.post_index.get(&p.post) {
+                Some(&id) => id,
+                None => {
+                    let id = self.posts.len() as u32;
+                    self.posts.push(post_id());
+                    self.post_index.insert(p.post, id);
+                    id
+                }
+            }
+        };
+        let ci = *self
+            .post_cells
+            .entry((series, period, post))
+            .or_insert(next);
+        if ci == next {
+            self.cells.push(Cell {
+                series,
+                period,
+                post,
+            });
+            self.accs
+                .resize(self.cells.len() * self.stride, Acc::default());
+        }
+        ci
+    }
+}

@@ -1,0 +1,146 @@
+//! What loading keeps, and the keys of a record: the dedup key, its series
+//! and its shard, hashed where the row is parsed so that folding rows into the
+//! cube is a matter of table look-ups.
+
+use super::period::{Day, Grain};
+use crate::records::catalog::POSTS;
+use crate::records::{Level, RowRef};
+
+/// What a run needs from loading: the finest grain, the dimensions and whether
+/// posts must stay apart. Anything else is folded away as it streams in.
+#[derive(Debug, Clone)]
+pub struct CubeSpec {
+    pub base: Grain,
+    /// Dimensions some view breaks down or filters by, sorted.
+    pub keep_dims: Vec<String>,
+    pub keep_posts: bool,
+    /// Only days in this range are loaded (`--from`, `--to`).
+    pub range: (Option<Day>, Option<Day>),
+}
+
+/// An account's time series: network, account and the kept dimension values.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct SeriesKey {
+    pub network: String,
+    pub account: String,
+    /// One value per `CubeSpec::keep_dims`; `None` where the row has none.
+    pub dims: Vec<Option<String>>,
+}
+
+/// A record reduced to the keys loading needs: computed where the row is
+/// parsed (in parallel), applied to the cube in file order.
+#[derive(Debug, Clone, Copy)]
+pub struct Prepared {
+    /// Dedup key: network, account and post, or the row's content.
+    pub key: u64,
+    /// Hash of network, account and kept dimensions.
+    pub series: u64,
+    /// Hash of network and account: picks the shard. Every key of a record
+    /// holds its network and account, so duplicates meet in one shard.
+    pub account: u64,
+    /// Hash of the post id (for `--by post`), or 0.
+    pub post: u64,
+    pub date: Day,
+    pub level: Level,
+    /// The row gives `posts` itself, so it is not counted.
+    pub gives_posts: bool,
+}
+
+/// Hashes `parts` separated by 0xff (which UTF-8 never contains).
+fn hash_parts(buf: &mut Vec<u8>, tag: u8, parts: &[&[u8]]) -> u64 {
+    buf.clear();
+    buf.push(tag);
+    for p in parts {
+        buf.extend_from_slice(p);
+        buf.push(0xff);
+    }
+    xxhash_rust::xxh3::xxh3_64(buf)
+}
+
+impl CubeSpec {
+    fn dim_value<'a>(row: &RowRef<'a>, name: &str) -> Option<&'a str> {
+        row.dims
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| *v)
+            .filter(|v| !v.is_empty())
+    }
+
+    /// The keys of `row`; `buf` is scratch space reused between rows.
+    pub fn prepare(&self, row: &RowRef, buf: &mut Vec<u8>) -> Prepared {
+        let account = hash_parts(buf, b's', &[row.network.as_bytes(), row.account.as_bytes()]);
+        let series = if self.keep_dims.is_empty() {
+            account
+        } else {
+            let mut parts: Vec<&[u8]> = vec![row.network.as_bytes(), row.account.as_bytes()];
+            for k in &self.keep_dims {
+                parts.push(Self::dim_value(row, k).map_or(b"\x00" as &[u8], str::as_bytes));
+            }
+            hash_parts(buf, b's', &parts)
+        };
+        let key = match (row.level, row.post) {
+            (Level::Post, Some(post)) => hash_parts(
+                buf,
+                b'p',
+                &[
+                    row.network.as_bytes(),
+                    row.account.as_bytes(),
+                    post.as_bytes(),
+                ],
+            ),
+            (level, _) => {
+                // Account-day rows, and post rows without an id: keyed on content.
+                let mut parts: Vec<Vec<u8>> = vec![
+                    row.network.into(),
+                    row.account.into(),
+                    row.date.to_le_bytes().to_vec(),
+                ];
+                let mut dims: Vec<_> = row.dims.iter().filter(|(_, v)| !v.is_empty()).collect();
+                dims.sort();
+                parts.extend(
+                    dims.into_iter()
+                        .map(|(k, v)| format!("{k}={v}").into_bytes()),
+                );
+                if level == Level::Post {
+                    parts.extend(
+                        row.metrics
+                            .iter()
+                            .map(|(m, x)| format!("{m}={x}").into_bytes()),
+                    );
+                }
+                let refs: Vec<&[u8]> = parts.iter().map(Vec::as_slice).collect();
+                hash_parts(buf, if level == Level::Post { b'c' } else { b'a' }, &refs)
+            }
+        };
+        let post = match (self.keep_posts, row.post) {
+            (true, Some(p)) => hash_parts(buf, b'i', &[p.as_bytes()]) | 1,
+            _ => 0,
+        };
+        Prepared {
+            key,
+            series,
+            account,
+            post,
+            date: row.date,
+            level: row.level,
+            gives_posts: row.metrics.iter().any(|(m, _)| *m == POSTS),
+        }
+    }
+
+    pub fn series_key(&self, row: &RowRef) -> SeriesKey {
+        SeriesKey {
+            network: row.network.to_string(),
+            account: row.account.to_string(),
+            dims: self
+                .keep_dims
+                .iter()
+                .map(|k| Self::dim_value(row, k).map(str::to_string))
+                .collect(),
+        }
+    }
+
+    pub fn in_range(&self, day: Day) -> bool {
+        let (from, to) = self.range;
+        !(from.is_some_and(|f| day < f) || to.is_some_and(|t| day > t))
+    }
+}
