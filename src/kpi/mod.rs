@@ -2,8 +2,10 @@
 //! `scripts/*.rhai` is a KPI. `library` finds and checks them, `engine`
 //! evaluates them per group in a sandbox.
 
+pub mod docs;
 pub mod engine;
 pub mod library;
+pub mod uses;
 
 pub use engine::{Evaluator, Value};
 pub use library::{Kpi, Library};

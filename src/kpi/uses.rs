@@ -1,0 +1,63 @@
+//! What a script function uses: free variables (metrics and built-ins),
+//! zero-argument calls (other KPIs) and the names given to `previous`, read
+//! from the compiled AST so that names are checked before any data is read.
+
+use std::collections::HashMap;
+
+use rhai::{AST, ASTNode, Expr};
+
+use super::docs::Def;
+
+/// Free variables, zero-argument calls and `previous("...")` names in a function.
+#[derive(Default)]
+pub struct Uses {
+    pub vars: Vec<(String, rhai::Position)>,
+    pub calls: Vec<(String, rhai::Position)>,
+    pub previous: Vec<(String, rhai::Position)>,
+}
+
+/// Attributes each node to the function whose lines hold it.
+pub fn uses_of(ast: &AST, defs: &[Def]) -> HashMap<String, Uses> {
+    let mut out: HashMap<String, Uses> = HashMap::new();
+    let owner = |pos: &rhai::Position| -> Option<&str> {
+        let line = pos.line()?;
+        defs.iter()
+            .find(|d| d.line <= line && line <= d.end)
+            .map(|d| d.name.as_str())
+    };
+    ast.walk(&mut |nodes: &[ASTNode]| {
+        match nodes.last() {
+            Some(ASTNode::Expr(Expr::Variable(x, short, pos))) => {
+                // Locals and parameters are resolved to a slot when parsed.
+                if x.0.is_none()
+                    && short.is_none()
+                    && x.2.is_empty()
+                    && let Some(f) = owner(pos)
+                {
+                    out.entry(f.to_string())
+                        .or_default()
+                        .vars
+                        .push((x.1.to_string(), *pos));
+                }
+            }
+            Some(ASTNode::Expr(Expr::FnCall(call, pos)))
+            | Some(ASTNode::Stmt(rhai::Stmt::FnCall(call, pos)))
+                if call.op_token.is_none() =>
+            {
+                if let Some(f) = owner(pos) {
+                    let u = out.entry(f.to_string()).or_default();
+                    if call.name == "previous" {
+                        if let Some(Expr::StringConstant(s, p)) = call.args.first() {
+                            u.previous.push((s.to_string(), *p));
+                        }
+                    } else if call.args.is_empty() {
+                        u.calls.push((call.name.to_string(), *pos));
+                    }
+                }
+            }
+            _ => {}
+        }
+        true
+    });
+    out
+}
