@@ -8,6 +8,7 @@ use crate::Outcome;
 use crate::aggregate::Groups;
 use crate::diagnostic::Diagnostics;
 use crate::error::{Error, Result};
+use crate::render::count;
 use crate::session::Session;
 use crate::sources;
 
@@ -28,12 +29,13 @@ pub fn run(s: &Session, quiet: bool) -> Result<Outcome> {
         let files: usize = resolved.iter().map(|r| r.files.len()).sum();
         let own = s.library.kpis.iter().filter(|k| !k.standard).count();
         println!(
-            "{}: ok — {} sources ({files} files), {} plugins, {} KPIs ({own} from the workspace), {} goals",
+            "{}: ok — {} ({}), {}, {} ({own} from the workspace), {}",
             s.ws.name,
-            s.ws.sources.len(),
-            s.registry.plugins.len(),
-            s.library.kpis.len(),
-            s.ws.goals.len()
+            count(s.ws.sources.len(), "source", "sources"),
+            count(files, "file", "files"),
+            count(s.registry.plugins.len(), "plugin", "plugins"),
+            count(s.library.kpis.len(), "KPI", "KPIs"),
+            count(s.ws.goals.len(), "goal", "goals")
         );
     }
     Ok(Outcome::Success)

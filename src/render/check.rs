@@ -120,9 +120,8 @@ pub fn table(workspace: &str, results: &[GoalResult], style: Style) -> String {
         Some(0),
     );
     out += &format!(
-        "\n{} {}: {} pass, {} warn, {} fail, {} no data\n",
-        results.len(),
-        if results.len() == 1 { "goal" } else { "goals" },
+        "\n{}: {} pass, {} warn, {} fail, {} no data\n",
+        super::count(results.len(), "goal", "goals"),
         style.paint(&s.pass.to_string(), "pass"),
         style.paint(&s.warn.to_string(), "warn"),
         style.paint(&s.fail.to_string(), "fail"),

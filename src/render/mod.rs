@@ -7,3 +7,8 @@ pub mod output;
 pub mod table;
 
 pub use output::{write_output, write_with};
+
+/// `1 goal`, `2 goals`.
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}

@@ -133,7 +133,7 @@ fn validate_a_good_workspace() {
         .run();
     out.status(0);
     assert!(out.stdout.contains("Goals test: ok"), "{}", out.stdout);
-    assert!(out.stdout.contains("1 sources (1 files)"), "{}", out.stdout);
+    assert!(out.stdout.contains("1 source (1 file)"), "{}", out.stdout);
     assert!(
         out.stdout.contains("(1 from the workspace)"),
         "{}",
