@@ -139,7 +139,7 @@ fn validate_a_good_workspace() {
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains("1 goals"), "{}", out.stdout);
+    assert!(out.stdout.contains("1 goal"), "{}", out.stdout);
 }
 
 #[test]
