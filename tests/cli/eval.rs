@@ -323,3 +323,60 @@ fn unknown_kpi_suggests_the_nearest() {
     assert!(!out.file_exists("out.csv"));
     insta::assert_snapshot!(out.stderr);
 }
+
+/// The group's description reaches scripts: `network`, `account`, `period`,
+/// `days` and `posts`, and `[params]`.
+#[test]
+fn scripts_see_the_group_and_params() {
+    let script = r#"
+/// Network code: 1 on instagram, 2 elsewhere, 0 when not broken down.
+fn net_code() {
+    if network == () { 0 } else if network == "instagram" { 1 } else { 2 }
+}
+/// Days of September, only in September.
+fn september_days() {
+    if period == "2026-09" { days } else { 0.0 }
+}
+/// Posts per day times a parameter.
+fn weighted_posts() {
+    posts / days * params.weight
+}
+"#;
+    let out = Test::new()
+        .file("kpiscope.toml", &format!("{HEAD}\n[params]\nweight = 30\n"))
+        .file("data.csv", crate::goals::DATA)
+        .file("scripts/group.rhai", script)
+        .args(&[
+            "eval",
+            "--kpi",
+            "net_code,september_days,weighted_posts",
+            "--by",
+            "network",
+            "--format",
+            "json",
+        ])
+        .run();
+    out.status(0);
+    assert_eq!(
+        out.value("net_code", "2026-09", Some("instagram")),
+        Some(1.0)
+    );
+    assert_eq!(
+        out.value("net_code", "2026-09", Some("facebook")),
+        Some(2.0)
+    );
+    assert_eq!(
+        out.value("september_days", "2026-09", Some("instagram")),
+        Some(30.0)
+    );
+    assert_eq!(
+        out.value("september_days", "2026-08", Some("instagram")),
+        Some(0.0)
+    );
+    // September on instagram: posts i1, b1, i2 = 3 → 3 / 30 days × 30 = 3.
+    assert_close(
+        out.value("weighted_posts", "2026-09", Some("instagram"))
+            .unwrap(),
+        3.0,
+    );
+}
