@@ -226,7 +226,12 @@ pub fn read(path: &Path, ctx: &SourceCtx, cube: &mut Cube) -> Result<()> {
         });
         // Owned here, so that an early return hangs up on the reader.
         let chunk_rx = chunk_rx;
+        let spec = cube.spec.clone();
         let mut chunks = vec![first];
+        // Double buffering: while one round of batches is folded into the
+        // cube, the next round is parsed, so no core waits at a phase's end.
+        let mut parsed: Vec<Batch> = (0..round).map(|_| Batch::default()).collect();
+        let mut ready = 0;
         loop {
             while chunks.len() < round {
                 match chunk_rx.recv() {
@@ -234,20 +239,24 @@ pub fn read(path: &Path, ctx: &SourceCtx, cube: &mut Cube) -> Result<()> {
                     Err(_) => break,
                 }
             }
-            if chunks.is_empty() {
+            if chunks.is_empty() && ready == 0 {
                 return Ok(());
             }
-            let spec = &cube.spec;
-            let used = chunks.len();
-            chunks
-                .par_iter()
-                .zip(batches.par_iter_mut())
-                .map(|(c, b)| {
-                    b.clear();
-                    parse_chunk(c, &layout, spec, ctx, &shown, b)
-                })
-                .collect::<Result<()>>()?;
-            cube.add_batches(&batches[..used]);
+            let parse = |batches: &mut Vec<Batch>| -> Result<()> {
+                chunks
+                    .par_iter()
+                    .zip(batches.par_iter_mut())
+                    .map(|(c, b)| {
+                        b.clear();
+                        parse_chunk(c, &layout, &spec, ctx, &shown, b)
+                    })
+                    .collect()
+            };
+            let fold = || cube.add_batches(&parsed[..ready]);
+            let (_, result) = rayon::join(fold, || parse(&mut batches));
+            result?;
+            std::mem::swap(&mut parsed, &mut batches);
+            ready = chunks.len();
             for c in chunks.drain(..) {
                 let _ = spare_tx.send(c.bytes);
             }
