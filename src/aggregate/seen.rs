@@ -1,34 +1,124 @@
 //! The record keys already loaded, with the metrics counted for each: the
 //! table behind "each record counts once". It holds one entry per distinct
 //! post, so it is the largest thing loading keeps, and every row probes it at
-//! a random place: an open-addressing table of 16-byte entries sized to the
-//! expected rows, on huge pages where the system offers them (fewer TLB
-//! misses), probed with prefetching (cache misses overlapped).
+//! a random place. So it is kept small and cache-friendly: an open-addressing
+//! table of 64-bit keys, and beside it one byte per entry naming the entry's
+//! set of counted metrics among the few distinct sets a load meets (most rows
+//! of a file carry the same columns). Both arrays live on huge pages where the
+//! system offers them, and are prefetched ahead of use.
 
 use std::alloc::{Layout, alloc, dealloc, handle_alloc_error};
 
-const HUGE: usize = 2 << 20;
+use rustc_hash::FxHashMap;
 
-/// Keys are hashes; 0 marks an empty slot, so key 0 is stored as 1.
-pub struct Seen {
-    entries: *mut [u64; 2],
-    cap: usize,
+const HUGE: usize = 2 << 20;
+/// The tag of an entry whose mask lives in `Seen::overflow`.
+const OVERFLOW: u8 = u8::MAX;
+
+/// A zeroed array of `len` `T`s, on huge pages when it is large.
+struct Block<T> {
+    ptr: *mut T,
     len: usize,
 }
 
-// SAFETY: `Seen` owns its allocation like a `Vec` does.
-unsafe impl Send for Seen {}
-unsafe impl Sync for Seen {}
+// SAFETY: `Block` owns its allocation like a `Vec` does.
+unsafe impl<T: Send> Send for Block<T> {}
+unsafe impl<T: Sync> Sync for Block<T> {}
+
+impl<T: Copy> Block<T> {
+    fn layout(len: usize) -> Layout {
+        let bytes = (len * size_of::<T>()).max(1);
+        let align = if bytes >= HUGE { HUGE } else { align_of::<T>() };
+        Layout::from_size_align(bytes, align).expect("table size fits in memory")
+    }
+
+    fn zeroed(len: usize) -> Self {
+        let layout = Self::layout(len);
+        // SAFETY: the layout has a non-zero size.
+        let ptr = unsafe { alloc(layout) };
+        if ptr.is_null() {
+            handle_alloc_error(layout);
+        }
+        #[cfg(target_os = "linux")]
+        if layout.size() >= HUGE {
+            // SAFETY: advice on memory we own; failure only means small pages.
+            unsafe { libc::madvise(ptr.cast(), layout.size(), libc::MADV_HUGEPAGE) };
+        }
+        // Written, not calloc'd: a zeroed mapping read first and written later
+        // faults twice per page and makes the kernel flush every core's TLB.
+        // SAFETY: `ptr` points to `layout.size()` writable bytes; all-zero
+        // bytes are a valid `T` for the integer types used here.
+        unsafe { std::ptr::write_bytes(ptr, 0, layout.size()) };
+        Block {
+            ptr: ptr.cast(),
+            len,
+        }
+    }
+
+    #[inline]
+    fn get(&self, i: usize) -> T {
+        assert!(i < self.len);
+        // SAFETY: in bounds, initialised.
+        unsafe { *self.ptr.add(i) }
+    }
+
+    #[inline]
+    fn set(&mut self, i: usize, v: T) {
+        assert!(i < self.len);
+        // SAFETY: in bounds.
+        unsafe { *self.ptr.add(i) = v }
+    }
+
+    #[inline]
+    fn prefetch(&self, i: usize) {
+        #[cfg(target_arch = "x86_64")]
+        if i < self.len {
+            // SAFETY: prefetching is a hint; the address is within the block.
+            unsafe {
+                std::arch::x86_64::_mm_prefetch(
+                    self.ptr.add(i) as *const i8,
+                    std::arch::x86_64::_MM_HINT_T0,
+                )
+            };
+        }
+    }
+}
+
+impl<T> Drop for Block<T> {
+    fn drop(&mut self) {
+        let bytes = (self.len * size_of::<T>()).max(1);
+        let align = if bytes >= HUGE { HUGE } else { align_of::<T>() };
+        // SAFETY: allocated by `Block::zeroed` with this layout.
+        unsafe {
+            dealloc(
+                self.ptr.cast(),
+                Layout::from_size_align_unchecked(bytes, align),
+            )
+        };
+    }
+}
+
+/// Keys are hashes; 0 marks an empty slot, so key 0 is stored as 1.
+pub struct Seen {
+    keys: Block<u64>,
+    /// Per entry, the index of its mask in `masks`, or `OVERFLOW`.
+    tags: Block<u8>,
+    len: usize,
+    masks: Vec<u64>,
+    mask_index: FxHashMap<u64, u8>,
+    overflow: FxHashMap<u64, u64>,
+}
 
 impl Default for Seen {
     fn default() -> Self {
-        let mut s = Seen {
-            entries: std::ptr::null_mut(),
-            cap: 0,
+        Seen {
+            keys: Block::zeroed(16),
+            tags: Block::zeroed(16),
             len: 0,
-        };
-        s.grow(16);
-        s
+            masks: Vec::new(),
+            mask_index: FxHashMap::default(),
+            overflow: FxHashMap::default(),
+        }
     }
 }
 
@@ -37,82 +127,72 @@ fn fix(key: u64) -> u64 {
     key.max(1)
 }
 
-fn layout(cap: usize) -> Layout {
-    let bytes = cap * 16;
-    let align = if bytes >= HUGE { HUGE } else { 16 };
-    Layout::from_size_align(bytes, align).expect("table size fits in memory")
-}
-
-/// A zeroed table of `cap` entries, on huge pages when it is large.
-fn allocate(cap: usize) -> *mut [u64; 2] {
-    let layout = layout(cap);
-    // SAFETY: the layout has a non-zero size (cap >= 16).
-    let p = unsafe { alloc(layout) };
-    if p.is_null() {
-        handle_alloc_error(layout);
-    }
-    #[cfg(target_os = "linux")]
-    if layout.size() >= HUGE {
-        // SAFETY: advice on memory we own; failure only means small pages.
-        unsafe { libc::madvise(p.cast(), layout.size(), libc::MADV_HUGEPAGE) };
-    }
-    // Written, not calloc'd: a zeroed mapping read first and written later
-    // faults twice per page and makes the kernel flush every core's TLB.
-    // SAFETY: `p` points to `layout.size()` writable bytes.
-    unsafe { std::ptr::write_bytes(p, 0, layout.size()) };
-    p.cast()
-}
-
-impl Drop for Seen {
-    fn drop(&mut self) {
-        // SAFETY: allocated by `allocate` with this capacity.
-        unsafe { dealloc(self.entries.cast(), layout(self.cap)) };
-    }
-}
-
 impl Seen {
     #[inline]
     fn home(&self, key: u64) -> usize {
         // Multiply-shift onto any capacity: no power-of-two waste.
-        ((key as u128 * self.cap as u128) >> 64) as usize
+        ((key as u128 * self.keys.len as u128) >> 64) as usize
     }
 
-    #[inline]
-    fn slot(&mut self, i: usize) -> &mut [u64; 2] {
-        debug_assert!(i < self.cap);
-        // SAFETY: `i < cap`, and the table holds `cap` initialised entries.
-        unsafe { &mut *self.entries.add(i) }
-    }
-
-    /// Hints the CPU to fetch the slot of `key` ahead of [`Seen::entry`].
+    /// Hints the CPU to fetch the slot of `key` ahead of [`Seen::check`].
     #[inline]
     pub fn prefetch(&self, key: u64) {
-        #[cfg(target_arch = "x86_64")]
-        // SAFETY: prefetching is a hint; the address is within the table.
-        unsafe {
-            let p = self.entries.add(self.home(fix(key)));
-            std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0);
+        let i = self.home(fix(key));
+        self.keys.prefetch(i);
+        self.tags.prefetch(i);
+    }
+
+    fn mask(&self, i: usize, key: u64) -> u64 {
+        match self.tags.get(i) {
+            OVERFLOW => self.overflow.get(&key).copied().unwrap_or(0),
+            t => self.masks[t as usize],
         }
     }
 
-    /// The mask stored for `key`, inserting 0; `true` when it is new.
+    fn store(&mut self, i: usize, key: u64, mask: u64) {
+        let tag = match self.mask_index.get(&mask) {
+            Some(&t) => t,
+            None if self.masks.len() < OVERFLOW as usize => {
+                let t = self.masks.len() as u8;
+                self.masks.push(mask);
+                self.mask_index.insert(mask, t);
+                t
+            }
+            None => OVERFLOW,
+        };
+        if tag == OVERFLOW {
+            self.overflow.insert(key, mask);
+        } else if self.tags.get(i) == OVERFLOW {
+            self.overflow.remove(&key);
+        }
+        self.tags.set(i, tag);
+    }
+
+    /// Records that a row of `key` carries the metrics in `row` (bit = slot);
+    /// returns the bits not counted before for this key, and whether the key
+    /// is new.
     #[inline]
-    pub fn entry(&mut self, key: u64) -> (&mut u64, bool) {
-        if (self.len + 1) * 10 > self.cap * 8 {
-            self.grow(self.cap * 2);
+    pub fn check(&mut self, key: u64, row: u64) -> (u64, bool) {
+        if (self.len + 1) * 10 > self.keys.len * 8 {
+            self.grow(self.keys.len * 2);
         }
         let key = fix(key);
-        let cap = self.cap;
+        let cap = self.keys.len;
         let mut i = self.home(key);
         loop {
-            let k = self.slot(i)[0];
+            let k = self.keys.get(i);
             if k == key {
-                return (&mut self.slot(i)[1], false);
+                let old = self.mask(i, key);
+                if old | row != old {
+                    self.store(i, key, old | row);
+                }
+                return (row & !old, false);
             }
             if k == 0 {
-                self.slot(i)[0] = key;
+                self.keys.set(i, key);
+                self.store(i, key, row);
                 self.len += 1;
-                return (&mut self.slot(i)[1], true);
+                return (row, true);
             }
             i += 1;
             if i == cap {
@@ -124,27 +204,26 @@ impl Seen {
     /// Room for `n` more keys at a load of about 0.7.
     pub fn reserve(&mut self, n: usize) {
         let want = (self.len + n) * 10 / 7 + 16;
-        if want > self.cap {
+        if want > self.keys.len {
             self.grow(want);
         }
     }
 
     fn grow(&mut self, cap: usize) {
-        let old = std::mem::replace(&mut self.entries, allocate(cap));
-        let old_cap = std::mem::replace(&mut self.cap, cap);
+        let keys = std::mem::replace(&mut self.keys, Block::zeroed(cap));
+        let tags = std::mem::replace(&mut self.tags, Block::zeroed(cap));
+        let overflow = std::mem::take(&mut self.overflow);
         self.len = 0;
-        if old.is_null() {
-            return;
-        }
-        for i in 0..old_cap {
-            // SAFETY: `i < old_cap`, within the old table.
-            let [k, m] = unsafe { *old.add(i) };
+        for i in 0..keys.len {
+            let k = keys.get(i);
             if k != 0 {
-                *self.entry(k).0 = m;
+                let mask = match tags.get(i) {
+                    OVERFLOW => overflow.get(&k).copied().unwrap_or(0),
+                    t => self.masks[t as usize],
+                };
+                self.check(k, mask);
             }
         }
-        // SAFETY: the old table was allocated with the old capacity.
-        unsafe { dealloc(old.cast(), layout(old_cap)) };
     }
 
     pub fn len(&self) -> usize {
@@ -161,20 +240,24 @@ mod tests {
     use super::*;
 
     #[test]
-    fn keeps_masks_through_growth() {
+    fn counts_each_metric_of_a_key_once_through_growth() {
         let mut s = Seen::default();
+        let key = |k: u64| k.wrapping_mul(0x9e37_79b9_7f4a_7c15);
         for k in 0..100_000u64 {
-            let (m, new) = s.entry(k.wrapping_mul(0x9e37_79b9_7f4a_7c15));
-            assert!(new);
-            *m = k;
+            // 300 distinct masks: some land in the overflow map.
+            assert_eq!(s.check(key(k), k % 300 + 1), (k % 300 + 1, true));
         }
         assert_eq!(s.len(), 100_000);
         for k in 0..100_000u64 {
-            let (m, new) = s.entry(k.wrapping_mul(0x9e37_79b9_7f4a_7c15));
-            assert!(!new);
-            assert_eq!(*m, k);
+            let old = k % 300 + 1;
+            // A second row with one more metric: only that one is new.
+            assert_eq!(s.check(key(k), old | 1 << 40), (1 << 40, false));
+            assert_eq!(s.check(key(k), old), (0, false));
         }
-        let (_, new) = s.entry(0);
-        assert!(!new, "key 0 (k = 0) was stored first, as 1");
+        assert_eq!(
+            s.check(0, 1).1,
+            false,
+            "key 0 (k = 0) was stored first, as 1"
+        );
     }
 }

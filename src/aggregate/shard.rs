@@ -125,16 +125,19 @@ impl Shard {
         self.first_day = Some(self.first_day.map_or(p.date, |d| d.min(p.date)));
         self.last_day = Some(self.last_day.map_or(p.date, |d| d.max(p.date)));
 
-        let (seen, first_sight) = self.seen.entry(p.key);
+        let row = metrics
+            .iter()
+            .fold(0u64, |m, &(id, _)| match ctx.slot_of[id as usize] {
+                slot if slot < 64 => m | 1 << slot,
+                _ => m,
+            });
+        let (new_bits, first_sight) = self.seen.check(p.key, row);
         let mut fresh = std::mem::take(&mut self.fresh);
         fresh.clear();
         for &(m, _) in metrics {
             let slot = ctx.slot_of[m as usize];
             let new = if slot < 64 {
-                let bit = 1u64 << slot;
-                let new = *seen & bit == 0;
-                *seen |= bit;
-                new
+                new_bits & 1 << slot != 0
             } else {
                 self.seen_wide.insert((p.key, slot))
             };
