@@ -154,46 +154,49 @@ fn weeks(week_start: &str) -> Test {
 }
 
 #[test]
-fn week_grain_monday() {
-    let out = weeks("monday")
-        .args(&[
-            "eval", "--kpi", "likes", "--grain", "week", "--format", "json",
-        ])
-        .run();
-    out.status(0);
-    // Weeks from Monday 08-31 (ISO 2026-W36): Sat + Sun = 10 + 20 = 30;
-    // from Monday 09-07 (W37): 40.
-    assert_eq!(out.rows().len(), 2);
-    assert_close(out.value("likes", "2026-W36", None).unwrap(), 30.0);
-    assert_close(out.value("likes", "2026-W37", None).unwrap(), 40.0);
-    let w36 = out
-        .rows()
-        .into_iter()
-        .find(|r| r["period"]["label"] == "2026-W36")
-        .unwrap();
-    assert_eq!(w36["period"]["start"], "2026-08-31");
-    assert_eq!(w36["period"]["end"], "2026-09-06");
-}
-
-#[test]
-fn week_grain_sunday() {
-    let out = weeks("sunday")
-        .args(&[
-            "eval", "--kpi", "likes", "--grain", "week", "--format", "json",
-        ])
-        .run();
-    out.status(0);
-    // Weeks from Sunday 08-30: Sat 09-05 = 10; from Sunday 09-06: Sun + Mon = 20 + 40 = 60.
-    assert_eq!(out.rows().len(), 2);
-    assert_close(out.value("likes", "2026-08-30/week", None).unwrap(), 10.0);
-    assert_close(out.value("likes", "2026-09-06/week", None).unwrap(), 60.0);
-    let w = out
-        .rows()
-        .into_iter()
-        .find(|r| r["period"]["label"] == "2026-09-06/week")
-        .unwrap();
-    assert_eq!(w["period"]["start"], "2026-09-06");
-    assert_eq!(w["period"]["end"], "2026-09-12");
+fn week_grain_follows_week_start() {
+    // Likes on Sat 09-05 = 10, Sun 09-06 = 20, Mon 09-07 = 40. By hand:
+    // Monday weeks: 08-31..09-06 (ISO 2026-W36) = 10 + 20 = 30; 09-07.. (W37) = 40.
+    // Sunday weeks: 08-30..09-05 = 10; 09-06..09-12 = 20 + 40 = 60.
+    /// Week start, two (label, likes), and one week's (label, start, end).
+    type Case<'a> = (&'a str, [(&'a str, f64); 2], (&'a str, &'a str, &'a str));
+    let cases: &[Case] = &[
+        (
+            "monday",
+            [("2026-W36", 30.0), ("2026-W37", 40.0)],
+            ("2026-W36", "2026-08-31", "2026-09-06"),
+        ),
+        (
+            "sunday",
+            [("2026-08-30/week", 10.0), ("2026-09-06/week", 60.0)],
+            ("2026-09-06/week", "2026-09-06", "2026-09-12"),
+        ),
+    ];
+    for (start, values, (label, first, last)) in cases {
+        let out = weeks(start)
+            .args(&[
+                "eval", "--kpi", "likes", "--grain", "week", "--format", "json",
+            ])
+            .run();
+        out.status(0);
+        assert_eq!(out.rows().len(), 2, "{start}");
+        for (period, value) in values {
+            assert_close(out.value("likes", period, None).unwrap(), *value);
+        }
+        let row = out
+            .rows()
+            .into_iter()
+            .find(|r| r["period"]["label"] == *label)
+            .expect("week row");
+        assert_eq!(
+            (
+                row["period"]["start"].as_str(),
+                row["period"]["end"].as_str()
+            ),
+            (Some(*first), Some(*last)),
+            "{start}"
+        );
+    }
 }
 
 #[test]

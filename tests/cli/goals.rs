@@ -433,54 +433,47 @@ fn grain_all_spans_the_data() {
 
 #[test]
 fn as_of_moves_last_and_current() {
-    // As of 2026-10-31, October is complete: last = 2026-10 = 3.666…
-    let out = ws(&err_goal("g", ""))
-        .args(&["check", "--format", "json", "--as-of", "2026-10-31"])
-        .run();
-    assert_goal(
-        &out,
-        "g",
-        "2026-10",
-        110.0 / 3000.0 * 100.0,
-        "warn",
-        "3.67% is 0.33 below the target 4%",
-    );
-    // As of 2026-09-15: last = 2026-08 = 3.
-    let out = ws(&err_goal("g", ""))
-        .args(&["check", "--format", "json", "--as-of", "2026-09-15"])
-        .run();
-    assert_goal(
-        &out,
-        "g",
-        "2026-08",
-        3.0,
-        "warn",
-        "3% is 1 below the target 4%",
-    );
-    // As of 2026-09-30, September is complete: last = 2026-09 = 3.2.
-    let out = ws(&err_goal("g", ""))
-        .args(&["check", "--format", "json", "--as-of", "2026-09-30"])
-        .run();
-    assert_goal(
-        &out,
-        "g",
-        "2026-09",
-        3.2,
-        "warn",
-        "3.2% is 0.8 below the target 4%",
-    );
-    // current as of 2026-09-15 = 2026-09.
-    let out = ws(&err_goal("g", "period = \"current\""))
-        .args(&["check", "--format", "json", "--as-of", "2026-09-15"])
-        .run();
-    assert_goal(
-        &out,
-        "g",
-        "2026-09",
-        3.2,
-        "warn",
-        "3.2% is 0.8 below the target 4%",
-    );
+    // (period, --as-of, expected label, value, message), each by hand:
+    let cases: &[(&str, &str, &str, f64, &str)] = &[
+        // October is complete on 10-31: last = 2026-10 = 110/3000*100.
+        (
+            "",
+            "2026-10-31",
+            "2026-10",
+            110.0 / 3000.0 * 100.0,
+            "3.67% is 0.33 below the target 4%",
+        ),
+        // On 09-15 September is not complete: last = 2026-08 = 60/2000*100.
+        (
+            "",
+            "2026-09-15",
+            "2026-08",
+            3.0,
+            "3% is 1 below the target 4%",
+        ),
+        // On 09-30 it is: last = 2026-09 = 160/5000*100.
+        (
+            "",
+            "2026-09-30",
+            "2026-09",
+            3.2,
+            "3.2% is 0.8 below the target 4%",
+        ),
+        // current on 09-15 = 2026-09.
+        (
+            "period = \"current\"",
+            "2026-09-15",
+            "2026-09",
+            3.2,
+            "3.2% is 0.8 below the target 4%",
+        ),
+    ];
+    for (period, as_of, label, value, message) in cases {
+        let out = ws(&err_goal("g", period))
+            .args(&["check", "--format", "json", "--as-of", as_of])
+            .run();
+        assert_goal(&out, "g", label, *value, "warn", message);
+    }
 }
 
 fn keys(v: &serde_json::Value) -> Vec<String> {
