@@ -119,10 +119,14 @@ impl Data {
         }
         // A breakdown by a dimension has a group for the rows without one.
         for b in &self.groups.view.by {
-            if let crate::aggregate::By::Dim(d) = b
-                && !g.dims.contains_key(d)
-            {
-                parts.push(format!("without {d}"));
+            match b {
+                crate::aggregate::By::Dim(d) if !g.dims.contains_key(d) => {
+                    parts.push(format!("without {d}"))
+                }
+                crate::aggregate::By::Post if g.post.is_none() => {
+                    parts.push("account-level rows".into())
+                }
+                _ => {}
             }
         }
         format!("{} {}", parts.join(" "), self.calendar.label(g.period))
