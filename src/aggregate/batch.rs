@@ -45,10 +45,6 @@ impl Batch {
         &self.metrics[start..self.ends[i] as usize]
     }
 
-    pub fn len(&self) -> usize {
-        self.rows.len()
-    }
-
     /// Empties the batch, keeping its memory for the next one.
     pub fn clear(&mut self) {
         self.rows.clear();
@@ -56,9 +52,5 @@ impl Batch {
         self.metrics.clear();
         self.series.clear();
         self.posts.clear();
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.rows.is_empty()
     }
 }

@@ -16,7 +16,7 @@ use super::period::{Calendar, Day};
 use super::shard::{Ctx, Shard};
 use super::spec::CubeSpec;
 use crate::records::catalog::POSTS;
-use crate::records::{Catalog, Kind, MetricId, RowRef};
+use crate::records::{Catalog, Kind, MetricId};
 
 pub struct Cube {
     pub spec: CubeSpec,
@@ -28,7 +28,6 @@ pub struct Cube {
     /// Slot → metric id, and its kind.
     pub slot_metric: Vec<MetricId>,
     slot_kind: Vec<Kind>,
-    scratch: Vec<u8>,
 }
 
 impl Cube {
@@ -44,7 +43,6 @@ impl Cube {
             shards,
             slot_metric: Vec::new(),
             slot_kind: Vec::new(),
-            scratch: Vec::new(),
         };
         cube.slot(POSTS);
         cube
@@ -67,40 +65,6 @@ impl Cube {
         let id = self.catalog.declare(name, kind, origin);
         self.slot(id);
         id
-    }
-
-    pub fn kind(&self, id: MetricId) -> Kind {
-        self.catalog.get(id).kind
-    }
-
-    fn shard_of(&self, account: u64) -> usize {
-        (account % self.shards.len() as u64) as usize
-    }
-
-    /// Folds one record into the cube.
-    pub fn add(&mut self, row: &RowRef) {
-        if !self.spec.in_range(row.date) {
-            return;
-        }
-        for &(m, _) in row.metrics {
-            self.slot(m);
-        }
-        let p = self.spec.prepare(row, &mut self.scratch);
-        let shard = self.shard_of(p.account);
-        let ctx = Ctx {
-            base: self.spec.base,
-            calendar: self.calendar,
-            slot_of: &self.slot_of,
-            slot_kind: &self.slot_kind,
-        };
-        let spec = &self.spec;
-        self.shards[shard].apply(
-            &ctx,
-            &p,
-            row.metrics,
-            || spec.series_key(row),
-            || row.post.unwrap_or_default().to_string(),
-        );
     }
 
     /// Folds batches, in order, every shard on its own thread. The batches'

@@ -82,6 +82,22 @@ pub struct Groups {
 }
 
 impl Groups {
+    /// Orders the groups by scope, then period, and indexes them.
+    fn new(view: View, mut groups: Vec<Group>, range: (Day, Day)) -> Groups {
+        groups.sort_by(|a, b| a.scope.cmp(&b.scope).then(a.period.cmp(&b.period)));
+        let index = groups
+            .iter()
+            .enumerate()
+            .map(|(i, g)| ((g.scope.clone(), g.period), i))
+            .collect();
+        Groups {
+            view,
+            groups,
+            index,
+            range,
+        }
+    }
+
     pub fn find(&self, scope: &[Option<String>], period: Period) -> Option<usize> {
         self.index.get(&(scope.to_vec(), period)).copied()
     }
@@ -207,7 +223,7 @@ impl Cube {
             }
         }
 
-        let mut groups: Vec<Group> = keys
+        let groups: Vec<Group> = keys
             .into_iter()
             .zip(totals)
             .map(|((scope, period), accs)| {
@@ -252,18 +268,7 @@ impl Cube {
                 }
             })
             .collect();
-        groups.sort_by(|a, b| a.scope.cmp(&b.scope).then(a.period.cmp(&b.period)));
-        let index = groups
-            .iter()
-            .enumerate()
-            .map(|(i, g)| ((g.scope.clone(), g.period), i))
-            .collect();
-        Groups {
-            view: view.clone(),
-            groups,
-            index,
-            range,
-        }
+        Groups::new(view.clone(), groups, range)
     }
 }
 
@@ -292,21 +297,12 @@ impl Groups {
                 }
             })
             .collect();
-        let index = groups
-            .iter()
-            .enumerate()
-            .map(|(i, g)| ((g.scope.clone(), g.period), i))
-            .collect();
         let range = (groups[0].start, groups[1].end);
-        Groups {
-            view: View {
-                grain: Grain::Month,
-                by: Vec::new(),
-                filter: Filter::default(),
-            },
-            groups,
-            index,
-            range,
-        }
+        let view = View {
+            grain: Grain::Month,
+            by: Vec::new(),
+            filter: Filter::default(),
+        };
+        Groups::new(view, groups, range)
     }
 }

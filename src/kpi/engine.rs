@@ -46,6 +46,11 @@ impl Value {
 #[derive(Debug, Clone)]
 struct NoData(String);
 
+/// The error that makes a KPI no data, with `reason`.
+fn no_data(reason: String) -> Box<EvalAltResult> {
+    EvalAltResult::ErrorRuntime(Dynamic::from(NoData(reason)), Position::NONE).into()
+}
+
 /// `params` in scripts: reading a name missing from `[params]` is no data
 /// with a reason, not an error about `()` deep inside a formula.
 #[derive(Debug, Clone)]
@@ -53,9 +58,9 @@ struct Params(rhai::Map);
 
 fn param(p: &mut Params, name: &str) -> Result<Dynamic, Box<EvalAltResult>> {
     p.0.get(name).cloned().ok_or_else(|| {
-        let reason =
-            format!("params.{name} is not set: add `{name} = ...` to [params] in kpiscope.toml");
-        EvalAltResult::ErrorRuntime(Dynamic::from(NoData(reason)), Position::NONE).into()
+        no_data(format!(
+            "params.{name} is not set: add `{name} = ...` to [params] in kpiscope.toml"
+        ))
     })
 }
 
@@ -132,10 +137,6 @@ impl Data {
         format!("{} {}", parts.join(" "), self.calendar.label(g.period))
     }
 
-    fn no_data(&self, reason: String) -> Box<EvalAltResult> {
-        EvalAltResult::ErrorRuntime(Dynamic::from(NoData(reason)), Position::NONE).into()
-    }
-
     fn metric(&self, id: MetricId, name: &str, i: usize) -> Result<Dynamic, Box<EvalAltResult>> {
         let x = self.groups.groups[i]
             .values
@@ -143,7 +144,10 @@ impl Data {
             .copied()
             .unwrap_or(f64::NAN);
         if x.is_nan() {
-            return Err(self.no_data(format!("{name} is missing for {}", self.scope_text(i))));
+            return Err(no_data(format!(
+                "{name} is missing for {}",
+                self.scope_text(i)
+            )));
         }
         if x == 0.0 {
             ZEROS.with_borrow_mut(|z| z.push(name.to_string()));
@@ -235,7 +239,7 @@ impl<'l> Evaluator<'l> {
             move |ctx: NativeCallContext, name: &str| -> Result<Dynamic, Box<EvalAltResult>> {
                 let i = FRAME.get();
                 let Some(prev) = d.groups.previous(i) else {
-                    return Err(d.no_data(format!(
+                    return Err(no_data(format!(
                         "{name} has no previous period before {}",
                         d.scope_text(i)
                     )));
@@ -249,9 +253,10 @@ impl<'l> Evaluator<'l> {
                 let v = result?;
                 match v.as_float() {
                     Ok(x) if x.is_finite() => Ok(v),
-                    Ok(_) => {
-                        Err(d.no_data(format!("{name} has no value for {}", d.scope_text(prev))))
-                    }
+                    Ok(_) => Err(no_data(format!(
+                        "{name} has no value for {}",
+                        d.scope_text(prev)
+                    ))),
                     Err(_) => Ok(v),
                 }
             },
