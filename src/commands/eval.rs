@@ -64,22 +64,17 @@ pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
         .iter()
         .map(|g| period_out(&s.ws.calendar, g.period, groups.range))
         .collect();
-    let shown = |b: By| by.contains(&b);
     let mut rows = Vec::with_capacity(kpis.len() * groups.groups.len());
     for (k, name) in kpis.iter().enumerate() {
         for (i, g) in groups.groups.iter().enumerate() {
             let v = &per_group[i][k];
+            // A group names its network, account and post only where the
+            // view breaks down or filters by them.
             rows.push(Row {
                 kpi: name,
-                network: g
-                    .network
-                    .as_deref()
-                    .filter(|_| shown(By::Network) || a.network.is_some()),
-                account: g
-                    .account
-                    .as_deref()
-                    .filter(|_| shown(By::Account) || a.account.is_some()),
-                post: g.post.as_deref().filter(|_| shown(By::Post)),
+                network: g.network.as_deref(),
+                account: g.account.as_deref(),
+                post: g.post.as_deref(),
                 dims: &g.dims,
                 period: &periods[i],
                 value: v.number(),
