@@ -128,9 +128,48 @@ pub enum Command {
         #[arg(long)]
         account: Option<String>,
     },
+    /// Work on source plugins: `plugin test [NAME|DIR]` checks their fixtures
+    Plugin {
+        #[command(subcommand)]
+        action: PluginAction,
+    },
+    /// Scaffold something new: `new plugin NAME --kind table|rhai|command`
+    New {
+        #[command(subcommand)]
+        what: NewWhat,
+    },
     /// Create a new workspace with sample data, a KPI script and goals
     Init {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PluginAction {
+    /// Read each fixture with its plugin and diff the records against `<stem>.expected.jsonl`
+    Test {
+        /// A plugin name, or a plugin folder (default: every plugin)
+        plugin: Option<String>,
+        /// Write the expected files from what the plugin gives (plugins on disk only)
+        #[arg(long)]
+        update: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NewWhat {
+    /// A source plugin in the workspace's plugins/ folder, with a fixture and its expected records
+    Plugin {
+        name: String,
+        #[arg(long, value_enum, default_value_t = PluginKindArg::Table)]
+        kind: PluginKindArg,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum PluginKindArg {
+    Table,
+    Rhai,
+    Command,
 }

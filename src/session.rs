@@ -178,7 +178,7 @@ impl Session {
             range: (from, to),
         };
         let mut cube = Cube::new(spec, self.ws.calendar, self.catalog.clone());
-        sources::load(&self.ws, &resolved, &mut cube)?;
+        sources::load(&self.ws, &self.registry, &resolved, &mut cube)?;
         if self.verbose {
             let files: usize = resolved.iter().map(|r| r.files.len()).sum();
             eprintln!(

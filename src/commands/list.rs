@@ -87,7 +87,7 @@ pub fn run(s: &Session, what: ListWhat, style: Style) -> Result<Outcome> {
                         format!("{:?}", m.kind).to_lowercase(),
                         m.version.clone(),
                         origin,
-                        m.title.clone(),
+                        m.reads(),
                     ]
                 })
                 .collect();
@@ -140,7 +140,7 @@ pub fn run(s: &Session, what: ListWhat, style: Style) -> Result<Outcome> {
                         vec![
                             src.number.to_string(),
                             src.plugin.clone().unwrap_or_else(|| "(detect)".into()),
-                            src.pattern.clone(),
+                            src.pattern.clone().unwrap_or_else(|| "(command)".into()),
                             files,
                             src.account.clone().unwrap_or_default(),
                         ]

@@ -6,12 +6,14 @@ mod eval;
 mod explain;
 mod init;
 mod list;
+mod new;
+mod plugin;
 mod validate;
 
 use std::io::IsTerminal;
 
 use crate::Outcome;
-use crate::cli::{Cli, ColorChoice, Command};
+use crate::cli::{Cli, ColorChoice, Command, NewWhat, PluginAction};
 use crate::render::table::Style;
 use crate::session::Session;
 
@@ -25,8 +27,23 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             }
         },
     };
-    if let Command::Init { dir } = &cli.command {
-        return Ok(init::run(dir, cli.quiet)?);
+    match &cli.command {
+        Command::Init { dir } => return Ok(init::run(dir, cli.quiet)?),
+        Command::Plugin {
+            action: PluginAction::Test { plugin, update },
+        } => {
+            return Ok(plugin::test(
+                cli.workspace.as_deref(),
+                plugin.as_deref(),
+                *update,
+                cli.quiet,
+                style,
+            )?);
+        }
+        Command::New {
+            what: NewWhat::Plugin { name, kind },
+        } => return Ok(new::plugin(cli.workspace.as_deref(), name, *kind, cli.quiet)?),
+        _ => {}
     }
     let session = Session::open(&cli)?;
     let outcome = match &cli.command {
@@ -82,7 +99,9 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             account.as_deref(),
             style,
         )?,
-        Command::Init { .. } => unreachable!("handled above"),
+        Command::Init { .. } | Command::Plugin { .. } | Command::New { .. } => {
+            unreachable!("handled above")
+        }
     };
     Ok(outcome)
 }

@@ -2,7 +2,9 @@
 //! metric catalog that says how each metric combines over a period.
 
 pub mod catalog;
+pub mod owned;
 pub mod record;
 
 pub use catalog::{Catalog, Kind, MetricId};
+pub use owned::Record;
 pub use record::{Level, RowRef};

@@ -401,3 +401,18 @@ fn parse_date(s: &str, ctx: &SourceCtx) -> Option<Day> {
     let dt = s.parse::<jiff::civil::DateTime>().ok()?;
     parse_day(&dt.date().to_string())
 }
+
+/// Whether a header is the canonical layout's: `date` and only canonical
+/// names. Auto-detection gives such files to this plugin.
+pub fn is_canonical_header(cells: &[String]) -> bool {
+    let names: Vec<&str> = cells
+        .iter()
+        .map(|c| c.trim().trim_start_matches('\u{feff}'))
+        .collect();
+    names.contains(&"date")
+        && names.iter().all(|n| {
+            matches!(*n, "date" | "network" | "account" | "post")
+                || n.strip_prefix("dim.").is_some_and(is_metric_name)
+                || is_metric_name(n)
+        })
+}

@@ -2,9 +2,17 @@
 //! them. Plugins turn files into canonical records, which stream into the cube.
 
 pub mod canonical;
+pub mod command;
+pub mod decode;
+pub mod emit;
+pub mod fixture;
+pub mod layout;
 pub mod manifest;
 pub mod number;
+pub mod reader;
 pub mod registry;
+pub mod script;
+pub mod table;
 
 use std::path::{Path, PathBuf};
 
@@ -13,9 +21,10 @@ use crate::diagnostic::{Diagnostics, suggest};
 use crate::error::{Error, Result};
 use crate::workspace::{Source, Workspace};
 use manifest::PluginKind;
+use reader::FileCtx;
 pub use registry::{Plugin, Registry};
 
-/// What a plugin needs to know while reading a file.
+/// What the canonical reader needs to know while reading a file.
 pub struct SourceCtx<'a> {
     pub source: &'a Source,
     pub root: &'a Path,
@@ -30,12 +39,29 @@ impl SourceCtx<'_> {
             .display()
             .to_string()
     }
+
+    /// What a plugin needs to read `path` (`None`: a command that reads no file).
+    pub fn file_ctx(&self, path: Option<&Path>, plugin: &Plugin) -> FileCtx {
+        FileCtx {
+            shown: path.map(|p| self.shown(p)).unwrap_or_else(|| self.source.describe()),
+            path: path.map(Path::to_path_buf),
+            root: self.root.to_path_buf(),
+            timezone: self.timezone.clone(),
+            year: self.source.year,
+            account: self.source.account.clone(),
+            network: self.source.network.clone(),
+            plugin_network: plugin.manifest.network.clone(),
+            settings: self.source.settings.clone(),
+        }
+    }
 }
 
 /// A source with its files and plugin resolved.
 pub struct Resolved<'a> {
     pub source: &'a Source,
     pub files: Vec<(PathBuf, &'a Plugin)>,
+    /// A command plugin run once for the source, which names no files.
+    pub command: Option<&'a Plugin>,
 }
 
 /// Resolves every source's files and plugin, reporting every problem at once.
@@ -66,6 +92,20 @@ pub fn resolve<'a>(ws: &'a Workspace, registry: &'a Registry) -> Result<Vec<Reso
             },
             None => None,
         };
+        if source.pattern.is_none() {
+            match explicit {
+                Some(p) if p.manifest.kind == PluginKind::Command => out.push(Resolved {
+                    source,
+                    files: Vec::new(),
+                    command: Some(p),
+                }),
+                _ => problems.push(at.diagnostic(
+                    source.plugin_span.clone(),
+                    format!("{}: a [[source]] needs `path`, a glob relative to the workspace (only a command plugin reads no file)", source.describe()),
+                )),
+            }
+            continue;
+        }
         let files = match ws.source_files(source) {
             Ok(f) => f,
             Err(d) => {
@@ -96,33 +136,45 @@ pub fn resolve<'a>(ws: &'a Workspace, registry: &'a Registry) -> Result<Vec<Reso
         out.push(Resolved {
             source,
             files: resolved,
+            command: None,
         });
     }
     problems.into_result(out)
 }
 
+/// The one plugin whose layouts recognise `file`. Specific plugins win over
+/// `canonical`, which takes a header of canonical names only.
 fn detect<'a>(file: &Path, registry: &'a Registry) -> std::result::Result<&'a Plugin, String> {
     let shown = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let mut rdr = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_path(file)
-        .map_err(|e| format!("{shown}: {e}"))?;
-    let mut header = csv::StringRecord::new();
-    rdr.read_record(&mut header)
-        .map_err(|e| format!("{shown}: {e}"))?;
-    let header: Vec<String> = header
+    let decoded = sniff(file, &shown)?;
+    let mut found: Vec<&Plugin> = registry
+        .plugins
         .iter()
-        .map(|h| h.trim_start_matches('\u{feff}').to_string())
+        .filter(|p| p.manifest.kind != PluginKind::Canonical)
+        .filter(|p| !reader::match_layouts(&decoded, &p.manifest.layouts).is_empty())
         .collect();
-    let found = registry.detect(&header);
+    if found.is_empty() {
+        found.extend(
+            registry
+                .plugins
+                .iter()
+                .filter(|p| p.manifest.kind == PluginKind::Canonical)
+                .filter(|_| decoded.grids.first().and_then(|g| g.rows.first()).is_some_and(|r| canonical::is_canonical_header(&r.cells))),
+        );
+    }
     match found.as_slice() {
         [one] => Ok(one),
         [] => Err(format!(
             "no plugin recognises the columns of {shown} ({})",
-            header.join(", ")
+            decoded
+                .grids
+                .iter()
+                .find_map(|g| g.likely_header())
+                .map(|r| r.cells.iter().map(|c| c.trim()).collect::<Vec<_>>().join(", "))
+                .unwrap_or_default()
         )),
         many => Err(format!(
             "several plugins recognise {shown}: {}",
@@ -134,20 +186,50 @@ fn detect<'a>(file: &Path, registry: &'a Registry) -> std::result::Result<&'a Pl
     }
 }
 
+/// Enough of a file to recognise it: the first 64 KiB of text files, all of
+/// the others.
+fn sniff(file: &Path, shown: &str) -> std::result::Result<decode::Decoded, String> {
+    use std::io::Read;
+    let format = decode::Format::of_file(shown);
+    let mut bytes = Vec::new();
+    let f = std::fs::File::open(file).map_err(|e| format!("{shown}: {e}"))?;
+    if format == decode::Format::Csv {
+        f.take(64 << 10).read_to_end(&mut bytes)
+    } else {
+        f.take(u64::MAX).read_to_end(&mut bytes)
+    }
+    .map_err(|e| format!("{shown}: {e}"))?;
+    if format == decode::Format::Csv && bytes.len() == 64 << 10 {
+        let cut = bytes.iter().rposition(|&b| b == b'\n').unwrap_or(bytes.len());
+        bytes.truncate(cut);
+    }
+    decode::decode(shown, bytes, None, None)
+}
+
 /// Reads every resolved file into the cube.
-pub fn load(ws: &Workspace, resolved: &[Resolved], cube: &mut Cube) -> Result<()> {
+pub fn load(ws: &Workspace, registry: &Registry, resolved: &[Resolved], cube: &mut Cube) -> Result<()> {
     for r in resolved {
         let ctx = SourceCtx {
             source: r.source,
             root: &ws.root,
             timezone: ws.timezone.clone(),
         };
-        for (file, plugin) in &r.files {
-            for (name, kind) in &plugin.manifest.metrics {
-                cube.declare_metric(name, *kind, &plugin.manifest.name);
+        let runs = r
+            .files
+            .iter()
+            .map(|(f, p)| (Some(f.as_path()), *p))
+            .chain(r.command.map(|p| (None, p)));
+        for (file, plugin) in runs {
+            let m = &plugin.manifest;
+            for (name, kind) in &m.metrics {
+                cube.declare_metric(name, *kind, &m.name);
             }
-            match plugin.manifest.kind {
-                PluginKind::Canonical => canonical::read(file, &ctx, cube)?,
+            match (m.kind, file) {
+                (PluginKind::Canonical, Some(file)) => canonical::read(file, &ctx, cube)?,
+                _ => {
+                    let records = reader::read_file(plugin, registry, &ctx.file_ctx(file, plugin))?;
+                    emit::emit(&records, cube, &m.name);
+                }
             }
         }
     }

@@ -6,25 +6,88 @@ use std::path::{Path, PathBuf};
 
 use include_dir::{Dir, include_dir};
 
-use super::manifest::Manifest;
-use crate::diagnostic::Diagnostics;
+use super::manifest::{Manifest, PluginKind};
+use super::script::SCRIPT;
+use crate::diagnostic::{Diagnostic, Diagnostics};
 
 static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/plugins");
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Origin {
     Builtin,
-    /// A workspace plugin, in this folder; `overrides` when a built-in has its name.
-    Workspace {
-        dir: PathBuf,
-        overrides: bool,
-    },
+    /// A plugin in this folder; `overrides` when a built-in has its name.
+    Workspace { dir: PathBuf, overrides: bool },
+}
+
+/// Where a plugin's files are.
+#[derive(Debug, Clone)]
+pub enum Files {
+    Embedded(&'static Dir<'static>),
+    /// A folder, and the folder as messages show it.
+    Disk(PathBuf, PathBuf),
 }
 
 #[derive(Debug, Clone)]
 pub struct Plugin {
     pub manifest: Manifest,
     pub origin: Origin,
+    pub files: Files,
+}
+
+impl Plugin {
+    /// A file of the plugin's folder, as text.
+    pub fn file_text(&self, rel: &str) -> Option<String> {
+        match &self.files {
+            Files::Embedded(d) => d
+                .get_file(d.path().join(rel))
+                .and_then(|f| f.contents_utf8())
+                .map(str::to_string),
+            Files::Disk(p, _) => std::fs::read_to_string(p.join(rel)).ok(),
+        }
+    }
+
+    /// A file of the plugin as messages show it.
+    pub fn shown_file(&self, rel: &str) -> String {
+        match &self.files {
+            Files::Embedded(d) => format!("plugins/{}/{rel}", d.path().display()),
+            Files::Disk(_, shown) => shown.join(rel).display().to_string(),
+        }
+    }
+
+    pub fn has_document_mapper(&self) -> bool {
+        self.file_text(SCRIPT)
+            .is_some_and(|s| s.contains("fn map_document"))
+    }
+
+    /// The files of `fixtures/`, sorted by name: (name, bytes).
+    pub fn fixture_files(&self) -> Vec<(String, Vec<u8>)> {
+        let mut out: Vec<(String, Vec<u8>)> = match &self.files {
+            Files::Embedded(d) => d
+                .get_dir(d.path().join("fixtures"))
+                .map(|f| {
+                    f.files()
+                        .map(|file| {
+                            let name = file.path().file_name().unwrap_or_default();
+                            (name.to_string_lossy().into_owned(), file.contents().to_vec())
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+            Files::Disk(p, _) => std::fs::read_dir(p.join("fixtures"))
+                .map(|rd| {
+                    rd.filter_map(|e| e.ok())
+                        .filter(|e| e.path().is_file())
+                        .filter_map(|e| {
+                            let bytes = std::fs::read(e.path()).ok()?;
+                            Some((e.file_name().to_string_lossy().into_owned(), bytes))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        };
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -46,10 +109,11 @@ impl Registry {
             let text = file.contents_utf8().unwrap_or_default();
             let shown = format!("plugins/{}", file.path().display());
             match Manifest::parse(&shown, text) {
-                Ok(m) => reg.plugins.push(Plugin {
+                Ok(m) => reg.add(Plugin {
                     manifest: m,
                     origin: Origin::Builtin,
-                }),
+                    files: Files::Embedded(dir),
+                }, &mut problems),
                 Err(d) => problems.0.extend(d.0),
             }
         }
@@ -57,44 +121,39 @@ impl Registry {
         if let Ok(entries) = std::fs::read_dir(&dir) {
             let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
             entries.sort();
-            for plugin_dir in entries
-                .into_iter()
-                .filter(|p| p.join("plugin.toml").is_file())
-            {
-                let path = plugin_dir.join("plugin.toml");
-                let shown = path
-                    .strip_prefix(workspace)
-                    .unwrap_or(&path)
-                    .display()
-                    .to_string();
-                let text = match std::fs::read_to_string(&path) {
-                    Ok(t) => t,
-                    Err(e) => {
-                        problems.push(crate::diagnostic::Diagnostic::file(&shown, e.to_string()));
-                        continue;
-                    }
-                };
-                match Manifest::parse(&shown, &text) {
-                    Ok(m) => {
-                        let overrides = reg.plugins.iter().any(|p| p.manifest.name == m.name);
-                        reg.plugins.retain(|p| p.manifest.name != m.name);
-                        reg.plugins.push(Plugin {
-                            manifest: m,
-                            origin: Origin::Workspace {
-                                dir: plugin_dir.clone(),
-                                overrides,
-                            },
-                        });
+            for plugin_dir in entries.into_iter().filter(|p| p.join("plugin.toml").is_file()) {
+                let shown = plugin_dir.strip_prefix(workspace).unwrap_or(&plugin_dir).to_path_buf();
+                match load_dir(&plugin_dir, &shown) {
+                    Ok(mut p) => {
+                        let overrides = reg.get(&p.manifest.name).is_some();
+                        reg.plugins.retain(|q| q.manifest.name != p.manifest.name);
+                        p.origin = Origin::Workspace { dir: plugin_dir.clone(), overrides };
+                        reg.add(p, &mut problems);
                     }
                     Err(d) => problems.0.extend(d.0),
                 }
             }
         }
-        if problems.is_empty() {
-            Ok(reg)
-        } else {
-            Err(problems)
+        if problems.is_empty() { Ok(reg) } else { Err(problems) }
+    }
+
+    /// Adds a plugin after checking what the manifest alone cannot: that a
+    /// rhai plugin has its script.
+    fn add(&mut self, p: Plugin, problems: &mut Diagnostics) {
+        if p.manifest.kind == PluginKind::Rhai {
+            match p.file_text(SCRIPT) {
+                Some(s) if s.contains("fn map_row") || s.contains("fn map_document") => {}
+                Some(_) => problems.push(Diagnostic::file(
+                    &p.shown_file(SCRIPT),
+                    "the script defines neither `fn map_row(row)` nor `fn map_document(doc)`",
+                )),
+                None => problems.push(Diagnostic::file(
+                    &p.shown_file("plugin.toml"),
+                    format!("a rhai plugin needs {SCRIPT} beside its plugin.toml"),
+                )),
+            }
         }
+        self.plugins.push(p);
     }
 
     pub fn get(&self, name: &str) -> Option<&Plugin> {
@@ -104,19 +163,22 @@ impl Registry {
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.plugins.iter().map(|p| p.manifest.name.as_str())
     }
+}
 
-    /// Plugins whose `detect` headers all appear in `header` (case-insensitive).
-    pub fn detect(&self, header: &[String]) -> Vec<&Plugin> {
-        let lower: Vec<String> = header.iter().map(|h| h.trim().to_lowercase()).collect();
-        self.plugins
-            .iter()
-            .filter(|p| {
-                !p.manifest.detect.is_empty()
-                    && p.manifest
-                        .detect
-                        .iter()
-                        .all(|d| lower.iter().any(|h| *h == d.to_lowercase()))
-            })
-            .collect()
-    }
+/// A plugin folder on disk, shown in messages as `shown`.
+pub fn load_dir(dir: &Path, shown: &Path) -> Result<Plugin, Diagnostics> {
+    let path = dir.join("plugin.toml");
+    let shown_toml = shown.join("plugin.toml").display().to_string();
+    let text = std::fs::read_to_string(&path)
+        .map_err(|e| Diagnostics(vec![Diagnostic::file(&shown_toml, e.to_string())]))?;
+    let manifest = Manifest::parse(&shown_toml, &text)?;
+    let p = Plugin {
+        manifest,
+        origin: Origin::Workspace { dir: dir.to_path_buf(), overrides: false },
+        files: Files::Disk(dir.to_path_buf(), shown.to_path_buf()),
+    };
+    let mut problems = Diagnostics::default();
+    let mut reg = Registry::default();
+    reg.add(p, &mut problems);
+    if problems.is_empty() { Ok(reg.plugins.remove(0)) } else { Err(problems) }
 }

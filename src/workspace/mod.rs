@@ -48,8 +48,11 @@ pub struct Source {
     pub number: usize,
     pub plugin: Option<String>,
     pub plugin_span: Range<usize>,
-    pub pattern: String,
+    /// The glob of files; `None` for a command plugin that reads none.
+    pub pattern: Option<String>,
     pub pattern_span: Range<usize>,
+    /// The year of year-less dates, when the file's name does not say it.
+    pub year: Option<i32>,
     pub account: Option<String>,
     pub network: Option<String>,
     pub settings: toml::Table,
@@ -58,8 +61,11 @@ pub struct Source {
 impl Source {
     pub fn describe(&self) -> String {
         match &self.plugin {
-            Some(p) => format!("source #{} ({p}, {})", self.number, self.pattern),
-            None => format!("source #{} ({})", self.number, self.pattern),
+            Some(p) => match &self.pattern {
+                Some(path) => format!("source #{} ({p}, {path})", self.number),
+                None => format!("source #{} ({p})", self.number),
+            },
+            None => format!("source #{} ({})", self.number, self.pattern.as_deref().unwrap_or("")),
         }
     }
 }
@@ -239,30 +245,23 @@ impl Workspace {
 
         let mut sources = Vec::new();
         for (i, (item, s)) in raw_sources.into_iter().enumerate() {
-            let Some(path) = s.path else {
-                if s.plugin.is_some() && s.settings.is_some() {
-                    // Command plugins read no file; they come with the plugin kinds.
-                } else {
-                    at.error(
-                        item.span(),
-                        "a [[source]] needs `path`, a glob relative to the workspace",
-                    );
-                    continue;
-                }
+            if s.path.is_none() && s.plugin.is_none() {
                 at.error(
                     item.span(),
-                    "command sources are not supported by this version of kpiscope yet",
+                    "a [[source]] needs `path`, a glob relative to the workspace (only a command plugin reads no file)",
                 );
                 continue;
-            };
+            }
+            let span = s.path.as_ref().or(s.plugin.as_ref()).map_or(item.span(), |p| p.span());
             sources.push(Source {
                 number: i + 1,
-                plugin_span: s.plugin.as_ref().map_or(path.span(), |p| p.span()),
+                plugin_span: s.plugin.as_ref().map_or(span.clone(), |p| p.span()),
                 plugin: s.plugin.map(|p| p.into_inner()),
-                pattern_span: path.span(),
-                pattern: path.into_inner(),
+                pattern_span: s.path.as_ref().map_or(span, |p| p.span()),
+                pattern: s.path.map(|p| p.into_inner()),
                 account: s.account,
                 network: s.network,
+                year: s.year,
                 settings: s.settings.unwrap_or_default(),
             });
         }
@@ -310,11 +309,14 @@ impl Workspace {
     /// The files a source's glob matches, sorted; no match is an error.
     pub fn source_files(&self, source: &Source) -> std::result::Result<Vec<PathBuf>, Diagnostic> {
         let at = self.located();
-        let pattern = self.root.join(&source.pattern);
+        let Some(glob_text) = &source.pattern else {
+            return Ok(Vec::new());
+        };
+        let pattern = self.root.join(glob_text);
         let paths = glob::glob(&pattern.to_string_lossy()).map_err(|e| {
             at.diagnostic(
                 source.pattern_span.clone(),
-                format!("bad glob `{}`: {e}", source.pattern),
+                format!("bad glob `{glob_text}`: {e}"),
             )
         })?;
         let mut files: Vec<PathBuf> = paths
@@ -329,7 +331,7 @@ impl Workspace {
                     format!(
                         "{}: `{}` matches no file",
                         source.describe(),
-                        source.pattern
+                        glob_text
                     ),
                 )
                 .with_hint(format!(
@@ -342,7 +344,7 @@ impl Workspace {
 }
 
 /// Deserializes one table, reporting its first problem into `at`.
-fn de<T: for<'a> Deserialize<'a>>(
+pub(crate) fn de<T: for<'a> Deserialize<'a>>(
     at: &mut Located,
     value: Spanned<DeValue<'_>>,
     what: &str,

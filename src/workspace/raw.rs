@@ -22,6 +22,7 @@ pub struct RawSource {
     pub path: Option<Spanned<String>>,
     pub account: Option<String>,
     pub network: Option<String>,
+    pub year: Option<i32>,
     pub settings: Option<toml::Table>,
 }
 

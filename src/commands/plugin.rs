@@ -1,0 +1,103 @@
+//! `kpiscope plugin test [NAME|DIR]`: every fixture of a plugin read with it
+//! and diffed against its expected records.
+
+use std::path::Path;
+
+use crate::Outcome;
+use crate::diagnostic::suggest;
+use crate::error::{Error, Result};
+use crate::render::table::Style;
+use crate::sources::fixture;
+use crate::sources::registry::{Files, Plugin, Registry, load_dir};
+use crate::workspace::discover;
+
+pub fn test(workspace: Option<&Path>, target: Option<&str>, update: bool, quiet: bool, style: Style) -> Result<Outcome> {
+    let root = match discover::find(workspace) {
+        Ok(r) => r,
+        Err(e) if workspace.is_some() => return Err(e),
+        Err(_) => std::env::current_dir().map_err(|e| Error::io(".", e))?,
+    };
+    let mut registry = Registry::load(&root)?;
+    let chosen: Vec<Plugin> = match target {
+        Some(t) if Path::new(t).join("plugin.toml").is_file() => {
+            let p = load_dir(Path::new(t), Path::new(t))?;
+            registry.plugins.retain(|q| q.manifest.name != p.manifest.name);
+            registry.plugins.push(p.clone());
+            vec![p]
+        }
+        Some(t) => match registry.get(t) {
+            Some(p) => vec![p.clone()],
+            None => {
+                let hint = suggest(t, registry.names())
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
+                return Err(Error::usage(format!(
+                    "no plugin `{t}` and no folder {t}/plugin.toml\n  = hint: {hint}the plugins are: {}",
+                    registry.names().collect::<Vec<_>>().join(", ")
+                )));
+            }
+        },
+        None => registry.plugins.clone(),
+    };
+    let (mut passed, mut failed, mut missing) = (0, 0, 0);
+    for plugin in &chosen {
+        let name = &plugin.manifest.name;
+        let outcomes = fixture::run(plugin, &registry, &root)?;
+        if update {
+            let Files::Disk(dir, _) = &plugin.files else {
+                return Err(Error::usage(format!(
+                    "plugin `{name}` is built in: pass its folder (plugin test plugins/{name} --update) to write its expected files"
+                )));
+            };
+            let n = fixture::update(dir, &outcomes)?;
+            if !quiet {
+                println!("{name}: wrote {n} expected file(s); read them before you commit them");
+            }
+        }
+        for o in &outcomes {
+            let verdict = if o.passed() {
+                passed += 1;
+                style.paint("ok", "pass")
+            } else if o.error.is_none() && o.expected.is_none() && !update {
+                missing += 1;
+                style.paint("no expected records", "warn")
+            } else if o.error.is_none() && update {
+                passed += 1;
+                style.paint("updated", "pass")
+            } else {
+                failed += 1;
+                style.paint("FAILED", "fail")
+            };
+            if quiet {
+                continue;
+            }
+            println!("{name}  {}  {verdict} ({} records)", o.fixture, o.got.len());
+            if let Some(e) = &o.error {
+                println!("    error: {e}");
+            }
+            if o.expected.is_none() && o.error.is_none() && !update {
+                println!(
+                    "    write fixtures/{}.expected.jsonl, or run `kpiscope plugin test <folder> --update` and check it",
+                    o.fixture.split('.').next().unwrap_or("")
+                );
+            }
+            if !update {
+                for (sign, line) in &o.diff {
+                    let status = if *sign == '-' { "fail" } else { "pass" };
+                    println!("    {}", style.paint(&format!("{sign} {line}"), status));
+                }
+            }
+        }
+    }
+    if !quiet {
+        println!(
+            "\n{} fixture(s): {passed} passed, {failed} failed{}",
+            passed + failed + missing,
+            if missing > 0 { format!(", {missing} without expected records") } else { String::new() }
+        );
+        if failed > 0 && !update {
+            println!("(- expected, + what the plugin gave)");
+        }
+    }
+    Ok(if failed + missing > 0 { Outcome::GoalsFailed } else { Outcome::Success })
+}

@@ -1,0 +1,155 @@
+//! An owned canonical record, as plugins other than `canonical` produce it,
+//! and its one-line JSON form: what `rhai` and `command` plugins return and
+//! what a fixture's `.expected.jsonl` holds.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use super::Level;
+use crate::aggregate::period::{Day, format_day, parse_day};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Record {
+    pub date: Day,
+    pub network: String,
+    pub account: String,
+    /// `Some` for a post-level record.
+    pub post: Option<String>,
+    pub level: Level,
+    pub dims: BTreeMap<String, String>,
+    pub metrics: BTreeMap<String, f64>,
+}
+
+/// What a record map may leave out.
+pub struct Defaults<'a> {
+    pub network: &'a str,
+    pub account: &'a str,
+}
+
+impl Record {
+    /// The record's identity: what de-duplication keys on, without values.
+    pub fn key(&self) -> String {
+        let mut v = self.to_json();
+        if let Value::Object(m) = &mut v {
+            m.remove("metrics");
+        }
+        v.to_string()
+    }
+
+    /// The JSON object, keys in the documented order.
+    pub fn to_json(&self) -> Value {
+        let mut m = Map::new();
+        m.insert("date".into(), format_day(self.date).into());
+        m.insert("network".into(), self.network.clone().into());
+        m.insert("account".into(), self.account.clone().into());
+        if let Some(p) = &self.post {
+            m.insert("post".into(), p.clone().into());
+        }
+        if !self.dims.is_empty() {
+            let dims: Map<String, Value> = self
+                .dims
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone().into()))
+                .collect();
+            m.insert("dims".into(), dims.into());
+        }
+        let metrics: Map<String, Value> = self
+            .metrics
+            .iter()
+            .map(|(k, &v)| (k.clone(), number(v)))
+            .collect();
+        m.insert("metrics".into(), metrics.into());
+        Value::Object(m)
+    }
+
+    /// Reads a record map. Text metric values go through `number`; the
+    /// error says what is wrong with the map.
+    pub fn from_json(
+        v: &Value,
+        defaults: &Defaults,
+        number: &dyn Fn(&str) -> Result<Option<f64>, String>,
+    ) -> Result<Record, String> {
+        let Value::Object(m) = v else {
+            return Err(format!("a record is a map like {{date, metrics}}, not `{v}`"));
+        };
+        for k in m.keys() {
+            if !["date", "network", "account", "post", "dims", "metrics"].contains(&k.as_str()) {
+                return Err(format!(
+                    "unknown record field `{k}`: a record has date, network, account, post, dims, metrics"
+                ));
+            }
+        }
+        let text = |key: &str| -> Result<Option<String>, String> {
+            match m.get(key) {
+                None | Some(Value::Null) => Ok(None),
+                Some(Value::String(s)) => Ok(Some(s.clone())),
+                Some(Value::Number(n)) if key == "post" => Ok(Some(n.to_string())),
+                Some(other) => Err(format!("record field `{key}` is text, not `{other}`")),
+            }
+        };
+        let date = text("date")?.ok_or("the record has no `date`")?;
+        let date = parse_day(date.get(..10).unwrap_or(&date))
+            .ok_or_else(|| format!("record `date` is YYYY-MM-DD, not `{date}`"))?;
+        let post = text("post")?.filter(|p| !p.is_empty());
+        let mut dims = BTreeMap::new();
+        match m.get("dims") {
+            None | Some(Value::Null) => {}
+            Some(Value::Object(d)) => {
+                for (k, v) in d {
+                    let s = match v {
+                        Value::String(s) => s.clone(),
+                        Value::Number(n) => n.to_string(),
+                        Value::Null => continue,
+                        other => return Err(format!("dimension `{k}` is text, not `{other}`")),
+                    };
+                    dims.insert(k.clone(), s);
+                }
+            }
+            Some(other) => return Err(format!("record `dims` is a map, not `{other}`")),
+        }
+        let mut metrics = BTreeMap::new();
+        match m.get("metrics") {
+            Some(Value::Object(d)) => {
+                for (k, v) in d {
+                    if !super::catalog::is_metric_name(k) {
+                        return Err(format!("metric name `{k}` must be snake_case"));
+                    }
+                    let x = match v {
+                        Value::Number(n) => n.as_f64(),
+                        Value::String(s) => number(s).map_err(|e| format!("metric `{k}`: {e}"))?,
+                        Value::Null => None,
+                        other => return Err(format!("metric `{k}` is a number, not `{other}`")),
+                    };
+                    if let Some(x) = x {
+                        metrics.insert(k.clone(), x);
+                    }
+                }
+            }
+            None => return Err("the record has no `metrics`".into()),
+            Some(other) => return Err(format!("record `metrics` is a map, not `{other}`")),
+        }
+        Ok(Record {
+            date,
+            network: text("network")?.unwrap_or_else(|| defaults.network.to_string()),
+            account: text("account")?.unwrap_or_else(|| defaults.account.to_string()),
+            level: if post.is_some() {
+                Level::Post
+            } else {
+                Level::Account
+            },
+            post,
+            dims,
+            metrics,
+        })
+    }
+}
+
+/// Whole numbers print without `.0`, as a person writes them.
+fn number(x: f64) -> Value {
+    if x.fract() == 0.0 && x.abs() < 9e15 {
+        Value::from(x as i64)
+    } else {
+        Value::from(x)
+    }
+}

@@ -1,0 +1,158 @@
+//! Delimited text (CSV, TSV, `;`): a `sep=` first line, `#` preambles, the
+//! delimiter detected, quoted cells with newlines, and several tables in one
+//! file separated by blank lines.
+
+use super::grid::{Grid, Row};
+
+/// Splits `text` into its tables.
+pub fn grids(text: &str, name: &str, forced: Option<u8>) -> Vec<Grid> {
+    let mut delimiter = forced;
+    let mut preamble = Vec::new();
+    let mut out = Vec::new();
+    for (i, (start_line, chunk)) in chunks(text).into_iter().enumerate() {
+        let mut lines = chunk.split_inclusive('\n').peekable();
+        let mut line = start_line;
+        let mut body_at = 0;
+        while let Some(l) = lines.peek() {
+            let t = l.trim().trim_matches('"');
+            if i == 0 && line == 1 && t.len() > 4 && t[..4].eq_ignore_ascii_case("sep=") {
+                delimiter = delimiter.or(t.as_bytes().get(4).copied());
+            } else if let Some(comment) = t.strip_prefix('#') {
+                if let Some((k, v)) = comment.split_once(':') {
+                    preamble.push((k.trim().to_string(), v.trim().to_string()));
+                }
+            } else if !t.is_empty() {
+                break;
+            }
+            body_at += l.len();
+            line += 1;
+            lines.next();
+        }
+        let body = &chunk[body_at..];
+        if body.trim().is_empty() {
+            continue;
+        }
+        let delim = delimiter.unwrap_or_else(|| detect_delimiter(body));
+        let mut rdr = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .delimiter(delim)
+            .from_reader(body.as_bytes());
+        let mut rows = Vec::new();
+        let mut record = csv::StringRecord::new();
+        loop {
+            let at = rdr.position().line();
+            match rdr.read_record(&mut record) {
+                Ok(true) => rows.push(Row {
+                    line: line + at - 1,
+                    cells: record.iter().map(str::to_string).collect(),
+                }),
+                Ok(false) | Err(_) => break,
+            }
+        }
+        out.push(Grid {
+            name: name.to_string(),
+            rows,
+            preamble: preamble.clone(),
+            year_hint: None,
+        });
+    }
+    out
+}
+
+/// The text's tables with their first line: a blank line outside quotes
+/// ends a table.
+fn chunks(text: &str) -> Vec<(u64, &str)> {
+    let mut out = Vec::new();
+    let (mut start, mut start_line, mut line) = (0, 1u64, 1u64);
+    let mut in_quotes = false;
+    let mut line_start = 0;
+    let mut seen_content = false;
+    for (i, b) in text.bytes().enumerate() {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' if !in_quotes => {
+                let is_blank = text[line_start..i].trim().is_empty();
+                if is_blank && seen_content {
+                    out.push((start_line, &text[start..line_start]));
+                    start = i + 1;
+                    start_line = line + 1;
+                    seen_content = false;
+                } else if !is_blank && !text[line_start..i].trim_start().starts_with('#') {
+                    seen_content = true;
+                }
+                line_start = i + 1;
+            }
+            _ => {}
+        }
+        if b == b'\n' {
+            line += 1;
+        }
+    }
+    if start < text.len() {
+        out.push((start_line, &text[start..]));
+    }
+    out
+}
+
+/// The delimiter that splits the first line (outside quotes) the most.
+fn detect_delimiter(body: &str) -> u8 {
+    let mut counts = [0usize; 4];
+    const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
+    let mut in_quotes = false;
+    for b in body.bytes() {
+        match b {
+            b'"' => in_quotes = !in_quotes,
+            b'\n' if !in_quotes => break,
+            _ if !in_quotes => {
+                if let Some(i) = CANDIDATES.iter().position(|&c| c == b) {
+                    counts[i] += 1;
+                }
+            }
+            _ => {}
+        }
+    }
+    let best = (0..4).max_by_key(|&i| (counts[i], 4 - i)).unwrap_or(0);
+    if counts[best] == 0 { b',' } else { CANDIDATES[best] }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::grids;
+
+    fn cells(g: &super::Grid) -> Vec<(u64, Vec<&str>)> {
+        g.rows
+            .iter()
+            .map(|r| (r.line, r.cells.iter().map(String::as_str).collect()))
+            .collect()
+    }
+
+    #[test]
+    fn sep_line_preamble_quotes_and_second_table() {
+        let text = "# Account: Acme\n# Start date: 20260701\n\nChannel;Sessions\n\"Organic\nSocial\";\"1 234\"\nGrand total;5\n\nDay Index;Sessions\n1;4\n";
+        let g = grids(text, "ga.csv", None);
+        assert_eq!(g.len(), 2);
+        assert_eq!(g[0].preamble("start date"), Some("20260701"));
+        assert_eq!(
+            cells(&g[0]),
+            [
+                (4, vec!["Channel", "Sessions"]),
+                (5, vec!["Organic\nSocial", "1 234"]),
+                (7, vec!["Grand total", "5"])
+            ]
+        );
+        assert_eq!(cells(&g[1]), [(9, vec!["Day Index", "Sessions"]), (10, vec!["1", "4"])]);
+
+        let g = grids("sep=,\n\"Facebook follows\"\n\"Date\",\"Primary\"\r\n\"2025-08-01T00:00:00\",\"20\"\r\n", "f.csv", None);
+        assert_eq!(
+            cells(&g[0]),
+            [
+                (2, vec!["Facebook follows"]),
+                (3, vec!["Date", "Primary"]),
+                (4, vec!["2025-08-01T00:00:00", "20"])
+            ]
+        );
+        let g = grids("a\tb\n1,5\t2\n", "t.tsv", None);
+        assert_eq!(cells(&g[0])[1].1, ["1,5", "2"]);
+    }
+}

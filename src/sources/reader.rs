@@ -1,0 +1,220 @@
+//! Reading one file with one plugin: decode it, find which of the plugin's
+//! layouts each grid is, and hand the rows to the plugin's kind. The records
+//! come back owned; `emit` folds them into the cube.
+
+use std::path::{Path, PathBuf};
+
+use super::decode::value::{is_missing, parse_value};
+use super::decode::{self, Decoded, Grid, Row, grid::normalise};
+use super::layout::Layout;
+use super::manifest::PluginKind;
+use super::{Plugin, Registry, command, script, table};
+use crate::error::{Error, Result};
+use crate::records::Record;
+
+/// What reading a file needs besides the plugin: where it is and the
+/// source's settings.
+#[derive(Debug, Clone)]
+pub struct FileCtx {
+    /// The file as messages show it.
+    pub shown: String,
+    pub path: Option<PathBuf>,
+    pub root: PathBuf,
+    pub timezone: jiff::tz::TimeZone,
+    /// The source's `year` for year-less dates.
+    pub year: Option<i32>,
+    /// The source's `account`, which wins over an account column.
+    pub account: Option<String>,
+    /// The source's `network`, which wins over the plugin's.
+    pub network: Option<String>,
+    pub plugin_network: Option<String>,
+    pub settings: toml::Table,
+}
+
+impl FileCtx {
+    pub fn network(&self, from_row: Option<String>) -> String {
+        self.network
+            .clone()
+            .or(from_row)
+            .or_else(|| self.plugin_network.clone())
+            .unwrap_or_else(|| "unknown".into())
+    }
+
+    /// The source's account, else the row's, else the network's name (one
+    /// account per network needs no setting).
+    pub fn account(&self, from_row: Option<String>, network: &str) -> String {
+        self.account
+            .clone()
+            .or(from_row)
+            .unwrap_or_else(|| network.to_string())
+    }
+}
+
+/// The data rows of a grid below its header: never a `Total` row, a second
+/// header row of descriptions, a repeated header or an empty row.
+pub struct DataRows<'g> {
+    rows: std::slice::Iter<'g, Row>,
+    header: &'g [String],
+    first: bool,
+}
+
+impl<'g> DataRows<'g> {
+    pub fn new(grid: &'g Grid, h: usize) -> DataRows<'g> {
+        DataRows {
+            rows: grid.rows[h + 1..].iter(),
+            header: &grid.rows[h].cells,
+            first: true,
+        }
+    }
+}
+
+impl<'g> Iterator for DataRows<'g> {
+    type Item = &'g Row;
+    fn next(&mut self) -> Option<&'g Row> {
+        loop {
+            let row = self.rows.next()?;
+            let first = std::mem::take(&mut self.first);
+            let filled: Vec<&str> = row.cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+            if filled.is_empty() {
+                continue;
+            }
+            let is_total = row.cells.iter().take(2).any(|c| {
+                let c = c.trim();
+                ["total", "totals", "grand total", "итого", "total général", "gesamt"]
+                    .iter()
+                    .any(|t| c.eq_ignore_ascii_case(t))
+            });
+            let repeats_header = row.cells.len() == self.header.len()
+                && row.cells.iter().zip(self.header).all(|(a, b)| normalise(a) == normalise(b));
+            let describes = first
+                && filled.iter().all(|c| !is_missing(c) && parse_value(c, Default::default()).is_err())
+                && filled.iter().any(|c| c.split_whitespace().count() >= 3);
+            if is_total || repeats_header || describes {
+                continue;
+            }
+            return Some(row);
+        }
+    }
+}
+
+/// Reads `file` with `plugin`. `registry` names what the file looks like
+/// when the plugin does not read it.
+pub fn read_file(plugin: &Plugin, registry: &Registry, ctx: &FileCtx) -> Result<Vec<Record>> {
+    let m = &plugin.manifest;
+    if m.kind == PluginKind::Command {
+        return command::run(plugin, ctx);
+    }
+    let decoded = decode_for(plugin, ctx)?;
+    if m.kind == PluginKind::Rhai && decoded.json.is_some() && plugin.has_document_mapper() {
+        return script::map_document(plugin, &decoded, ctx);
+    }
+    let matches = match_layouts(&decoded, &m.layouts);
+    if matches.is_empty() {
+        return Err(not_this_plugin(plugin, registry, &decoded, ctx));
+    }
+    let mut out = Vec::new();
+    for (grid, h, layout) in matches {
+        match (m.kind, &layout.mapping) {
+            (PluginKind::Table, Some(map)) => out.extend(table::read(grid, h, layout, map, ctx)?),
+            (PluginKind::Rhai, _) => out.extend(script::map_rows(plugin, grid, h, ctx)?),
+            _ => {}
+        }
+    }
+    Ok(out)
+}
+
+/// The file's bytes decoded the way the plugin's layouts say.
+pub fn decode_for(plugin: &Plugin, ctx: &FileCtx) -> Result<Decoded> {
+    let layouts = &plugin.manifest.layouts;
+    let format = layouts.first().and_then(|l| l.format).filter(|f| layouts.iter().all(|l| l.format == Some(*f)));
+    let delimiter = layouts.first().and_then(|l| l.delimiter).filter(|d| layouts.iter().all(|l| l.delimiter == Some(*d)));
+    let bytes = match &ctx.path {
+        Some(p) => read_bytes(p, &ctx.shown)?,
+        None => Vec::new(),
+    };
+    decode::decode(&ctx.shown, bytes, format, delimiter).map_err(|message| Error::Data {
+        file: ctx.shown.clone(),
+        line: 0,
+        message,
+    })
+}
+
+pub fn read_bytes(path: &Path, shown: &str) -> Result<Vec<u8>> {
+    std::fs::read(path).map_err(|e| Error::Data {
+        file: shown.to_string(),
+        line: 0,
+        message: format!("cannot read the file: {e}"),
+    })
+}
+
+/// Every grid a layout reads, with its header row and the layout.
+pub fn match_layouts<'a>(decoded: &'a Decoded, layouts: &'a [Layout]) -> Vec<(&'a Grid, usize, &'a Layout)> {
+    decoded
+        .grids
+        .iter()
+        .filter_map(|g| {
+            layouts.iter().find_map(|l| {
+                if l.detect.is_empty() || !l.accepts_name(&g.name) {
+                    return None;
+                }
+                g.find_header(&l.detect, l.detect_title.as_deref()).map(|h| (g, h, l))
+            })
+        })
+        .collect()
+}
+
+/// Why `plugin` does not read the file: what it looks like instead, or which
+/// of the columns the plugin needs are missing.
+fn not_this_plugin(plugin: &Plugin, registry: &Registry, decoded: &Decoded, ctx: &FileCtx) -> Error {
+    let m = &plugin.manifest;
+    let others: Vec<String> = registry
+        .plugins
+        .iter()
+        .filter(|p| p.manifest.name != m.name)
+        .flat_map(|p| {
+            match_layouts(decoded, &p.manifest.layouts)
+                .into_iter()
+                .map(|(_, _, l)| format!("{} (plugin `{}`)", l.title, p.manifest.name))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let found = decoded
+        .grids
+        .iter()
+        .find_map(|g| g.likely_header())
+        .map(|r| r.cells.iter().map(|c| format!("`{}`", c.trim())).collect::<Vec<_>>().join(", "))
+        .unwrap_or_else(|| "none".into());
+    let message = if let Some(other) = others.first() {
+        format!("this looks like {}, not {}: name the right plugin in the [[source]]", article(other), article(&m.title))
+    } else {
+        let wanted = m
+            .layouts
+            .iter()
+            .map(|l| {
+                let missing: Vec<String> = l
+                    .detect
+                    .iter()
+                    .filter(|d| !decoded.grids.iter().any(|g| g.rows.iter().take(30).any(|r| r.cells.iter().any(|c| normalise(c) == normalise(d)))))
+                    .map(|d| format!("`{d}`"))
+                    .collect();
+                if missing.is_empty() {
+                    format!("{} (its header row with `{}` not found)", l.title, l.detect_title.clone().unwrap_or_default())
+                } else {
+                    format!("{} needs {}", l.title, missing.join(", "))
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("; ");
+        format!("plugin `{}` does not read this file: {wanted}. The columns found are: {found}", m.name)
+    };
+    Error::Data {
+        file: ctx.shown.clone(),
+        line: 0,
+        message,
+    }
+}
+
+fn article(s: &str) -> String {
+    let vowel = s.chars().next().is_some_and(|c| "AEIOUaeiou".contains(c));
+    format!("{} {s}", if vowel { "an" } else { "a" })
+}

@@ -1,0 +1,167 @@
+//! `kind = "table"`: a layout's declarative mapping applied to a grid.
+//! Every column it names is looked up once in the header; each data row then
+//! becomes one canonical record.
+
+use std::collections::BTreeMap;
+
+use super::decode::date::DateReader;
+use super::decode::value::{NumberStyle, is_missing, parse_duration, parse_value};
+use super::decode::{Grid, grid::normalise};
+use super::layout::{Cols, DateFrom, Layout, Mapping};
+use super::reader::{DataRows, FileCtx};
+use crate::error::{Error, Result};
+use crate::records::{Level, Record};
+
+/// Columns resolved against one header.
+struct Resolved {
+    date: Option<usize>,
+    lifetime: Option<usize>,
+    post: Option<usize>,
+    account: Option<usize>,
+    network: Option<usize>,
+    dims: Vec<(String, usize)>,
+    metrics: Vec<(usize, usize)>,
+}
+
+fn find(header: &[String], cols: &Cols) -> Option<usize> {
+    let header: Vec<String> = header.iter().map(|h| normalise(h)).collect();
+    cols.0
+        .iter()
+        .find_map(|c| header.iter().position(|h| *h == normalise(c)))
+}
+
+/// Reads the rows of `grid` below its header at `h` into records.
+pub fn read(grid: &Grid, h: usize, layout: &Layout, map: &Mapping, ctx: &FileCtx) -> Result<Vec<Record>> {
+    let header = &grid.rows[h].cells;
+    let mut missing = Vec::new();
+    let mut need = |cols: &Option<Cols>, what: &str| -> Option<usize> {
+        let c = cols.as_ref()?;
+        let i = find(header, c);
+        if i.is_none() {
+            missing.push(format!("{} ({what})", c.describe()));
+        }
+        i
+    };
+    let date_cols = match &map.date.from {
+        DateFrom::Column(c) => Some(c.clone()),
+        DateFrom::Preamble(_) => None,
+    };
+    let mut r = Resolved {
+        date: need(&date_cols, "date"),
+        lifetime: map.date.lifetime.as_ref().and_then(|c| find(header, c)),
+        post: need(&map.post, "post id"),
+        account: need(&map.account, "account"),
+        network: need(&map.network, "network"),
+        dims: Vec::new(),
+        metrics: Vec::new(),
+    };
+    for (name, cols) in &map.dims {
+        if let Some(i) = need(&Some(cols.clone()), &format!("dimension {name}")) {
+            r.dims.push((name.clone(), i));
+        }
+    }
+    for (m, spec) in map.metrics.iter().enumerate() {
+        match find(header, &spec.cols) {
+            Some(i) => r.metrics.push((m, i)),
+            None if spec.optional => {}
+            None => missing.push(format!("{} (metric {})", spec.cols.describe(), spec.metric)),
+        }
+    }
+    if !missing.is_empty() {
+        return Err(Error::Data {
+            file: grid.name.clone(),
+            line: grid.rows[h].line as usize,
+            message: format!(
+                "this {} has no column {}; the columns found are: {}",
+                layout.title,
+                missing.join(", "),
+                header.iter().map(|c| format!("`{}`", c.trim())).collect::<Vec<_>>().join(", ")
+            ),
+        });
+    }
+    let preamble_date = match &map.date.from {
+        DateFrom::Preamble(key) => Some(grid.preamble(key).ok_or_else(|| Error::Data {
+            file: grid.name.clone(),
+            line: 1,
+            message: format!("the file has no `# {key}: ...` line, which the {} gives its date in", layout.title),
+        })?),
+        DateFrom::Column(_) => None,
+    };
+    let mut dates = DateReader::new(map.date.formats.clone(), ctx.timezone.clone(), ctx.year.or(grid.year_hint));
+    let mut out = Vec::new();
+    for row in DataRows::new(grid, h) {
+        let err = |message: String| Error::Data {
+            file: grid.name.clone(),
+            line: row.line as usize,
+            message,
+        };
+        let cell = |i: usize| row.cells.get(i).map(String::as_str).unwrap_or("");
+        let (date_text, date_col) = match (preamble_date, r.date) {
+            (Some(p), _) => (p, None),
+            (None, Some(i)) => {
+                let mut t = cell(i);
+                let mut col = i;
+                if t.trim().eq_ignore_ascii_case("lifetime")
+                    && let Some(l) = r.lifetime
+                {
+                    t = cell(l);
+                    col = l;
+                }
+                (t, Some(col))
+            }
+            (None, None) => unreachable!("a date column was resolved above"),
+        };
+        let date = dates.read(date_text).map_err(|e| {
+            let column = date_col.map(|c| format!(" in column `{}`", header[c].trim())).unwrap_or_default();
+            err(format!(
+                "cannot read the date `{}`{column}: expected the format `{}` ({e})",
+                date_text.trim(),
+                dates.formats()
+            ))
+        })?;
+        let mut metrics = BTreeMap::new();
+        for &(m, i) in &r.metrics {
+            let spec = &map.metrics[m];
+            let text = cell(i);
+            let style = NumberStyle {
+                percent_fraction: spec.percent_fraction.unwrap_or(layout.style.percent_fraction),
+                ..layout.style
+            };
+            let value = if spec.duration { parse_duration(text) } else { parse_value(text, style) };
+            match value {
+                Ok(Some(x)) => {
+                    metrics.insert(spec.metric.clone(), x * spec.scale);
+                }
+                Ok(None) => {}
+                Err(()) => {
+                    return Err(err(format!(
+                        "column `{}`: `{}` is not a {}",
+                        header[i].trim(),
+                        text.trim(),
+                        if spec.duration { "duration (like 00:03:25)" } else { "number" }
+                    )));
+                }
+            }
+        }
+        let post = r.post.map(cell).map(str::trim).filter(|p| !is_missing(p)).map(str::to_string);
+        if map.level == Level::Post && post.is_none() && r.post.is_some() && metrics.is_empty() {
+            continue;
+        }
+        let text_of = |i: Option<usize>| i.map(cell).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        let network = ctx.network(text_of(r.network));
+        out.push(Record {
+            date,
+            account: ctx.account(text_of(r.account), &network),
+            network,
+            level: map.level,
+            post: if map.level == Level::Post { post } else { None },
+            dims: r
+                .dims
+                .iter()
+                .filter_map(|(name, i)| Some((name.clone(), text_of(Some(*i))?)))
+                .collect(),
+            metrics,
+        });
+    }
+    Ok(out)
+}
