@@ -87,8 +87,8 @@ fn source_without_path() {
         err_goal("g", "")
     );
     let out = check(&config);
-    // The second [[source]] opens on line 9.
-    assert_error(&out, "kpiscope.toml:9:1:");
+    // The second [[source]] names its plugin on line 10.
+    assert_error(&out, "kpiscope.toml:10:10:");
     assert!(out.stderr.contains("needs `path`"), "{}", out.stderr);
     insta::assert_snapshot!(out.stderr);
 }

@@ -40,11 +40,20 @@ pub fn grids(text: &str, name: &str, forced: Option<u8>) -> Vec<Grid> {
             .from_reader(body.as_bytes());
         let mut rows = Vec::new();
         let mut record = csv::StringRecord::new();
+        // Lines counted here: csv's own count slips on `\r\n` line ends.
+        let (mut counted_to, mut counted) = (0usize, line);
         loop {
-            let at = rdr.position().line();
             match rdr.read_record(&mut record) {
                 Ok(true) => rows.push(Row {
-                    line: line + at - 1,
+                    line: {
+                        let mut at = record.position().map_or(0, |p| p.byte() as usize).min(body.len());
+                        while at < body.len() && matches!(body.as_bytes()[at], b'\r' | b'\n') {
+                            at += 1;
+                        }
+                        counted += memchr::memchr_iter(b'\n', &body.as_bytes()[counted_to..at]).count() as u64;
+                        counted_to = at;
+                        counted
+                    },
                     cells: record.iter().map(str::to_string).collect(),
                 }),
                 Ok(false) | Err(_) => break,
