@@ -63,6 +63,27 @@ impl Record {
         Value::Object(m)
     }
 
+    /// The one-line form of `.expected.jsonl`: keys in the documented order,
+    /// `post` and `dims` only when present, metrics sorted by name.
+    pub fn to_line(&self) -> String {
+        let text = |s: &str| Value::from(s).to_string();
+        let mut line = format!(
+            "{{\"date\":\"{}\",\"network\":{},\"account\":{}",
+            format_day(self.date),
+            text(&self.network),
+            text(&self.account)
+        );
+        if let Some(p) = &self.post {
+            line.push_str(&format!(",\"post\":{}", text(p)));
+        }
+        if let Some(Value::Object(m)) = self.to_json().as_object_mut().and_then(|o| o.remove("dims")) {
+            line.push_str(&format!(",\"dims\":{}", Value::Object(m)));
+        }
+        let metrics = self.to_json()["metrics"].to_string();
+        line.push_str(&format!(",\"metrics\":{metrics}}}"));
+        line
+    }
+
     /// Reads a record map. Text metric values go through `number`; the
     /// error says what is wrong with the map.
     pub fn from_json(

@@ -115,7 +115,7 @@ pub fn run(plugin: &Plugin, registry: &Registry, root: &Path) -> Result<Vec<Outc
 
 /// The records as expected-file lines, sorted so that files diff well.
 pub fn lines(records: &[Record]) -> Vec<String> {
-    let mut v: Vec<String> = records.iter().map(|r| r.to_json().to_string()).collect();
+    let mut v: Vec<String> = records.iter().map(Record::to_line).collect();
     v.sort();
     v
 }
@@ -128,7 +128,7 @@ fn normalise_line(line: &str) -> Option<String> {
         parse_value(t, NumberStyle::default()).map_err(|()| format!("`{t}` is not a number"))
     })
     .ok()?;
-    Some(r.to_json().to_string())
+    Some(r.to_line())
 }
 
 /// Records compared as a set; numbers within a relative 1e-9.

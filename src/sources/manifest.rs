@@ -298,14 +298,18 @@ impl Manifest {
                     .get("input")
                     .and_then(|v| de::<RawInput>(&mut at, v.clone(), "[input]"))
                     .unwrap_or_default();
-                let (table, span) = match top.get("table") {
-                    Some(v) => (de::<RawTable>(&mut at, v.clone(), "[table]").unwrap_or_default(), v.span()),
-                    None => (RawTable::default(), whole.clone()),
+                // A [table] that does not parse is reported once, not again as empty.
+                let (table, span, parsed) = match top.get("table") {
+                    Some(v) => match de::<RawTable>(&mut at, v.clone(), "[table]") {
+                        Some(t) => (t, v.span(), true),
+                        None => (RawTable::default(), v.span(), false),
+                    },
+                    None => (RawTable::default(), whole.clone(), true),
                 };
                 if !mapped && top.contains_key("table") {
                     at.error(span.clone(), "[table] is for `kind = \"table\"` plugins");
                 }
-                if let Some(l) = layout(&mut at, plugin_name.clone(), plugin_title.clone(), input, table, mapped, span) {
+                if let Some(l) = layout(&mut at, plugin_name.clone(), plugin_title.clone(), input, table, mapped && parsed, span) {
                     layouts.push(l);
                 }
             }

@@ -4,6 +4,8 @@ mod demo;
 mod errors;
 mod eval;
 mod goals;
+mod plugins;
 mod harness;
+mod real_data;
 mod stdlib;
 mod workspace;

@@ -1,0 +1,288 @@
+//! Source plugins of the three kinds, written the way docs/plugins.md tells a
+//! new user to, read end to end; and every way a plugin or an export can be
+//! wrong: exit 2, a message with the place, nothing half-written.
+
+use crate::harness::{Output, Test, assert_close};
+
+const WS: &str = r#"[workspace]
+name = "Plugins"
+timezone = "UTC"
+"#;
+
+const ALPHA: &str = r#"name = "alpha"
+title = "Alpha post export"
+version = "1.0.0"
+api = 1
+kind = "table"
+network = "alpha"
+
+[input]
+detect = ["Post ID", "Published", "Views"]
+
+[table]
+level = "post"
+post = "Post ID"
+date = { column = "Published", format = "%b %d, %Y" }
+
+[table.metrics]
+views = "Views"
+likes = ["Likes", "Hearts"]
+watch_time = { column = "Watch", unit = "duration" }
+
+[metrics]
+watch_time = "sum"
+"#;
+
+/// March: views 1,200 + 2,500 = 3,700; likes 45 (a2 has `-`); watch
+/// 205 + 12 = 217 s; 2 posts. April: no views (`-`), likes 15, watch 60 s.
+/// The `Total` row is not data.
+const ALPHA_CSV: &str = "Post ID,Published,Views,Likes,Watch\n\
+Total,,\"3,700\",60,00:10:00\n\
+a1,\"Mar 2, 2026\",\"1,200\",45,00:03:25\n\
+a2,\"Mar 30, 2026\",2.5K,-,0:12\n\
+a3,\"Apr 1, 2026\",-,15,1:00\n";
+
+const BETA: &str = r#"name = "beta"
+title = "Beta traffic by source"
+api = 1
+kind = "rhai"
+network = "web"
+
+[input]
+detect = ["day", "source", "sessions"]
+"#;
+
+const BETA_RHAI: &str = r#"/// Sessions from social networks, named by their referring host.
+fn map_row(row) {
+    let networks = #{ "t.co": "x", "l.facebook.com": "facebook" };
+    let network = networks[row.source];
+    if network == () { return (); }
+    if row.source == "boom" { throw "cannot map " + row.source; }
+    #{ date: date(row.day, "%Y%m%d"), network: network, account: "acme",
+       metrics: #{ sessions: row.sessions } }
+}
+"#;
+
+/// March: x 1,000 + 7 = 1,007 sessions; facebook 40; google is not social.
+const BETA_CSV: &str = "# Report: Beta\n\
+day,source,sessions\n\
+20260301,t.co,\"1,000\"\n\
+20260301,google,500\n\
+20260302,l.facebook.com,40\n\
+20260315,t.co,7\n";
+
+const GAMMA: &str = r#"name = "gamma"
+title = "Gamma followers API"
+api = 1
+kind = "command"
+network = "gamma"
+
+[command]
+run = ["python3", "fetch.py"]
+timeout = 20
+"#;
+
+/// Followers are a stock: March's value is the last day's, base + 5 = 15.
+const GAMMA_PY: &str = r#"import json, os, sys
+base = json.loads(os.environ["KPISCOPE_SETTINGS"])["base"]
+print(json.dumps({"date": "2026-03-01", "metrics": {"followers": base}}))
+print(json.dumps({"date": "2026-03-31", "metrics": {"followers": base + 5}}))
+print("fetched 2 days", file=sys.stderr)
+"#;
+
+fn sources(extra: &str) -> String {
+    format!(
+        "{WS}\n[[source]]\nplugin = \"alpha\"\npath = \"exports/alpha.csv\"\n\n[[source]]\npath = \"exports/beta.csv\"\n\n[[source]]\nplugin = \"gamma\"\nsettings = {{ base = 10 }}\n{extra}"
+    )
+}
+
+fn workspace(config: &str) -> Test {
+    Test::new()
+        .file("kpiscope.toml", config)
+        .file("plugins/alpha/plugin.toml", ALPHA)
+        .file("plugins/beta/plugin.toml", BETA)
+        .file("plugins/beta/map.rhai", BETA_RHAI)
+        .file("plugins/gamma/plugin.toml", GAMMA)
+        .file("plugins/gamma/fetch.py", GAMMA_PY)
+        .file("exports/alpha.csv", ALPHA_CSV)
+        .file("exports/beta.csv", BETA_CSV)
+}
+
+#[test]
+fn three_kinds_end_to_end() {
+    let out = workspace(&sources(""))
+        .args(&[
+            "eval", "--grain", "month", "--by", "network", "--format", "json", "--kpi",
+            "views,likes,watch_time,posts,sessions,followers",
+        ])
+        .run();
+    out.status(0);
+    for (kpi, period, network, want) in [
+        ("views", "2026-03", "alpha", Some(3700.0)),
+        ("likes", "2026-03", "alpha", Some(45.0)),
+        ("watch_time", "2026-03", "alpha", Some(217.0)),
+        ("posts", "2026-03", "alpha", Some(2.0)),
+        ("views", "2026-04", "alpha", None),
+        ("likes", "2026-04", "alpha", Some(15.0)),
+        ("watch_time", "2026-04", "alpha", Some(60.0)),
+        ("sessions", "2026-03", "x", Some(1007.0)),
+        ("sessions", "2026-03", "facebook", Some(40.0)),
+        ("followers", "2026-03", "gamma", Some(15.0)),
+    ] {
+        match (out.value(kpi, period, Some(network)), want) {
+            (Some(got), Some(want)) => assert_close(got, want),
+            (got, want) => assert_eq!(got, want, "{kpi} {period} {network}"),
+        }
+    }
+    assert!(out.stderr.contains("gamma: fetched 2 days"), "{}", out.stderr);
+}
+
+#[test]
+fn plugin_test_passes_and_shows_a_diff() {
+    let expected = "{\"date\":\"2026-03-02\",\"network\":\"alpha\",\"account\":\"alpha\",\"post\":\"a1\",\"metrics\":{\"likes\":45,\"views\":1200,\"watch_time\":205}}\n\
+{\"date\":\"2026-03-30\",\"network\":\"alpha\",\"account\":\"alpha\",\"post\":\"a2\",\"metrics\":{\"views\":2500,\"watch_time\":12}}\n\
+{\"date\":\"2026-04-01\",\"network\":\"alpha\",\"account\":\"alpha\",\"post\":\"a3\",\"metrics\":{\"likes\":15,\"watch_time\":60}}\n";
+    let out = workspace(WS)
+        .file("plugins/alpha/fixtures/posts.csv", ALPHA_CSV)
+        .file("plugins/alpha/fixtures/posts.expected.jsonl", expected)
+        .args(&["plugin", "test", "alpha"])
+        .run();
+    out.status(0);
+    assert!(out.stdout.contains("alpha  posts.csv  ok (3 records)"), "{}", out.stdout);
+
+    let wrong = expected.replace("\"views\":2500", "\"views\":2400");
+    let out = workspace(WS)
+        .file("plugins/alpha/fixtures/posts.csv", ALPHA_CSV)
+        .file("plugins/alpha/fixtures/posts.expected.jsonl", &wrong)
+        .args(&["plugin", "test", "plugins/alpha"])
+        .run();
+    out.status(1);
+    assert!(out.stdout.contains("FAILED"), "{}", out.stdout);
+    assert!(out.stdout.contains("- {\"date\":\"2026-03-30\",\"network\":\"alpha\",\"account\":\"alpha\",\"post\":\"a2\",\"metrics\":{\"views\":2400,\"watch_time\":12}}"), "{}", out.stdout);
+    assert!(out.stdout.contains("+ {\"date\":\"2026-03-30\",\"network\":\"alpha\",\"account\":\"alpha\",\"post\":\"a2\",\"metrics\":{\"views\":2500,\"watch_time\":12}}"), "{}", out.stdout);
+}
+
+#[test]
+fn scaffolded_plugins_pass_their_own_fixtures() {
+    for kind in ["table", "rhai", "command"] {
+        let t = Test::new().file("kpiscope.toml", WS);
+        let out = t.args(&["new", "plugin", "acme", "--kind", kind]).run();
+        out.status(0);
+        assert!(out.file_exists("plugins/acme/fixtures/sample.expected.jsonl"));
+        let again = Test::new();
+        drop(again);
+        let test = std::process::Command::new(env!("CARGO_BIN_EXE_kpiscope"))
+            .args(["plugin", "test", "acme"])
+            .current_dir(&out.dir)
+            .output()
+            .expect("run");
+        let stdout = String::from_utf8_lossy(&test.stdout);
+        assert_eq!(test.status.code(), Some(0), "{kind}: {stdout}");
+        assert!(stdout.contains("acme  sample.csv  ok (2 records)"), "{kind}: {stdout}");
+    }
+}
+
+/// Asserts the run could not be done, left no `out.json`, and says `what`.
+#[track_caller]
+fn assert_fails(out: &Output, what: &[&str]) {
+    out.status(2);
+    assert!(!out.file_exists("out.json"), "a failed run left out.json behind");
+    for w in what {
+        assert!(out.stderr.contains(w), "stderr does not say {w:?}:\n{}", out.stderr);
+    }
+}
+
+fn check_with(t: Test) -> Output {
+    t.args(&["eval", "-o", "out.json", "--format", "json"]).run()
+}
+
+#[test]
+fn bad_exports() {
+    // (what the file holds, what the message must say)
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "Post ID,Published,Views,Likes\na1,\"Mar 2, 2026\",10,1\n",
+            &["exports/alpha.csv:1", "no column `Watch` (metric watch_time)", "the columns found are: `Post ID`, `Published`, `Views`, `Likes`"],
+        ),
+        (
+            "Post ID,Published,Views,Likes,Watch\na1,\"Mar 2, 2026\",10,1,0:10\na2,\"Mar 32, 2026\",10,1,0:10\n",
+            &["exports/alpha.csv:3", "cannot read the date `Mar 32, 2026`", "expected the format `%b %d, %Y`"],
+        ),
+        (
+            "Post ID,Published,Views,Likes,Watch\na1,\"Mar 2, 2026\",lots,1,0:10\n",
+            &["exports/alpha.csv:2", "column `Views`: `lots` is not a number"],
+        ),
+        (
+            "day,source,sessions\n20260301,t.co,5\n",
+            &["exports/alpha.csv", "this looks like a Beta traffic by source (plugin `beta`), not an Alpha post export"],
+        ),
+    ];
+    for (data, what) in cases {
+        let t = workspace(&sources("")).file("exports/alpha.csv", data);
+        assert_fails(&check_with(t), what);
+    }
+}
+
+#[test]
+fn bad_scripts_and_commands() {
+    let malformed = "fn map_row(row) { #{ date: \"2026-03-01\" } }\n";
+    let throws = BETA_RHAI.replace("let networks = #{", "let networks = #{ \"boom\": \"x\", ");
+    let cases: Vec<(Test, &[&str])> = vec![
+        (
+            workspace(&sources("")).file("plugins/beta/map.rhai", malformed),
+            &["exports/beta.csv:3", "malformed record: the record has no `metrics`"],
+        ),
+        (
+            workspace(&sources("")).file("plugins/beta/map.rhai", &throws).file("exports/beta.csv", "day,source,sessions\n20260301,t.co,5\n20260302,boom,1\n"),
+            &["exports/beta.csv:3", "map.rhai:6:", "cannot map boom"],
+        ),
+        (
+            workspace(&sources("")).file("plugins/gamma/fetch.py", "import sys\nprint('quota exceeded', file=sys.stderr)\nsys.exit(3)\n"),
+            &["plugin `gamma`", "`python3 fetch.py` failed (exit status: 3)", "gamma: quota exceeded"],
+        ),
+        (
+            workspace(&sources("")).file("plugins/gamma/fetch.py", "print('{\"date\": \"2026-03-01\", \"metrics\": {}}')\nprint('{oops')\n"),
+            &["`python3 fetch.py` output line 2: invalid JSON"],
+        ),
+        (
+            workspace(&sources("")).file("plugins/gamma/plugin.toml", &GAMMA.replace("timeout = 20", "timeout = 0.5")).file("plugins/gamma/fetch.py", "import time\ntime.sleep(10)\n"),
+            &["ran past its time limit of 0.5 s"],
+        ),
+    ];
+    for (t, what) in cases {
+        assert_fails(&check_with(t), what);
+    }
+}
+
+#[test]
+fn manifest_problems_all_at_once() {
+    let bad = ALPHA
+        .replace("api = 1", "api = 2")
+        .replace("level = \"post\"", "level = \"post\"\nlevle = \"post\"")
+        .replace("watch_time = \"sum\"", "watch_time = \"average\"");
+    let out = check_with(workspace(&sources("")).file("plugins/alpha/plugin.toml", &bad));
+    assert_fails(
+        &out,
+        &[
+            "plugins/alpha/plugin.toml:4:7: plugin API version 2 is not supported",
+            "plugins/alpha/plugin.toml:13:1: [table]: unknown key `levle`",
+            "plugins/alpha/plugin.toml:23:14: a metric's kind is one of sum, last, max, min, mean",
+            "3 problems found",
+        ],
+    );
+    insta::assert_snapshot!(out.stderr);
+}
+
+#[test]
+fn detection_names_the_candidates() {
+    // A file no plugin reads, and one that two plugins read.
+    let out = check_with(workspace(WS).file("kpiscope.toml", &format!("{WS}\n[[source]]\npath = \"exports/other.csv\"\n")).file("exports/other.csv", "when,what\n1,2\n"));
+    assert_fails(&out, &["no plugin recognises the columns of other.csv (when, what)", "name the plugin"]);
+    let twin = ALPHA.replace("name = \"alpha\"", "name = \"alpha_copy\"");
+    let out = check_with(
+        workspace(WS)
+            .file("kpiscope.toml", &format!("{WS}\n[[source]]\npath = \"exports/alpha.csv\"\n"))
+            .file("plugins/alpha_copy/plugin.toml", &twin),
+    );
+    assert_fails(&out, &["several plugins recognise alpha.csv: alpha, alpha_copy"]);
+}
