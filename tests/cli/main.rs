@@ -6,6 +6,5 @@ mod eval;
 mod goals;
 mod plugins;
 mod harness;
-mod real_data;
 mod stdlib;
 mod workspace;
