@@ -25,6 +25,9 @@ pub struct SeriesKey {
     pub account: String,
     /// One value per `CubeSpec::keep_dims`; `None` where the row has none.
     pub dims: Vec<Option<String>>,
+    /// Post-level records keep a series of their own, so that an account's
+    /// own figures can win over the sum of its posts (see `Cube::view`).
+    pub posts: bool,
 }
 
 /// A record reduced to the keys loading needs: computed where the row is
@@ -69,14 +72,16 @@ impl CubeSpec {
     /// The keys of `row`; `buf` is scratch space reused between rows.
     pub fn prepare(&self, row: &RowRef, buf: &mut Vec<u8>) -> Prepared {
         let account = hash_parts(buf, b's', &[row.network.as_bytes(), row.account.as_bytes()]);
+        let post_level = row.level == Level::Post;
         let series = if self.keep_dims.is_empty() {
-            account
+            // A cheap, distinct key for the account's post-level series.
+            if post_level { account ^ 0x9e37_79b9_7f4a_7c15 } else { account }
         } else {
             let mut parts: Vec<&[u8]> = vec![row.network.as_bytes(), row.account.as_bytes()];
             for k in &self.keep_dims {
                 parts.push(Self::dim_value(row, k).map_or(b"\x00" as &[u8], str::as_bytes));
             }
-            hash_parts(buf, b's', &parts)
+            hash_parts(buf, if post_level { b'q' } else { b's' }, &parts)
         };
         let key = match (row.level, row.post) {
             (Level::Post, Some(post)) => hash_parts(
@@ -136,6 +141,7 @@ impl CubeSpec {
                 .iter()
                 .map(|k| Self::dim_value(row, k).map(str::to_string))
                 .collect(),
+            posts: row.level == Level::Post,
         }
     }
 

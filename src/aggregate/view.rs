@@ -214,11 +214,30 @@ impl Cube {
                 }
             }
         }
+        // An account's own figure for a metric and period (its daily reach,
+        // say) wins over the sum of its posts' figures, which it already
+        // counts: the posts' values of that metric are left out.
+        let mut twin: Vec<Option<u32>> = vec![None; global.len()];
+        for (k, &id) in &global {
+            if k.posts {
+                let own = SeriesKey {
+                    posts: false,
+                    ..(*k).clone()
+                };
+                twin[id as usize] = global.get(&own).copied();
+            }
+        }
         let mut totals: Vec<Vec<Acc>> = vec![vec![Acc::default(); slots]; keys.len()];
-        for (&(gid, _), &at) in &per_series_index {
+        for (&(gid, series), &at) in &per_series_index {
+            let own = twin[series as usize]
+                .and_then(|t| per_series_index.get(&(gid, t)))
+                .map(|&o| &per_series[o as usize * slots..(o as usize + 1) * slots]);
             let t = &mut totals[gid as usize];
             let accs = &per_series[at as usize * slots..(at as usize + 1) * slots];
             for (slot, a) in accs.iter().enumerate() {
+                if own.is_some_and(|o| o[slot].n > 0) {
+                    continue;
+                }
                 t[slot].merge(self.slot_kind(slot), *a, true);
             }
         }

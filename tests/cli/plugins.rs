@@ -286,3 +286,40 @@ fn detection_names_the_candidates() {
     );
     assert_fails(&out, &["several plugins recognise alpha.csv: alpha, alpha_copy"]);
 }
+
+/// A page export's daily reach already counts the people its posts reached:
+/// where an account gives its own figure for a metric in a period, its
+/// posts' figures of that metric are left out. acme gives its own reach in
+/// March (100 + 50 = 150; its posts' 70 + 30 are left out) but not its own
+/// likes (posts: 5 + 6 = 11); solo gives posts only (reach 40).
+#[test]
+fn account_figures_win_over_post_sums() {
+    let data = "date,network,account,post,reach,likes\n\
+2026-03-01,fb,acme,,100,\n\
+2026-03-02,fb,acme,,50,\n\
+2026-03-01,fb,acme,p1,70,5\n\
+2026-03-02,fb,acme,p2,30,6\n\
+2026-03-02,fb,solo,s1,40,2\n";
+    let out = Test::new()
+        .file("kpiscope.toml", &format!("{WS}\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\"\n"))
+        .file("data.csv", data)
+        .args(&["eval", "--grain", "month", "--by", "account", "--kpi", "reach,likes,posts", "--format", "json"])
+        .run();
+    out.status(0);
+    let rows = out.rows();
+    let get = |account: &str, kpi: &str| {
+        rows.iter()
+            .find(|r| r["account"] == account && r["kpi"] == kpi)
+            .and_then(|r| r["value"].as_f64())
+    };
+    assert_eq!(get("acme", "reach"), Some(150.0));
+    assert_eq!(get("acme", "likes"), Some(11.0));
+    assert_eq!(get("acme", "posts"), Some(2.0));
+    assert_eq!(get("solo", "reach"), Some(40.0));
+    let total = Test::new()
+        .file("kpiscope.toml", &format!("{WS}\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\"\n"))
+        .file("data.csv", data)
+        .args(&["eval", "--grain", "month", "--kpi", "reach", "--format", "json"])
+        .run();
+    assert_eq!(total.value("reach", "2026-03", None), Some(190.0));
+}
