@@ -14,7 +14,7 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
     /// A data file that cannot be read as its plugin expects.
-    #[error("{file}:{line}: {message}")]
+    #[error("{}: {message}", at(file, *line))]
     Data {
         file: String,
         line: usize,
@@ -56,5 +56,14 @@ pub fn exit_code(result: &anyhow::Result<Outcome>) -> ExitCode {
         Ok(Outcome::Success) => ExitCode::SUCCESS,
         Ok(Outcome::GoalsFailed) => ExitCode::from(1),
         Err(_) => ExitCode::from(2),
+    }
+}
+
+/// `file:line`, or just `file` for a problem with the whole file (line 0).
+fn at(file: &str, line: usize) -> String {
+    if line == 0 {
+        file.to_string()
+    } else {
+        format!("{file}:{line}")
     }
 }

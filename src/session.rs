@@ -143,18 +143,13 @@ impl Session {
         {
             return Err(Error::usage("--from is after --to"));
         }
-        // The coarsest grain every view rolls up from.
-        let base = [
-            Grain::All,
-            Grain::Year,
-            Grain::Quarter,
-            Grain::Month,
-            Grain::Week,
-            Grain::Day,
-        ]
-        .into_iter()
-        .find(|g| views.iter().all(|v| v.grain.rolls_up_from(*g)))
-        .unwrap_or(Grain::Day);
+        // The coarsest grain every view rolls up from, at most a month: an
+        // account's own figures win over its posts' month by month (or day
+        // by day), so a year is the sum of its months.
+        let base = [Grain::Month, Grain::Week, Grain::Day]
+            .into_iter()
+            .find(|g| views.iter().all(|v| v.grain.rolls_up_from(*g)))
+            .unwrap_or(Grain::Day);
         let mut keep_dims: Vec<String> = views
             .iter()
             .flat_map(|v| {

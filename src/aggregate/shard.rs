@@ -93,6 +93,36 @@ impl Shard {
         &self.accs[i * self.stride..(i + 1) * self.stride]
     }
 
+    /// For each post-level series, the account-level series of the same
+    /// account and dimensions, if the shard has one.
+    pub fn account_twins(&self) -> Vec<Option<u32>> {
+        let index: FxHashMap<&SeriesKey, u32> = self
+            .series
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| !k.posts)
+            .map(|(i, k)| (k, i as u32))
+            .collect();
+        self.series
+            .iter()
+            .map(|k| {
+                if !k.posts {
+                    return None;
+                }
+                let own = SeriesKey {
+                    posts: false,
+                    ..k.clone()
+                };
+                index.get(&own).copied()
+            })
+            .collect()
+    }
+
+    /// The account-level cell of `series` in base period `period`.
+    pub fn account_cell(&self, series: u32, period: i32) -> Option<u32> {
+        self.by_period.get(series as usize)?.get(period)
+    }
+
     /// Widens every cell to `slots` accumulators (a file brought new metrics).
     fn restride(&mut self, slots: usize) {
         if slots <= self.stride {

@@ -75,7 +75,11 @@ impl CubeSpec {
         let post_level = row.level == Level::Post;
         let series = if self.keep_dims.is_empty() {
             // A cheap, distinct key for the account's post-level series.
-            if post_level { account ^ 0x9e37_79b9_7f4a_7c15 } else { account }
+            if post_level {
+                account ^ 0x9e37_79b9_7f4a_7c15
+            } else {
+                account
+            }
         } else {
             let mut parts: Vec<&[u8]> = vec![row.network.as_bytes(), row.account.as_bytes()];
             for k in &self.keep_dims {

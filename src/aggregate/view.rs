@@ -167,6 +167,15 @@ impl Cube {
         let mut per_series: Vec<Acc> = Vec::new();
         for (shard_no, shard) in self.shards.iter().enumerate() {
             let mut series_scope: Vec<Option<u32>> = vec![None; shard.series.len()];
+            // An account's own figure for a metric in a base period (its
+            // daily reach, say) already counts its posts': where it has one,
+            // the posts' figures of that metric and period are left out.
+            // Views by post keep every post's figures.
+            let twins = if by_post {
+                Vec::new()
+            } else {
+                shard.account_twins()
+            };
             for (ci, cell) in shard.cells.iter().enumerate() {
                 let s = &shard.series[cell.series as usize];
                 if !keep(s) {
@@ -209,35 +218,25 @@ impl Cube {
                 if at == per_series.len() {
                     per_series.resize(at + slots, Acc::default());
                 }
+                let own = twins
+                    .get(cell.series as usize)
+                    .copied()
+                    .flatten()
+                    .and_then(|t| shard.account_cell(t, cell.period))
+                    .map(|c| shard.cell_accs(c as usize));
                 for (slot, a) in shard.cell_accs(ci).iter().enumerate() {
+                    if own.is_some_and(|o| o[slot].n > 0) {
+                        continue;
+                    }
                     per_series[at + slot].merge(self.slot_kind(slot), *a, false);
                 }
             }
         }
-        // An account's own figure for a metric and period (its daily reach,
-        // say) wins over the sum of its posts' figures, which it already
-        // counts: the posts' values of that metric are left out.
-        let mut twin: Vec<Option<u32>> = vec![None; global.len()];
-        for (k, &id) in &global {
-            if k.posts {
-                let own = SeriesKey {
-                    posts: false,
-                    ..(*k).clone()
-                };
-                twin[id as usize] = global.get(&own).copied();
-            }
-        }
         let mut totals: Vec<Vec<Acc>> = vec![vec![Acc::default(); slots]; keys.len()];
-        for (&(gid, series), &at) in &per_series_index {
-            let own = twin[series as usize]
-                .and_then(|t| per_series_index.get(&(gid, t)))
-                .map(|&o| &per_series[o as usize * slots..(o as usize + 1) * slots]);
+        for (&(gid, _), &at) in &per_series_index {
             let t = &mut totals[gid as usize];
             let accs = &per_series[at as usize * slots..(at as usize + 1) * slots];
             for (slot, a) in accs.iter().enumerate() {
-                if own.is_some_and(|o| o[slot].n > 0) {
-                    continue;
-                }
                 t[slot].merge(self.slot_kind(slot), *a, true);
             }
         }

@@ -42,7 +42,14 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         }
         Command::New {
             what: NewWhat::Plugin { name, kind },
-        } => return Ok(new::plugin(cli.workspace.as_deref(), name, *kind, cli.quiet)?),
+        } => {
+            return Ok(new::plugin(
+                cli.workspace.as_deref(),
+                name,
+                *kind,
+                cli.quiet,
+            )?);
+        }
         _ => {}
     }
     let session = Session::open(&cli)?;

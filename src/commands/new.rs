@@ -108,7 +108,12 @@ with open(sys.argv[1], newline="", encoding="utf-8-sig") as f:
         }))
 "#;
 
-pub fn plugin(workspace: Option<&Path>, name: &str, kind: PluginKindArg, quiet: bool) -> Result<Outcome> {
+pub fn plugin(
+    workspace: Option<&Path>,
+    name: &str,
+    kind: PluginKindArg,
+    quiet: bool,
+) -> Result<Outcome> {
     if !is_metric_name(name) {
         return Err(Error::usage(format!(
             "a plugin's name is snake_case, like `my_network`, not `{name}`"
@@ -150,8 +155,15 @@ pub fn plugin(workspace: Option<&Path>, name: &str, kind: PluginKindArg, quiet: 
     let kept = tmp.keep();
     std::fs::rename(&kept, &dir).map_err(|e| Error::io(&dir, e))?;
     if !quiet {
-        let shown = dir.strip_prefix(&root).unwrap_or(&dir).display().to_string();
-        println!("created {shown}/ ({} plugin):", format!("{kind:?}").to_lowercase());
+        let shown = dir
+            .strip_prefix(&root)
+            .unwrap_or(&dir)
+            .display()
+            .to_string();
+        println!(
+            "created {shown}/ ({} plugin):",
+            format!("{kind:?}").to_lowercase()
+        );
         let mut names: Vec<&str> = files.iter().map(|(r, _)| *r).collect();
         names.sort();
         for n in names {
@@ -159,7 +171,11 @@ pub fn plugin(workspace: Option<&Path>, name: &str, kind: PluginKindArg, quiet: 
         }
         println!(
             "\nnext: put a real export in {shown}/fixtures/, map its columns in plugin.toml{}, write the records you expect in <name>.expected.jsonl, and run\n  kpiscope plugin test {name}",
-            if kind == PluginKindArg::Rhai { " and map.rhai" } else { "" }
+            if kind == PluginKindArg::Rhai {
+                " and map.rhai"
+            } else {
+                ""
+            }
         );
     }
     Ok(Outcome::Success)

@@ -11,7 +11,13 @@ use crate::sources::fixture;
 use crate::sources::registry::{Files, Plugin, Registry, load_dir};
 use crate::workspace::discover;
 
-pub fn test(workspace: Option<&Path>, target: Option<&str>, update: bool, quiet: bool, style: Style) -> Result<Outcome> {
+pub fn test(
+    workspace: Option<&Path>,
+    target: Option<&str>,
+    update: bool,
+    quiet: bool,
+    style: Style,
+) -> Result<Outcome> {
     let root = match discover::find(workspace) {
         Ok(r) => r,
         Err(e) if workspace.is_some() => return Err(e),
@@ -21,7 +27,9 @@ pub fn test(workspace: Option<&Path>, target: Option<&str>, update: bool, quiet:
     let chosen: Vec<Plugin> = match target {
         Some(t) if Path::new(t).join("plugin.toml").is_file() => {
             let p = load_dir(Path::new(t), Path::new(t))?;
-            registry.plugins.retain(|q| q.manifest.name != p.manifest.name);
+            registry
+                .plugins
+                .retain(|q| q.manifest.name != p.manifest.name);
             registry.plugins.push(p.clone());
             vec![p]
         }
@@ -93,11 +101,19 @@ pub fn test(workspace: Option<&Path>, target: Option<&str>, update: bool, quiet:
         println!(
             "\n{} fixture(s): {passed} passed, {failed} failed{}",
             passed + failed + missing,
-            if missing > 0 { format!(", {missing} without expected records") } else { String::new() }
+            if missing > 0 {
+                format!(", {missing} without expected records")
+            } else {
+                String::new()
+            }
         );
         if failed > 0 && !update {
             println!("(- expected, + what the plugin gave)");
         }
     }
-    Ok(if failed + missing > 0 { Outcome::GoalsFailed } else { Outcome::Success })
+    Ok(if failed + missing > 0 {
+        Outcome::GoalsFailed
+    } else {
+        Outcome::Success
+    })
 }

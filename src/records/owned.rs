@@ -76,7 +76,11 @@ impl Record {
         if let Some(p) = &self.post {
             line.push_str(&format!(",\"post\":{}", text(p)));
         }
-        if let Some(Value::Object(m)) = self.to_json().as_object_mut().and_then(|o| o.remove("dims")) {
+        if let Some(Value::Object(m)) = self
+            .to_json()
+            .as_object_mut()
+            .and_then(|o| o.remove("dims"))
+        {
             line.push_str(&format!(",\"dims\":{}", Value::Object(m)));
         }
         let metrics = self.to_json()["metrics"].to_string();
@@ -92,7 +96,9 @@ impl Record {
         number: &dyn Fn(&str) -> Result<Option<f64>, String>,
     ) -> Result<Record, String> {
         let Value::Object(m) = v else {
-            return Err(format!("a record is a map like {{date, metrics}}, not `{v}`"));
+            return Err(format!(
+                "a record is a map like {{date, metrics}}, not `{v}`"
+            ));
         };
         for k in m.keys() {
             if !["date", "network", "account", "post", "dims", "metrics"].contains(&k.as_str()) {

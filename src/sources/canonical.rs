@@ -416,3 +416,68 @@ pub fn is_canonical_header(cells: &[String]) -> bool {
                 || is_metric_name(n)
         })
 }
+
+/// The records of a canonical file read through the generic path, for
+/// `kpiscope plugin test canonical`: the same layout rules as the fast
+/// reader, one owned record per row.
+pub fn records_of(
+    grid: &super::decode::Grid,
+    ctx: &super::reader::FileCtx,
+) -> Result<Vec<crate::records::Record>> {
+    use std::collections::BTreeMap;
+    let Some(header) = grid.rows.first() else {
+        return Ok(Vec::new());
+    };
+    let names: Vec<String> = header
+        .cells
+        .iter()
+        .map(|c| c.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    let col = |n: &str| names.iter().position(|h| h == n);
+    let err = |line: u64, message: String| Error::Data {
+        file: grid.name.clone(),
+        line: line as usize,
+        message,
+    };
+    let date = col("date").ok_or_else(|| err(header.line, "no `date` column".into()))?;
+    let mut out = Vec::new();
+    for row in &grid.rows[1..] {
+        let cell = |i: Option<usize>| {
+            i.and_then(|i| row.cells.get(i))
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+        };
+        let day = cell(Some(date))
+            .as_deref()
+            .and_then(parse_day)
+            .ok_or_else(|| err(row.line, "the `date` cell is not YYYY-MM-DD".into()))?;
+        let mut dims = BTreeMap::new();
+        let mut metrics = BTreeMap::new();
+        for (i, n) in names.iter().enumerate() {
+            let Some(v) = cell(Some(i)) else { continue };
+            if let Some(d) = n.strip_prefix("dim.") {
+                dims.insert(d.to_string(), v);
+            } else if !matches!(n.as_str(), "date" | "network" | "account" | "post") {
+                let x = parse_number(v.as_bytes())
+                    .ok_or_else(|| err(row.line, format!("column `{n}`: `{v}` is not a number")))?;
+                metrics.insert(n.clone(), x);
+            }
+        }
+        let post = cell(col("post"));
+        let network = ctx.network(cell(col("network")));
+        out.push(crate::records::Record {
+            date: day,
+            account: ctx.account(cell(col("account")), &network),
+            network,
+            level: if post.is_some() {
+                Level::Post
+            } else {
+                Level::Account
+            },
+            post,
+            dims,
+            metrics,
+        });
+    }
+    Ok(out)
+}

@@ -27,21 +27,30 @@ pub fn run(plugin: &Plugin, ctx: &FileCtx) -> Result<Vec<Record>> {
         return Err(fail("the manifest has no [command]".into()));
     };
     let Origin::Workspace { dir, .. } = &plugin.origin else {
-        return Err(fail("command plugins run from a workspace's plugins/ folder".into()));
+        return Err(fail(
+            "command plugins run from a workspace's plugins/ folder".into(),
+        ));
     };
     let args: Vec<String> = spec
         .run
         .iter()
         .map(|a| {
             let p = dir.join(a);
-            if p.exists() { p.display().to_string() } else { a.clone() }
+            if p.exists() {
+                p.display().to_string()
+            } else {
+                a.clone()
+            }
         })
         .collect();
     let shown = spec.run.join(" ");
     let mut cmd = Command::new(&args[0]);
     cmd.args(&args[1..])
         .current_dir(&ctx.root)
-        .env("KPISCOPE_SETTINGS", super::script::toml_to_json(&ctx.settings).to_string())
+        .env(
+            "KPISCOPE_SETTINGS",
+            super::script::toml_to_json(&ctx.settings).to_string(),
+        )
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
@@ -100,9 +109,17 @@ pub fn run(plugin: &Plugin, ctx: &FileCtx) -> Result<Vec<Record>> {
         let at = |message: String| fail(format!("`{shown}` output line {}: {message}", i + 1));
         let v: serde_json::Value =
             serde_json::from_str(line).map_err(|e| at(format!("invalid JSON: {e}")))?;
-        let r = Record::from_json(&v, &Defaults { network: "", account: "" }, &|t| {
-            parse_value(t, NumberStyle::default()).map_err(|()| format!("`{t}` is not a number"))
-        })
+        let r = Record::from_json(
+            &v,
+            &Defaults {
+                network: "",
+                account: "",
+            },
+            &|t| {
+                parse_value(t, NumberStyle::default())
+                    .map_err(|()| format!("`{t}` is not a number"))
+            },
+        )
         .map_err(|e| at(format!("not a record: {e}")))?;
         records.push(finish(r, ctx));
     }

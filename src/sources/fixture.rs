@@ -55,11 +55,20 @@ pub fn run(plugin: &Plugin, registry: &Registry, root: &Path) -> Result<Vec<Outc
     let tmp = tempfile::tempdir().map_err(|e| Error::io(Path::new("fixtures"), e))?;
     let mut out = Vec::new();
     for (name, bytes) in &files {
-        if name.ends_with(EXPECTED) || name.ends_with(SIDECAR) || name.starts_with('.') || name.ends_with(".md") {
+        if name.ends_with(EXPECTED)
+            || name.ends_with(SIDECAR)
+            || name.starts_with('.')
+            || name.ends_with(".md")
+        {
             continue;
         }
         let s = stem(name);
-        let find = |suffix: &str| files.iter().find(|(n, _)| *n == format!("{s}{suffix}")).map(|(_, b)| b);
+        let find = |suffix: &str| {
+            files
+                .iter()
+                .find(|(n, _)| *n == format!("{s}{suffix}"))
+                .map(|(_, b)| b)
+        };
         let shown = format!("fixtures/{name}");
         let path: PathBuf = tmp.path().join(name);
         std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
@@ -71,11 +80,12 @@ pub fn run(plugin: &Plugin, registry: &Registry, root: &Path) -> Result<Vec<Outc
             })?,
             None => Sidecar::default(),
         };
-        let timezone = jiff::tz::TimeZone::get(sidecar.timezone.as_deref().unwrap_or("UTC")).map_err(|e| Error::Data {
-            file: format!("fixtures/{s}{SIDECAR}"),
-            line: 0,
-            message: e.to_string(),
-        })?;
+        let timezone = jiff::tz::TimeZone::get(sidecar.timezone.as_deref().unwrap_or("UTC"))
+            .map_err(|e| Error::Data {
+                file: format!("fixtures/{s}{SIDECAR}"),
+                line: 0,
+                message: e.to_string(),
+            })?;
         let ctx = FileCtx {
             shown: shown.clone(),
             path: Some(path),
@@ -124,9 +134,14 @@ pub fn lines(records: &[Record]) -> Vec<String> {
 /// key order and `1938.0` against `1938` do not count as differences.
 fn normalise_line(line: &str) -> Option<String> {
     let v: serde_json::Value = serde_json::from_str(line).ok()?;
-    let r = Record::from_json(&v, &Defaults { network: "", account: "" }, &|t| {
-        parse_value(t, NumberStyle::default()).map_err(|()| format!("`{t}` is not a number"))
-    })
+    let r = Record::from_json(
+        &v,
+        &Defaults {
+            network: "",
+            account: "",
+        },
+        &|t| parse_value(t, NumberStyle::default()).map_err(|()| format!("`{t}` is not a number")),
+    )
     .ok()?;
     Some(r.to_line())
 }
@@ -168,7 +183,10 @@ fn close(a: &serde_json::Value, b: &serde_json::Value) -> bool {
     use serde_json::Value::*;
     match (a, b) {
         (Number(x), Number(y)) => {
-            let (x, y) = (x.as_f64().unwrap_or(f64::NAN), y.as_f64().unwrap_or(f64::NAN));
+            let (x, y) = (
+                x.as_f64().unwrap_or(f64::NAN),
+                y.as_f64().unwrap_or(f64::NAN),
+            );
             x == y || (x - y).abs() <= 1e-9 * x.abs().max(y.abs())
         }
         (Object(x), Object(y)) => {
@@ -183,7 +201,9 @@ fn close(a: &serde_json::Value, b: &serde_json::Value) -> bool {
 pub fn update(dir: &Path, outcomes: &[Outcome]) -> Result<usize> {
     let mut n = 0;
     for o in outcomes.iter().filter(|o| o.error.is_none()) {
-        let path = dir.join("fixtures").join(format!("{}{EXPECTED}", stem(&o.fixture)));
+        let path = dir
+            .join("fixtures")
+            .join(format!("{}{EXPECTED}", stem(&o.fixture)));
         let mut text = o.got.join("\n");
         text.push('\n');
         crate::render::output::write_with(Some(&path), |w| w.write_all(text.as_bytes()))?;

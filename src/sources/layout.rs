@@ -76,10 +76,11 @@ pub struct Layout {
 impl Layout {
     /// Whether this layout reads the grid named `grid_name`, by sheet or member.
     pub fn accepts_name(&self, grid_name: &str) -> bool {
-        let sheet_ok = self
-            .sheet
-            .as_ref()
-            .is_none_or(|s| grid_name.to_lowercase().ends_with(&format!("[{}]", s.to_lowercase())));
+        let sheet_ok = self.sheet.as_ref().is_none_or(|s| {
+            grid_name
+                .to_lowercase()
+                .ends_with(&format!("[{}]", s.to_lowercase()))
+        });
         let member_ok = self.member.as_ref().is_none_or(|m| {
             grid_name
                 .rsplit('/')

@@ -158,25 +158,34 @@ impl Manifest {
                         .unwrap_or_default();
                     at.error(
                         key.span(),
-                        format!("unknown key `{k}`: a manifest has {}{hint}", TOP_LEVEL.join(", ")),
+                        format!(
+                            "unknown key `{k}`: a manifest has {}{hint}",
+                            TOP_LEVEL.join(", ")
+                        ),
                     );
                 }
             }
         }
         let string = |at: &mut Located, key: &str| -> Option<Spanned<String>> {
-            top.get(key).and_then(|v| de::<Spanned<String>>(at, v.clone(), key))
+            top.get(key)
+                .and_then(|v| de::<Spanned<String>>(at, v.clone(), key))
         };
         let name = string(&mut at, "name");
         let title = string(&mut at, "title").map(Spanned::into_inner);
         let version = string(&mut at, "version").map(Spanned::into_inner);
         let network = string(&mut at, "network").map(Spanned::into_inner);
         let kind_raw = string(&mut at, "kind");
-        let api = top.get("api").and_then(|v| de::<Spanned<u32>>(&mut at, v.clone(), "api"));
+        let api = top
+            .get("api")
+            .and_then(|v| de::<Spanned<u32>>(&mut at, v.clone(), "api"));
         let whole = 0..text.len().min(1);
         let name = match name {
             Some(n) if is_metric_name(n.get_ref()) => Some(n.into_inner()),
             Some(n) => {
-                at.error(n.span(), "a plugin's `name` is snake_case, like `my_network`");
+                at.error(
+                    n.span(),
+                    "a plugin's `name` is snake_case, like `my_network`",
+                );
                 None
             }
             None => {
@@ -193,7 +202,10 @@ impl Manifest {
                 ),
             ),
             Some(_) => {}
-            None => at.error(whole.clone(), format!("the manifest has no `api`: write `api = {API}`")),
+            None => at.error(
+                whole.clone(),
+                format!("the manifest has no `api`: write `api = {API}`"),
+            ),
         }
         let kind = match kind_raw.as_ref().map(|k| (k.get_ref().as_str(), k.span())) {
             Some(("canonical", _)) => Some(PluginKind::Canonical),
@@ -201,24 +213,37 @@ impl Manifest {
             Some(("rhai", _)) => Some(PluginKind::Rhai),
             Some(("command", _)) => Some(PluginKind::Command),
             Some((other, span)) => {
-                at.error(span, format!("unknown plugin kind `{other}`: use table, rhai or command"));
+                at.error(
+                    span,
+                    format!("unknown plugin kind `{other}`: use table, rhai or command"),
+                );
                 None
             }
             None => {
-                at.error(whole.clone(), "the manifest has no `kind`: use table, rhai or command");
+                at.error(
+                    whole.clone(),
+                    "the manifest has no `kind`: use table, rhai or command",
+                );
                 None
             }
         };
 
         let mut metrics = Vec::new();
         if let Some(v) = top.get("metrics")
-            && let Some(m) = de::<BTreeMap<String, Spanned<String>>>(&mut at, v.clone(), "[metrics]")
+            && let Some(m) =
+                de::<BTreeMap<String, Spanned<String>>>(&mut at, v.clone(), "[metrics]")
         {
             for (name, kind) in m {
                 match Kind::parse(kind.get_ref()) {
                     Some(k) if is_metric_name(&name) => metrics.push((name, k)),
-                    Some(_) => at.error(kind.span(), format!("metric name `{name}` must be snake_case")),
-                    None => at.error(kind.span(), "a metric's kind is one of sum, last, max, min, mean"),
+                    Some(_) => at.error(
+                        kind.span(),
+                        format!("metric name `{name}` must be snake_case"),
+                    ),
+                    None => at.error(
+                        kind.span(),
+                        "a metric's kind is one of sum, last, max, min, mean",
+                    ),
                 }
             }
         }
@@ -228,7 +253,10 @@ impl Manifest {
             .and_then(|v| de::<RawCommand>(&mut at, v.clone(), "[command]"))
             .and_then(|c| {
                 if c.run.get_ref().is_empty() {
-                    at.error(c.run.span(), "`run` names the program: `run = [\"python3\", \"fetch.py\"]`");
+                    at.error(
+                        c.run.span(),
+                        "`run` names the program: `run = [\"python3\", \"fetch.py\"]`",
+                    );
                     return None;
                 }
                 let timeout = match c.timeout {
@@ -282,9 +310,15 @@ impl Manifest {
                                 };
                                 let lname = l.name.get_ref().clone();
                                 let ltitle = l.title.unwrap_or_else(|| lname.clone());
-                                if let Some(layout) =
-                                    layout(&mut at, lname, ltitle, input, table, mapped, item.span())
-                                {
+                                if let Some(layout) = layout(
+                                    &mut at,
+                                    lname,
+                                    ltitle,
+                                    input,
+                                    table,
+                                    mapped,
+                                    item.span(),
+                                ) {
                                     layouts.push(layout);
                                 }
                             }
@@ -309,18 +343,29 @@ impl Manifest {
                 if !mapped && top.contains_key("table") {
                     at.error(span.clone(), "[table] is for `kind = \"table\"` plugins");
                 }
-                if let Some(l) = layout(&mut at, plugin_name.clone(), plugin_title.clone(), input, table, mapped && parsed, span) {
+                if let Some(l) = layout(
+                    &mut at,
+                    plugin_name.clone(),
+                    plugin_title.clone(),
+                    input,
+                    table,
+                    mapped && parsed,
+                    span,
+                ) {
                     layouts.push(l);
                 }
             }
         }
         match kind {
-            Some(PluginKind::Command) if command.is_none() && !top.contains_key("command") => {
-                at.error(whole.clone(), "a command plugin needs `[command] run = [...]`")
-            }
-            Some(k) if k != PluginKind::Command && top.contains_key("command") => {
-                at.error(top["command"].span(), "[command] is for `kind = \"command\"` plugins")
-            }
+            Some(PluginKind::Command) if command.is_none() && !top.contains_key("command") => at
+                .error(
+                    whole.clone(),
+                    "a command plugin needs `[command] run = [...]`",
+                ),
+            Some(k) if k != PluginKind::Command && top.contains_key("command") => at.error(
+                top["command"].span(),
+                "[command] is for `kind = \"command\"` plugins",
+            ),
             _ => {}
         }
         match (name, kind, at.diagnostics.is_empty()) {
@@ -351,7 +396,12 @@ impl Manifest {
     }
 }
 
-fn one_char(at: &mut Located, v: &Option<Spanned<String>>, what: &str, allowed: &[&str]) -> Option<String> {
+fn one_char(
+    at: &mut Located,
+    v: &Option<Spanned<String>>,
+    what: &str,
+    allowed: &[&str],
+) -> Option<String> {
     let v = v.as_ref()?;
     let s = v.get_ref().replace("\\t", "\t");
     if allowed.contains(&s.as_str()) {
@@ -359,7 +409,14 @@ fn one_char(at: &mut Located, v: &Option<Spanned<String>>, what: &str, allowed: 
     } else {
         at.error(
             v.span(),
-            format!("`{what}` is one of {}", allowed.iter().map(|a| format!("{a:?}")).collect::<Vec<_>>().join(", ")),
+            format!(
+                "`{what}` is one of {}",
+                allowed
+                    .iter()
+                    .map(|a| format!("{a:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         );
         None
     }
@@ -378,18 +435,30 @@ fn layout(
     let format = input.format.as_ref().and_then(|f| {
         let p = Format::parse(f.get_ref());
         if p.is_none() {
-            at.error(f.span(), format!("unknown format `{}`: use one of {}", f.get_ref(), Format::NAMES));
+            at.error(
+                f.span(),
+                format!(
+                    "unknown format `{}`: use one of {}",
+                    f.get_ref(),
+                    Format::NAMES
+                ),
+            );
         }
         p
     });
-    let delimiter = one_char(at, &input.delimiter, "delimiter", &[",", ";", "\t", "|"]).map(|s| s.as_bytes()[0]);
+    let delimiter = one_char(at, &input.delimiter, "delimiter", &[",", ";", "\t", "|"])
+        .map(|s| s.as_bytes()[0]);
     let decimal = one_char(at, &input.decimal, "decimal", &[".", ","]);
     let percent = one_char(at, &input.percent, "percent", &["fraction", "number"]);
     let style = NumberStyle {
         decimal_comma: decimal.as_deref() == Some(","),
         percent_fraction: percent.as_deref() != Some("number"),
     };
-    let mapping = if mapped { mapping(at, table, &span) } else { None };
+    let mapping = if mapped {
+        mapping(at, table, &span)
+    } else {
+        None
+    };
     if at.diagnostics.0.len() > errors_before {
         return None;
     }
@@ -411,16 +480,26 @@ fn cols(at: &mut Located, v: &Spanned<DeOwned>, what: &str) -> Option<Cols> {
     match v.get_ref() {
         toml::Value::String(s) => Some(Cols(vec![s.clone()])),
         toml::Value::Array(a) if !a.is_empty() && a.iter().all(|x| x.is_str()) => Some(Cols(
-            a.iter().filter_map(|x| x.as_str().map(str::to_string)).collect(),
+            a.iter()
+                .filter_map(|x| x.as_str().map(str::to_string))
+                .collect(),
         )),
         _ => {
-            at.error(v.span(), format!("{what} is a column name, or a list of alternative names"));
+            at.error(
+                v.span(),
+                format!("{what} is a column name, or a list of alternative names"),
+            );
             None
         }
     }
 }
 
-fn cols_value(at: &mut Located, v: &DeOwned, span: std::ops::Range<usize>, what: &str) -> Option<Cols> {
+fn cols_value(
+    at: &mut Located,
+    v: &DeOwned,
+    span: std::ops::Range<usize>,
+    what: &str,
+) -> Option<Cols> {
     cols(at, &Spanned::new(span, v.clone()), what)
 }
 
@@ -429,11 +508,17 @@ fn mapping(at: &mut Located, t: RawTable, span: &std::ops::Range<usize>) -> Opti
         Some(("post", _)) => Level::Post,
         Some(("account", _)) => Level::Account,
         Some((other, s)) => {
-            at.error(s, format!("`level` is \"post\" or \"account\", not `{other}`"));
+            at.error(
+                s,
+                format!("`level` is \"post\" or \"account\", not `{other}`"),
+            );
             return None;
         }
         None => {
-            at.error(span.clone(), "a table mapping needs `level = \"post\"` or `level = \"account\"`");
+            at.error(
+                span.clone(),
+                "a table mapping needs `level = \"post\"` or `level = \"account\"`",
+            );
             return None;
         }
     };
@@ -442,7 +527,10 @@ fn mapping(at: &mut Located, t: RawTable, span: &std::ops::Range<usize>) -> Opti
     let network = t.network.as_ref().and_then(|p| cols(at, p, "`network`"));
     let date = match &t.date {
         None => {
-            at.error(span.clone(), "a table mapping needs `date = { column = \"...\", format = \"...\" }`");
+            at.error(
+                span.clone(),
+                "a table mapping needs `date = { column = \"...\", format = \"...\" }`",
+            );
             None
         }
         Some(d) => date_spec(at, d),
@@ -450,7 +538,10 @@ fn mapping(at: &mut Located, t: RawTable, span: &std::ops::Range<usize>) -> Opti
     let mut dims = Vec::new();
     for (name, v) in t.dims.unwrap_or_default() {
         if !is_metric_name(&name) {
-            at.error(v.span(), format!("dimension name `{name}` must be snake_case"));
+            at.error(
+                v.span(),
+                format!("dimension name `{name}` must be snake_case"),
+            );
         }
         if let Some(c) = cols(at, &v, "a dimension") {
             dims.push((name, c));
@@ -467,11 +558,19 @@ fn mapping(at: &mut Located, t: RawTable, span: &std::ops::Range<usize>) -> Opti
                 let raw: Result<RawMetric, _> = v.get_ref().clone().try_into();
                 match raw {
                     Err(e) => {
-                        at.error(v.span(), format!("metric `{name}`: {}", e.message().trim().replace("unknown field", "unknown key")));
+                        at.error(
+                            v.span(),
+                            format!(
+                                "metric `{name}`: {}",
+                                e.message().trim().replace("unknown field", "unknown key")
+                            ),
+                        );
                         continue;
                     }
                     Ok(m) => {
-                        let Some(c) = cols_value(at, &m.column, v.span(), "`column`") else { continue };
+                        let Some(c) = cols_value(at, &m.column, v.span(), "`column`") else {
+                            continue;
+                        };
                         let duration = match m.unit.as_deref() {
                             None | Some("number") => false,
                             Some("duration") => true,
@@ -501,7 +600,9 @@ fn mapping(at: &mut Located, t: RawTable, span: &std::ops::Range<usize>) -> Opti
                 }
             }
             _ => {
-                let Some(c) = cols(at, &v, &format!("metric `{name}`")) else { continue };
+                let Some(c) = cols(at, &v, &format!("metric `{name}`")) else {
+                    continue;
+                };
                 MetricSpec {
                     metric: name,
                     cols: c,
@@ -515,7 +616,10 @@ fn mapping(at: &mut Located, t: RawTable, span: &std::ops::Range<usize>) -> Opti
         metrics.push(spec);
     }
     if metrics.is_empty() {
-        at.error(span.clone(), "a table mapping needs `[table.metrics]`: metric = \"column\"");
+        at.error(
+            span.clone(),
+            "a table mapping needs `[table.metrics]`: metric = \"column\"",
+        );
     }
     Some(Mapping {
         level,
@@ -556,7 +660,10 @@ fn date_spec(at: &mut Located, d: &Spanned<DeOwned>) -> Option<DateSpec> {
     };
     for f in &formats {
         if f != "ms" && f != "s" && !f.contains('%') {
-            at.error(d.span(), format!("date format `{f}` has no `%` field: write it like `%Y-%m-%d`"));
+            at.error(
+                d.span(),
+                format!("date format `{f}` has no `%` field: write it like `%Y-%m-%d`"),
+            );
             return None;
         }
     }

@@ -43,7 +43,9 @@ impl SourceCtx<'_> {
     /// What a plugin needs to read `path` (`None`: a command that reads no file).
     pub fn file_ctx(&self, path: Option<&Path>, plugin: &Plugin) -> FileCtx {
         FileCtx {
-            shown: path.map(|p| self.shown(p)).unwrap_or_else(|| self.source.describe()),
+            shown: path
+                .map(|p| self.shown(p))
+                .unwrap_or_else(|| self.source.describe()),
             path: path.map(Path::to_path_buf),
             root: self.root.to_path_buf(),
             timezone: self.timezone.clone(),
@@ -162,7 +164,13 @@ fn detect<'a>(file: &Path, registry: &'a Registry) -> std::result::Result<&'a Pl
                 .plugins
                 .iter()
                 .filter(|p| p.manifest.kind == PluginKind::Canonical)
-                .filter(|_| decoded.grids.first().and_then(|g| g.rows.first()).is_some_and(|r| canonical::is_canonical_header(&r.cells))),
+                .filter(|_| {
+                    decoded
+                        .grids
+                        .first()
+                        .and_then(|g| g.rows.first())
+                        .is_some_and(|r| canonical::is_canonical_header(&r.cells))
+                }),
         );
     }
     match found.as_slice() {
@@ -173,7 +181,12 @@ fn detect<'a>(file: &Path, registry: &'a Registry) -> std::result::Result<&'a Pl
                 .grids
                 .iter()
                 .find_map(|g| g.likely_header())
-                .map(|r| r.cells.iter().map(|c| c.trim()).collect::<Vec<_>>().join(", "))
+                .map(|r| r
+                    .cells
+                    .iter()
+                    .map(|c| c.trim())
+                    .collect::<Vec<_>>()
+                    .join(", "))
                 .unwrap_or_default()
         )),
         many => Err(format!(
@@ -200,14 +213,22 @@ fn sniff(file: &Path, shown: &str) -> std::result::Result<decode::Decoded, Strin
     }
     .map_err(|e| format!("{shown}: {e}"))?;
     if format == decode::Format::Csv && bytes.len() == 64 << 10 {
-        let cut = bytes.iter().rposition(|&b| b == b'\n').unwrap_or(bytes.len());
+        let cut = bytes
+            .iter()
+            .rposition(|&b| b == b'\n')
+            .unwrap_or(bytes.len());
         bytes.truncate(cut);
     }
     decode::decode(shown, bytes, None, None)
 }
 
 /// Reads every resolved file into the cube.
-pub fn load(ws: &Workspace, registry: &Registry, resolved: &[Resolved], cube: &mut Cube) -> Result<()> {
+pub fn load(
+    ws: &Workspace,
+    registry: &Registry,
+    resolved: &[Resolved],
+    cube: &mut Cube,
+) -> Result<()> {
     for r in resolved {
         let ctx = SourceCtx {
             source: r.source,

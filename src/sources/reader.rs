@@ -74,20 +74,38 @@ impl<'g> Iterator for DataRows<'g> {
         loop {
             let row = self.rows.next()?;
             let first = std::mem::take(&mut self.first);
-            let filled: Vec<&str> = row.cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()).collect();
+            let filled: Vec<&str> = row
+                .cells
+                .iter()
+                .map(|c| c.trim())
+                .filter(|c| !c.is_empty())
+                .collect();
             if filled.is_empty() {
                 continue;
             }
             let is_total = row.cells.iter().take(2).any(|c| {
                 let c = c.trim();
-                ["total", "totals", "grand total", "итого", "total général", "gesamt"]
-                    .iter()
-                    .any(|t| c.eq_ignore_ascii_case(t))
+                [
+                    "total",
+                    "totals",
+                    "grand total",
+                    "итого",
+                    "total général",
+                    "gesamt",
+                ]
+                .iter()
+                .any(|t| c.eq_ignore_ascii_case(t))
             });
             let repeats_header = row.cells.len() == self.header.len()
-                && row.cells.iter().zip(self.header).all(|(a, b)| normalise(a) == normalise(b));
+                && row
+                    .cells
+                    .iter()
+                    .zip(self.header)
+                    .all(|(a, b)| normalise(a) == normalise(b));
             let describes = first
-                && filled.iter().all(|c| !is_missing(c) && parse_value(c, Default::default()).is_err())
+                && filled
+                    .iter()
+                    .all(|c| !is_missing(c) && parse_value(c, Default::default()).is_err())
                 && filled.iter().any(|c| c.split_whitespace().count() >= 3);
             if is_total || repeats_header || describes {
                 continue;
@@ -105,6 +123,13 @@ pub fn read_file(plugin: &Plugin, registry: &Registry, ctx: &FileCtx) -> Result<
         return command::run(plugin, ctx);
     }
     let decoded = decode_for(plugin, ctx)?;
+    if m.kind == PluginKind::Canonical {
+        let mut out = Vec::new();
+        for g in &decoded.grids {
+            out.extend(super::canonical::records_of(g, ctx)?);
+        }
+        return Ok(out);
+    }
     if m.kind == PluginKind::Rhai && decoded.json.is_some() && plugin.has_document_mapper() {
         return script::map_document(plugin, &decoded, ctx);
     }
@@ -116,7 +141,7 @@ pub fn read_file(plugin: &Plugin, registry: &Registry, ctx: &FileCtx) -> Result<
     for (grid, h, layout) in matches {
         match (m.kind, &layout.mapping) {
             (PluginKind::Table, Some(map)) => out.extend(table::read(grid, h, layout, map, ctx)?),
-            (PluginKind::Rhai, _) => out.extend(script::map_rows(plugin, grid, h, ctx)?),
+            (PluginKind::Rhai, _) => out.extend(script::map_rows(plugin, grid, h, layout, ctx)?),
             _ => {}
         }
     }
@@ -126,8 +151,14 @@ pub fn read_file(plugin: &Plugin, registry: &Registry, ctx: &FileCtx) -> Result<
 /// The file's bytes decoded the way the plugin's layouts say.
 pub fn decode_for(plugin: &Plugin, ctx: &FileCtx) -> Result<Decoded> {
     let layouts = &plugin.manifest.layouts;
-    let format = layouts.first().and_then(|l| l.format).filter(|f| layouts.iter().all(|l| l.format == Some(*f)));
-    let delimiter = layouts.first().and_then(|l| l.delimiter).filter(|d| layouts.iter().all(|l| l.delimiter == Some(*d)));
+    let format = layouts
+        .first()
+        .and_then(|l| l.format)
+        .filter(|f| layouts.iter().all(|l| l.format == Some(*f)));
+    let delimiter = layouts
+        .first()
+        .and_then(|l| l.delimiter)
+        .filter(|d| layouts.iter().all(|l| l.delimiter == Some(*d)));
     let bytes = match &ctx.path {
         Some(p) => read_bytes(p, &ctx.shown)?,
         None => Vec::new(),
@@ -148,7 +179,10 @@ pub fn read_bytes(path: &Path, shown: &str) -> Result<Vec<u8>> {
 }
 
 /// Every grid a layout reads, with its header row and the layout.
-pub fn match_layouts<'a>(decoded: &'a Decoded, layouts: &'a [Layout]) -> Vec<(&'a Grid, usize, &'a Layout)> {
+pub fn match_layouts<'a>(
+    decoded: &'a Decoded,
+    layouts: &'a [Layout],
+) -> Vec<(&'a Grid, usize, &'a Layout)> {
     decoded
         .grids
         .iter()
@@ -157,7 +191,8 @@ pub fn match_layouts<'a>(decoded: &'a Decoded, layouts: &'a [Layout]) -> Vec<(&'
                 if l.detect.is_empty() || !l.accepts_name(&g.name) {
                     return None;
                 }
-                g.find_header(&l.detect, l.detect_title.as_deref()).map(|h| (g, h, l))
+                g.find_header(&l.detect, l.detect_title.as_deref())
+                    .map(|h| (g, h, l))
             })
         })
         .collect()
@@ -165,12 +200,25 @@ pub fn match_layouts<'a>(decoded: &'a Decoded, layouts: &'a [Layout]) -> Vec<(&'
 
 /// Why `plugin` does not read the file: what it looks like instead, or which
 /// of the columns the plugin needs are missing.
-fn not_this_plugin(plugin: &Plugin, registry: &Registry, decoded: &Decoded, ctx: &FileCtx) -> Error {
+fn not_this_plugin(
+    plugin: &Plugin,
+    registry: &Registry,
+    decoded: &Decoded,
+    ctx: &FileCtx,
+) -> Error {
     let m = &plugin.manifest;
     let others: Vec<String> = registry
         .plugins
         .iter()
         .filter(|p| p.manifest.name != m.name)
+        .filter(|p| {
+            p.manifest.kind != PluginKind::Canonical
+                || decoded
+                    .grids
+                    .first()
+                    .and_then(|g| g.rows.first())
+                    .is_some_and(|r| super::canonical::is_canonical_header(&r.cells))
+        })
         .flat_map(|p| {
             match_layouts(decoded, &p.manifest.layouts)
                 .into_iter()
@@ -182,30 +230,53 @@ fn not_this_plugin(plugin: &Plugin, registry: &Registry, decoded: &Decoded, ctx:
         .grids
         .iter()
         .find_map(|g| g.likely_header())
-        .map(|r| r.cells.iter().map(|c| format!("`{}`", c.trim())).collect::<Vec<_>>().join(", "))
+        .map(|r| {
+            r.cells
+                .iter()
+                .map(|c| format!("`{}`", c.trim()))
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
         .unwrap_or_else(|| "none".into());
     let message = if let Some(other) = others.first() {
-        format!("this looks like {}, not {}: name the right plugin in the [[source]]", article(other), article(&m.title))
+        format!(
+            "this looks like {}, not {}: name the right plugin in the [[source]]",
+            article(other),
+            article(&m.title)
+        )
     } else {
-        let wanted = m
-            .layouts
-            .iter()
-            .map(|l| {
-                let missing: Vec<String> = l
-                    .detect
-                    .iter()
-                    .filter(|d| !decoded.grids.iter().any(|g| g.rows.iter().take(30).any(|r| r.cells.iter().any(|c| normalise(c) == normalise(d)))))
-                    .map(|d| format!("`{d}`"))
-                    .collect();
-                if missing.is_empty() {
-                    format!("{} (its header row with `{}` not found)", l.title, l.detect_title.clone().unwrap_or_default())
-                } else {
-                    format!("{} needs {}", l.title, missing.join(", "))
-                }
-            })
-            .collect::<Vec<_>>()
-            .join("; ");
-        format!("plugin `{}` does not read this file: {wanted}. The columns found are: {found}", m.name)
+        let wanted =
+            m.layouts
+                .iter()
+                .map(|l| {
+                    let missing: Vec<String> =
+                        l.detect
+                            .iter()
+                            .filter(|d| {
+                                !decoded.grids.iter().any(|g| {
+                                    g.rows.iter().take(30).any(|r| {
+                                        r.cells.iter().any(|c| normalise(c) == normalise(d))
+                                    })
+                                })
+                            })
+                            .map(|d| format!("`{d}`"))
+                            .collect();
+                    if missing.is_empty() {
+                        format!(
+                            "{} (its header row with `{}` not found)",
+                            l.title,
+                            l.detect_title.clone().unwrap_or_default()
+                        )
+                    } else {
+                        format!("{} needs {}", l.title, missing.join(", "))
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("; ");
+        format!(
+            "plugin `{}` does not read this file: {wanted}. The columns found are: {found}",
+            m.name
+        )
     };
     Error::Data {
         file: ctx.shown.clone(),

@@ -16,7 +16,10 @@ static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/plugins");
 pub enum Origin {
     Builtin,
     /// A plugin in this folder; `overrides` when a built-in has its name.
-    Workspace { dir: PathBuf, overrides: bool },
+    Workspace {
+        dir: PathBuf,
+        overrides: bool,
+    },
 }
 
 /// Where a plugin's files are.
@@ -68,7 +71,10 @@ impl Plugin {
                     f.files()
                         .map(|file| {
                             let name = file.path().file_name().unwrap_or_default();
-                            (name.to_string_lossy().into_owned(), file.contents().to_vec())
+                            (
+                                name.to_string_lossy().into_owned(),
+                                file.contents().to_vec(),
+                            )
                         })
                         .collect()
                 })
@@ -109,11 +115,14 @@ impl Registry {
             let text = file.contents_utf8().unwrap_or_default();
             let shown = format!("plugins/{}", file.path().display());
             match Manifest::parse(&shown, text) {
-                Ok(m) => reg.add(Plugin {
-                    manifest: m,
-                    origin: Origin::Builtin,
-                    files: Files::Embedded(dir),
-                }, &mut problems),
+                Ok(m) => reg.add(
+                    Plugin {
+                        manifest: m,
+                        origin: Origin::Builtin,
+                        files: Files::Embedded(dir),
+                    },
+                    &mut problems,
+                ),
                 Err(d) => problems.0.extend(d.0),
             }
         }
@@ -121,20 +130,33 @@ impl Registry {
         if let Ok(entries) = std::fs::read_dir(&dir) {
             let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
             entries.sort();
-            for plugin_dir in entries.into_iter().filter(|p| p.join("plugin.toml").is_file()) {
-                let shown = plugin_dir.strip_prefix(workspace).unwrap_or(&plugin_dir).to_path_buf();
+            for plugin_dir in entries
+                .into_iter()
+                .filter(|p| p.join("plugin.toml").is_file())
+            {
+                let shown = plugin_dir
+                    .strip_prefix(workspace)
+                    .unwrap_or(&plugin_dir)
+                    .to_path_buf();
                 match load_dir(&plugin_dir, &shown) {
                     Ok(mut p) => {
                         let overrides = reg.get(&p.manifest.name).is_some();
                         reg.plugins.retain(|q| q.manifest.name != p.manifest.name);
-                        p.origin = Origin::Workspace { dir: plugin_dir.clone(), overrides };
+                        p.origin = Origin::Workspace {
+                            dir: plugin_dir.clone(),
+                            overrides,
+                        };
                         reg.add(p, &mut problems);
                     }
                     Err(d) => problems.0.extend(d.0),
                 }
             }
         }
-        if problems.is_empty() { Ok(reg) } else { Err(problems) }
+        if problems.is_empty() {
+            Ok(reg)
+        } else {
+            Err(problems)
+        }
     }
 
     /// Adds a plugin after checking what the manifest alone cannot: that a
@@ -174,11 +196,18 @@ pub fn load_dir(dir: &Path, shown: &Path) -> Result<Plugin, Diagnostics> {
     let manifest = Manifest::parse(&shown_toml, &text)?;
     let p = Plugin {
         manifest,
-        origin: Origin::Workspace { dir: dir.to_path_buf(), overrides: false },
+        origin: Origin::Workspace {
+            dir: dir.to_path_buf(),
+            overrides: false,
+        },
         files: Files::Disk(dir.to_path_buf(), shown.to_path_buf()),
     };
     let mut problems = Diagnostics::default();
     let mut reg = Registry::default();
     reg.add(p, &mut problems);
-    if problems.is_empty() { Ok(reg.plugins.remove(0)) } else { Err(problems) }
+    if problems.is_empty() {
+        Ok(reg.plugins.remove(0))
+    } else {
+        Err(problems)
+    }
 }

@@ -8,6 +8,7 @@ use serde_json::Value;
 use super::decode::date::DateReader;
 use super::decode::value::{NumberStyle, parse_duration, parse_value};
 use super::decode::{Decoded, Grid};
+use super::layout::Layout;
 use super::reader::{DataRows, FileCtx};
 use super::{Plugin, emit::finish};
 use crate::error::{Error, Result};
@@ -25,7 +26,12 @@ struct Mapper {
 }
 
 impl Mapper {
-    fn new(plugin: &Plugin, ctx: &FileCtx, preamble: &[(String, String)]) -> Result<Mapper> {
+    fn new(
+        plugin: &Plugin,
+        ctx: &FileCtx,
+        preamble: &[(String, String)],
+        style: NumberStyle,
+    ) -> Result<Mapper> {
         let shown = plugin.shown_file(SCRIPT);
         let source = plugin.file_text(SCRIPT).ok_or_else(|| Error::Data {
             file: shown.clone(),
@@ -33,42 +39,59 @@ impl Mapper {
             message: format!("a rhai plugin needs {SCRIPT} with `fn map_row(row)`"),
         })?;
         let mut engine = sandboxed_engine();
-        let style = NumberStyle::default();
-        engine.register_fn("number", move |t: &str| -> std::result::Result<Dynamic, Box<rhai::EvalAltResult>> {
-            match parse_value(t, style) {
-                Ok(Some(x)) => Ok(Dynamic::from_float(x)),
-                Ok(None) => Ok(Dynamic::UNIT),
-                Err(()) => Err(format!("`{t}` is not a number").into()),
-            }
-        });
-        engine.register_fn("duration", |t: &str| -> std::result::Result<Dynamic, Box<rhai::EvalAltResult>> {
-            match parse_duration(t) {
-                Ok(Some(x)) => Ok(Dynamic::from_float(x)),
-                Ok(None) => Ok(Dynamic::UNIT),
-                Err(()) => Err(format!("`{t}` is not a duration").into()),
-            }
-        });
-        engine.register_fn("percent", |t: &str| -> std::result::Result<Dynamic, Box<rhai::EvalAltResult>> {
-            let frac = NumberStyle { decimal_comma: false, percent_fraction: true };
-            match parse_value(t, frac) {
-                Ok(Some(x)) if t.trim().ends_with('%') => Ok(Dynamic::from_float(x)),
-                Ok(Some(x)) => Ok(Dynamic::from_float(x / 100.0)),
-                Ok(None) => Ok(Dynamic::UNIT),
-                Err(()) => Err(format!("`{t}` is not a percentage").into()),
-            }
-        });
+        engine.register_fn(
+            "number",
+            move |t: &str| -> std::result::Result<Dynamic, Box<rhai::EvalAltResult>> {
+                match parse_value(t, style) {
+                    Ok(Some(x)) => Ok(Dynamic::from_float(x)),
+                    Ok(None) => Ok(Dynamic::UNIT),
+                    Err(()) => Err(format!("`{t}` is not a number").into()),
+                }
+            },
+        );
+        engine.register_fn(
+            "duration",
+            |t: &str| -> std::result::Result<Dynamic, Box<rhai::EvalAltResult>> {
+                match parse_duration(t) {
+                    Ok(Some(x)) => Ok(Dynamic::from_float(x)),
+                    Ok(None) => Ok(Dynamic::UNIT),
+                    Err(()) => Err(format!("`{t}` is not a duration").into()),
+                }
+            },
+        );
+        engine.register_fn(
+            "percent",
+            |t: &str| -> std::result::Result<Dynamic, Box<rhai::EvalAltResult>> {
+                let frac = NumberStyle {
+                    decimal_comma: false,
+                    percent_fraction: true,
+                };
+                match parse_value(t, frac) {
+                    Ok(Some(x)) if t.trim().ends_with('%') => Ok(Dynamic::from_float(x)),
+                    Ok(Some(x)) => Ok(Dynamic::from_float(x / 100.0)),
+                    Ok(None) => Ok(Dynamic::UNIT),
+                    Err(()) => Err(format!("`{t}` is not a percentage").into()),
+                }
+            },
+        );
         let (tz, year) = (ctx.timezone.clone(), ctx.year);
-        engine.register_fn("date", move |t: &str, format: &str| -> std::result::Result<String, Box<rhai::EvalAltResult>> {
-            DateReader::new(vec![format.to_string()], tz.clone(), year)
-                .read(t)
-                .map(crate::aggregate::period::format_day)
-                .map_err(|e| format!("cannot read the date `{t}` as `{format}`: {e}").into())
-        });
-        engine.register_fn("parse_json", |t: &str| -> std::result::Result<Dynamic, Box<rhai::EvalAltResult>> {
-            serde_json::from_str::<Value>(t)
-                .map(|v| to_dynamic(&v))
-                .map_err(|e| format!("invalid JSON: {e}").into())
-        });
+        engine.register_fn(
+            "date",
+            move |t: &str, format: &str| -> std::result::Result<String, Box<rhai::EvalAltResult>> {
+                DateReader::new(vec![format.to_string()], tz.clone(), year)
+                    .read(t)
+                    .map(crate::aggregate::period::format_day)
+                    .map_err(|e| format!("cannot read the date `{t}` as `{format}`: {e}").into())
+            },
+        );
+        engine.register_fn(
+            "parse_json",
+            |t: &str| -> std::result::Result<Dynamic, Box<rhai::EvalAltResult>> {
+                serde_json::from_str::<Value>(t)
+                    .map(|v| to_dynamic(&v))
+                    .map_err(|e| format!("invalid JSON: {e}").into())
+            },
+        );
         let ast = engine.compile(source.as_str()).map_err(|e| Error::Data {
             file: shown.clone(),
             line: e.1.line().unwrap_or(0),
@@ -76,11 +99,26 @@ impl Mapper {
         })?;
         let mut scope = Scope::new();
         scope.push_constant("settings", to_dynamic(&toml_to_json(&ctx.settings)));
-        scope.push_constant("file", ctx.shown.rsplit('/').next().unwrap_or(&ctx.shown).to_string());
-        let pre: Map = preamble.iter().map(|(k, v)| (k.as_str().into(), Dynamic::from(v.clone()))).collect();
+        scope.push_constant(
+            "file",
+            ctx.shown
+                .rsplit('/')
+                .next()
+                .unwrap_or(&ctx.shown)
+                .to_string(),
+        );
+        let pre: Map = preamble
+            .iter()
+            .map(|(k, v)| (k.as_str().into(), Dynamic::from(v.clone())))
+            .collect();
         scope.push_constant("preamble", pre);
         scope.push("line", 0_i64);
-        Ok(Mapper { engine, ast, scope, shown })
+        Ok(Mapper {
+            engine,
+            ast,
+            scope,
+            shown,
+        })
     }
 
     fn call(&mut self, func: &str, arg: Dynamic, file: &str, line: u64) -> Result<Dynamic> {
@@ -93,7 +131,12 @@ impl Mapper {
                 let at = if pos.is_none() {
                     self.shown.clone()
                 } else {
-                    format!("{}:{}:{}", self.shown, pos.line().unwrap_or(0), pos.position().unwrap_or(0))
+                    format!(
+                        "{}:{}:{}",
+                        self.shown,
+                        pos.line().unwrap_or(0),
+                        pos.position().unwrap_or(0)
+                    )
                 };
                 let mut msg = e.to_string();
                 if let Some(i) = msg.rfind(" (line ") {
@@ -109,8 +152,23 @@ impl Mapper {
 }
 
 /// `map_row(row)` over every data row of `grid`.
-pub fn map_rows(plugin: &Plugin, grid: &Grid, h: usize, ctx: &FileCtx) -> Result<Vec<Record>> {
-    let mut mapper = Mapper::new(plugin, ctx, &grid.preamble)?;
+pub fn map_rows(
+    plugin: &Plugin,
+    grid: &Grid,
+    h: usize,
+    layout: &Layout,
+    ctx: &FileCtx,
+) -> Result<Vec<Record>> {
+    let style = layout.style;
+    let mut mapper = Mapper::new(plugin, ctx, &grid.preamble, style)?;
+    // Which export this is, and the text above its header (a daily series'
+    // metric name), for scripts that read several layouts.
+    let title: Vec<&str> = grid.rows[..h]
+        .iter()
+        .flat_map(|r| r.cells.iter().map(|c| c.trim()).filter(|c| !c.is_empty()))
+        .collect();
+    mapper.scope.push_constant("layout", layout.name.clone());
+    mapper.scope.push_constant("title", title.join(" "));
     let header: Vec<String> = grid.rows[h]
         .cells
         .iter()
@@ -120,26 +178,44 @@ pub fn map_rows(plugin: &Plugin, grid: &Grid, h: usize, ctx: &FileCtx) -> Result
     for row in DataRows::new(grid, h) {
         let mut map = Map::new();
         for (name, cell) in header.iter().zip(&row.cells) {
-            map.entry(name.as_str().into()).or_insert_with(|| Dynamic::from(cell.clone()));
+            map.entry(name.as_str().into())
+                .or_insert_with(|| Dynamic::from(cell.clone()));
         }
         let result = mapper.call("map_row", map.into(), &grid.name, row.line)?;
-        records(&result, ctx, &grid.name, row.line, &mut out)?;
+        records(&result, ctx, &grid.name, row.line, style, &mut out)?;
     }
     Ok(out)
 }
 
 /// `map_document(doc)` over a whole JSON document.
 pub fn map_document(plugin: &Plugin, decoded: &Decoded, ctx: &FileCtx) -> Result<Vec<Record>> {
-    let mut mapper = Mapper::new(plugin, ctx, &[])?;
-    let doc = decoded.json.as_ref().map(to_dynamic).unwrap_or(Dynamic::UNIT);
+    let style = plugin
+        .manifest
+        .layouts
+        .first()
+        .map(|l| l.style)
+        .unwrap_or_default();
+    let mut mapper = Mapper::new(plugin, ctx, &[], style)?;
+    let doc = decoded
+        .json
+        .as_ref()
+        .map(to_dynamic)
+        .unwrap_or(Dynamic::UNIT);
     let result = mapper.call("map_document", doc, &ctx.shown, 0)?;
     let mut out = Vec::new();
-    records(&result, ctx, &ctx.shown, 0, &mut out)?;
+    records(&result, ctx, &ctx.shown, 0, style, &mut out)?;
     Ok(out)
 }
 
 /// A script's result: a record map, an array of them, or `()`.
-fn records(result: &Dynamic, ctx: &FileCtx, file: &str, line: u64, out: &mut Vec<Record>) -> Result<()> {
+fn records(
+    result: &Dynamic,
+    ctx: &FileCtx,
+    file: &str,
+    line: u64,
+    style: NumberStyle,
+    out: &mut Vec<Record>,
+) -> Result<()> {
     let items: Vec<Dynamic> = if result.is_unit() {
         return Ok(());
     } else if result.is_array() {
@@ -152,9 +228,14 @@ fn records(result: &Dynamic, ctx: &FileCtx, file: &str, line: u64, out: &mut Vec
             continue;
         }
         let json = to_json(&item);
-        let record = Record::from_json(&json, &Defaults { network: "", account: "" }, &|t| {
-            parse_value(t, NumberStyle::default()).map_err(|()| format!("`{t}` is not a number"))
-        })
+        let record = Record::from_json(
+            &json,
+            &Defaults {
+                network: "",
+                account: "",
+            },
+            &|t| parse_value(t, style).map_err(|()| format!("`{t}` is not a number")),
+        )
         .map_err(|e| Error::Data {
             file: file.to_string(),
             line: line as usize,
@@ -175,7 +256,11 @@ pub fn to_dynamic(v: &Value) -> Dynamic {
         },
         Value::String(s) => Dynamic::from(s.clone()),
         Value::Array(a) => Dynamic::from_array(a.iter().map(to_dynamic).collect()),
-        Value::Object(m) => Dynamic::from_map(m.iter().map(|(k, v)| (k.as_str().into(), to_dynamic(v))).collect()),
+        Value::Object(m) => Dynamic::from_map(
+            m.iter()
+                .map(|(k, v)| (k.as_str().into(), to_dynamic(v)))
+                .collect(),
+        ),
     }
 }
 
@@ -187,13 +272,21 @@ fn to_json(d: &Dynamic) -> Value {
     } else if let Ok(i) = d.as_int() {
         Value::from(i)
     } else if let Ok(f) = d.as_float() {
-        serde_json::Number::from_f64(f).map(Value::Number).unwrap_or(Value::Null)
+        serde_json::Number::from_f64(f)
+            .map(Value::Number)
+            .unwrap_or(Value::Null)
     } else if d.is_string() {
         Value::String(d.clone().into_string().unwrap_or_default())
     } else if d.is_array() {
         Value::Array(d.clone().cast::<Array>().iter().map(to_json).collect())
     } else if d.is_map() {
-        Value::Object(d.clone().cast::<Map>().iter().map(|(k, v)| (k.to_string(), to_json(v))).collect())
+        Value::Object(
+            d.clone()
+                .cast::<Map>()
+                .iter()
+                .map(|(k, v)| (k.to_string(), to_json(v)))
+                .collect(),
+        )
     } else {
         Value::String(d.to_string())
     }

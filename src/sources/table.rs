@@ -31,7 +31,13 @@ fn find(header: &[String], cols: &Cols) -> Option<usize> {
 }
 
 /// Reads the rows of `grid` below its header at `h` into records.
-pub fn read(grid: &Grid, h: usize, layout: &Layout, map: &Mapping, ctx: &FileCtx) -> Result<Vec<Record>> {
+pub fn read(
+    grid: &Grid,
+    h: usize,
+    layout: &Layout,
+    map: &Mapping,
+    ctx: &FileCtx,
+) -> Result<Vec<Record>> {
     let header = &grid.rows[h].cells;
     let mut missing = Vec::new();
     let mut need = |cols: &Option<Cols>, what: &str| -> Option<usize> {
@@ -75,7 +81,11 @@ pub fn read(grid: &Grid, h: usize, layout: &Layout, map: &Mapping, ctx: &FileCtx
                 "this {} has no column {}; the columns found are: {}",
                 layout.title,
                 missing.join(", "),
-                header.iter().map(|c| format!("`{}`", c.trim())).collect::<Vec<_>>().join(", ")
+                header
+                    .iter()
+                    .map(|c| format!("`{}`", c.trim()))
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ),
         });
     }
@@ -83,11 +93,18 @@ pub fn read(grid: &Grid, h: usize, layout: &Layout, map: &Mapping, ctx: &FileCtx
         DateFrom::Preamble(key) => Some(grid.preamble(key).ok_or_else(|| Error::Data {
             file: grid.name.clone(),
             line: 1,
-            message: format!("the file has no `# {key}: ...` line, which the {} gives its date in", layout.title),
+            message: format!(
+                "the file has no `# {key}: ...` line, which the {} gives its date in",
+                layout.title
+            ),
         })?),
         DateFrom::Column(_) => None,
     };
-    let mut dates = DateReader::new(map.date.formats.clone(), ctx.timezone.clone(), ctx.year.or(grid.year_hint));
+    let mut dates = DateReader::new(
+        map.date.formats.clone(),
+        ctx.timezone.clone(),
+        ctx.year.or(grid.year_hint),
+    );
     let mut out = Vec::new();
     for row in DataRows::new(grid, h) {
         let err = |message: String| Error::Data {
@@ -112,7 +129,9 @@ pub fn read(grid: &Grid, h: usize, layout: &Layout, map: &Mapping, ctx: &FileCtx
             (None, None) => unreachable!("a date column was resolved above"),
         };
         let date = dates.read(date_text).map_err(|e| {
-            let column = date_col.map(|c| format!(" in column `{}`", header[c].trim())).unwrap_or_default();
+            let column = date_col
+                .map(|c| format!(" in column `{}`", header[c].trim()))
+                .unwrap_or_default();
             err(format!(
                 "cannot read the date `{}`{column}: expected the format `{}` ({e})",
                 date_text.trim(),
@@ -124,10 +143,16 @@ pub fn read(grid: &Grid, h: usize, layout: &Layout, map: &Mapping, ctx: &FileCtx
             let spec = &map.metrics[m];
             let text = cell(i);
             let style = NumberStyle {
-                percent_fraction: spec.percent_fraction.unwrap_or(layout.style.percent_fraction),
+                percent_fraction: spec
+                    .percent_fraction
+                    .unwrap_or(layout.style.percent_fraction),
                 ..layout.style
             };
-            let value = if spec.duration { parse_duration(text) } else { parse_value(text, style) };
+            let value = if spec.duration {
+                parse_duration(text)
+            } else {
+                parse_value(text, style)
+            };
             match value {
                 Ok(Some(x)) => {
                     metrics.insert(spec.metric.clone(), x * spec.scale);
@@ -138,16 +163,30 @@ pub fn read(grid: &Grid, h: usize, layout: &Layout, map: &Mapping, ctx: &FileCtx
                         "column `{}`: `{}` is not a {}",
                         header[i].trim(),
                         text.trim(),
-                        if spec.duration { "duration (like 00:03:25)" } else { "number" }
+                        if spec.duration {
+                            "duration (like 00:03:25)"
+                        } else {
+                            "number"
+                        }
                     )));
                 }
             }
         }
-        let post = r.post.map(cell).map(str::trim).filter(|p| !is_missing(p)).map(str::to_string);
+        let post = r
+            .post
+            .map(cell)
+            .map(str::trim)
+            .filter(|p| !is_missing(p))
+            .map(str::to_string);
         if map.level == Level::Post && post.is_none() && r.post.is_some() && metrics.is_empty() {
             continue;
         }
-        let text_of = |i: Option<usize>| i.map(cell).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string);
+        let text_of = |i: Option<usize>| {
+            i.map(cell)
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+        };
         let network = ctx.network(text_of(r.network));
         out.push(Record {
             date,

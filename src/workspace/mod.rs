@@ -65,7 +65,11 @@ impl Source {
                 Some(path) => format!("source #{} ({p}, {path})", self.number),
                 None => format!("source #{} ({p})", self.number),
             },
-            None => format!("source #{} ({})", self.number, self.pattern.as_deref().unwrap_or("")),
+            None => format!(
+                "source #{} ({})",
+                self.number,
+                self.pattern.as_deref().unwrap_or("")
+            ),
         }
     }
 }
@@ -252,7 +256,11 @@ impl Workspace {
                 );
                 continue;
             }
-            let span = s.path.as_ref().or(s.plugin.as_ref()).map_or(item.span(), |p| p.span());
+            let span = s
+                .path
+                .as_ref()
+                .or(s.plugin.as_ref())
+                .map_or(item.span(), |p| p.span());
             sources.push(Source {
                 number: i + 1,
                 plugin_span: s.plugin.as_ref().map_or(span.clone(), |p| p.span()),
@@ -328,11 +336,7 @@ impl Workspace {
             return Err(at
                 .diagnostic(
                     source.pattern_span.clone(),
-                    format!(
-                        "{}: `{}` matches no file",
-                        source.describe(),
-                        glob_text
-                    ),
+                    format!("{}: `{}` matches no file", source.describe(), glob_text),
                 )
                 .with_hint(format!(
                     "paths are relative to the workspace, {}",

@@ -112,7 +112,14 @@ fn workspace(config: &str) -> Test {
 fn three_kinds_end_to_end() {
     let out = workspace(&sources(""))
         .args(&[
-            "eval", "--grain", "month", "--by", "network", "--format", "json", "--kpi",
+            "eval",
+            "--grain",
+            "month",
+            "--by",
+            "network",
+            "--format",
+            "json",
+            "--kpi",
             "views,likes,watch_time,posts,sessions,followers",
         ])
         .run();
@@ -134,7 +141,11 @@ fn three_kinds_end_to_end() {
             (got, want) => assert_eq!(got, want, "{kpi} {period} {network}"),
         }
     }
-    assert!(out.stderr.contains("gamma: fetched 2 days"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("gamma: fetched 2 days"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -148,7 +159,11 @@ fn plugin_test_passes_and_shows_a_diff() {
         .args(&["plugin", "test", "alpha"])
         .run();
     out.status(0);
-    assert!(out.stdout.contains("alpha  posts.csv  ok (3 records)"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("alpha  posts.csv  ok (3 records)"),
+        "{}",
+        out.stdout
+    );
 
     let wrong = expected.replace("\"views\":2500", "\"views\":2400");
     let out = workspace(WS)
@@ -178,7 +193,10 @@ fn scaffolded_plugins_pass_their_own_fixtures() {
             .expect("run");
         let stdout = String::from_utf8_lossy(&test.stdout);
         assert_eq!(test.status.code(), Some(0), "{kind}: {stdout}");
-        assert!(stdout.contains("acme  sample.csv  ok (2 records)"), "{kind}: {stdout}");
+        assert!(
+            stdout.contains("acme  sample.csv  ok (2 records)"),
+            "{kind}: {stdout}"
+        );
     }
 }
 
@@ -186,14 +204,22 @@ fn scaffolded_plugins_pass_their_own_fixtures() {
 #[track_caller]
 fn assert_fails(out: &Output, what: &[&str]) {
     out.status(2);
-    assert!(!out.file_exists("out.json"), "a failed run left out.json behind");
+    assert!(
+        !out.file_exists("out.json"),
+        "a failed run left out.json behind"
+    );
     for w in what {
-        assert!(out.stderr.contains(w), "stderr does not say {w:?}:\n{}", out.stderr);
+        assert!(
+            out.stderr.contains(w),
+            "stderr does not say {w:?}:\n{}",
+            out.stderr
+        );
     }
 }
 
 fn check_with(t: Test) -> Output {
-    t.args(&["eval", "-o", "out.json", "--format", "json"]).run()
+    t.args(&["eval", "-o", "out.json", "--format", "json"])
+        .run()
 }
 
 #[test]
@@ -202,19 +228,33 @@ fn bad_exports() {
     let cases: &[(&str, &[&str])] = &[
         (
             "Post ID,Published,Views,Likes\na1,\"Mar 2, 2026\",10,1\n",
-            &["exports/alpha.csv:1", "no column `Watch` (metric watch_time)", "the columns found are: `Post ID`, `Published`, `Views`, `Likes`"],
+            &[
+                "exports/alpha.csv:1",
+                "no column `Watch` (metric watch_time)",
+                "the columns found are: `Post ID`, `Published`, `Views`, `Likes`",
+            ],
         ),
         (
             "Post ID,Published,Views,Likes,Watch\na1,\"Mar 2, 2026\",10,1,0:10\na2,\"Mar 32, 2026\",10,1,0:10\n",
-            &["exports/alpha.csv:3", "cannot read the date `Mar 32, 2026`", "expected the format `%b %d, %Y`"],
+            &[
+                "exports/alpha.csv:3",
+                "cannot read the date `Mar 32, 2026`",
+                "expected the format `%b %d, %Y`",
+            ],
         ),
         (
             "Post ID,Published,Views,Likes,Watch\na1,\"Mar 2, 2026\",lots,1,0:10\n",
-            &["exports/alpha.csv:2", "column `Views`: `lots` is not a number"],
+            &[
+                "exports/alpha.csv:2",
+                "column `Views`: `lots` is not a number",
+            ],
         ),
         (
             "day,source,sessions\n20260301,t.co,5\n",
-            &["exports/alpha.csv", "this looks like a Beta traffic by source (plugin `beta`), not an Alpha post export"],
+            &[
+                "exports/alpha.csv",
+                "this looks like a Beta traffic by source (plugin `beta`), not an Alpha post export",
+            ],
         ),
     ];
     for (data, what) in cases {
@@ -230,22 +270,45 @@ fn bad_scripts_and_commands() {
     let cases: Vec<(Test, &[&str])> = vec![
         (
             workspace(&sources("")).file("plugins/beta/map.rhai", malformed),
-            &["exports/beta.csv:3", "malformed record: the record has no `metrics`"],
+            &[
+                "exports/beta.csv:3",
+                "malformed record: the record has no `metrics`",
+            ],
         ),
         (
-            workspace(&sources("")).file("plugins/beta/map.rhai", &throws).file("exports/beta.csv", "day,source,sessions\n20260301,t.co,5\n20260302,boom,1\n"),
+            workspace(&sources(""))
+                .file("plugins/beta/map.rhai", &throws)
+                .file(
+                    "exports/beta.csv",
+                    "day,source,sessions\n20260301,t.co,5\n20260302,boom,1\n",
+                ),
             &["exports/beta.csv:3", "map.rhai:6:", "cannot map boom"],
         ),
         (
-            workspace(&sources("")).file("plugins/gamma/fetch.py", "import sys\nprint('quota exceeded', file=sys.stderr)\nsys.exit(3)\n"),
-            &["plugin `gamma`", "`python3 fetch.py` failed (exit status: 3)", "gamma: quota exceeded"],
+            workspace(&sources("")).file(
+                "plugins/gamma/fetch.py",
+                "import sys\nprint('quota exceeded', file=sys.stderr)\nsys.exit(3)\n",
+            ),
+            &[
+                "plugin `gamma`",
+                "`python3 fetch.py` failed (exit status: 3)",
+                "gamma: quota exceeded",
+            ],
         ),
         (
-            workspace(&sources("")).file("plugins/gamma/fetch.py", "print('{\"date\": \"2026-03-01\", \"metrics\": {}}')\nprint('{oops')\n"),
+            workspace(&sources("")).file(
+                "plugins/gamma/fetch.py",
+                "print('{\"date\": \"2026-03-01\", \"metrics\": {}}')\nprint('{oops')\n",
+            ),
             &["`python3 fetch.py` output line 2: invalid JSON"],
         ),
         (
-            workspace(&sources("")).file("plugins/gamma/plugin.toml", &GAMMA.replace("timeout = 20", "timeout = 0.5")).file("plugins/gamma/fetch.py", "import time\ntime.sleep(10)\n"),
+            workspace(&sources(""))
+                .file(
+                    "plugins/gamma/plugin.toml",
+                    &GAMMA.replace("timeout = 20", "timeout = 0.5"),
+                )
+                .file("plugins/gamma/fetch.py", "import time\ntime.sleep(10)\n"),
             &["ran past its time limit of 0.5 s"],
         ),
     ];
@@ -276,22 +339,43 @@ fn manifest_problems_all_at_once() {
 #[test]
 fn detection_names_the_candidates() {
     // A file no plugin reads, and one that two plugins read.
-    let out = check_with(workspace(WS).file("kpiscope.toml", &format!("{WS}\n[[source]]\npath = \"exports/other.csv\"\n")).file("exports/other.csv", "when,what\n1,2\n"));
-    assert_fails(&out, &["no plugin recognises the columns of other.csv (when, what)", "name the plugin"]);
+    let out = check_with(
+        workspace(WS)
+            .file(
+                "kpiscope.toml",
+                &format!("{WS}\n[[source]]\npath = \"exports/other.csv\"\n"),
+            )
+            .file("exports/other.csv", "when,what\n1,2\n"),
+    );
+    assert_fails(
+        &out,
+        &[
+            "no plugin recognises the columns of other.csv (when, what)",
+            "name the plugin",
+        ],
+    );
     let twin = ALPHA.replace("name = \"alpha\"", "name = \"alpha_copy\"");
     let out = check_with(
         workspace(WS)
-            .file("kpiscope.toml", &format!("{WS}\n[[source]]\npath = \"exports/alpha.csv\"\n"))
+            .file(
+                "kpiscope.toml",
+                &format!("{WS}\n[[source]]\npath = \"exports/alpha.csv\"\n"),
+            )
             .file("plugins/alpha_copy/plugin.toml", &twin),
     );
-    assert_fails(&out, &["several plugins recognise alpha.csv: alpha, alpha_copy"]);
+    assert_fails(
+        &out,
+        &["several plugins recognise alpha.csv: alpha, alpha_copy"],
+    );
 }
 
 /// A page export's daily reach already counts the people its posts reached:
 /// where an account gives its own figure for a metric in a period, its
 /// posts' figures of that metric are left out. acme gives its own reach in
 /// March (100 + 50 = 150; its posts' 70 + 30 are left out) but not its own
-/// likes (posts: 5 + 6 = 11); solo gives posts only (reach 40).
+/// likes (posts: 5 + 6 = 11); solo gives posts only (reach 40). In April
+/// acme gives posts only (reach 20), so the year is the sum of its months:
+/// 150 + 40 + 20 = 210.
 #[test]
 fn account_figures_win_over_post_sums() {
     let data = "date,network,account,post,reach,likes\n\
@@ -299,11 +383,25 @@ fn account_figures_win_over_post_sums() {
 2026-03-02,fb,acme,,50,\n\
 2026-03-01,fb,acme,p1,70,5\n\
 2026-03-02,fb,acme,p2,30,6\n\
-2026-03-02,fb,solo,s1,40,2\n";
+2026-03-02,fb,solo,s1,40,2\n\
+2026-04-03,fb,acme,p3,20,1\n";
     let out = Test::new()
-        .file("kpiscope.toml", &format!("{WS}\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\"\n"))
+        .file(
+            "kpiscope.toml",
+            &format!("{WS}\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\"\n"),
+        )
         .file("data.csv", data)
-        .args(&["eval", "--grain", "month", "--by", "account", "--kpi", "reach,likes,posts", "--format", "json"])
+        .args(&[
+            "eval",
+            "--grain",
+            "month",
+            "--by",
+            "account",
+            "--kpi",
+            "reach,likes,posts",
+            "--format",
+            "json",
+        ])
         .run();
     out.status(0);
     let rows = out.rows();
@@ -317,9 +415,59 @@ fn account_figures_win_over_post_sums() {
     assert_eq!(get("acme", "posts"), Some(2.0));
     assert_eq!(get("solo", "reach"), Some(40.0));
     let total = Test::new()
-        .file("kpiscope.toml", &format!("{WS}\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\"\n"))
+        .file(
+            "kpiscope.toml",
+            &format!("{WS}\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\"\n"),
+        )
         .file("data.csv", data)
-        .args(&["eval", "--grain", "month", "--kpi", "reach", "--format", "json"])
+        .args(&[
+            "eval", "--grain", "month", "--kpi", "reach", "--format", "json",
+        ])
         .run();
     assert_eq!(total.value("reach", "2026-03", None), Some(190.0));
+    let year = Test::new()
+        .file(
+            "kpiscope.toml",
+            &format!("{WS}\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\"\n"),
+        )
+        .file("data.csv", data)
+        .args(&[
+            "eval", "--grain", "year", "--kpi", "reach", "--format", "json",
+        ])
+        .run();
+    assert_eq!(year.value("reach", "2026", None), Some(210.0));
+}
+
+/// Every built-in plugin passes its own fixtures (export in the real layout →
+/// the records counted by hand), the way `kpiscope plugin test` shows a user.
+#[test]
+fn every_builtin_plugin_passes_its_fixtures() {
+    let out = Test::new().args(&["plugin", "test"]).run();
+    out.status(0);
+    for plugin in [
+        "canonical",
+        "x",
+        "facebook",
+        "instagram",
+        "linkedin",
+        "tiktok",
+        "youtube",
+        "ga4",
+        "meta_ads",
+        "vk",
+        "telegram",
+    ] {
+        assert!(
+            out.stdout.contains(&format!("\n{plugin}  "))
+                || out.stdout.starts_with(&format!("{plugin}  ")),
+            "{plugin} has no fixtures:\n{}",
+            out.stdout
+        );
+    }
+    assert!(!out.stdout.contains("FAILED"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("48 fixture(s): 48 passed, 0 failed"),
+        "{}",
+        out.stdout
+    );
 }

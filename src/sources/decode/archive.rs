@@ -3,7 +3,6 @@
 
 use std::io::{Cursor, Read};
 
-
 pub fn members(bytes: Vec<u8>, name: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes)).map_err(|e| e.to_string())?;
     let mut out = Vec::new();
@@ -14,7 +13,8 @@ pub fn members(bytes: Vec<u8>, name: &str) -> Result<Vec<(String, Vec<u8>)>, Str
             continue;
         }
         let mut data = Vec::new();
-        f.read_to_end(&mut data).map_err(|e| format!("{member}: {e}"))?;
+        f.read_to_end(&mut data)
+            .map_err(|e| format!("{member}: {e}"))?;
         out.push((format!("{name}/{member}"), data));
     }
     Ok(out)

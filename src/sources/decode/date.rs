@@ -66,7 +66,11 @@ impl DateReader {
                     let ts = jiff::Timestamp::from_second(secs.floor() as i64)
                         .map_err(|e| e.to_string())?;
                     let d = ts.to_zoned(self.tz.clone()).date();
-                    return Ok(day_from_ymd(d.year() as i32, d.month() as u32, d.day() as u32));
+                    return Ok(day_from_ymd(
+                        d.year() as i32,
+                        d.month() as u32,
+                        d.day() as u32,
+                    ));
                 }
                 _ => {}
             }
@@ -82,7 +86,11 @@ impl DateReader {
             if tm.offset().is_some() {
                 let ts = tm.to_timestamp().map_err(|e| e.to_string())?;
                 let d = ts.to_zoned(self.tz.clone()).date();
-                return Ok(day_from_ymd(d.year() as i32, d.month() as u32, d.day() as u32));
+                return Ok(day_from_ymd(
+                    d.year() as i32,
+                    d.month() as u32,
+                    d.day() as u32,
+                ));
             }
             if tm.year().is_none() {
                 let Some(year) = self.year else {
@@ -97,7 +105,11 @@ impl DateReader {
                     .map_err(|e| e.to_string())?;
             }
             let d = tm.to_date().map_err(|e| e.to_string())?;
-            return Ok(day_from_ymd(d.year() as i32, d.month() as u32, d.day() as u32));
+            return Ok(day_from_ymd(
+                d.year() as i32,
+                d.month() as u32,
+                d.day() as u32,
+            ));
         }
         Err(last_err)
     }
@@ -141,7 +153,11 @@ mod tests {
         let mut r = DateReader::new(formats.iter().map(|s| s.to_string()).collect(), tz, year);
         cells
             .iter()
-            .map(|c| r.read(c).map(format_day).unwrap_or_else(|e| format!("error: {e}")))
+            .map(|c| {
+                r.read(c)
+                    .map(format_day)
+                    .unwrap_or_else(|e| format!("error: {e}"))
+            })
             .collect()
     }
 
@@ -151,27 +167,62 @@ mod tests {
             ("%b %d, %Y", "Dec 15, 2023", "UTC", "2023-12-15"),
             ("%a, %b %d, %Y", "Tue, Jul 14, 2026", "UTC", "2026-07-14"),
             ("%m/%d/%Y %H:%M", "03/27/2026 06:08", "UTC", "2026-03-27"),
-            ("%Y-%m-%d %H:%M %z", "2016-12-23 18:50 +0000", "UTC", "2016-12-23"),
-            ("%Y-%m-%d %H:%M %z", "2016-12-23 18:50 +0000", "Asia/Tokyo", "2016-12-24"),
-            ("%Y-%m-%dT%H:%M:%S%z", "2015-09-21T07:00:00+0000", "America/Los_Angeles", "2015-09-21"),
-            ("%Y-%m-%dT%H:%M:%S", "2025-08-01T00:00:00", "UTC", "2025-08-01"),
+            (
+                "%Y-%m-%d %H:%M %z",
+                "2016-12-23 18:50 +0000",
+                "UTC",
+                "2016-12-23",
+            ),
+            (
+                "%Y-%m-%d %H:%M %z",
+                "2016-12-23 18:50 +0000",
+                "Asia/Tokyo",
+                "2016-12-24",
+            ),
+            (
+                "%Y-%m-%dT%H:%M:%S%z",
+                "2015-09-21T07:00:00+0000",
+                "America/Los_Angeles",
+                "2015-09-21",
+            ),
+            (
+                "%Y-%m-%dT%H:%M:%S",
+                "2025-08-01T00:00:00",
+                "UTC",
+                "2025-08-01",
+            ),
             ("%m/%d/%y", "1/5/22", "UTC", "2022-01-05"),
             ("%Y%m%d", "20260701", "UTC", "2026-07-01"),
             ("ms", "1735689600000", "UTC", "2025-01-01"),
         ] {
-            assert_eq!(read(&[format], tz, None, &[cell]), [want], "{format} {cell}");
+            assert_eq!(
+                read(&[format], tz, None, &[cell]),
+                [want],
+                "{format} {cell}"
+            );
         }
     }
 
     #[test]
     fn yearless_dates_roll_over_at_january() {
         assert_eq!(
-            read(&["%d %b", "%B %d"], "UTC", Some(2025), &["28 Dec", "December 31", "1 Jan", "28 апреля"]),
+            read(
+                &["%d %b", "%B %d"],
+                "UTC",
+                Some(2025),
+                &["28 Dec", "December 31", "1 Jan", "28 апреля"]
+            ),
             ["2025-12-28", "2025-12-31", "2026-01-01", "2026-04-28"]
         );
         assert!(read(&["%d %b"], "UTC", None, &["28 May"])[0].contains("no year"));
-        assert_eq!(year_in_name("Overview_2025-08-28_2025-09-26.zip"), Some(2025));
-        assert_eq!(year_in_name("tweet_activity_metrics_x_20181101_20181201_en.csv"), Some(2018));
+        assert_eq!(
+            year_in_name("Overview_2025-08-28_2025-09-26.zip"),
+            Some(2025)
+        );
+        assert_eq!(
+            year_in_name("tweet_activity_metrics_x_20181101_20181201_en.csv"),
+            Some(2018)
+        );
         assert_eq!(year_in_name("Table data.csv"), None);
     }
 }

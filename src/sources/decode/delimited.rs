@@ -18,8 +18,13 @@ pub fn grids(text: &str, name: &str, forced: Option<u8>) -> Vec<Grid> {
             if i == 0 && line == 1 && t.len() > 4 && t[..4].eq_ignore_ascii_case("sep=") {
                 delimiter = delimiter.or(t.as_bytes().get(4).copied());
             } else if let Some(comment) = t.strip_prefix('#') {
-                if let Some((k, v)) = comment.split_once(':') {
-                    preamble.push((k.trim().to_string(), v.trim().to_string()));
+                // `# Key: value`, or a bare line kept whole as a key (`# 20190101-20190131`).
+                match comment.split_once(':') {
+                    Some((k, v)) => preamble.push((k.trim().to_string(), v.trim().to_string())),
+                    None if !comment.trim().is_empty() => {
+                        preamble.push((comment.trim().to_string(), String::new()))
+                    }
+                    None => {}
                 }
             } else if !t.is_empty() {
                 break;
@@ -46,11 +51,15 @@ pub fn grids(text: &str, name: &str, forced: Option<u8>) -> Vec<Grid> {
             match rdr.read_record(&mut record) {
                 Ok(true) => rows.push(Row {
                     line: {
-                        let mut at = record.position().map_or(0, |p| p.byte() as usize).min(body.len());
+                        let mut at = record
+                            .position()
+                            .map_or(0, |p| p.byte() as usize)
+                            .min(body.len());
                         while at < body.len() && matches!(body.as_bytes()[at], b'\r' | b'\n') {
                             at += 1;
                         }
-                        counted += memchr::memchr_iter(b'\n', &body.as_bytes()[counted_to..at]).count() as u64;
+                        counted += memchr::memchr_iter(b'\n', &body.as_bytes()[counted_to..at])
+                            .count() as u64;
                         counted_to = at;
                         counted
                     },
@@ -122,7 +131,11 @@ fn detect_delimiter(body: &str) -> u8 {
         }
     }
     let best = (0..4).max_by_key(|&i| (counts[i], 4 - i)).unwrap_or(0);
-    if counts[best] == 0 { b',' } else { CANDIDATES[best] }
+    if counts[best] == 0 {
+        b','
+    } else {
+        CANDIDATES[best]
+    }
 }
 
 #[cfg(test)]
@@ -150,9 +163,16 @@ mod tests {
                 (7, vec!["Grand total", "5"])
             ]
         );
-        assert_eq!(cells(&g[1]), [(9, vec!["Day Index", "Sessions"]), (10, vec!["1", "4"])]);
+        assert_eq!(
+            cells(&g[1]),
+            [(9, vec!["Day Index", "Sessions"]), (10, vec!["1", "4"])]
+        );
 
-        let g = grids("sep=,\n\"Facebook follows\"\n\"Date\",\"Primary\"\r\n\"2025-08-01T00:00:00\",\"20\"\r\n", "f.csv", None);
+        let g = grids(
+            "sep=,\n\"Facebook follows\"\n\"Date\",\"Primary\"\r\n\"2025-08-01T00:00:00\",\"20\"\r\n",
+            "f.csv",
+            None,
+        );
         assert_eq!(
             cells(&g[0]),
             [

@@ -23,7 +23,10 @@ pub struct Grid {
 
 /// A header cell as compared: trimmed, without a byte-order mark, lowercase.
 pub fn normalise(h: &str) -> String {
-    h.trim().trim_start_matches('\u{feff}').trim().to_lowercase()
+    h.trim()
+        .trim_start_matches('\u{feff}')
+        .trim()
+        .to_lowercase()
 }
 
 impl Grid {
@@ -32,16 +35,21 @@ impl Grid {
     pub fn find_header(&self, detect: &[String], title: Option<&str>) -> Option<usize> {
         let want: Vec<String> = detect.iter().map(|d| normalise(d)).collect();
         let title = title.map(|t| t.to_lowercase());
-        self.rows.iter().take(30).position(|row| {
-            let cells: Vec<String> = row.cells.iter().map(|c| normalise(c)).collect();
-            want.iter().all(|w| cells.contains(w))
-        })
-        .filter(|&h| match &title {
-            None => true,
-            Some(t) => self.rows[..h]
-                .iter()
-                .any(|r| r.cells.iter().any(|c| c.to_lowercase().contains(t.as_str()))),
-        })
+        self.rows
+            .iter()
+            .take(30)
+            .position(|row| {
+                let cells: Vec<String> = row.cells.iter().map(|c| normalise(c)).collect();
+                want.iter().all(|w| cells.contains(w))
+            })
+            .filter(|&h| match &title {
+                None => true,
+                Some(t) => self.rows[..h].iter().any(|r| {
+                    r.cells
+                        .iter()
+                        .any(|c| c.to_lowercase().contains(t.as_str()))
+                }),
+            })
     }
 
     /// The first row with two or more cells: the header as a person sees it.

@@ -6,16 +6,21 @@ use serde_json::Value;
 
 use super::grid::{Grid, Row};
 
-/// One grid from a JSON document.
-pub fn grid(doc: &Value, name: &str) -> Grid {
+/// The grids of a JSON document: its table (an array of objects, or the
+/// Graph API shape), then the whole document as one flattened row, so that
+/// a plugin can also recognise a document by its top-level keys.
+pub fn grids(doc: &Value, name: &str) -> Vec<Grid> {
     if let Some(g) = graph_insights(doc, name) {
-        return g;
+        return vec![g];
     }
-    let items: Vec<&Value> = match find_array(doc) {
-        Some(a) => a.iter().collect(),
-        None => vec![doc],
-    };
-    objects_grid(items.into_iter().enumerate().map(|(i, v)| (i as u64 + 1, v)), name)
+    let whole = objects_grid(std::iter::once((1, doc)), name);
+    let table =
+        |a: &Vec<Value>| objects_grid(a.iter().enumerate().map(|(i, v)| (i as u64 + 1, v)), name);
+    match find_array(doc) {
+        Some(a) if doc.is_array() => vec![table(a)],
+        Some(a) => vec![table(a), whole],
+        None => vec![whole],
+    }
 }
 
 /// One grid from newline-delimited JSON; a bad line is reported by number.
@@ -119,7 +124,13 @@ fn graph_insights(doc: &Value, name: &str) -> Option<Grid> {
     let mut header = vec!["end_time".to_string()];
     let mut by_time: Vec<(String, Vec<(String, String)>)> = Vec::new();
     for d in data {
-        let metric = d.get("name").map(cell).unwrap_or_default();
+        // A request without `period` gives day, week and days_28 values under
+        // one name: the daily (or lifetime) value keeps the name.
+        let name = d.get("name").map(cell).unwrap_or_default();
+        let metric = match d.get("period").map(cell).as_deref() {
+            None | Some("day" | "lifetime" | "") => name,
+            Some(p) => format!("{name}.{p}"),
+        };
         for v in d.get("values")?.as_array()? {
             let time = v.get("end_time").map(cell).unwrap_or_default();
             let mut flat = Vec::new();
@@ -181,7 +192,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            cells(&grid(&doc, "vk.json")),
+            cells(&grids(&doc, "vk.json")[0]),
             [
                 vec!["period_from", "visitors.views", "reach.reach"],
                 vec!["2026-01-01", "5", ""],
@@ -194,7 +205,7 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            cells(&grid(&doc, "fb.json")),
+            cells(&grids(&doc, "fb.json")[0]),
             [
                 vec!["end_time", "page_fans", "page_fan_adds"],
                 vec!["t1", "10", ""],

@@ -68,9 +68,13 @@ pub fn decode(
         Format::Json => {
             let text = text::decode_text(&bytes);
             let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-                format!("invalid JSON at line {}, column {}: {e}", e.line(), e.column())
+                format!(
+                    "invalid JSON at line {}, column {}: {e}",
+                    e.line(),
+                    e.column()
+                )
             })?;
-            out.grids.push(json::grid(&doc, name));
+            out.grids.extend(json::grids(&doc, name));
             out.json = Some(doc);
         }
         Format::Ndjson => {

@@ -63,10 +63,13 @@ pub fn parse_value(cell: &str, style: NumberStyle) -> Result<Option<f64>, ()> {
             'b' | 'B' => 1e9,
             _ => 1.0,
         };
-        let before = t[..t.len() - 1].chars().last();
-        if suffix != 1.0 && before.is_some_and(|c| c.is_ascii_digit()) {
-            scale = suffix;
-            t = &t[..t.len() - 1];
+        // `last` is ASCII when it is a suffix, so slicing it off is safe.
+        if suffix != 1.0 {
+            let rest = &t[..t.len() - 1];
+            if rest.chars().last().is_some_and(|c| c.is_ascii_digit()) {
+                scale = suffix;
+                t = rest;
+            }
         }
     }
     let digits: String = t
@@ -183,7 +186,14 @@ mod tests {
         ] {
             assert_eq!(parse_value(cell, style), Ok(want), "{cell}");
         }
-        for bad in ["abc", "1,2,3", "12 apples", "Lifetime"] {
+        for bad in [
+            "abc",
+            "1,2,3",
+            "12 apples",
+            "Lifetime",
+            "Soldes d’été",
+            "28 апреля",
+        ] {
             assert_eq!(parse_value(bad, us), Err(()), "{bad}");
         }
     }
