@@ -116,8 +116,7 @@ pub fn run(plugin: &Plugin, ctx: &FileCtx) -> Result<Vec<Record>> {
                 account: "",
             },
             &|t| {
-                parse_value(t, NumberStyle::default())
-                    .map_err(|()| format!("`{t}` is not a number"))
+                parse_value(t, NumberStyle::default()).map_err(|_| format!("`{t}` is not a number"))
             },
         )
         .map_err(|e| at(format!("not a record: {e}")))?;

@@ -140,7 +140,7 @@ fn normalise_line(line: &str) -> Option<String> {
             network: "",
             account: "",
         },
-        &|t| parse_value(t, NumberStyle::default()).map_err(|()| format!("`{t}` is not a number")),
+        &|t| parse_value(t, NumberStyle::default()).map_err(|_| format!("`{t}` is not a number")),
     )
     .ok()?;
     Some(r.to_line())

@@ -45,7 +45,7 @@ impl Mapper {
                 match parse_value(t, style) {
                     Ok(Some(x)) => Ok(Dynamic::from_float(x)),
                     Ok(None) => Ok(Dynamic::UNIT),
-                    Err(()) => Err(format!("`{t}` is not a number").into()),
+                    Err(_) => Err(format!("`{t}` is not a number").into()),
                 }
             },
         );
@@ -55,7 +55,7 @@ impl Mapper {
                 match parse_duration(t) {
                     Ok(Some(x)) => Ok(Dynamic::from_float(x)),
                     Ok(None) => Ok(Dynamic::UNIT),
-                    Err(()) => Err(format!("`{t}` is not a duration").into()),
+                    Err(_) => Err(format!("`{t}` is not a duration").into()),
                 }
             },
         );
@@ -70,7 +70,7 @@ impl Mapper {
                     Ok(Some(x)) if t.trim().ends_with('%') => Ok(Dynamic::from_float(x)),
                     Ok(Some(x)) => Ok(Dynamic::from_float(x / 100.0)),
                     Ok(None) => Ok(Dynamic::UNIT),
-                    Err(()) => Err(format!("`{t}` is not a percentage").into()),
+                    Err(_) => Err(format!("`{t}` is not a percentage").into()),
                 }
             },
         );
@@ -234,7 +234,7 @@ fn records(
                 network: "",
                 account: "",
             },
-            &|t| parse_value(t, style).map_err(|()| format!("`{t}` is not a number")),
+            &|t| parse_value(t, style).map_err(|_| format!("`{t}` is not a number")),
         )
         .map_err(|e| Error::Data {
             file: file.to_string(),

@@ -158,7 +158,7 @@ pub fn read(
                     metrics.insert(spec.metric.clone(), x * spec.scale);
                 }
                 Ok(None) => {}
-                Err(()) => {
+                Err(_) => {
                     return Err(err(format!(
                         "column `{}`: `{}` is not a {}",
                         header[i].trim(),

@@ -47,26 +47,21 @@ pub fn grids(text: &str, name: &str, forced: Option<u8>) -> Vec<Grid> {
         let mut record = csv::StringRecord::new();
         // Lines counted here: csv's own count slips on `\r\n` line ends.
         let (mut counted_to, mut counted) = (0usize, line);
-        loop {
-            match rdr.read_record(&mut record) {
-                Ok(true) => rows.push(Row {
-                    line: {
-                        let mut at = record
-                            .position()
-                            .map_or(0, |p| p.byte() as usize)
-                            .min(body.len());
-                        while at < body.len() && matches!(body.as_bytes()[at], b'\r' | b'\n') {
-                            at += 1;
-                        }
-                        counted += memchr::memchr_iter(b'\n', &body.as_bytes()[counted_to..at])
-                            .count() as u64;
-                        counted_to = at;
-                        counted
-                    },
-                    cells: record.iter().map(str::to_string).collect(),
-                }),
-                Ok(false) | Err(_) => break,
+        // The text is UTF-8 and rows may be ragged, so reading cannot fail.
+        while let Ok(true) = rdr.read_record(&mut record) {
+            let mut at = record
+                .position()
+                .map_or(0, |p| p.byte() as usize)
+                .min(body.len());
+            while at < body.len() && matches!(body.as_bytes()[at], b'\r' | b'\n') {
+                at += 1;
             }
+            counted += memchr::memchr_iter(b'\n', &body.as_bytes()[counted_to..at]).count() as u64;
+            counted_to = at;
+            rows.push(Row {
+                line: counted,
+                cells: record.iter().map(str::to_string).collect(),
+            });
         }
         out.push(Grid {
             name: name.to_string(),

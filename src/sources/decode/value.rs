@@ -19,6 +19,10 @@ impl Default for NumberStyle {
     }
 }
 
+/// A cell that holds text where a number (or duration) was expected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NotANumber;
+
 /// Cells that mean "no value" (not zero).
 pub fn is_missing(cell: &str) -> bool {
     let t = cell.trim();
@@ -30,7 +34,7 @@ pub fn is_missing(cell: &str) -> bool {
 }
 
 /// A number, `Ok(None)` for a missing marker, `Err` when the cell is text.
-pub fn parse_value(cell: &str, style: NumberStyle) -> Result<Option<f64>, ()> {
+pub fn parse_value(cell: &str, style: NumberStyle) -> Result<Option<f64>, NotANumber> {
     if is_missing(cell) {
         return Ok(None);
     }
@@ -76,10 +80,10 @@ pub fn parse_value(cell: &str, style: NumberStyle) -> Result<Option<f64>, ()> {
         .chars()
         .filter(|c| !matches!(c, ' ' | '\u{a0}' | '\u{202f}' | '\u{2009}' | '\''))
         .collect();
-    let plain = normalise_separators(&digits, style.decimal_comma).ok_or(())?;
-    let x: f64 = plain.parse().map_err(|_| ())?;
+    let plain = normalise_separators(&digits, style.decimal_comma).ok_or(NotANumber)?;
+    let x: f64 = plain.parse().map_err(|_| NotANumber)?;
     if !x.is_finite() {
-        return Err(());
+        return Err(NotANumber);
     }
     Ok(Some(sign * x * scale))
 }
@@ -118,7 +122,7 @@ fn normalise_separators(s: &str, decimal_comma: bool) -> Option<String> {
 
 /// A duration in seconds: `00:03:25`, `3:25` (minutes:seconds), `1:02:03.5`,
 /// or a plain number of seconds. `Ok(None)` for a missing marker.
-pub fn parse_duration(cell: &str) -> Result<Option<f64>, ()> {
+pub fn parse_duration(cell: &str) -> Result<Option<f64>, NotANumber> {
     if is_missing(cell) {
         return Ok(None);
     }
@@ -128,13 +132,13 @@ pub fn parse_duration(cell: &str) -> Result<Option<f64>, ()> {
     }
     let parts: Vec<&str> = t.split(':').collect();
     if parts.len() > 3 {
-        return Err(());
+        return Err(NotANumber);
     }
     let mut seconds = 0.0;
     for p in &parts {
-        let x: f64 = p.trim().parse().map_err(|_| ())?;
+        let x: f64 = p.trim().parse().map_err(|_| NotANumber)?;
         if x < 0.0 {
-            return Err(());
+            return Err(NotANumber);
         }
         seconds = seconds * 60.0 + x;
     }
@@ -194,7 +198,7 @@ mod tests {
             "Soldes d’été",
             "28 апреля",
         ] {
-            assert_eq!(parse_value(bad, us), Err(()), "{bad}");
+            assert_eq!(parse_value(bad, us), Err(NotANumber), "{bad}");
         }
     }
 
@@ -210,6 +214,6 @@ mod tests {
         ] {
             assert_eq!(parse_duration(cell), Ok(want), "{cell}");
         }
-        assert_eq!(parse_duration("a:b"), Err(()));
+        assert_eq!(parse_duration("a:b"), Err(NotANumber));
     }
 }
