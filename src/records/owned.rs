@@ -21,13 +21,31 @@ pub struct Record {
     pub metrics: BTreeMap<String, f64>,
 }
 
-/// What a record map may leave out.
-pub struct Defaults<'a> {
-    pub network: &'a str,
-    pub account: &'a str,
-}
-
 impl Record {
+    /// A record, post-level when it has a post id.
+    pub fn new(
+        date: Day,
+        network: String,
+        account: String,
+        post: Option<String>,
+        dims: BTreeMap<String, String>,
+        metrics: BTreeMap<String, f64>,
+    ) -> Record {
+        Record {
+            date,
+            network,
+            account,
+            level: if post.is_some() {
+                Level::Post
+            } else {
+                Level::Account
+            },
+            post,
+            dims,
+            metrics,
+        }
+    }
+
     /// The record's identity: what de-duplication keys on, without values.
     pub fn key(&self) -> String {
         let mut v = self.to_json();
@@ -88,11 +106,11 @@ impl Record {
         line
     }
 
-    /// Reads a record map. Text metric values go through `number`; the
-    /// error says what is wrong with the map.
+    /// Reads a record map. Text metric values go through `number`; a
+    /// missing network or account is left empty for the source to fill in.
+    /// The error says what is wrong with the map.
     pub fn from_json(
         v: &Value,
-        defaults: &Defaults,
         number: &dyn Fn(&str) -> Result<Option<f64>, String>,
     ) -> Result<Record, String> {
         let Value::Object(m) = v else {
@@ -156,19 +174,14 @@ impl Record {
             None => return Err("the record has no `metrics`".into()),
             Some(other) => return Err(format!("record `metrics` is a map, not `{other}`")),
         }
-        Ok(Record {
+        Ok(Record::new(
             date,
-            network: text("network")?.unwrap_or_else(|| defaults.network.to_string()),
-            account: text("account")?.unwrap_or_else(|| defaults.account.to_string()),
-            level: if post.is_some() {
-                Level::Post
-            } else {
-                Level::Account
-            },
+            text("network")?.unwrap_or_default(),
+            text("account")?.unwrap_or_default(),
             post,
             dims,
             metrics,
-        })
+        ))
     }
 }
 

@@ -465,19 +465,10 @@ pub fn records_of(
         }
         let post = cell(col("post"));
         let network = ctx.network(cell(col("network")));
-        out.push(crate::records::Record {
-            date: day,
-            account: ctx.account(cell(col("account")), &network),
-            network,
-            level: if post.is_some() {
-                Level::Post
-            } else {
-                Level::Account
-            },
-            post,
-            dims,
-            metrics,
-        });
+        let account = ctx.account(cell(col("account")), &network);
+        out.push(crate::records::Record::new(
+            day, network, account, post, dims, metrics,
+        ));
     }
     Ok(out)
 }

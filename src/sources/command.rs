@@ -7,13 +7,12 @@ use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use super::decode::value::{NumberStyle, parse_value};
+use super::decode::value::NumberStyle;
 use super::reader::FileCtx;
 use super::registry::Origin;
-use super::{Plugin, emit::finish};
+use super::{Plugin, emit::from_json};
 use crate::error::{Error, Result};
 use crate::records::Record;
-use crate::records::owned::Defaults;
 
 pub fn run(plugin: &Plugin, ctx: &FileCtx) -> Result<Vec<Record>> {
     let m = &plugin.manifest;
@@ -109,18 +108,9 @@ pub fn run(plugin: &Plugin, ctx: &FileCtx) -> Result<Vec<Record>> {
         let at = |message: String| fail(format!("`{shown}` output line {}: {message}", i + 1));
         let v: serde_json::Value =
             serde_json::from_str(line).map_err(|e| at(format!("invalid JSON: {e}")))?;
-        let r = Record::from_json(
-            &v,
-            &Defaults {
-                network: "",
-                account: "",
-            },
-            &|t| {
-                parse_value(t, NumberStyle::default()).map_err(|_| format!("`{t}` is not a number"))
-            },
-        )
-        .map_err(|e| at(format!("not a record: {e}")))?;
-        records.push(finish(r, ctx));
+        let r = from_json(&v, NumberStyle::default(), ctx)
+            .map_err(|e| at(format!("not a record: {e}")))?;
+        records.push(r);
     }
     Ok(records)
 }

@@ -1,10 +1,24 @@
 //! Owned records into the cube, through the same batches as the canonical
 //! reader, so de-duplication and rollups treat every plugin alike.
 
+use super::decode::value::{NumberStyle, parse_value};
 use super::reader::FileCtx;
 use crate::aggregate::Cube;
 use crate::aggregate::batch::Batch;
 use crate::records::{Kind, MetricId, Record, RowRef};
+
+/// A record map from a script or a command, its text numbers read in
+/// `style`, with the source's network and account applied.
+pub fn from_json(
+    v: &serde_json::Value,
+    style: NumberStyle,
+    ctx: &FileCtx,
+) -> Result<Record, String> {
+    let r = Record::from_json(v, &|t| {
+        parse_value(t, style).map_err(|_| format!("`{t}` is not a number"))
+    })?;
+    Ok(finish(r, ctx))
+}
 
 /// Applies the source's `network` and `account`, which win over a record's,
 /// and names the account after the network when nothing names it.

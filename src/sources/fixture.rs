@@ -10,7 +10,6 @@ use super::reader::{FileCtx, read_file};
 use super::{Plugin, Registry};
 use crate::error::{Error, Result};
 use crate::records::Record;
-use crate::records::owned::Defaults;
 
 pub const EXPECTED: &str = ".expected.jsonl";
 pub const SIDECAR: &str = ".source.toml";
@@ -134,14 +133,9 @@ pub fn lines(records: &[Record]) -> Vec<String> {
 /// key order and `1938.0` against `1938` do not count as differences.
 fn normalise_line(line: &str) -> Option<String> {
     let v: serde_json::Value = serde_json::from_str(line).ok()?;
-    let r = Record::from_json(
-        &v,
-        &Defaults {
-            network: "",
-            account: "",
-        },
-        &|t| parse_value(t, NumberStyle::default()).map_err(|_| format!("`{t}` is not a number")),
-    )
+    let r = Record::from_json(&v, &|t| {
+        parse_value(t, NumberStyle::default()).map_err(|_| format!("`{t}` is not a number"))
+    })
     .ok()?;
     Some(r.to_line())
 }

@@ -6,14 +6,14 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use toml::Spanned;
-use toml::de::{DeTable, DeValue};
+use toml::de::DeValue;
 
 use super::decode::Format;
 use super::decode::value::NumberStyle;
 use super::layout::{Cols, DateFrom, DateSpec, Layout, Mapping, MetricSpec};
 use crate::diagnostic::{Diagnostics, suggest};
 use crate::records::{Kind, Level, catalog::is_metric_name};
-use crate::workspace::{Located, de};
+use crate::workspace::{Located, de, parse_toml};
 
 /// The manifest API version this kpiscope reads.
 pub const API: u32 = 1;
@@ -134,17 +134,9 @@ impl Manifest {
     /// Parses `text` (shown as `file` in messages), reporting every problem.
     pub fn parse(file: &str, text: &str) -> Result<Manifest, Diagnostics> {
         let mut at = Located::new(file, text);
-        let (doc, errors) = DeTable::parse_recoverable(text);
-        for e in &errors {
-            at.error(
-                e.span().unwrap_or(0..0),
-                format!("invalid TOML: {}", e.message().trim()),
-            );
-        }
-        if !errors.is_empty() {
+        let Some(doc) = parse_toml(&mut at, text) else {
             return Err(at.diagnostics);
-        }
-        let doc = doc.into_inner();
+        };
         let mut top: BTreeMap<&str, Spanned<DeValue>> = BTreeMap::new();
         for (key, value) in doc.iter() {
             let k: &str = key.get_ref();

@@ -6,15 +6,14 @@ use rhai::{AST, Array, CallFnOptions, Dynamic, Engine, Map, Scope};
 use serde_json::Value;
 
 use super::decode::date::DateReader;
-use super::decode::value::{NumberStyle, parse_duration, parse_value};
+use super::decode::value::{NotANumber, NumberStyle, parse_duration, parse_value};
 use super::decode::{Decoded, Grid};
 use super::layout::Layout;
 use super::reader::{DataRows, FileCtx};
-use super::{Plugin, emit::finish};
+use super::{Plugin, emit::from_json};
 use crate::error::{Error, Result};
 use crate::kpi::engine::sandboxed_engine;
 use crate::records::Record;
-use crate::records::owned::Defaults;
 
 pub const SCRIPT: &str = "map.rhai";
 
@@ -41,24 +40,9 @@ impl Mapper {
         let mut engine = sandboxed_engine();
         engine.register_fn(
             "number",
-            move |t: &str| -> std::result::Result<Dynamic, Box<rhai::EvalAltResult>> {
-                match parse_value(t, style) {
-                    Ok(Some(x)) => Ok(Dynamic::from_float(x)),
-                    Ok(None) => Ok(Dynamic::UNIT),
-                    Err(_) => Err(format!("`{t}` is not a number").into()),
-                }
-            },
+            cell_reader("number", move |t| parse_value(t, style)),
         );
-        engine.register_fn(
-            "duration",
-            |t: &str| -> std::result::Result<Dynamic, Box<rhai::EvalAltResult>> {
-                match parse_duration(t) {
-                    Ok(Some(x)) => Ok(Dynamic::from_float(x)),
-                    Ok(None) => Ok(Dynamic::UNIT),
-                    Err(_) => Err(format!("`{t}` is not a duration").into()),
-                }
-            },
-        );
+        engine.register_fn("duration", cell_reader("duration", parse_duration));
         engine.register_fn(
             "percent",
             |t: &str| -> std::result::Result<Dynamic, Box<rhai::EvalAltResult>> {
@@ -151,6 +135,21 @@ impl Mapper {
     }
 }
 
+type ScriptResult<T> = std::result::Result<T, Box<rhai::EvalAltResult>>;
+
+/// A script function over one cell: a number, `()` for a missing marker,
+/// or an error naming what the text is not.
+fn cell_reader(
+    what: &'static str,
+    read: impl Fn(&str) -> std::result::Result<Option<f64>, NotANumber> + Send + Sync + 'static,
+) -> impl Fn(&str) -> ScriptResult<Dynamic> + Send + Sync + 'static {
+    move |t: &str| match read(t) {
+        Ok(Some(x)) => Ok(Dynamic::from_float(x)),
+        Ok(None) => Ok(Dynamic::UNIT),
+        Err(_) => Err(format!("`{t}` is not a {what}").into()),
+    }
+}
+
 /// `map_row(row)` over every data row of `grid`.
 pub fn map_rows(
     plugin: &Plugin,
@@ -228,20 +227,12 @@ fn records(
             continue;
         }
         let json = to_json(&item);
-        let record = Record::from_json(
-            &json,
-            &Defaults {
-                network: "",
-                account: "",
-            },
-            &|t| parse_value(t, style).map_err(|_| format!("`{t}` is not a number")),
-        )
-        .map_err(|e| Error::Data {
+        let record = from_json(&json, style, ctx).map_err(|e| Error::Data {
             file: file.to_string(),
             line: line as usize,
             message: format!("the script returned a malformed record: {e}"),
         })?;
-        out.push(finish(record, ctx));
+        out.push(record);
     }
     Ok(())
 }

@@ -122,17 +122,9 @@ impl Workspace {
     /// other problems are kept in [`Workspace::problems`].
     pub fn parse(root: &Path, text: &str) -> Result<Workspace> {
         let mut at = Located::new(discover::CONFIG, text);
-        let (doc, errors) = DeTable::parse_recoverable(text);
-        for e in &errors {
-            at.error(
-                e.span().unwrap_or(0..0),
-                format!("invalid TOML: {}", e.message().trim()),
-            );
-        }
-        if !errors.is_empty() {
+        let Some(doc) = parse_toml(&mut at, text) else {
             return Err(Error::Diagnostics(at.diagnostics));
-        }
-        let doc = doc.into_inner();
+        };
 
         let mut ws_raw = RawWorkspace::default();
         let mut params = toml::Table::new();
@@ -345,6 +337,18 @@ impl Workspace {
         }
         Ok(files)
     }
+}
+
+/// The TOML document, or `None` with every syntax error reported into `at`.
+pub(crate) fn parse_toml<'a>(at: &mut Located, text: &'a str) -> Option<DeTable<'a>> {
+    let (doc, errors) = DeTable::parse_recoverable(text);
+    for e in &errors {
+        at.error(
+            e.span().unwrap_or(0..0),
+            format!("invalid TOML: {}", e.message().trim()),
+        );
+    }
+    errors.is_empty().then(|| doc.into_inner())
 }
 
 /// Deserializes one table, reporting its first problem into `at`.

@@ -385,57 +385,39 @@ fn account_figures_win_over_post_sums() {
 2026-03-02,fb,acme,p2,30,6\n\
 2026-03-02,fb,solo,s1,40,2\n\
 2026-04-03,fb,acme,p3,20,1\n";
-    let out = Test::new()
-        .file(
-            "kpiscope.toml",
-            &format!("{WS}\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\"\n"),
-        )
-        .file("data.csv", data)
-        .args(&[
-            "eval",
-            "--grain",
-            "month",
-            "--by",
-            "account",
-            "--kpi",
-            "reach,likes,posts",
-            "--format",
-            "json",
-        ])
-        .run();
-    out.status(0);
-    let rows = out.rows();
-    let get = |account: &str, kpi: &str| {
-        rows.iter()
-            .find(|r| r["account"] == account && r["kpi"] == kpi)
-            .and_then(|r| r["value"].as_f64())
-    };
-    assert_eq!(get("acme", "reach"), Some(150.0));
-    assert_eq!(get("acme", "likes"), Some(11.0));
-    assert_eq!(get("acme", "posts"), Some(2.0));
-    assert_eq!(get("solo", "reach"), Some(40.0));
-    let total = Test::new()
-        .file(
-            "kpiscope.toml",
-            &format!("{WS}\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\"\n"),
-        )
-        .file("data.csv", data)
-        .args(&[
-            "eval", "--grain", "month", "--kpi", "reach", "--format", "json",
-        ])
-        .run();
-    assert_eq!(total.value("reach", "2026-03", None), Some(190.0));
-    let year = Test::new()
-        .file(
-            "kpiscope.toml",
-            &format!("{WS}\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\"\n"),
-        )
-        .file("data.csv", data)
-        .args(&[
-            "eval", "--grain", "year", "--kpi", "reach", "--format", "json",
-        ])
-        .run();
-    assert_eq!(year.value("reach", "2026", None), Some(210.0));
+    // (grain, breakdown, KPI, period, account or all, value)
+    let cases = [
+        ("month", "account", "reach", "2026-03", Some("acme"), 150.0),
+        ("month", "account", "likes", "2026-03", Some("acme"), 11.0),
+        ("month", "account", "posts", "2026-03", Some("acme"), 2.0),
+        ("month", "account", "reach", "2026-03", Some("solo"), 40.0),
+        ("month", "account", "reach", "2026-04", Some("acme"), 20.0),
+        ("month", "", "reach", "2026-03", None, 190.0),
+        ("year", "", "reach", "2026", None, 210.0),
+    ];
+    for (grain, by, kpi, period, account, want) in cases {
+        let mut args = vec!["eval", "--grain", grain, "--kpi", kpi, "--format", "json"];
+        if !by.is_empty() {
+            args.extend(["--by", by]);
+        }
+        let out = Test::new()
+            .file(
+                "kpiscope.toml",
+                &format!("{WS}\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\"\n"),
+            )
+            .file("data.csv", data)
+            .args(&args)
+            .run();
+        out.status(0);
+        let got = out.rows().iter().find_map(|r| {
+            (r["kpi"] == kpi
+                && r["period"]["label"] == period
+                && account.is_none_or(|a| r["account"] == a))
+            .then(|| r["value"].as_f64())
+            .flatten()
+        });
+        assert_eq!(got, Some(want), "{grain} {by} {kpi} {period} {account:?}");
+    }
 }
 
 /// Every built-in plugin passes its own fixtures (export in the real layout →
