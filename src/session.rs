@@ -31,14 +31,12 @@ impl Session {
         let root = discover::find(cli.workspace.as_deref())?;
         let ws = Workspace::load(&root)?;
         let mut problems = ws.problems.clone();
-        let registry = Registry::load(&root).unwrap_or_else(|d| {
-            problems.0.extend(d.0);
-            Registry::default()
-        });
+        let (registry, plugin_problems) = Registry::load_partial(&root);
+        problems.0.extend(plugin_problems.0);
         let mut catalog = Catalog::standard();
         for p in &registry.plugins {
-            for (name, kind) in &p.manifest.metrics {
-                catalog.declare(name, *kind, &p.manifest.name);
+            for (name, kind) in p.manifest.all_metrics() {
+                catalog.declare(&name, kind, &p.manifest.name);
             }
         }
         for (name, kind) in &ws.metrics {

@@ -20,7 +20,7 @@ const EXPECTED: &str = r#"{"date":"2026-03-02","network":"NAME","account":"NAME"
 "#;
 
 const HEAD: &str = r#"name = "NAME"
-title = "NAME post export"
+title = "TITLE post export"
 version = "0.1.0"
 api = 1
 network = "NAME"
@@ -124,7 +124,11 @@ pub fn plugin(
     if dir.exists() {
         return Err(Error::usage(format!("{} exists already", dir.display())));
     }
-    let fill = |s: &str| s.replace("NAME", name);
+    let mut title = name.replace('_', " ");
+    if let Some(first) = title.get(..1) {
+        title = first.to_uppercase() + &title[1..];
+    }
+    let fill = |s: &str| s.replace("TITLE", &title).replace("NAME", name);
     let mut files: Vec<(&str, String)> = vec![
         ("fixtures/sample.csv", SAMPLE.to_string()),
         ("fixtures/sample.expected.jsonl", fill(EXPECTED)),

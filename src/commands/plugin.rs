@@ -83,6 +83,12 @@ pub fn test(
             if let Some(e) = &o.error {
                 println!("    error: {e}");
             }
+            if o.collisions > 0 {
+                println!(
+                    "    note: {} record(s) repeat another's day, account, post and dimensions; only the first value of each metric counts",
+                    o.collisions
+                );
+            }
             if o.expected.is_none() && o.error.is_none() && !update {
                 println!(
                     "    write fixtures/{}.expected.jsonl, or run `kpiscope plugin test <folder> --update` and check it",

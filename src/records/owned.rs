@@ -111,6 +111,7 @@ impl Record {
     /// The error says what is wrong with the map.
     pub fn from_json(
         v: &Value,
+        tz: &jiff::tz::TimeZone,
         number: &dyn Fn(&str) -> Result<Option<f64>, String>,
     ) -> Result<Record, String> {
         let Value::Object(m) = v else {
@@ -134,8 +135,9 @@ impl Record {
             }
         };
         let date = text("date")?.ok_or("the record has no `date`")?;
-        let date = parse_day(date.get(..10).unwrap_or(&date))
-            .ok_or_else(|| format!("record `date` is YYYY-MM-DD, not `{date}`"))?;
+        let date = record_day(&date, tz).ok_or_else(|| {
+            format!("record `date` is YYYY-MM-DD or an RFC 3339 time such as 2026-03-31T22:30:00Z, not `{date}`")
+        })?;
         let post = text("post")?.filter(|p| !p.is_empty());
         let mut dims = BTreeMap::new();
         match m.get("dims") {
@@ -183,6 +185,20 @@ impl Record {
             metrics,
         ))
     }
+}
+
+/// A record's day: `YYYY-MM-DD`, a time with an offset (converted to the
+/// workspace's zone), or a local date-time.
+fn record_day(s: &str, tz: &jiff::tz::TimeZone) -> Option<Day> {
+    let s = s.trim();
+    if s.len() == 10 {
+        return parse_day(s);
+    }
+    let date = match s.parse::<jiff::Timestamp>() {
+        Ok(ts) => ts.to_zoned(tz.clone()).date(),
+        Err(_) => s.parse::<jiff::civil::DateTime>().ok()?.date(),
+    };
+    parse_day(&date.to_string())
 }
 
 /// Whole numbers print without `.0`, as a person writes them.

@@ -53,6 +53,9 @@ pub fn run(plugin: &Plugin, ctx: &FileCtx) -> Result<Vec<Record>> {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    if let Some(tz) = ctx.timezone.iana_name() {
+        cmd.env("KPISCOPE_TIMEZONE", tz);
+    }
     if let Some(a) = &ctx.account {
         cmd.env("KPISCOPE_ACCOUNT", a);
     }

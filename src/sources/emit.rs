@@ -14,7 +14,7 @@ pub fn from_json(
     style: NumberStyle,
     ctx: &FileCtx,
 ) -> Result<Record, String> {
-    let r = Record::from_json(v, &|t| {
+    let r = Record::from_json(v, &ctx.timezone, &|t| {
         parse_value(t, style).map_err(|_| format!("`{t}` is not a number"))
     })?;
     Ok(finish(r, ctx))

@@ -35,6 +35,9 @@ pub struct Outcome {
     /// Lines only in the expected file (`-`) or only in what the plugin gave (`+`).
     pub diff: Vec<(char, String)>,
     pub error: Option<String>,
+    /// Records the plugin gave more than once (same day, network, account,
+    /// post and dimensions): kpiscope keeps the first value of each metric.
+    pub collisions: usize,
 }
 
 impl Outcome {
@@ -96,9 +99,15 @@ pub fn run(plugin: &Plugin, registry: &Registry, root: &Path) -> Result<Vec<Outc
             plugin_network: plugin.manifest.network.clone(),
             settings: sidecar.settings.unwrap_or_default(),
         };
-        let (got, error) = match read_file(plugin, registry, &ctx) {
-            Ok(records) => (lines(&records), None),
-            Err(e) => (Vec::new(), Some(e.to_string())),
+        let (got, error, collisions) = match read_file(plugin, registry, &ctx) {
+            Ok(records) => {
+                let mut keys: Vec<String> = records.iter().map(Record::key).collect();
+                keys.sort();
+                let before = keys.len();
+                keys.dedup();
+                (lines(&records), None, before - keys.len())
+            }
+            Err(e) => (Vec::new(), Some(e.to_string()), 0),
         };
         let expected = find(EXPECTED).map(|b| {
             String::from_utf8_lossy(b)
@@ -117,6 +126,7 @@ pub fn run(plugin: &Plugin, registry: &Registry, root: &Path) -> Result<Vec<Outc
             expected,
             diff,
             error,
+            collisions,
         });
     }
     Ok(out)
@@ -133,7 +143,7 @@ pub fn lines(records: &[Record]) -> Vec<String> {
 /// key order and `1938.0` against `1938` do not count as differences.
 fn normalise_line(line: &str) -> Option<String> {
     let v: serde_json::Value = serde_json::from_str(line).ok()?;
-    let r = Record::from_json(&v, &|t| {
+    let r = Record::from_json(&v, &jiff::tz::TimeZone::UTC, &|t| {
         parse_value(t, NumberStyle::default()).map_err(|_| format!("`{t}` is not a number"))
     })
     .ok()?;
@@ -159,7 +169,7 @@ fn diff(expected: &[String], got: &[String]) -> Vec<(char, String)> {
     }
     out.extend(unmatched.into_iter().map(|g| ('+', g.clone())));
     // Pair each missing record with its changed version, for reading.
-    out.sort_by(|a, b| key_of(&a.1).cmp(&key_of(&b.1)).then(a.0.cmp(&b.0)));
+    out.sort_by_key(|(sign, line)| (key_of(line), *sign == '+'));
     out
 }
 

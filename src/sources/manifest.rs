@@ -225,8 +225,17 @@ impl Manifest {
             && let Some(m) =
                 de::<BTreeMap<String, Spanned<String>>>(&mut at, v.clone(), "[metrics]")
         {
+            let standard = crate::records::Catalog::standard();
             for (name, kind) in m {
+                let canonical = standard.id(&name).map(|id| standard.get(id).kind);
                 match Kind::parse(kind.get_ref()) {
+                    Some(k) if canonical.is_some_and(|c| c != k) => at.error(
+                        kind.span(),
+                        format!(
+                            "`{name}` is a canonical metric of kind {}: a plugin cannot change it (leave it out of [metrics], or name your metric otherwise)",
+                            canonical.map(|c| format!("{c:?}").to_lowercase()).unwrap_or_default()
+                        ),
+                    ),
                     Some(k) if is_metric_name(&name) => metrics.push((name, k)),
                     Some(_) => at.error(
                         kind.span(),
@@ -373,6 +382,24 @@ impl Manifest {
             }),
             _ => Err(at.diagnostics),
         }
+    }
+
+    /// The metrics the plugin declares, then those its table mappings name
+    /// without declaring them (sums, unless the catalog knows them).
+    pub fn all_metrics(&self) -> Vec<(String, Kind)> {
+        let mut out = self.metrics.clone();
+        let standard = crate::records::Catalog::standard();
+        for l in &self.layouts {
+            for m in l.mapping.iter().flat_map(|m| &m.metrics) {
+                if !out.iter().any(|(n, _)| *n == m.metric) {
+                    let kind = standard
+                        .id(&m.metric)
+                        .map_or(Kind::Sum, |id| standard.get(id).kind);
+                    out.push((m.metric.clone(), kind));
+                }
+            }
+        }
+        out
     }
 
     /// What the plugin reads, for `list plugins`.

@@ -242,8 +242,8 @@ pub fn load(
             .chain(r.command.map(|p| (None, p)));
         for (file, plugin) in runs {
             let m = &plugin.manifest;
-            for (name, kind) in &m.metrics {
-                cube.declare_metric(name, *kind, &m.name);
+            for (name, kind) in m.all_metrics() {
+                cube.declare_metric(&name, kind, &m.name);
             }
             match (m.kind, file) {
                 (PluginKind::Canonical, Some(file)) => canonical::read(file, &ctx, cube)?,

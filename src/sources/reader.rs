@@ -240,9 +240,9 @@ fn not_this_plugin(
         .unwrap_or_else(|| "none".into());
     let message = if let Some(other) = others.first() {
         format!(
-            "this looks like {}, not {}: name the right plugin in the [[source]]",
+            "this looks like {}, which plugin `{}` does not read: name the right plugin in the [[source]]",
             article(other),
-            article(&m.title)
+            m.name
         )
     } else {
         let wanted =
@@ -286,6 +286,9 @@ fn not_this_plugin(
 }
 
 fn article(s: &str) -> String {
-    let vowel = s.chars().next().is_some_and(|c| "AEIOUaeiou".contains(c));
+    // "an X export": a lone letter can sound like a vowel.
+    let first = s.split_whitespace().next().unwrap_or("");
+    let vowel = first.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u'])
+        || (first.len() == 1 && "FHLMNRSX".contains(first));
     format!("{} {s}", if vowel { "an" } else { "a" })
 }

@@ -104,6 +104,17 @@ pub struct Registry {
 impl Registry {
     /// Built-ins, then the workspace's plugins; every manifest problem at once.
     pub fn load(workspace: &Path) -> Result<Registry, Diagnostics> {
+        let (reg, problems) = Self::load_partial(workspace);
+        if problems.is_empty() {
+            Ok(reg)
+        } else {
+            Err(problems)
+        }
+    }
+
+    /// The plugins that load, and the problems of those that do not: a
+    /// broken plugin should not hide what the others declare.
+    pub fn load_partial(workspace: &Path) -> (Registry, Diagnostics) {
         let mut reg = Registry::default();
         let mut problems = Diagnostics::default();
         let mut builtin: Vec<_> = BUILTIN.dirs().collect();
@@ -152,11 +163,7 @@ impl Registry {
                 }
             }
         }
-        if problems.is_empty() {
-            Ok(reg)
-        } else {
-            Err(problems)
-        }
+        (reg, problems)
     }
 
     /// Adds a plugin after checking what the manifest alone cannot: that a

@@ -1,19 +1,22 @@
 //! The bundled demo workspace, as the README's main command runs it: every
-//! goal's value against `examples/demo/EXPECTED.md`, computed from the CSV
-//! files without kpiscope (`examples/demo/tools/expected.py`).
+//! goal's value against `examples/demo/EXPECTED.md`, computed from the export
+//! files (Business Suite, x.com, GA4, Ads Manager) without kpiscope
+//! (`examples/demo/tools/expected.py`).
 
 use std::process::Command;
 
 /// Goal id, value (to the 4 decimals of EXPECTED.md), status.
 const EXPECTED: &[(&str, f64, &str)] = &[
-    ("ig-err", 7.9245, "pass"),
+    ("ig-err", 7.9162, "pass"),
     ("ig-posting", 0.5806, "pass"), // 18 posts / 31 days
-    ("ig-fake-followers", 1.2512, "pass"),
-    ("fb-er", 10.4402, "warn"),
-    ("fb-fake-followers", 14.6194, "warn"),
-    ("web-quality", 2.0, "pass"),
-    ("social-cpc", 0.7511, "pass"),
-    ("summer-err", 6.6919, "pass"),
+    ("ig-fake-followers", 1.7565, "pass"),
+    ("fb-er", 9.8516, "warn"),
+    ("fb-fake-followers", 19.4786, "warn"),
+    ("x-ctr", 1.2147, "pass"),
+    ("social-traffic-quality", 2.0, "pass"),
+    ("social-roi", 67.9385, "pass"),
+    ("ads-cpc", 0.5406, "pass"),
+    ("summer-cpl", 4.6958, "pass"),
 ];
 
 #[test]
@@ -46,7 +49,7 @@ fn demo_check_matches_expected() {
         );
         assert_eq!(g["status"], *status, "{id}");
     }
-    assert_eq!(json["summary"]["pass"], 6);
+    assert_eq!(json["summary"]["pass"], 8);
     assert_eq!(json["summary"]["warn"], 2);
 }
 

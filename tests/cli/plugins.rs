@@ -253,7 +253,7 @@ fn bad_exports() {
             "day,source,sessions\n20260301,t.co,5\n",
             &[
                 "exports/alpha.csv",
-                "this looks like a Beta traffic by source (plugin `beta`), not an Alpha post export",
+                "this looks like a Beta traffic by source (plugin `beta`), which plugin `alpha` does not read",
             ],
         ),
     ];

@@ -3,32 +3,61 @@
 
 usage: python3 tools/generate.py            (from examples/demo/, or anywhere)
 
-Writes canonical CSV files (the built-in `canonical` plugin) under data/:
+Writes, for 2026-05-01 to 2026-10-31, the files the team downloads from each
+network, in the networks' own layouts (see /work/shared/FORMATS.md and the
+built-in plugins' fixtures), under data/:
 
-  data/instagram/2026-05.csv ... 2026-10.csv     one file per month
-  data/facebook/2026-05_06.csv ... 2026-09_10.csv one file per two months
-  data/web/2026-05_07.csv, 2026-08_10.csv         one file per three months
-  data/costs.csv                                  ad spend (daily) and team cost (monthly)
+  instagram/posts/May-01-2026_May-31-2026_<account id>.csv ...
+        Meta Business Suite Instagram post exports, one per month (UTF-8 BOM,
+        "Publish time" MM/DD/YYYY HH:MM, "Date" = Lifetime, "1,234" quoted)
+  instagram/daily/<start>_<end>/Follows.csv
+        Business Suite daily series "Instagram follows" (UTF-16LE with BOM,
+        `sep=,`, title line, "Date","Primary"; days with no follow left out),
+        one per quarter
+  facebook/posts/May-01-2026_May-31-2026_<page id>.csv ...
+        Meta Business Suite Facebook post exports, one per month (32 columns)
+  facebook/daily/<start>_<end>/Follows.csv, Viewers.csv
+        daily series "Facebook follows" and "Viewers" (the page's daily reach);
+        the two downloads overlap in July, which kpiscope counts once
+  x/account_analytics_content_<start>_<end>.csv
+        x.com account analytics content exports, one per month
+  ga4/Traffic_acquisition_Session_source_<start>-<end>.csv
+        GA4 Traffic acquisition by Session source with Date as a secondary
+        dimension, one per month: `#` preamble, Grand total row, rows sorted by
+        sessions, and the chart's "Nth day" table after a blank line
+  meta_ads/Northwind-Ads-<Mon>-1-2026-<Mon>-<d>-2026.csv
+        Meta Ads Manager exports by day and platform, one per month (UTF-8 BOM,
+        summary row first)
+  followers.csv   canonical CSV: the follower counts the team notes at the end
+                  of each month (no export above gives the total)
+  costs.csv       canonical CSV: the team's monthly cost per network
 
 Story:
-  * Instagram (@northwind) grows steadily (about +3 % followers a month) with
-    healthy, stable engagement.
+  * Instagram (@northwind) grows steadily (about +4 % followers a month) with
+    healthy, stable engagement. Its bio links to a Linktree page.
   * Facebook (northwindcoffee) grows slowly until September, then the follower
     count jumps (a batch of bought followers on 2026-09-08, a trickle after it,
     and another batch on 2026-10-13) while engagement stays with the real
     audience, so the engagement rate by followers (`er`) falls.
-  * Web analytics rows (network `web`) describe the sessions that came from
-    social media: bounce rate around 50 %, about 80 s on site, 2.6 pages per
-    session, and the leads they produced.
+  * X (@northwindcoffee) is small: about ten posts a month, links to the shop.
+  * Ads: an always-on traffic campaign on Facebook and Instagram, and the
+    "Summer cold brew" lead-form campaign from 06-15 to 08-31.
+  * GA4 sees the visits: from linktr.ee and `ig` (Instagram ads), from
+    l.facebook.com and `fb` (Facebook ads), from t.co (X), and from Google,
+    direct and the newsletter.
 
 Same seed, same files: the script uses its own random.Random(SEED) and never the
-clock. Empty cell = no value (not zero).
+clock.
 """
+import calendar
+import codecs
 import collections
 import csv
 import datetime as dt
+import io
 import os
 import random
+import shutil
 
 SEED = 20261031
 START = dt.date(2026, 5, 1)
@@ -36,23 +65,31 @@ END = dt.date(2026, 10, 31)
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "..", "data")
 
-SOCIAL_HEADER = [
-    "date", "network", "account", "post", "dim.type", "dim.campaign",
-    "followers", "followers_new", "followers_lost", "reach", "impressions", "profile_visits",
-    "likes", "comments", "shares", "saves", "clicks",
-]
-WEB_HEADER = [
-    "date", "network", "account",
-    "sessions", "site_sessions", "sessions_new", "bounces", "pageviews", "time_on_site", "leads",
-]
-COST_HEADER = ["date", "network", "account", "spend", "cost"]
+IG_ACCOUNT_ID = "17841452203917364"
+FB_PAGE_ID = "104218373305877"
+AD_ACCOUNT_ID = "act_2231487760"
 
 # content plans: the post types rotate through these
-IG_TYPES = ["reel", "photo", "carousel", "photo", "reel", "carousel", "photo"]
-FB_TYPES = ["photo", "photo", "carousel", "reel", "photo"]
+IG_TYPES = ["IG reel", "IG image", "IG carousel", "IG image", "IG reel", "IG carousel", "IG image"]
+FB_TYPES = ["Photos", "Photos", "Links", "Reels", "Photos", "Links"]
 
 # weekday factor (Mon..Sun): coffee people scroll more at the weekend
 WEEKDAY = [0.92, 0.95, 0.97, 1.0, 1.05, 1.12, 1.08]
+
+CAPTIONS = [
+    "Fresh roast day: Ethiopia Guji is back ☕",
+    "Latte art, round {n}",
+    "Behind the roaster with Camille",
+    "Five \"secret\" menu items\n(swipe →)",
+    "Cold brew, 18 hours, zero shortcuts",
+    "Our beans, traced: from the farm to your cup",
+    "Weekend at the café, Croix-Rousse",
+    "How we cup a new lot, step by step",
+    "Pour-over basics, part {n}",
+    "Meet the farmers: Finca La Esperanza, Huila",
+    "New in the shop: the Lyon blend, 250 g",
+    "Rainy day, hot filter coffee",
+]
 
 
 def days():
@@ -62,19 +99,23 @@ def days():
         d += dt.timedelta(days=1)
 
 
-def campaign_of(d):
-    return "summer" if d.month in (6, 7, 8) else ""
+def months():
+    return list(range(START.month, END.month + 1))
 
 
-def post_days(rnd, per_month, phase=0.0):
+def month_end(m):
+    return dt.date(START.year, m, calendar.monthrange(START.year, m)[1])
+
+
+def post_days(rnd, per_month, phase=0.0, lo=3, hi=5):
     """Publishing days: `per_month` posts in every month, evenly spread, each
     post moved a day earlier or later now and then. A move never leaves the
-    month (every month keeps the same number of posts, so monthly engagement
-    sums are comparable) and every Monday-started week keeps 3 to 5 posts."""
+    month (every month keeps the same number of posts) and every
+    Monday-started week keeps `lo` to `hi` posts."""
     days_ = []
-    for m in range(START.month, END.month + 1):
+    for m in months():
         first = dt.date(START.year, m, 1)
-        length = ((dt.date(START.year, m + 1, 1) if m < 12 else dt.date(START.year + 1, 1, 1)) - first).days
+        length = calendar.monthrange(START.year, m)[1]
         step = length / per_month
         days_ += [first + dt.timedelta(days=int(phase + k * step)) for k in range(per_month)]
 
@@ -84,7 +125,7 @@ def post_days(rnd, per_month, phase=0.0):
     def ok(ds):
         counts = collections.Counter(week(d) for d in ds)
         full = [w for w in counts if w not in (week(START), week(END))]
-        return len(set(ds)) == len(ds) and all(3 <= counts[w] <= 5 for w in full)
+        return len(set(ds)) == len(ds) and all(lo <= counts[w] <= hi for w in full)
 
     for i, d in enumerate(days_):
         moved = d + dt.timedelta(days=rnd.choice([-1, 0, 0, 1]))
@@ -93,60 +134,105 @@ def post_days(rnd, per_month, phase=0.0):
         trial = days_[:i] + [moved] + days_[i + 1:]
         if ok(trial):
             days_ = trial
-    assert ok(days_), "posting schedule breaks the 3-5 posts a week rule"
-    return set(days_)
+    assert ok(days_), "posting schedule breaks the posts-a-week rule"
+    return sorted(days_)
 
+
+def shortcode(rnd, n=11):
+    abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-"
+    return "".join(rnd.choice(abc) for _ in range(n))
+
+
+def caption(rnd, n):
+    return rnd.choice(CAPTIONS).replace("{n}", str(n % 7 + 1))
+
+
+def thousands(v):
+    """Business Suite writes counts with a thousands separator ("12,400")."""
+    return f"{v:,}"
+
+
+# ---------------------------------------------------------------- Instagram
 
 def instagram(rnd):
-    """Rows (dicts) for @northwind: account-level days and posts."""
-    rows = []
+    """@northwind: daily follows, month-end follower counts, posts."""
+    follows, month_end_followers, posts = {}, {}, []
     followers = 8200
-    pdays = post_days(rnd, per_month=18, phase=0.0)
+    pdays = set(post_days(rnd, per_month=18, phase=0.0))
     n = 0
     for i, d in enumerate(days()):
         wf = WEEKDAY[d.weekday()]
-        new = int(round(rnd.gauss(13 + i * 0.03, 2.5)))
-        lost = int(round(rnd.gauss(3.5, 1.2)))
-        new, lost = max(new, 0), max(lost, 0)
+        new = max(int(round(rnd.gauss(13 + i * 0.03, 2.5))), 0)
+        lost = max(int(round(rnd.gauss(3.5, 1.2))), 0)
         followers += new - lost
-        reach = int(followers * 0.21 * wf * rnd.uniform(0.9, 1.1))
-        rnd.uniform(1.45, 1.7)  # the account's impressions: drawn to keep the sequence, not written
-        rows.append({
-            "date": d, "network": "instagram", "account": "northwind",
-            "followers": followers, "followers_new": new, "followers_lost": lost,
-            # The account's own daily reach is not written: reach and
-            # impressions come from the posts, so a scope never adds the
-            # account's reach to its posts' reach.
-            "profile_visits": int(reach * rnd.uniform(0.025, 0.035)),
-        })
+        follows[d] = new
+        if d == month_end(d.month):
+            month_end_followers[d] = followers
         if d in pdays:
             n += 1
             kind = IG_TYPES[n % len(IG_TYPES)]
-            share_of_followers = {"photo": 0.36, "reel": 0.44, "carousel": 0.40}[kind]
-            p_reach = int(followers * share_of_followers * wf * rnd.uniform(0.9, 1.1))
-            p_imp = int(p_reach * rnd.uniform(1.25, 1.45))
+            share = {"IG image": 0.36, "IG reel": 0.44, "IG carousel": 0.40}[kind]
+            reach = int(followers * share * wf * rnd.uniform(0.9, 1.1))
+            views = int(reach * rnd.uniform(1.3, 1.6) * (1.5 if kind == "IG reel" else 1))
             # the content gets a little better every month (+2 % likes per reach)
-            likes = int(p_reach * rnd.uniform(0.058, 0.066) * (1 + 0.02 * (d.month - 5)))
-            rows.append({
-                "date": d, "network": "instagram", "account": "northwind",
-                "post": f"ig-{n:04d}", "dim.type": kind, "dim.campaign": campaign_of(d),
-                "reach": p_reach, "impressions": p_imp,
-                "likes": likes,
-                "comments": int(p_reach * rnd.uniform(0.005, 0.008)),
-                "shares": int(p_reach * rnd.uniform(0.003, 0.006) * (1.6 if kind == "reel" else 1)),
-                "saves": int(p_reach * rnd.uniform(0.008, 0.014) * (1.5 if kind == "carousel" else 1)),
-                "clicks": int(p_imp * rnd.uniform(0.011, 0.015)),
-            })
-    return rows
+            likes = int(reach * rnd.uniform(0.058, 0.066) * (1 + 0.02 * (d.month - 5)))
+            hour, minute = rnd.choice([7, 8, 12, 17, 18, 19]), rnd.choice([0, 15, 30, 45])
+            code = shortcode(rnd)
+            post = {
+                "Post ID": str(17990000000000000 + 7919 * n * n + 104729 * n),
+                "Account ID": IG_ACCOUNT_ID,
+                "Account username": "northwind",
+                "Account name": "Northwind Coffee Roasters",
+                "Description": caption(rnd, n),
+                "Duration (sec)": str(rnd.randint(12, 45)) if kind == "IG reel" else "",
+                "Publish time": f"{d:%m/%d/%Y} {hour:02d}:{minute:02d}",
+                "Permalink": f"https://www.instagram.com/{'reel' if kind == 'IG reel' else 'p'}/{code}/",
+                "Post type": kind,
+                "Data comment": "",
+                "Date": "Lifetime",
+                "Views": thousands(views),
+                "Reach": thousands(reach),
+                "Likes": thousands(likes),
+                "Shares": thousands(int(reach * rnd.uniform(0.003, 0.006) * (1.6 if kind == "IG reel" else 1))),
+                "Follows": str(int(reach * rnd.uniform(0.001, 0.003))),
+                "Comments": thousands(int(reach * rnd.uniform(0.005, 0.008))),
+                "Saves": thousands(int(reach * rnd.uniform(0.008, 0.014) * (1.5 if kind == "IG carousel" else 1))),
+            }
+            posts.append((d, post))
+    # One post of August that Meta could not measure fully: views, shares and
+    # follows are empty ("no value", not zero).
+    d, p = [x for x in posts if x[0].month == 8][5]
+    p.update({"Data comment": "Some metrics are not available for this post",
+              "Views": "", "Shares": "", "Follows": ""})
+    return follows, month_end_followers, posts
+
+
+IG_POST_HEADER = ["Post ID", "Account ID", "Account username", "Account name", "Description",
+                  "Duration (sec)", "Publish time", "Permalink", "Post type", "Data comment", "Date",
+                  "Views", "Reach", "Likes", "Shares", "Follows", "Comments", "Saves"]
+
+
+# ---------------------------------------------------------------- Facebook
+
+FB_POST_HEADER = [
+    "Post ID", "Page ID", "Page name", "Title", "Description", "Duration (sec)", "Publish time",
+    "Caption type", "Permalink", "Is crosspost", "Is share", "Post type", "Languages",
+    "Custom labels", "Funded content status", "Data comment", "Date", "Views", "Reach",
+    "Reactions, Comments and Shares", "Reactions", "Comments", "Shares", "Total clicks",
+    "Link Clicks", "Other Clicks", "Matched Audience Targeting Consumption (Photo Click)",
+    "Matched Audience Targeting Consumption (Video Click)",
+    "Negative feedback from users: Hide all", "Seconds viewed", "Average Seconds viewed",
+    "Estimated earnings (USD)",
+]
 
 
 def facebook(rnd):
-    """Rows for the northwindcoffee page: slow organic growth, bought followers
-    in September and October that never engage."""
-    rows = []
+    """northwindcoffee: slow organic growth, bought followers in September and
+    October that never engage."""
+    follows, viewers, month_end_followers, posts = {}, {}, {}, []
     real = 12500      # followers who actually read the page
     bought = 0        # followers that came from a "growth service"
-    pdays = post_days(rnd, per_month=17, phase=0.8)
+    pdays = set(post_days(rnd, per_month=17, phase=0.8))
     n = 0
     for d in days():
         wf = WEEKDAY[d.weekday()]
@@ -161,96 +247,354 @@ def facebook(rnd):
         elif d == dt.date(2026, 10, 13):
             extra = 1500
         bought += extra
-        followers = real + bought
-        reach = int(real * 0.12 * wf * rnd.uniform(0.9, 1.1))
-        rows.append({
-            "date": d, "network": "facebook", "account": "northwindcoffee",
-            "followers": followers, "followers_new": new + extra, "followers_lost": lost,
-            "impressions_unused": rnd.uniform(1.3, 1.5),  # drawn to keep the sequence; not written
-            "profile_visits": int(reach * rnd.uniform(0.01, 0.018)),
-        })
+        follows[d] = new + extra
+        # the page's daily reach: only the real audience sees the posts
+        viewers[d] = int(real * 0.12 * wf * rnd.uniform(0.9, 1.1))
+        if d == month_end(d.month):
+            month_end_followers[d] = real + bought
         if d in pdays:
             n += 1
             kind = FB_TYPES[n % len(FB_TYPES)]
-            share_of_real = {"photo": 0.17, "reel": 0.21, "carousel": 0.19}[kind]
-            p_reach = int(real * share_of_real * wf * rnd.uniform(0.9, 1.1))
-            p_imp = int(p_reach * rnd.uniform(1.2, 1.4))
-            rows.append({
-                "date": d, "network": "facebook", "account": "northwindcoffee",
-                "post": f"fb-{n:04d}", "dim.type": kind, "dim.campaign": campaign_of(d),
-                "reach": p_reach, "impressions": p_imp,
-                "likes": int(p_reach * rnd.uniform(0.035, 0.045)),
-                "comments": int(p_reach * rnd.uniform(0.004, 0.007)),
-                "shares": int(p_reach * rnd.uniform(0.004, 0.007)),
-                "saves": int(p_reach * rnd.uniform(0.001, 0.003)),
-                "clicks": int(p_imp * rnd.uniform(0.008, 0.012)),
-            })
+            share = {"Photos": 0.17, "Reels": 0.21, "Links": 0.15}[kind]
+            reach = int(real * share * wf * rnd.uniform(0.9, 1.1))
+            views = int(reach * rnd.uniform(1.2, 1.4))
+            reactions = int(reach * rnd.uniform(0.035, 0.045))
+            comments = int(reach * rnd.uniform(0.004, 0.007))
+            shares = int(reach * rnd.uniform(0.004, 0.007))
+            link = int(reach * rnd.uniform(0.02, 0.03)) if kind == "Links" else None
+            other = int(reach * rnd.uniform(0.02, 0.04))
+            seconds = int(views * rnd.uniform(5, 9)) if kind == "Reels" else None
+            hour, minute = rnd.choice([8, 9, 12, 18, 19]), rnd.choice([0, 10, 30, 45])
+            post_id = f"{FB_PAGE_ID}_{1220000000000000 + 4391 * n * n + 7717 * n}"
+            story = post_id.split("_")[1]
+            permalink = (f"https://www.facebook.com/reel/{900000000000000 + 31337 * n}" if kind == "Reels"
+                         else f"https://www.facebook.com/{FB_PAGE_ID}/posts/{story}")
+            text = caption(rnd, n)
+            if kind == "Links":
+                text += ": https://northwindcoffee.com/shop"
+            post = {
+                "Post ID": story, "Page ID": FB_PAGE_ID, "Page name": "Northwind Coffee Roasters",
+                "Title": "", "Description": text,
+                "Duration (sec)": str(rnd.randint(15, 60)) if kind == "Reels" else "",
+                "Publish time": f"{d:%m/%d/%Y} {hour:02d}:{minute:02d}",
+                "Caption type": "", "Permalink": permalink, "Is crosspost": "No", "Is share": "No",
+                "Post type": kind, "Languages": "", "Custom labels": "", "Funded content status": "",
+                "Data comment": "", "Date": "Lifetime",
+                "Views": thousands(views), "Reach": thousands(reach),
+                "Reactions, Comments and Shares": thousands(reactions + comments + shares),
+                "Reactions": thousands(reactions), "Comments": thousands(comments),
+                "Shares": thousands(shares),
+                "Total clicks": thousands((link or 0) + other),
+                "Link Clicks": "" if link is None else thousands(link),
+                "Other Clicks": thousands(other),
+                "Matched Audience Targeting Consumption (Photo Click)":
+                    thousands(int(other * 0.6)) if kind == "Photos" else "",
+                "Matched Audience Targeting Consumption (Video Click)": "",
+                "Negative feedback from users: Hide all": str(rnd.choice([0, 0, 0, 1, 2])),
+                "Seconds viewed": "" if seconds is None else thousands(seconds),
+                "Average Seconds viewed": "" if seconds is None else f"{seconds / views:.2f}",
+                "Estimated earnings (USD)": "",
+            }
+            posts.append((d, post))
+    return follows, viewers, month_end_followers, posts
+
+
+# ---------------------------------------------------------------- X
+
+X_HEADER = ["Post id", "Date", "Post text", "Post Link", "Impressions", "Likes", "Engagements",
+            "Bookmarks", "Shares", "New follows", "Replies", "Reposts", "Profile visits",
+            "Detail Expands", "URL Clicks", "Hashtag Clicks", "Permalink Clicks"]
+
+
+def x_account(rnd):
+    month_end_followers, posts = {}, []
+    followers = 2300
+    pdays = set(post_days(rnd, per_month=10, phase=1.3, lo=1, hi=4))
+    n = 0
+    for d in days():
+        followers += max(int(round(rnd.gauss(4, 1.5))), 0) - max(int(round(rnd.gauss(1.5, 0.8))), 0)
+        if d == month_end(d.month):
+            month_end_followers[d] = followers
+        if d in pdays:
+            n += 1
+            imp = int(followers * rnd.uniform(0.5, 1.3))
+            likes = int(imp * rnd.uniform(0.010, 0.020))
+            replies = int(imp * rnd.uniform(0.001, 0.003))
+            reposts = int(imp * rnd.uniform(0.002, 0.004))
+            bookmarks = int(imp * rnd.uniform(0.0005, 0.002))
+            shares = int(imp * rnd.uniform(0.0, 0.001))
+            visits = int(imp * rnd.uniform(0.002, 0.005))
+            expands = int(imp * rnd.uniform(0.006, 0.012))
+            url = int(imp * rnd.uniform(0.008, 0.016))
+            hashtag = int(imp * rnd.uniform(0.0, 0.001))
+            permalink = int(imp * rnd.uniform(0.0, 0.001))
+            post_id = str(2052000000000000000 + 1000003 * n * n + 7 * n)
+            text = caption(rnd, n) + " https://northwindcoffee.com/shop"
+            posts.append((d, {
+                "Post id": post_id, "Date": f"{d:%a, %b} {d.day}, {d.year}", "Post text": text,
+                "Post Link": f"https://x.com/northwindcoffee/status/{post_id}",
+                "Impressions": thousands(imp), "Likes": str(likes),
+                "Engagements": str(likes + replies + reposts + bookmarks + shares + visits + expands
+                                   + url + hashtag + permalink),
+                "Bookmarks": str(bookmarks), "Shares": str(shares),
+                "New follows": str(int(imp * rnd.uniform(0.0, 0.0015))),
+                "Replies": str(replies), "Reposts": str(reposts), "Profile visits": str(visits),
+                "Detail Expands": str(expands), "URL Clicks": str(url),
+                "Hashtag Clicks": str(hashtag), "Permalink Clicks": str(permalink),
+            }))
+    return month_end_followers, posts
+
+
+# ---------------------------------------------------------------- Meta Ads
+
+ADS_HEADER = ["Day", "Campaign name", "Ad set name", "Ad name", "Ad ID", "Platform",
+              "Amount spent (EUR)", "Results", "Result indicator", "Cost per result", "Reach",
+              "Impressions", "Frequency", "Link clicks", "CTR (all)", "Post engagements",
+              "Reporting starts", "Reporting ends"]
+
+CAMPAIGNS = [
+    # name, ad set, ad, ad id, first day, last day, result indicator, EUR a day per platform
+    ("Always-on: shop traffic", "Coffee lovers FR 25-54", "Bean of the month", "120210553870140512",
+     START, END, "actions:link_click", {"facebook": (10, 14), "instagram": (17, 23)}),
+    ("Summer cold brew", "Lyon 20 km 18-45", "Cold brew lead form", "120210553870140877",
+     dt.date(2026, 6, 15), dt.date(2026, 8, 31), "actions:lead", {"facebook": (7, 11), "instagram": (11, 15)}),
+]
+
+
+def meta_ads(rnd):
+    """Rows of the Ads Manager export by day and platform."""
+    rows = []
+    for d in days():
+        for name, adset, ad, ad_id, first, last, indicator, budget in CAMPAIGNS:
+            if not first <= d <= last:
+                continue
+            for platform in ("facebook", "instagram"):
+                spend = round(rnd.uniform(*budget[platform]), 2)
+                cpm = rnd.uniform(6.5, 9.0) if platform == "facebook" else rnd.uniform(5.0, 7.0)
+                impressions = int(spend / cpm * 1000)
+                reach = int(impressions / rnd.uniform(1.3, 1.8))
+                if indicator == "actions:lead":
+                    clicks = int(impressions * rnd.uniform(0.002, 0.004))
+                    results = int(round(spend / rnd.uniform(3.5, 6.0)))
+                else:
+                    clicks = int(impressions * rnd.uniform(0.009, 0.014))
+                    results = clicks
+                rows.append({
+                    "Day": d.isoformat(), "Campaign name": name, "Ad set name": adset,
+                    "Ad name": ad, "Ad ID": ad_id, "Platform": platform,
+                    "Amount spent (EUR)": f"{spend:.2f}", "Results": str(results),
+                    "Result indicator": indicator,
+                    "Cost per result": f"{spend / results:.6f}" if results else "",
+                    "Reach": str(reach), "Impressions": str(impressions),
+                    "Frequency": f"{impressions / reach:.6f}" if reach else "",
+                    "Link clicks": str(clicks) if clicks else "",
+                    "CTR (all)": f"{clicks / impressions * 100 * rnd.uniform(1.3, 1.6):.6f}" if impressions else "",
+                    "Post engagements": str(int(impressions * rnd.uniform(0.02, 0.04))),
+                    "Reporting starts": d.isoformat(), "Reporting ends": d.isoformat(),
+                })
     return rows
 
 
-def web(rnd):
+# ---------------------------------------------------------------- GA4
+
+GA4_HEADER = ["Session source", "Date", "Sessions", "Engaged sessions", "Engagement rate",
+              "Average engagement time per session", "Events per session", "Event count",
+              "Key events", "Total revenue"]
+
+
+def ga4(rnd, ads_rows):
+    """One row per session source and day: (source, day, sessions, engaged,
+    engagement seconds, events, key events, revenue)."""
+    ad_clicks = collections.Counter()
+    for r in ads_rows:
+        if r["Link clicks"]:
+            ad_clicks[(r["Day"], r["Platform"])] += int(r["Link clicks"])
     rows = []
     for i, d in enumerate(days()):
         wf = WEEKDAY[d.weekday()]
-        sessions = int((170 + i * 0.35) * wf * rnd.uniform(0.85, 1.15))
-        rows.append({
-            "date": d, "network": "web", "account": "northwindcoffee.com",
-            "sessions": sessions,
-            "site_sessions": int(sessions * rnd.uniform(5.5, 6.5)),
-            "sessions_new": int(sessions * rnd.uniform(0.64, 0.72)),
-            "bounces": int(sessions * rnd.uniform(0.47, 0.55)),
-            "pageviews": int(sessions * rnd.uniform(2.45, 2.75)),
-            "time_on_site": int(sessions * rnd.uniform(72, 88)),
-            "leads": int(sessions * rnd.uniform(0.012, 0.028)),
-        })
+        trend = 1 + i * 0.0015
+        base = {
+            "google": 330 * trend * (2.05 - wf),
+            "(direct)": 190 * trend,
+            "linktr.ee": 62 * trend * wf,          # the Instagram bio link
+            "l.facebook.com": 38 * wf,
+            "t.co": 11 * trend,
+            "ig": 0.8 * ad_clicks[(d.isoformat(), "instagram")],
+            "fb": 0.8 * ad_clicks[(d.isoformat(), "facebook")],
+        }
+        if d.weekday() == 3:  # the newsletter goes out on Thursdays
+            base["newsletter"] = 140
+        elif d.weekday() == 4:
+            base["newsletter"] = 45
+        # (bounce = not engaged, engagement seconds, key events per session, EUR per order)
+        quality = {
+            "google": (0.36, 58, 0.028), "(direct)": (0.30, 66, 0.040),
+            "newsletter": (0.25, 75, 0.055), "linktr.ee": (0.41, 47, 0.026),
+            "l.facebook.com": (0.47, 40, 0.019), "t.co": (0.55, 31, 0.015),
+            "ig": (0.60, 24, 0.012), "fb": (0.58, 27, 0.013),
+        }
+        for source, mean in base.items():
+            sessions = int(mean * rnd.uniform(0.85, 1.15))
+            if sessions == 0:
+                continue  # GA4 leaves out a source without sessions that day
+            bounce, secs, rate = quality[source]
+            engaged = int(round(sessions * (1 - bounce * rnd.uniform(0.9, 1.1))))
+            eng_time = sessions * secs * rnd.uniform(0.85, 1.15)
+            events = int(sessions * rnd.uniform(4.0, 6.5))
+            keys = sum(rnd.random() < rate for _ in range(sessions))
+            revenue = round(sum(rnd.choice([19.9, 29.0, 39.9, 52.0, 68.0, 89.0, 118.0]) for _ in range(keys)), 2)
+            rows.append((source, d, sessions, engaged, eng_time, events, keys, revenue))
     return rows
 
 
-def costs(rnd, params_team_cost=3200):
-    rows = []
-    for d in days():
-        if d.day == 1:  # the team's monthly cost, split between the two networks
-            for net, acct in (("instagram", "northwind"), ("facebook", "northwindcoffee")):
-                rows.append({"date": d, "network": net, "account": acct,
-                             "cost": f"{params_team_cost / 2:.2f}"})
-        rows.append({"date": d, "network": "instagram", "account": "northwind",
-                     "spend": f"{rnd.uniform(22, 30):.2f}"})
-        rows.append({"date": d, "network": "facebook", "account": "northwindcoffee",
-                     "spend": f"{rnd.uniform(14, 20):.2f}"})
-    return rows
+def ga4_number(v):
+    """GA4 writes floats in full ("0.5434782608695652") and whole numbers bare."""
+    return repr(float(v)) if v != int(v) else str(int(v))
 
 
-def write(path, header, rows):
+def write_ga4(rows, m):
+    first, last = dt.date(START.year, m, 1), month_end(m)
+    mine = [r for r in rows if r[1].month == m]
+    mine.sort(key=lambda r: (-r[2], r[1], r[0]))  # GA4 sorts by sessions
+    tot = [sum(r[k] for r in mine) for k in range(2, 8)]
+    out = io.StringIO()
+    out.write("# ----------------------------------------\n"
+              "# Traffic acquisition: Session source\n"
+              "# Account: Northwind Coffee Roasters\n"
+              "# Property: northwindcoffee.com - GA4\n"
+              "# ----------------------------------------\n"
+              "#\n"
+              "# All Users\n"
+              f"# Start date: {first:%Y%m%d}\n"
+              f"# End date: {last:%Y%m%d}\n")
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(GA4_HEADER)
+
+    def cells(sessions, engaged, eng_time, events, keys, revenue):
+        return [str(sessions), str(engaged), ga4_number(engaged / sessions),
+                ga4_number(eng_time / sessions), ga4_number(events / sessions), str(events),
+                str(keys), ga4_number(round(revenue, 2))]
+
+    w.writerow(["Grand total", ""] + cells(*tot))
+    for source, d, *vals in mine:
+        w.writerow([source, f"{d:%Y%m%d}"] + cells(*vals))
+    # the chart's series: not data (kpiscope stops at the blank line)
+    out.write("\n# ----------------------------------------\n#\n# All Users\n"
+              f"# Start date: {first:%Y%m%d}\n# End date: {last:%Y%m%d}\n")
+    w.writerow(["Nth day", "Session source", "Sessions"])
+    for k in range((last - first).days + 1):
+        d = first + dt.timedelta(days=k)
+        for source, _, sessions, *_ in sorted((r for r in mine if r[1] == d), key=lambda r: -r[2])[:3]:
+            w.writerow([f"{k:04d}", source, str(sessions)])
+    write_text(f"ga4/Traffic_acquisition_Session_source_{first:%Y%m%d}-{last:%Y%m%d}.csv",
+               out.getvalue())
+
+
+# ---------------------------------------------------------------- writing
+
+def write_text(path, text, encoding="utf-8"):
     path = os.path.join(DATA, path)
     os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path, "w", newline="") as f:
-        w = csv.writer(f, lineterminator="\n")
-        w.writerow(header)
-        for r in rows:
-            w.writerow(["" if r.get(h) is None else (r[h].isoformat() if h == "date" else r[h])
-                        for h in header])
+    with open(path, "wb") as f:
+        if encoding == "utf-16-le":
+            f.write(codecs.BOM_UTF16_LE + text.encode("utf-16-le"))
+        elif encoding == "utf-8-sig":
+            f.write(codecs.BOM_UTF8 + text.encode("utf-8"))
+        else:
+            f.write(text.encode("utf-8"))
 
 
-def split(rows, groups):
-    """groups: list of (file name, months)"""
-    for name, months in groups:
-        yield name, [r for r in rows if r["date"].month in months]
+def csv_text(header, rows, quote_all=False, terminator="\n"):
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator=terminator,
+                   quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL)
+    w.writerow(header)
+    for r in rows:
+        w.writerow([r[h] for h in header] if isinstance(r, dict) else r)
+    return out.getvalue()
+
+
+def export_name(first, last, ident):
+    """Business Suite's download name: May-01-2026_May-31-2026_<id>.csv"""
+    return f"{first:%b-%d-%Y}_{last:%b-%d-%Y}_{ident}.csv"
+
+
+def write_posts(folder, header, posts, ident):
+    for m in months():
+        first, last = dt.date(START.year, m, 1), month_end(m)
+        rows = [p for d, p in posts if d.month == m]
+        write_text(f"{folder}/{export_name(first, last, ident)}", csv_text(header, rows), "utf-8-sig")
+
+
+def write_series(path, title, values, first, last):
+    """A Business Suite daily series: UTF-16LE, sep=, title line, Date/Primary;
+    days with 0 are left out, as Business Suite does."""
+    rows = [[f"{d:%Y-%m-%d}T00:00:00", str(v)] for d, v in sorted(values.items())
+            if first <= d <= last and v != 0]
+    text = "sep=,\r\n" + f'"{title}"\r\n' + csv_text(["Date", "Primary"], rows, quote_all=True,
+                                                       terminator="\r\n")
+    write_text(path, text, "utf-16-le")
 
 
 def main():
     rnd = random.Random(SEED)
-    ig = instagram(rnd)
-    fb = facebook(rnd)
-    wb = web(rnd)
-    co = costs(rnd)
-    for name, rows in split(ig, [(f"2026-{m:02d}.csv", [m]) for m in range(5, 11)]):
-        write(f"instagram/{name}", SOCIAL_HEADER, rows)
-    for name, rows in split(fb, [("2026-05_06.csv", [5, 6]), ("2026-07_08.csv", [7, 8]),
-                                 ("2026-09_10.csv", [9, 10])]):
-        write(f"facebook/{name}", SOCIAL_HEADER, rows)
-    for name, rows in split(wb, [("2026-05_07.csv", [5, 6, 7]), ("2026-08_10.csv", [8, 9, 10])]):
-        write(f"web/{name}", WEB_HEADER, rows)
-    write("costs.csv", COST_HEADER, co)
+    ig_follows, ig_followers, ig_posts = instagram(rnd)
+    fb_follows, fb_viewers, fb_followers, fb_posts = facebook(rnd)
+    x_followers, x_posts = x_account(rnd)
+    ads = meta_ads(rnd)
+    web = ga4(rnd, ads)
+
+    if os.path.isdir(DATA):
+        shutil.rmtree(DATA)
+
+    write_posts("instagram/posts", IG_POST_HEADER, ig_posts, IG_ACCOUNT_ID)
+    write_posts("facebook/posts", FB_POST_HEADER, fb_posts, FB_PAGE_ID)
+
+    q2 = (dt.date(2026, 5, 1), dt.date(2026, 7, 31))
+    q3 = (dt.date(2026, 8, 1), dt.date(2026, 10, 31))
+    for first, last in (q2, q3):
+        write_series(f"instagram/daily/{first}_{last}/Follows.csv", "Instagram follows",
+                     ig_follows, first, last)
+    # The second Facebook download starts on 07-01: July is in both, and counts once.
+    for first, last in (q2, (dt.date(2026, 7, 1), END)):
+        write_series(f"facebook/daily/{first}_{last}/Follows.csv", "Facebook follows",
+                     fb_follows, first, last)
+        write_series(f"facebook/daily/{first}_{last}/Viewers.csv", "Viewers",
+                     fb_viewers, first, last)
+
+    for m in months():
+        first, last = dt.date(START.year, m, 1), month_end(m)
+        rows = [p for d, p in x_posts if d.month == m]
+        rows.reverse()  # newest first, as x.com lists them
+        write_text(f"x/account_analytics_content_{first}_{last}.csv", csv_text(X_HEADER, rows))
+
+        month_ads = [r for r in ads if r["Day"].startswith(f"{first:%Y-%m}")]
+        summary = {h: "" for h in ADS_HEADER}
+        summary.update({
+            "Amount spent (EUR)": f"{sum(float(r['Amount spent (EUR)']) for r in month_ads):.2f}",
+            "Reach": str(sum(int(r["Reach"]) for r in month_ads)),
+            "Impressions": str(sum(int(r["Impressions"]) for r in month_ads)),
+            "Link clicks": str(sum(int(r["Link clicks"] or 0) for r in month_ads)),
+            "Post engagements": str(sum(int(r["Post engagements"]) for r in month_ads)),
+            "Reporting starts": first.isoformat(), "Reporting ends": last.isoformat(),
+        })
+        name = f"meta_ads/Northwind-Ads-{first:%b}-1-2026-{last:%b}-{last.day}-2026.csv"
+        write_text(name, csv_text(ADS_HEADER, [summary] + month_ads), "utf-8-sig")
+
+        write_ga4(web, m)
+
+    followers = ([(d, "instagram", "northwind", v) for d, v in ig_followers.items()]
+                 + [(d, "facebook", "northwindcoffee", v) for d, v in fb_followers.items()]
+                 + [(d, "x", "northwindcoffee", v) for d, v in x_followers.items()])
+    write_text("followers.csv", csv_text(["date", "network", "account", "followers"],
+                                         [[d.isoformat(), n, a, str(v)] for d, n, a, v in sorted(followers)]))
+
+    # the team's monthly cost (params.monthly_team_cost = 3200), by the time it spends per network
+    split = [("instagram", "northwind", 1400), ("facebook", "northwindcoffee", 1400),
+             ("x", "northwindcoffee", 400)]
+    write_text("costs.csv", csv_text(["date", "network", "account", "cost"],
+                                     [[f"2026-{m:02d}-01", n, a, f"{c:.2f}"] for m in months()
+                                      for n, a, c in split]))
 
 
 if __name__ == "__main__":
