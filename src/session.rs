@@ -174,8 +174,13 @@ impl Session {
         sources::load(&self.ws, &self.registry, &resolved, &mut cube)?;
         if self.verbose {
             let files: usize = resolved.iter().map(|r| r.files.len()).sum();
+            let commands = resolved.iter().filter(|r| r.command.is_some()).count();
+            let commands = match commands {
+                0 => String::new(),
+                n => format!(" and {n} command(s)"),
+            };
             eprintln!(
-                "loaded {} rows from {files} files into {} cells in {:.2?} ({} duplicate values dropped)",
+                "loaded {} rows from {files} files{commands} into {} cells in {:.2?} ({} duplicate values dropped)",
                 cube.rows(),
                 cube.cell_count(),
                 started.elapsed(),

@@ -22,6 +22,8 @@ struct Mapper {
     ast: AST,
     scope: Scope<'static>,
     shown: String,
+    /// The header, for the hint on a misspelled column.
+    columns: Vec<String>,
 }
 
 impl Mapper {
@@ -98,6 +100,7 @@ impl Mapper {
         scope.push_constant("preamble", pre);
         scope.push("line", 0_i64);
         Ok(Mapper {
+            columns: Vec::new(),
             engine,
             ast,
             scope,
@@ -111,7 +114,12 @@ impl Mapper {
         self.engine
             .call_fn_with_options::<Dynamic>(opts, &mut self.scope, &self.ast, func, (arg,))
             .map_err(|e| {
-                let pos = e.position();
+                // The innermost call holds the place and the real message.
+                let mut err = &*e;
+                while let rhai::EvalAltResult::ErrorInFunctionCall(_, _, inner, _) = err {
+                    err = inner;
+                }
+                let pos = err.position();
                 let at = if pos.is_none() {
                     self.shown.clone()
                 } else {
@@ -122,9 +130,15 @@ impl Mapper {
                         pos.position().unwrap_or(0)
                     )
                 };
-                let mut msg = e.to_string();
-                if let Some(i) = msg.rfind(" (line ") {
+                let mut msg = err.to_string();
+                if let Some(i) = msg.find(" (line ") {
                     msg.truncate(i);
+                }
+                if msg.contains("()") && !self.columns.is_empty() {
+                    msg.push_str(&format!(
+                        ". A column the export does not have reads as (): is a name misspelled? The columns are: {}",
+                        self.columns.iter().map(|c| format!("`{c}`")).collect::<Vec<_>>().join(", ")
+                    ));
                 }
                 Error::Data {
                     file: file.to_string(),
@@ -173,6 +187,7 @@ pub fn map_rows(
         .iter()
         .map(|c| c.trim().trim_start_matches('\u{feff}').to_string())
         .collect();
+    mapper.columns = header.clone();
     let mut out = Vec::new();
     for row in DataRows::new(grid, h) {
         let mut map = Map::new();
