@@ -448,7 +448,7 @@ fn every_builtin_plugin_passes_its_fixtures() {
     }
     assert!(!out.stdout.contains("FAILED"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("48 fixture(s): 48 passed, 0 failed"),
+        out.stdout.contains("49 fixture(s): 49 passed, 0 failed"),
         "{}",
         out.stdout
     );
