@@ -257,9 +257,11 @@ fn bad_exports() {
             ],
         ),
     ];
-    for (data, what) in cases {
+    for (i, (data, what)) in cases.iter().enumerate() {
         let t = workspace(&sources("")).file("exports/alpha.csv", data);
-        assert_fails(&check_with(t), what);
+        let out = check_with(t);
+        assert_fails(&out, what);
+        insta::assert_snapshot!(format!("bad_export_{i}"), out.stderr);
     }
 }
 

@@ -79,7 +79,10 @@ impl DateReader {
             let mut tm = match parsed {
                 Ok(tm) => tm,
                 Err(e) => {
-                    last_err = e.to_string();
+                    // jiff chains its context ("strptime parsing failed: %d
+                    // failed: ..."); the innermost part says what was wrong.
+                    let e = e.to_string();
+                    last_err = e.rsplit(": ").next().unwrap_or(&e).to_string();
                     continue;
                 }
             };
