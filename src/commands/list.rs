@@ -129,23 +129,43 @@ pub fn run(s: &Session, what: ListWhat, style: Style) -> Result<Outcome> {
             )
         }
         ListWhat::Sources => {
-            let rows: Vec<Vec<String>> =
-                s.ws.sources
-                    .iter()
-                    .map(|src| {
-                        let files =
-                            s.ws.source_files(src)
-                                .map(|f| f.len().to_string())
-                                .unwrap_or_else(|_| "none".into());
-                        vec![
-                            src.number.to_string(),
-                            src.plugin.clone().unwrap_or_else(|| "(detect)".into()),
-                            src.pattern.clone().unwrap_or_else(|| "(command)".into()),
-                            files,
-                            src.account.clone().unwrap_or_default(),
-                        ]
-                    })
-                    .collect();
+            // What detection picked, file by file, when the sources resolve.
+            let resolved = crate::sources::resolve(&s.ws, &s.registry).ok();
+            let rows: Vec<Vec<String>> = s
+                .ws
+                .sources
+                .iter()
+                .map(|src| {
+                    let files =
+                        s.ws.source_files(src)
+                            .map(|f| f.len().to_string())
+                            .unwrap_or_else(|_| "none".into());
+                    let plugin = match &src.plugin {
+                        Some(p) => p.clone(),
+                        None => {
+                            let mut picked: Vec<&str> = resolved
+                                .iter()
+                                .flatten()
+                                .filter(|r| r.source.number == src.number)
+                                .flat_map(|r| r.files.iter().map(|(_, p)| p.manifest.name.as_str()))
+                                .collect();
+                            picked.sort();
+                            picked.dedup();
+                            match picked.is_empty() {
+                                true => "(detect)".into(),
+                                false => format!("{} (detected)", picked.join(", ")),
+                            }
+                        }
+                    };
+                    vec![
+                        src.number.to_string(),
+                        plugin,
+                        src.pattern.clone().unwrap_or_else(|| "(command)".into()),
+                        files,
+                        src.account.clone().unwrap_or_default(),
+                    ]
+                })
+                .collect();
             render(
                 &["#", "PLUGIN", "PATH", "FILES", "ACCOUNT"],
                 &rows,
