@@ -141,10 +141,10 @@ impl Session {
         {
             return Err(Error::usage("--from is after --to"));
         }
-        // The coarsest grain every view rolls up from, at most a month: an
-        // account's own figures win over its posts' month by month (or day
-        // by day), so a year is the sum of its months.
-        let base = [Grain::Month, Grain::Week, Grain::Day]
+        // A month, or days when a view needs finer periods: an account's own
+        // figures win over its posts' month by month, which needs cells that
+        // do not straddle months (weeks do).
+        let base = [Grain::Month, Grain::Day]
             .into_iter()
             .find(|g| views.iter().all(|v| v.grain.rolls_up_from(*g)))
             .unwrap_or(Grain::Day);

@@ -118,9 +118,37 @@ impl Shard {
             .collect()
     }
 
-    /// The account-level cell of `series` in base period `period`.
-    pub fn account_cell(&self, series: u32, period: i32) -> Option<u32> {
-        self.by_period.get(series as usize)?.get(period)
+    /// For each account-level series and month, which slots it has a value
+    /// of: the metrics for which the account's own figures win that month.
+    pub fn own_months(
+        &self,
+        calendar: &Calendar,
+        base: Grain,
+        range: (Day, Day),
+    ) -> FxHashMap<(u32, i32), Vec<bool>> {
+        let mut out: FxHashMap<(u32, i32), Vec<bool>> = FxHashMap::default();
+        for (ci, cell) in self.cells.iter().enumerate() {
+            if cell.post != NO_POST || self.series[cell.series as usize].posts {
+                continue;
+            }
+            let start = calendar
+                .bounds(
+                    super::period::Period {
+                        grain: base,
+                        index: cell.period,
+                    },
+                    range,
+                )
+                .0;
+            let month = calendar.period_of(Grain::Month, start).index;
+            let has = out
+                .entry((cell.series, month))
+                .or_insert_with(|| vec![false; self.stride]);
+            for (slot, a) in self.cell_accs(ci).iter().enumerate() {
+                has[slot] |= a.n > 0;
+            }
+        }
+        out
     }
 
     /// Widens every cell to `slots` accumulators (a file brought new metrics).

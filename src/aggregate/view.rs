@@ -167,14 +167,18 @@ impl Cube {
         let mut per_series: Vec<Acc> = Vec::new();
         for (shard_no, shard) in self.shards.iter().enumerate() {
             let mut series_scope: Vec<Option<u32>> = vec![None; shard.series.len()];
-            // An account's own figure for a metric in a base period (its
-            // daily reach, say) already counts its posts': where it has one,
-            // the posts' figures of that metric and period are left out.
-            // Views by post keep every post's figures.
-            let twins = if by_post {
-                Vec::new()
+            // An account's own figure for a metric (its daily reach, say)
+            // already counts its posts': where it has one in a month, the
+            // posts' figures of that metric and month are left out. Decided
+            // month by month whatever the view's grain, so that days and weeks
+            // add up to their months. Views by post keep every post's figures.
+            let (twins, own_months) = if by_post {
+                (Vec::new(), FxHashMap::default())
             } else {
-                shard.account_twins()
+                (
+                    shard.account_twins(),
+                    shard.own_months(&self.calendar, self.spec.base, range),
+                )
             };
             for (ci, cell) in shard.cells.iter().enumerate() {
                 let s = &shard.series[cell.series as usize];
@@ -222,10 +226,12 @@ impl Cube {
                     .get(cell.series as usize)
                     .copied()
                     .flatten()
-                    .and_then(|t| shard.account_cell(t, cell.period))
-                    .map(|c| shard.cell_accs(c as usize));
+                    .and_then(|t| {
+                        let month = self.calendar.period_of(Grain::Month, start).index;
+                        own_months.get(&(t, month))
+                    });
                 for (slot, a) in shard.cell_accs(ci).iter().enumerate() {
-                    if own.is_some_and(|o| o[slot].n > 0) {
+                    if own.is_some_and(|o| o.get(slot) == Some(&true)) {
                         continue;
                     }
                     per_series[at + slot].merge(self.slot_kind(slot), *a, false);

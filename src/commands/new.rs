@@ -173,13 +173,15 @@ pub fn plugin(
         for n in names {
             println!("  {shown}/{n}");
         }
-        println!(
-            "\nnext: put a real export in {shown}/fixtures/, map its columns in plugin.toml{}, write the records you expect in <name>.expected.jsonl, and run\n  kpiscope plugin test {name}",
-            if kind == PluginKindArg::Rhai {
-                " and map.rhai"
-            } else {
-                ""
+        let mapping = match kind {
+            PluginKindArg::Table => "map its columns in plugin.toml",
+            PluginKindArg::Rhai => {
+                "map its columns in map.rhai (and its `detect` headers in plugin.toml)"
             }
+            PluginKindArg::Command => "turn its rows into records in fetch.py",
+        };
+        println!(
+            "\nnext: put a real export in {shown}/fixtures/, {mapping}, write the records you expect in <name>.expected.jsonl, and run\n  kpiscope plugin test {name}"
         );
     }
     Ok(Outcome::Success)

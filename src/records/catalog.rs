@@ -168,8 +168,9 @@ impl Catalog {
     pub fn declare(&mut self, name: &str, kind: Kind, origin: &str) -> MetricId {
         match self.by_name.get(name) {
             Some(&id) => {
-                if origin == "workspace" {
+                if origin == "workspace" && self.defs[id as usize].kind != kind {
                     self.defs[id as usize].kind = kind;
+                    self.defs[id as usize].origin = origin.to_string();
                 }
                 id
             }

@@ -372,12 +372,13 @@ fn detection_names_the_candidates() {
 }
 
 /// A page export's daily reach already counts the people its posts reached:
-/// where an account gives its own figure for a metric in a period, its
-/// posts' figures of that metric are left out. acme gives its own reach in
-/// March (100 + 50 = 150; its posts' 70 + 30 are left out) but not its own
-/// likes (posts: 5 + 6 = 11); solo gives posts only (reach 40). In April
-/// acme gives posts only (reach 20), so the year is the sum of its months:
-/// 150 + 40 + 20 = 210.
+/// where an account gives its own figure for a metric in a month, its
+/// posts' figures of that metric that month are left out. acme gives its own
+/// reach in March (100 + 50 = 150; its posts' 70 + 30 + 9 are left out, the
+/// 9 of a day without a page figure too) but not its own likes (posts:
+/// 5 + 6 + 1 = 12); solo gives posts only (reach 40). In April acme gives
+/// posts only (reach 20). Days, weeks and the year add up to the months:
+/// March 150 + 40 = 190, all 190 + 20 = 210, whatever the grain.
 #[test]
 fn account_figures_win_over_post_sums() {
     let data = "date,network,account,post,reach,likes\n\
@@ -386,12 +387,13 @@ fn account_figures_win_over_post_sums() {
 2026-03-01,fb,acme,p1,70,5\n\
 2026-03-02,fb,acme,p2,30,6\n\
 2026-03-02,fb,solo,s1,40,2\n\
+2026-03-20,fb,acme,p4,9,1\n\
 2026-04-03,fb,acme,p3,20,1\n";
     // (grain, breakdown, KPI, period, account or all, value)
     let cases = [
         ("month", "account", "reach", "2026-03", Some("acme"), 150.0),
-        ("month", "account", "likes", "2026-03", Some("acme"), 11.0),
-        ("month", "account", "posts", "2026-03", Some("acme"), 2.0),
+        ("month", "account", "likes", "2026-03", Some("acme"), 12.0),
+        ("month", "account", "posts", "2026-03", Some("acme"), 3.0),
         ("month", "account", "reach", "2026-03", Some("solo"), 40.0),
         ("month", "account", "reach", "2026-04", Some("acme"), 20.0),
         ("month", "", "reach", "2026-03", None, 190.0),
@@ -419,6 +421,34 @@ fn account_figures_win_over_post_sums() {
             .flatten()
         });
         assert_eq!(got, Some(want), "{grain} {by} {kpi} {period} {account:?}");
+    }
+    // Finer grains add up to the months: the rule is decided month by month.
+    for (grain, march, all) in [("day", 190.0, 210.0), ("week", 190.0, 210.0)] {
+        let out = Test::new()
+            .file(
+                "kpiscope.toml",
+                &format!("{WS}\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\"\n"),
+            )
+            .file("data.csv", data)
+            .args(&[
+                "eval", "--grain", grain, "--kpi", "reach", "--format", "json",
+            ])
+            .run();
+        let values: Vec<(String, f64)> = out
+            .rows()
+            .iter()
+            .filter_map(|r| {
+                let start = r["period"]["start"].as_str()?.to_string();
+                Some((start, r["value"].as_f64()?))
+            })
+            .collect();
+        let sum = |pred: &dyn Fn(&str) -> bool| -> f64 {
+            values.iter().filter(|(s, _)| pred(s)).map(|(_, v)| v).sum()
+        };
+        if grain == "day" {
+            assert_close(sum(&|s| s.starts_with("2026-03")), march);
+        }
+        assert_close(sum(&|_| true), all);
     }
 }
 
