@@ -102,11 +102,19 @@ impl<'g> Iterator for DataRows<'g> {
                     .iter()
                     .zip(self.header)
                     .all(|(a, b)| normalise(a) == normalise(b));
+            // A description row is sentences, no numbers: at least half of its
+            // cells hold five words or more (a date holds four at most, so a
+            // first post with a date, a message and no figures yet is data).
+            let sentences = filled
+                .iter()
+                .filter(|c| c.split_whitespace().count() >= 5)
+                .count();
             let describes = first
+                && filled.len() >= 2
+                && sentences * 2 >= filled.len()
                 && filled
                     .iter()
-                    .all(|c| !is_missing(c) && parse_value(c, Default::default()).is_err())
-                && filled.iter().any(|c| c.split_whitespace().count() >= 3);
+                    .all(|c| !is_missing(c) && parse_value(c, Default::default()).is_err());
             if is_total || repeats_header || describes {
                 continue;
             }
@@ -291,4 +299,34 @@ fn article(s: &str) -> String {
     let vowel = first.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u'])
         || (first.len() == 1 && "FHLMNRSX".contains(first));
     format!("{} {s}", if vowel { "an" } else { "a" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::DataRows;
+    use crate::sources::decode::delimited::grids;
+
+    fn kept(text: &str) -> Vec<u64> {
+        let g = &grids(text, "t.csv", None)[0];
+        DataRows::new(g, 0).map(|r| r.line).collect()
+    }
+
+    #[test]
+    fn data_rows_skip_what_is_not_data() {
+        // A description row (legacy Page Insights), a Total row, a repeated
+        // header (Ads Manager) and an empty row are not data.
+        assert_eq!(
+            kept(
+                "Date,Daily Reach,Weekly Reach\n,Daily: The number of people reached,Weekly: The number of people reached\n01/02/22,5,9\nTotal,5,9\nDate,Daily Reach,Weekly Reach\n,,\n01/03/22,6,10\n"
+            ),
+            [3, 7]
+        );
+        // A first post with text but no figures yet is data.
+        assert_eq!(
+            kept(
+                "Post,Published,Message,Reach,Likes,Comments\np1,\"Mar 2, 2026\",Our new spring blend is here,,,\np2,\"Mar 3, 2026\",Hi,5,1,0\n"
+            ),
+            [2, 3]
+        );
+    }
 }
