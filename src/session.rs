@@ -115,7 +115,9 @@ impl Session {
             if self.library.get(n).is_none() && self.catalog.id(n).is_none() {
                 let hint = suggest(n, self.library.names().chain(self.catalog.names()))
                     .map(|s| format!("; did you mean `{s}`?"))
-                    .unwrap_or_else(|| "; `kpiscope list kpis` shows the KPIs".into());
+                    .unwrap_or_else(|| {
+                        "; `kpiscope list kpis` and `kpiscope list metrics` show the names (a metric a rhai or command plugin gives must be declared in its plugin.toml's [metrics])".into()
+                    });
                 return Err(Error::usage(format!("unknown KPI or metric `{n}`{hint}")));
             }
         }

@@ -95,7 +95,7 @@ pub fn test(
                     o.fixture.split('.').next().unwrap_or("")
                 );
             }
-            if !update {
+            if !update && o.error.is_none() {
                 for (sign, line) in &o.diff {
                     let status = if *sign == '-' { "fail" } else { "pass" };
                     println!("    {}", style.paint(&format!("{sign} {line}"), status));

@@ -17,8 +17,13 @@ use crate::records::Record;
 pub fn run(plugin: &Plugin, ctx: &FileCtx) -> Result<Vec<Record>> {
     let m = &plugin.manifest;
     let name = &m.name;
+    // Name the file the program was reading, if any, as well as the plugin.
+    let place = match &ctx.path {
+        Some(_) => format!("{} (plugin `{name}`)", ctx.shown),
+        None => format!("plugin `{name}`"),
+    };
     let fail = |message: String| Error::Data {
-        file: format!("plugin `{name}`"),
+        file: place.clone(),
         line: 0,
         message,
     };
@@ -109,8 +114,12 @@ pub fn run(plugin: &Plugin, ctx: &FileCtx) -> Result<Vec<Record>> {
             continue;
         }
         let at = |message: String| fail(format!("`{shown}` output line {}: {message}", i + 1));
-        let v: serde_json::Value =
-            serde_json::from_str(line).map_err(|e| at(format!("invalid JSON: {e}")))?;
+        let v: serde_json::Value = serde_json::from_str(line).map_err(|e| {
+            let shown: String = line.chars().take(80).collect();
+            at(format!(
+                "invalid JSON ({e}): `{shown}`; print one record per line on stdout, and logs on stderr"
+            ))
+        })?;
         let r = from_json(&v, NumberStyle::default(), ctx)
             .map_err(|e| at(format!("not a record: {e}")))?;
         records.push(r);

@@ -9,6 +9,7 @@ use super::decode::{self, Decoded, Grid, Row, grid::normalise};
 use super::layout::Layout;
 use super::manifest::PluginKind;
 use super::{Plugin, Registry, command, script, table};
+use crate::diagnostic::suggest;
 use crate::error::{Error, Result};
 use crate::records::Record;
 
@@ -234,6 +235,12 @@ fn not_this_plugin(
                 .collect::<Vec<_>>()
         })
         .collect();
+    let header: Vec<String> = decoded
+        .grids
+        .iter()
+        .find_map(|g| g.likely_header())
+        .map(|r| r.cells.iter().map(|c| c.trim().to_string()).collect())
+        .unwrap_or_default();
     let found = decoded
         .grids
         .iter()
@@ -267,7 +274,13 @@ fn not_this_plugin(
                                     })
                                 })
                             })
-                            .map(|d| format!("`{d}`"))
+                            .map(|d| {
+                                // The nearest column found, for a renamed or misspelled header.
+                                let near = suggest(d, header.iter().map(String::as_str))
+                                    .map(|n| format!(" (found `{n}`)"))
+                                    .unwrap_or_default();
+                                format!("`{d}`{near}")
+                            })
                             .collect();
                     if missing.is_empty() {
                         format!(

@@ -8,7 +8,8 @@ use include_dir::{Dir, include_dir};
 
 use super::manifest::{Manifest, PluginKind};
 use super::script::SCRIPT;
-use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::diagnostic::{Diagnostic, Diagnostics, suggest};
+use crate::kpi::engine::sandboxed_engine;
 
 static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/plugins");
 
@@ -59,7 +60,8 @@ impl Plugin {
 
     pub fn has_document_mapper(&self) -> bool {
         self.file_text(SCRIPT)
-            .is_some_and(|s| s.contains("fn map_document"))
+            .and_then(|s| sandboxed_engine().compile(s).ok())
+            .is_some_and(|ast| ast.iter_functions().any(|f| f.name == "map_document"))
     }
 
     /// The files of `fixtures/`, sorted by name: (name, bytes).
@@ -170,12 +172,13 @@ impl Registry {
     /// rhai plugin has its script.
     fn add(&mut self, p: Plugin, problems: &mut Diagnostics) {
         if p.manifest.kind == PluginKind::Rhai {
+            let shown = p.shown_file(SCRIPT);
             match p.file_text(SCRIPT) {
-                Some(s) if s.contains("fn map_row") || s.contains("fn map_document") => {}
-                Some(_) => problems.push(Diagnostic::file(
-                    &p.shown_file(SCRIPT),
-                    "the script defines neither `fn map_row(row)` nor `fn map_document(doc)`",
-                )),
+                Some(source) => {
+                    if let Err(d) = check_script(&shown, &source) {
+                        problems.push(d);
+                    }
+                }
                 None => problems.push(Diagnostic::file(
                     &p.shown_file("plugin.toml"),
                     format!("a rhai plugin needs {SCRIPT} beside its plugin.toml"),
@@ -192,6 +195,36 @@ impl Registry {
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.plugins.iter().map(|p| p.manifest.name.as_str())
     }
+}
+
+/// A plugin's `map.rhai` compiles and defines `map_row(row)` or
+/// `map_document(doc)`; else the problem, with its place.
+fn check_script(shown: &str, source: &str) -> Result<(), Diagnostic> {
+    let ast = sandboxed_engine().compile(source).map_err(|e| {
+        let pos = e.1;
+        Diagnostic::at(
+            shown,
+            source,
+            pos.line().unwrap_or(1),
+            pos.position().unwrap_or(1),
+            e.0.to_string(),
+        )
+    })?;
+    let defines = |name: &str| {
+        ast.iter_functions()
+            .any(|f| f.name == name && f.params.len() == 1)
+    };
+    if defines("map_row") || defines("map_document") {
+        return Ok(());
+    }
+    let names: Vec<String> = ast.iter_functions().map(|f| f.name.to_string()).collect();
+    let hint = suggest("map_row", names.iter().map(String::as_str))
+        .map(|n| format!(" (is `{n}` meant to be `map_row`?)"))
+        .unwrap_or_default();
+    Err(Diagnostic::file(
+        shown,
+        format!("the script defines neither `fn map_row(row)` nor `fn map_document(doc)`{hint}"),
+    ))
 }
 
 /// A plugin folder on disk, shown in messages as `shown`.

@@ -6,7 +6,7 @@ use rhai::{AST, Array, CallFnOptions, Dynamic, Engine, Map, Scope};
 use serde_json::Value;
 
 use super::decode::date::DateReader;
-use super::decode::value::{NotANumber, NumberStyle, parse_duration, parse_value};
+use super::decode::value::{NotANumber, NumberStyle, is_missing, parse_duration, parse_value};
 use super::decode::{Decoded, Grid};
 use super::layout::Layout;
 use super::reader::{DataRows, FileCtx};
@@ -45,6 +45,8 @@ impl Mapper {
             cell_reader("number", move |t| parse_value(t, style)),
         );
         engine.register_fn("duration", cell_reader("duration", parse_duration));
+        engine.register_fn("missing", |t: &str| is_missing(t));
+        engine.register_fn("missing", |_: ()| true);
         engine.register_fn(
             "percent",
             |t: &str| -> std::result::Result<Dynamic, Box<rhai::EvalAltResult>> {

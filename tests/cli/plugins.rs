@@ -485,3 +485,36 @@ fn every_builtin_plugin_passes_its_fixtures() {
         out.stdout
     );
 }
+
+/// `validate` reads no data but compiles every plugin script: a syntax error
+/// has its place, and a script without `map_row` is named with the nearest
+/// function.
+#[test]
+fn validate_checks_plugin_scripts() {
+    let cases: &[(&str, &[&str])] = &[
+        (
+            "fn map_row(row) {\n    if row.source == \"t.co\":\n        1\n}\n",
+            &["plugins/beta/map.rhai:2:"],
+        ),
+        (
+            "fn map_rows(row) { () }\n",
+            &[
+                "plugins/beta/map.rhai: the script defines neither `fn map_row(row)` nor `fn map_document(doc)` (is `map_rows` meant to be `map_row`?)",
+            ],
+        ),
+    ];
+    for (script, what) in cases {
+        let out = workspace(&sources(""))
+            .file("plugins/beta/map.rhai", script)
+            .args(&["validate"])
+            .run();
+        out.status(2);
+        for w in *what {
+            assert!(
+                out.stderr.contains(w),
+                "stderr does not say {w:?}:\n{}",
+                out.stderr
+            );
+        }
+    }
+}

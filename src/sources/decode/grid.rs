@@ -52,12 +52,15 @@ impl Grid {
             })
     }
 
-    /// The first row with two or more cells: the header as a person sees it.
+    /// The fullest of the first rows, the first of equals: the header as a
+    /// person sees it (title lines above it hold a cell or two).
     pub fn likely_header(&self) -> Option<&Row> {
+        let filled = |r: &Row| r.cells.iter().filter(|c| !c.trim().is_empty()).count();
         self.rows
             .iter()
             .take(30)
-            .find(|r| r.cells.iter().filter(|c| !c.trim().is_empty()).count() >= 2)
+            .filter(|r| filled(r) >= 2)
+            .reduce(|best, r| if filled(r) > filled(best) { r } else { best })
     }
 
     pub fn preamble(&self, key: &str) -> Option<&str> {
