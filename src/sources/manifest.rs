@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde::Deserialize;
 use toml::Spanned;
-use toml::de::DeValue;
+use toml::de::{DeTable, DeValue};
 
 use super::decode::Format;
 use super::decode::value::NumberStyle;
@@ -49,29 +49,27 @@ struct RawTable {
     metrics: Option<BTreeMap<String, Spanned<DeOwned>>>,
 }
 
-/// `[[layout]]`: the keys of `[input]` and `[table]`, with a name and title.
+/// `[[layout]]`'s own keys; the others are `[input]`'s and `[table]`'s.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct RawLayout {
+struct RawLayoutHead {
     name: Spanned<String>,
     title: Option<String>,
-    format: Option<Spanned<String>>,
-    #[serde(default)]
-    detect: Vec<String>,
-    detect_title: Option<String>,
-    sheet: Option<String>,
-    member: Option<String>,
-    delimiter: Option<Spanned<String>>,
-    decimal: Option<Spanned<String>>,
-    percent: Option<Spanned<String>>,
-    level: Option<Spanned<String>>,
-    post: Option<Spanned<DeOwned>>,
-    date: Option<Spanned<DeOwned>>,
-    account: Option<Spanned<DeOwned>>,
-    network: Option<Spanned<DeOwned>>,
-    dims: Option<BTreeMap<String, Spanned<DeOwned>>>,
-    metrics: Option<BTreeMap<String, Spanned<DeOwned>>>,
 }
+
+const INPUT_KEYS: &[&str] = &[
+    "format",
+    "detect",
+    "detect_title",
+    "sheet",
+    "member",
+    "delimiter",
+    "decimal",
+    "percent",
+];
+const TABLE_KEYS: &[&str] = &[
+    "level", "post", "date", "account", "network", "dims", "metrics",
+];
 
 /// A value kept as TOML to be read by hand, for messages that say what fits.
 type DeOwned = toml::Value;
@@ -289,28 +287,54 @@ impl Manifest {
                 match v.get_ref() {
                     DeValue::Array(items) => {
                         for item in items.iter() {
-                            if let Some(l) = de::<RawLayout>(&mut at, item.clone(), "[[layout]]") {
-                                let input = RawInput {
-                                    format: l.format,
-                                    detect: l.detect,
-                                    detect_title: l.detect_title,
-                                    sheet: l.sheet,
-                                    member: l.member,
-                                    delimiter: l.delimiter,
-                                    decimal: l.decimal,
-                                    percent: l.percent,
+                            let DeValue::Table(t) = item.get_ref() else {
+                                at.error(item.span(), "write `[[layout]]` tables");
+                                continue;
+                            };
+                            // A layout takes the keys of [input] and [table]:
+                            // each part is checked by its own struct.
+                            let (mut head, mut input, mut table) =
+                                (DeTable::new(), DeTable::new(), DeTable::new());
+                            for (k, v) in t.iter() {
+                                let key: &str = k.get_ref();
+                                let part = if INPUT_KEYS.contains(&key) {
+                                    &mut input
+                                } else if TABLE_KEYS.contains(&key) {
+                                    &mut table
+                                } else if matches!(key, "name" | "title") {
+                                    &mut head
+                                } else {
+                                    let all = INPUT_KEYS.iter().chain(TABLE_KEYS).copied();
+                                    let hint = suggest(key, all.chain(["name", "title"]))
+                                        .map(|s| format!("; did you mean `{s}`?"))
+                                        .unwrap_or_default();
+                                    at.error(
+                                        k.span(),
+                                        format!("[[layout]]: unknown key `{key}`: a layout has name, title and the keys of [input] and [table]{hint}"),
+                                    );
+                                    continue;
                                 };
-                                let table = RawTable {
-                                    level: l.level,
-                                    post: l.post,
-                                    date: l.date,
-                                    account: l.account,
-                                    network: l.network,
-                                    dims: l.dims,
-                                    metrics: l.metrics,
-                                };
-                                let lname = l.name.get_ref().clone();
-                                let ltitle = l.title.unwrap_or_else(|| lname.clone());
+                                part.insert(k.clone(), v.clone());
+                            }
+                            let span = item.span();
+                            let head = de::<RawLayoutHead>(
+                                &mut at,
+                                Spanned::new(span.clone(), DeValue::Table(head)),
+                                "[[layout]]",
+                            );
+                            let input = de::<RawInput>(
+                                &mut at,
+                                Spanned::new(span.clone(), DeValue::Table(input)),
+                                "[[layout]]",
+                            );
+                            let table = de::<RawTable>(
+                                &mut at,
+                                Spanned::new(span, DeValue::Table(table)),
+                                "[[layout]]",
+                            );
+                            if let (Some(h), Some(input), Some(table)) = (head, input, table) {
+                                let lname = h.name.into_inner();
+                                let ltitle = h.title.unwrap_or_else(|| lname.clone());
                                 if let Some(layout) = layout(
                                     &mut at,
                                     lname,

@@ -139,7 +139,7 @@ pub fn read_file(plugin: &Plugin, registry: &Registry, ctx: &FileCtx) -> Result<
         }
         return Ok(out);
     }
-    if m.kind == PluginKind::Rhai && decoded.json.is_some() && plugin.has_document_mapper() {
+    if m.kind == PluginKind::Rhai && decoded.json.is_some() && plugin.document_mapper {
         return script::map_document(plugin, &decoded, ctx);
     }
     let matches = match_layouts(&decoded, &m.layouts);

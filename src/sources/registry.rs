@@ -36,6 +36,9 @@ pub struct Plugin {
     pub manifest: Manifest,
     pub origin: Origin,
     pub files: Files,
+    /// A rhai plugin whose script reads whole JSON documents
+    /// (`map_document`); set when the registry checks the script.
+    pub document_mapper: bool,
 }
 
 impl Plugin {
@@ -56,12 +59,6 @@ impl Plugin {
             Files::Embedded(d) => format!("plugins/{}/{rel}", d.path().display()),
             Files::Disk(_, shown) => shown.join(rel).display().to_string(),
         }
-    }
-
-    pub fn has_document_mapper(&self) -> bool {
-        self.file_text(SCRIPT)
-            .and_then(|s| sandboxed_engine().compile(s).ok())
-            .is_some_and(|ast| ast.iter_functions().any(|f| f.name == "map_document"))
     }
 
     /// The files of `fixtures/`, sorted by name: (name, bytes).
@@ -133,6 +130,7 @@ impl Registry {
                         manifest: m,
                         origin: Origin::Builtin,
                         files: Files::Embedded(dir),
+                        document_mapper: false,
                     },
                     &mut problems,
                 ),
@@ -170,15 +168,14 @@ impl Registry {
 
     /// Adds a plugin after checking what the manifest alone cannot: that a
     /// rhai plugin has its script.
-    fn add(&mut self, p: Plugin, problems: &mut Diagnostics) {
+    fn add(&mut self, mut p: Plugin, problems: &mut Diagnostics) {
         if p.manifest.kind == PluginKind::Rhai {
             let shown = p.shown_file(SCRIPT);
             match p.file_text(SCRIPT) {
-                Some(source) => {
-                    if let Err(d) = check_script(&shown, &source) {
-                        problems.push(d);
-                    }
-                }
+                Some(source) => match check_script(&shown, &source) {
+                    Ok(document) => p.document_mapper = document,
+                    Err(d) => problems.push(d),
+                },
                 None => problems.push(Diagnostic::file(
                     &p.shown_file("plugin.toml"),
                     format!("a rhai plugin needs {SCRIPT} beside its plugin.toml"),
@@ -198,8 +195,9 @@ impl Registry {
 }
 
 /// A plugin's `map.rhai` compiles and defines `map_row(row)` or
-/// `map_document(doc)`; else the problem, with its place.
-fn check_script(shown: &str, source: &str) -> Result<(), Diagnostic> {
+/// `map_document(doc)` (whether the latter: the `Ok`); else the problem,
+/// with its place.
+fn check_script(shown: &str, source: &str) -> Result<bool, Diagnostic> {
     let ast = sandboxed_engine().compile(source).map_err(|e| {
         let pos = e.1;
         Diagnostic::at(
@@ -215,7 +213,7 @@ fn check_script(shown: &str, source: &str) -> Result<(), Diagnostic> {
             .any(|f| f.name == name && f.params.len() == 1)
     };
     if defines("map_row") || defines("map_document") {
-        return Ok(());
+        return Ok(defines("map_document"));
     }
     let names: Vec<String> = ast.iter_functions().map(|f| f.name.to_string()).collect();
     let hint = suggest("map_row", names.iter().map(String::as_str))
@@ -241,6 +239,7 @@ pub fn load_dir(dir: &Path, shown: &Path) -> Result<Plugin, Diagnostics> {
             overrides: false,
         },
         files: Files::Disk(dir.to_path_buf(), shown.to_path_buf()),
+        document_mapper: false,
     };
     let mut problems = Diagnostics::default();
     let mut reg = Registry::default();

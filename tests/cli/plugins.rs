@@ -518,3 +518,23 @@ fn validate_checks_plugin_scripts() {
         }
     }
 }
+
+/// A `[[layout]]` takes `name`, `title` and the keys of `[input]` and
+/// `[table]`; anything else is named with its place and the nearest key.
+#[test]
+fn layout_keys_are_checked() {
+    let manifest = ALPHA
+        .replace(
+            "[input]\n",
+            "[[layout]]\nname = \"posts\"\ndetetc = [\"Post ID\"]\n",
+        )
+        .replace("[table]\n", "")
+        .replace("[table.metrics]", "[layout.metrics]");
+    let out = check_with(workspace(&sources("")).file("plugins/alpha/plugin.toml", &manifest));
+    assert_fails(
+        &out,
+        &[
+            "plugins/alpha/plugin.toml:10:1: [[layout]]: unknown key `detetc`: a layout has name, title and the keys of [input] and [table]; did you mean `detect`?",
+        ],
+    );
+}
