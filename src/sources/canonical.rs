@@ -404,7 +404,7 @@ fn parse_date(s: &str, ctx: &SourceCtx) -> Option<Day> {
 
 /// Whether a header is the canonical layout's: `date` and only canonical
 /// names. Auto-detection gives such files to this plugin.
-pub fn is_canonical_header(cells: &[String]) -> bool {
+pub fn is_canonical_header(cells: &csv::StringRecord) -> bool {
     let names: Vec<&str> = cells
         .iter()
         .map(|c| c.trim().trim_start_matches('\u{feff}'))

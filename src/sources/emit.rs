@@ -1,11 +1,12 @@
-//! Owned records into the cube, through the same batches as the canonical
-//! reader, so de-duplication and rollups treat every plugin alike.
+//! Where plugins' records go: into the cube, through the same batches as
+//! the canonical reader, or into a list for `plugin test`.
 
 use super::decode::value::{NumberStyle, parse_value};
 use super::reader::FileCtx;
 use crate::aggregate::Cube;
 use crate::aggregate::batch::Batch;
-use crate::records::{Kind, MetricId, Record, RowRef};
+use crate::aggregate::spec::CubeSpec;
+use crate::records::{Catalog, Kind, MetricId, Record, RowRef};
 
 /// A record map from a script or a command, its text numbers read in
 /// `style`, with the source's network and account applied.
@@ -30,37 +31,116 @@ pub fn finish(mut r: Record, ctx: &FileCtx) -> Record {
     r
 }
 
-/// Folds `records` into the cube; metrics the catalog lacks are declared
-/// as sums on behalf of `origin`.
-pub fn emit(records: &[Record], cube: &mut Cube, origin: &str) {
-    let spec = cube.spec.clone();
-    let mut batch = Batch::default();
-    let mut metrics: Vec<(MetricId, f64)> = Vec::new();
-    let mut dims: Vec<(&str, &str)> = Vec::new();
-    for r in records {
-        metrics.clear();
-        for (name, &x) in &r.metrics {
-            // Declaring gives the metric a slot; a known metric keeps its kind.
-            metrics.push((cube.declare_metric(name, Kind::Sum, origin), x));
-        }
-        dims.clear();
-        dims.extend(r.dims.iter().map(|(k, v)| (k.as_str(), v.as_str())));
-        batch.push(
-            &spec,
-            &RowRef {
-                date: r.date,
-                network: &r.network,
-                account: &r.account,
-                post: r.post.as_deref(),
-                level: r.level,
-                dims: &dims,
-                metrics: &metrics,
-            },
-        );
-        if batch.rows.len() >= 4096 {
-            cube.add_batches(std::slice::from_ref(&batch));
-            batch.clear();
+/// Where a plugin's records go, one at a time, so that a large export is
+/// never held as records: the cube (loading), or a list (`plugin test`).
+pub trait Sink {
+    /// The id of a metric; one the catalog lacks is declared as a sum.
+    fn metric(&mut self, name: &str) -> MetricId;
+    fn push(&mut self, row: &RowRef);
+}
+
+/// Records folded into the cube through the same batches as the canonical
+/// reader, so de-duplication and rollups treat every plugin alike.
+pub struct CubeSink<'a> {
+    cube: &'a mut Cube,
+    spec: CubeSpec,
+    batch: Batch,
+    origin: String,
+}
+
+impl<'a> CubeSink<'a> {
+    pub fn new(cube: &'a mut Cube, origin: &str) -> CubeSink<'a> {
+        CubeSink {
+            spec: cube.spec.clone(),
+            cube,
+            batch: Batch::default(),
+            origin: origin.to_string(),
         }
     }
-    cube.add_batches(std::slice::from_ref(&batch));
+
+    /// Folds what is left in the batch.
+    pub fn finish(mut self) {
+        self.flush();
+    }
+
+    fn flush(&mut self) {
+        self.cube.add_batches(std::slice::from_ref(&self.batch));
+        self.batch.clear();
+    }
+}
+
+impl Sink for CubeSink<'_> {
+    fn metric(&mut self, name: &str) -> MetricId {
+        // Declaring gives the metric a slot; a known metric keeps its kind.
+        self.cube.declare_metric(name, Kind::Sum, &self.origin)
+    }
+
+    fn push(&mut self, row: &RowRef) {
+        self.batch.push(&self.spec, row);
+        if self.batch.rows.len() >= 4096 {
+            self.flush();
+        }
+    }
+}
+
+/// Records kept as owned records, for `plugin test`.
+pub struct CollectSink {
+    catalog: Catalog,
+    pub records: Vec<Record>,
+}
+
+impl Default for CollectSink {
+    fn default() -> CollectSink {
+        CollectSink {
+            catalog: Catalog::standard(),
+            records: Vec::new(),
+        }
+    }
+}
+
+impl Sink for CollectSink {
+    fn metric(&mut self, name: &str) -> MetricId {
+        self.catalog.declare(name, Kind::Sum, "plugin")
+    }
+
+    fn push(&mut self, row: &RowRef) {
+        let text = |s: &str| s.to_string();
+        self.records.push(Record {
+            date: row.date,
+            network: text(row.network),
+            account: text(row.account),
+            post: row.post.map(text),
+            level: row.level,
+            dims: row.dims.iter().map(|(k, v)| (text(k), text(v))).collect(),
+            metrics: row
+                .metrics
+                .iter()
+                .map(|&(id, x)| (self.catalog.get(id).name.clone(), x))
+                .collect(),
+        });
+    }
+}
+
+/// Pushes an owned record (from a script, a command or the canonical
+/// fixture reader) into `sink`.
+pub fn push_record(sink: &mut dyn Sink, r: &Record) {
+    let metrics: Vec<(MetricId, f64)> = r
+        .metrics
+        .iter()
+        .map(|(name, &x)| (sink.metric(name), x))
+        .collect();
+    let dims: Vec<(&str, &str)> = r
+        .dims
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    sink.push(&RowRef {
+        date: r.date,
+        network: &r.network,
+        account: &r.account,
+        post: r.post.as_deref(),
+        level: r.level,
+        dims: &dims,
+        metrics: &metrics,
+    });
 }

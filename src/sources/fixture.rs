@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use super::decode::value::{NumberStyle, parse_value};
+use super::emit::CollectSink;
 use super::reader::{FileCtx, read_file};
 use super::{Plugin, Registry};
 use crate::error::{Error, Result};
@@ -99,7 +100,9 @@ pub fn run(plugin: &Plugin, registry: &Registry, root: &Path) -> Result<Vec<Outc
             plugin_network: plugin.manifest.network.clone(),
             settings: sidecar.settings.unwrap_or_default(),
         };
-        let (got, error, collisions) = match read_file(plugin, registry, &ctx) {
+        let mut sink = CollectSink::default();
+        let read = read_file(plugin, registry, &ctx, &mut sink).map(|()| sink.records);
+        let (got, error, collisions) = match read {
             Ok(records) => {
                 let mut keys: Vec<String> = records.iter().map(Record::key).collect();
                 keys.sort();

@@ -248,8 +248,9 @@ pub fn load(
             match (m.kind, file) {
                 (PluginKind::Canonical, Some(file)) => canonical::read(file, &ctx, cube)?,
                 _ => {
-                    let records = reader::read_file(plugin, registry, &ctx.file_ctx(file, plugin))?;
-                    emit::emit(&records, cube, &m.name);
+                    let mut sink = emit::CubeSink::new(cube, &m.name);
+                    reader::read_file(plugin, registry, &ctx.file_ctx(file, plugin), &mut sink)?;
+                    sink.finish();
                 }
             }
         }

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 
 use super::decode::value::{is_missing, parse_value};
 use super::decode::{self, Decoded, Grid, Row, grid::normalise};
+use super::emit::{Sink, push_record};
 use super::layout::Layout;
 use super::manifest::PluginKind;
 use super::{Plugin, Registry, command, script, table};
@@ -55,7 +56,7 @@ impl FileCtx {
 /// header row of descriptions, a repeated header or an empty row.
 pub struct DataRows<'g> {
     rows: std::slice::Iter<'g, Row>,
-    header: &'g [String],
+    header: &'g csv::StringRecord,
     first: bool,
 }
 
@@ -75,13 +76,7 @@ impl<'g> Iterator for DataRows<'g> {
         loop {
             let row = self.rows.next()?;
             let first = std::mem::take(&mut self.first);
-            let filled: Vec<&str> = row
-                .cells
-                .iter()
-                .map(|c| c.trim())
-                .filter(|c| !c.is_empty())
-                .collect();
-            if filled.is_empty() {
+            if row.cells.iter().all(|c| c.trim().is_empty()) {
                 continue;
             }
             let is_total = row.cells.iter().take(2).any(|c| {
@@ -95,28 +90,19 @@ impl<'g> Iterator for DataRows<'g> {
                     "gesamt",
                 ]
                 .iter()
-                .any(|t| c.eq_ignore_ascii_case(t))
+                .any(|t| c.eq_ignore_ascii_case(t) || (!c.is_ascii() && c.to_lowercase() == *t))
             });
+            // A repeated header is a verbatim copy: no need to fold case.
             let repeats_header = row.cells.len() == self.header.len()
                 && row
                     .cells
                     .iter()
                     .zip(self.header)
-                    .all(|(a, b)| normalise(a) == normalise(b));
-            // A description row is sentences, no numbers: at least half of its
-            // cells hold five words or more (a date holds four at most, so a
-            // first post with a date, a message and no figures yet is data).
-            let sentences = filled
-                .iter()
-                .filter(|c| c.split_whitespace().count() >= 5)
-                .count();
-            let describes = first
-                && filled.len() >= 2
-                && sentences * 2 >= filled.len()
-                && filled
-                    .iter()
-                    .all(|c| !is_missing(c) && parse_value(c, Default::default()).is_err());
-            if is_total || repeats_header || describes {
+                    .all(|(a, b)| a.trim() == b.trim().trim_start_matches('\u{feff}'));
+            if is_total || repeats_header {
+                continue;
+            }
+            if first && describes(&row.cells) {
                 continue;
             }
             return Some(row);
@@ -124,37 +110,70 @@ impl<'g> Iterator for DataRows<'g> {
     }
 }
 
+/// Whether a row is a second header row of descriptions: sentences, no
+/// numbers. At least half of its cells hold five words or more (a date holds
+/// four at most, so a first post with a date, a message and no figures yet is
+/// data).
+fn describes(cells: &csv::StringRecord) -> bool {
+    let filled: Vec<&str> = cells
+        .iter()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    let sentences = filled
+        .iter()
+        .filter(|c| c.split_whitespace().count() >= 5)
+        .count();
+    filled.len() >= 2
+        && sentences * 2 >= filled.len()
+        && filled
+            .iter()
+            .all(|c| !is_missing(c) && parse_value(c, Default::default()).is_err())
+}
+
 /// Reads `file` with `plugin`. `registry` names what the file looks like
 /// when the plugin does not read it.
-pub fn read_file(plugin: &Plugin, registry: &Registry, ctx: &FileCtx) -> Result<Vec<Record>> {
+pub fn read_file(
+    plugin: &Plugin,
+    registry: &Registry,
+    ctx: &FileCtx,
+    sink: &mut dyn Sink,
+) -> Result<()> {
     let m = &plugin.manifest;
+    let push_all = |records: Vec<Record>, sink: &mut dyn Sink| {
+        for r in &records {
+            push_record(sink, r);
+        }
+    };
     if m.kind == PluginKind::Command {
-        return command::run(plugin, ctx);
+        push_all(command::run(plugin, ctx)?, sink);
+        return Ok(());
     }
     let decoded = decode_for(plugin, ctx)?;
     if m.kind == PluginKind::Canonical {
-        let mut out = Vec::new();
         for g in &decoded.grids {
-            out.extend(super::canonical::records_of(g, ctx)?);
+            push_all(super::canonical::records_of(g, ctx)?, sink);
         }
-        return Ok(out);
+        return Ok(());
     }
     if m.kind == PluginKind::Rhai && decoded.json.is_some() && plugin.document_mapper {
-        return script::map_document(plugin, &decoded, ctx);
+        push_all(script::map_document(plugin, &decoded, ctx)?, sink);
+        return Ok(());
     }
     let matches = match_layouts(&decoded, &m.layouts);
     if matches.is_empty() {
         return Err(not_this_plugin(plugin, registry, &decoded, ctx));
     }
-    let mut out = Vec::new();
     for (grid, h, layout) in matches {
         match (m.kind, &layout.mapping) {
-            (PluginKind::Table, Some(map)) => out.extend(table::read(grid, h, layout, map, ctx)?),
-            (PluginKind::Rhai, _) => out.extend(script::map_rows(plugin, grid, h, layout, ctx)?),
+            (PluginKind::Table, Some(map)) => table::read(grid, h, layout, map, ctx, sink)?,
+            (PluginKind::Rhai, _) => {
+                push_all(script::map_rows(plugin, grid, h, layout, ctx)?, sink)
+            }
             _ => {}
         }
     }
-    Ok(out)
+    Ok(())
 }
 
 /// The file's bytes decoded the way the plugin's layouts say.

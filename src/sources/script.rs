@@ -193,9 +193,9 @@ pub fn map_rows(
     let mut out = Vec::new();
     for row in DataRows::new(grid, h) {
         let mut map = Map::new();
-        for (name, cell) in header.iter().zip(&row.cells) {
+        for (name, cell) in header.iter().zip(row.cells.iter()) {
             map.entry(name.as_str().into())
-                .or_insert_with(|| Dynamic::from(cell.clone()));
+                .or_insert_with(|| Dynamic::from(cell.to_string()));
         }
         let result = mapper.call("map_row", map.into(), &grid.name, row.line)?;
         records(&result, ctx, &grid.name, row.line, style, &mut out)?;

@@ -2,15 +2,14 @@
 //! Every column it names is looked up once in the header; each data row then
 //! becomes one canonical record.
 
-use std::collections::BTreeMap;
-
 use super::decode::date::DateReader;
 use super::decode::value::{NumberStyle, is_missing, parse_duration, parse_value};
 use super::decode::{Grid, grid::normalise};
+use super::emit::Sink;
 use super::layout::{Cols, DateFrom, Layout, Mapping};
 use super::reader::{DataRows, FileCtx};
 use crate::error::{Error, Result};
-use crate::records::{Level, Record};
+use crate::records::{Level, MetricId, RowRef};
 
 /// Columns resolved against one header.
 struct Resolved {
@@ -23,7 +22,7 @@ struct Resolved {
     metrics: Vec<(usize, usize)>,
 }
 
-fn find(header: &[String], cols: &Cols) -> Option<usize> {
+fn find(header: &csv::StringRecord, cols: &Cols) -> Option<usize> {
     let header: Vec<String> = header.iter().map(|h| normalise(h)).collect();
     cols.0
         .iter()
@@ -37,7 +36,8 @@ pub fn read(
     layout: &Layout,
     map: &Mapping,
     ctx: &FileCtx,
-) -> Result<Vec<Record>> {
+    sink: &mut dyn Sink,
+) -> Result<()> {
     let header = &grid.rows[h].cells;
     let mut missing = Vec::new();
     let mut need = |cols: &Option<Cols>, what: &str| -> Option<usize> {
@@ -105,14 +105,22 @@ pub fn read(
         ctx.timezone.clone(),
         ctx.year.or(grid.year_hint),
     );
-    let mut out = Vec::new();
+    let ids: Vec<MetricId> = r
+        .metrics
+        .iter()
+        .map(|&(m, _)| sink.metric(&map.metrics[m].metric))
+        .collect();
+    // The source's network and account win; else the row's, else defaults.
+    let network_default = ctx.network(None);
+    let mut metrics: Vec<(MetricId, f64)> = Vec::new();
+    let mut dims: Vec<(&str, &str)> = Vec::new();
     for row in DataRows::new(grid, h) {
         let err = |message: String| Error::Data {
             file: grid.name.clone(),
             line: row.line as usize,
             message,
         };
-        let cell = |i: usize| row.cells.get(i).map(String::as_str).unwrap_or("");
+        let cell = |i: usize| row.cells.get(i).unwrap_or("");
         let (date_text, date_col) = match (preamble_date, r.date) {
             (Some(p), _) => (p, None),
             (None, Some(i)) => {
@@ -138,8 +146,8 @@ pub fn read(
                 dates.formats()
             ))
         })?;
-        let mut metrics = BTreeMap::new();
-        for &(m, i) in &r.metrics {
+        metrics.clear();
+        for (&(m, i), &id) in r.metrics.iter().zip(&ids) {
             let spec = &map.metrics[m];
             let text = cell(i);
             let style = NumberStyle {
@@ -154,9 +162,7 @@ pub fn read(
                 parse_value(text, style)
             };
             match value {
-                Ok(Some(x)) => {
-                    metrics.insert(spec.metric.clone(), x * spec.scale);
-                }
+                Ok(Some(x)) => metrics.push((id, x * spec.scale)),
                 Ok(None) => {}
                 Err(_) => {
                     return Err(err(format!(
@@ -172,35 +178,35 @@ pub fn read(
                 }
             }
         }
-        let post = r
-            .post
-            .map(cell)
-            .map(str::trim)
-            .filter(|p| !is_missing(p))
-            .map(str::to_string);
+        let text_of = |i: Option<usize>| i.map(cell).map(str::trim).filter(|s| !s.is_empty());
+        let post = text_of(r.post).filter(|p| !is_missing(p));
         if map.level == Level::Post && post.is_none() && r.post.is_some() && metrics.is_empty() {
             continue;
         }
-        let text_of = |i: Option<usize>| {
-            i.map(cell)
-                .map(str::trim)
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
+        let network = match (&ctx.network, text_of(r.network)) {
+            (None, Some(n)) => n,
+            _ => network_default.as_str(),
         };
-        let network = ctx.network(text_of(r.network));
-        out.push(Record {
-            date,
-            account: ctx.account(text_of(r.account), &network),
-            network,
-            level: map.level,
-            post: if map.level == Level::Post { post } else { None },
-            dims: r
-                .dims
+        let account = match (&ctx.account, text_of(r.account)) {
+            (Some(a), _) => a.as_str(),
+            (None, Some(a)) => a,
+            (None, None) => network,
+        };
+        dims.clear();
+        dims.extend(
+            r.dims
                 .iter()
-                .filter_map(|(name, i)| Some((name.clone(), text_of(Some(*i))?)))
-                .collect(),
-            metrics,
+                .filter_map(|(name, i)| Some((name.as_str(), text_of(Some(*i))?))),
+        );
+        sink.push(&RowRef {
+            date,
+            network,
+            account,
+            post: if map.level == Level::Post { post } else { None },
+            level: map.level,
+            dims: &dims,
+            metrics: &metrics,
         });
     }
-    Ok(out)
+    Ok(())
 }

@@ -60,7 +60,7 @@ pub fn grids(text: &str, name: &str, forced: Option<u8>) -> Vec<Grid> {
             counted_to = at;
             rows.push(Row {
                 line: counted,
-                cells: record.iter().map(str::to_string).collect(),
+                cells: record.clone(),
             });
         }
         out.push(Grid {
@@ -140,7 +140,7 @@ mod tests {
     fn cells(g: &super::Grid) -> Vec<(u64, Vec<&str>)> {
         g.rows
             .iter()
-            .map(|r| (r.line, r.cells.iter().map(String::as_str).collect()))
+            .map(|r| (r.line, r.cells.iter().collect()))
             .collect()
     }
 

@@ -6,7 +6,8 @@
 pub struct Row {
     /// 1-based line (CSV), row (XLSX) or element (JSON) number.
     pub line: u64,
-    pub cells: Vec<String>,
+    /// The cells in one buffer (one allocation a row, not one a cell).
+    pub cells: csv::StringRecord,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -39,7 +40,7 @@ impl Grid {
             .iter()
             .take(30)
             .position(|row| {
-                let cells: Vec<String> = row.cells.iter().map(|c| normalise(c)).collect();
+                let cells: Vec<String> = row.cells.iter().map(normalise).collect();
                 want.iter().all(|w| cells.contains(w))
             })
             .filter(|&h| match &title {

@@ -51,7 +51,7 @@ fn objects_grid<'a>(items: impl Iterator<Item = (u64, &'a Value)>, name: &str) -
     }
     let mut rows = vec![Row {
         line: 0,
-        cells: header.clone(),
+        cells: csv::StringRecord::from(header.clone()),
     }];
     for (line, flat) in flat_rows {
         let mut cells = vec![String::new(); header.len()];
@@ -60,7 +60,10 @@ fn objects_grid<'a>(items: impl Iterator<Item = (u64, &'a Value)>, name: &str) -
                 cells[i] = v;
             }
         }
-        rows.push(Row { line, cells });
+        rows.push(Row {
+            line,
+            cells: cells.into(),
+        });
     }
     Grid {
         name: name.to_string(),
@@ -152,7 +155,7 @@ fn graph_insights(doc: &Value, name: &str) -> Option<Grid> {
     }
     let mut rows = vec![Row {
         line: 0,
-        cells: header.clone(),
+        cells: csv::StringRecord::from(header.clone()),
     }];
     for (i, (time, values)) in by_time.into_iter().enumerate() {
         let mut cells = vec![String::new(); header.len()];
@@ -164,7 +167,7 @@ fn graph_insights(doc: &Value, name: &str) -> Option<Grid> {
         }
         rows.push(Row {
             line: i as u64 + 1,
-            cells,
+            cells: cells.into(),
         });
     }
     Some(Grid {
@@ -179,10 +182,7 @@ mod tests {
     use super::*;
 
     fn cells(g: &Grid) -> Vec<Vec<&str>> {
-        g.rows
-            .iter()
-            .map(|r| r.cells.iter().map(String::as_str).collect())
-            .collect()
+        g.rows.iter().map(|r| r.cells.iter().collect()).collect()
     }
 
     #[test]

@@ -64,9 +64,9 @@ pub fn decode(
     let format = format.unwrap_or_else(|| Format::of_file(name));
     let mut out = Decoded::default();
     match format {
-        Format::Csv => out.grids = delimited::grids(&text::decode_text(&bytes), name, delimiter),
+        Format::Csv => out.grids = delimited::grids(&text::decode_text(bytes), name, delimiter),
         Format::Json => {
-            let text = text::decode_text(&bytes);
+            let text = text::decode_text(bytes);
             let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
                 format!(
                     "invalid JSON at line {}, column {}: {e}",
@@ -78,7 +78,7 @@ pub fn decode(
             out.json = Some(doc);
         }
         Format::Ndjson => {
-            let grid = json::ndjson_grid(&text::decode_text(&bytes), name)
+            let grid = json::ndjson_grid(&text::decode_text(bytes), name)
                 .map_err(|(line, e)| format!("invalid JSON at line {line}: {e}"))?;
             out.grids.push(grid);
         }

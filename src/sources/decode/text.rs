@@ -2,25 +2,23 @@
 //! UTF-16 with a mark (Business Suite's daily series), or Windows-1252 (old
 //! X and Excel exports).
 
-/// Decodes a file's bytes, whatever encoding the network chose.
-pub fn decode_text(bytes: &[u8]) -> String {
-    if let Some(rest) = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF]) {
-        return utf8_or_cp1252(rest);
+/// Decodes a file's bytes, whatever encoding the network chose. UTF-8, the
+/// common case, is taken over without a copy.
+pub fn decode_text(mut bytes: Vec<u8>) -> String {
+    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        bytes.drain(..3);
     }
+    let bytes = match String::from_utf8(bytes) {
+        Ok(s) => return s,
+        Err(e) => e.into_bytes(),
+    };
     if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
         return utf16(rest, u16::from_le_bytes);
     }
     if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
         return utf16(rest, u16::from_be_bytes);
     }
-    utf8_or_cp1252(bytes)
-}
-
-fn utf8_or_cp1252(bytes: &[u8]) -> String {
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => bytes.iter().map(|&b| cp1252(b)).collect(),
-    }
+    bytes.iter().map(|&b| cp1252(b)).collect()
 }
 
 fn utf16(bytes: &[u8], read: fn([u8; 2]) -> u16) -> String {
@@ -64,7 +62,7 @@ mod tests {
             (utf16be, "Date,€"),
             (b"caf\xe9 \x93quoted\x94 \x80".to_vec(), "café “quoted” €"),
         ] {
-            assert_eq!(decode_text(&bytes), want);
+            assert_eq!(decode_text(bytes), want);
         }
     }
 }

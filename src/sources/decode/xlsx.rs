@@ -23,7 +23,8 @@ pub fn grids(bytes: Vec<u8>, name: &str) -> Result<Vec<Grid>, String> {
                 line: first + i as u64 + 1,
                 cells: std::iter::repeat_n(String::new(), first_col)
                     .chain(cells.iter().map(text))
-                    .collect(),
+                    .collect::<Vec<String>>()
+                    .into(),
             })
             .collect();
         out.push(Grid {
