@@ -23,7 +23,7 @@ struct Resolved {
 }
 
 fn find(header: &csv::StringRecord, cols: &Cols) -> Option<usize> {
-    let header: Vec<String> = header.iter().map(|h| normalise(h)).collect();
+    let header: Vec<String> = header.iter().map(normalise).collect();
     cols.0
         .iter()
         .find_map(|c| header.iter().position(|h| *h == normalise(c)))
