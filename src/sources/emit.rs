@@ -37,6 +37,13 @@ pub trait Sink {
     /// The id of a metric; one the catalog lacks is declared as a sum.
     fn metric(&mut self, name: &str) -> MetricId;
     fn push(&mut self, row: &RowRef);
+    /// The cube's spec, when the sink takes whole batches, which readers
+    /// may then build on every core.
+    fn spec(&self) -> Option<CubeSpec> {
+        None
+    }
+    /// Batches built with `spec`, in file order.
+    fn push_batches(&mut self, _batches: Vec<Batch>) {}
 }
 
 /// Records folded into the cube through the same batches as the canonical
@@ -80,6 +87,15 @@ impl Sink for CubeSink<'_> {
         if self.batch.rows.len() >= 4096 {
             self.flush();
         }
+    }
+
+    fn spec(&self) -> Option<CubeSpec> {
+        Some(self.spec.clone())
+    }
+
+    fn push_batches(&mut self, batches: Vec<Batch>) {
+        self.flush();
+        self.cube.add_batches(&batches);
     }
 }
 

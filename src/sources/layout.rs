@@ -34,6 +34,19 @@ pub struct DateSpec {
     pub lifetime: Option<Cols>,
 }
 
+impl DateSpec {
+    /// Whether some format reads dates without a year, whose year then
+    /// depends on the rows before (it rolls over at January).
+    pub fn yearless(&self) -> bool {
+        self.formats.iter().any(|f| {
+            !matches!(f.as_str(), "s" | "ms")
+                && !["%Y", "%y", "%F", "%D", "%G", "%s"]
+                    .iter()
+                    .any(|y| f.contains(y))
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricSpec {
     pub metric: String,

@@ -4,10 +4,13 @@
 
 use super::decode::date::DateReader;
 use super::decode::value::{NumberStyle, is_missing, parse_duration, parse_value};
-use super::decode::{Grid, grid::normalise};
+use rayon::prelude::*;
+
+use super::decode::{Grid, Row, grid::normalise};
 use super::emit::Sink;
 use super::layout::{Cols, DateFrom, Layout, Mapping};
 use super::reader::{DataRows, FileCtx};
+use crate::aggregate::batch::Batch;
 use crate::error::{Error, Result};
 use crate::records::{Level, MetricId, RowRef};
 
@@ -100,21 +103,106 @@ pub fn read(
         })?),
         DateFrom::Column(_) => None,
     };
-    let mut dates = DateReader::new(
-        map.date.formats.clone(),
-        ctx.timezone.clone(),
-        ctx.year.or(grid.year_hint),
-    );
     let ids: Vec<MetricId> = r
         .metrics
         .iter()
         .map(|&(m, _)| sink.metric(&map.metrics[m].metric))
         .collect();
-    // The source's network and account win; else the row's, else defaults.
-    let network_default = ctx.network(None);
-    let mut metrics: Vec<(MetricId, f64)> = Vec::new();
-    let mut dims: Vec<(&str, &str)> = Vec::new();
-    for row in DataRows::new(grid, h) {
+    let parser = RowParser {
+        grid,
+        header,
+        layout,
+        map,
+        ctx,
+        r,
+        ids,
+        preamble_date,
+        // The source's network and account win; else the row's, else defaults.
+        network_default: ctx.network(None),
+    };
+    let dates = || {
+        DateReader::new(
+            map.date.formats.clone(),
+            ctx.timezone.clone(),
+            ctx.year.or(grid.year_hint),
+        )
+    };
+    let rows: Vec<&Row> = DataRows::new(grid, h).collect();
+    // Rows are parsed on every core when the sink folds batches and no date
+    // depends on the rows before it (year-less dates roll over in order).
+    match sink.spec() {
+        Some(spec) if rows.len() > 2 * CHUNK && !map.date.yearless() => {
+            // Every chunk's result is kept, so the error reported is the
+            // first in the file whichever core met it first.
+            let parsed: Vec<Result<Batch>> = rows
+                .par_chunks(CHUNK)
+                .map(|chunk| {
+                    let mut batch = Batch::default();
+                    let mut dates = dates();
+                    let mut buf = Buffers::default();
+                    for row in chunk {
+                        parser.parse(row, &mut dates, &mut buf, &mut |r| batch.push(&spec, r))?;
+                    }
+                    Ok(batch)
+                })
+                .collect();
+            let batches = parsed.into_iter().collect::<Result<Vec<Batch>>>()?;
+            sink.push_batches(batches);
+        }
+        _ => {
+            let mut dates = dates();
+            let mut buf = Buffers::default();
+            for row in rows {
+                parser.parse(row, &mut dates, &mut buf, &mut |r| sink.push(r))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Rows at a time for one core.
+const CHUNK: usize = 8192;
+
+/// Scratch space reused from row to row.
+#[derive(Default)]
+struct Buffers {
+    metrics: Vec<(MetricId, f64)>,
+}
+
+/// Everything a row needs, resolved once per file.
+struct RowParser<'a> {
+    grid: &'a Grid,
+    header: &'a csv::StringRecord,
+    layout: &'a Layout,
+    map: &'a Mapping,
+    ctx: &'a FileCtx,
+    r: Resolved,
+    ids: Vec<MetricId>,
+    preamble_date: Option<&'a str>,
+    network_default: String,
+}
+
+impl RowParser<'_> {
+    /// Reads one data row and hands its record to `emit`.
+    fn parse(
+        &self,
+        row: &Row,
+        dates: &mut DateReader,
+        buf: &mut Buffers,
+        emit: &mut dyn FnMut(&RowRef),
+    ) -> Result<()> {
+        let (grid, header, layout, map, ctx, r) = (
+            self.grid,
+            self.header,
+            self.layout,
+            self.map,
+            self.ctx,
+            &self.r,
+        );
+        let (preamble_date, ids, network_default) =
+            (self.preamble_date, &self.ids, &self.network_default);
+        let metrics = &mut buf.metrics;
+        let mut dims: Vec<(&str, &str)> = Vec::new();
         let err = |message: String| Error::Data {
             file: grid.name.clone(),
             line: row.line as usize,
@@ -147,7 +235,7 @@ pub fn read(
             ))
         })?;
         metrics.clear();
-        for (&(m, i), &id) in r.metrics.iter().zip(&ids) {
+        for (&(m, i), &id) in r.metrics.iter().zip(ids.iter()) {
             let spec = &map.metrics[m];
             let text = cell(i);
             let style = NumberStyle {
@@ -181,7 +269,7 @@ pub fn read(
         let text_of = |i: Option<usize>| i.map(cell).map(str::trim).filter(|s| !s.is_empty());
         let post = text_of(r.post).filter(|p| !is_missing(p));
         if map.level == Level::Post && post.is_none() && r.post.is_some() && metrics.is_empty() {
-            continue;
+            return Ok(());
         }
         let network = match (&ctx.network, text_of(r.network)) {
             (None, Some(n)) => n,
@@ -198,15 +286,15 @@ pub fn read(
                 .iter()
                 .filter_map(|(name, i)| Some((name.as_str(), text_of(Some(*i))?))),
         );
-        sink.push(&RowRef {
+        emit(&RowRef {
             date,
             network,
             account,
             post: if map.level == Level::Post { post } else { None },
             level: map.level,
             dims: &dims,
-            metrics: &metrics,
+            metrics: metrics.as_slice(),
         });
+        Ok(())
     }
-    Ok(())
 }

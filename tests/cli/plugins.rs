@@ -538,3 +538,61 @@ fn layout_keys_are_checked() {
         ],
     );
 }
+
+/// A large export is parsed on every core: the totals are those of the
+/// rows, and of two bad rows the first in the file is the one reported.
+#[test]
+fn large_exports_read_in_parallel_the_same() {
+    let rows = 40_000;
+    let mut csv = String::from("Post ID,Published,Views,Likes,Watch\n");
+    // Views i, likes 1: March holds posts 0..20000, April the rest.
+    for i in 0..rows {
+        let day = if i < rows / 2 {
+            "Mar 2, 2026"
+        } else {
+            "Apr 2, 2026"
+        };
+        csv.push_str(&format!("a{i},\"{day}\",\"{i}\",1,0:10\n"));
+    }
+    let out = workspace(&sources(""))
+        .file("exports/alpha.csv", &csv)
+        .args(&[
+            "eval",
+            "--grain",
+            "month",
+            "--network",
+            "alpha",
+            "--kpi",
+            "views,likes,posts",
+            "--format",
+            "json",
+        ])
+        .run();
+    out.status(0);
+    let half = (rows / 2) as f64;
+    // 0 + 1 + ... + 19999, and 20000 + ... + 39999.
+    let march = half * (half - 1.0) / 2.0;
+    assert_eq!(out.value("views", "2026-03", None), Some(march));
+    assert_eq!(
+        out.value("views", "2026-04", None),
+        Some(march + half * half)
+    );
+    assert_eq!(out.value("likes", "2026-04", None), Some(half));
+    assert_eq!(out.value("posts", "2026-04", None), Some(half));
+
+    let bad = csv
+        .replace(
+            "a30000,\"Apr 2, 2026\",\"30000\"",
+            "a30000,\"Apr 2, 2026\",\"lots\"",
+        )
+        .replace(
+            "a12000,\"Mar 2, 2026\",\"12000\"",
+            "a12000,\"Mar 2, 2026\",\"many\"",
+        );
+    let out = check_with(workspace(&sources("")).file("exports/alpha.csv", &bad));
+    // Post a12000 is on line 12002 (after the header and post a0).
+    assert_fails(
+        &out,
+        &["exports/alpha.csv:12002: column `Views`: `many` is not a number"],
+    );
+}

@@ -35,6 +35,8 @@ pub struct DateReader {
     /// The year of year-less dates, and the last month seen.
     year: Option<i32>,
     last_month: i8,
+    /// The last cell read and its day: exports repeat a date row after row.
+    last: Option<(String, Day)>,
 }
 
 impl DateReader {
@@ -44,6 +46,7 @@ impl DateReader {
             tz,
             year,
             last_month: 0,
+            last: None,
         }
     }
 
@@ -54,6 +57,17 @@ impl DateReader {
     /// The day of `cell`; the error says why it could not be read.
     pub fn read(&mut self, cell: &str) -> Result<Day, String> {
         let t = cell.trim();
+        if let Some((text, day)) = &self.last
+            && text == t
+        {
+            return Ok(*day);
+        }
+        let day = self.parse(t)?;
+        self.last = Some((t.to_string(), day));
+        Ok(day)
+    }
+
+    fn parse(&mut self, t: &str) -> Result<Day, String> {
         let mut last_err = String::new();
         for f in &self.formats {
             match f.as_str() {

@@ -42,6 +42,11 @@ pub fn parse_value(cell: &str, style: NumberStyle) -> Result<Option<f64>, NotANu
     if let Some(x) = super::super::number::parse_number(t.as_bytes()) {
         return Ok(Some(x));
     }
+    if !style.decimal_comma
+        && let Some(x) = grouped_integer(t)
+    {
+        return Ok(Some(x));
+    }
     let mut sign = 1.0;
     if let Some(inner) = t.strip_prefix('(').and_then(|s| s.strip_suffix(')')) {
         sign = -1.0;
@@ -86,6 +91,27 @@ pub fn parse_value(cell: &str, style: NumberStyle) -> Result<Option<f64>, NotANu
         return Err(NotANumber);
     }
     Ok(Some(sign * x * scale))
+}
+
+/// `12,345` and `1,234,567`, the commonest export number that is not plain,
+/// read without allocating.
+fn grouped_integer(t: &str) -> Option<f64> {
+    let b = t.as_bytes();
+    let first = b.iter().position(|&c| c == b',')?;
+    if first == 0 || first > 3 || !(b.len() - first).is_multiple_of(4) {
+        return None;
+    }
+    let mut n: u64 = 0;
+    for (i, &c) in b.iter().enumerate() {
+        let comma_here = i >= first && (i - first) % 4 == 0;
+        match (comma_here, c) {
+            (true, b',') => {}
+            (false, b'0'..=b'9') => n = n.checked_mul(10)?.checked_add(u64::from(c - b'0'))?,
+            _ => return None,
+        }
+    }
+    // A leading 0 (`0,125`) is a decimal comma, not a thousands separator.
+    (b[0] != b'0').then_some(n as f64)
 }
 
 /// Rewrites `1,234.5`, `1.234,5`, `1,5` and `1.234.567` to `str::parse`'s form.
