@@ -464,8 +464,11 @@ pub fn records_of(
             }
         }
         let post = cell(col("post"));
-        let network = ctx.network(cell(col("network")));
-        let account = ctx.account(cell(col("account")), &network);
+        let network_cell = cell(col("network"));
+        let account_cell = cell(col("account"));
+        let network = ctx.network(network_cell.as_deref());
+        let account = ctx.account(account_cell.as_deref(), network).to_string();
+        let network = network.to_string();
         out.push(crate::records::Record::new(
             day, network, account, post, dims, metrics,
         ));

@@ -24,10 +24,9 @@ pub fn from_json(
 /// Applies the source's `network` and `account`, which win over a record's,
 /// and names the account after the network when nothing names it.
 pub fn finish(mut r: Record, ctx: &FileCtx) -> Record {
-    let from_row = Some(r.network.clone()).filter(|n| !n.is_empty());
-    r.network = ctx.network(from_row);
-    let account = Some(r.account.clone()).filter(|a| !a.is_empty());
-    r.account = ctx.account(account, &r.network);
+    let network = ctx.network(Some(&r.network)).to_string();
+    r.account = ctx.account(Some(&r.account), &network).to_string();
+    r.network = network;
     r
 }
 

@@ -1,6 +1,6 @@
 //! Reading one file with one plugin: decode it, find which of the plugin's
-//! layouts each grid is, and hand the rows to the plugin's kind. The records
-//! come back owned; `emit` folds them into the cube.
+//! layouts each grid is, and hand the rows to the plugin's kind, whose
+//! records go to a sink (the cube, or a list for `plugin test`).
 
 use std::path::{Path, PathBuf};
 
@@ -34,21 +34,22 @@ pub struct FileCtx {
 }
 
 impl FileCtx {
-    pub fn network(&self, from_row: Option<String>) -> String {
+    /// The source's network, else the row's, else the plugin's.
+    pub fn network<'a>(&'a self, from_row: Option<&'a str>) -> &'a str {
         self.network
-            .clone()
-            .or(from_row)
-            .or_else(|| self.plugin_network.clone())
-            .unwrap_or_else(|| "unknown".into())
+            .as_deref()
+            .or(from_row.filter(|n| !n.is_empty()))
+            .or(self.plugin_network.as_deref())
+            .unwrap_or("unknown")
     }
 
     /// The source's account, else the row's, else the network's name (one
     /// account per network needs no setting).
-    pub fn account(&self, from_row: Option<String>, network: &str) -> String {
+    pub fn account<'a>(&'a self, from_row: Option<&'a str>, network: &'a str) -> &'a str {
         self.account
-            .clone()
-            .or(from_row)
-            .unwrap_or_else(|| network.to_string())
+            .as_deref()
+            .or(from_row.filter(|a| !a.is_empty()))
+            .unwrap_or(network)
     }
 }
 

@@ -117,8 +117,6 @@ pub fn read(
         r,
         ids,
         preamble_date,
-        // The source's network and account win; else the row's, else defaults.
-        network_default: ctx.network(None),
     };
     let dates = || {
         DateReader::new(
@@ -179,7 +177,6 @@ struct RowParser<'a> {
     r: Resolved,
     ids: Vec<MetricId>,
     preamble_date: Option<&'a str>,
-    network_default: String,
 }
 
 impl RowParser<'_> {
@@ -199,8 +196,7 @@ impl RowParser<'_> {
             self.ctx,
             &self.r,
         );
-        let (preamble_date, ids, network_default) =
-            (self.preamble_date, &self.ids, &self.network_default);
+        let (preamble_date, ids) = (self.preamble_date, &self.ids);
         let metrics = &mut buf.metrics;
         let mut dims: Vec<(&str, &str)> = Vec::new();
         let err = |message: String| Error::Data {
@@ -271,15 +267,8 @@ impl RowParser<'_> {
         if map.level == Level::Post && post.is_none() && r.post.is_some() && metrics.is_empty() {
             return Ok(());
         }
-        let network = match (&ctx.network, text_of(r.network)) {
-            (None, Some(n)) => n,
-            _ => network_default.as_str(),
-        };
-        let account = match (&ctx.account, text_of(r.account)) {
-            (Some(a), _) => a.as_str(),
-            (None, Some(a)) => a,
-            (None, None) => network,
-        };
+        let network = ctx.network(text_of(r.network));
+        let account = ctx.account(text_of(r.account), network);
         dims.clear();
         dims.extend(
             r.dims
