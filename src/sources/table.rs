@@ -137,9 +137,10 @@ pub fn read(
                 .map(|chunk| {
                     let mut batch = Batch::default();
                     let mut dates = dates();
-                    let mut buf = Buffers::default();
+                    let mut metrics = Vec::new();
                     for row in chunk {
-                        parser.parse(row, &mut dates, &mut buf, &mut |r| batch.push(&spec, r))?;
+                        parser
+                            .parse(row, &mut dates, &mut metrics, &mut |r| batch.push(&spec, r))?;
                     }
                     Ok(batch)
                 })
@@ -149,9 +150,9 @@ pub fn read(
         }
         _ => {
             let mut dates = dates();
-            let mut buf = Buffers::default();
+            let mut metrics = Vec::new();
             for row in rows {
-                parser.parse(row, &mut dates, &mut buf, &mut |r| sink.push(r))?;
+                parser.parse(row, &mut dates, &mut metrics, &mut |r| sink.push(r))?;
             }
         }
     }
@@ -160,12 +161,6 @@ pub fn read(
 
 /// Rows at a time for one core.
 const CHUNK: usize = 8192;
-
-/// Scratch space reused from row to row.
-#[derive(Default)]
-struct Buffers {
-    metrics: Vec<(MetricId, f64)>,
-}
 
 /// Everything a row needs, resolved once per file.
 struct RowParser<'a> {
@@ -180,12 +175,13 @@ struct RowParser<'a> {
 }
 
 impl RowParser<'_> {
-    /// Reads one data row and hands its record to `emit`.
+    /// Reads one data row and hands its record to `emit`; `metrics` is
+    /// scratch space reused from row to row.
     fn parse(
         &self,
         row: &Row,
         dates: &mut DateReader,
-        buf: &mut Buffers,
+        metrics: &mut Vec<(MetricId, f64)>,
         emit: &mut dyn FnMut(&RowRef),
     ) -> Result<()> {
         let (grid, header, layout, map, ctx, r) = (
@@ -197,7 +193,6 @@ impl RowParser<'_> {
             &self.r,
         );
         let (preamble_date, ids) = (self.preamble_date, &self.ids);
-        let metrics = &mut buf.metrics;
         let mut dims: Vec<(&str, &str)> = Vec::new();
         let err = |message: String| Error::Data {
             file: grid.name.clone(),
