@@ -172,6 +172,7 @@ fn plugin_test_passes_and_shows_a_diff() {
         .args(&["plugin", "test", "plugins/alpha"])
         .run();
     out.status(1);
+    insta::assert_snapshot!(out.stdout);
     assert!(out.stdout.contains("FAILED"), "{}", out.stdout);
     assert!(out.stdout.contains("- {\"date\":\"2026-03-30\",\"network\":\"alpha\",\"account\":\"alpha\",\"post\":\"a2\",\"metrics\":{\"views\":2400,\"watch_time\":12}}"), "{}", out.stdout);
     assert!(out.stdout.contains("+ {\"date\":\"2026-03-30\",\"network\":\"alpha\",\"account\":\"alpha\",\"post\":\"a2\",\"metrics\":{\"views\":2500,\"watch_time\":12}}"), "{}", out.stdout);
