@@ -130,23 +130,28 @@ pub fn read(
     // depends on the rows before it (year-less dates roll over in order).
     match sink.spec() {
         Some(spec) if rows.len() > 2 * CHUNK && !map.date.yearless() => {
-            // Every chunk's result is kept, so the error reported is the
-            // first in the file whichever core met it first.
-            let parsed: Vec<Result<Batch>> = rows
-                .par_chunks(CHUNK)
-                .map(|chunk| {
-                    let mut batch = Batch::default();
-                    let mut dates = dates();
-                    let mut metrics = Vec::new();
-                    for row in chunk {
-                        parser
-                            .parse(row, &mut dates, &mut metrics, &mut |r| batch.push(&spec, r))?;
-                    }
-                    Ok(batch)
-                })
-                .collect();
-            let batches = parsed.into_iter().collect::<Result<Vec<Batch>>>()?;
-            sink.push_batches(batches);
+            // A round of chunks at a time, so that batches do not pile up;
+            // within a round every chunk's result is kept, so the error
+            // reported is the first in the file whichever core met it first.
+            let round = CHUNK * rayon::current_num_threads().max(1) * 2;
+            for rows in rows.chunks(round) {
+                let parsed: Vec<Result<Batch>> = rows
+                    .par_chunks(CHUNK)
+                    .map(|chunk| {
+                        let mut batch = Batch::default();
+                        let mut dates = dates();
+                        let mut metrics = Vec::new();
+                        for row in chunk {
+                            parser.parse(row, &mut dates, &mut metrics, &mut |r| {
+                                batch.push(&spec, r)
+                            })?;
+                        }
+                        Ok(batch)
+                    })
+                    .collect();
+                let batches = parsed.into_iter().collect::<Result<Vec<Batch>>>()?;
+                sink.push_batches(batches);
+            }
         }
         _ => {
             let mut dates = dates();
