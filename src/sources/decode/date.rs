@@ -10,20 +10,128 @@ use jiff::tz::TimeZone;
 
 use crate::aggregate::period::{Day, day_from_ymd};
 
-/// Russian genitive month names, as TikTok's Russian locale writes them.
-const RUSSIAN: [(&str, &str); 12] = [
-    ("января", "Jan"),
-    ("февраля", "Feb"),
-    ("марта", "Mar"),
-    ("апреля", "Apr"),
-    ("мая", "May"),
-    ("июня", "Jun"),
-    ("июля", "Jul"),
-    ("августа", "Aug"),
-    ("сентября", "Sep"),
-    ("октября", "Oct"),
-    ("ноября", "Nov"),
-    ("декабря", "Dec"),
+/// Month names of the locales exports come in (TikTok writes dates in the
+/// account's language), month by month; abbreviations may end with a dot.
+const MONTHS: [&[&str]; 12] = [
+    &[
+        "janvier",
+        "janv",
+        "januar",
+        "jän",
+        "enero",
+        "ene",
+        "janeiro",
+        "gennaio",
+        "gen",
+        "января",
+        "январь",
+        "янв",
+    ],
+    &[
+        "février",
+        "fevrier",
+        "févr",
+        "fevr",
+        "februar",
+        "febrero",
+        "fevereiro",
+        "fev",
+        "febbraio",
+        "febbr",
+        "февраля",
+        "февраль",
+        "фев",
+    ],
+    &[
+        "mars",
+        "märz",
+        "mär",
+        "marzo",
+        "março",
+        "marco",
+        "марта",
+        "март",
+        "мар",
+    ],
+    &[
+        "avril",
+        "avr",
+        "abril",
+        "abr",
+        "aprile",
+        "апреля",
+        "апрель",
+        "апр",
+    ],
+    &["mai", "mayo", "maio", "maggio", "mag", "мая", "май"],
+    &[
+        "juin", "juni", "junio", "junho", "giugno", "giu", "июня", "июнь", "июн",
+    ],
+    &[
+        "juillet", "juil", "juli", "julio", "julho", "luglio", "lug", "июля", "июль", "июл",
+    ],
+    &["août", "aout", "agosto", "ago", "августа", "август", "авг"],
+    &[
+        "septembre",
+        "sept",
+        "septiembre",
+        "setembro",
+        "set",
+        "settembre",
+        "сентября",
+        "сентябрь",
+        "сен",
+    ],
+    &[
+        "octobre",
+        "oktober",
+        "okt",
+        "octubre",
+        "outubro",
+        "out",
+        "ottobre",
+        "ott",
+        "октября",
+        "октябрь",
+        "окт",
+    ],
+    &[
+        "novembre",
+        "noviembre",
+        "novembro",
+        "ноября",
+        "ноябрь",
+        "ноя",
+    ],
+    &[
+        "décembre",
+        "decembre",
+        "déc",
+        "dezember",
+        "dez",
+        "diciembre",
+        "dic",
+        "dezembro",
+        "dicembre",
+        "декабря",
+        "декабрь",
+        "дек",
+    ],
+];
+
+const ENGLISH: [(&str, &str); 12] = [
+    ("Jan", "January"),
+    ("Feb", "February"),
+    ("Mar", "March"),
+    ("Apr", "April"),
+    ("May", "May"),
+    ("Jun", "June"),
+    ("Jul", "July"),
+    ("Aug", "August"),
+    ("Sep", "September"),
+    ("Oct", "October"),
+    ("Nov", "November"),
+    ("Dec", "December"),
 ];
 
 /// Reads dates of one column, in order, so that year-less dates can roll
@@ -88,7 +196,7 @@ impl DateReader {
                 }
                 _ => {}
             }
-            let english = to_english(t);
+            let english = to_english(t, f.contains("%B"));
             let parsed = BrokenDownTime::parse(f, english.as_bytes());
             let mut tm = match parsed {
                 Ok(tm) => tm,
@@ -132,17 +240,39 @@ impl DateReader {
     }
 }
 
-fn to_english(t: &str) -> std::borrow::Cow<'_, str> {
-    if t.is_ascii() {
-        return t.into();
-    }
-    let lower = t.to_lowercase();
-    for (ru, en) in RUSSIAN {
-        if lower.contains(ru) {
-            return lower.replace(ru, en).into();
+/// `t` with month names of other languages in English: abbreviated, or in
+/// full when the format reads full names (`%B`).
+fn to_english(t: &str, full: bool) -> std::borrow::Cow<'_, str> {
+    let mut out = String::with_capacity(t.len());
+    let mut changed = false;
+    let mut rest = t;
+    while !rest.is_empty() {
+        let start = rest.find(char::is_alphabetic).unwrap_or(rest.len());
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest
+            .find(|c: char| !c.is_alphabetic())
+            .unwrap_or(rest.len());
+        let word = &rest[..end];
+        let lower = word.to_lowercase();
+        match MONTHS
+            .iter()
+            .position(|names| names.contains(&lower.as_str()))
+        {
+            Some(m) => {
+                let (abbr, name) = ENGLISH[m];
+                out.push_str(if full { name } else { abbr });
+                changed = true;
+                // "janv." and "sept." end with a dot the format does not have.
+                rest = rest[end..].strip_prefix('.').unwrap_or(&rest[end..]);
+            }
+            None => {
+                out.push_str(word);
+                rest = &rest[end..];
+            }
         }
     }
-    t.into()
+    if changed { out.into() } else { t.into() }
 }
 
 /// The first `YYYY` (1990..2100) in a file name: the start of an export's window.
