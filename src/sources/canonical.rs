@@ -441,7 +441,7 @@ pub fn records_of(
     };
     let date = col("date").ok_or_else(|| err(header.line, "no `date` column".into()))?;
     let mut out = Vec::new();
-    for row in &grid.rows[1..] {
+    for row in grid.rows_after(0) {
         let cell = |i: Option<usize>| {
             i.and_then(|i| row.cells.get(i))
                 .map(|s| s.trim().to_string())

@@ -5,7 +5,10 @@
 use std::path::{Path, PathBuf};
 
 use super::decode::value::{is_missing, parse_value};
-use super::decode::{self, Decoded, Grid, Row, grid::normalise};
+use std::borrow::Cow;
+
+use super::decode::grid::{RowsAfter, normalise};
+use super::decode::{self, Decoded, Grid, Row};
 use super::emit::{Sink, push_record};
 use super::layout::Layout;
 use super::manifest::PluginKind;
@@ -56,7 +59,7 @@ impl FileCtx {
 /// The data rows of a grid below its header: never a `Total` row, a second
 /// header row of descriptions, a repeated header or an empty row.
 pub struct DataRows<'g> {
-    rows: std::slice::Iter<'g, Row>,
+    rows: RowsAfter<'g>,
     header: &'g csv::StringRecord,
     first: bool,
 }
@@ -64,7 +67,7 @@ pub struct DataRows<'g> {
 impl<'g> DataRows<'g> {
     pub fn new(grid: &'g Grid, h: usize) -> DataRows<'g> {
         DataRows {
-            rows: grid.rows[h + 1..].iter(),
+            rows: grid.rows_after(h),
             header: &grid.rows[h].cells,
             first: true,
         }
@@ -72,8 +75,8 @@ impl<'g> DataRows<'g> {
 }
 
 impl<'g> Iterator for DataRows<'g> {
-    type Item = &'g Row;
-    fn next(&mut self) -> Option<&'g Row> {
+    type Item = Cow<'g, Row>;
+    fn next(&mut self) -> Option<Cow<'g, Row>> {
         loop {
             let row = self.rows.next()?;
             let first = std::mem::take(&mut self.first);
@@ -340,7 +343,7 @@ mod tests {
     use crate::sources::decode::delimited::grids;
 
     fn kept(text: &str) -> Vec<u64> {
-        let g = &grids(text, "t.csv", None)[0];
+        let g = &grids(text.to_string(), "t.csv", None)[0];
         DataRows::new(g, 0).map(|r| r.line).collect()
     }
 

@@ -4,6 +4,8 @@
 
 use super::decode::date::DateReader;
 use super::decode::value::{NumberStyle, is_missing, parse_duration, parse_value};
+use std::borrow::Cow;
+
 use rayon::prelude::*;
 
 use super::decode::{Grid, Row, grid::normalise};
@@ -125,17 +127,22 @@ pub fn read(
             ctx.year.or(grid.year_hint),
         )
     };
-    let rows: Vec<&Row> = DataRows::new(grid, h).collect();
+    let mut rows = DataRows::new(grid, h);
     // Rows are parsed on every core when the sink folds batches and no date
     // depends on the rows before it (year-less dates roll over in order).
     match sink.spec() {
-        Some(spec) if rows.len() > 2 * CHUNK && !map.date.yearless() => {
-            // A round of chunks at a time, so that batches do not pile up;
-            // within a round every chunk's result is kept, so the error
-            // reported is the first in the file whichever core met it first.
+        Some(spec) if !map.date.yearless() => {
+            // A round of rows at a time, read (and, for a large file, decoded)
+            // in order, then parsed in chunks on every core; within a round
+            // every chunk's result is kept, so the error reported is the
+            // first in the file whichever core met it first.
             let round = CHUNK * rayon::current_num_threads().max(1) * 2;
-            for rows in rows.chunks(round) {
-                let parsed: Vec<Result<Batch>> = rows
+            loop {
+                let batch_rows: Vec<Cow<Row>> = rows.by_ref().take(round).collect();
+                if batch_rows.is_empty() {
+                    break;
+                }
+                let parsed: Vec<Result<Batch>> = batch_rows
                     .par_chunks(CHUNK)
                     .map(|chunk| {
                         let mut batch = Batch::default();
@@ -157,7 +164,7 @@ pub fn read(
             let mut dates = dates();
             let mut metrics = Vec::new();
             for row in rows {
-                parser.parse(row, &mut dates, &mut metrics, &mut |r| sink.push(r))?;
+                parser.parse(&row, &mut dates, &mut metrics, &mut |r| sink.push(r))?;
             }
         }
     }

@@ -2,14 +2,21 @@
 //! delimiter detected, quoted cells with newlines, and several tables in one
 //! file separated by blank lines.
 
-use super::grid::{Grid, Row};
+use std::sync::Arc;
+
+use super::grid::{Grid, LineCounter, Rest, Row};
+
+/// Rows parsed at once; a table's later rows are read as they are iterated.
+/// Every header is found within the first 30 rows.
+const HEAD: usize = 64;
 
 /// Splits `text` into its tables.
-pub fn grids(text: &str, name: &str, forced: Option<u8>) -> Vec<Grid> {
+pub fn grids(text: String, name: &str, forced: Option<u8>) -> Vec<Grid> {
+    let text = Arc::new(text);
     let mut delimiter = forced;
     let mut preamble = Vec::new();
     let mut out = Vec::new();
-    for (i, (start_line, chunk)) in chunks(text).into_iter().enumerate() {
+    for (i, (start_line, chunk)) in chunks(&text).into_iter().enumerate() {
         let mut lines = chunk.split_inclusive('\n').peekable();
         let mut line = start_line;
         let mut body_at = 0;
@@ -45,29 +52,37 @@ pub fn grids(text: &str, name: &str, forced: Option<u8>) -> Vec<Grid> {
             .from_reader(body.as_bytes());
         let mut rows = Vec::new();
         let mut record = csv::StringRecord::new();
-        // Lines counted here: csv's own count slips on `\r\n` line ends.
-        let (mut counted_to, mut counted) = (0usize, line);
+        let mut lines = LineCounter::new(body, line);
         // The text is UTF-8 and rows may be ragged, so reading cannot fail.
-        while let Ok(true) = rdr.read_record(&mut record) {
-            let mut at = record
-                .position()
-                .map_or(0, |p| p.byte() as usize)
-                .min(body.len());
-            while at < body.len() && matches!(body.as_bytes()[at], b'\r' | b'\n') {
-                at += 1;
-            }
-            counted += memchr::memchr_iter(b'\n', &body.as_bytes()[counted_to..at]).count() as u64;
-            counted_to = at;
+        while rows.len() < HEAD
+            && let Ok(true) = rdr.read_record(&mut record)
+        {
+            let at = record.position().map_or(0, |p| p.byte() as usize);
             rows.push(Row {
-                line: counted,
+                line: lines.line_at(at),
                 cells: record.clone(),
             });
         }
+        // The rest starts at its first record, past the line end csv may
+        // have left (it stops between `\r` and `\n`).
+        let mut next = (rdr.position().byte() as usize).min(body.len());
+        while next < body.len() && matches!(body.as_bytes()[next], b'\r' | b'\n') {
+            next += 1;
+        }
+        let body_start = body.as_ptr() as usize - text.as_ptr() as usize;
+        let rest = (rows.len() == HEAD && !body[next..].trim().is_empty()).then(|| Rest {
+            text: Arc::clone(&text),
+            start: body_start + next,
+            end: body_start + body.len(),
+            line: lines.line_at(next),
+            delimiter: delim,
+        });
         out.push(Grid {
             name: name.to_string(),
             rows,
             preamble: preamble.clone(),
             year_hint: None,
+            rest,
         });
     }
     out
@@ -147,7 +162,7 @@ mod tests {
     #[test]
     fn sep_line_preamble_quotes_and_second_table() {
         let text = "# Account: Acme\n# Start date: 20260701\n\nChannel;Sessions\n\"Organic\nSocial\";\"1 234\"\nGrand total;5\n\nDay Index;Sessions\n1;4\n";
-        let g = grids(text, "ga.csv", None);
+        let g = grids(text.to_string(), "ga.csv", None);
         assert_eq!(g.len(), 2);
         assert_eq!(g[0].preamble("start date"), Some("20260701"));
         assert_eq!(
@@ -164,7 +179,7 @@ mod tests {
         );
 
         let g = grids(
-            "sep=,\n\"Facebook follows\"\n\"Date\",\"Primary\"\r\n\"2025-08-01T00:00:00\",\"20\"\r\n",
+            "sep=,\n\"Facebook follows\"\n\"Date\",\"Primary\"\r\n\"2025-08-01T00:00:00\",\"20\"\r\n".to_string(),
             "f.csv",
             None,
         );
@@ -176,7 +191,33 @@ mod tests {
                 (4, vec!["2025-08-01T00:00:00", "20"])
             ]
         );
-        let g = grids("a\tb\n1,5\t2\n", "t.tsv", None);
+        let g = grids("a\tb\n1,5\t2\n".to_string(), "t.tsv", None);
         assert_eq!(cells(&g[0])[1].1, ["1,5", "2"]);
+    }
+
+    #[test]
+    fn rows_past_the_head_are_read_as_iterated_with_their_lines() {
+        // 100 rows, CRLF line ends, and a quoted cell over two lines at row 80.
+        let mut text = String::from("id,text\r\n");
+        for i in 1..=100 {
+            if i == 80 {
+                text.push_str("80,\"two\r\nlines\"\r\n");
+            } else {
+                text.push_str(&format!("{i},t{i}\r\n"));
+            }
+        }
+        let g = &grids(text, "big.csv", None)[0];
+        assert!(g.rest.is_some(), "the table is longer than its head");
+        let rows: Vec<(u64, String)> = g
+            .rows_after(0)
+            .map(|r| (r.line, r.cells.get(0).unwrap_or("").to_string()))
+            .collect();
+        assert_eq!(rows.len(), 100);
+        assert_eq!(rows[63], (65, "64".to_string()));
+        assert_eq!(rows[64], (66, "65".to_string()));
+        assert_eq!(rows[79], (81, "80".to_string()));
+        // Row 81 comes after the two-line cell.
+        assert_eq!(rows[80], (83, "81".to_string()));
+        assert_eq!(rows[99], (102, "100".to_string()));
     }
 }

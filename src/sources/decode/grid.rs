@@ -1,5 +1,10 @@
 //! A grid: a decoded table of text cells, whatever file it came from, with
-//! each row's line in that file for messages.
+//! each row's line in that file for messages. A large delimited table keeps
+//! only its first rows parsed; the rest is read from its text as it is
+//! iterated, so that a file is not held twice.
+
+use std::borrow::Cow;
+use std::sync::Arc;
 
 /// One row of cells and where it was in the file.
 #[derive(Debug, Clone)]
@@ -20,6 +25,78 @@ pub struct Grid {
     pub preamble: Vec<(String, String)>,
     /// The year a year-less date belongs to, from the file's (or zip's) name.
     pub year_hint: Option<i32>,
+    /// The rows after `rows`, not parsed yet.
+    pub rest: Option<Rest>,
+}
+
+/// The unparsed end of a delimited table: `text[start..end]`, whose first
+/// record is on line `line`.
+#[derive(Debug, Clone)]
+pub struct Rest {
+    pub text: Arc<String>,
+    pub start: usize,
+    pub end: usize,
+    pub line: u64,
+    pub delimiter: u8,
+}
+
+/// Line numbers of records, counted from their byte offsets: csv's own count
+/// slips on `\r\n` line ends.
+pub struct LineCounter<'t> {
+    body: &'t [u8],
+    counted_to: usize,
+    counted: u64,
+}
+
+impl<'t> LineCounter<'t> {
+    /// Counts lines of `body`, whose first byte is on line `line`.
+    pub fn new(body: &'t str, line: u64) -> Self {
+        LineCounter {
+            body: body.as_bytes(),
+            counted_to: 0,
+            counted: line,
+        }
+    }
+
+    /// The line of the record starting at byte `at` of the body.
+    pub fn line_at(&mut self, at: usize) -> u64 {
+        let mut at = at.min(self.body.len());
+        while at < self.body.len() && matches!(self.body[at], b'\r' | b'\n') {
+            at += 1;
+        }
+        let at = at.max(self.counted_to);
+        self.counted += memchr::memchr_iter(b'\n', &self.body[self.counted_to..at]).count() as u64;
+        self.counted_to = at;
+        self.counted
+    }
+}
+
+/// Every row after a header: the parsed ones, then the rest as it is read.
+pub struct RowsAfter<'g> {
+    head: std::slice::Iter<'g, Row>,
+    rest: Option<(csv::Reader<&'g [u8]>, LineCounter<'g>)>,
+    record: csv::StringRecord,
+}
+
+impl<'g> Iterator for RowsAfter<'g> {
+    type Item = Cow<'g, Row>;
+    fn next(&mut self) -> Option<Cow<'g, Row>> {
+        if let Some(row) = self.head.next() {
+            return Some(Cow::Borrowed(row));
+        }
+        let (rdr, lines) = self.rest.as_mut()?;
+        // The text is UTF-8 and rows may be ragged, so reading cannot fail.
+        match rdr.read_record(&mut self.record) {
+            Ok(true) => {
+                let at = self.record.position().map_or(0, |p| p.byte() as usize);
+                Some(Cow::Owned(Row {
+                    line: lines.line_at(at),
+                    cells: self.record.clone(),
+                }))
+            }
+            _ => None,
+        }
+    }
 }
 
 /// A header cell as compared: trimmed, without a byte-order mark, lowercase.
@@ -31,6 +108,23 @@ pub fn normalise(h: &str) -> String {
 }
 
 impl Grid {
+    /// The rows after row `h`, the unparsed rest included.
+    pub fn rows_after(&self, h: usize) -> RowsAfter<'_> {
+        RowsAfter {
+            head: self.rows.get(h + 1..).unwrap_or_default().iter(),
+            rest: self.rest.as_ref().map(|r| {
+                let body = &r.text[r.start..r.end];
+                let rdr = csv::ReaderBuilder::new()
+                    .has_headers(false)
+                    .flexible(true)
+                    .delimiter(r.delimiter)
+                    .from_reader(body.as_bytes());
+                (rdr, LineCounter::new(body, r.line))
+            }),
+            record: csv::StringRecord::new(),
+        }
+    }
+
     /// The index of the first row (among the first 30) that holds every
     /// `detect` name, with `title` (if any) in a row above it.
     pub fn find_header(&self, detect: &[String], title: Option<&str>) -> Option<usize> {

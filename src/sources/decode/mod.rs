@@ -64,7 +64,7 @@ pub fn decode(
     let format = format.unwrap_or_else(|| Format::of_file(name));
     let mut out = Decoded::default();
     match format {
-        Format::Csv => out.grids = delimited::grids(&text::decode_text(bytes), name, delimiter),
+        Format::Csv => out.grids = delimited::grids(text::decode_text(bytes), name, delimiter),
         Format::Json => {
             let text = text::decode_text(bytes);
             let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
