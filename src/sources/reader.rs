@@ -160,7 +160,7 @@ pub fn read_file(
         }
         return Ok(());
     }
-    if m.kind == PluginKind::Rhai && decoded.json.is_some() && plugin.document_mapper {
+    if m.kind == PluginKind::Rhai && decoded.json.is_some() && plugin.maps_documents() {
         push_all(script::map_document(plugin, &decoded, ctx)?, sink);
         return Ok(());
     }

@@ -3,6 +3,9 @@
 //! override them by name.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use rhai::AST;
 
 use include_dir::{Dir, include_dir};
 
@@ -36,12 +39,19 @@ pub struct Plugin {
     pub manifest: Manifest,
     pub origin: Origin,
     pub files: Files,
-    /// A rhai plugin whose script reads whole JSON documents
-    /// (`map_document`); set when the registry checks the script.
-    pub document_mapper: bool,
+    /// A rhai plugin's `map.rhai`, compiled once when the registry checks it.
+    pub script: Option<Arc<AST>>,
 }
 
 impl Plugin {
+    /// Whether the plugin's script reads whole JSON documents.
+    pub fn maps_documents(&self) -> bool {
+        self.script.as_ref().is_some_and(|ast| {
+            ast.iter_functions()
+                .any(|f| f.name == "map_document" && f.params.len() == 1)
+        })
+    }
+
     /// A file of the plugin's folder, as text.
     pub fn file_text(&self, rel: &str) -> Option<String> {
         match &self.files {
@@ -130,7 +140,7 @@ impl Registry {
                         manifest: m,
                         origin: Origin::Builtin,
                         files: Files::Embedded(dir),
-                        document_mapper: false,
+                        script: None,
                     },
                     &mut problems,
                 ),
@@ -173,7 +183,7 @@ impl Registry {
             let shown = p.shown_file(SCRIPT);
             match p.file_text(SCRIPT) {
                 Some(source) => match check_script(&shown, &source) {
-                    Ok(document) => p.document_mapper = document,
+                    Ok(ast) => p.script = Some(Arc::new(ast)),
                     Err(d) => problems.push(d),
                 },
                 None => problems.push(Diagnostic::file(
@@ -194,10 +204,9 @@ impl Registry {
     }
 }
 
-/// A plugin's `map.rhai` compiles and defines `map_row(row)` or
-/// `map_document(doc)` (whether the latter: the `Ok`); else the problem,
-/// with its place.
-fn check_script(shown: &str, source: &str) -> Result<bool, Diagnostic> {
+/// A plugin's `map.rhai`, compiled, if it defines `map_row(row)` or
+/// `map_document(doc)`; else the problem, with its place.
+fn check_script(shown: &str, source: &str) -> Result<AST, Diagnostic> {
     let ast = sandboxed_engine().compile(source).map_err(|e| {
         let pos = e.1;
         Diagnostic::at(
@@ -213,7 +222,7 @@ fn check_script(shown: &str, source: &str) -> Result<bool, Diagnostic> {
             .any(|f| f.name == name && f.params.len() == 1)
     };
     if defines("map_row") || defines("map_document") {
-        return Ok(defines("map_document"));
+        return Ok(ast);
     }
     let names: Vec<String> = ast.iter_functions().map(|f| f.name.to_string()).collect();
     let hint = suggest("map_row", names.iter().map(String::as_str))
@@ -239,7 +248,7 @@ pub fn load_dir(dir: &Path, shown: &Path) -> Result<Plugin, Diagnostics> {
             overrides: false,
         },
         files: Files::Disk(dir.to_path_buf(), shown.to_path_buf()),
-        document_mapper: false,
+        script: None,
     };
     let mut problems = Diagnostics::default();
     let mut reg = Registry::default();

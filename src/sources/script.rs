@@ -2,6 +2,8 @@
 //! document (`map_document(doc)`) into record maps. Scripts run in the same
 //! sandbox as KPI scripts, with the host's decoders as functions.
 
+use std::sync::Arc;
+
 use rhai::{AST, Array, CallFnOptions, Dynamic, Engine, Map, Scope};
 use serde_json::Value;
 
@@ -19,7 +21,7 @@ pub const SCRIPT: &str = "map.rhai";
 
 struct Mapper {
     engine: Engine,
-    ast: AST,
+    ast: Arc<AST>,
     scope: Scope<'static>,
     shown: String,
     /// The header, for the hint on a misspelled column.
@@ -34,7 +36,8 @@ impl Mapper {
         style: NumberStyle,
     ) -> Result<Mapper> {
         let shown = plugin.shown_file(SCRIPT);
-        let source = plugin.file_text(SCRIPT).ok_or_else(|| Error::Data {
+        // Compiled and checked when the registry loaded the plugin.
+        let ast = plugin.script.clone().ok_or_else(|| Error::Data {
             file: shown.clone(),
             line: 0,
             message: format!("a rhai plugin needs {SCRIPT} with `fn map_row(row)`"),
@@ -47,20 +50,21 @@ impl Mapper {
         engine.register_fn("duration", cell_reader("duration", parse_duration));
         engine.register_fn("missing", |t: &str| is_missing(t));
         engine.register_fn("missing", |_: ()| true);
+        // "41.2%" and "41.2" both as a fraction.
         engine.register_fn(
             "percent",
-            |t: &str| -> std::result::Result<Dynamic, Box<rhai::EvalAltResult>> {
+            cell_reader("percentage", |t| {
                 let frac = NumberStyle {
                     decimal_comma: false,
                     percent_fraction: true,
                 };
-                match parse_value(t, frac) {
-                    Ok(Some(x)) if t.trim().ends_with('%') => Ok(Dynamic::from_float(x)),
-                    Ok(Some(x)) => Ok(Dynamic::from_float(x / 100.0)),
-                    Ok(None) => Ok(Dynamic::UNIT),
-                    Err(_) => Err(format!("`{t}` is not a percentage").into()),
-                }
-            },
+                let x = parse_value(t, frac)?;
+                Ok(if t.trim().ends_with('%') {
+                    x
+                } else {
+                    x.map(|x| x / 100.0)
+                })
+            }),
         );
         let (tz, year) = (ctx.timezone.clone(), ctx.year);
         engine.register_fn(
@@ -80,11 +84,6 @@ impl Mapper {
                     .map_err(|e| format!("invalid JSON: {e}").into())
             },
         );
-        let ast = engine.compile(source.as_str()).map_err(|e| Error::Data {
-            file: shown.clone(),
-            line: e.1.line().unwrap_or(0),
-            message: e.0.to_string(),
-        })?;
         let mut scope = Scope::new();
         scope.push_constant("settings", to_dynamic(&toml_to_json(&ctx.settings)));
         scope.push_constant(
