@@ -41,6 +41,24 @@ pub enum Format {
     Csv,
 }
 
+/// What `check` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    Table,
+    Json,
+    Csv,
+    Markdown,
+    Html,
+    Junit,
+}
+
+/// What `report` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReportFormat {
+    Markdown,
+    Html,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
     Warn,
@@ -72,21 +90,7 @@ pub struct Range {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Evaluate goals; exit 0 when all pass, 1 when one fails
-    Check {
-        /// Only these goals (default: all)
-        #[arg(value_name = "GOAL_ID")]
-        goals: Vec<String>,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
-        /// Write the output to FILE (atomically) instead of stdout
-        #[arg(short, long, value_name = "FILE")]
-        output: Option<PathBuf>,
-        /// Also exit 1 when a goal warns
-        #[arg(long, value_enum)]
-        fail_on: Option<FailOn>,
-        #[command(flatten)]
-        range: Range,
-    },
+    Check(CheckArgs),
     /// KPI values per period and scope
     Eval {
         /// KPIs (or metrics) to evaluate, comma-separated (default: every KPI)
@@ -110,6 +114,15 @@ pub enum Command {
         #[command(flatten)]
         range: Range,
     },
+    /// The periodic report: community, reach, posts, top posts and goals, per network
+    Report(ReportArgs),
+    /// Re-run `check` (or `report`) whenever data, scripts, plugins or the config change
+    Watch {
+        #[command(subcommand)]
+        what: Option<WatchWhat>,
+    },
+    /// Run the workspace's tests of KPI scripts and goals (tests/*.toml)
+    Test(TestArgs),
     /// Load config, plugins and scripts and report every problem; read no data
     Validate,
     /// List KPIs, metrics, plugins, goals or sources
@@ -143,6 +156,50 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct CheckArgs {
+    /// Only these goals (default: all)
+    #[arg(value_name = "GOAL_ID")]
+    pub goals: Vec<String>,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
+    pub format: CheckFormat,
+    /// Write the output to FILE (atomically) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Also exit 1 when a goal warns
+    #[arg(long, value_enum)]
+    pub fail_on: Option<FailOn>,
+    #[command(flatten)]
+    pub range: Range,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct ReportArgs {
+    /// The period to report on: 2026-10, 2026-Q4, 2026, 2026-W41 (default: the last complete month)
+    #[arg(long)]
+    pub period: Option<String>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
+    pub format: ReportFormat,
+    /// Write the report to FILE (atomically) instead of stdout
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum WatchWhat {
+    /// Re-run `check` (the default)
+    Check(CheckArgs),
+    /// Re-write the report
+    Report(ReportArgs),
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct TestArgs {
+    /// Only the tests whose name contains this text
+    #[arg(long)]
+    pub filter: Option<String>,
 }
 
 #[derive(Debug, Subcommand)]

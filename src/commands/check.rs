@@ -1,37 +1,33 @@
 //! `kpiscope check`: evaluate goals; the exit code says whether they passed.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 use std::sync::Arc;
 
 use crate::Outcome;
-use crate::cli::{Format, Range};
+use crate::cli::{CheckArgs, CheckFormat, Range};
 use crate::diagnostic::suggest;
 use crate::error::{Error, Result};
 use crate::goals::{Goal, GoalResult, check};
 use crate::render::{self, table::Style};
 use crate::session::Session;
 
-pub fn run(
-    s: &Session,
-    ids: &[String],
-    format: Format,
-    output: Option<&Path>,
-    fail_on_warn: bool,
-    range: &Range,
-    style: Style,
-) -> Result<Outcome> {
-    let goals = select(&s.ws.goals, ids)?;
-    let results = evaluate(s, &goals, range)?;
-    let text = match format {
-        Format::Table => render::check::table(&s.ws.name, &results, style),
-        Format::Json => render::check::json(&s.ws.name, &results),
-        Format::Csv => render::check::csv(&results),
+pub fn run(s: &Session, args: &CheckArgs, style: Style) -> Result<Outcome> {
+    let goals = select(&s.ws.goals, &args.goals)?;
+    let results = evaluate(s, &goals, &args.range)?;
+    let text = match args.format {
+        CheckFormat::Table => render::check::table(&s.ws.name, &results, style),
+        CheckFormat::Json => render::check::json(&s.ws.name, &results),
+        CheckFormat::Csv => render::check::csv(&results),
+        CheckFormat::Markdown => render::markdown::check(&s.ws.name, &results),
+        CheckFormat::Html => render::html::check(&s.ws.name, &results),
+        CheckFormat::Junit => render::junit::check(&s.ws.name, &results),
     };
+    let output = args.output.as_deref();
     // `-q` keeps a terminal quiet for cron: the exit code says it all.
-    if !(s.quiet && format == Format::Table && output.is_none()) {
+    if !(s.quiet && args.format == CheckFormat::Table && output.is_none()) {
         render::write_output(output, &text)?;
     }
+    let fail_on_warn = args.fail_on.is_some();
     Ok(if results.iter().any(|r| r.fails(fail_on_warn)) {
         Outcome::GoalsFailed
     } else {

@@ -8,7 +8,10 @@ mod init;
 mod list;
 mod new;
 mod plugin;
+mod report;
+mod test;
 mod validate;
+mod watch;
 
 use std::io::IsTerminal;
 
@@ -50,25 +53,14 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 cli.quiet,
             )?);
         }
+        Command::Watch { what } => return Ok(watch::run(&cli, what.as_ref(), style)?),
         _ => {}
     }
     let session = Session::open(&cli)?;
     let outcome = match &cli.command {
-        Command::Check {
-            goals,
-            format,
-            output,
-            fail_on,
-            range,
-        } => check::run(
-            &session,
-            goals,
-            *format,
-            output.as_deref(),
-            fail_on.is_some(),
-            range,
-            style,
-        )?,
+        Command::Check(args) => check::run(&session, args, style)?,
+        Command::Report(args) => report::run(&session, args)?,
+        Command::Test(args) => test::run(&session, args, style)?,
         Command::Eval {
             kpi,
             by,
@@ -106,7 +98,10 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             account.as_deref(),
             style,
         )?,
-        Command::Init { .. } | Command::Plugin { .. } | Command::New { .. } => {
+        Command::Init { .. }
+        | Command::Plugin { .. }
+        | Command::New { .. }
+        | Command::Watch { .. } => {
             unreachable!("handled above")
         }
     };

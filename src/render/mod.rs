@@ -3,6 +3,9 @@
 
 pub mod check;
 pub mod eval;
+pub mod html;
+pub mod junit;
+pub mod markdown;
 pub mod output;
 pub mod table;
 

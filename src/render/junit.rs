@@ -1,0 +1,7 @@
+//! Goal results as junit.
+
+use crate::goals::GoalResult;
+
+pub fn check(_workspace: &str, _results: &[GoalResult]) -> String {
+    String::new()
+}
