@@ -70,10 +70,10 @@ pub fn evaluate(s: &Session, goals: &[Goal], range: &Range) -> Result<Vec<GoalRe
             (v.clone(), s.evaluator(groups, &cube.catalog))
         })
         .collect();
-    goals
-        .iter()
-        .map(|g| {
-            let unit = s.unit_of(&g.kpi);
+    let mut results = Vec::new();
+    for g in goals {
+        let unit = s.unit_of(&g.kpi);
+        results.extend(
             check::check(
                 g,
                 &evaluators[&g.view()],
@@ -81,7 +81,8 @@ pub fn evaluate(s: &Session, goals: &[Goal], range: &Range) -> Result<Vec<GoalRe
                 s.ws.currency.as_deref(),
                 as_of,
             )
-            .map_err(|d| Error::Diagnostics(crate::diagnostic::Diagnostics(vec![d])))
-        })
-        .collect()
+            .map_err(|d| Error::Diagnostics(crate::diagnostic::Diagnostics(vec![d])))?,
+        );
+    }
+    Ok(results)
 }

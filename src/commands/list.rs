@@ -3,7 +3,6 @@
 use crate::Outcome;
 use crate::cli::ListWhat;
 use crate::error::Result;
-use crate::goals::{PeriodSpec, Rule};
 use crate::render::table::{Style, render};
 use crate::session::Session;
 use crate::sources::registry::Origin;
@@ -103,20 +102,13 @@ pub fn run(s: &Session, what: ListWhat, style: Style) -> Result<Outcome> {
                 s.ws.goals
                     .iter()
                     .map(|g| {
-                        let Rule::Target { target, warn } = &g.rule;
                         let unit = s.unit_of(&g.kpi);
-                        let period = match g.period {
-                            PeriodSpec::Last => "last".to_string(),
-                            PeriodSpec::Current => "current".to_string(),
-                            PeriodSpec::All => "all".to_string(),
-                            PeriodSpec::Fixed(p) => s.ws.calendar.label(p),
-                        };
                         vec![
                             g.id.clone(),
                             g.kpi.clone(),
-                            format!("{} {period}", g.grain),
-                            target.display(&unit),
-                            warn.map(|w| w.display(&unit)).unwrap_or_default(),
+                            g.period_text(&s.ws.calendar),
+                            g.target_display(&unit),
+                            g.warn_display(&unit).unwrap_or_default(),
                             g.title.clone(),
                         ]
                     })

@@ -1,11 +1,15 @@
-//! Checking goals: pick the goal's period, evaluate its KPI in that group and
-//! compare the value with the target (fail-check, then warn, then pass).
+//! Checking goals: pick the goal's period (or every period, or the period of
+//! its deadline), measure the KPI there (its value, its % change from the
+//! period before, or its projection to the deadline) and compare the measure
+//! with the target: fail-check, then warn, then pass.
 
 use serde::Serialize;
 
-use super::condition::fmt_value;
-use super::goal::{Goal, NoData, PeriodSpec, Rule};
-use crate::aggregate::{Calendar, Day, Period};
+use super::condition::{Condition, fmt_number, fmt_value};
+use super::goal::{Goal, Measure, NoData, PeriodSpec};
+use super::projection::Trend;
+use crate::aggregate::period::format_day;
+use crate::aggregate::{Calendar, Day, Grain, Period};
 use crate::diagnostic::Diagnostic;
 use crate::kpi::{Evaluator, Value};
 
@@ -29,21 +33,60 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct PeriodOut {
     pub label: String,
     pub start: String,
     pub end: String,
 }
 
+/// The period a change goal compares with.
+#[derive(Debug, Clone, Serialize)]
+pub struct Previous {
+    #[serde(flatten)]
+    pub period: PeriodOut,
+    pub value: f64,
+}
+
+/// How a deadline goal's value was projected.
+#[derive(Debug, Clone, Serialize)]
+pub struct Projection {
+    pub deadline: String,
+    /// The period that holds the deadline: the one the target is about.
+    pub period: PeriodOut,
+    /// The last period the projection starts from, and its value.
+    pub latest: Option<Latest>,
+    pub projected: f64,
+    pub days_left: i32,
+    /// What the value must gain per day from `latest` to meet the target.
+    pub needed_per_day: Option<f64>,
+    /// What it gains per day on its trend.
+    pub trend_per_day: Option<f64>,
+    /// The periods the trend is fitted on.
+    pub basis: Vec<String>,
+    /// The deadline's period is over: judged on its actual value.
+    pub passed: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Latest {
+    pub label: String,
+    pub value: f64,
+}
+
 #[derive(Debug, Clone)]
 pub struct GoalResult {
     pub goal: Goal,
     pub period: Option<PeriodOut>,
+    /// What the target is checked on: the value, the % change, or the projection.
     pub value: Option<f64>,
     pub unit: String,
     pub status: Status,
     pub message: String,
+    /// The KPI's own value in the period, for change goals.
+    pub kpi_value: Option<f64>,
+    pub previous: Option<Previous>,
+    pub projection: Option<Projection>,
 }
 
 impl GoalResult {
@@ -82,16 +125,37 @@ impl Summary {
     }
 }
 
-/// The period a goal looks at, as of `as_of` (the data's last day by default).
-pub fn resolve_period(goal: &Goal, calendar: &Calendar, as_of: Day) -> Period {
+/// The periods a goal looks at, as of `as_of` (the data's last day by
+/// default): one, or for `each` every period from the data's first to the
+/// last complete one.
+pub fn resolve_periods(
+    goal: &Goal,
+    calendar: &Calendar,
+    as_of: Day,
+    data: (Day, Day),
+) -> Vec<Period> {
     match goal.period {
-        PeriodSpec::Fixed(p) => p,
-        PeriodSpec::All => Period {
-            grain: crate::aggregate::Grain::All,
+        PeriodSpec::Fixed(p) => vec![p],
+        PeriodSpec::All => vec![Period {
+            grain: Grain::All,
             index: 0,
-        },
-        PeriodSpec::Current => calendar.period_of(goal.grain, as_of),
-        PeriodSpec::Last => calendar.last_complete(goal.grain, as_of),
+        }],
+        PeriodSpec::Current => vec![calendar.period_of(goal.grain, as_of)],
+        PeriodSpec::Last => vec![calendar.last_complete(goal.grain, as_of)],
+        PeriodSpec::Each if goal.grain == Grain::All => vec![Period {
+            grain: Grain::All,
+            index: 0,
+        }],
+        PeriodSpec::Each => {
+            let first = calendar.period_of(goal.grain, data.0);
+            let last = calendar.last_complete(goal.grain, as_of);
+            (first.index..=last.index)
+                .map(|index| Period {
+                    grain: goal.grain,
+                    index,
+                })
+                .collect()
+        }
     }
 }
 
@@ -99,89 +163,362 @@ pub fn period_out(calendar: &Calendar, p: Period, range: (Day, Day)) -> PeriodOu
     let (s, e) = calendar.bounds(p, range);
     PeriodOut {
         label: calendar.label(p),
-        start: crate::aggregate::period::format_day(s),
-        end: crate::aggregate::period::format_day(e),
+        start: format_day(s),
+        end: format_day(e),
     }
 }
 
-/// Checks one goal with the evaluator of its view.
+/// Checks one goal with the evaluator of its view: one result, or one per
+/// period for `period = "each"`.
 pub fn check(
     goal: &Goal,
     ev: &Evaluator,
     unit: &str,
     currency: Option<&str>,
     as_of: Option<Day>,
-) -> Result<GoalResult, Diagnostic> {
-    let groups = ev.groups();
-    let calendar = ev.calendar();
-    let no_data = |period: Option<PeriodOut>, message: String| GoalResult {
-        goal: goal.clone(),
-        period,
-        value: None,
-        unit: unit.to_string(),
-        status: Status::NoData,
-        message,
+) -> Result<Vec<GoalResult>, Diagnostic> {
+    let judge = Judge {
+        goal,
+        ev,
+        unit,
+        currency,
+        calendar: ev.calendar(),
     };
     let Some(as_of) = as_of else {
-        return Ok(no_data(None, "no data: the sources hold no records".into()));
+        return Ok(vec![
+            judge.no_data(None, "no data: the sources hold no records".into()),
+        ]);
     };
-    let period = resolve_period(goal, &calendar, as_of);
-    let out = period_out(&calendar, period, groups.range);
-    let Some(i) = groups.find(&[], period) else {
-        let (from, to) = groups.range;
-        return Ok(no_data(
-            Some(out.clone()),
+    if let Measure::Deadline(by) = goal.measure {
+        return Ok(vec![judge.deadline(by, as_of)?]);
+    }
+    let periods = resolve_periods(goal, &judge.calendar, as_of, ev.groups().range);
+    if periods.is_empty() {
+        return Ok(vec![judge.no_data(
+            None,
             format!(
-                "no data for {} in {} (the data runs from {} to {})",
-                scope_text(goal),
-                out.label,
-                crate::aggregate::period::format_day(from),
-                crate::aggregate::period::format_day(to)
+                "no data: no {} is complete as of {}",
+                goal.grain,
+                format_day(as_of)
             ),
-        ));
-    };
-    let value = match ev.eval(&goal.kpi, i)? {
-        Value::Number(x) => x,
-        Value::NoData(reason) => return Ok(no_data(Some(out), format!("no data: {reason}"))),
-    };
-    // A gap in % is in points; currency amounts carry the currency.
-    let money = |s: String| match (unit, currency) {
-        ("currency", Some(c)) => format!("{s} {c}"),
-        _ => s,
-    };
-    let shown = |x: f64| money(fmt_value(x, unit));
-    let Rule::Target { target, warn } = &goal.rule;
-    let status = if target.holds(value) {
-        Status::Pass
-    } else if warn.is_some_and(|w| w.holds(value)) {
-        Status::Warn
-    } else {
-        Status::Fail
-    };
-    let message = if status == Status::Pass {
-        format!(
-            "{} meets the target {}",
-            shown(value),
-            money(target.display(unit))
-        )
-    } else {
-        let gap = target.gap(value);
+        )]);
+    }
+    periods.into_iter().map(|p| judge.at(p)).collect()
+}
+
+/// Checks one goal: what every way of measuring shares.
+struct Judge<'a> {
+    goal: &'a Goal,
+    ev: &'a Evaluator<'a>,
+    unit: &'a str,
+    currency: Option<&'a str>,
+    calendar: Calendar,
+}
+
+impl Judge<'_> {
+    fn result(
+        &self,
+        period: Option<PeriodOut>,
+        value: Option<f64>,
+        status: Status,
+        message: String,
+    ) -> GoalResult {
+        GoalResult {
+            goal: self.goal.clone(),
+            period,
+            value,
+            unit: match self.goal.measure {
+                Measure::Change => "%".into(),
+                _ => self.unit.to_string(),
+            },
+            status,
+            message,
+            kpi_value: None,
+            previous: None,
+            projection: None,
+        }
+    }
+
+    fn no_data(&self, period: Option<PeriodOut>, message: String) -> GoalResult {
+        self.result(period, None, Status::NoData, message)
+    }
+
+    fn out(&self, p: Period) -> PeriodOut {
+        period_out(&self.calendar, p, self.ev.groups().range)
+    }
+
+    /// The KPI's value in a period, or why there is none.
+    fn value(&self, p: Period) -> Result<Result<f64, String>, Diagnostic> {
+        let groups = self.ev.groups();
+        let Some(i) = groups.find(&[], p) else {
+            let (from, to) = groups.range;
+            return Ok(Err(format!(
+                "no data for {} in {} (the data runs from {} to {})",
+                scope_text(self.goal),
+                self.calendar.label(p),
+                format_day(from),
+                format_day(to)
+            )));
+        };
+        Ok(match self.ev.eval(&self.goal.kpi, i)? {
+            Value::Number(x) => Ok(x),
+            Value::NoData(reason) => Err(format!("no data: {reason}")),
+        })
+    }
+
+    /// A value with its unit; currency amounts carry the currency.
+    fn shown(&self, x: f64, unit: &str) -> String {
+        money(fmt_value(x, unit), unit, self.currency)
+    }
+
+    /// The status of a measure, and the words that say why.
+    fn verdict(&self, x: f64, unit: &str) -> (Status, String) {
+        let target = &self.goal.target;
+        let status = if target.holds(x) {
+            Status::Pass
+        } else if self.goal.warn.is_some_and(|w| w.holds(x)) {
+            Status::Warn
+        } else {
+            Status::Fail
+        };
+        (status, self.against(x, unit, target))
+    }
+
+    /// `meets the target >= 4%`, `is 0.79 below the target 4%`.
+    fn against(&self, x: f64, unit: &str, target: &Condition) -> String {
+        if target.holds(x) {
+            return format!(
+                "meets the target {}",
+                money(target.display(unit), unit, self.currency)
+            );
+        }
+        let gap = target.gap(x);
         let dir = if gap > 0.0 { "below" } else { "above" };
         format!(
-            "{} is {} {dir} the target {}",
-            shown(value),
-            money(fmt_value(gap.abs(), unit).trim_end_matches('%').to_string()),
-            money(target.threshold(unit))
+            "is {} {dir} the target {}",
+            money(
+                fmt_value(gap.abs(), unit).trim_end_matches('%').to_string(),
+                unit,
+                self.currency
+            ),
+            money(target.threshold(unit), unit, self.currency)
         )
-    };
-    Ok(GoalResult {
-        goal: goal.clone(),
-        period: Some(out),
-        value: Some(value),
-        unit: unit.to_string(),
-        status,
-        message,
-    })
+    }
+
+    /// The goal in one period: its value, or its change from the period before.
+    fn at(&self, p: Period) -> Result<GoalResult, Diagnostic> {
+        let out = self.out(p);
+        let v = match self.value(p)? {
+            Ok(v) => v,
+            Err(reason) => return Ok(self.no_data(Some(out), reason)),
+        };
+        if self.goal.measure != Measure::Change {
+            let (status, verdict) = self.verdict(v, self.unit);
+            let message = format!("{} {verdict}", self.shown(v, self.unit));
+            return Ok(self.result(Some(out), Some(v), status, message));
+        }
+        let (from, _) = self.ev.groups().range;
+        let prev = p
+            .previous()
+            .filter(|q| self.calendar.bounds(*q, (from, from)).1 >= from);
+        let Some(q) = prev else {
+            return Ok(self.no_data(
+                Some(out),
+                format!(
+                    "no data: no previous {} to compare {} with (the data starts {})",
+                    self.goal.grain,
+                    self.calendar.label(p),
+                    format_day(from)
+                ),
+            ));
+        };
+        let q_out = self.out(q);
+        let before = match self.value(q)? {
+            Ok(0.0) => Err(format!(
+                "no data: {} was 0 in {}, and a % change from 0 is undefined",
+                self.goal.kpi, q_out.label
+            )),
+            Ok(b) => Ok(b),
+            Err(reason) => Err(format!(
+                "no data for the previous {} ({}): {}",
+                self.goal.grain,
+                q_out.label,
+                reason
+                    .trim_start_matches("no data: ")
+                    .trim_start_matches("no data for ")
+            )),
+        };
+        let before = match before {
+            Ok(b) => b,
+            Err(reason) => {
+                let mut r = self.no_data(Some(out), reason);
+                r.kpi_value = Some(v);
+                return Ok(r);
+            }
+        };
+        let change = (v - before) / before.abs() * 100.0;
+        let (status, verdict) = self.verdict(change, "%");
+        let sign = if change > 0.0 { "+" } else { "" };
+        let message = format!(
+            "{sign}{} change ({} in {} vs {} in {}) {verdict}",
+            fmt_value(change, "%"),
+            self.shown(v, self.unit),
+            out.label,
+            self.shown(before, self.unit),
+            q_out.label
+        );
+        let mut r = self.result(Some(out), Some(change), status, message);
+        r.kpi_value = Some(v);
+        r.previous = Some(Previous {
+            period: q_out,
+            value: before,
+        });
+        Ok(r)
+    }
+
+    /// A deadline goal: the value in the deadline's period, projected from
+    /// the trend of the periods before it while that period is not over.
+    fn deadline(&self, by: Day, as_of: Day) -> Result<GoalResult, Diagnostic> {
+        let grain = self.goal.grain;
+        let d = self.calendar.period_of(grain, by);
+        let d_out = self.out(d);
+        let d_end = self.calendar.bounds(d, (by, by)).1;
+        let days_left = by - as_of;
+        let mut projection = Projection {
+            deadline: format_day(by),
+            period: d_out.clone(),
+            latest: None,
+            projected: f64::NAN,
+            days_left,
+            needed_per_day: None,
+            trend_per_day: None,
+            basis: Vec::new(),
+            passed: as_of >= d_end,
+        };
+        let unit = self.unit;
+        if projection.passed {
+            let v = match self.value(d)? {
+                Ok(v) => v,
+                Err(reason) => {
+                    return Ok(self.no_data(
+                        Some(d_out),
+                        format!("the deadline {} has passed, and {reason}", format_day(by)),
+                    ));
+                }
+            };
+            let (status, verdict) = self.verdict(v, unit);
+            projection.projected = v;
+            projection.latest = Some(Latest {
+                label: d_out.label.clone(),
+                value: v,
+            });
+            let message = format!(
+                "the deadline {} has passed: {} in {} {verdict}",
+                format_day(by),
+                self.shown(v, unit),
+                d_out.label
+            );
+            let mut r = self.result(Some(d_out), Some(v), status, message);
+            r.projection = Some(projection);
+            return Ok(r);
+        }
+        // The trend of the last complete periods that have a value.
+        let (first, _) = self.ev.groups().range;
+        let first = self.calendar.period_of(grain, first);
+        let mut points = Vec::new();
+        let mut p = self.calendar.last_complete(grain, as_of);
+        while p.index >= first.index && points.len() < Trend::PERIODS && p < d {
+            if let Ok(v) = self.value(p)? {
+                points.push((p, v));
+            }
+            p.index -= 1;
+        }
+        points.reverse();
+        if points.len() < 2 {
+            return Ok(self.no_data(
+                Some(d_out),
+                format!(
+                    "no data: projecting to the deadline {} needs at least two complete {grain}s with a value before it, and there {}",
+                    format_day(by),
+                    match points.len() {
+                        0 => "are none".to_string(),
+                        _ => format!("is one ({})", self.calendar.label(points[0].0)),
+                    }
+                ),
+            ));
+        }
+        let trend = Trend::fit(points.iter().map(|(p, v)| (p.index as f64, *v)));
+        let projected = trend.at(d.index as f64);
+        let (lp, lv) = *points.last().expect("two points");
+        let period_days: f64 = points
+            .iter()
+            .map(|(p, _)| {
+                let (s, e) = self.calendar.bounds(*p, (0, 0));
+                (e - s + 1) as f64
+            })
+            .sum::<f64>()
+            / points.len() as f64;
+        let threshold = self.goal.target.nearest_bound(lv);
+        projection.projected = projected;
+        projection.latest = Some(Latest {
+            label: self.calendar.label(lp),
+            value: lv,
+        });
+        projection.needed_per_day = (days_left > 0).then(|| (threshold - lv) / days_left as f64);
+        projection.trend_per_day = Some(trend.slope / period_days);
+        projection.basis = points
+            .iter()
+            .map(|(p, _)| self.calendar.label(*p))
+            .collect();
+
+        let target = &self.goal.target;
+        let status = if target.holds(projected) {
+            Status::Pass
+        } else if match self.goal.warn {
+            Some(w) => w.holds(projected),
+            None => target.gap(projected).abs() <= 0.1 * target.nearest_bound(projected).abs(),
+        } {
+            Status::Warn
+        } else {
+            Status::Fail
+        };
+        let state = match status {
+            Status::Pass => "on track",
+            Status::Warn => "at risk",
+            _ => "off track",
+        };
+        let per_day = |x: f64| {
+            let sign = if x > 0.0 { "+" } else { "" };
+            format!("{sign}{}/day", fmt_number(x))
+        };
+        let pace = match projection.needed_per_day {
+            Some(n) => format!(
+                "; needs {} from {}, trend {}",
+                per_day(n),
+                self.shown(lv, unit),
+                per_day(trend.slope / period_days)
+            ),
+            None => String::new(),
+        };
+        let message = format!(
+            "{state}: {} projected for {} (trend of {}..{}) {}{pace}",
+            self.shown(projected, unit),
+            d_out.label,
+            projection.basis[0],
+            projection.basis[projection.basis.len() - 1],
+            self.against(projected, unit, target),
+        );
+        let mut r = self.result(Some(d_out), Some(projected), status, message);
+        r.projection = Some(projection);
+        Ok(r)
+    }
+}
+
+fn money(s: String, unit: &str, currency: Option<&str>) -> String {
+    match (unit, currency) {
+        ("currency", Some(c)) => format!("{s} {c}"),
+        _ => s,
+    }
 }
 
 fn scope_text(goal: &Goal) -> String {

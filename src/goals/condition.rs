@@ -86,6 +86,21 @@ impl Condition {
         }
     }
 
+    /// The number a value is measured against: the threshold, or for
+    /// `between`, the bound nearer to `v`.
+    pub fn nearest_bound(&self, v: f64) -> f64 {
+        match *self {
+            Condition::Cmp(_, x) => x,
+            Condition::Between(a, b) => {
+                if (v - a).abs() <= (v - b).abs() {
+                    a
+                } else {
+                    b
+                }
+            }
+        }
+    }
+
     /// The condition with values formatted in `unit`: `>= 4%`.
     pub fn display(&self, unit: &str) -> String {
         match *self {

@@ -6,12 +6,13 @@ use std::ops::Range;
 use toml::Spanned;
 
 use super::condition::Condition;
-use crate::aggregate::{Calendar, Filter, Grain, Period, View};
+use crate::aggregate::period::{format_day, parse_day};
+use crate::aggregate::{Calendar, Day, Filter, Grain, Period, View};
 use crate::workspace::Located;
 use crate::workspace::raw::RawGoal;
 
 /// Which period a goal looks at.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub enum PeriodSpec {
     /// The last complete period as of the data's last day (or `--as-of`).
     Last,
@@ -20,16 +21,20 @@ pub enum PeriodSpec {
     Fixed(Period),
     /// Grain `all`: the whole data range.
     All,
+    /// Every period of the data range, one result each.
+    Each,
 }
 
-/// What a goal asks of its value.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Rule {
-    /// Pass when `target` holds; else warn when `warn` holds; else fail.
-    Target {
-        target: Condition,
-        warn: Option<Condition>,
-    },
+/// What a goal's conditions are checked on.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Measure {
+    /// The KPI's value in the period.
+    Value,
+    /// The % change of the KPI from the previous period (`change = ">= 5%"`).
+    Change,
+    /// The KPI's value in the period holding the deadline, projected from
+    /// its trend until that period is over (`by = "2026-12-31"`).
+    Deadline(Day),
 }
 
 /// What a goal with no value counts as, for the exit code.
@@ -48,9 +53,12 @@ pub struct Goal {
     pub filter: Filter,
     pub grain: Grain,
     pub period: PeriodSpec,
-    pub rule: Rule,
+    pub measure: Measure,
+    /// Pass when `target` holds on the measure; else warn when `warn` holds; else fail.
+    pub target: Condition,
+    pub warn: Option<Condition>,
     pub no_data: NoData,
-    /// The conditions as written, for outputs.
+    /// The conditions as written, for outputs (`change`'s text for a change goal).
     pub target_text: Option<String>,
     pub warn_text: Option<String>,
     /// Where the `kpi = ...` value stands, for diagnostics found later.
@@ -58,6 +66,37 @@ pub struct Goal {
 }
 
 impl Goal {
+    /// The period as `list goals` shows it: `month last`, `week each`, `month by 2026-12-31`.
+    pub fn period_text(&self, calendar: &Calendar) -> String {
+        let which = match (self.measure, self.period) {
+            (Measure::Deadline(day), _) => format!("by {}", format_day(day)),
+            (_, PeriodSpec::Last) => "last".into(),
+            (_, PeriodSpec::Current) => "current".into(),
+            (_, PeriodSpec::All) => "all".into(),
+            (_, PeriodSpec::Each) => "each".into(),
+            (_, PeriodSpec::Fixed(p)) => calendar.label(p),
+        };
+        format!("{} {which}", self.grain)
+    }
+
+    /// The pass condition with its unit: `>= 4%`, `change >= 5%`.
+    pub fn target_display(&self, unit: &str) -> String {
+        match self.measure {
+            Measure::Change => format!("change {}", self.target.display("%")),
+            _ => self.target.display(unit),
+        }
+    }
+
+    /// The warn condition with its unit, if any.
+    pub fn warn_display(&self, unit: &str) -> Option<String> {
+        let unit = if self.measure == Measure::Change {
+            "%"
+        } else {
+            unit
+        };
+        self.warn.map(|w| w.display(unit))
+    }
+
     pub fn view(&self) -> View {
         View {
             grain: self.grain,
@@ -98,14 +137,7 @@ impl Goal {
             "last" => PeriodSpec::Last,
             "current" => PeriodSpec::Current,
             "all" => PeriodSpec::All,
-            "each" => {
-                fail(
-                    at,
-                    span_of(&raw.period),
-                    "`period = \"each\"` is not supported by this version of kpiscope yet".into(),
-                );
-                PeriodSpec::Last
-            }
+            "each" => PeriodSpec::Each,
             label => match calendar.parse_label(label) {
                 Some(p) => {
                     if explicit_grain.is_some_and(|g| g != p.grain) {
@@ -136,7 +168,7 @@ impl Goal {
         if grain == Grain::All
             && !matches!(
                 period,
-                PeriodSpec::All | PeriodSpec::Last | PeriodSpec::Current
+                PeriodSpec::All | PeriodSpec::Last | PeriodSpec::Current | PeriodSpec::Each
             )
         {
             fail(
@@ -171,21 +203,12 @@ impl Goal {
                 }
             }
         };
-        if let Some(c) = &raw.change {
-            fail(
-                at,
-                c.span(),
-                "`change` goals are not supported by this version of kpiscope yet".into(),
-            );
-        }
-        if let Some(b) = &raw.by {
-            fail(
-                at,
-                b.span(),
-                "deadline goals (`by`) are not supported by this version of kpiscope yet".into(),
-            );
-        }
-        let target = cond(at, &raw.target);
+        let measure = measure(&raw, grain, &period, at);
+        let target = if raw.change.is_some() {
+            cond(at, &raw.change)
+        } else {
+            cond(at, &raw.target)
+        };
         let warn = cond(at, &raw.warn);
         if raw.target.is_none() && raw.change.is_none() {
             fail(
@@ -222,7 +245,7 @@ impl Goal {
         let kpi = raw.kpi.get_ref().clone();
         let id = match &raw.id {
             Some(id) => id.get_ref().clone(),
-            None => derive_id(&kpi, &filter, grain),
+            None => derive_id(&kpi, &filter, grain, measure, &period),
         };
         if at.diagnostics.0.len() > before {
             return None;
@@ -231,39 +254,111 @@ impl Goal {
             title: raw
                 .title
                 .clone()
-                .unwrap_or_else(|| default_title(&kpi, &filter, grain, raw.target.as_ref())),
+                .unwrap_or_else(|| default_title(&kpi, &filter, grain, &raw)),
             id,
             kpi,
             filter,
             grain,
             period,
-            rule: Rule::Target {
-                target: target?,
-                warn,
-            },
+            measure: measure?,
+            target: target?,
+            warn,
             no_data,
-            target_text: raw.target.as_ref().map(|s| s.get_ref().trim().to_string()),
+            target_text: raw
+                .change
+                .as_ref()
+                .or(raw.target.as_ref())
+                .map(|s| s.get_ref().trim().to_string()),
             warn_text: raw.warn.as_ref().map(|s| s.get_ref().trim().to_string()),
             kpi_span: raw.kpi.span(),
         })
     }
 }
 
+/// What the conditions apply to, from `change` and `by`, with the
+/// combinations that make no sense reported.
+fn measure(raw: &RawGoal, grain: Grain, period: &PeriodSpec, at: &mut Located) -> Option<Measure> {
+    let before = at.diagnostics.0.len();
+    if let (Some(t), Some(_)) = (&raw.target, &raw.change) {
+        at.error(
+            t.span(),
+            String::from("a goal has `target` (on the value) or `change` (on the % change from the previous period), not both"),
+        );
+    }
+    if let Some(c) = &raw.change
+        && grain == Grain::All
+    {
+        at.error(
+            c.span(),
+            String::from("`change` compares a period with the one before: give the goal a grain such as `grain = \"month\"`"),
+        );
+    }
+    let measure = match &raw.by {
+        None if raw.change.is_some() => Measure::Change,
+        None => Measure::Value,
+        Some(b) => {
+            let day = parse_day(b.get_ref().trim());
+            if day.is_none() {
+                at.error(
+                    b.span(),
+                    format!("`by = \"{}\"` is not a date: write YYYY-MM-DD", b.get_ref()),
+                );
+            }
+            if raw.change.is_some() {
+                at.error(
+                    b.span(),
+                    String::from("a deadline goal projects the value itself: use `target` with `by`, not `change`"),
+                );
+            }
+            if let Some(p) = &raw.period {
+                at.error(
+                    p.span(),
+                    String::from("a deadline goal looks at the period that holds its deadline: drop `period` (the grain sets the period's length)"),
+                );
+            }
+            if grain == Grain::All || *period == PeriodSpec::All {
+                at.error(
+                    b.span(),
+                    String::from("a deadline goal projects per period: give it a grain such as `grain = \"month\"`"),
+                );
+            }
+            Measure::Deadline(day.unwrap_or_default())
+        }
+    };
+    (at.diagnostics.0.len() == before).then_some(measure)
+}
+
 fn span_of(s: &Option<Spanned<String>>) -> Range<usize> {
     s.as_ref().map_or(0..0, |s| s.span())
 }
 
-/// A stable id from what the goal is about: `err-instagram-acme-campaign=spring-month`.
-fn derive_id(kpi: &str, f: &Filter, grain: Grain) -> String {
+/// A stable id from what the goal is about, not from its thresholds (so
+/// that tuning a target keeps the id): `err-instagram-acme-campaign=spring-month`,
+/// `followers-instagram-month-by-2026-12-31`, `reach-month-change-each`.
+fn derive_id(
+    kpi: &str,
+    f: &Filter,
+    grain: Grain,
+    measure: Option<Measure>,
+    period: &PeriodSpec,
+) -> String {
     let mut parts = vec![kpi.to_string()];
     parts.extend(f.network.clone());
     parts.extend(f.account.clone());
     parts.extend(f.dims.iter().map(|(k, v)| format!("{k}={v}")));
     parts.push(grain.to_string());
+    match measure {
+        Some(Measure::Change) => parts.push("change".into()),
+        Some(Measure::Deadline(day)) => parts.push(format!("by-{}", format_day(day))),
+        _ => {}
+    }
+    if *period == PeriodSpec::Each {
+        parts.push("each".into());
+    }
     parts.join("-")
 }
 
-fn default_title(kpi: &str, f: &Filter, grain: Grain, target: Option<&Spanned<String>>) -> String {
+fn default_title(kpi: &str, f: &Filter, grain: Grain, raw: &RawGoal) -> String {
     let mut scope: Vec<String> = f.network.iter().chain(f.account.iter()).cloned().collect();
     scope.extend(f.dims.iter().map(|(k, v)| format!("{k}={v}")));
     let scope = if scope.is_empty() {
@@ -271,10 +366,19 @@ fn default_title(kpi: &str, f: &Filter, grain: Grain, target: Option<&Spanned<St
     } else {
         format!(" ({})", scope.join(", "))
     };
-    let target = target
-        .map(|t| format!(" {}", t.get_ref().trim()))
-        .unwrap_or_default();
-    format!("{kpi}{scope}{target} per {grain}")
+    let text = |s: &Option<Spanned<String>>| s.as_ref().map(|t| t.get_ref().trim().to_string());
+    let rule = match (text(&raw.change), text(&raw.target), text(&raw.by)) {
+        (Some(c), _, _) => format!(" change {c}"),
+        (None, Some(t), Some(by)) => format!(" {t} by {by}"),
+        (None, Some(t), None) => format!(" {t}"),
+        (None, None, _) => String::new(),
+    };
+    let each = if raw.period.as_ref().is_some_and(|p| p.get_ref() == "each") {
+        "every"
+    } else {
+        "per"
+    };
+    format!("{kpi}{scope}{rule} {each} {grain}")
 }
 
 /// Filters as JSON shows them.

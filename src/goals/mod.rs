@@ -4,7 +4,8 @@
 pub mod check;
 pub mod condition;
 pub mod goal;
+pub mod projection;
 
 pub use check::{GoalResult, Status, Summary};
 pub use condition::Condition;
-pub use goal::{Goal, NoData, PeriodSpec, Rule};
+pub use goal::{Goal, Measure, NoData, PeriodSpec};

@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::table::{self, Style};
-use crate::goals::check::PeriodOut;
-use crate::goals::{GoalResult, Summary};
+use crate::goals::check::{PeriodOut, Previous, Projection};
+use crate::goals::{GoalResult, Measure, Summary};
 
 #[derive(Serialize)]
 struct GoalJson<'a> {
@@ -25,6 +25,14 @@ struct GoalJson<'a> {
     warn: Option<&'a str>,
     status: &'a str,
     message: &'a str,
+    /// `target`, `change` or `deadline`: what `value` is.
+    kind: &'a str,
+    by: Option<String>,
+    /// Change goals: the KPI's value in the period, and in the one before.
+    kpi_value: Option<f64>,
+    previous: Option<&'a Previous>,
+    /// Deadline goals: how the value was projected.
+    projection: Option<&'a Projection>,
 }
 
 #[derive(Serialize)]
@@ -53,6 +61,18 @@ fn goal_json(r: &GoalResult) -> GoalJson<'_> {
         warn: g.warn_text.as_deref(),
         status: r.status.as_str(),
         message: &r.message,
+        kind: match g.measure {
+            Measure::Value => "target",
+            Measure::Change => "change",
+            Measure::Deadline(_) => "deadline",
+        },
+        by: match g.measure {
+            Measure::Deadline(day) => Some(crate::aggregate::period::format_day(day)),
+            _ => None,
+        },
+        kpi_value: r.kpi_value,
+        previous: r.previous.as_ref(),
+        projection: r.projection.as_ref(),
     }
 }
 

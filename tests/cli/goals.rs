@@ -500,7 +500,7 @@ fn sorted(k: &[&str]) -> Vec<String> {
 }
 
 #[test]
-fn json_has_exactly_the_keys_of_the_design() {
+fn json_has_the_keys_of_the_design_and_of_the_goal_kinds() {
     let out = ws(&err_goal("ig", "network = \"instagram\""))
         .args(&["check", "--format", "json"])
         .run();
@@ -517,11 +517,32 @@ fn json_has_exactly_the_keys_of_the_design() {
     assert_eq!(
         keys(g),
         sorted(&[
-            "id", "kpi", "title", "network", "account", "where", "grain", "period", "value",
-            "unit", "target", "warn", "status", "message"
+            "id",
+            "kpi",
+            "title",
+            "network",
+            "account",
+            "where",
+            "grain",
+            "period",
+            "value",
+            "unit",
+            "target",
+            "warn",
+            "status",
+            "message",
+            "kind",
+            "by",
+            "kpi_value",
+            "previous",
+            "projection"
         ])
     );
     assert_eq!(keys(&g["period"]), sorted(&["label", "start", "end"]));
+    assert_eq!(g["kind"], "target");
+    for k in ["by", "kpi_value", "previous", "projection"] {
+        assert!(g[k].is_null(), "{k} is only for change and deadline goals");
+    }
     assert_eq!(
         keys(&j["summary"]),
         sorted(&["pass", "warn", "fail", "no_data"])

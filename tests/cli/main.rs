@@ -4,6 +4,7 @@ mod demo;
 mod errors;
 mod eval;
 mod goals;
+mod goals_over_time;
 mod harness;
 mod plugins;
 mod real_data;
