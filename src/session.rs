@@ -173,7 +173,15 @@ impl Session {
             range: (from, to),
         };
         let mut cube = Cube::new(spec, self.ws.calendar, self.catalog.clone());
-        sources::load(&self.ws, &self.registry, &resolved, &mut cube)?;
+        let bytes: u64 = resolved
+            .iter()
+            .flat_map(|r| &r.files)
+            .filter_map(|(f, _)| f.metadata().ok())
+            .map(|m| m.len())
+            .sum();
+        let progress = sources::progress::Progress::new(bytes, self.quiet);
+        sources::load(&self.ws, &self.registry, &resolved, &mut cube, &progress)?;
+        drop(progress);
         if self.verbose {
             let files: usize = resolved.iter().map(|r| r.files.len()).sum();
             let commands = resolved.iter().filter(|r| r.command.is_some()).count();

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 
 use super::SourceCtx;
 use super::number::parse_number;
+use super::progress::Progress;
 use crate::aggregate::Cube;
 use crate::aggregate::batch::Batch;
 use crate::aggregate::period::{Day, parse_day};
@@ -160,7 +161,7 @@ fn record_boundary(buf: &[u8]) -> Option<usize> {
     last
 }
 
-pub fn read(path: &Path, ctx: &SourceCtx, cube: &mut Cube) -> Result<()> {
+pub fn read(path: &Path, ctx: &SourceCtx, cube: &mut Cube, progress: &Progress) -> Result<()> {
     let shown = ctx.shown(path);
     let file = std::fs::File::open(path).map_err(|e| Error::io(&shown, e))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
@@ -258,6 +259,7 @@ pub fn read(path: &Path, ctx: &SourceCtx, cube: &mut Cube) -> Result<()> {
             std::mem::swap(&mut parsed, &mut batches);
             ready = chunks.len();
             for c in chunks.drain(..) {
+                progress.inc(c.bytes.len() as u64);
                 let _ = spare_tx.send(c.bytes);
             }
         }

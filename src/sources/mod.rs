@@ -9,6 +9,7 @@ pub mod fixture;
 pub mod layout;
 pub mod manifest;
 pub mod number;
+pub mod progress;
 pub mod reader;
 pub mod registry;
 pub mod script;
@@ -228,6 +229,7 @@ pub fn load(
     registry: &Registry,
     resolved: &[Resolved],
     cube: &mut Cube,
+    progress: &progress::Progress,
 ) -> Result<()> {
     for r in resolved {
         let ctx = SourceCtx {
@@ -245,12 +247,16 @@ pub fn load(
             for (name, kind) in m.all_metrics() {
                 cube.declare_metric(&name, kind, &m.name);
             }
+            if let Some(f) = file {
+                progress.file(&ctx.shown(f));
+            }
             match (m.kind, file) {
-                (PluginKind::Canonical, Some(file)) => canonical::read(file, &ctx, cube)?,
+                (PluginKind::Canonical, Some(file)) => canonical::read(file, &ctx, cube, progress)?,
                 _ => {
                     let mut sink = emit::CubeSink::new(cube, &m.name);
                     reader::read_file(plugin, registry, &ctx.file_ctx(file, plugin), &mut sink)?;
                     sink.finish();
+                    progress.inc(file.and_then(|f| f.metadata().ok()).map_or(0, |m| m.len()));
                 }
             }
         }

@@ -7,6 +7,7 @@ mod goals;
 mod goals_over_time;
 mod harness;
 mod plugins;
+mod progress;
 mod real_data;
 mod stdlib;
 mod workspace;
