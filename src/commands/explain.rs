@@ -110,7 +110,12 @@ pub fn run(
     };
     out += &format!("\n{} {}:\n", s.ws.calendar.label(p), scope);
     let Some(i) = groups.find(&[], p) else {
-        out += "  no data in this period\n";
+        let (from, to) = groups.range;
+        out += &format!(
+            "  no data in this period (the data runs from {} to {})\n",
+            crate::aggregate::period::format_day(from),
+            crate::aggregate::period::format_day(to)
+        );
         crate::render::write_output(None, &out)?;
         return Ok(Outcome::Success);
     };

@@ -3,6 +3,7 @@
 mod demo;
 mod errors;
 mod eval;
+mod explain;
 mod goals;
 mod goals_over_time;
 mod harness;
