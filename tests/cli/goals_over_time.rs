@@ -449,3 +449,26 @@ fn junit_has_a_testcase_per_result() {
     out.status(1);
     insta::assert_snapshot!(out.stdout);
 }
+
+#[test]
+fn output_into_a_missing_folder_is_exit_2_and_writes_nothing() {
+    for format in ["table", "json", "csv", "markdown", "html", "junit"] {
+        let out = ws("[[goal]]\nid = \"r\"\nkpi = \"reach\"\ntarget = \">= 1\"\n")
+            .args(&["check", "--format", format, "-o", "reports/out.txt"])
+            .run();
+        out.status(2);
+        assert_eq!(
+            out.stderr,
+            "error: cannot write reports/out.txt: the folder reports does not exist\n",
+            "{format}"
+        );
+        assert!(!out.file_exists("reports"), "{format}");
+        let written: Vec<_> = std::fs::read_dir(&out.dir)
+            .expect("workspace")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().to_string())
+            .collect();
+        let mut written = written;
+        written.sort();
+        assert_eq!(written, ["data.csv", "kpiscope.toml"], "{format}");
+    }
+}
