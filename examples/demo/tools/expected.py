@@ -894,9 +894,11 @@ def report(recs):
              "audience, so `er` falls from about 15 % to under 11 % and `fake_follower_score`\n"
              "jumps. X dips in January and February (nobody answered replies; fewer people\n"
              "engaged, the posts were shown less, the account lost followers) and recovers from\n"
-             "March. ROI is below zero in the first November, doubles with December's gift boxes,\n"
-             "and grows over the year as the shop converts better; the spring and summer\n"
-             "campaigns add spend.")
+             "March. ROI is a little below zero in November 2025, passes 100 % in December with\n"
+             "the gift boxes, falls back to under 11 % in January and February and climbs over\n"
+             "the year, as the shop converts a little better every month, to "
+             f"{kpi_value(recs, 'roi', MONTHS[-1], {}):.0f} % in October;\n"
+             "the spring and summer campaigns add spend.")
     return "\n".join(w) + "\n"
 
 
