@@ -51,7 +51,7 @@ const EXPECTED_SEPTEMBER: &[(&str, &str, f64, &str)] = &[
 ];
 
 /// `x-engagement-monthly` (`period = "each"`, `er_impressions` of x, target
-/// >= 1.5, warn >= 1): one result a month from 2025-11 to 2026-10
+/// `>= 1.5`, warn `>= 1`): one result a month from 2025-11 to 2026-10
 /// (expected.py). X's dip in January and February warns.
 const EXPECTED_EACH: &[(&str, f64, &str)] = &[
     ("2025-11", 1.8536, "pass"),
