@@ -3,29 +3,29 @@
 
 usage: python3 tools/generate.py            (from examples/demo/, or anywhere)
 
-Writes, for 2026-05-01 to 2026-10-31, the files the team downloads from each
+Writes, for the twelve months 2025-11-01 to 2026-10-31, the files the team downloads from each
 network, in the networks' own layouts (see /work/shared/FORMATS.md and the
 built-in plugins' fixtures), under data/:
 
-  instagram/posts/May-01-2026_May-31-2026_<account id>.csv ...
+  instagram/posts/Nov-01-2025_Nov-30-2025_<account id>.csv ...
         Meta Business Suite Instagram post exports, one per month (UTF-8 BOM,
         "Publish time" MM/DD/YYYY HH:MM, "Date" = Lifetime, "1,234" quoted)
   instagram/daily/<start>_<end>/Follows.csv
         Business Suite daily series "Instagram follows" (UTF-16LE with BOM,
         `sep=,`, title line, "Date","Primary"; days with no follow left out),
         one per quarter
-  facebook/posts/May-01-2026_May-31-2026_<page id>.csv ...
+  facebook/posts/Nov-01-2025_Nov-30-2025_<page id>.csv ...
         Meta Business Suite Facebook post exports, one per month (32 columns)
   facebook/daily/<start>_<end>/Follows.csv, Viewers.csv
-        daily series "Facebook follows" and "Viewers" (the page's daily reach);
-        the two downloads overlap in July, which kpiscope counts once
+        daily series "Facebook follows" and "Viewers" (the page's daily reach),
+        three downloads; the last two overlap in July, which kpiscope counts once
   x/account_analytics_content_<start>_<end>.csv
         x.com account analytics content exports, one per month
   ga4/Traffic_acquisition_Session_source_<start>-<end>.csv
         GA4 Traffic acquisition by Session source with Date as a secondary
         dimension, one per month: `#` preamble, Grand total row, rows sorted by
         sessions, and the chart's "Nth day" table after a blank line
-  meta_ads/Northwind-Ads-<Mon>-1-2026-<Mon>-<d>-2026.csv
+  meta_ads/Northwind-Ads-<Mon>-1-<year>-<Mon>-<d>-<year>.csv
         Meta Ads Manager exports by day and platform, one per month (UTF-8 BOM,
         summary row first)
   followers.csv   canonical CSV: the follower counts the team notes at the end
@@ -33,15 +33,23 @@ built-in plugins' fixtures), under data/:
   costs.csv       canonical CSV: the team's monthly cost per network
 
 Story:
-  * Instagram (@northwind) grows steadily (about +4 % followers a month) with
-    healthy, stable engagement. Its bio links to a Linktree page.
+  * Instagram (@northwind) grows steadily (about +300 followers a month, a
+    little faster during the spring campaign) with healthy, stable engagement.
+    Its bio links to a Linktree page.
   * Facebook (northwindcoffee) grows slowly until September, then the follower
     count jumps (a batch of bought followers on 2026-09-08, a trickle after it,
     and another batch on 2026-10-13) while engagement stays with the real
     audience, so the engagement rate by followers (`er`) falls.
   * X (@northwindcoffee) is small: about ten posts a month, links to the shop.
-  * Ads: an always-on traffic campaign on Facebook and Instagram, and the
-    "Summer cold brew" lead-form campaign from 06-15 to 08-31.
+    In January and February its engagement dips (the community manager who
+    answered replies left; nobody replied until her successor started in
+    March) and the account loses followers; it recovers from March.
+  * Ads: an always-on traffic campaign on Facebook and Instagram, the
+    "Spring blend launch" traffic campaign from 2026-03-16 to 04-30 (mostly on
+    Instagram), and the "Summer cold brew" lead-form campaign from 06-15 to
+    08-31.
+  * The shop sells gift boxes before Christmas: December's social visits buy
+    more.
   * GA4 sees the visits: from linktr.ee and `ig` (Instagram ads), from
     l.facebook.com and `fb` (Facebook ads), from t.co (X), and from Google,
     direct and the newsletter.
@@ -60,7 +68,7 @@ import random
 import shutil
 
 SEED = 20261031
-START = dt.date(2026, 5, 1)
+START = dt.date(2025, 11, 1)
 END = dt.date(2026, 10, 31)
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, "..", "data")
@@ -100,11 +108,30 @@ def days():
 
 
 def months():
-    return list(range(START.month, END.month + 1))
+    """(year, month) of every month of the data, in order."""
+    out, (y, m) = [], (START.year, START.month)
+    while (y, m) <= (END.year, END.month):
+        out.append((y, m))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
 
 
-def month_end(m):
-    return dt.date(START.year, m, calendar.monthrange(START.year, m)[1])
+def month_end(d):
+    """The last day of the month holding `d`."""
+    return dt.date(d.year, d.month, calendar.monthrange(d.year, d.month)[1])
+
+
+def month_index(d):
+    """0 for the first month of the data, 11 for the last."""
+    return (d.year - START.year) * 12 + d.month - START.month
+
+
+def in_dates(d, first, last):
+    return first <= d <= last
+
+
+SPRING = (dt.date(2026, 3, 16), dt.date(2026, 4, 30))     # the "Spring blend launch" ads
+X_DIP = (dt.date(2026, 1, 5), dt.date(2026, 3, 8))        # nobody answers on X
 
 
 def post_days(rnd, per_month, phase=0.0, lo=3, hi=5):
@@ -113,9 +140,9 @@ def post_days(rnd, per_month, phase=0.0, lo=3, hi=5):
     month (every month keeps the same number of posts) and every
     Monday-started week keeps `lo` to `hi` posts."""
     days_ = []
-    for m in months():
-        first = dt.date(START.year, m, 1)
-        length = calendar.monthrange(START.year, m)[1]
+    for y, m in months():
+        first = dt.date(y, m, 1)
+        length = calendar.monthrange(y, m)[1]
         step = length / per_month
         days_ += [first + dt.timedelta(days=int(phase + k * step)) for k in range(per_month)]
 
@@ -129,7 +156,7 @@ def post_days(rnd, per_month, phase=0.0, lo=3, hi=5):
 
     for i, d in enumerate(days_):
         moved = d + dt.timedelta(days=rnd.choice([-1, 0, 0, 1]))
-        if moved.month != d.month or not START <= moved <= END:
+        if (moved.year, moved.month) != (d.year, d.month) or not START <= moved <= END:
             continue
         trial = days_[:i] + [moved] + days_[i + 1:]
         if ok(trial):
@@ -157,16 +184,18 @@ def thousands(v):
 def instagram(rnd):
     """@northwind: daily follows, month-end follower counts, posts."""
     follows, month_end_followers, posts = {}, {}, []
-    followers = 8200
+    followers = 6000
     pdays = set(post_days(rnd, per_month=18, phase=0.0))
     n = 0
     for i, d in enumerate(days()):
         wf = WEEKDAY[d.weekday()]
-        new = max(int(round(rnd.gauss(13 + i * 0.03, 2.5))), 0)
+        # the spring campaign's ads bring a few more follows a day
+        boost = 4 if in_dates(d, *SPRING) else 0
+        new = max(int(round(rnd.gauss(11 + i * 0.01 + boost, 2.5))), 0)
         lost = max(int(round(rnd.gauss(3.5, 1.2))), 0)
         followers += new - lost
         follows[d] = new
-        if d == month_end(d.month):
+        if d == month_end(d):
             month_end_followers[d] = followers
         if d in pdays:
             n += 1
@@ -174,8 +203,8 @@ def instagram(rnd):
             share = {"IG image": 0.36, "IG reel": 0.44, "IG carousel": 0.40}[kind]
             reach = int(followers * share * wf * rnd.uniform(0.9, 1.1))
             views = int(reach * rnd.uniform(1.3, 1.6) * (1.5 if kind == "IG reel" else 1))
-            # the content gets a little better every month (+2 % likes per reach)
-            likes = int(reach * rnd.uniform(0.058, 0.066) * (1 + 0.02 * (d.month - 5)))
+            # the content gets a little better every month (+1 % likes per reach)
+            likes = int(reach * rnd.uniform(0.058, 0.066) * (1 + 0.01 * month_index(d)))
             hour, minute = rnd.choice([7, 8, 12, 17, 18, 19]), rnd.choice([0, 15, 30, 45])
             code = shortcode(rnd)
             post = {
@@ -201,7 +230,7 @@ def instagram(rnd):
             posts.append((d, post))
     # One post of August that Meta could not measure fully: views, shares and
     # follows are empty ("no value", not zero).
-    d, p = [x for x in posts if x[0].month == 8][5]
+    d, p = [x for x in posts if (x[0].year, x[0].month) == (2026, 8)][5]
     p.update({"Data comment": "Some metrics are not available for this post",
               "Views": "", "Shares": "", "Follows": ""})
     return follows, month_end_followers, posts
@@ -230,7 +259,7 @@ def facebook(rnd):
     """northwindcoffee: slow organic growth, bought followers in September and
     October that never engage."""
     follows, viewers, month_end_followers, posts = {}, {}, {}, []
-    real = 12500      # followers who actually read the page
+    real = 11950      # followers who actually read the page
     bought = 0        # followers that came from a "growth service"
     pdays = set(post_days(rnd, per_month=17, phase=0.8))
     n = 0
@@ -250,7 +279,7 @@ def facebook(rnd):
         follows[d] = new + extra
         # the page's daily reach: only the real audience sees the posts
         viewers[d] = int(real * 0.12 * wf * rnd.uniform(0.9, 1.1))
-        if d == month_end(d.month):
+        if d == month_end(d):
             month_end_followers[d] = real + bought
         if d in pdays:
             n += 1
@@ -308,19 +337,24 @@ X_HEADER = ["Post id", "Date", "Post text", "Post Link", "Impressions", "Likes",
 
 def x_account(rnd):
     month_end_followers, posts = {}, []
-    followers = 2300
+    followers = 1900
     pdays = set(post_days(rnd, per_month=10, phase=1.3, lo=1, hi=4))
     n = 0
     for d in days():
-        followers += max(int(round(rnd.gauss(4, 1.5))), 0) - max(int(round(rnd.gauss(1.5, 0.8))), 0)
-        if d == month_end(d.month):
+        # January and February: nobody answers on X, people engage less, the
+        # posts are shown less and some followers leave; March recovers
+        dip = in_dates(d, *X_DIP)
+        followers += (max(int(round(rnd.gauss(1.5 if dip else 4, 1.5))), 0)
+                      - max(int(round(rnd.gauss(2.5 if dip else 1.5, 0.8))), 0))
+        if d == month_end(d):
             month_end_followers[d] = followers
         if d in pdays:
             n += 1
-            imp = int(followers * rnd.uniform(0.5, 1.3))
-            likes = int(imp * rnd.uniform(0.010, 0.020))
-            replies = int(imp * rnd.uniform(0.001, 0.003))
-            reposts = int(imp * rnd.uniform(0.002, 0.004))
+            imp = int(followers * rnd.uniform(0.5, 1.3) * (0.75 if dip else 1))
+            engage = 0.65 if dip else 1
+            likes = int(imp * rnd.uniform(0.010, 0.020) * engage)
+            replies = int(imp * rnd.uniform(0.001, 0.003) * engage)
+            reposts = int(imp * rnd.uniform(0.002, 0.004) * engage)
             bookmarks = int(imp * rnd.uniform(0.0005, 0.002))
             shares = int(imp * rnd.uniform(0.0, 0.001))
             visits = int(imp * rnd.uniform(0.002, 0.005))
@@ -356,6 +390,8 @@ CAMPAIGNS = [
     # name, ad set, ad, ad id, first day, last day, result indicator, EUR a day per platform
     ("Always-on: shop traffic", "Coffee lovers FR 25-54", "Bean of the month", "120210553870140512",
      START, END, "actions:link_click", {"facebook": (10, 14), "instagram": (17, 23)}),
+    ("Spring blend launch", "Lyon + Paris 22-45", "The Lyon blend, 15 s", "120210553870141203",
+     SPRING[0], SPRING[1], "actions:link_click", {"facebook": (5, 8), "instagram": (16, 24)}),
     ("Summer cold brew", "Lyon 20 km 18-45", "Cold brew lead form", "120210553870140877",
      dt.date(2026, 6, 15), dt.date(2026, 8, 31), "actions:lead", {"facebook": (7, 11), "instagram": (11, 15)}),
 ]
@@ -412,7 +448,7 @@ def ga4(rnd, ads_rows):
     rows = []
     for i, d in enumerate(days()):
         wf = WEEKDAY[d.weekday()]
-        trend = 1 + i * 0.0015
+        trend = 1 + (i - 181) * 0.0015   # 1 on 2026-05-01
         base = {
             "google": 330 * trend * (2.05 - wf),
             "(direct)": 190 * trend,
@@ -433,16 +469,22 @@ def ga4(rnd, ads_rows):
             "l.facebook.com": (0.47, 40, 0.019), "t.co": (0.55, 31, 0.015),
             "ig": (0.60, 24, 0.012), "fb": (0.58, 27, 0.013),
         }
+        # gift boxes: from 1 to 22 December more visits end with an order
+        gifts = 1.6 if dt.date(2025, 12, 1) <= d <= dt.date(2025, 12, 22) else 1
         for source, mean in base.items():
             sessions = int(mean * rnd.uniform(0.85, 1.15))
             if sessions == 0:
                 continue  # GA4 leaves out a source without sessions that day
             bounce, secs, rate = quality[source]
+            # the shop converts a little better every month (+1.5 %), and more before Christmas
+            rate *= gifts * (1 + 0.015 * month_index(d))
             engaged = int(round(sessions * (1 - bounce * rnd.uniform(0.9, 1.1))))
             eng_time = sessions * secs * rnd.uniform(0.85, 1.15)
             events = int(sessions * rnd.uniform(4.0, 6.5))
-            keys = sum(rnd.random() < rate for _ in range(sessions))
-            revenue = round(sum(rnd.choice([19.9, 29.0, 39.9, 52.0, 68.0, 89.0, 118.0]) for _ in range(keys)), 2)
+            keys = int(round(sessions * rate * rnd.uniform(0.7, 1.3)))
+            # an order is about 58 EUR; a gift box in December about 80 EUR
+            basket = 80 if gifts > 1 else 58
+            revenue = round(keys * basket * rnd.uniform(0.9, 1.1), 2)
             rows.append((source, d, sessions, engaged, eng_time, events, keys, revenue))
     return rows
 
@@ -452,9 +494,8 @@ def ga4_number(v):
     return repr(float(v)) if v != int(v) else str(int(v))
 
 
-def write_ga4(rows, m):
-    first, last = dt.date(START.year, m, 1), month_end(m)
-    mine = [r for r in rows if r[1].month == m]
+def write_ga4(rows, first, last):
+    mine = [r for r in rows if first <= r[1] <= last]
     mine.sort(key=lambda r: (-r[2], r[1], r[0]))  # GA4 sorts by sessions
     tot = [sum(r[k] for r in mine) for k in range(2, 8)]
     out = io.StringIO()
@@ -520,9 +561,10 @@ def export_name(first, last, ident):
 
 
 def write_posts(folder, header, posts, ident):
-    for m in months():
-        first, last = dt.date(START.year, m, 1), month_end(m)
-        rows = [p for d, p in posts if d.month == m]
+    for y, m in months():
+        first = dt.date(y, m, 1)
+        last = month_end(first)
+        rows = [p for d, p in posts if first <= d <= last]
         write_text(f"{folder}/{export_name(first, last, ident)}", csv_text(header, rows), "utf-8-sig")
 
 
@@ -550,21 +592,25 @@ def main():
     write_posts("instagram/posts", IG_POST_HEADER, ig_posts, IG_ACCOUNT_ID)
     write_posts("facebook/posts", FB_POST_HEADER, fb_posts, FB_PAGE_ID)
 
-    q2 = (dt.date(2026, 5, 1), dt.date(2026, 7, 31))
-    q3 = (dt.date(2026, 8, 1), dt.date(2026, 10, 31))
-    for first, last in (q2, q3):
+    # Instagram: one download a quarter (of the data's year, November to October)
+    quarters = [(dt.date(2025, 11, 1), dt.date(2026, 1, 31)), (dt.date(2026, 2, 1), dt.date(2026, 4, 30)),
+                (dt.date(2026, 5, 1), dt.date(2026, 7, 31)), (dt.date(2026, 8, 1), dt.date(2026, 10, 31))]
+    for first, last in quarters:
         write_series(f"instagram/daily/{first}_{last}/Follows.csv", "Instagram follows",
                      ig_follows, first, last)
-    # The second Facebook download starts on 07-01: July is in both, and counts once.
-    for first, last in (q2, (dt.date(2026, 7, 1), END)):
+    # Facebook: three downloads; the third starts on 07-01, so July is in two of
+    # them, and counts once.
+    for first, last in ((START, dt.date(2026, 2, 28)), (dt.date(2026, 3, 1), dt.date(2026, 7, 31)),
+                        (dt.date(2026, 7, 1), END)):
         write_series(f"facebook/daily/{first}_{last}/Follows.csv", "Facebook follows",
                      fb_follows, first, last)
         write_series(f"facebook/daily/{first}_{last}/Viewers.csv", "Viewers",
                      fb_viewers, first, last)
 
-    for m in months():
-        first, last = dt.date(START.year, m, 1), month_end(m)
-        rows = [p for d, p in x_posts if d.month == m]
+    for y, m in months():
+        first = dt.date(y, m, 1)
+        last = month_end(first)
+        rows = [p for d, p in x_posts if first <= d <= last]
         rows.reverse()  # newest first, as x.com lists them
         write_text(f"x/account_analytics_content_{first}_{last}.csv", csv_text(X_HEADER, rows))
 
@@ -578,10 +624,10 @@ def main():
             "Post engagements": str(sum(int(r["Post engagements"]) for r in month_ads)),
             "Reporting starts": first.isoformat(), "Reporting ends": last.isoformat(),
         })
-        name = f"meta_ads/Northwind-Ads-{first:%b}-1-2026-{last:%b}-{last.day}-2026.csv"
+        name = f"meta_ads/Northwind-Ads-{first:%b}-1-{y}-{last:%b}-{last.day}-{y}.csv"
         write_text(name, csv_text(ADS_HEADER, [summary] + month_ads), "utf-8-sig")
 
-        write_ga4(web, m)
+        write_ga4(web, first, last)
 
     followers = ([(d, "instagram", "northwind", v) for d, v in ig_followers.items()]
                  + [(d, "facebook", "northwindcoffee", v) for d, v in fb_followers.items()]
@@ -593,7 +639,7 @@ def main():
     split = [("instagram", "northwind", 1400), ("facebook", "northwindcoffee", 1400),
              ("x", "northwindcoffee", 400)]
     write_text("costs.csv", csv_text(["date", "network", "account", "cost"],
-                                     [[f"2026-{m:02d}-01", n, a, f"{c:.2f}"] for m in months()
+                                     [[f"{y}-{m:02d}-01", n, a, f"{c:.2f}"] for y, m in months()
                                       for n, a, c in split]))
 
 
