@@ -6,14 +6,8 @@
 //! CSVs) in their own layouts and applies the formulas without kpiscope. After
 //! `python3 examples/demo/tools/generate.py` changes the data, rerun
 //! `python3 examples/demo/tools/expected.py` and copy its numbers here.
-//!
-//! The goals of issue 4 (`change`, `period = "each"`, `by`) wait in
-//! `examples/demo/kpiscope.toml`, commented out after the `# issue-4 goals:`
-//! line, because this version of kpiscope refuses them. Their tests run on a
-//! copy of the demo with that block uncommented, and are ignored until the
-//! binary implements those kinds (`cargo test -- --ignored` runs them).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use serde_json::Value;
@@ -131,7 +125,7 @@ fn demo_check_matches_expected() {
     let (code, json) = check_json(Path::new(DEMO), &[]);
     assert_eq!(code, Some(0), "{json}");
     assert_results(&json, EXPECTED);
-    // With or without the issue-4 goals, nothing fails and everything has data.
+    // Nothing fails and everything has data.
     assert_eq!(json["summary"]["fail"], 0);
     assert_eq!(json["summary"]["no_data"], 0);
 }
@@ -160,80 +154,12 @@ fn quiet_check_prints_nothing_and_keeps_the_exit_code() {
     assert!(out.stdout.is_empty() && out.stderr.is_empty());
 }
 
-// ---------------------------------------------------------------- issue 4
-
-const ISSUE4_BEGIN: &str = "# issue-4 goals:";
-const ISSUE4_END: &str = "# end of issue-4 goals";
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).expect("mkdir");
-    for entry in std::fs::read_dir(from).expect("read dir") {
-        let entry = entry.expect("dir entry");
-        let target = to.join(entry.file_name());
-        if entry.file_type().expect("file type").is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).expect("copy");
-        }
-    }
-}
-
-/// The demo's kpiscope.toml with the issue-4 goals uncommented (as is, when
-/// they are not commented out any more).
-fn config_with_issue4_goals() -> String {
-    let text = std::fs::read_to_string(Path::new(DEMO).join("kpiscope.toml")).expect("config");
-    let mut inside = false;
-    let mut out = String::new();
-    for line in text.lines() {
-        let line = if line.starts_with(ISSUE4_BEGIN) {
-            inside = true;
-            line
-        } else if line.starts_with(ISSUE4_END) {
-            inside = false;
-            line
-        } else if inside {
-            line.strip_prefix("# ")
-                .or_else(|| line.strip_prefix('#'))
-                .unwrap_or(line)
-        } else {
-            line
-        };
-        out.push_str(line);
-        out.push('\n');
-    }
-    out
-}
-
-/// A copy of the demo workspace whose kpiscope.toml has the issue-4 goals.
-fn demo_with_issue4_goals() -> (tempfile::TempDir, PathBuf) {
-    let tmp = tempfile::tempdir().expect("temp dir");
-    let dir = tmp.path().join("demo");
-    copy_dir(&Path::new(DEMO).join("data"), &dir.join("data"));
-    copy_dir(&Path::new(DEMO).join("scripts"), &dir.join("scripts"));
-    std::fs::write(dir.join("kpiscope.toml"), config_with_issue4_goals()).expect("config");
-    (tmp, dir)
-}
+// ------------------------------------------------- goals over time
 
 #[test]
-fn issue4_goals_block_is_there_to_uncomment() {
-    let config = config_with_issue4_goals();
-    for id in [
-        "ig-follower-growth",
-        "x-engagement-monthly",
-        "ig-10k-followers",
-    ] {
-        assert!(
-            config.contains(&format!("\nid = \"{id}\"\n")),
-            "goal {id} is not in examples/demo/kpiscope.toml"
-        );
-    }
-}
-
-#[test]
-#[ignore = "needs issue-4 goals"]
 fn demo_check_with_every_kind_of_goal() {
-    let (_tmp, dir) = demo_with_issue4_goals();
-    let (code, json) = check_json(&dir, &[]);
+    let dir = Path::new(DEMO);
+    let (code, json) = check_json(dir, &[]);
     assert_eq!(code, Some(0), "{json}");
     assert_results(&json, EXPECTED);
     // 10 target goals + 1 change + 12 months of the each goal + 1 deadline
@@ -243,7 +169,7 @@ fn demo_check_with_every_kind_of_goal() {
     assert_eq!(json["summary"]["fail"], 0);
     assert_eq!(json["summary"]["no_data"], 0);
 
-    let (code, json) = check_json(&dir, &["--to", "2026-09-30"]);
+    let (code, json) = check_json(dir, &["--to", "2026-09-30"]);
     assert_eq!(code, Some(1), "{json}");
     assert_results(&json, EXPECTED_SEPTEMBER);
     assert_eq!(json["goals"].as_array().expect("goals").len(), 23);
@@ -254,12 +180,11 @@ fn demo_check_with_every_kind_of_goal() {
 }
 
 #[test]
-#[ignore = "needs issue-4 goals"]
 fn demo_change_goal() {
     // ig-follower-growth: Instagram followers 9517 (2026-10-31) vs 9181
     // (2026-09-30): (9517 - 9181) / 9181 * 100 = 3.6597 % >= 2 % (expected.py).
-    let (_tmp, dir) = demo_with_issue4_goals();
-    let (_, json) = check_json(&dir, &[]);
+    let dir = Path::new(DEMO);
+    let (_, json) = check_json(dir, &[]);
     let g = result(&json, "ig-follower-growth");
     assert_eq!(g["status"], "pass", "{g}");
     assert_eq!(g["period"]["label"], "2026-10");
@@ -273,7 +198,7 @@ fn demo_change_goal() {
     assert_close(&prev["value"], 9181.0, "previous value");
 
     // September: 9181 vs 8863 (2026-08-31) = +3.5879 %.
-    let (_, json) = check_json(&dir, &["--to", "2026-09-30"]);
+    let (_, json) = check_json(dir, &["--to", "2026-09-30"]);
     let g = result(&json, "ig-follower-growth");
     assert_eq!(g["period"]["label"], "2026-09");
     assert_close(&g["value"], 3.5879, "change in September");
@@ -286,10 +211,9 @@ fn demo_change_goal() {
 }
 
 #[test]
-#[ignore = "needs issue-4 goals"]
 fn demo_each_goal() {
-    let (_tmp, dir) = demo_with_issue4_goals();
-    let (_, json) = check_json(&dir, &[]);
+    let dir = Path::new(DEMO);
+    let (_, json) = check_json(dir, &[]);
     let rs = results(&json, "x-engagement-monthly");
     assert_eq!(rs.len(), EXPECTED_EACH.len(), "one result a month");
     for (label, value, status) in EXPECTED_EACH {
@@ -301,14 +225,13 @@ fn demo_each_goal() {
         assert_eq!(g["status"], *status, "{label}: {g}");
     }
     // Cut at September, the goal stops at 2026-09.
-    let (_, json) = check_json(&dir, &["--to", "2026-09-30"]);
+    let (_, json) = check_json(dir, &["--to", "2026-09-30"]);
     let rs = results(&json, "x-engagement-monthly");
     assert_eq!(rs.len(), 11);
     assert!(rs.iter().all(|g| g["period"]["label"] != "2026-10"));
 }
 
 #[test]
-#[ignore = "needs issue-4 goals"]
 fn demo_deadline_goal() {
     // ig-10k-followers: 10,000 Instagram followers by 2026-12-31. D = 2026-12 is
     // not complete on 2026-10-31: least squares over 2026-05..2026-10
@@ -316,8 +239,8 @@ fn demo_deadline_goal() {
     // 316.9714 a month, projected to x = 24324: 10137.0381 >= 10000, on track.
     // 61 days left; needed (10000 - 9517) / 61 = 7.9180 a day; trend
     // 316.9714 / (184 / 6) = 10.3360 a day (expected.py).
-    let (_tmp, dir) = demo_with_issue4_goals();
-    let (_, json) = check_json(&dir, &[]);
+    let dir = Path::new(DEMO);
+    let (_, json) = check_json(dir, &[]);
     let g = result(&json, "ig-10k-followers");
     assert_eq!(g["status"], "pass", "{g}");
     assert_close(&g["value"], 10137.0381, "projected value");
@@ -342,7 +265,7 @@ fn demo_deadline_goal() {
 
     // Cut at September: 2026-04..2026-09, projected 10099.1619, 92 days left,
     // needed (10000 - 9181) / 92 = 8.9022, trend 309.5143 / 30.5 = 10.1480.
-    let (_, json) = check_json(&dir, &["--to", "2026-09-30"]);
+    let (_, json) = check_json(dir, &["--to", "2026-09-30"]);
     let g = result(&json, "ig-10k-followers");
     assert_eq!(g["status"], "pass", "{g}");
     let p = &g["projection"];
