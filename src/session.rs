@@ -82,6 +82,41 @@ impl Session {
         }
     }
 
+    /// The standard library alone, without a workspace: what
+    /// `kpiscope test --stdlib` runs the library's own tests in. No sources,
+    /// no plugins, no goals, no params; the default calendar (weeks start on
+    /// Monday).
+    pub fn standard(verbose: bool, quiet: bool) -> Result<Session> {
+        // Nothing is read from this folder: the config text is empty.
+        let mut ws = Workspace::parse(std::path::Path::new("."), "")?;
+        ws.name = "the standard library".into();
+        let catalog = Catalog::standard();
+        let library = Library::load(None, &catalog)?;
+        Ok(Session {
+            ws,
+            registry: Registry::default(),
+            catalog,
+            library,
+            verbose,
+            quiet,
+        })
+    }
+
+    /// This session with `params` added to (or replacing) the workspace's
+    /// `[params]`: a test's own constants, seen by its KPIs and goals alike.
+    pub fn with_params(&self, params: &toml::Table) -> Session {
+        let mut ws = self.ws.clone();
+        ws.params.extend(params.clone());
+        Session {
+            ws,
+            registry: self.registry.clone(),
+            catalog: self.catalog.clone(),
+            library: self.library.clone(),
+            verbose: self.verbose,
+            quiet: self.quiet,
+        }
+    }
+
     /// An evaluator of this session's KPIs over `groups`.
     pub fn evaluator(
         &self,
@@ -143,6 +178,30 @@ impl Session {
         {
             return Err(Error::usage("--from is after --to"));
         }
+        let mut cube = self.empty_cube(views, (from, to));
+        sources::load(&self.ws, &self.registry, &resolved, &mut cube)?;
+        if self.verbose {
+            let files: usize = resolved.iter().map(|r| r.files.len()).sum();
+            let commands = resolved.iter().filter(|r| r.command.is_some()).count();
+            let commands = match commands {
+                0 => String::new(),
+                n => format!(" and {n} command(s)"),
+            };
+            eprintln!(
+                "loaded {} rows from {files} files{commands} into {} cells in {:.2?} ({} duplicate values dropped)",
+                cube.rows(),
+                cube.cell_count(),
+                started.elapsed(),
+                cube.duplicate_values()
+            );
+        }
+        Ok(cube)
+    }
+
+    /// An empty cube fit for `views`, keeping the days of `range`: what
+    /// [`Session::load`] fills from the sources and `kpiscope test` from a
+    /// test's records.
+    pub fn empty_cube(&self, views: &[View], range: (Option<Day>, Option<Day>)) -> Cube {
         // A month, or days when a view needs finer periods: an account's own
         // figures win over its posts' month by month, which needs cells that
         // do not straddle months (weeks do).
@@ -170,26 +229,9 @@ impl Session {
             base,
             keep_dims,
             keep_posts,
-            range: (from, to),
+            range,
         };
-        let mut cube = Cube::new(spec, self.ws.calendar, self.catalog.clone());
-        sources::load(&self.ws, &self.registry, &resolved, &mut cube)?;
-        if self.verbose {
-            let files: usize = resolved.iter().map(|r| r.files.len()).sum();
-            let commands = resolved.iter().filter(|r| r.command.is_some()).count();
-            let commands = match commands {
-                0 => String::new(),
-                n => format!(" and {n} command(s)"),
-            };
-            eprintln!(
-                "loaded {} rows from {files} files{commands} into {} cells in {:.2?} ({} duplicate values dropped)",
-                cube.rows(),
-                cube.cell_count(),
-                started.elapsed(),
-                cube.duplicate_values()
-            );
-        }
-        Ok(cube)
+        Cube::new(spec, self.ws.calendar, self.catalog.clone())
     }
 
     /// The day `last` and `current` count from: `--as-of`, else the data's last day.

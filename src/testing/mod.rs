@@ -1,0 +1,62 @@
+//! Unit tests of KPI scripts and goals (`kpiscope test`), in the spirit of
+//! `promtool test rules` and dbt unit tests: a test file gives metric values
+//! per period, and expects KPI values and goal statuses. The format is
+//! documented in docs/testing.md.
+//!
+//! `raw` is the file as written, `suite` the checked model, `run` runs one
+//! test through the real pipeline: its inputs become canonical records,
+//! folded into a cube like any source's, evaluated by the KPI engine and
+//! judged by the same goal checks as `kpiscope check`.
+
+pub mod raw;
+pub mod run;
+pub mod suite;
+
+use std::path::Path;
+
+pub use run::{Problem, run_case};
+pub use suite::{Case, Suite};
+
+use crate::error::{Error, Result};
+use crate::session::Session;
+use crate::workspace::Located;
+
+/// The folder of a workspace that holds its test files.
+pub const DIR: &str = "tests";
+
+/// The workspace's `tests/*.toml`, sorted by name: (as shown, text).
+pub fn workspace_files(root: &Path) -> Result<Vec<(String, String)>> {
+    let dir = root.join(DIR);
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(Vec::new());
+    };
+    let mut paths: Vec<_> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|e| e == "toml"))
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
+            let shown = p.strip_prefix(root).unwrap_or(&p).display().to_string();
+            Ok((shown, text))
+        })
+        .collect()
+}
+
+/// Parses and checks every file; every problem of every file at once.
+pub fn load(s: &Session, files: &[(String, String)]) -> Result<Vec<Suite>> {
+    let mut problems = crate::diagnostic::Diagnostics::default();
+    let mut suites = Vec::new();
+    for (shown, text) in files {
+        let mut at = Located::new(shown, text);
+        let suite = Suite::parse(s, &mut at);
+        let mut found = at.diagnostics.0;
+        // Keys of a table come sorted by name: put the problems in reading order.
+        found.sort_by_key(|d| (d.line, d.col));
+        problems.0.extend(found);
+        suites.push(suite);
+    }
+    problems.into_result(suites)
+}
