@@ -60,3 +60,35 @@ pub fn load(s: &Session, files: &[(String, String)]) -> Result<Vec<Suite>> {
     }
     problems.into_result(suites)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kpi::library::standard_tests;
+    use suite::Want;
+
+    /// KPIS.md's promise, kept by scripts/tests: every standard KPI has a
+    /// hand-computed value and a no-data case.
+    #[test]
+    fn the_standard_library_tests_cover_every_standard_kpi() {
+        let s = Session::standard(false, true).expect("the standard session");
+        let suites = load(&s, &standard_tests()).expect("the standard tests read");
+        let expects: Vec<_> = suites
+            .iter()
+            .flat_map(|s| &s.tests)
+            .flat_map(|t| &t.expects)
+            .collect();
+        assert_eq!(s.library.kpis.len(), 45, "KPIS.md lists 45 KPIs");
+        let mut missing = Vec::new();
+        for k in &s.library.kpis {
+            let mine = || expects.iter().filter(|e| e.kpi == k.name);
+            if !mine().any(|e| matches!(e.want, Want::Value(_))) {
+                missing.push(format!("{}: no value", k.name));
+            }
+            if !mine().any(|e| matches!(e.want, Want::NoData { .. })) {
+                missing.push(format!("{}: no no-data case", k.name));
+            }
+        }
+        assert!(missing.is_empty(), "not covered:\n{}", missing.join("\n"));
+    }
+}
