@@ -5,6 +5,7 @@ mod errors;
 mod eval;
 mod goals;
 mod harness;
+mod kpitest;
 mod plugins;
 mod real_data;
 mod stdlib;
