@@ -158,10 +158,7 @@ fn ws() -> Test {
 
 #[test]
 fn passing_tests() {
-    let out = ws()
-        .file("tests/mine.toml", PASSING)
-        .args(&["test"])
-        .run();
+    let out = ws().file("tests/mine.toml", PASSING).args(&["test"]).run();
     out.status(0);
     assert!(
         out.stdout
@@ -178,10 +175,7 @@ fn passing_tests() {
 
 #[test]
 fn a_failing_expectation_says_where_what_and_what_came() {
-    let out = ws()
-        .file("tests/err.toml", FAILING)
-        .args(&["test"])
-        .run();
+    let out = ws().file("tests/err.toml", FAILING).args(&["test"]).run();
     out.status(1);
     insta::assert_snapshot!(out.stdout);
     assert!(out.stdout.contains("2 tests, 1 passed, 1 failed"));
@@ -205,7 +199,11 @@ fn filter_keeps_the_tests_whose_name_contains_the_text() {
         .run();
     out.status(0);
     assert!(out.stdout.contains("err of a month  ok"), "{}", out.stdout);
-    assert!(out.stdout.contains("1 test, 1 passed, 0 failed"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("1 test, 1 passed, 0 failed"),
+        "{}",
+        out.stdout
+    );
 
     let none = ws()
         .file("tests/mine.toml", PASSING)
@@ -213,7 +211,8 @@ fn filter_keeps_the_tests_whose_name_contains_the_text() {
         .run();
     none.status(2);
     assert!(
-        none.stderr.contains("no test's name contains `nothing like this`"),
+        none.stderr
+            .contains("no test's name contains `nothing like this`"),
         "{}",
         none.stderr
     );
@@ -279,7 +278,9 @@ status = "pass"
         .run();
     validate.status(2);
     assert!(
-        validate.stderr.contains("tests/bad.toml:4:7: unknown KPI `eer`"),
+        validate
+            .stderr
+            .contains("tests/bad.toml:4:7: unknown KPI `eer`"),
         "{}",
         validate.stderr
     );
@@ -431,13 +432,32 @@ views = "Views"
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains("4 tests, 4 passed, 0 failed"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("4 tests, 4 passed, 0 failed"),
+        "{}",
+        out.stdout
+    );
 
-    let out = with(&expected.replace("2500", "2400"), &["test", "--filter", "alpha/"]);
+    let out = with(
+        &expected.replace("2500", "2400"),
+        &["test", "--filter", "alpha/"],
+    );
     out.status(1);
-    assert!(out.stdout.contains("alpha/posts.csv  FAILED"), "{}", out.stdout);
-    assert!(out.stdout.contains("    - {\"date\":\"2026-03-30\""), "{}", out.stdout);
-    assert!(out.stdout.contains("1 test, 0 passed, 1 failed"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("alpha/posts.csv  FAILED"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("    - {\"date\":\"2026-03-30\""),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("1 test, 0 passed, 1 failed"),
+        "{}",
+        out.stdout
+    );
 }
 
 #[test]
@@ -463,7 +483,12 @@ value = 1
         .args(&["test"])
         .run();
     out.status(1);
-    assert!(out.stdout.contains("tests/broken.toml:7: broken in 2026-10"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("tests/broken.toml:7: broken in 2026-10"),
+        "{}",
+        out.stdout
+    );
     assert!(
         out.stdout.contains("error: scripts/broken.rhai:2:"),
         "{}",
@@ -488,7 +513,11 @@ fn init_writes_a_sample_test_that_passes() {
         .args(&["--workspace", dir.to_str().expect("utf-8 path"), "test"])
         .run();
     test.status(0);
-    assert!(test.stdout.contains("3 tests, 3 passed, 0 failed"), "{}", test.stdout);
+    assert!(
+        test.stdout.contains("3 tests, 3 passed, 0 failed"),
+        "{}",
+        test.stdout
+    );
 }
 
 #[test]
