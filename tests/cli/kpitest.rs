@@ -96,6 +96,28 @@ status = "pass"
 value = 8
 
 [[test]]
+name = "dimensions filter with where"
+[[test.input]]
+date = "2026-10-02"
+dim.campaign = "spring"
+clicks = 30
+impressions = 1000
+[[test.input]]
+date = "2026-10-09"
+dim.campaign = "autumn"
+clicks = 10
+impressions = 1000
+[[test.expect]]
+kpi = "ctr"
+period = "2026-10"
+where = { campaign = "spring" }
+value = 3                   # 30 / 1000 * 100
+[[test.expect]]
+kpi = "ctr"
+period = "2026-10"
+value = 2                   # (30 + 10) / 2000 * 100
+
+[[test]]
 name = "a test's params win over the workspace's"
 params = { benchmark_cpc = 2 }
 [[test.input]]
@@ -167,7 +189,7 @@ fn passing_tests() {
         out.stdout
     );
     assert!(
-        out.stdout.ends_with("\n3 tests, 3 passed, 0 failed\n"),
+        out.stdout.ends_with("\n4 tests, 4 passed, 0 failed\n"),
         "{}",
         out.stdout
     );
@@ -433,7 +455,7 @@ views = "Views"
         out.stdout
     );
     assert!(
-        out.stdout.contains("4 tests, 4 passed, 0 failed"),
+        out.stdout.contains("5 tests, 5 passed, 0 failed"),
         "{}",
         out.stdout
     );
