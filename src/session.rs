@@ -159,49 +159,8 @@ impl Session {
         Ok(())
     }
 
-    /// Reads every source into a cube fit for `views`.
-    pub fn load(&self, views: &[View], range: &Range) -> Result<Cube> {
-        let started = Instant::now();
-        let resolved = sources::resolve(&self.ws, &self.registry)?;
-        let day = |s: &Option<String>, what: &str| -> Result<Option<Day>> {
-            s.as_deref()
-                .map(|s| {
-                    parse_day(s).ok_or_else(|| {
-                        Error::usage(format!("--{what} `{s}` is not a date: write YYYY-MM-DD"))
-                    })
-                })
-                .transpose()
-        };
-        let (from, to) = (day(&range.from, "from")?, day(&range.to, "to")?);
-        if let (Some(f), Some(t)) = (from, to)
-            && f > t
-        {
-            return Err(Error::usage("--from is after --to"));
-        }
-        let mut cube = self.empty_cube(views, (from, to));
-        sources::load(&self.ws, &self.registry, &resolved, &mut cube)?;
-        if self.verbose {
-            let files: usize = resolved.iter().map(|r| r.files.len()).sum();
-            let commands = resolved.iter().filter(|r| r.command.is_some()).count();
-            let commands = match commands {
-                0 => String::new(),
-                n => format!(" and {n} command(s)"),
-            };
-            eprintln!(
-                "loaded {} rows from {files} files{commands} into {} cells in {:.2?} ({} duplicate values dropped)",
-                cube.rows(),
-                cube.cell_count(),
-                started.elapsed(),
-                cube.duplicate_values()
-            );
-        }
-        Ok(cube)
-    }
-
-    /// An empty cube fit for `views`, keeping the days of `range`: what
-    /// [`Session::load`] fills from the sources and `kpiscope test` from a
-    /// test's records.
-    pub fn empty_cube(&self, views: &[View], range: (Option<Day>, Option<Day>)) -> Cube {
+    /// What loading must keep for `views`, for the days of `range`.
+    pub fn cube_spec(&self, views: &[View], range: (Option<Day>, Option<Day>)) -> CubeSpec {
         // A month, or days when a view needs finer periods: an account's own
         // figures win over its posts' month by month, which needs cells that
         // do not straddle months (weeks do).
@@ -225,13 +184,62 @@ impl Session {
         let keep_posts = views
             .iter()
             .any(|v| v.by.contains(&crate::aggregate::By::Post));
-        let spec = CubeSpec {
+        CubeSpec {
             base,
             keep_dims,
             keep_posts,
             range,
+        }
+    }
+
+    /// An empty cube fit for `views`: what [`Session::load`] fills from the
+    /// sources and `kpiscope test` from a test's records.
+    pub fn empty_cube(&self, views: &[View], range: (Option<Day>, Option<Day>)) -> Cube {
+        Cube::new(
+            self.cube_spec(views, range),
+            self.ws.calendar,
+            self.catalog.clone(),
+        )
+    }
+
+    /// Reads every source into a cube fit for `views`.
+    pub fn load(&self, views: &[View], range: &Range) -> Result<Cube> {
+        let started = Instant::now();
+        let resolved = sources::resolve(&self.ws, &self.registry)?;
+        let day = |s: &Option<String>, what: &str| -> Result<Option<Day>> {
+            s.as_deref()
+                .map(|s| {
+                    parse_day(s).ok_or_else(|| {
+                        Error::usage(format!("--{what} `{s}` is not a date: write YYYY-MM-DD"))
+                    })
+                })
+                .transpose()
         };
-        Cube::new(spec, self.ws.calendar, self.catalog.clone())
+        let (from, to) = (day(&range.from, "from")?, day(&range.to, "to")?);
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            return Err(Error::usage("--from is after --to"));
+        }
+        let spec = self.cube_spec(views, (from, to));
+        let mut cube = Cube::new(spec, self.ws.calendar, self.catalog.clone());
+        sources::load(&self.ws, &self.registry, &resolved, &mut cube)?;
+        if self.verbose {
+            let files: usize = resolved.iter().map(|r| r.files.len()).sum();
+            let commands = resolved.iter().filter(|r| r.command.is_some()).count();
+            let commands = match commands {
+                0 => String::new(),
+                n => format!(" and {n} command(s)"),
+            };
+            eprintln!(
+                "loaded {} rows from {files} files{commands} into {} cells in {:.2?} ({} duplicate values dropped)",
+                cube.rows(),
+                cube.cell_count(),
+                started.elapsed(),
+                cube.duplicate_values()
+            );
+        }
+        Ok(cube)
     }
 
     /// The day `last` and `current` count from: `--as-of`, else the data's last day.
