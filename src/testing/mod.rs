@@ -3,11 +3,14 @@
 //! per period, and expects KPI values and goal statuses. The format is
 //! documented in docs/testing.md.
 //!
-//! `raw` is the file as written, `suite` the checked model, `run` runs one
-//! test through the real pipeline: its inputs become canonical records,
+//! `raw` is the file as written; `suite` (a file, its tests), `input`,
+//! `expect` and `goal_check` the checked model; `run` runs one test through the real pipeline: its inputs become canonical records,
 //! folded into a cube like any source's, evaluated by the KPI engine and
 //! judged by the same goal checks as `kpiscope check`.
 
+pub mod expect;
+pub mod goal_check;
+pub mod input;
 pub mod raw;
 pub mod run;
 pub mod suite;
@@ -65,7 +68,7 @@ pub fn load(s: &Session, files: &[(String, String)]) -> Result<Vec<Suite>> {
 mod tests {
     use super::*;
     use crate::kpi::library::standard_tests;
-    use suite::Want;
+    use expect::Want;
 
     /// KPIS.md's promise, kept by scripts/tests: every standard KPI has a
     /// hand-computed value and a no-data case.

@@ -6,7 +6,9 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use super::suite::{Case, Expect, GoalCheck, Want};
+use super::expect::{Expect, Want};
+use super::goal_check::GoalCheck;
+use super::suite::Case;
 use crate::aggregate::{Cube, View};
 use crate::cli::Range;
 use crate::commands::check::evaluate_with;
