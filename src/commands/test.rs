@@ -74,7 +74,9 @@ pub fn run(s: &Session, args: &TestArgs, style: Style) -> Result<Outcome> {
     {
         let problems = testing::run_case(s, case);
         let failed = (!problems.is_empty()).then(|| failure(&case.file, &problems, style));
-        report.test(&case.file, &case.name, "", failed);
+        // `file:line` of its name, which editors and terminals can open.
+        let place = format!("{}:{}", case.file, case.line);
+        report.test(&place, &case.name, "", failed);
     }
     // The workspace's own plugins: their fixtures are tests of the workspace
     // too. The built-in plugins' are the binary's (`plugin test` runs them).

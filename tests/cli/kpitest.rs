@@ -184,7 +184,7 @@ fn passing_tests() {
     out.status(0);
     assert!(
         out.stdout
-            .contains("tests/mine.toml  save rate of a month  ok"),
+            .contains("tests/mine.toml:3  save rate of a month  ok"),
         "{}",
         out.stdout
     );
@@ -568,7 +568,7 @@ fn the_standard_library_tests_pass() {
     out.status(0);
     assert!(
         out.stdout
-            .contains("<standard>/tests/engagement.toml  engagement rates of a month  ok"),
+            .contains("<standard>/tests/engagement.toml:15  engagement rates of a month  ok"),
         "{}",
         out.stdout
     );
