@@ -121,7 +121,7 @@ pub enum Command {
         #[command(subcommand)]
         what: Option<WatchWhat>,
     },
-    /// Run the workspace's tests of KPI scripts and goals (tests/*.toml)
+    /// Run the workspace's tests of KPI scripts and goals (tests/*.toml) and its plugins' fixtures
     Test(TestArgs),
     /// Load config, plugins and scripts and report every problem; read no data
     Validate,
@@ -197,9 +197,12 @@ pub enum WatchWhat {
 
 #[derive(Debug, Clone, clap::Args)]
 pub struct TestArgs {
-    /// Only the tests whose name contains this text
-    #[arg(long)]
+    /// Only the tests whose name contains this text (a plugin fixture's name is PLUGIN/FILE)
+    #[arg(long, value_name = "TEXT")]
     pub filter: Option<String>,
+    /// Run the standard KPI library's own tests (built into the binary) instead of the workspace's
+    #[arg(long)]
+    pub stdlib: bool,
 }
 
 #[derive(Debug, Subcommand)]

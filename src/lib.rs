@@ -4,7 +4,8 @@
 //! `workspace` (kpiscope.toml) → `sources` (plugins read exports) → `records`
 //! (canonical records, metric catalog) → `aggregate` (cube, views) → `kpi`
 //! (Rhai scripts) → `goals` (targets, statuses) → `render` (table, json, csv).
-//! `session` ties the stages together for the `commands`.
+//! `session` ties the stages together for the `commands`; `testing` runs the
+//! workspace's unit tests of KPIs and goals through that same pipeline.
 //!
 //! ```
 //! use kpiscope::aggregate::period::{parse_day, Calendar, Grain};
@@ -24,6 +25,7 @@ pub mod records;
 pub mod render;
 pub mod session;
 pub mod sources;
+pub mod testing;
 pub mod workspace;
 
 use std::process::ExitCode;

@@ -82,6 +82,41 @@ impl Session {
         }
     }
 
+    /// The standard library alone, without a workspace: what
+    /// `kpiscope test --stdlib` runs the library's own tests in. No sources,
+    /// no plugins, no goals, no params; the default calendar (weeks start on
+    /// Monday).
+    pub fn standard(verbose: bool, quiet: bool) -> Result<Session> {
+        // Nothing is read from this folder: the config text is empty.
+        let mut ws = Workspace::parse(std::path::Path::new("."), "")?;
+        ws.name = "the standard library".into();
+        let catalog = Catalog::standard();
+        let library = Library::load(None, &catalog)?;
+        Ok(Session {
+            ws,
+            registry: Registry::default(),
+            catalog,
+            library,
+            verbose,
+            quiet,
+        })
+    }
+
+    /// This session with `params` added to (or replacing) the workspace's
+    /// `[params]`: a test's own constants, seen by its KPIs and goals alike.
+    pub fn with_params(&self, params: &toml::Table) -> Session {
+        let mut ws = self.ws.clone();
+        ws.params.extend(params.clone());
+        Session {
+            ws,
+            registry: self.registry.clone(),
+            catalog: self.catalog.clone(),
+            library: self.library.clone(),
+            verbose: self.verbose,
+            quiet: self.quiet,
+        }
+    }
+
     /// An evaluator of this session's KPIs over `groups`.
     pub fn evaluator(
         &self,
@@ -124,25 +159,8 @@ impl Session {
         Ok(())
     }
 
-    /// Reads every source into a cube fit for `views`.
-    pub fn load(&self, views: &[View], range: &Range) -> Result<Cube> {
-        let started = Instant::now();
-        let resolved = sources::resolve(&self.ws, &self.registry)?;
-        let day = |s: &Option<String>, what: &str| -> Result<Option<Day>> {
-            s.as_deref()
-                .map(|s| {
-                    parse_day(s).ok_or_else(|| {
-                        Error::usage(format!("--{what} `{s}` is not a date: write YYYY-MM-DD"))
-                    })
-                })
-                .transpose()
-        };
-        let (from, to) = (day(&range.from, "from")?, day(&range.to, "to")?);
-        if let (Some(f), Some(t)) = (from, to)
-            && f > t
-        {
-            return Err(Error::usage("--from is after --to"));
-        }
+    /// What loading must keep for `views`, for the days of `range`.
+    pub fn cube_spec(&self, views: &[View], range: (Option<Day>, Option<Day>)) -> CubeSpec {
         // A month, or days when a view needs finer periods: an account's own
         // figures win over its posts' month by month, which needs cells that
         // do not straddle months (weeks do).
@@ -166,12 +184,44 @@ impl Session {
         let keep_posts = views
             .iter()
             .any(|v| v.by.contains(&crate::aggregate::By::Post));
-        let spec = CubeSpec {
+        CubeSpec {
             base,
             keep_dims,
             keep_posts,
-            range: (from, to),
+            range,
+        }
+    }
+
+    /// An empty cube fit for `views`: what [`Session::load`] fills from the
+    /// sources and `kpiscope test` from a test's records.
+    pub fn empty_cube(&self, views: &[View], range: (Option<Day>, Option<Day>)) -> Cube {
+        Cube::new(
+            self.cube_spec(views, range),
+            self.ws.calendar,
+            self.catalog.clone(),
+        )
+    }
+
+    /// Reads every source into a cube fit for `views`.
+    pub fn load(&self, views: &[View], range: &Range) -> Result<Cube> {
+        let started = Instant::now();
+        let resolved = sources::resolve(&self.ws, &self.registry)?;
+        let day = |s: &Option<String>, what: &str| -> Result<Option<Day>> {
+            s.as_deref()
+                .map(|s| {
+                    parse_day(s).ok_or_else(|| {
+                        Error::usage(format!("--{what} `{s}` is not a date: write YYYY-MM-DD"))
+                    })
+                })
+                .transpose()
         };
+        let (from, to) = (day(&range.from, "from")?, day(&range.to, "to")?);
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            return Err(Error::usage("--from is after --to"));
+        }
+        let spec = self.cube_spec(views, (from, to));
         let mut cube = Cube::new(spec, self.ws.calendar, self.catalog.clone());
         let bytes: u64 = resolved
             .iter()

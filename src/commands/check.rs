@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use crate::Outcome;
+use crate::aggregate::{Cube, View};
 use crate::cli::{CheckArgs, CheckFormat, Range};
 use crate::diagnostic::suggest;
 use crate::error::{Error, Result};
@@ -58,10 +59,22 @@ fn select(all: &[Goal], ids: &[String]) -> Result<Vec<Goal>> {
 
 /// Loads the data once for every goal's view and checks each goal.
 pub fn evaluate(s: &Session, goals: &[Goal], range: &Range) -> Result<Vec<GoalResult>> {
+    evaluate_with(s, goals, range, |views| s.load(views, range))
+}
+
+/// Checks each goal on the cube that `load` builds for the goals' views:
+/// the sources' data (`check`), or a test's records (`kpiscope test`), so
+/// that tests judge goals exactly as `check` does.
+pub fn evaluate_with(
+    s: &Session,
+    goals: &[Goal],
+    range: &Range,
+    load: impl FnOnce(&[View]) -> Result<Cube>,
+) -> Result<Vec<GoalResult>> {
     let mut views: Vec<_> = goals.iter().map(Goal::view).collect();
     views.sort();
     views.dedup();
-    let cube = s.load(&views, range)?;
+    let cube = load(&views)?;
     let as_of = s.as_of(range, &cube)?;
     let evaluators: BTreeMap<_, _> = views
         .iter()

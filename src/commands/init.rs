@@ -1,5 +1,5 @@
 //! `kpiscope init [DIR]`: a new workspace that works at once: sample data in
-//! the canonical layout, one KPI script and two goals.
+//! the canonical layout, one KPI script, two goals and a test file.
 
 use std::path::Path;
 
@@ -55,6 +55,57 @@ const DATA: &str = "date,network,account,post,followers,reach,likes,comments,sha
 2026-10-31,instagram,mycompany,,1090,,,,,
 ";
 
+const TESTS: &str = r#"# Tests of this workspace's KPIs and goals: `kpiscope test` runs them.
+# Each [[test]] gives metric values ([[test.input]]) and expects KPI values
+# ([[test.expect]]) and goal statuses ([[test.goal]]); see kpiscope's
+# docs/testing.md. Values compare to 2 decimals.
+
+[[test]]
+name = "save_rate is saves over reach"
+[[test.input]]
+date = "2026-10-05"
+network = "instagram"
+post = "p1"
+reach = 1500
+saves = 20
+[[test.input]]
+date = "2026-10-19"
+network = "instagram"
+post = "p2"
+reach = 500
+saves = 10
+[[test.expect]]
+kpi = "save_rate"
+period = "2026-10"
+value = 1.5                 # (20 + 10) / (1500 + 500) * 100
+
+[[test]]
+name = "save_rate without reach is no data"
+[[test.input]]
+period = "2026-10"
+network = "instagram"
+saves = 3
+[[test.expect]]
+kpi = "save_rate"
+period = "2026-10"
+no_data = true
+reason = "reach is missing"
+
+[[test]]
+name = "the engagement goal warns between 3% and 4%"
+[[test.input]]
+period = "2026-10"          # the whole month: "last" is then 2026-10
+network = "instagram"
+likes = 60
+comments = 10
+shares = 5
+reach = 2000
+[[test.goal]]
+id = "engagement"
+status = "warn"
+value = 3.75                # (60 + 10 + 5) / 2000 * 100
+"#;
+
 pub fn run(dir: &Path, quiet: bool) -> Result<Outcome> {
     let config = dir.join("kpiscope.toml");
     if config.exists() {
@@ -67,6 +118,7 @@ pub fn run(dir: &Path, quiet: bool) -> Result<Outcome> {
         ("kpiscope.toml", CONFIG),
         ("scripts/my_kpis.rhai", SCRIPT),
         ("data/sample.csv", DATA),
+        ("tests/my_kpis.toml", TESTS),
     ] {
         let full = dir.join(path);
         if let Some(parent) = full.parent() {
@@ -76,7 +128,7 @@ pub fn run(dir: &Path, quiet: bool) -> Result<Outcome> {
     }
     if !quiet {
         println!(
-            "created a workspace in {}: kpiscope.toml, scripts/my_kpis.rhai, data/sample.csv\nnext: cd {} && kpiscope check",
+            "created a workspace in {}: kpiscope.toml, scripts/my_kpis.rhai, data/sample.csv, tests/my_kpis.toml\nnext: cd {} && kpiscope check && kpiscope test",
             dir.display(),
             dir.display()
         );

@@ -1,7 +1,7 @@
 //! One file per command; each returns an [`Outcome`] and leaves exit codes to
 //! `error::exit_code`.
 
-mod check;
+pub(crate) mod check;
 mod eval;
 mod explain;
 mod init;
@@ -54,6 +54,12 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             )?);
         }
         Command::Watch { what } => return Ok(watch::run(&cli, what.as_ref(), style)?),
+        // The standard library's tests need no workspace, and must not see one
+        // (its scripts could override the KPIs under test).
+        Command::Test(args) if args.stdlib => {
+            let session = Session::standard(cli.verbose, cli.quiet)?;
+            return Ok(test::run(&session, args, style)?);
+        }
         _ => {}
     }
     let session = Session::open(&cli)?;

@@ -1,6 +1,7 @@
 //! `kpiscope validate`: config, plugins, scripts and goals are checked when
 //! the session opens; here sources are resolved (globs, plugin detection) and
-//! every KPI is run once on synthetic values to find script errors.
+//! every KPI is run once on synthetic values to find script errors; test
+//! files are read and checked, not run.
 
 use std::sync::Arc;
 
@@ -11,6 +12,7 @@ use crate::error::{Error, Result};
 use crate::render::count;
 use crate::session::Session;
 use crate::sources;
+use crate::testing;
 
 pub fn run(s: &Session, quiet: bool) -> Result<Outcome> {
     let resolved = sources::resolve(&s.ws, &s.registry)?;
@@ -22,6 +24,16 @@ pub fn run(s: &Session, quiet: bool) -> Result<Outcome> {
             problems.push(d);
         }
     }
+    // Test files are checked too (names, periods, goal ids), without running them.
+    let tests: usize = match testing::workspace_files(&s.ws.root).and_then(|f| testing::load(s, &f))
+    {
+        Ok(suites) => suites.iter().map(|t| t.tests.len()).sum(),
+        Err(Error::Diagnostics(d)) => {
+            problems.0.extend(d.0);
+            0
+        }
+        Err(e) => return Err(e),
+    };
     if !problems.is_empty() {
         return Err(Error::Diagnostics(problems));
     }
@@ -37,6 +49,13 @@ pub fn run(s: &Session, quiet: bool) -> Result<Outcome> {
             count(s.library.kpis.len(), "KPI", "KPIs"),
             count(s.ws.goals.len(), "goal", "goals")
         );
+        if tests > 0 {
+            println!(
+                "{} in {}/ (`kpiscope test` runs them)",
+                count(tests, "test", "tests"),
+                testing::DIR
+            );
+        }
     }
     Ok(Outcome::Success)
 }

@@ -58,6 +58,31 @@ impl Kpi {
     }
 }
 
+/// Where the standard library's own tests are, beside its scripts.
+pub const STANDARD_TESTS: &str = "tests";
+
+/// The standard library's own tests (`scripts/tests/*.toml`), embedded with
+/// its scripts, sorted: (as messages show them, text).
+pub fn standard_tests() -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = STANDARD
+        .get_dir(STANDARD_TESTS)
+        .map(|d| {
+            d.files()
+                .filter(|f| f.path().extension().is_some_and(|e| e == "toml"))
+                .map(|f| {
+                    (
+                        format!("<standard>/{}", f.path().display()),
+                        f.contents_utf8().unwrap_or_default().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    files.sort();
+    files
+}
+
+#[derive(Clone)]
 pub struct Library {
     pub files: Vec<ScriptFile>,
     pub kpis: Vec<Kpi>,

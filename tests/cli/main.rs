@@ -7,6 +7,7 @@ mod explain;
 mod goals;
 mod goals_over_time;
 mod harness;
+mod kpitest;
 mod plugins;
 mod progress;
 mod real_data;

@@ -1,6 +1,8 @@
 #![allow(clippy::excessive_precision)] // hand-computed expectations keep all their digits
-//! The standard KPI library (`scripts/*.rhai`) against a hand-made canonical
-//! fixture whose expected values are computed by hand (see KPIS.md).
+//! The standard KPI library (`scripts/*.rhai`) read from a hand-made
+//! canonical CSV through `eval`: every KPI has a value, spot values computed
+//! by hand, units, and no-data reasons. The formulas themselves are tested
+//! KPI by KPI in `scripts/tests/*.toml` (`kpiscope test --stdlib`).
 //!
 //! Fixture `tests/fixtures/stdlib/data.csv`: network `instagram`, account `acme`.
 //!
@@ -57,99 +59,21 @@ const ZERO_REACH: &str = include_str!("../fixtures/stdlib/zero_reach.csv");
 const SEP: &str = "2026-09";
 const OCT: &str = "2026-10";
 
-/// (kpi, period, expected value computed by hand from the fixture)
+/// (kpi, period, expected value computed by hand from the fixture): spot
+/// checks of what this CSV path adds (a stock's last day, an empty cell,
+/// `days`, `[params]`). Every standard KPI's formula, with its no-data
+/// cases, is tested in `scripts/tests/*.toml` (`kpiscope test --stdlib`,
+/// run by `kpitest::the_standard_library_tests_pass`).
 const CASES: &[(&str, &str, f64)] = &[
-    // ---- Awareness, 2026-10
-    ("follower_growth", OCT, 4.0),                    // 400/10000*100
-    ("net_follower_growth", OCT, 3.2),                // (400-80)/10000*100
-    ("follower_growth_pop", OCT, 2.0408163265306123), // (10000-9800)/9800*100
-    ("reach_growth", OCT, 33.333333333333333),        // (8000-6000)/6000*100
-    ("organic_reach_share", OCT, 75.0),               // 6000/8000*100
-    ("paid_reach_share", OCT, 25.0),                  // 2000/8000*100
-    ("posting_frequency", OCT, 0.12903225806451613),  // 4/31
-    ("impressions_per_post", OCT, 3750.0),            // 15000/4
-    ("reach_per_post", OCT, 2000.0),                  // 8000/4
-    // ---- Engagement, 2026-10
-    ("engagements", OCT, 590.0),                       // 500+60+30
-    ("er", OCT, 5.9),                                  // 590/10000*100
-    ("er_users", OCT, 6.0),                            // 600/10000*100
-    ("err", OCT, 7.375),                               // 590/8000*100
-    ("er_day", OCT, 0.19032258064516128),              // 590/31/10000*100
-    ("er_post", OCT, 1.475),                           // 590/4/10000*100
-    ("er_view", OCT, 10.727272727272727),              // 590/5500*100
-    ("er_impressions", OCT, 3.9333333333333333),       // 590/15000*100
-    ("love_rate", OCT, 5.0),                           // 500/10000*100
-    ("talk_rate", OCT, 0.6),                           // 60/10000*100
-    ("amplification_rate", OCT, 750.0),                // 30/4*100
-    ("virality_rate", OCT, 0.375),                     // 30/8000*100
-    ("cost_per_engagement", OCT, 0.847457627118644),   // 500/590
-    ("response_rate", OCT, 83.333333333333333),        // 25/30*100
-    ("avg_response_time", OCT, 416.0),                 // 10400/25
+    ("follower_growth_pop", OCT, 2.0408163265306123), // (10000-9800)/9800*100: 10-15 is October's last day with followers
+    ("paid_reach_share", OCT, 25.0), // 2000/8000*100: p7's empty reach_paid adds nothing
+    ("posting_frequency", OCT, 0.12903225806451613), // 4/31
+    ("err", OCT, 7.375),             // 590/8000*100
+    ("err", SEP, 5.75),              // 345/6000*100
     ("response_time_change", OCT, 44.230769230769231), // (9600/16=600) / 416 - 1, *100
-    ("net_sentiment", OCT, 47.142857142857143),        // (45-12)/70*100
-    // ---- Conversion, 2026-10
-    ("ctr", OCT, 1.6666666666666667),      // 250/15000*100
-    ("cpc", OCT, 2.0),                     // 500/250
-    ("cpm", OCT, 33.333333333333333),      // 500/15000*1000
-    ("smm_cpc", OCT, 6.8),                 // (500+1200)/250
-    ("cpl", OCT, 20.0),                    // 500/25
-    ("cpa", OCT, 50.0),                    // 500/10
-    ("conversion_rate", OCT, 2.5),         // 25/1000*100
-    ("social_traffic_share", OCT, 25.0),   // 1000/4000*100
-    ("bounce_rate", OCT, 40.0),            // 400/1000*100
-    ("pages_per_session", OCT, 3.0),       // 3000/1000
-    ("avg_time_on_site", OCT, 90.0),       // 90000/1000
-    ("returning_visitor_rate", OCT, 30.0), // 300/1000*100
-    ("target_action_rate", OCT, 10.0),     // 100/1000*100
-    ("revenue_per_customer", OCT, 200.0),  // 2000/10
-    ("roas", OCT, 4.0),                    // 2000/500
-    ("roi", OCT, 17.647058823529412),      // (2000-(500+1200))/(500+1200)*100 = 300/1700*100
-    ("earned_media_value", OCT, 850.0),    // 1000*0.85
-    // ---- Advocacy, 2026-10
-    ("mention_growth", OCT, 75.0), // (70-40)/40*100
-    ("share_of_positive_mentions", OCT, 64.285714285714286), // 45/70*100
-    // ---- 2026-09 (KPIs that do not need a previous period)
-    ("follower_growth", SEP, 3.0612244897959184), // 300/9800*100
-    ("net_follower_growth", SEP, 2.4489795918367347), // (300-60)/9800*100
-    ("organic_reach_share", SEP, 80.0),           // 4800/6000*100
-    ("paid_reach_share", SEP, 20.0),              // 1200/6000*100
-    ("posting_frequency", SEP, 0.1),              // 3/30
-    ("impressions_per_post", SEP, 3000.0),        // 9000/3
-    ("reach_per_post", SEP, 2000.0),              // 6000/3
-    ("engagements", SEP, 345.0),                  // 300+30+15
-    ("er", SEP, 3.5204081632653061),              // 345/9800*100
-    ("er_users", SEP, 4.0816326530612245),        // 400/9800*100
-    ("err", SEP, 5.75),                           // 345/6000*100
-    ("er_day", SEP, 0.11734693877551020),         // 345/30/9800*100
-    ("er_post", SEP, 1.1734693877551020),         // 345/3/9800*100
-    ("er_view", SEP, 11.5),                       // 345/3000*100
-    ("er_impressions", SEP, 3.8333333333333333),  // 345/9000*100
-    ("love_rate", SEP, 3.0612244897959184),       // 300/9800*100
-    ("talk_rate", SEP, 0.30612244897959184),      // 30/9800*100
-    ("amplification_rate", SEP, 500.0),           // 15/3*100
-    ("virality_rate", SEP, 0.25),                 // 15/6000*100
-    ("cost_per_engagement", SEP, 0.86956521739130435), // 300/345
-    ("response_rate", SEP, 80.0),                 // 16/20*100
-    ("avg_response_time", SEP, 600.0),            // 9600/16
-    ("net_sentiment", SEP, 35.0),                 // (22-8)/40*100
-    ("ctr", SEP, 1.3333333333333333),             // 120/9000*100
-    ("cpc", SEP, 2.5),                            // 300/120
-    ("cpm", SEP, 33.333333333333333),             // 300/9000*1000
-    ("smm_cpc", SEP, 10.833333333333333),         // (300+1000)/120
-    ("cpl", SEP, 20.0),                           // 300/15
-    ("cpa", SEP, 60.0),                           // 300/5
-    ("conversion_rate", SEP, 3.0),                // 15/500*100
-    ("social_traffic_share", SEP, 20.0),          // 500/2500*100
-    ("bounce_rate", SEP, 48.0),                   // 240/500*100
-    ("pages_per_session", SEP, 2.8),              // 1400/500
-    ("avg_time_on_site", SEP, 120.0),             // 60000/500
-    ("returning_visitor_rate", SEP, 30.0),        // 150/500*100
-    ("target_action_rate", SEP, 9.0),             // 45/500*100
-    ("revenue_per_customer", SEP, 150.0),         // 750/5
-    ("roas", SEP, 2.5),                           // 750/300
-    ("roi", SEP, -42.307692307692308),            // (750-(300+1000))/(300+1000)*100 = -550/1300*100
-    ("earned_media_value", SEP, 425.0),           // 500*0.85
-    ("share_of_positive_mentions", SEP, 55.0),    // 22/40*100
+    ("net_sentiment", OCT, 47.142857142857143), // (45-12)/70*100: 10-31 gives mentions only
+    ("earned_media_value", OCT, 850.0), // 1000*0.85 from [params]
+    ("roi", SEP, -42.307692307692308), // (750-(300+1000))/(300+1000)*100 = -550/1300*100
 ];
 
 /// KPIs of the standard library that need the previous period.
@@ -196,24 +120,25 @@ fn stdlib_values_match_hand_computed_cases() {
     assert_eq!(json["version"], 1);
     assert_eq!(json["command"], "eval");
 
-    // Every KPI the run evaluated (the standard library, as the workspace has no
-    // scripts) has a hand-computed case for 2026-10, and vice versa.
-    let mut evaluated: Vec<&str> = json["rows"]
+    // Every KPI of the standard library (the workspace has no scripts) has a
+    // value in 2026-10, when every metric is there.
+    let october: Vec<&serde_json::Value> = json["rows"]
         .as_array()
         .expect("rows")
         .iter()
         .filter(|r| r["period"]["label"] == OCT)
-        .map(|r| r["kpi"].as_str().expect("kpi"))
         .collect();
-    evaluated.sort_unstable();
-    evaluated.dedup();
-    let mut cased: Vec<&str> = CASES.iter().filter(|c| c.1 == OCT).map(|c| c.0).collect();
-    cased.sort_unstable();
-    assert_eq!(
-        evaluated, cased,
-        "the evaluated KPIs and the 2026-10 cases differ"
+    assert_eq!(october.len(), 45, "KPIS.md lists 45 KPIs");
+    let without: Vec<String> = october
+        .iter()
+        .filter(|r| r["value"].is_null())
+        .map(|r| format!("{}: {}", r["kpi"], r["reason"]))
+        .collect();
+    assert!(
+        without.is_empty(),
+        "no value in 2026-10:\n{}",
+        without.join("\n")
     );
-    assert_eq!(cased.len(), 45, "KPIS.md lists 45 KPIs");
 
     let mut failures = Vec::new();
     for &(kpi, period, expected) in CASES {
