@@ -8,4 +8,5 @@ mod harness;
 mod plugins;
 mod real_data;
 mod stdlib;
+mod watch;
 mod workspace;
