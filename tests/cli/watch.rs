@@ -5,9 +5,9 @@
 //! waits for what it expects with a deadline, rather than sleeping.
 //!
 //! Fixture: one month of Instagram posts; the goal `engagement` is ERR
-//! (engagements / reach × 100, ratio of sums) in 2026-10, target >= 4, warn
-//! >= 3; the goal `saves` is the workspace script's `save_rate` (saves /
-//! reach × 100), target >= 1.
+//! (engagements / reach × 100, ratio of sums) in 2026-10, with `target = ">=
+//! 4"` and `warn = ">= 3"`; the goal `saves` is the workspace script's
+//! `save_rate` (saves / reach × 100), with `target = ">= 1"`.
 //!
 //! | post | reach | likes | comments | shares | saves |
 //! |------|-------|-------|----------|--------|-------|
@@ -244,8 +244,14 @@ impl Drop for Watch {
 fn reruns_once_after_a_burst_of_writes_and_on_new_files() {
     let mut w = Watch::start(&["watch"]);
     // The first run at once, with the hand-computed values.
-    w.wait_for(Stream::Out, "pass    engagement  2026-10  4% meets the target >= 4%");
-    w.wait_for(Stream::Out, "pass    saves       2026-10  1.04% meets the target >= 1%");
+    w.wait_for(
+        Stream::Out,
+        "pass    engagement  2026-10  4% meets the target >= 4%",
+    );
+    w.wait_for(
+        Stream::Out,
+        "pass    saves       2026-10  1.04% meets the target >= 1%",
+    );
     w.wait_for(Stream::Err, "watching kpiscope.toml, scripts/, data/*.csv");
 
     // An export saved in three quick steps: one run, with the last values.
@@ -254,19 +260,31 @@ fn reruns_once_after_a_burst_of_writes_and_on_new_files() {
         std::thread::sleep(Duration::from_millis(30));
     }
     w.wait_for(Stream::Err, "data/posts.csv changed: re-checking");
-    w.wait_for(Stream::Out, "fail    engagement  2026-10  2.72% is 1.28 below the target 4%");
+    w.wait_for(
+        Stream::Out,
+        "fail    engagement  2026-10  2.72% is 1.28 below the target 4%",
+    );
     w.wait_for(Stream::Out, "1 pass, 0 warn, 1 fail, 0 no data");
 
     // A new file that the source's glob matches counts too.
     w.write("data/more.csv", &format!("{HEADER}{MORE}"));
     w.wait_for(Stream::Err, "data/more.csv changed: re-checking");
-    w.wait_for(Stream::Out, "pass    engagement  2026-10  4.67% meets the target >= 4%");
-    w.wait_for(Stream::Out, "pass    saves       2026-10  1% meets the target >= 1%");
+    w.wait_for(
+        Stream::Out,
+        "pass    engagement  2026-10  4.67% meets the target >= 4%",
+    );
+    w.wait_for(
+        Stream::Out,
+        "pass    saves       2026-10  1% meets the target >= 1%",
+    );
 
     // Exactly one run per change: the burst did not run three times, and
     // no intermediate value was ever shown.
     assert_eq!(w.reruns().len(), 2, "{}", w.log());
-    assert_eq!(w.count(Stream::Out, "3.52%") + w.count(Stream::Out, "3.12%"), 0);
+    assert_eq!(
+        w.count(Stream::Out, "3.52%") + w.count(Stream::Out, "3.12%"),
+        0
+    );
     // Output to a pipe: the screen is never cleared.
     assert!(!w.log().contains('\x1b'), "{}", w.log());
 
@@ -283,7 +301,10 @@ fn a_broken_config_or_script_keeps_the_last_results_and_recovers() {
 
     // A typo in the config: the error as `check` prints it, with its place.
     w.write("kpiscope.toml", &format!("{CONFIG}colour = 3\n"));
-    let at = w.wait_for(Stream::Err, "error: kpiscope.toml:20:1: [[goal]]: unknown key `colour`");
+    let at = w.wait_for(
+        Stream::Err,
+        "error: kpiscope.toml:20:1: [[goal]]: unknown key `colour`",
+    );
     w.wait_from(Stream::Err, "20 | colour = 3", at);
     w.wait_from(Stream::Err, "   | ^^^^^^", at);
     w.wait_from(Stream::Err, "kept the last good results (from ", at);
@@ -293,12 +314,21 @@ fn a_broken_config_or_script_keeps_the_last_results_and_recovers() {
         "kpiscope.toml",
         &CONFIG.replace(r#"target = ">= 1""#, r#"target = ">= 2""#),
     );
-    w.wait_for(Stream::Out, "fail    saves       2026-10  1.04% is 0.96 below the target 2%");
+    w.wait_for(
+        Stream::Out,
+        "fail    saves       2026-10  1.04% is 0.96 below the target 2%",
+    );
     w.wait_for(Stream::Err, "fixed: the results are up to date again");
 
     // A misspelt metric in the script: its line and column, and a hint.
-    w.write("scripts/my.rhai", &SCRIPT.replace("saves / reach", "saves / reahc"));
-    let at = w.wait_for(Stream::Err, "error: scripts/my.rhai:4:13: unknown name `reahc`");
+    w.write(
+        "scripts/my.rhai",
+        &SCRIPT.replace("saves / reach", "saves / reahc"),
+    );
+    let at = w.wait_for(
+        Stream::Err,
+        "error: scripts/my.rhai:4:13: unknown name `reahc`",
+    );
     w.wait_from(Stream::Err, "4 |     saves / reahc * 100", at);
     w.wait_from(Stream::Err, "  |             ^^^^^", at);
     w.wait_from(Stream::Err, "did you mean `reach`?", at);
@@ -309,7 +339,10 @@ fn a_broken_config_or_script_keeps_the_last_results_and_recovers() {
         "scripts/my.rhai",
         &SCRIPT.replace("saves / reach", "saves / (likes + comments + shares)"),
     );
-    w.wait_for(Stream::Out, "pass    saves       2026-10  26% meets the target >= 2%");
+    w.wait_for(
+        Stream::Out,
+        "pass    saves       2026-10  26% meets the target >= 2%",
+    );
     w.wait_for(Stream::Err, "fixed: the results are up to date again");
 
     let (code, log) = w.stop(libc::SIGTERM);
@@ -319,7 +352,10 @@ fn a_broken_config_or_script_keeps_the_last_results_and_recovers() {
 #[test]
 fn an_output_file_in_the_workspace_does_not_loop_and_keeps_its_last_good_content() {
     let mut w = Watch::start(&["watch", "check", "--format", "json", "-o", "out.json"]);
-    w.wait_for(Stream::Err, "wrote out.json: 2 goals: 2 pass, 0 warn, 0 fail, 0 no data");
+    w.wait_for(
+        Stream::Err,
+        "wrote out.json: 2 goals: 2 pass, 0 warn, 0 fail, 0 no data",
+    );
     w.wait_for(Stream::Err, "watching");
     let first = std::fs::read_to_string(w.path("out.json")).expect("out.json");
     let json: serde_json::Value = serde_json::from_str(&first).expect("json");
@@ -344,13 +380,20 @@ fn an_output_file_in_the_workspace_does_not_loop_and_keeps_its_last_good_content
     // A broken config: the file keeps the last good results.
     w.write("kpiscope.toml", &format!("{CONFIG}colour = 3\n"));
     let at = w.wait_for(Stream::Err, "error: kpiscope.toml:20:1");
-    w.wait_from(Stream::Err, "out.json keeps the last good results (from ", at);
+    w.wait_from(
+        Stream::Err,
+        "out.json keeps the last good results (from ",
+        at,
+    );
     assert_eq!(std::fs::read_to_string(w.path("out.json")).unwrap(), first);
 
     // Fixed, with new data: one good run writes the new values.
     w.write("data/posts.csv", &posts(20));
     w.write("kpiscope.toml", CONFIG);
-    w.wait_for(Stream::Err, "wrote out.json: 2 goals: 1 pass, 0 warn, 1 fail, 0 no data");
+    w.wait_for(
+        Stream::Err,
+        "wrote out.json: 2 goals: 1 pass, 0 warn, 1 fail, 0 no data",
+    );
     w.wait_for(Stream::Err, "fixed: the results are up to date again");
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(w.path("out.json")).unwrap()).unwrap();
@@ -363,7 +406,11 @@ fn an_output_file_in_the_workspace_does_not_loop_and_keeps_its_last_good_content
     // or its temporary file; nothing but the JSON's summary on stdout.
     let reruns = w.reruns();
     assert_eq!(reruns.len(), 2, "{}", w.log());
-    assert!(reruns.iter().all(|l| !l.contains("out.json")), "{}", w.log());
+    assert!(
+        reruns.iter().all(|l| !l.contains("out.json")),
+        "{}",
+        w.log()
+    );
     assert_eq!(w.count(Stream::Out, ""), 0, "{}", w.log());
     // No temporary file left behind.
     let left: Vec<_> = std::fs::read_dir(w.dir.path())
@@ -413,7 +460,10 @@ fn quiet_prints_only_errors_and_changes_of_state() {
     assert_eq!(code, 1, "{log}");
     // No table, no progress lines, and `saves`, unchanged, is not mentioned.
     assert!(!log.contains("out|"), "{log}");
-    assert!(!log.contains("re-checking") && !log.contains("saves"), "{log}");
+    assert!(
+        !log.contains("re-checking") && !log.contains("saves"),
+        "{log}"
+    );
 }
 
 #[test]

@@ -395,6 +395,10 @@ impl<'a> Watcher<'a> {
     /// The exit code's outcome: the last finished run's.
     fn finish(self) -> Result<Outcome> {
         if !self.cli.quiet {
+            // After the terminal's echo of ^C, on a line of its own.
+            if std::io::stderr().is_terminal() {
+                say("");
+            }
             say(&format!("[{}] stopped", clock()));
         }
         match self.last {

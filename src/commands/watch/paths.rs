@@ -119,7 +119,11 @@ impl Plan {
                 return true;
             }
         }
-        if self.patterns.iter().any(|p| p.matches_path_with(path, MATCH)) {
+        if self
+            .patterns
+            .iter()
+            .any(|p| p.matches_path_with(path, MATCH))
+        {
             return true;
         }
         // A folder of the plan appearing or going (not the root itself:
@@ -203,10 +207,7 @@ fn split_glob(full: &Path) -> (PathBuf, usize) {
     let mut base = PathBuf::new();
     let mut components = full.components();
     for c in components.by_ref() {
-        if c.as_os_str()
-            .to_string_lossy()
-            .contains(['*', '?', '['])
-        {
+        if c.as_os_str().to_string_lossy().contains(['*', '?', '[']) {
             return (base, 1 + components.count());
         }
         base.push(c);
