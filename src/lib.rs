@@ -38,20 +38,26 @@ pub use error::{Error, Outcome};
 pub fn main() -> ExitCode {
     let result = run();
     if let Err(e) = &result {
-        match e.downcast_ref::<Error>() {
-            // Each problem its own `error:` line, so that every one stands out.
-            Some(Error::Diagnostics(d)) => {
-                for p in &d.0 {
-                    eprintln!("error: {p}");
-                }
-                if d.0.len() > 1 {
-                    eprintln!("{} problems found", d.0.len());
-                }
-            }
-            _ => eprintln!("error: {e:#}"),
-        }
+        print_error(e);
     }
     error::exit_code(&result)
+}
+
+/// Prints an error to stderr the way every command shows it; `watch` prints
+/// the errors of its runs through this too, so they look the same there.
+pub fn print_error(e: &anyhow::Error) {
+    match e.downcast_ref::<Error>() {
+        // Each problem its own `error:` line, so that every one stands out.
+        Some(Error::Diagnostics(d)) => {
+            for p in &d.0 {
+                eprintln!("error: {p}");
+            }
+            if d.0.len() > 1 {
+                eprintln!("{} problems found", d.0.len());
+            }
+        }
+        _ => eprintln!("error: {e:#}"),
+    }
 }
 
 pub fn run() -> anyhow::Result<Outcome> {

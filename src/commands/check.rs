@@ -13,6 +13,22 @@ use crate::render::{self, table::Style};
 use crate::session::Session;
 
 pub fn run(s: &Session, args: &CheckArgs, style: Style) -> Result<Outcome> {
+    let checked = compute(s, args, style)?;
+    write(s, args, &checked)?;
+    Ok(checked.outcome)
+}
+
+/// A check that is done but not yet written. `watch` computes first and
+/// writes only a run that succeeded, so a broken run never replaces the last
+/// good output.
+pub struct Checked {
+    pub text: String,
+    pub results: Vec<GoalResult>,
+    pub outcome: Outcome,
+}
+
+/// Evaluates the selected goals and renders them in the asked format.
+pub fn compute(s: &Session, args: &CheckArgs, style: Style) -> Result<Checked> {
     let goals = select(&s.ws.goals, &args.goals)?;
     let results = evaluate(s, &goals, &args.range)?;
     let text = match args.format {
@@ -23,17 +39,27 @@ pub fn run(s: &Session, args: &CheckArgs, style: Style) -> Result<Outcome> {
         CheckFormat::Html => render::html::check(&s.ws.name, &results),
         CheckFormat::Junit => render::junit::check(&s.ws.name, &results),
     };
-    let output = args.output.as_deref();
-    // `-q` keeps a terminal quiet for cron: the exit code says it all.
-    if !(s.quiet && args.format == CheckFormat::Table && output.is_none()) {
-        render::write_output(output, &text)?;
-    }
     let fail_on_warn = args.fail_on.is_some();
-    Ok(if results.iter().any(|r| r.fails(fail_on_warn)) {
+    let outcome = if results.iter().any(|r| r.fails(fail_on_warn)) {
         Outcome::GoalsFailed
     } else {
         Outcome::Success
+    };
+    Ok(Checked {
+        text,
+        results,
+        outcome,
     })
+}
+
+/// Writes a computed check to `-o FILE` (atomically) or stdout.
+pub fn write(s: &Session, args: &CheckArgs, checked: &Checked) -> Result<()> {
+    let output = args.output.as_deref();
+    // `-q` keeps a terminal quiet for cron: the exit code says it all.
+    if !(s.quiet && args.format == CheckFormat::Table && output.is_none()) {
+        render::write_output(output, &checked.text)?;
+    }
+    Ok(())
 }
 
 fn select(all: &[Goal], ids: &[String]) -> Result<Vec<Goal>> {

@@ -12,4 +12,5 @@ mod plugins;
 mod progress;
 mod real_data;
 mod stdlib;
+mod watch;
 mod workspace;
