@@ -313,7 +313,14 @@ impl Workspace {
             return Ok(Vec::new());
         };
         let pattern = self.root.join(glob_text);
-        let paths = glob::glob(&pattern.to_string_lossy()).map_err(|e| {
+        // Hidden files (editors' swap files) match only a pattern that names
+        // the dot; Office's lock files (`~$posts.xlsx`, there while the export
+        // is open in Excel) never: they are not exports.
+        let options = glob::MatchOptions {
+            require_literal_leading_dot: true,
+            ..Default::default()
+        };
+        let paths = glob::glob_with(&pattern.to_string_lossy(), options).map_err(|e| {
             at.diagnostic(
                 source.pattern_span.clone(),
                 format!("bad glob `{glob_text}`: {e}"),
@@ -322,6 +329,10 @@ impl Workspace {
         let mut files: Vec<PathBuf> = paths
             .filter_map(|p| p.ok())
             .filter(|p| p.is_file())
+            .filter(|p| {
+                !p.file_name()
+                    .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
+            })
             .collect();
         files.sort();
         if files.is_empty() {

@@ -458,8 +458,7 @@ fn output_into_a_missing_folder_is_exit_2_and_writes_nothing() {
             .run();
         out.status(2);
         assert_eq!(
-            out.stderr,
-            "error: cannot write reports/out.txt: the folder reports does not exist\n",
+            out.stderr, "error: cannot write reports/out.txt: the folder reports does not exist\n",
             "{format}"
         );
         assert!(!out.file_exists("reports"), "{format}");

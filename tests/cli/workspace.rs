@@ -274,3 +274,21 @@ fn eval_all_kpis_without_params() {
         "{emv}"
     );
 }
+
+#[test]
+fn globs_skip_office_lock_files_and_hidden_files() {
+    // Excel keeps `~$name` beside an export it has open, and editors keep
+    // hidden swap files: neither is an export, and reading them would fail.
+    let out = Test::new()
+        .file(
+            "kpiscope.toml",
+            "[workspace]\nname = \"w\"\n\n[[source]]\nplugin = \"canonical\"\npath = \"data/*.csv\"\n",
+        )
+        .file("data/posts.csv", "date,network,account,post,reach\n2026-10-01,x,acme,p1,100\n")
+        .file("data/~$posts.csv", "\u{0}\u{1}binary lock")
+        .file("data/.posts.csv.swp", "\u{0}\u{1}binary swap")
+        .args(&["eval", "--kpi", "reach", "--grain", "all", "--format", "json"])
+        .run();
+    out.status(0);
+    assert_eq!(out.value("reach", "all", None), Some(100.0));
+}
