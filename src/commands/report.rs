@@ -88,23 +88,13 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
     // `check` shapes it: keeping a dimension splits an account's series, and
     // the report's totals must not depend on which goals exist.
     let separate = goal_views.iter().any(|v| !v.filter.dims.is_empty());
-    let mut views = vec![
-        total_view.clone(),
-        network_view.clone(),
-        post_view.clone(),
-        post_day_view.clone(),
-    ];
+    let mut views = vec![total_view.clone(), network_view.clone()];
     if !separate {
         views.extend(goal_views.iter().cloned());
     }
     views.sort();
     views.dedup();
     let cube = s.load(&views, &no_range(None))?;
-    let goal_cube = if separate {
-        Some(s.load(&goal_views, &no_range(None))?)
-    } else {
-        None
-    };
 
     let Some((first, last)) = cube.data_range() else {
         return Err(Error::usage(
@@ -132,17 +122,40 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
     // the period is still in progress (a `last` goal then looks at the last
     // complete period, not at a partial one).
     let as_of = end.min(last);
+    let mut other_results = 0;
     let results = if s.ws.goals.is_empty() {
         Vec::new()
     } else {
-        super::check::evaluate(s, &s.ws.goals, &no_range(Some(format_day(as_of))))?
+        let all = super::check::evaluate(s, &s.ws.goals, &no_range(Some(format_day(as_of))))?;
+        let keep = shown_results(&results_periods(&all), &format_day(start), &format_day(end));
+        other_results = all.len() - keep.len();
+        all.into_iter()
+            .enumerate()
+            .filter(|(i, _)| keep.contains(i))
+            .map(|(_, r)| r)
+            .collect()
     };
+    let goal_cube = if separate {
+        Some(s.load(&goal_views, &no_range(None))?)
+    } else {
+        None
+    };
+    // Posts only matter within the period: a cube of the period's days keeps
+    // one group per post of the period, not per post of the whole history.
+    let post_cube = s.load(
+        &[post_view.clone(), post_day_view.clone()],
+        &Range {
+            from: Some(format_day(start)),
+            to: Some(format_day(end)),
+            as_of: None,
+        },
+    )?;
 
     let evaluator = |cube: &Cube, v: &View| s.evaluator(Arc::new(cube.view(v)), &cube.catalog);
     let total = evaluator(&cube, &total_view);
     let by_network = evaluator(&cube, &network_view);
-    let posts = evaluator(&cube, &post_view);
-    let post_days = cube.view(&post_day_view);
+    let posts = evaluator(&post_cube, &post_view);
+    let post_days = post_cube.view(&post_day_view);
 
     let previous = period.previous();
     let figures_of = |ev: &Evaluator, scope: &[Option<String>]| figures(ev, scope, period, end);
@@ -253,9 +266,62 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
         as_of: format_day(as_of),
         in_progress: last < end,
         results,
+        other_results,
         sections,
         quiet_networks,
     })
+}
+
+/// Each result's goal id and period (first and last day), for [`shown_results`].
+fn results_periods(results: &[GoalResult]) -> Vec<(&str, Option<(&str, &str)>)> {
+    results
+        .iter()
+        .map(|r| {
+            (
+                r.goal.id.as_str(),
+                r.period
+                    .as_ref()
+                    .map(|p| (p.start.as_str(), p.end.as_str())),
+            )
+        })
+        .collect()
+}
+
+/// Which results the report lists: a goal's only result; of a goal with one
+/// result per period (`period = "each"`), those whose period overlaps the
+/// report's (`start..=end`, `YYYY-MM-DD` text compares as dates), else its
+/// latest. Its history is its chart.
+fn shown_results(
+    results: &[(&str, Option<(&str, &str)>)],
+    start: &str,
+    end: &str,
+) -> BTreeSet<usize> {
+    let mut by_goal: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, (id, _)) in results.iter().enumerate() {
+        by_goal.entry(id).or_default().push(i);
+    }
+    let mut keep = BTreeSet::new();
+    for idx in by_goal.values() {
+        if idx.len() == 1 {
+            keep.extend(idx);
+            continue;
+        }
+        let overlapping: Vec<usize> = idx
+            .iter()
+            .copied()
+            .filter(|&i| results[i].1.is_some_and(|(a, b)| a <= end && b >= start))
+            .collect();
+        if overlapping.is_empty() {
+            let latest = idx
+                .iter()
+                .copied()
+                .max_by_key(|&i| results[i].1.map(|(_, b)| b));
+            keep.extend(latest);
+        } else {
+            keep.extend(overlapping);
+        }
+    }
+    keep
 }
 
 /// A KPI's or metric's value in the group of `scope` and `period`; `None`
@@ -496,4 +562,26 @@ fn chart_periods(cal: &crate::aggregate::Calendar, grain: Grain, span: &ChartSpa
     (first.max(last - CHART_PERIODS + 1)..=last)
         .map(|index| Period { grain, index })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_goals_show_the_reports_periods() {
+        let results = [
+            ("once", Some(("2026-07-01", "2026-09-30"))),
+            ("each", Some(("2026-08-01", "2026-08-31"))),
+            ("each", Some(("2026-09-01", "2026-09-30"))),
+            ("weekly", Some(("2026-09-21", "2026-09-27"))),
+            ("weekly", Some(("2026-09-28", "2026-10-04"))),
+            ("weekly", Some(("2026-10-05", "2026-10-11"))),
+            ("old", Some(("2026-06-01", "2026-06-30"))),
+            ("old", Some(("2026-07-01", "2026-07-31"))),
+            ("none", None),
+        ];
+        let keep = shown_results(&results, "2026-09-01", "2026-09-30");
+        assert_eq!(keep.into_iter().collect::<Vec<_>>(), [0, 2, 3, 4, 7, 8]);
+    }
 }

@@ -211,6 +211,9 @@ pub fn report(r: &Report) -> String {
     } else {
         body += &summary_badges(&r.results);
         body += &goal_table(&r.results, r.currency.as_deref());
+        if let Some(note) = report::other_results_note(r) {
+            let _ = writeln!(body, "<p class=\"meta\">{}</p>", escape(&note));
+        }
     }
     body += "</section>\n";
     for s in &r.sections {

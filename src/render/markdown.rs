@@ -115,6 +115,9 @@ pub fn report(r: &Report) -> String {
     } else {
         out += &goal_table(&r.results, currency);
         out += &format!("\n{}\n", summary_line(&r.results));
+        if let Some(note) = report::other_results_note(r) {
+            out += &format!("\n{}\n", escape(&note));
+        }
     }
     for s in &r.sections {
         out += &section(r, s);

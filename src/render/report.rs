@@ -22,8 +22,12 @@ pub struct Report {
     pub as_of: String,
     /// The data ends inside the period.
     pub in_progress: bool,
-    /// Every goal result, as `check` gives them (several per goal with `each`).
+    /// The goal results of the period, as `check` gives them: one per goal,
+    /// or several for a goal checked in each of several periods.
     pub results: Vec<GoalResult>,
+    /// Results of such goals in other periods: not listed (their charts show
+    /// that history), but counted, so that the report says so.
+    pub other_results: usize,
     /// All networks first, then one per network.
     pub sections: Vec<Section>,
     /// Networks that have records but none of the report's figures (a
@@ -238,6 +242,21 @@ pub fn summary_line(results: &[GoalResult]) -> String {
         s.fail,
         s.no_data
     )
+}
+
+/// The note under the goals table when results of other periods are left out.
+pub fn other_results_note(r: &Report) -> Option<String> {
+    (r.other_results > 0).then(|| {
+        format!(
+            "{} of goals checked in each period {} not listed: their charts show them.",
+            super::count(
+                r.other_results,
+                "result for another period",
+                "results for other periods"
+            ),
+            if r.other_results == 1 { "is" } else { "are" }
+        )
+    })
 }
 
 /// `224,362`; decimals (at most two) are kept: `1,234.5`.

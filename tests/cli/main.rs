@@ -7,5 +7,6 @@ mod goals;
 mod harness;
 mod plugins;
 mod real_data;
+mod report;
 mod stdlib;
 mod workspace;
