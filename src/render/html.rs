@@ -67,7 +67,7 @@ footer { margin-top: 2.5rem; color: #6b7280; font-size: .85rem; }
   main { max-width: none; padding: 0; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .scroll { overflow: visible; }
-  figure.goal, tr { break-inside: avoid; page-break-inside: avoid; }
+  figure.goal, tr, table.figures, table.posts { break-inside: avoid; page-break-inside: avoid; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
   thead { display: table-header-group; }
 }

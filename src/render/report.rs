@@ -2,8 +2,8 @@
 //! wording both renderers share, so that the Markdown and the HTML report say
 //! the same thing in the same words and differ only in layout.
 
-use crate::goals::condition::{fmt_number, fmt_value};
-use crate::goals::{GoalResult, Rule, Status};
+use crate::goals::condition::fmt_number;
+use crate::goals::{Condition, GoalResult, Rule, Status};
 
 /// What "no value" looks like: never a fake zero.
 pub const NONE: &str = "—";
@@ -178,15 +178,34 @@ impl Chart {
         self.target.map(|t| {
             format!(
                 "target {}",
-                money(t.display(&self.unit), &self.unit, self.currency.as_deref())
+                condition_text(&t, &self.unit, self.currency.as_deref())
             )
         })
     }
 }
 
-/// `0.54 EUR` for currency KPIs, `7.92%`, `12 s`, `1.5`.
+/// `0.54 EUR` for currency KPIs, `7.92%`, `12 s`, `1.5`, `8,800`: the
+/// thousands grouped, as in the report's figures.
 pub fn with_unit(v: f64, unit: &str, currency: Option<&str>) -> String {
-    money(fmt_value(v, unit), unit, currency)
+    let n = count(v);
+    let s = match unit {
+        "%" => format!("{n}%"),
+        "seconds" => format!("{n} s"),
+        _ => n,
+    };
+    money(s, unit, currency)
+}
+
+/// A condition with its values in `unit`: `>= 5,000`, `between 2% and 5%`.
+pub fn condition_text(c: &Condition, unit: &str, currency: Option<&str>) -> String {
+    match *c {
+        Condition::Cmp(op, x) => format!("{op} {}", with_unit(x, unit, currency)),
+        Condition::Between(a, b) => format!(
+            "between {} and {}",
+            with_unit(a, unit, currency),
+            with_unit(b, unit, currency)
+        ),
+    }
 }
 
 fn money(s: String, unit: &str, currency: Option<&str>) -> String {
@@ -209,8 +228,8 @@ pub fn result_target(r: &GoalResult, currency: Option<&str>) -> String {
     #[allow(unreachable_patterns)]
     let (target, warn) = match &r.goal.rule {
         Rule::Target { target, warn } => (
-            Some(money(target.display(&r.unit), &r.unit, currency)),
-            warn.map(|w| money(w.display(&r.unit), &r.unit, currency)),
+            Some(condition_text(target, &r.unit, currency)),
+            warn.map(|w| condition_text(&w, &r.unit, currency)),
         ),
         _ => (r.goal.target_text.clone(), r.goal.warn_text.clone()),
     };

@@ -220,7 +220,7 @@ pub fn chart(c: &Chart) -> String {
                 s,
                 r#"<text class="no-data" x="{}" y="{}" text-anchor="middle" fill="{MUTED}" font-size="10">no data</text>"#,
                 r(x(i)),
-                r((TOP + bottom) / 2.0)
+                r(bottom - 10.0)
             );
         }
     }

@@ -3,8 +3,8 @@
 //! the demo's HTML report, screenshot in headless Chromium.
 //!
 //! Fixture [`DATA`]: networks `instagram` and `facebook` (account `acme`
-//! each), from 2026-07-31 to 2026-09-30, so the default period is 2026-09
-//! (compared with 2026-08).
+//! each), from 2026-07-31 to 2026-10-05, so the default period is 2026-09,
+//! the last complete month (compared with 2026-08); 2026-10 is in progress.
 //!
 //! | post | day        | network   | reach | views | likes+comments+shares |
 //! |------|------------|-----------|-------|-------|-----------------------|
@@ -17,6 +17,7 @@
 //! | f3   | 2026-09-20 | facebook  | 300   |       | 5+1+0 = 6             |
 //! | i5   | 2026-09-25 | instagram | 500   | 600   | 10+1+1 = 12           |
 //! | i6   | 2026-09-28 | instagram | 2500  | 3000  | 100+10+5 = 115        |
+//! | i7   | 2026-10-05 | instagram | 100   | 100   | 1+0+0 = 1             |
 //!
 //! Followers (stock, last value of the month): instagram 1000 (07-31), 1100
 //! (08-31), 1210 (09-30); facebook 500, 520, 510. New sessions (instagram
@@ -71,6 +72,7 @@ date,network,account,post,reach,views,likes,comments,shares,followers,sessions_n
 2026-09-28,instagram,acme,i6,2500,3000,100,10,5,,
 2026-09-30,instagram,acme,,,,,,,1210,
 2026-09-30,facebook,acme,,,,,,,510,
+2026-10-05,instagram,acme,i7,100,100,1,0,0,,
 ";
 
 const CONFIG: &str = r#"[workspace]
@@ -309,7 +311,7 @@ fn html_report_is_standalone_with_a_chart_per_goal() {
     assert_eq!(html.matches("<svg").count(), 3, "{html}");
     assert_eq!(html.matches("class=\"target\"").count(), 3);
     assert!(html.contains("stroke-dasharray"));
-    assert!(html.contains(">target<tspan") && html.contains("&gt;= 5000</tspan>"));
+    assert!(html.contains(">target<tspan") && html.contains("&gt;= 5,000</tspan>"));
     // July has no reach: a gap in the line, said so, not a zero.
     assert!(html.contains(">no data</text>"));
     // Status in words, not colour alone; user text escaped.
@@ -327,7 +329,7 @@ fn a_period_outside_the_data_is_an_error() {
     out.status(2);
     assert_eq!(
         out.stderr,
-        "error: no data for 2025-01: the data runs from 2026-07-31 to 2026-09-30; pick a period in that range\n"
+        "error: no data for 2025-01: the data runs from 2026-07-31 to 2026-10-05; pick a period in that range\n"
     );
     assert_eq!(out.stdout, "");
 }
@@ -365,6 +367,47 @@ fn a_quarter_has_no_previous_figures_before_the_data() {
     );
     assert_eq!(row(all, "Reach")[1..], ["10,200", "—", "—"]);
     assert_eq!(row(all, "Posts")[1..], ["9", "—", "—"]);
+}
+
+#[test]
+fn a_period_in_progress_is_said_so_and_goals_look_at_the_last_complete_one() {
+    let out = ws().args(&["report", "--period", "2026-10"]).run();
+    out.status(0);
+    let md = &out.stdout;
+    assert!(
+        md.contains("goals judged as of 2026-10-05.\n\n**The period is still in progress:** the data ends on 2026-10-05.\n"),
+        "{md}"
+    );
+    let goals = section(md, "Goals");
+    assert_eq!(row(goals, "! warn")[2], "2026-09");
+    let all = section(md, "All networks");
+    // No follower count in October yet: a dash, not a drop to zero.
+    assert_eq!(
+        row(all, "Community: followers on 2026-10-31")[1..],
+        ["—", "1,720", "—"]
+    );
+    assert_eq!(row(all, "Reach")[1..], ["100", "8,800", "-98.9%"]);
+    assert_eq!(top_posts(all), ["i7"]);
+    // The charts end with the last complete month, the one judged, in bold.
+    let ig = section(md, "instagram");
+    assert!(ig.contains("| `err` | — | 4% | **3.82%** |"), "{ig}");
+}
+
+#[test]
+fn a_workspace_without_goals_still_has_its_report() {
+    let config = CONFIG[..CONFIG.find("[[goal]]").expect("goals")].to_string();
+    let out = Test::new()
+        .file("kpiscope.toml", &config)
+        .file("data.csv", DATA)
+        .args(&["report"])
+        .run();
+    out.status(0);
+    assert!(
+        out.stdout
+            .contains("## Goals\n\nThe workspace has no goals.\n")
+    );
+    assert!(!out.stdout.contains("### Goals over time"));
+    assert_eq!(row(section(&out.stdout, "All networks"), "Posts")[1], "7");
 }
 
 // ---------------------------------------------------------------------------
