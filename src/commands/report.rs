@@ -158,7 +158,8 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
     let post_days = post_cube.view(&post_day_view);
 
     let previous = period.previous();
-    let figures_of = |ev: &Evaluator, scope: &[Option<String>]| figures(ev, scope, period, end);
+    // A period in progress has its followers as of the data's last day.
+    let figures_of = |ev: &Evaluator, scope: &[Option<String>]| figures(ev, scope, period, as_of);
 
     let mut networks: BTreeSet<String> = by_network
         .groups()
@@ -341,7 +342,8 @@ fn value_in(
     })
 }
 
-/// The key figures of one scope in `period` and the period before.
+/// The key figures of one scope in `period` and the period before; `end`
+/// is the day the community is counted on.
 fn figures(
     ev: &Evaluator,
     scope: &[Option<String>],

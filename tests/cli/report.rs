@@ -383,7 +383,7 @@ fn a_period_in_progress_is_said_so_and_goals_look_at_the_last_complete_one() {
     let all = section(md, "All networks");
     // No follower count in October yet: a dash, not a drop to zero.
     assert_eq!(
-        row(all, "Community: followers on 2026-10-31")[1..],
+        row(all, "Community: followers on 2026-10-05")[1..],
         ["—", "1,720", "—"]
     );
     assert_eq!(row(all, "Reach")[1..], ["100", "8,800", "-98.9%"]);
@@ -472,7 +472,8 @@ fn demo_html_report_renders_in_chromium() {
     let Output { dir, .. } = &out;
     let html = dir.join("report.html");
     let shot = dir.join("shot.png");
-    // Tall enough to hold the first charts below the goals and figures.
+    // 4000 pixels tall (not a laptop's 2000): tall enough to hold the first
+    // charts below the goals table and the figures.
     let mut child = Command::new(&browser)
         .args([
             "--headless",
@@ -526,4 +527,6 @@ fn demo_html_report_renders_in_chromium() {
     let target = near(hex("#dc2626"));
     assert!(line > 500, "series colour on {line} pixels");
     assert!(target > 200, "target colour on {target} pixels");
+    // Chromium's profile is tens of megabytes: not worth leaving in /tmp.
+    let _ = std::fs::remove_dir_all(dir.join("profile"));
 }
