@@ -1,7 +1,322 @@
-//! Goal results as markdown.
+//! Goal results and the periodic report as GitHub-flavoured Markdown: for a
+//! pull request comment, a wiki page or an e-mail. Charts become a small
+//! table of values per period with a Unicode sparkline.
 
+use super::report::{
+    self, Chart, NONE, Report, Section, result_target, result_value, status_label, summary_line,
+};
 use crate::goals::GoalResult;
 
-pub fn check(_workspace: &str, _results: &[GoalResult]) -> String {
-    String::new()
+/// Text for a table cell or a line: Markdown's special characters escaped
+/// with a backslash (GFM accepts one before any ASCII punctuation), line
+/// breaks folded, so that a title can neither break the table nor turn
+/// into a link, emphasis or HTML. `>` and `#` only matter at the start of a
+/// line, where no escaped text is put, and are left readable (`>= 4%`).
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' | '|' | '`' | '*' | '_' | '[' | ']' | '~' => {
+                out.push('\\');
+                out.push(c);
+            }
+            // Only `<` before a letter, `/`, `!` or `?` can open HTML; `<= 10%` stays as written.
+            '<' if chars
+                .peek()
+                .is_some_and(|n| n.is_ascii_alphabetic() || matches!(n, '/' | '!' | '?')) =>
+            {
+                out.push_str("\\<");
+            }
+            '\n' | '\r' => out.push(' '),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// An id or a name as code; a `|` still needs its backslash inside a table.
+fn code(s: &str) -> String {
+    if s.contains('`') || s.contains('\n') {
+        return escape(s);
+    }
+    format!("`{}`", s.replace('|', "\\|"))
+}
+
+/// A GFM table: `right` says which columns are numbers (right-aligned).
+fn table(header: &[&str], right: &[bool], rows: &[Vec<String>]) -> String {
+    let mut out = format!("| {} |\n|", header.join(" | "));
+    for (i, _) in header.iter().enumerate() {
+        out += if right.get(i).copied().unwrap_or(false) {
+            " --: |"
+        } else {
+            " --- |"
+        };
+    }
+    out.push('\n');
+    for r in rows {
+        out += &format!("| {} |\n", r.join(" | "));
+    }
+    out
+}
+
+fn goal_rows(results: &[GoalResult], currency: Option<&str>) -> Vec<Vec<String>> {
+    results
+        .iter()
+        .map(|r| {
+            vec![
+                status_label(r.status).to_string(),
+                format!("{} {}", code(&r.goal.id), escape(&r.goal.title)),
+                r.period
+                    .as_ref()
+                    .map_or_else(|| NONE.to_string(), |p| escape(&p.label)),
+                escape(&result_value(r, currency)),
+                escape(&result_target(r, currency)),
+                escape(&r.message),
+            ]
+        })
+        .collect()
+}
+
+fn goal_table(results: &[GoalResult], currency: Option<&str>) -> String {
+    table(
+        &["Status", "Goal", "Period", "Value", "Target", "Result"],
+        &[false, false, false, true, false, false],
+        &goal_rows(results, currency),
+    )
+}
+
+/// `kpiscope check --format markdown`.
+pub fn check(workspace: &str, results: &[GoalResult]) -> String {
+    // `check` is given no workspace currency: its messages name it.
+    let currency = None;
+    let mut out = format!("# {}: goals\n\n", escape(workspace));
+    if results.is_empty() {
+        out += "No goals.\n";
+        return out;
+    }
+    out += &goal_table(results, currency);
+    out += &format!("\n{}\n", summary_line(results));
+    out
+}
+
+/// `kpiscope report --format markdown`.
+pub fn report(r: &Report) -> String {
+    let currency = r.currency.as_deref();
+    let mut out = format!(
+        "# {}: social media report for {}\n\n",
+        escape(&r.workspace),
+        escape(&r.period.label)
+    );
+    out += &intro(r);
+    out += "\n## Goals\n\n";
+    if r.results.is_empty() {
+        out += "The workspace has no goals.\n";
+    } else {
+        out += &goal_table(&r.results, currency);
+        out += &format!("\n{}\n", summary_line(&r.results));
+        if let Some(note) = report::other_results_note(r) {
+            out += &format!("\n{}\n", escape(&note));
+        }
+    }
+    for s in &r.sections {
+        out += &section(r, s);
+    }
+    if !r.quiet_networks.is_empty() {
+        out += &format!(
+            "\n---\n\nNot shown: {}, with records but none of the figures above.\n",
+            r.quiet_networks
+                .iter()
+                .map(|n| escape(n))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    out
+}
+
+/// The lines under the title: the period, what it is compared with, the data.
+fn intro(r: &Report) -> String {
+    let mut out = format!(
+        "Period: {} to {}",
+        escape(&r.period.start),
+        escape(&r.period.end)
+    );
+    if let Some(p) = &r.previous {
+        out += &format!(", compared with {}", escape(p));
+    }
+    out += &format!(
+        ". Data from {} to {}; goals judged as of {}.\n",
+        r.data.0, r.data.1, r.as_of
+    );
+    if r.in_progress {
+        out += &format!(
+            "\n**The period is still in progress:** the data ends on {}.\n",
+            r.data.1
+        );
+    }
+    out
+}
+
+fn section(r: &Report, s: &Section) -> String {
+    let mut out = format!("\n## {}\n\n", escape(&s.title()));
+    let previous = r.previous.as_deref().unwrap_or("Previous");
+    let rows: Vec<Vec<String>> = s
+        .figures
+        .iter()
+        .map(|f| {
+            vec![
+                escape(&f.label),
+                f.value_text(),
+                f.previous_text(),
+                f.change_text(),
+            ]
+        })
+        .collect();
+    out += &table(
+        &[
+            "Figure",
+            &escape(&r.period.label),
+            &escape(previous),
+            "Change",
+        ],
+        &[false, true, true, true],
+        &rows,
+    );
+
+    out += "\n### Top posts by reach\n\n";
+    out += &top_posts(r, s);
+
+    if !s.charts.is_empty() {
+        out += "\n### Goals over time\n";
+        for c in &s.charts {
+            out += &chart(r, c);
+        }
+    }
+    out
+}
+
+fn top_posts(r: &Report, s: &Section) -> String {
+    if s.top_posts.is_empty() {
+        return if s.posts_seen == 0 {
+            format!("No post was published in {}.\n", escape(&r.period.label))
+        } else {
+            format!(
+                "None of the {} published in {} has a reach figure.\n",
+                super::count(s.posts_seen, "post", "posts"),
+                escape(&r.period.label)
+            )
+        };
+    }
+    let all = s.network.is_none();
+    let mut header = vec!["#"];
+    if all {
+        header.push("Network");
+    }
+    header.extend(["Account", "Post", "Published", "Reach", "Engagements"]);
+    let mut right = vec![true];
+    if all {
+        right.push(false);
+    }
+    right.extend([false, false, false, true, true]);
+    let rows: Vec<Vec<String>> = s
+        .top_posts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let mut row = vec![(i + 1).to_string()];
+            if all {
+                row.push(escape(&p.network));
+            }
+            row.extend([
+                escape(&p.account),
+                code(&p.post),
+                p.published.clone(),
+                report::count(p.reach),
+                p.engagements.map_or_else(|| NONE.into(), report::count),
+            ]);
+            row
+        })
+        .collect();
+    table(&header, &right, &rows)
+}
+
+fn chart(r: &Report, c: &Chart) -> String {
+    let mut out = format!("\n#### {} ({})\n\n", escape(&c.title), code(&c.goal_id));
+    for &i in &c.results {
+        let res = &r.results[i];
+        let period = res
+            .period
+            .as_ref()
+            .map_or(String::new(), |p| format!(" {}:", escape(&p.label)));
+        out += &format!(
+            "- **{}**{period} {}\n",
+            status_label(res.status),
+            escape(&res.message)
+        );
+    }
+    if !c.results.is_empty() {
+        out.push('\n');
+    }
+    let header: Vec<String> = std::iter::once("Period".to_string())
+        .chain(c.points.iter().map(|p| {
+            if p.highlight {
+                format!("**{}**", escape(&p.label))
+            } else {
+                escape(&p.label)
+            }
+        }))
+        .collect();
+    let values: Vec<String> = std::iter::once(code(&c.kpi))
+        .chain(c.points.iter().map(|p| {
+            let v = escape(&c.value_text(p.value));
+            if p.highlight { format!("**{v}**") } else { v }
+        }))
+        .collect();
+    let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
+    let mut right = vec![false];
+    right.extend(std::iter::repeat_n(true, c.points.len()));
+    out += &table(&header_refs, &right, &[values]);
+    out += &format!("\nTrend: `{}`", sparkline(c));
+    if let Some(t) = c.target_text() {
+        out += &format!(" ({})", escape(&t));
+    }
+    out += "\n";
+    out
+}
+
+/// One block character per period, from the lowest value to the highest; a
+/// space where there is no data.
+fn sparkline(c: &Chart) -> String {
+    const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+    let values: Vec<f64> = c.points.iter().filter_map(|p| p.value).collect();
+    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    c.points
+        .iter()
+        .map(|p| match p.value {
+            None => ' ',
+            Some(_) if hi <= lo => BARS[3],
+            Some(v) => BARS[(((v - lo) / (hi - lo)) * 7.0).round() as usize],
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cells_cannot_break_the_table() {
+        assert_eq!(escape("a|b\nc"), "a\\|b c");
+        assert_eq!(escape("<script>"), "\\<script>");
+        assert_eq!(escape("<= 10%"), "<= 10%");
+        assert_eq!(code("x|y"), "`x\\|y`");
+    }
+
+    #[test]
+    fn tables_align_numbers_right() {
+        let t = table(&["a", "b"], &[false, true], &[vec!["x".into(), "1".into()]]);
+        assert_eq!(t, "| a | b |\n| --- | --: |\n| x | 1 |\n");
+    }
 }

@@ -1,4 +1,5 @@
-//! Rendering results: terminal tables, JSON (versioned, DESIGN §7), CSV; and
+//! Rendering results: terminal tables, JSON (versioned, DESIGN §7), CSV,
+//! Markdown and HTML (goal results and the periodic report); and
 //! writing them atomically, so that a failed run leaves no half-written file.
 
 pub mod check;
@@ -7,6 +8,8 @@ pub mod html;
 pub mod junit;
 pub mod markdown;
 pub mod output;
+pub mod report;
+pub mod svg;
 pub mod table;
 
 pub use output::{write_output, write_with};

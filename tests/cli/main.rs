@@ -11,6 +11,7 @@ mod kpitest;
 mod plugins;
 mod progress;
 mod real_data;
+mod report;
 mod stdlib;
 mod watch;
 mod workspace;

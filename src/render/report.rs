@@ -1,0 +1,364 @@
+//! The periodic report as data (what `kpiscope report` computed) and the
+//! wording both renderers share, so that the Markdown and the HTML report say
+//! the same thing in the same words and differ only in layout.
+
+use crate::goals::condition::fmt_number;
+use crate::goals::{Condition, GoalResult, Rule, Status};
+
+/// What "no value" looks like: never a fake zero.
+pub const NONE: &str = "—";
+
+pub struct Report {
+    pub workspace: String,
+    /// The workspace's currency, shown with currency values.
+    pub currency: Option<String>,
+    pub period: Span,
+    /// The period before, whose figures the report compares with.
+    pub previous: Option<String>,
+    /// First and last day of the data.
+    pub data: (String, String),
+    /// The day goals were judged as of: the period's last day, or the data's
+    /// last day when the period is still in progress.
+    pub as_of: String,
+    /// The data ends inside the period.
+    pub in_progress: bool,
+    /// The goal results of the period, as `check` gives them: one per goal,
+    /// or several for a goal checked in each of several periods.
+    pub results: Vec<GoalResult>,
+    /// Results of such goals in other periods: not listed (their charts show
+    /// that history), but counted, so that the report says so.
+    pub other_results: usize,
+    /// All networks first, then one per network.
+    pub sections: Vec<Section>,
+    /// Networks that have records but none of the report's figures (a
+    /// website's `web` sessions, say): named, so nothing disappears silently.
+    pub quiet_networks: Vec<String>,
+}
+
+/// A period as the report names it.
+pub struct Span {
+    pub label: String,
+    pub start: String,
+    pub end: String,
+}
+
+pub struct Section {
+    /// `None`: all networks together.
+    pub network: Option<String>,
+    pub figures: Vec<Figure>,
+    pub top_posts: Vec<TopPost>,
+    /// Posts published in the period (some may lack a reach figure).
+    pub posts_seen: usize,
+    /// One per goal on this scope, in the order of kpiscope.toml.
+    pub charts: Vec<Chart>,
+}
+
+impl Section {
+    pub fn title(&self) -> String {
+        match &self.network {
+            None => "All networks".into(),
+            Some(n) => n.clone(),
+        }
+    }
+}
+
+/// One key figure of a section, in the period and the one before.
+pub struct Figure {
+    pub label: String,
+    pub kind: FigureKind,
+    pub value: Option<f64>,
+    pub previous: Option<f64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum FigureKind {
+    /// A count: `224,362`; the change is shown in %.
+    Count,
+    /// Posts a day: `0.58`.
+    PerDay,
+    /// A difference of counts: `+1,583 (+5.1%)`, with the % of growth of
+    /// the period and of the one before.
+    Growth {
+        pct: Option<f64>,
+        previous_pct: Option<f64>,
+    },
+}
+
+impl Figure {
+    pub fn value_text(&self) -> String {
+        self.text(self.value, self.growth_pct(false))
+    }
+
+    pub fn previous_text(&self) -> String {
+        self.text(self.previous, self.growth_pct(true))
+    }
+
+    fn growth_pct(&self, previous: bool) -> Option<f64> {
+        match self.kind {
+            FigureKind::Growth { pct, previous_pct } => {
+                if previous {
+                    previous_pct
+                } else {
+                    pct
+                }
+            }
+            _ => None,
+        }
+    }
+
+    fn text(&self, v: Option<f64>, pct: Option<f64>) -> String {
+        let Some(v) = v else { return NONE.into() };
+        match self.kind {
+            FigureKind::Count => count(v),
+            FigureKind::PerDay => fmt_number(v),
+            FigureKind::Growth { .. } => match pct {
+                Some(p) => format!("{} ({})", signed(v, count), signed(p, percent)),
+                None => signed(v, count),
+            },
+        }
+    }
+
+    /// The change from the previous period in %; empty for a growth (it is
+    /// a change already), "—" when either value is missing or the previous is 0.
+    pub fn change_text(&self) -> String {
+        if matches!(self.kind, FigureKind::Growth { .. }) {
+            return String::new();
+        }
+        match (self.value, self.previous) {
+            (Some(v), Some(p)) if p != 0.0 => signed((v - p) / p.abs() * 100.0, percent),
+            _ => NONE.into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct TopPost {
+    pub network: String,
+    pub account: String,
+    pub post: String,
+    /// Its first day in the period: its publish day, where post metrics count.
+    pub published: String,
+    pub reach: f64,
+    pub engagements: Option<f64>,
+}
+
+/// A goal KPI over the periods up to the report's, at the goal's grain.
+pub struct Chart {
+    pub goal_id: String,
+    pub title: String,
+    pub kpi: String,
+    pub unit: String,
+    pub currency: Option<String>,
+    /// The goal's pass condition, when it is on the KPI's value.
+    pub target: Option<crate::goals::Condition>,
+    pub points: Vec<Point>,
+    /// Indices into [`Report::results`]: this goal's results.
+    pub results: Vec<usize>,
+}
+
+pub struct Point {
+    pub label: String,
+    /// `None`: no data in that period (a gap, not a zero).
+    pub value: Option<f64>,
+    /// The report's period (or the period the goal was judged on).
+    pub highlight: bool,
+}
+
+impl Chart {
+    /// A value with the KPI's unit and the workspace's currency: `7.92%`, `0.54 EUR`.
+    pub fn value_text(&self, v: Option<f64>) -> String {
+        match v {
+            Some(v) => with_unit(v, &self.unit, self.currency.as_deref()),
+            None => NONE.into(),
+        }
+    }
+
+    /// `target >= 4%`, for the chart's dashed line.
+    pub fn target_text(&self) -> Option<String> {
+        self.target.map(|t| {
+            format!(
+                "target {}",
+                condition_text(&t, &self.unit, self.currency.as_deref())
+            )
+        })
+    }
+}
+
+/// `0.54 EUR` for currency KPIs, `7.92%`, `12 s`, `1.5`, `8,800`: the
+/// thousands grouped, as in the report's figures.
+pub fn with_unit(v: f64, unit: &str, currency: Option<&str>) -> String {
+    let n = count(v);
+    let s = match unit {
+        "%" => format!("{n}%"),
+        "seconds" => format!("{n} s"),
+        _ => n,
+    };
+    money(s, unit, currency)
+}
+
+/// A condition with its values in `unit`: `>= 5,000`, `between 2% and 5%`.
+pub fn condition_text(c: &Condition, unit: &str, currency: Option<&str>) -> String {
+    match *c {
+        Condition::Cmp(op, x) => format!("{op} {}", with_unit(x, unit, currency)),
+        Condition::Between(a, b) => format!(
+            "between {} and {}",
+            with_unit(a, unit, currency),
+            with_unit(b, unit, currency)
+        ),
+    }
+}
+
+fn money(s: String, unit: &str, currency: Option<&str>) -> String {
+    match (unit, currency) {
+        ("currency", Some(c)) => format!("{s} {c}"),
+        _ => s,
+    }
+}
+
+/// A goal result's value with its unit, "—" without one.
+pub fn result_value(r: &GoalResult, currency: Option<&str>) -> String {
+    r.value
+        .map_or_else(|| NONE.into(), |v| with_unit(v, &r.unit, currency))
+}
+
+/// The goal's condition as people read it: `>= 4% (warn >= 3%)`.
+pub fn result_target(r: &GoalResult, currency: Option<&str>) -> String {
+    // Other kinds of rule (a change, a deadline) tell their condition in
+    // the result's message; the target as written is the fallback.
+    #[allow(unreachable_patterns)]
+    let (target, warn) = match &r.goal.rule {
+        Rule::Target { target, warn } => (
+            Some(condition_text(target, &r.unit, currency)),
+            warn.map(|w| condition_text(&w, &r.unit, currency)),
+        ),
+        _ => (r.goal.target_text.clone(), r.goal.warn_text.clone()),
+    };
+    match (target, warn) {
+        (Some(t), Some(w)) => format!("{t} (warn {w})"),
+        (Some(t), None) => t,
+        (None, _) => NONE.into(),
+    }
+}
+
+/// A status as a word with a sign, so that it never relies on colour alone.
+pub fn status_label(s: Status) -> &'static str {
+    match s {
+        Status::Pass => "✓ pass",
+        Status::Warn => "! warn",
+        Status::Fail => "✗ fail",
+        Status::NoData => "– no data",
+    }
+}
+
+/// `4 goals: 3 pass, 1 warn, 0 fail, 0 no data` (one count per result).
+pub fn summary_line(results: &[GoalResult]) -> String {
+    let s = crate::goals::Summary::of(results);
+    format!(
+        "{}: {} pass, {} warn, {} fail, {} no data",
+        super::count(results.len(), "goal result", "goal results"),
+        s.pass,
+        s.warn,
+        s.fail,
+        s.no_data
+    )
+}
+
+/// The note under the goals table when results of other periods are left out.
+pub fn other_results_note(r: &Report) -> Option<String> {
+    (r.other_results > 0).then(|| {
+        format!(
+            "{} of goals checked in each period {} not listed: their charts show them.",
+            super::count(
+                r.other_results,
+                "result for another period",
+                "results for other periods"
+            ),
+            if r.other_results == 1 { "is" } else { "are" }
+        )
+    })
+}
+
+/// `224,362`; decimals (at most two) are kept: `1,234.5`.
+pub fn count(x: f64) -> String {
+    let s = fmt_number(x);
+    let (sign, digits) = match s.strip_prefix('-') {
+        Some(rest) => ("-", rest),
+        None => ("", s.as_str()),
+    };
+    let (int, frac) = match digits.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (digits, None),
+    };
+    let mut grouped = String::with_capacity(int.len() + int.len() / 3);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(c);
+    }
+    match frac {
+        Some(f) => format!("{sign}{grouped}.{f}"),
+        None => format!("{sign}{grouped}"),
+    }
+}
+
+fn percent(x: f64) -> String {
+    // One decimal is what a growth figure needs; more is noise.
+    let s = format!("{x:.1}");
+    let s = s.strip_suffix(".0").unwrap_or(&s).to_string();
+    if s == "-0" {
+        "0%".into()
+    } else {
+        format!("{s}%")
+    }
+}
+
+/// A change with its sign: `+1,583`, `-2.5%`, `0`.
+fn signed(x: f64, fmt: fn(f64) -> String) -> String {
+    let s = fmt(x);
+    if x > 0.0 && !s.starts_with('0') {
+        format!("+{s}")
+    } else {
+        s
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn counts_are_grouped() {
+        assert_eq!(count(0.0), "0");
+        assert_eq!(count(999.0), "999");
+        assert_eq!(count(1000.0), "1,000");
+        assert_eq!(count(224362.0), "224,362");
+        assert_eq!(count(-1234567.5), "-1,234,567.5");
+    }
+
+    #[test]
+    fn growth_has_its_sign_and_percent() {
+        let f = Figure {
+            label: String::new(),
+            kind: FigureKind::Growth {
+                pct: Some(5.06),
+                previous_pct: None,
+            },
+            value: Some(1583.0),
+            previous: Some(-20.0),
+        };
+        assert_eq!(f.value_text(), "+1,583 (+5.1%)");
+        assert_eq!(f.previous_text(), "-20");
+        assert_eq!(f.change_text(), "");
+        let c = Figure {
+            label: String::new(),
+            kind: FigureKind::Count,
+            value: Some(110.0),
+            previous: Some(100.0),
+        };
+        assert_eq!(c.change_text(), "+10%");
+        let none = Figure { value: None, ..c };
+        assert_eq!(none.value_text(), NONE);
+        assert_eq!(none.change_text(), NONE);
+    }
+}

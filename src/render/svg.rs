@@ -1,0 +1,343 @@
+//! Inline SVG line charts for the HTML report: a goal KPI per period, its
+//! target as a dashed line labelled with its value, the report's period
+//! highlighted, and no-data periods left as gaps in the line (never drawn as
+//! zeros). Plain SVG text written here, so the report needs no script, font
+//! or image from anywhere. Inline in HTML, an `<svg>` needs no `xmlns`.
+
+use std::fmt::Write;
+
+use super::html::escape;
+use super::report::{Chart, with_unit};
+use crate::goals::Condition;
+
+/// The drawing's size in user units; it scales to the page's width.
+const WIDTH: f64 = 760.0;
+const HEIGHT: f64 = 260.0;
+const LEFT: f64 = 70.0;
+/// The target's label stands right of the plot, where no point can hide it.
+const RIGHT: f64 = 118.0;
+const TOP: f64 = 28.0;
+const BOTTOM: f64 = 44.0;
+
+/// The series colour; tests look for it in screenshots.
+pub const LINE: &str = "#2563eb";
+pub const TARGET: &str = "#dc2626";
+const HIGHLIGHT: &str = "#fde68a";
+const GRID: &str = "#e5e7eb";
+const TEXT: &str = "#374151";
+const MUTED: &str = "#9ca3af";
+
+/// A step of 1, 2, 2.5 or 5 times a power of ten, near `raw`.
+fn nice_step(raw: f64) -> f64 {
+    if raw <= 0.0 || !raw.is_finite() {
+        return 1.0;
+    }
+    let p = 10f64.powf(raw.log10().floor());
+    let f = raw / p;
+    let m = if f <= 1.0 {
+        1.0
+    } else if f <= 2.0 {
+        2.0
+    } else if f <= 2.5 {
+        2.5
+    } else if f <= 5.0 {
+        5.0
+    } else {
+        10.0
+    };
+    m * p
+}
+
+/// The lines a condition draws, with their labels: one, or two for `between`.
+fn thresholds(c: &Condition, unit: &dyn Fn(f64) -> String) -> Vec<(f64, String)> {
+    match *c {
+        Condition::Cmp(op, x) => vec![(x, format!("{op} {}", unit(x)))],
+        Condition::Between(a, b) => vec![
+            (a, format!(">= {}", unit(a))),
+            (b, format!("<= {}", unit(b))),
+        ],
+    }
+}
+
+/// The y axis: from its bottom to its top, with a tick every `step`.
+struct Axis {
+    lo: f64,
+    hi: f64,
+    step: f64,
+}
+
+impl Axis {
+    fn fit(values: &[f64]) -> Axis {
+        let mut lo = values.iter().copied().fold(f64::INFINITY, f64::min);
+        let mut hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        if !lo.is_finite() {
+            (lo, hi) = (0.0, 1.0);
+        }
+        // Counts, rates and money start at zero: a cut axis exaggerates.
+        if lo > 0.0 {
+            lo = 0.0;
+        }
+        if hi < 0.0 {
+            hi = 0.0;
+        }
+        if hi - lo < 1e-12 {
+            hi = lo + 1.0;
+        }
+        // Room above the highest point for its value label.
+        hi += (hi - lo) * 0.08;
+        let step = nice_step((hi - lo) / 4.0);
+        Axis {
+            lo: (lo / step).floor() * step,
+            hi: (hi / step).ceil() * step,
+            step,
+        }
+    }
+
+    fn y(&self, v: f64) -> f64 {
+        let plot = HEIGHT - TOP - BOTTOM;
+        TOP + plot * (1.0 - (v - self.lo) / (self.hi - self.lo))
+    }
+
+    fn ticks(&self) -> Vec<f64> {
+        let n = ((self.hi - self.lo) / self.step).round() as i64;
+        (0..=n).map(|i| self.lo + i as f64 * self.step).collect()
+    }
+}
+
+/// Round to what a drawing needs, so the SVG stays small and stable.
+fn r(x: f64) -> String {
+    let s = format!("{x:.1}");
+    s.strip_suffix(".0").unwrap_or(&s).to_string()
+}
+
+/// The chart of `c` as an `<svg>` element.
+pub fn chart(c: &Chart) -> String {
+    let n = c.points.len().max(1);
+    let unit = |v: f64| with_unit(v, &c.unit, c.currency.as_deref());
+    let targets = c
+        .target
+        .as_ref()
+        .map(|t| thresholds(t, &unit))
+        .unwrap_or_default();
+    let mut all: Vec<f64> = c.points.iter().filter_map(|p| p.value).collect();
+    all.extend(targets.iter().map(|(t, _)| *t));
+    let axis = Axis::fit(&all);
+    let plot_w = WIDTH - LEFT - RIGHT;
+    let slot = plot_w / n as f64;
+    let x = |i: usize| LEFT + slot * (i as f64 + 0.5);
+    let bottom = HEIGHT - BOTTOM;
+
+    let title = format!("{}: {} per period", c.title, c.kpi);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r#"<svg class="chart" viewBox="0 0 {W} {H}" width="{W}" height="{H}" role="img" aria-label="{t}" font-family="system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif" font-size="11"><title>{t}</title>"#,
+        W = WIDTH,
+        H = HEIGHT,
+        t = escape(&title)
+    );
+
+    // The report's period first, so that everything else is drawn over it.
+    for (i, p) in c.points.iter().enumerate() {
+        if p.highlight {
+            let _ = write!(
+                s,
+                r#"<rect class="highlight" x="{}" y="{}" width="{}" height="{}" fill="{HIGHLIGHT}" fill-opacity="0.6"/>"#,
+                r(x(i) - slot / 2.0),
+                r(TOP),
+                r(slot),
+                r(bottom - TOP)
+            );
+        }
+    }
+
+    // Grid and y labels.
+    for t in axis.ticks() {
+        let y = axis.y(t);
+        let _ = write!(
+            s,
+            r#"<line x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="{GRID}"/><text x="{}" y="{}" text-anchor="end" fill="{TEXT}">{}</text>"#,
+            r(LEFT),
+            r(WIDTH - RIGHT),
+            r(LEFT - 6.0),
+            r(y + 4.0),
+            escape(&unit(t)),
+            y = r(y),
+        );
+    }
+    let _ = write!(
+        s,
+        r#"<line x1="{l}" y1="{t}" x2="{l}" y2="{b}" stroke="{TEXT}"/><line x1="{l}" y1="{b}" x2="{rr}" y2="{b}" stroke="{TEXT}"/>"#,
+        l = r(LEFT),
+        t = r(TOP),
+        b = r(bottom),
+        rr = r(WIDTH - RIGHT)
+    );
+
+    // X labels: every period when they fit, else every k-th (the report's
+    // periods always).
+    let longest = c.points.iter().map(|p| p.label.len()).max().unwrap_or(0) as f64;
+    let every = ((longest * 6.5 + 6.0) / slot).ceil().max(1.0) as usize;
+    for (i, p) in c.points.iter().enumerate() {
+        if !(p.highlight || i % every == 0 || i + 1 == c.points.len() && every == 1) {
+            continue;
+        }
+        let (fill, weight, note) = match (p.value, p.highlight) {
+            (None, _) => (MUTED, "normal", "<title>no data</title>"),
+            (Some(_), true) => (TEXT, "bold", ""),
+            (Some(_), false) => (TEXT, "normal", ""),
+        };
+        let _ = write!(
+            s,
+            r#"<text x="{}" y="{}" text-anchor="middle" fill="{fill}" font-weight="{weight}">{note}{}</text>"#,
+            r(x(i)),
+            r(bottom + 16.0),
+            escape(&p.label)
+        );
+    }
+    let _ = write!(
+        s,
+        r#"<text x="{}" y="{}" text-anchor="middle" fill="{MUTED}">period</text>"#,
+        r(LEFT + plot_w / 2.0),
+        r(HEIGHT - 6.0)
+    );
+    let y_title = match (c.unit.as_str(), c.currency.as_deref()) {
+        ("", _) => c.kpi.clone(),
+        ("currency", Some(cur)) => format!("{} ({cur})", c.kpi),
+        (u, _) => format!("{} ({u})", c.kpi),
+    };
+    let _ = write!(
+        s,
+        r#"<text x="{}" y="{}" fill="{MUTED}">{}</text>"#,
+        r(LEFT - 6.0),
+        r(TOP - 12.0),
+        escape(&y_title)
+    );
+    // A gap says so, so that nobody reads it as a drawing error or a zero.
+    for (i, p) in c.points.iter().enumerate() {
+        if p.value.is_none() {
+            let _ = write!(
+                s,
+                r#"<text class="no-data" x="{}" y="{}" text-anchor="middle" fill="{MUTED}" font-size="10">no data</text>"#,
+                r(x(i)),
+                r(bottom - 10.0)
+            );
+        }
+    }
+
+    // The target: dashed, each threshold labelled with its value.
+    for (t, text) in &targets {
+        let y = axis.y(*t);
+        let _ = write!(
+            s,
+            r#"<line class="target" x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="6 4"/><text class="target-label" x="{}" y="{}" fill="{TARGET}">target<tspan x="{}" dy="13">{}</tspan></text>"#,
+            r(LEFT),
+            r(WIDTH - RIGHT),
+            r(WIDTH - RIGHT + 6.0),
+            r(y - 2.0),
+            r(WIDTH - RIGHT + 6.0),
+            escape(text),
+            y = r(y),
+        );
+    }
+
+    // The series: a path broken at every period without data.
+    let mut d = String::new();
+    let mut pen_down = false;
+    for (i, p) in c.points.iter().enumerate() {
+        match p.value {
+            Some(v) => {
+                let _ = write!(
+                    d,
+                    "{}{} {} ",
+                    if pen_down { "L" } else { "M" },
+                    r(x(i)),
+                    r(axis.y(v))
+                );
+                pen_down = true;
+            }
+            None => pen_down = false,
+        }
+    }
+    if !d.is_empty() {
+        let _ = write!(
+            s,
+            r#"<path class="series" d="{}" fill="none" stroke="{LINE}" stroke-width="2.5" stroke-linejoin="round"/>"#,
+            d.trim_end()
+        );
+    }
+    for (i, p) in c.points.iter().enumerate() {
+        let Some(v) = p.value else { continue };
+        let (cx, cy) = (r(x(i)), r(axis.y(v)));
+        let radius = if p.highlight { "5" } else { "3.5" };
+        let _ = write!(
+            s,
+            r#"<circle cx="{cx}" cy="{cy}" r="{radius}" fill="{LINE}"><title>{}: {}</title></circle>"#,
+            escape(&p.label),
+            escape(&unit(v))
+        );
+        if p.highlight {
+            let _ = write!(
+                s,
+                r#"<text x="{cx}" y="{}" text-anchor="middle" font-weight="bold" fill="{LINE}" stroke="white" stroke-width="3" paint-order="stroke">{}</text>"#,
+                r(axis.y(v) - 9.0),
+                escape(&unit(v))
+            );
+        }
+    }
+    s.push_str("</svg>");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::render::report::Point;
+
+    fn chart_of(values: &[Option<f64>]) -> Chart {
+        Chart {
+            goal_id: "g".into(),
+            title: "A <b> goal".into(),
+            kpi: "err".into(),
+            unit: "%".into(),
+            currency: None,
+            target: Some(Condition::parse(">= 4").expect("condition")),
+            points: values
+                .iter()
+                .enumerate()
+                .map(|(i, v)| Point {
+                    label: format!("2026-{:02}", i + 1),
+                    value: *v,
+                    highlight: i + 1 == values.len(),
+                })
+                .collect(),
+            results: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn a_gap_breaks_the_line() {
+        let svg = chart(&chart_of(&[
+            Some(1.0),
+            Some(2.0),
+            None,
+            Some(3.0),
+            Some(5.0),
+        ]));
+        let d = svg.split("class=\"series\" d=\"").nth(1).expect("path");
+        let d = &d[..d.find('"').expect("end")];
+        assert_eq!(d.matches('M').count(), 2, "{d}");
+        assert_eq!(d.matches('L').count(), 2, "{d}");
+        assert!(svg.contains("stroke-dasharray"));
+        assert!(svg.contains("&gt;= 4%</tspan>"));
+        assert!(svg.contains(">no data<"));
+        assert!(svg.contains("A &lt;b&gt; goal"));
+    }
+
+    #[test]
+    fn ticks_are_round() {
+        let a = Axis::fit(&[3.2, 7.9, 4.0]);
+        assert_eq!((a.lo, a.hi, a.step), (0.0, 10.0, 2.5));
+        assert_eq!(nice_step(0.3), 0.5);
+    }
+}
