@@ -93,31 +93,6 @@ impl Shard {
         &self.accs[i * self.stride..(i + 1) * self.stride]
     }
 
-    /// For each post-level series, the account-level series of the same
-    /// account and dimensions, if the shard has one.
-    pub fn account_twins(&self) -> Vec<Option<u32>> {
-        let index: FxHashMap<&SeriesKey, u32> = self
-            .series
-            .iter()
-            .enumerate()
-            .filter(|(_, k)| !k.posts)
-            .map(|(i, k)| (k, i as u32))
-            .collect();
-        self.series
-            .iter()
-            .map(|k| {
-                if !k.posts {
-                    return None;
-                }
-                let own = SeriesKey {
-                    posts: false,
-                    ..k.clone()
-                };
-                index.get(&own).copied()
-            })
-            .collect()
-    }
-
     /// For each account-level series and month, which slots it has a value
     /// of: the metrics for which the account's own figures win that month.
     pub fn own_months(

@@ -167,35 +167,54 @@ impl Cube {
         let mut per_series: Vec<Acc> = Vec::new();
         for (shard_no, shard) in self.shards.iter().enumerate() {
             let mut series_scope: Vec<Option<u32>> = vec![None; shard.series.len()];
-            // An account's own figure for a metric (its daily reach, say)
-            // already counts its posts': where it has one in a month, the
-            // posts' figures of that metric and month are left out. Decided
-            // month by month whatever the view's grain, so that days and weeks
-            // add up to their months. Views by post keep every post's figures.
-            let (twins, own_months) = if by_post {
-                (Vec::new(), FxHashMap::default())
-            } else {
-                (
-                    shard.account_twins(),
-                    shard.own_months(&self.calendar, self.spec.base, range),
-                )
+            let dims_of = |s: &SeriesKey| -> Vec<Option<String>> {
+                view.by
+                    .iter()
+                    .map(|b| match b {
+                        By::Network => Some(s.network.clone()),
+                        By::Account => Some(s.account.clone()),
+                        By::Post => None,
+                        By::Dim(d) => dim_pos(d).and_then(|i| s.dims[i].clone()),
+                    })
+                    .collect()
             };
+            // An account's own figure for a metric (its daily reach, say)
+            // already counts its posts': where one lands in the same group as
+            // its posts in a month, the posts' figures of that metric and month
+            // are left out. Decided month by month whatever the view's grain,
+            // so that days and weeks add up to their months; and by group, not
+            // by series, so that a post's dimensions (kept for another view)
+            // do not hide it from its account's figures. Views by post keep
+            // every post's figures.
+            let mut own: FxHashMap<(&str, &str, u32, i32), Vec<bool>> = FxHashMap::default();
+            if !by_post {
+                for (&(t, month), has) in &shard.own_months(&self.calendar, self.spec.base, range) {
+                    let k = &shard.series[t as usize];
+                    if !keep(k) {
+                        continue;
+                    }
+                    let scope = intern(dims_of(k));
+                    series_scope[t as usize] = Some(scope);
+                    let slots = own
+                        .entry((k.network.as_str(), k.account.as_str(), scope, month))
+                        .or_insert_with(|| vec![false; has.len()]);
+                    for (o, h) in slots.iter_mut().zip(has) {
+                        *o |= *h;
+                    }
+                }
+            }
             for (ci, cell) in shard.cells.iter().enumerate() {
                 let s = &shard.series[cell.series as usize];
                 if !keep(s) {
                     continue;
                 }
                 let scope_of = || -> Vec<Option<String>> {
-                    view.by
-                        .iter()
-                        .map(|b| match b {
-                            By::Network => Some(s.network.clone()),
-                            By::Account => Some(s.account.clone()),
-                            By::Post => (cell.post != NO_POST)
-                                .then(|| shard.posts[cell.post as usize].clone()),
-                            By::Dim(d) => dim_pos(d).and_then(|i| s.dims[i].clone()),
-                        })
-                        .collect()
+                    let mut scope = dims_of(s);
+                    if let Some(i) = view.by.iter().position(|b| *b == By::Post) {
+                        scope[i] =
+                            (cell.post != NO_POST).then(|| shard.posts[cell.post as usize].clone());
+                    }
+                    scope
                 };
                 let scope = match (by_post, series_scope[cell.series as usize]) {
                     (false, Some(id)) => id,
@@ -222,14 +241,12 @@ impl Cube {
                 if at == per_series.len() {
                     per_series.resize(at + slots, Acc::default());
                 }
-                let own = twins
-                    .get(cell.series as usize)
-                    .copied()
-                    .flatten()
-                    .and_then(|t| {
-                        let month = self.calendar.period_of(Grain::Month, start).index;
-                        own_months.get(&(t, month))
-                    });
+                let own = if s.posts && !own.is_empty() {
+                    let month = self.calendar.period_of(Grain::Month, start).index;
+                    own.get(&(s.network.as_str(), s.account.as_str(), scope, month))
+                } else {
+                    None
+                };
                 for (slot, a) in shard.cell_accs(ci).iter().enumerate() {
                     if own.is_some_and(|o| o.get(slot) == Some(&true)) {
                         continue;

@@ -18,7 +18,7 @@ use crate::aggregate::{By, Cube, Day, Filter, Grain, Period, View};
 use crate::cli::{Range, ReportArgs, ReportFormat};
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
-use crate::goals::{GoalResult, Rule};
+use crate::goals::{GoalResult, Measure};
 use crate::kpi::{Evaluator, Value};
 use crate::render::report::{Chart, Figure, FigureKind, Point, Report, Section, Span, TopPost};
 use crate::render::{self};
@@ -526,11 +526,11 @@ fn charts(
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        // A target line only where the condition is on the KPI's own value.
-        #[allow(unreachable_patterns)]
-        let target = match &goal.rule {
-            Rule::Target { target, .. } => Some(*target),
-            _ => None,
+        // A target line only where the condition is on the KPI's own value
+        // (a change goal's is on its % change: another scale).
+        let target = match goal.measure {
+            Measure::Value | Measure::Deadline(_) => Some(goal.target),
+            Measure::Change => None,
         };
         out.push((
             goal.filter.network.clone(),

@@ -3,7 +3,7 @@
 //! the same thing in the same words and differ only in layout.
 
 use crate::goals::condition::fmt_number;
-use crate::goals::{Condition, GoalResult, Rule, Status};
+use crate::goals::{Condition, GoalResult, Measure, Status};
 
 /// What "no value" looks like: never a fake zero.
 pub const NONE: &str = "—";
@@ -223,16 +223,20 @@ pub fn result_value(r: &GoalResult, currency: Option<&str>) -> String {
 
 /// The goal's condition as people read it: `>= 4% (warn >= 3%)`.
 pub fn result_target(r: &GoalResult, currency: Option<&str>) -> String {
-    // Other kinds of rule (a change, a deadline) tell their condition in
-    // the result's message; the target as written is the fallback.
-    #[allow(unreachable_patterns)]
-    let (target, warn) = match &r.goal.rule {
-        Rule::Target { target, warn } => (
-            Some(condition_text(target, &r.unit, currency)),
-            warn.map(|w| condition_text(&w, &r.unit, currency)),
-        ),
-        _ => (r.goal.target_text.clone(), r.goal.warn_text.clone()),
-    };
+    let g = &r.goal;
+    let (target, warn) = (
+        condition_text(&g.target, &r.unit, currency),
+        g.warn.map(|w| condition_text(&w, &r.unit, currency)),
+    );
+    // A change goal's condition is on the change; a deadline's on the value
+    // projected to it.
+    let target = Some(match g.measure {
+        Measure::Value => target,
+        Measure::Change => format!("change {target}"),
+        Measure::Deadline(day) => {
+            format!("{target} by {}", crate::aggregate::period::format_day(day))
+        }
+    });
     match (target, warn) {
         (Some(t), Some(w)) => format!("{t} (warn {w})"),
         (Some(t), None) => t,

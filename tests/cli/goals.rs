@@ -837,3 +837,36 @@ fn currency_values_name_the_currency() {
     assert!(msg.starts_with("0.5 EUR is 0.5"), "{msg}");
     assert!(msg.contains("below the target 1"), "{msg}");
 }
+
+#[test]
+fn a_goals_value_does_not_depend_on_the_other_goals() {
+    // The account's own reach (5000) counts its posts' (1000 in the spring
+    // campaign, 700 in none): the total is 5000 whether or not another goal
+    // filters on the campaign (which keeps the campaign dimension apart while
+    // loading). The campaign goal sees only the campaign's post: 1000.
+    let data = "date,network,account,post,dim.campaign,reach\n\
+                2026-10-01,instagram,acme,,,5000\n\
+                2026-10-05,instagram,acme,p1,spring,1000\n\
+                2026-10-06,instagram,acme,p2,,700\n";
+    let total =
+        "[[goal]]\nid = \"total\"\nkpi = \"reach\"\nperiod = \"2026-10\"\ntarget = \">= 1\"\n";
+    let spring = "[[goal]]\nid = \"spring\"\nkpi = \"reach\"\nperiod = \"2026-10\"\nwhere = { campaign = \"spring\" }\ntarget = \">= 1\"\n";
+    for goals in [total.to_string(), format!("{total}\n{spring}")] {
+        let out = Test::new()
+            .file("kpiscope.toml", &format!("{HEAD}\n{goals}"))
+            .file("data.csv", data)
+            .args(&["check", "--format", "json"])
+            .run();
+        out.status(0);
+        assert_close(
+            goal(&out, "total")["value"].as_f64().expect("value"),
+            5000.0,
+        );
+        if goals.contains("spring") {
+            assert_close(
+                goal(&out, "spring")["value"].as_f64().expect("value"),
+                1000.0,
+            );
+        }
+    }
+}
