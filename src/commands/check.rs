@@ -97,16 +97,32 @@ pub fn evaluate_with(
     range: &Range,
     load: impl FnOnce(&[View]) -> Result<Cube>,
 ) -> Result<Vec<GoalResult>> {
+    let cube = load(&views_of(goals))?;
+    let as_of = s.as_of(range, &cube)?;
+    evaluate_in(s, goals, &cube, as_of)
+}
+
+/// The views goals need: what a cube must be loaded for to check them.
+pub fn views_of(goals: &[Goal]) -> Vec<View> {
     let mut views: Vec<_> = goals.iter().map(Goal::view).collect();
     views.sort();
     views.dedup();
-    let cube = load(&views)?;
-    let as_of = s.as_of(range, &cube)?;
-    let evaluators: BTreeMap<_, _> = views
-        .iter()
+    views
+}
+
+/// Checks each goal on a cube loaded for (at least) [`views_of`] the goals,
+/// as of `as_of`.
+pub fn evaluate_in(
+    s: &Session,
+    goals: &[Goal],
+    cube: &Cube,
+    as_of: Option<crate::aggregate::Day>,
+) -> Result<Vec<GoalResult>> {
+    let evaluators: BTreeMap<_, _> = views_of(goals)
+        .into_iter()
         .map(|v| {
-            let groups = Arc::new(cube.view(v));
-            (v.clone(), s.evaluator(groups, &cube.catalog))
+            let groups = Arc::new(cube.view(&v));
+            (v, s.evaluator(groups, &cube.catalog))
         })
         .collect();
     let mut results = Vec::new();

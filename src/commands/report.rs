@@ -4,7 +4,7 @@
 //! Everything is computed through the same pipeline as `eval` and `check`:
 //! views of the loaded cube, the session's evaluator (so a workspace's own
 //! `posting_frequency` or `engagements` is the one used), and goal statuses
-//! from `check::evaluate` as of the report's period. This file gathers the
+//! from `check::evaluate_in` on the same cube, as of the report's period. This file gathers the
 //! numbers into a [`Report`]; `render::markdown` and `render::html` lay it out.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -81,17 +81,8 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
     let post_view = view(grain, post_by.clone());
     // Posts by day tell each post's publish day (where its metrics count).
     let post_day_view = view(Grain::Day, post_by);
-    let mut goal_views: Vec<View> = s.ws.goals.iter().map(|g| g.view()).collect();
-    goal_views.sort();
-    goal_views.dedup();
-    // Goals filtered on dimensions get a cube of their own, shaped exactly as
-    // `check` shapes it: keeping a dimension splits an account's series, and
-    // the report's totals must not depend on which goals exist.
-    let separate = goal_views.iter().any(|v| !v.filter.dims.is_empty());
     let mut views = vec![total_view.clone(), network_view.clone()];
-    if !separate {
-        views.extend(goal_views.iter().cloned());
-    }
+    views.extend(super::check::views_of(&s.ws.goals));
     views.sort();
     views.dedup();
     let cube = s.load(&views, &no_range(None))?;
@@ -126,7 +117,7 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
     let results = if s.ws.goals.is_empty() {
         Vec::new()
     } else {
-        let all = super::check::evaluate(s, &s.ws.goals, &no_range(Some(format_day(as_of))))?;
+        let all = super::check::evaluate_in(s, &s.ws.goals, &cube, Some(as_of))?;
         let keep = shown_results(&results_periods(&all), &format_day(start), &format_day(end));
         other_results = all.len() - keep.len();
         all.into_iter()
@@ -134,11 +125,6 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
             .filter(|(i, _)| keep.contains(i))
             .map(|(_, r)| r)
             .collect()
-    };
-    let goal_cube = if separate {
-        Some(s.load(&goal_views, &no_range(None))?)
-    } else {
-        None
     };
     // Posts only matter within the period: a cube of the period's days keeps
     // one group per post of the period, not per post of the whole history.
@@ -205,8 +191,6 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
     let charts = charts(
         s,
         &cube,
-        goal_cube.as_ref(),
-        &goal_views,
         &results,
         ChartSpan {
             first,
@@ -481,14 +465,12 @@ struct ChartSpan {
 fn charts(
     s: &Session,
     cube: &Cube,
-    goal_cube: Option<&Cube>,
-    goal_views: &[View],
     results: &[GoalResult],
     span: ChartSpan,
 ) -> Result<Vec<(Option<String>, Chart)>> {
     let cal = s.ws.calendar;
-    let cube = goal_cube.unwrap_or(cube);
-    let evaluators: BTreeMap<&View, Evaluator> = goal_views
+    let views = super::check::views_of(&s.ws.goals);
+    let evaluators: BTreeMap<&View, Evaluator> = views
         .iter()
         .map(|v| (v, s.evaluator(Arc::new(cube.view(v)), &cube.catalog)))
         .collect();

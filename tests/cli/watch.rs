@@ -467,7 +467,6 @@ fn quiet_prints_only_errors_and_changes_of_state() {
 }
 
 #[test]
-#[ignore = "needs report"]
 fn report_is_rewritten_on_changes() {
     let mut w = Watch::start(&["watch", "report", "--period", "2026-10", "-o", "report.md"]);
     w.wait_for(Stream::Err, "wrote report.md");
