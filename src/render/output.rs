@@ -42,6 +42,29 @@ pub fn write_with(
     let tmp = w
         .into_inner()
         .map_err(|e| Error::io(path, e.into_error()))?;
+    // A temporary file is private (0600); a report is meant to be shared:
+    // keep the mode of the file it replaces, else the usual 0644 less umask.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = match std::fs::metadata(path) {
+            Ok(m) => m.permissions().mode() & 0o777,
+            Err(_) => 0o666 & !umask(),
+        };
+        let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(mode));
+    }
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
+}
+
+/// The process's umask (read by setting it and putting it back: there is no
+/// other way to read it).
+#[cfg(unix)]
+fn umask() -> u32 {
+    // SAFETY: umask only swaps the process's file-creation mask.
+    unsafe {
+        let old = libc::umask(0o022);
+        libc::umask(old);
+        old as u32
+    }
 }

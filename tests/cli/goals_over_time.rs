@@ -471,3 +471,24 @@ fn output_into_a_missing_folder_is_exit_2_and_writes_nothing() {
         assert_eq!(written, ["data.csv", "kpiscope.toml"], "{format}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn output_files_are_readable_like_any_file_not_private() {
+    use std::os::unix::fs::PermissionsExt;
+    // SAFETY: reads the umask by swapping it twice.
+    let umask = unsafe {
+        let old = libc::umask(0o022);
+        libc::umask(old);
+        old as u32
+    };
+    let out = ws("[[goal]]\nid = \"r\"\nkpi = \"reach\"\ntarget = \">= 1\"\n")
+        .args(&["check", "--format", "html", "-o", "goals.html"])
+        .run();
+    out.status(0);
+    let mode = std::fs::metadata(out.dir.join("goals.html"))
+        .expect("written")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o666 & !umask);
+}
