@@ -20,7 +20,9 @@ use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::goals::{GoalResult, Measure};
 use crate::kpi::{Evaluator, Value};
-use crate::render::report::{Chart, Figure, FigureKind, Point, Report, Section, Span, TopPost};
+use crate::render::report::{
+    Chart, ChartProjection, Figure, FigureKind, Point, Report, Section, Span, TopPost,
+};
 use crate::render::{self};
 use crate::session::Session;
 
@@ -495,6 +497,20 @@ fn charts(
             .filter_map(|&i| results[i].period.as_ref().map(|p| p.label.as_str()))
             .collect();
         let periods = chart_periods(&cal, goal.grain, &span);
+        let projection = mine
+            .iter()
+            .filter_map(|&i| results[i].projection.as_ref())
+            .find(|p| !p.passed)
+            .and_then(|p| {
+                let d = cal.parse_label(&p.period.label)?;
+                let last = periods.last()?;
+                Some(ChartProjection {
+                    label: p.period.label.clone(),
+                    value: p.projected,
+                    periods_after: usize::try_from(d.index - last.index).ok()?,
+                    latest: p.latest.as_ref()?.label.clone(),
+                })
+            });
         let points = periods
             .into_iter()
             .map(|p| {
@@ -525,6 +541,7 @@ fn charts(
                 target,
                 points,
                 results: mine,
+                projection,
             },
         ));
     }

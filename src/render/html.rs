@@ -364,6 +364,13 @@ fn chart(r: &Report, c: &Chart) -> String {
     if c.points.iter().any(|p| p.value.is_none()) {
         legend += "; a gap is a period without data";
     }
+    if let Some(p) = &c.projection {
+        let _ = write!(
+            legend,
+            "; dotted: the trend projected to {}, the deadline's period",
+            escape(&p.label)
+        );
+    }
     let _ = write!(out, "\n<p class=\"legend\">{legend}.</p>\n</figure>\n");
     out
 }

@@ -154,6 +154,18 @@ pub struct Chart {
     pub points: Vec<Point>,
     /// Indices into [`Report::results`]: this goal's results.
     pub results: Vec<usize>,
+    /// A deadline goal's projection, drawn beyond the last point.
+    pub projection: Option<ChartProjection>,
+}
+
+/// Where a deadline goal is heading: the value projected for the deadline's
+/// period, `periods_after` periods after the chart's last point, drawn from
+/// the point of `latest` (the last period the trend was fitted on).
+pub struct ChartProjection {
+    pub label: String,
+    pub value: f64,
+    pub periods_after: usize,
+    pub latest: String,
 }
 
 pub struct Point {

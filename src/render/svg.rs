@@ -112,7 +112,9 @@ fn r(x: f64) -> String {
 
 /// The chart of `c` as an `<svg>` element.
 pub fn chart(c: &Chart) -> String {
-    let n = c.points.len().max(1);
+    // A deadline's projection takes slots of its own, after the last point.
+    let after = c.projection.as_ref().map_or(0, |p| p.periods_after);
+    let n = (c.points.len() + after).max(1);
     let unit = |v: f64| with_unit(v, &c.unit, c.currency.as_deref());
     let targets = c
         .target
@@ -121,6 +123,7 @@ pub fn chart(c: &Chart) -> String {
         .unwrap_or_default();
     let mut all: Vec<f64> = c.points.iter().filter_map(|p| p.value).collect();
     all.extend(targets.iter().map(|(t, _)| *t));
+    all.extend(c.projection.as_ref().map(|p| p.value));
     let axis = Axis::fit(&all);
     let plot_w = WIDTH - LEFT - RIGHT;
     let slot = plot_w / n as f64;
@@ -285,6 +288,35 @@ pub fn chart(c: &Chart) -> String {
             );
         }
     }
+    // The projection: dashed from the last period the trend was fitted on
+    // to the deadline's period, an open circle there, labelled.
+    if let Some(p) = &c.projection
+        && p.periods_after > 0
+    {
+        let from = c
+            .points
+            .iter()
+            .position(|q| q.label == p.latest)
+            .and_then(|i| c.points[i].value.map(|v| (i, v)));
+        let at = c.points.len() + p.periods_after - 1;
+        let (px, py) = (r(x(at)), r(axis.y(p.value)));
+        if let Some((i, v)) = from {
+            let _ = write!(
+                s,
+                r#"<line class="projection" x1="{}" y1="{}" x2="{px}" y2="{py}" stroke="{LINE}" stroke-width="2" stroke-dasharray="3 4"/>"#,
+                r(x(i)),
+                r(axis.y(v))
+            );
+        }
+        let _ = write!(
+            s,
+            r#"<circle cx="{px}" cy="{py}" r="5" fill="white" stroke="{LINE}" stroke-width="2"><title>{l}: {v} projected</title></circle><text x="{px}" y="{}" text-anchor="middle" fill="{LINE}" stroke="white" stroke-width="3" paint-order="stroke">{v} projected</text><text x="{px}" y="{}" text-anchor="middle" fill="{TEXT}" font-weight="bold">{l}</text>"#,
+            r(axis.y(p.value) - 9.0),
+            r(bottom + 16.0),
+            l = escape(&p.label),
+            v = escape(&unit(p.value)),
+        );
+    }
     s.push_str("</svg>");
     s
 }
@@ -312,6 +344,7 @@ mod tests {
                 })
                 .collect(),
             results: Vec::new(),
+            projection: None,
         }
     }
 
@@ -332,6 +365,21 @@ mod tests {
         assert!(svg.contains("&gt;= 4%</tspan>"));
         assert!(svg.contains(">no data<"));
         assert!(svg.contains("A &lt;b&gt; goal"));
+    }
+
+    #[test]
+    fn a_projection_is_drawn_after_the_last_point() {
+        let mut c = chart_of(&[Some(1.0), Some(2.0), Some(3.0)]);
+        c.projection = Some(crate::render::report::ChartProjection {
+            label: "2026-05".into(),
+            value: 5.0,
+            periods_after: 2,
+            latest: "2026-03".into(),
+        });
+        let svg = chart(&c);
+        assert!(svg.contains("class=\"projection\""), "{svg}");
+        assert!(svg.contains(">5% projected<"), "{svg}");
+        assert!(svg.contains(">2026-05<"), "{svg}");
     }
 
     #[test]
