@@ -37,7 +37,7 @@ pub fn compute(s: &Session, args: &CheckArgs, style: Style) -> Result<Checked> {
         CheckFormat::Csv => render::check::csv(&results),
         CheckFormat::Markdown => render::markdown::check(&s.ws.name, &results),
         CheckFormat::Html => render::html::check(&s.ws.name, &results),
-        CheckFormat::Junit => render::junit::check(&s.ws.name, &results),
+        CheckFormat::Junit => render::junit::check(&s.ws.name, &results, args.fail_on.is_some()),
     };
     let fail_on_warn = args.fail_on.is_some();
     let outcome = if results.iter().any(|r| r.fails(fail_on_warn)) {
@@ -135,6 +135,7 @@ pub fn evaluate_in(
                 &unit,
                 s.ws.currency.as_deref(),
                 as_of,
+                cube.spec.range.0,
             )
             .map_err(|d| Error::Diagnostics(crate::diagnostic::Diagnostics(vec![d])))?,
         );

@@ -127,12 +127,15 @@ impl Summary {
 
 /// The periods a goal looks at, as of `as_of` (the data's last day by
 /// default): one, or for `each` every period from the data's first to the
-/// last complete one.
+/// last complete one. With `--from` (`from`), `each` starts with the first
+/// period that starts on or after it: the one before is cut by the range,
+/// and judging it on its last days would mislead.
 pub fn resolve_periods(
     goal: &Goal,
     calendar: &Calendar,
     as_of: Day,
     data: (Day, Day),
+    from: Option<Day>,
 ) -> Vec<Period> {
     match goal.period {
         PeriodSpec::Fixed(p) => vec![p],
@@ -147,7 +150,12 @@ pub fn resolve_periods(
             index: 0,
         }],
         PeriodSpec::Each => {
-            let first = calendar.period_of(goal.grain, data.0);
+            let mut first = calendar.period_of(goal.grain, data.0);
+            if let Some(from) = from
+                && calendar.bounds(first, data).0 < from
+            {
+                first.index += 1;
+            }
             let last = calendar.last_complete(goal.grain, as_of);
             (first.index..=last.index)
                 .map(|index| Period {
@@ -176,6 +184,7 @@ pub fn check(
     unit: &str,
     currency: Option<&str>,
     as_of: Option<Day>,
+    from: Option<Day>,
 ) -> Result<Vec<GoalResult>, Diagnostic> {
     let judge = Judge {
         goal,
@@ -192,7 +201,12 @@ pub fn check(
     if let Measure::Deadline(by) = goal.measure {
         return Ok(vec![judge.deadline(by, as_of)?]);
     }
-    let periods = resolve_periods(goal, &judge.calendar, as_of, ev.groups().range);
+    let mut periods = resolve_periods(goal, &judge.calendar, as_of, ev.groups().range, from);
+    // A change in each period starts with the second: the first has no
+    // period before it in the data, and would be "no data" on every run.
+    if goal.period == PeriodSpec::Each && goal.measure == Measure::Change && periods.len() > 1 {
+        periods.remove(0);
+    }
     if periods.is_empty() {
         return Ok(vec![judge.no_data(
             None,
@@ -312,9 +326,16 @@ impl Judge<'_> {
             Ok(v) => v,
             Err(reason) => return Ok(self.no_data(Some(out), reason)),
         };
+        // A period the data stops in is judged on part of it: say so.
+        let (_, last) = self.ev.groups().range;
+        let partial = if p.grain != Grain::All && self.calendar.bounds(p, (last, last)).1 > last {
+            format!(" (partial: the data ends {})", format_day(last))
+        } else {
+            String::new()
+        };
         if self.goal.measure != Measure::Change {
             let (status, verdict) = self.verdict(v, self.unit);
-            let message = format!("{} {verdict}", self.shown(v, self.unit));
+            let message = format!("{} {verdict}{partial}", self.shown(v, self.unit));
             return Ok(self.result(Some(out), Some(v), status, message));
         }
         let (from, _) = self.ev.groups().range;
@@ -360,7 +381,7 @@ impl Judge<'_> {
         let (status, verdict) = self.verdict(change, "%");
         let sign = if change > 0.0 { "+" } else { "" };
         let message = format!(
-            "{sign}{} change ({} in {} vs {} in {}) {verdict}",
+            "{sign}{} change ({} in {} vs {} in {}) {verdict}{partial}",
             fmt_value(change, "%"),
             self.shown(v, self.unit),
             out.label,

@@ -141,7 +141,7 @@ pub fn table(workspace: &str, results: &[GoalResult], style: Style) -> String {
     );
     out += &format!(
         "\n{}: {} pass, {} warn, {} fail, {} no data\n",
-        super::count(results.len(), "goal", "goals"),
+        super::goals_counted(results),
         style.paint(&s.pass.to_string(), "pass"),
         style.paint(&s.warn.to_string(), "warn"),
         style.paint(&s.fail.to_string(), "fail"),

@@ -1,24 +1,27 @@
 //! Goal results as JUnit XML, for CI systems that show test reports: one
 //! `testcase` per goal result (per period for `each` goals), `failure` for
 //! fail, `skipped` for no data; a warning passes, with its message kept in
-//! `system-out` so that it shows in the report.
+//! `system-out` so that it shows in the report, unless `--fail-on warn` makes
+//! it fail the run: then it is a `failure` too, so the report and the exit
+//! code agree.
 
 use crate::goals::{GoalResult, Status, Summary};
 
-pub fn check(workspace: &str, results: &[GoalResult]) -> String {
+pub fn check(workspace: &str, results: &[GoalResult], fail_on_warn: bool) -> String {
     let s = Summary::of(results);
+    let failures = s.fail + if fail_on_warn { s.warn } else { 0 };
     let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out += &format!(
         "<testsuites name=\"kpiscope\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n",
         results.len(),
-        s.fail,
+        failures,
         s.no_data
     );
     out += &format!(
         "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n",
         escape(workspace),
         results.len(),
-        s.fail,
+        failures,
         s.no_data
     );
     for r in results {
@@ -37,13 +40,13 @@ pub fn check(workspace: &str, results: &[GoalResult]) -> String {
         let message = format!("{}: {}", g.title, r.message);
         match r.status {
             Status::Pass => out += " />\n",
-            Status::Warn => {
+            Status::Warn if !fail_on_warn => {
                 out += &format!(
                     ">\n      <system-out>warn: {}</system-out>\n    </testcase>\n",
                     escape(&message)
                 )
             }
-            Status::Fail => {
+            Status::Fail | Status::Warn => {
                 out += &format!(
                     ">\n      <failure message=\"{}\" type=\"goal\">{}</failure>\n    </testcase>\n",
                     escape(&r.message),

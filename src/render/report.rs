@@ -271,7 +271,7 @@ pub fn summary_line(results: &[GoalResult]) -> String {
     let s = crate::goals::Summary::of(results);
     format!(
         "{}: {} pass, {} warn, {} fail, {} no data",
-        super::count(results.len(), "goal result", "goal results"),
+        super::goals_counted(results),
         s.pass,
         s.warn,
         s.fail,

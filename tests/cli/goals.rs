@@ -366,7 +366,7 @@ fn period_current_is_the_month_of_the_last_day() {
         "2026-10",
         110.0 / 3000.0 * 100.0,
         "warn",
-        "3.67% is 0.33 below the target 4%",
+        "3.67% is 0.33 below the target 4% (partial: the data ends 2026-10-15)",
     );
 }
 
@@ -447,7 +447,7 @@ fn as_of_moves_last_and_current() {
             "2026-10-31",
             "2026-10",
             110.0 / 3000.0 * 100.0,
-            "3.67% is 0.33 below the target 4%",
+            "3.67% is 0.33 below the target 4% (partial: the data ends 2026-10-15)",
         ),
         // On 09-15 September is not complete: last = 2026-08 = 60/2000*100.
         (

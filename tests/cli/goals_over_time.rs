@@ -202,7 +202,9 @@ fn each_gives_one_result_per_complete_period() {
 }
 
 #[test]
-fn each_change_starts_with_no_data() {
+fn each_change_starts_with_the_second_period() {
+    // March has no month before it in the data: judging it would give "no
+    // data" (and fail the run) every time, so `each` starts with April.
     let out = check(
         "[[goal]]\nkpi = \"reach\"\nperiod = \"each\"\nchange = \">= 0%\"\n",
         &[],
@@ -210,30 +212,59 @@ fn each_change_starts_with_no_data() {
     out.status(1);
     // The derived id says what the goal is about, not its threshold.
     let r = results(&out, "reach-month-change-each");
-    let got: Vec<(&str, Option<f64>, &str)> = r
+    let got: Vec<(&str, f64, &str)> = r
         .iter()
         .map(|g| {
             (
                 g["period"]["label"].as_str().expect("label"),
-                g["value"].as_f64(),
+                g["value"].as_f64().expect("value"),
                 g["status"].as_str().expect("status"),
             )
         })
         .collect();
-    let close = |a: Option<f64>, b: f64| a.is_some_and(|a| (a - b).abs() < 1e-9);
-    assert_eq!(got.len(), 7, "{got:?}");
-    assert_eq!((got[0].0, got[0].1, got[0].2), ("2026-03", None, "no_data"));
     let want = [
-        (20.0, "pass"),
-        (-100.0 / 1200.0 * 100.0, "fail"),
-        (400.0 / 1100.0 * 100.0, "pass"),
-        (0.0, "pass"),
-        (-100.0 / 1500.0 * 100.0, "fail"),
-        (25.0, "pass"),
+        ("2026-04", 20.0, "pass"),
+        ("2026-05", -100.0 / 1200.0 * 100.0, "fail"),
+        ("2026-06", 400.0 / 1100.0 * 100.0, "pass"),
+        ("2026-07", 0.0, "pass"),
+        ("2026-08", -100.0 / 1500.0 * 100.0, "fail"),
+        ("2026-09", 25.0, "pass"),
     ];
-    for (g, (v, s)) in got[1..].iter().zip(want) {
-        assert!(close(g.1, v) && g.2 == s, "{g:?} vs {v} {s}");
+    assert_eq!(got.len(), want.len(), "{got:?}");
+    for (g, w) in got.iter().zip(want) {
+        assert!(
+            g.0 == w.0 && (g.1 - w.1).abs() < 1e-9 && g.2 == w.2,
+            "{g:?} vs {w:?}"
+        );
     }
+}
+
+#[test]
+fn each_skips_a_period_cut_by_from() {
+    // --from 2026-06-15 cuts June in half: June is not judged on its last days.
+    let out = check(
+        "[[goal]]\nid = \"r\"\nkpi = \"reach\"\nperiod = \"each\"\ntarget = \">= 1\"\n",
+        &["--from", "2026-06-15"],
+    );
+    out.status(0);
+    let labels: Vec<String> = results(&out, "r")
+        .iter()
+        .map(|g| g["period"]["label"].as_str().expect("label").to_string())
+        .collect();
+    assert_eq!(labels, ["2026-07", "2026-08", "2026-09"]);
+}
+
+#[test]
+fn a_period_the_data_stops_in_says_it_is_partial() {
+    let out = check(
+        "[[goal]]\nid = \"q\"\nkpi = \"reach\"\nperiod = \"2026-Q3\"\ntarget = \">= 1\"\n",
+        &["--to", "2026-08-31"],
+    );
+    out.status(0);
+    assert_eq!(
+        one(&out, "q")["message"],
+        "2900 meets the target >= 1 (partial: the data ends 2026-08-31)"
+    );
 }
 
 #[test]
@@ -491,4 +522,21 @@ fn output_files_are_readable_like_any_file_not_private() {
         .permissions()
         .mode();
     assert_eq!(mode & 0o777, 0o666 & !umask);
+}
+
+#[test]
+fn junit_counts_warnings_as_failures_with_fail_on_warn() {
+    // May (1100) warns: with --fail-on warn the run exits 1, and the JUnit
+    // report says so too.
+    let out = ws("[[goal]]\nid = \"may\"\nkpi = \"reach\"\nperiod = \"2026-05\"\ntarget = \">= 1200\"\nwarn = \">= 1100\"\n")
+        .args(&["check", "--format", "junit", "--fail-on", "warn"])
+        .run();
+    out.status(1);
+    assert!(out.stdout.contains("failures=\"1\""), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .contains("<failure message=\"1100 is 100 below the target 1200\" type=\"goal\">"),
+        "{}",
+        out.stdout
+    );
 }
