@@ -117,9 +117,13 @@ pub enum Command {
     /// The periodic report: community, reach, posts, top posts and goals, per network
     Report(ReportArgs),
     /// Re-run `check` (or `report`) whenever data, scripts, plugins or the config change
+    #[command(args_conflicts_with_subcommands = true)]
     Watch {
         #[command(subcommand)]
         what: Option<WatchWhat>,
+        /// `watch [GOAL_ID...] [check options]` is `watch check ...`
+        #[command(flatten)]
+        check: CheckArgs,
     },
     /// Run the workspace's tests of KPI scripts and goals (tests/*.toml) and its plugins' fixtures
     Test(TestArgs),
@@ -232,4 +236,29 @@ pub enum PluginKindArg {
     Table,
     Rhai,
     Command,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn watch_takes_checks_options_without_the_word_check() {
+        let cli = Cli::try_parse_from(["kpiscope", "watch", "ig-err", "--format", "json"])
+            .expect("parses");
+        let Command::Watch { what: None, check } = cli.command else {
+            panic!("{:?}", cli.command);
+        };
+        assert_eq!(check.goals, ["ig-err"]);
+        assert_eq!(check.format, CheckFormat::Json);
+        let cli = Cli::try_parse_from(["kpiscope", "watch", "report", "--period", "2026-10"])
+            .expect("parses");
+        assert!(matches!(
+            cli.command,
+            Command::Watch {
+                what: Some(WatchWhat::Report(_)),
+                ..
+            }
+        ));
+    }
 }

@@ -16,7 +16,7 @@ mod watch;
 use std::io::IsTerminal;
 
 use crate::Outcome;
-use crate::cli::{Cli, ColorChoice, Command, NewWhat, PluginAction};
+use crate::cli::{Cli, ColorChoice, Command, NewWhat, PluginAction, WatchWhat};
 use crate::render::table::Style;
 use crate::session::Session;
 
@@ -53,7 +53,12 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 cli.quiet,
             )?);
         }
-        Command::Watch { what } => return Ok(watch::run(&cli, what.as_ref(), style)?),
+        Command::Watch { what, check } => {
+            let what = what
+                .clone()
+                .unwrap_or_else(|| WatchWhat::Check(check.clone()));
+            return Ok(watch::run(&cli, &what, style)?);
+        }
         // The standard library's tests need no workspace, and must not see one
         // (its scripts could override the KPIs under test).
         Command::Test(args) if args.stdlib => {

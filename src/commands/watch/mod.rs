@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 use super::{check, report};
 use crate::Outcome;
-use crate::cli::{CheckArgs, CheckFormat, Cli, Command, Range, ReportArgs, WatchWhat};
+use crate::cli::{CheckArgs, Cli, Command, ReportArgs, WatchWhat};
 use crate::error::{Error, Result};
 use crate::goals::{Status, Summary};
 use crate::render::table::Style;
@@ -51,24 +51,12 @@ enum Job<'a> {
     Report(&'a ReportArgs),
 }
 
-pub fn run(cli: &Cli, what: Option<&WatchWhat>, style: Style) -> Result<Outcome> {
+pub fn run(cli: &Cli, what: &WatchWhat, style: Style) -> Result<Outcome> {
     // Before anything else: threads started from here on inherit the mask.
     let blocked = signals::block()?;
-    let default = CheckArgs {
-        goals: Vec::new(),
-        format: CheckFormat::Table,
-        output: None,
-        fail_on: None,
-        range: Range {
-            from: None,
-            to: None,
-            as_of: None,
-        },
-    };
     let job = match what {
-        Some(WatchWhat::Check(args)) => Job::Check(args),
-        Some(WatchWhat::Report(args)) => Job::Report(args),
-        None => Job::Check(&default),
+        WatchWhat::Check(args) => Job::Check(args),
+        WatchWhat::Report(args) => Job::Report(args),
     };
     // Without a workspace there is nothing to watch: that ends at once.
     let root = discover::find(cli.workspace.as_deref())?;
