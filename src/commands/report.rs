@@ -277,14 +277,20 @@ fn results_periods(results: &[GoalResult]) -> Vec<(&str, Option<(&str, &str)>)> 
 /// Which results the report lists: a goal's only result; of a goal with one
 /// result per period (`period = "each"`), those whose period overlaps the
 /// report's (`start..=end`, `YYYY-MM-DD` text compares as dates), else its
-/// latest. Its history is its chart.
+/// latest. Its history is its chart. Results for periods that start after
+/// the report's end are left out: a report on 2025-Q4 does not judge a goal
+/// on 2026-Q3.
 fn shown_results(
     results: &[(&str, Option<(&str, &str)>)],
     start: &str,
     end: &str,
 ) -> BTreeSet<usize> {
     let mut by_goal: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, (id, _)) in results.iter().enumerate() {
+    for (i, (id, period)) in results.iter().enumerate() {
+        // A result for a period after the report's is not due in it.
+        if period.is_some_and(|(a, _)| a > end) {
+            continue;
+        }
         by_goal.entry(id).or_default().push(i);
     }
     let mut keep = BTreeSet::new();
@@ -516,29 +522,36 @@ fn charts(
             .map(|p| {
                 let (a, b) = cal.bounds(p, (span.first, span.as_of));
                 let label = cal.label(p);
+                let value = value_in(ev, &[], Some(p), &goal.kpi)?;
+                // A change goal is judged on the change: chart that.
+                let value = match goal.measure {
+                    Measure::Change => match (value, value_in(ev, &[], p.previous(), &goal.kpi)?) {
+                        (Some(v), Some(b)) if b != 0.0 => Some((v - b) / b.abs() * 100.0),
+                        _ => None,
+                    },
+                    _ => value,
+                };
                 Ok(Point {
-                    value: value_in(ev, &[], Some(p), &goal.kpi)?,
+                    value,
                     highlight: (a <= span.end && b >= span.start)
                         || judged.contains(label.as_str()),
                     label,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        // A target line only where the condition is on the KPI's own value
-        // (a change goal's is on its % change: another scale).
-        let target = match goal.measure {
-            Measure::Value | Measure::Deadline(_) => Some(goal.target),
-            Measure::Change => None,
+        let (kpi, unit) = match goal.measure {
+            Measure::Change => (format!("{} change", goal.kpi), "%".to_string()),
+            _ => (goal.kpi.clone(), s.unit_of(&goal.kpi)),
         };
         out.push((
             goal.filter.network.clone(),
             Chart {
                 goal_id: goal.id.clone(),
                 title: goal.title.clone(),
-                kpi: goal.kpi.clone(),
-                unit: s.unit_of(&goal.kpi),
+                kpi,
+                unit,
                 currency: s.ws.currency.clone(),
-                target,
+                target: Some(goal.target),
                 points,
                 results: mine,
                 projection,
@@ -581,6 +594,7 @@ mod tests {
             ("old", Some(("2026-06-01", "2026-06-30"))),
             ("old", Some(("2026-07-01", "2026-07-31"))),
             ("none", None),
+            ("later", Some(("2026-10-01", "2026-12-31"))),
         ];
         let keep = shown_results(&results, "2026-09-01", "2026-09-30");
         assert_eq!(keep.into_iter().collect::<Vec<_>>(), [0, 2, 3, 4, 7, 8]);

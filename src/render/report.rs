@@ -283,7 +283,7 @@ pub fn summary_line(results: &[GoalResult]) -> String {
 pub fn other_results_note(r: &Report) -> Option<String> {
     (r.other_results > 0).then(|| {
         format!(
-            "{} of goals checked in each period {} not listed: their charts show them.",
+            "{} {} not listed (those of goals checked in each period are in their charts; those after this period are not due yet).",
             super::count(
                 r.other_results,
                 "result for another period",
