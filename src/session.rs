@@ -219,7 +219,11 @@ impl Session {
         if let (Some(f), Some(t)) = (from, to)
             && f > t
         {
-            return Err(Error::usage("--from is after --to"));
+            return Err(Error::usage(format!(
+                "--from {} is after --to {}: the range holds no day",
+                range.from.as_deref().unwrap_or_default(),
+                range.to.as_deref().unwrap_or_default()
+            )));
         }
         let spec = self.cube_spec(views, (from, to));
         let mut cube = Cube::new(spec, self.ws.calendar, self.catalog.clone());

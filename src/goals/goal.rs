@@ -279,10 +279,15 @@ impl Goal {
 /// combinations that make no sense reported.
 fn measure(raw: &RawGoal, grain: Grain, period: &PeriodSpec, at: &mut Located) -> Option<Measure> {
     let before = at.diagnostics.0.len();
+    // Name the goal: these problems concern how its keys combine.
+    let who = match &raw.id {
+        Some(id) => format!("goal `{}`", id.get_ref()),
+        None => format!("goal on `{}`", raw.kpi.get_ref()),
+    };
     if let (Some(t), Some(_)) = (&raw.target, &raw.change) {
         at.error(
             t.span(),
-            String::from("a goal has `target` (on the value) or `change` (on the % change from the previous period), not both"),
+            format!("{who} has `target` (on the value) or `change` (on the % change from the previous period), not both"),
         );
     }
     if let Some(c) = &raw.change
@@ -290,7 +295,7 @@ fn measure(raw: &RawGoal, grain: Grain, period: &PeriodSpec, at: &mut Located) -
     {
         at.error(
             c.span(),
-            String::from("`change` compares a period with the one before: give the goal a grain such as `grain = \"month\"`"),
+            format!("{who}: `change` compares a period with the one before: give the goal a grain such as `grain = \"month\"`"),
         );
     }
     let measure = match &raw.by {
@@ -301,25 +306,28 @@ fn measure(raw: &RawGoal, grain: Grain, period: &PeriodSpec, at: &mut Located) -
             if day.is_none() {
                 at.error(
                     b.span(),
-                    format!("`by = \"{}\"` is not a date: write YYYY-MM-DD", b.get_ref()),
+                    format!(
+                        "{who}: `by = \"{}\"` is not a date: write YYYY-MM-DD",
+                        b.get_ref()
+                    ),
                 );
             }
             if raw.change.is_some() {
                 at.error(
                     b.span(),
-                    String::from("a deadline goal projects the value itself: use `target` with `by`, not `change`"),
+                    format!("{who}: a deadline goal projects the value itself: use `target` with `by`, not `change`"),
                 );
             }
             if let Some(p) = &raw.period {
                 at.error(
                     p.span(),
-                    String::from("a deadline goal looks at the period that holds its deadline: drop `period` (the grain sets the period's length)"),
+                    format!("{who}: a deadline goal looks at the period that holds its deadline: drop `period` (the grain sets the period's length)"),
                 );
             }
             if grain == Grain::All || *period == PeriodSpec::All {
                 at.error(
                     b.span(),
-                    String::from("a deadline goal projects per period: give it a grain such as `grain = \"month\"`"),
+                    format!("{who}: a deadline goal projects per period: give it a grain such as `grain = \"month\"`"),
                 );
             }
             Measure::Deadline(day.unwrap_or_default())
@@ -378,6 +386,10 @@ fn default_title(kpi: &str, f: &Filter, grain: Grain, raw: &RawGoal) -> String {
     } else {
         "per"
     };
+    if raw.by.is_some() {
+        // The deadline says when; "per month" would read as a rate.
+        return format!("{kpi}{scope}{rule}");
+    }
     format!("{kpi}{scope}{rule} {each} {grain}")
 }
 

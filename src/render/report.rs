@@ -332,7 +332,8 @@ fn percent(x: f64) -> String {
 /// A change with its sign: `+1,583`, `-2.5%`, `0`.
 fn signed(x: f64, fmt: fn(f64) -> String) -> String {
     let s = fmt(x);
-    if x > 0.0 && !s.starts_with('0') {
+    // Not on what rounds to zero: "+0%" would claim a rise that is not shown.
+    if x > 0.0 && s.trim_end_matches('%') != "0" {
         format!("+{s}")
     } else {
         s
@@ -373,6 +374,8 @@ mod tests {
             previous: Some(100.0),
         };
         assert_eq!(c.change_text(), "+10%");
+        assert_eq!(signed(0.7, percent), "+0.7%");
+        assert_eq!(signed(0.001, percent), "0%");
         let none = Figure { value: None, ..c };
         assert_eq!(none.value_text(), NONE);
         assert_eq!(none.change_text(), NONE);

@@ -181,8 +181,13 @@ pub fn chart(c: &Chart) -> String {
     // periods always).
     let longest = c.points.iter().map(|p| p.label.len()).max().unwrap_or(0) as f64;
     let every = ((longest * 6.5 + 6.0) / slot).ceil().max(1.0) as usize;
+    // The last highlighted period always has its label; others only on the
+    // rhythm, and not so near it that they would overlap (a month's report
+    // highlights four or five weeks).
+    let marked = c.points.iter().rposition(|p| p.highlight);
     for (i, p) in c.points.iter().enumerate() {
-        if !(p.highlight || i % every == 0 || i + 1 == c.points.len() && every == 1) {
+        let on_rhythm = i % every == 0 && marked.is_none_or(|m| i.abs_diff(m) >= every);
+        if !(Some(i) == marked || on_rhythm) {
             continue;
         }
         let (fill, weight, note) = match (p.value, p.highlight) {

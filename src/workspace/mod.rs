@@ -373,7 +373,18 @@ pub(crate) fn de<T: for<'a> Deserialize<'a>>(
         Ok(v) => Some(v),
         Err(e) => {
             let msg = e.message().trim().replace("unknown field", "unknown key");
-            at.error(e.span().unwrap_or(span), format!("{what}: {msg}"));
+            let mut d = at.diagnostic(e.span().unwrap_or(span), format!("{what}: {msg}"));
+            // serde lists the keys it expected: name the nearest.
+            if let Some((key, expected)) = msg
+                .strip_prefix("unknown key `")
+                .and_then(|r| r.split_once("`, expected one of "))
+            {
+                let keys = expected.split(", ").map(|k| k.trim_matches('`'));
+                if let Some(near) = crate::diagnostic::suggest(key, keys) {
+                    d = d.with_hint(format!("did you mean `{near}`?"));
+                }
+            }
+            at.diagnostics.push(d);
             None
         }
     }

@@ -299,7 +299,10 @@ fn from_after_to_is_bad_usage() {
             "out.json",
         ])
         .run();
-    assert_error(&out, "--from is after --to");
+    assert_error(
+        &out,
+        "--from 2026-10-01 is after --to 2026-09-01: the range holds no day",
+    );
 }
 
 #[test]
