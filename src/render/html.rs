@@ -294,35 +294,31 @@ fn top_posts(r: &Report, s: &Section) -> String {
         };
         return format!("<p>{}</p>\n", escape(&text));
     }
-    let all = s.network.is_none();
-    let mut header = vec!["#"];
-    let mut classes = vec!["num"];
-    if all {
-        header.push("Network");
-        classes.push("");
-    }
-    header.extend(["Account", "Post", "Published", "Reach", "Engagements"]);
-    classes.extend(["", "", "nowrap", "num", "num"]);
-    let rows: Vec<Vec<String>> = s
-        .top_posts
+    let t = report::PostTable::of(s);
+    let classes: Vec<&str> = t
+        .header
         .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let mut row = vec![(i + 1).to_string()];
-            if all {
-                row.push(escape(&p.network));
-            }
-            row.extend([
-                escape(&p.account),
-                format!("<code>{}</code>", escape(&p.post)),
-                escape(&p.published),
-                escape(&report::count(p.reach)),
-                escape(&p.engagements.map_or_else(|| NONE.into(), report::count)),
-            ]);
-            row
+        .zip(&t.numeric)
+        .map(|(h, n)| match (*h, n) {
+            (_, true) => "num",
+            ("Published", _) => "nowrap",
+            _ => "",
         })
         .collect();
-    table("posts", &strings(&header), &classes, &rows)
+    let rows: Vec<Vec<String>> = t
+        .rows
+        .iter()
+        .map(|row| {
+            row.iter()
+                .enumerate()
+                .map(|(c, v)| match c == t.post_column {
+                    true => format!("<code>{}</code>", escape(v)),
+                    false => escape(v),
+                })
+                .collect()
+        })
+        .collect();
+    table("posts", &strings(&t.header), &classes, &rows)
 }
 
 fn chart(r: &Report, c: &Chart) -> String {

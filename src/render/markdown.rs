@@ -208,37 +208,21 @@ fn top_posts(r: &Report, s: &Section) -> String {
             )
         };
     }
-    let all = s.network.is_none();
-    let mut header = vec!["#"];
-    if all {
-        header.push("Network");
-    }
-    header.extend(["Account", "Post", "Published", "Reach", "Engagements"]);
-    let mut right = vec![true];
-    if all {
-        right.push(false);
-    }
-    right.extend([false, false, false, true, true]);
-    let rows: Vec<Vec<String>> = s
-        .top_posts
+    let t = report::PostTable::of(s);
+    let rows: Vec<Vec<String>> = t
+        .rows
         .iter()
-        .enumerate()
-        .map(|(i, p)| {
-            let mut row = vec![(i + 1).to_string()];
-            if all {
-                row.push(escape(&p.network));
-            }
-            row.extend([
-                escape(&p.account),
-                code(&p.post),
-                p.published.clone(),
-                report::count(p.reach),
-                p.engagements.map_or_else(|| NONE.into(), report::count),
-            ]);
-            row
+        .map(|row| {
+            row.iter()
+                .enumerate()
+                .map(|(c, v)| match c == t.post_column {
+                    true => code(v),
+                    false => escape(v),
+                })
+                .collect()
         })
         .collect();
-    table(&header, &right, &rows)
+    table(&t.header, &t.numeric, &rows)
 }
 
 fn chart(r: &Report, c: &Chart) -> String {

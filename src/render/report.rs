@@ -131,6 +131,57 @@ impl Figure {
     }
 }
 
+/// The top posts of a section as plain text, for each format to mark up:
+/// the all-networks section has a network column.
+pub struct PostTable {
+    pub header: Vec<&'static str>,
+    /// Right-aligned (numbers) columns.
+    pub numeric: Vec<bool>,
+    pub rows: Vec<Vec<String>>,
+    /// The column of post ids, shown as code.
+    pub post_column: usize,
+}
+
+impl PostTable {
+    pub fn of(s: &Section) -> PostTable {
+        let all = s.network.is_none();
+        let mut header = vec!["#"];
+        let mut numeric = vec![true];
+        if all {
+            header.push("Network");
+            numeric.push(false);
+        }
+        let post_column = header.len() + 1;
+        header.extend(["Account", "Post", "Published", "Reach", "Engagements"]);
+        numeric.extend([false, false, false, true, true]);
+        let rows = s
+            .top_posts
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let mut row = vec![(i + 1).to_string()];
+                if all {
+                    row.push(p.network.clone());
+                }
+                row.extend([
+                    p.account.clone(),
+                    p.post.clone(),
+                    p.published.clone(),
+                    count(p.reach),
+                    p.engagements.map_or_else(|| NONE.into(), count),
+                ]);
+                row
+            })
+            .collect();
+        PostTable {
+            header,
+            numeric,
+            rows,
+            post_column,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct TopPost {
     pub network: String,
