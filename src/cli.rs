@@ -144,6 +144,9 @@ pub enum Command {
         network: Option<String>,
         #[arg(long)]
         account: Option<String>,
+        /// Only records with this dimension value, as a goal's `where`: --where campaign=spring
+        #[arg(long = "where", value_name = "DIM=VALUE")]
+        where_: Vec<String>,
     },
     /// Work on source plugins: `plugin test [NAME|DIR]` checks their fixtures
     Plugin {

@@ -13,14 +13,33 @@ use crate::kpi::{Evaluator, Value};
 use crate::render::table::Style;
 use crate::session::Session;
 
+/// Which records the values are computed on: a goal's filters.
+pub type Scope = Filter;
+
+/// `--where campaign=spring` options as a goal's `where`.
+pub fn dims(pairs: &[String]) -> Result<std::collections::BTreeMap<String, String>> {
+    pairs
+        .iter()
+        .map(|p| match p.split_once('=') {
+            Some((k, v)) if !k.trim().is_empty() => {
+                Ok((k.trim().to_string(), v.trim().to_string()))
+            }
+            _ => Err(Error::usage(format!(
+                "--where `{p}`: write DIM=VALUE, such as --where campaign=spring"
+            ))),
+        })
+        .collect()
+}
+
 pub fn run(
     s: &Session,
     name: &str,
     period: Option<&str>,
-    network: Option<&str>,
-    account: Option<&str>,
+    scope: Scope,
     style: Style,
 ) -> Result<Outcome> {
+    let network = scope.network.as_deref();
+    let account = scope.account.as_deref();
     s.check_names(&[name.to_string()])?;
     let mut out = String::new();
     match s.library.get(name) {
@@ -90,11 +109,7 @@ pub fn run(
     let view = View {
         grain,
         by: Vec::new(),
-        filter: Filter {
-            network: network.map(str::to_string),
-            account: account.map(str::to_string),
-            dims: Default::default(),
-        },
+        filter: scope.clone(),
     };
     let cube = s.load(std::slice::from_ref(&view), &range)?;
     let Some(as_of) = cube.last_day() else {
@@ -104,9 +119,16 @@ pub fn run(
     };
     let p = fixed.unwrap_or_else(|| s.ws.calendar.last_complete(grain, as_of));
     let groups = Arc::new(cube.view(&view));
-    let scope = match (network, account) {
-        (None, None) => "all networks".to_string(),
-        (n, a) => [n, a].into_iter().flatten().collect::<Vec<_>>().join("/"),
+    let mut parts: Vec<String> = [network, account]
+        .into_iter()
+        .flatten()
+        .map(str::to_string)
+        .collect();
+    parts.extend(scope.dims.iter().map(|(k, v)| format!("{k}={v}")));
+    let scope = if parts.is_empty() {
+        "all networks".to_string()
+    } else {
+        parts.join("/")
     };
     out += &format!("\n{} {}:\n", s.ws.calendar.label(p), scope);
     let Some(i) = groups.find(&[], p) else {

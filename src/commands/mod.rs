@@ -101,14 +101,15 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             period,
             network,
             account,
-        } => explain::run(
-            &session,
-            kpi,
-            period.as_deref(),
-            network.as_deref(),
-            account.as_deref(),
-            style,
-        )?,
+            where_,
+        } => {
+            let scope = explain::Scope {
+                network: network.clone(),
+                account: account.clone(),
+                dims: explain::dims(where_)?,
+            };
+            explain::run(&session, kpi, period.as_deref(), scope, style)?
+        }
         Command::Init { .. }
         | Command::Plugin { .. }
         | Command::New { .. }

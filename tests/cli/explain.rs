@@ -104,3 +104,30 @@ fn explain_rejects_a_bad_period_and_suggests_a_kpi() {
         out.stderr
     );
 }
+
+#[test]
+fn explain_with_where_computes_as_a_goal_filtered_on_a_dimension() {
+    // Campaign spring in 2026-09: posts i1 (instagram, 100 engagements, 2000
+    // reach) and f2 (facebook, 20, 1000): 120 / 3000 * 100 = 4%.
+    let out = ws("")
+        .args(&[
+            "explain",
+            "err",
+            "--period",
+            "2026-09",
+            "--where",
+            "campaign=spring",
+        ])
+        .run();
+    out.status(0);
+    let tree = out
+        .stdout
+        .split_once("2026-09 campaign=spring:\n")
+        .expect("heading")
+        .1;
+    assert!(tree.starts_with("  err = 4%\n"), "{}", out.stdout);
+    assert!(tree.contains("└─ reach = 3000\n"), "{}", out.stdout);
+    let out = ws("").args(&["explain", "err", "--where", "spring"]).run();
+    out.status(2);
+    assert!(out.stderr.contains("write DIM=VALUE"), "{}", out.stderr);
+}
