@@ -5,7 +5,51 @@ use crate::cli::ListWhat;
 use crate::error::Result;
 use crate::render::table::{Style, render};
 use crate::session::Session;
+use crate::sources::Registry;
 use crate::sources::registry::Origin;
+
+/// `list plugins` outside a workspace: the built-in plugins, so that one can
+/// see what reads which export before writing `kpiscope.toml`.
+pub fn builtin_plugins(style: Style) -> Result<Outcome> {
+    let nowhere = std::path::Path::new("");
+    let (registry, _) = Registry::load_partial(nowhere);
+    crate::render::write_output(None, &plugins(&registry, nowhere, style))?;
+    Ok(Outcome::Success)
+}
+
+fn plugins(registry: &Registry, root: &std::path::Path, style: Style) -> String {
+    let rows: Vec<Vec<String>> = registry
+        .plugins
+        .iter()
+        .map(|p| {
+            let origin = match &p.origin {
+                Origin::Builtin => "built-in".to_string(),
+                Origin::Workspace { dir, overrides } => {
+                    let d = dir.strip_prefix(root).unwrap_or(dir).display().to_string();
+                    if *overrides {
+                        format!("{d} (overrides built-in)")
+                    } else {
+                        d
+                    }
+                }
+            };
+            let m = &p.manifest;
+            vec![
+                m.name.clone(),
+                format!("{:?}", m.kind).to_lowercase(),
+                m.version.clone(),
+                origin,
+                m.reads(),
+            ]
+        })
+        .collect();
+    render(
+        &["PLUGIN", "KIND", "VERSION", "FROM", "READS"],
+        &rows,
+        style,
+        None,
+    )
+}
 
 pub fn run(s: &Session, what: ListWhat, style: Style) -> Result<Outcome> {
     let text = match what {
@@ -59,44 +103,7 @@ pub fn run(s: &Session, what: ListWhat, style: Style) -> Result<Outcome> {
                 None,
             )
         }
-        ListWhat::Plugins => {
-            let rows: Vec<Vec<String>> = s
-                .registry
-                .plugins
-                .iter()
-                .map(|p| {
-                    let origin = match &p.origin {
-                        Origin::Builtin => "built-in".to_string(),
-                        Origin::Workspace { dir, overrides } => {
-                            let d = dir
-                                .strip_prefix(&s.ws.root)
-                                .unwrap_or(dir)
-                                .display()
-                                .to_string();
-                            if *overrides {
-                                format!("{d} (overrides built-in)")
-                            } else {
-                                d
-                            }
-                        }
-                    };
-                    let m = &p.manifest;
-                    vec![
-                        m.name.clone(),
-                        format!("{:?}", m.kind).to_lowercase(),
-                        m.version.clone(),
-                        origin,
-                        m.reads(),
-                    ]
-                })
-                .collect();
-            render(
-                &["PLUGIN", "KIND", "VERSION", "FROM", "READS"],
-                &rows,
-                style,
-                None,
-            )
-        }
+        ListWhat::Plugins => plugins(&s.registry, &s.ws.root, style),
         ListWhat::Goals => {
             let rows: Vec<Vec<String>> =
                 s.ws.goals

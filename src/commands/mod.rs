@@ -16,9 +16,10 @@ mod watch;
 use std::io::IsTerminal;
 
 use crate::Outcome;
-use crate::cli::{Cli, ColorChoice, Command, NewWhat, PluginAction, WatchWhat};
+use crate::cli::{Cli, ColorChoice, Command, ListWhat, NewWhat, PluginAction, WatchWhat};
 use crate::render::table::Style;
 use crate::session::Session;
+use crate::workspace::discover;
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let style = Style {
@@ -52,6 +53,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 *kind,
                 cli.quiet,
             )?);
+        }
+        Command::List {
+            what: ListWhat::Plugins,
+        } if cli.workspace.is_none() && discover::find(None).is_err() => {
+            return Ok(list::builtin_plugins(style)?);
         }
         Command::Watch { what, check } => {
             let what = what

@@ -292,3 +292,22 @@ fn globs_skip_office_lock_files_and_hidden_files() {
     out.status(0);
     assert_eq!(out.value("reach", "all", None), Some(100.0));
 }
+
+#[test]
+fn list_plugins_works_before_there_is_a_workspace() {
+    // Which plugin reads which export is what one needs to write the
+    // workspace file in the first place.
+    let out = Test::new().args(&["list", "plugins"]).run();
+    out.status(0);
+    for name in ["canonical", "instagram", "meta_ads", "x"] {
+        assert!(
+            out.stdout
+                .lines()
+                .any(|l| l.starts_with(&format!("{name} "))),
+            "{name}: {}",
+            out.stdout
+        );
+    }
+    // Other lists still need one.
+    Test::new().args(&["list", "goals"]).run().status(2);
+}
