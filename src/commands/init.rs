@@ -33,6 +33,26 @@ id = "saves"
 kpi = "save_rate"
 title = "Save rate at least 1%"
 target = ">= 1"
+
+# Goals over time (remove the `# ` to try them; see the README):
+#
+# [[goal]]
+# id = "growth"
+# kpi = "followers"
+# change = ">= 2%"           # the % change from the month before
+# warn = ">= 0%"
+#
+# [[goal]]
+# id = "engagement-every-month"
+# kpi = "err"
+# period = "each"            # one result per month of the data
+# target = ">= 4"
+#
+# [[goal]]
+# id = "followers-by-year-end"
+# kpi = "followers"
+# by = "2026-12-31"          # projected from the trend of the last months
+# target = ">= 2000"
 "#;
 
 const SCRIPT: &str = r#"/// Save rate

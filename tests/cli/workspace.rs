@@ -311,3 +311,66 @@ fn list_plugins_works_before_there_is_a_workspace() {
     // Other lists still need one.
     Test::new().args(&["list", "goals"]).run().status(2);
 }
+
+#[test]
+fn inits_commented_goals_over_time_work_once_uncommented() {
+    let out = Test::new().args(&["init", "w"]).run();
+    out.status(0);
+    let path = out.dir.join("w/kpiscope.toml");
+    let text = std::fs::read_to_string(&path).expect("config");
+    let mut inside = false;
+    let uncommented: String = text
+        .lines()
+        .map(|l| {
+            inside |= l.starts_with("# Goals over time");
+            match (inside, l.strip_prefix("# ")) {
+                (true, Some(rest)) if !l.starts_with("# Goals over time") => rest.to_string(),
+                _ => l.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&path, uncommented).expect("write");
+    let check = Test::new()
+        .args(&[
+            "--workspace",
+            path.parent().unwrap().to_str().unwrap(),
+            "check",
+            "--format",
+            "json",
+        ])
+        .run();
+    // Followers 1000 (09-01), 1050 (09-30), 1090 (10-31) in the sample.
+    // growth: (1090 - 1050) / 1050 = +3.81% → pass. engagement-every-month:
+    // 2026-09 (60+8+4 + 30+2+1) / (1200+900) = 5% pass, 2026-10 3.85% fail.
+    // followers-by-year-end: the trend of 1050, 1090 gives 1170 in December,
+    // 830 short of 2000 (more than a tenth) → fail.
+    check.status(1);
+    let j = check.json();
+    let got: Vec<(String, String, String)> = j["goals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| {
+            (
+                g["id"].as_str().unwrap().to_string(),
+                g["period"]["label"].as_str().unwrap().to_string(),
+                g["status"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    let want = [
+        ("engagement", "2026-10", "warn"),
+        ("saves", "2026-10", "pass"),
+        ("growth", "2026-10", "pass"),
+        ("engagement-every-month", "2026-09", "pass"),
+        ("engagement-every-month", "2026-10", "fail"),
+        ("followers-by-year-end", "2026-12", "fail"),
+    ];
+    let want: Vec<(String, String, String)> = want
+        .iter()
+        .map(|(a, b, c)| (a.to_string(), b.to_string(), c.to_string()))
+        .collect();
+    assert_eq!(got, want);
+    assert_close(j["goals"][5]["value"].as_f64().unwrap(), 1170.0);
+}
