@@ -533,6 +533,8 @@ fn charts(
                 };
                 Ok(Point {
                     value,
+                    // The data's first day or the judging day cuts it.
+                    partial: p.grain != Grain::All && (a < span.first || b > span.as_of),
                     highlight: (a <= span.end && b >= span.start)
                         || judged.contains(label.as_str()),
                     label,

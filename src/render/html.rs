@@ -360,6 +360,9 @@ fn chart(r: &Report, c: &Chart) -> String {
     if c.points.iter().any(|p| p.value.is_none()) {
         legend += "; a gap is a period without data";
     }
+    if c.points.iter().any(|p| p.partial && p.value.is_some()) {
+        legend += "; an open point is a period the data covers only in part";
+    }
     if let Some(p) = &c.projection {
         let _ = write!(
             legend,

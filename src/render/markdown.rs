@@ -253,7 +253,10 @@ fn chart(r: &Report, c: &Chart) -> String {
         .collect();
     let values: Vec<String> = std::iter::once(code(&c.kpi))
         .chain(c.points.iter().map(|p| {
-            let v = escape(&c.value_text(p.value));
+            let mut v = escape(&c.value_text(p.value));
+            if p.partial && p.value.is_some() {
+                v += "\\*";
+            }
             if p.highlight { format!("**{v}**") } else { v }
         }))
         .collect();
@@ -261,6 +264,9 @@ fn chart(r: &Report, c: &Chart) -> String {
     let mut right = vec![false];
     right.extend(std::iter::repeat_n(true, c.points.len()));
     out += &table(&header_refs, &right, &[values]);
+    if c.points.iter().any(|p| p.partial && p.value.is_some()) {
+        out += "\n\\* the data covers only part of that period.\n";
+    }
     out += &format!("\nTrend: `{}`", sparkline(c));
     if let Some(t) = c.target_text() {
         out += &format!(" ({})", escape(&t));

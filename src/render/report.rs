@@ -225,6 +225,8 @@ pub struct Point {
     pub value: Option<f64>,
     /// The report's period (or the period the goal was judged on).
     pub highlight: bool,
+    /// The data covers only part of the period (it starts or stops in it).
+    pub partial: bool,
 }
 
 impl Chart {

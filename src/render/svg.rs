@@ -278,9 +278,15 @@ pub fn chart(c: &Chart) -> String {
         let Some(v) = p.value else { continue };
         let (cx, cy) = (r(x(i)), r(axis.y(v)));
         let radius = if p.highlight { "5" } else { "3.5" };
+        // A period the data covers in part is an open point.
+        let (fill, note) = if p.partial {
+            ("white", " (the data covers part of this period)")
+        } else {
+            (LINE, "")
+        };
         let _ = write!(
             s,
-            r#"<circle cx="{cx}" cy="{cy}" r="{radius}" fill="{LINE}"><title>{}: {}</title></circle>"#,
+            r#"<circle cx="{cx}" cy="{cy}" r="{radius}" fill="{fill}" stroke="{LINE}" stroke-width="2"><title>{}: {}{note}</title></circle>"#,
             escape(&p.label),
             escape(&unit(v))
         );
@@ -346,6 +352,7 @@ mod tests {
                     label: format!("2026-{:02}", i + 1),
                     value: *v,
                     highlight: i + 1 == values.len(),
+                    partial: false,
                 })
                 .collect(),
             results: Vec::new(),
