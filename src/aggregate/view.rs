@@ -67,6 +67,9 @@ pub struct Group {
     pub period: Period,
     pub start: Day,
     pub end: Day,
+    /// The first day with data in the group, at the cube's base grain: a
+    /// post's publish day when the cube is loaded by day.
+    pub first: Day,
     /// Days of the period, up to the data's last day.
     pub days: f64,
     /// By metric id; NaN where there is no value.
@@ -161,6 +164,8 @@ impl Cube {
         };
         let by_post = view.by.contains(&By::Post);
         let mut keys: Vec<(u32, Period)> = Vec::new();
+        // Each group's first day with data (at the cube's base grain).
+        let mut firsts: Vec<Day> = Vec::new();
         let mut key_index: FxHashMap<(u32, Period), u32> = FxHashMap::default();
         // (group, series) → its accumulators, `slots` each, in one block.
         let mut per_series_index: FxHashMap<(u32, u32), u32> = FxHashMap::default();
@@ -234,6 +239,10 @@ impl Cube {
                 let gid = *key_index.entry((scope, period)).or_insert(next);
                 if gid == next {
                     keys.push((scope, period));
+                    firsts.push(start);
+                } else {
+                    let f = &mut firsts[gid as usize];
+                    *f = (*f).min(start);
                 }
                 let series = local_to_global[shard_no][cell.series as usize];
                 let next = (per_series.len() / slots.max(1)) as u32;
@@ -267,7 +276,8 @@ impl Cube {
         let groups: Vec<Group> = keys
             .into_iter()
             .zip(totals)
-            .map(|((scope, period), accs)| {
+            .zip(firsts)
+            .map(|(((scope, period), accs), first)| {
                 let scope = scopes[scope as usize].clone();
                 let (start, end) = self.calendar.bounds(period, range);
                 // A period still in progress counts the days up to the data's last one.
@@ -304,6 +314,7 @@ impl Cube {
                     period,
                     start,
                     end,
+                    first,
                     days: (hi - lo + 1).max(0) as f64,
                     values,
                 }
@@ -333,6 +344,7 @@ impl Groups {
                     period,
                     start,
                     end,
+                    first: start,
                     days: (end - start + 1) as f64,
                     values: vec![1.0; metrics],
                 }

@@ -10,8 +10,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use rustc_hash::FxHashMap;
-
 use crate::Outcome;
 use crate::aggregate::period::format_day;
 use crate::aggregate::{By, Cube, Day, Filter, Grain, Period, View};
@@ -80,9 +78,11 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
     let total_view = view(grain, Vec::new());
     let network_view = view(grain, vec![By::Network]);
     let post_by = vec![By::Network, By::Account, By::Post];
-    let post_view = view(grain, post_by.clone());
-    // Posts by day tell each post's publish day (where its metrics count).
-    let post_day_view = view(Grain::Day, post_by);
+    let post_view = view(grain, post_by);
+    // A view by day makes the posts' cube keep days, so that each post's
+    // group knows its first day: its publish day (where its metrics count).
+    // The total by day is a group a day, not one per post and day.
+    let day_view = view(Grain::Day, Vec::new());
     let mut views = vec![total_view.clone(), network_view.clone()];
     views.extend(super::check::views_of(&s.ws.goals));
     views.sort();
@@ -131,7 +131,7 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
     // Posts only matter within the period: a cube of the period's days keeps
     // one group per post of the period, not per post of the whole history.
     let post_cube = s.load(
-        &[post_view.clone(), post_day_view.clone()],
+        &[post_view.clone(), day_view],
         &Range {
             from: Some(format_day(start)),
             to: Some(format_day(end)),
@@ -143,7 +143,6 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
     let total = evaluator(&cube, &total_view);
     let by_network = evaluator(&cube, &network_view);
     let posts = evaluator(&post_cube, &post_view);
-    let post_days = post_cube.view(&post_day_view);
 
     let previous = period.previous();
     // A period in progress has its followers as of the data's last day.
@@ -163,8 +162,7 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
             .collect();
     networks.extend(goal_networks.iter().cloned());
 
-    let published = publish_days(&post_days, start, end);
-    let ranked = rank_posts(&posts, period, &published)?;
+    let ranked = rank_posts(&posts, period)?;
     let engagements = |mut top: Vec<TopPost>, ids: &[usize]| -> Result<Vec<TopPost>> {
         // Only the listed posts need their engagements: one script call each.
         for (t, &i) in top.iter_mut().zip(ids) {
@@ -393,36 +391,10 @@ fn figures(
     ])
 }
 
-/// Each post's first day within `start..=end`, by network, account and post.
-fn publish_days(
-    days: &crate::aggregate::Groups,
-    start: Day,
-    end: Day,
-) -> FxHashMap<(String, String, String), Day> {
-    let mut out: FxHashMap<(String, String, String), Day> = FxHashMap::default();
-    for g in &days.groups {
-        let (Some(n), Some(a), Some(p)) = (&g.network, &g.account, &g.post) else {
-            continue;
-        };
-        if g.start < start || g.start > end {
-            continue;
-        }
-        let d = out
-            .entry((n.clone(), a.clone(), p.clone()))
-            .or_insert(g.start);
-        *d = (*d).min(g.start);
-    }
-    out
-}
-
 /// The period's posts that have a reach, best first (ties: earlier, then by
 /// network and id, so that the order never depends on loading), each with
 /// its group in the post view.
-fn rank_posts(
-    posts: &Evaluator,
-    period: Period,
-    published: &FxHashMap<(String, String, String), Day>,
-) -> Result<Vec<(usize, TopPost)>> {
+fn rank_posts(posts: &Evaluator, period: Period) -> Result<Vec<(usize, TopPost)>> {
     let mut out = Vec::new();
     for (i, g) in posts.groups().groups.iter().enumerate() {
         if g.period != period {
@@ -434,10 +406,7 @@ fn rank_posts(
         let Some(reach) = posts.eval("reach", i).map_err(diag)?.number() else {
             continue;
         };
-        let day = published
-            .get(&(n.clone(), a.clone(), p.clone()))
-            .copied()
-            .unwrap_or(g.start);
+        let day = g.first;
         out.push((
             i,
             TopPost {
