@@ -87,9 +87,27 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
     views.extend(super::check::views_of(&s.ws.goals));
     views.sort();
     views.dedup();
-    let cube = s.load(&views, &no_range(None))?;
+    // A report is as of its period's end: data after it (a later export, the
+    // months since) must not change its goals, say a Q3 goal in July's report.
+    let cut = asked
+        .filter(|p| p.grain != Grain::All)
+        .map(|p| cal.bounds(p, (0, 0)).1);
+    let cube = s.load(
+        &views,
+        &Range {
+            from: None,
+            to: cut.map(format_day),
+            as_of: None,
+        },
+    )?;
 
-    let Some((first, last)) = cube.data_range() else {
+    let data = match (cube.data_range(), cut) {
+        (Some(range), _) => Some(range),
+        // Nothing up to the period's end: load it all to say where the data is.
+        (None, Some(_)) => s.load(&[total_view.clone()], &no_range(None))?.data_range(),
+        (None, None) => None,
+    };
+    let Some((first, last)) = data else {
         return Err(Error::usage(
             "the sources hold no records: there is nothing to report",
         ));

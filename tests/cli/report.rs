@@ -530,3 +530,32 @@ fn demo_html_report_renders_in_chromium() {
     // Chromium's profile is tens of megabytes: not worth leaving in /tmp.
     let _ = std::fs::remove_dir_all(dir.join("profile"));
 }
+
+#[test]
+fn a_report_is_as_of_its_periods_end() {
+    // A Q3 goal in August's report sees July and August only: reach
+    // 1000 (i1) + 400 (f1) = 1400, not the 10,200 that September adds.
+    let out = Test::new()
+        .file(
+            "kpiscope.toml",
+            &format!("{CONFIG}\n[[goal]]\nid = \"q3-reach\"\nkpi = \"reach\"\nperiod = \"2026-Q3\"\ntarget = \">= 1\"\n"),
+        )
+        .file("data.csv", DATA)
+        .args(&["report", "--period", "2026-08"])
+        .run();
+    out.status(0);
+    let goals = section(&out.stdout, "Goals");
+    let line = goals
+        .lines()
+        .find(|l| l.contains("`q3-reach`"))
+        .unwrap_or_else(|| panic!("{goals}"));
+    assert!(
+        line.contains("| 1,400 |") && line.contains("(partial: the data ends 2026-08-31)"),
+        "{line}"
+    );
+    assert!(
+        out.stdout.contains("Data from 2026-07-31 to 2026-08-31;"),
+        "{}",
+        out.stdout
+    );
+}
