@@ -104,7 +104,9 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
     let data = match (cube.data_range(), cut) {
         (Some(range), _) => Some(range),
         // Nothing up to the period's end: load it all to say where the data is.
-        (None, Some(_)) => s.load(&[total_view.clone()], &no_range(None))?.data_range(),
+        (None, Some(_)) => s
+            .load(std::slice::from_ref(&total_view), &no_range(None))?
+            .data_range(),
         (None, None) => None,
     };
     let Some((first, last)) = data else {
