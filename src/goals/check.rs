@@ -220,6 +220,14 @@ pub fn check(
     periods.into_iter().map(|p| judge.at(p)).collect()
 }
 
+/// Why a period has no value.
+enum Missing {
+    /// No records of the goal's scope in the period.
+    NoRecords,
+    /// Records, but the KPI is no data there (a zero denominator, say).
+    NoValue(String),
+}
+
 /// Checks one goal: what every way of measuring shares.
 struct Judge<'a> {
     goal: &'a Goal,
@@ -262,22 +270,31 @@ impl Judge<'_> {
     }
 
     /// The KPI's value in a period, or why there is none.
-    fn value(&self, p: Period) -> Result<Result<f64, String>, Diagnostic> {
-        let groups = self.ev.groups();
-        let Some(i) = groups.find(&[], p) else {
-            let (from, to) = groups.range;
-            return Ok(Err(format!(
-                "no data for {} in {} (the data runs from {} to {})",
-                scope_text(self.goal),
-                self.calendar.label(p),
-                format_day(from),
-                format_day(to)
-            )));
+    fn value(&self, p: Period) -> Result<Result<f64, Missing>, Diagnostic> {
+        let Some(i) = self.ev.groups().find(&[], p) else {
+            return Ok(Err(Missing::NoRecords));
         };
         Ok(match self.ev.eval(&self.goal.kpi, i)? {
             Value::Number(x) => Ok(x),
-            Value::NoData(reason) => Err(format!("no data: {reason}")),
+            Value::NoData(reason) => Err(Missing::NoValue(reason)),
         })
+    }
+
+    /// Why the goal has no value in period `p`, for its message.
+    fn why(&self, p: Period, m: Missing) -> String {
+        match m {
+            Missing::NoRecords => {
+                let (from, to) = self.ev.groups().range;
+                format!(
+                    "no data for {} in {} (the data runs from {} to {})",
+                    scope_text(self.goal),
+                    self.calendar.label(p),
+                    format_day(from),
+                    format_day(to)
+                )
+            }
+            Missing::NoValue(reason) => format!("no data: {reason}"),
+        }
     }
 
     /// A value with its unit; currency amounts carry the currency.
@@ -324,7 +341,7 @@ impl Judge<'_> {
         let out = self.out(p);
         let v = match self.value(p)? {
             Ok(v) => v,
-            Err(reason) => return Ok(self.no_data(Some(out), reason)),
+            Err(m) => return Ok(self.no_data(Some(out), self.why(p, m))),
         };
         // A period the data stops in is judged on part of it: say so.
         let (_, last) = self.ev.groups().range;
@@ -360,13 +377,15 @@ impl Judge<'_> {
                 self.goal.kpi, q_out.label
             )),
             Ok(b) => Ok(b),
-            Err(reason) => Err(format!(
-                "no data for the previous {} ({}): {}",
+            Err(Missing::NoRecords) => Err(format!(
+                "no data: the {} before, {}, has no records for {}",
                 self.goal.grain,
                 q_out.label,
-                reason
-                    .trim_start_matches("no data: ")
-                    .trim_start_matches("no data for ")
+                scope_text(self.goal)
+            )),
+            Err(Missing::NoValue(reason)) => Err(format!(
+                "no data: {} has no value in the {} before, {} ({reason})",
+                self.goal.kpi, self.goal.grain, q_out.label
             )),
         };
         let before = match before {
@@ -420,10 +439,14 @@ impl Judge<'_> {
         if projection.passed {
             let v = match self.value(d)? {
                 Ok(v) => v,
-                Err(reason) => {
+                Err(m) => {
                     return Ok(self.no_data(
                         Some(d_out),
-                        format!("the deadline {} has passed, and {reason}", format_day(by)),
+                        format!(
+                            "the deadline {} has passed, and {}",
+                            format_day(by),
+                            self.why(d, m)
+                        ),
                     ));
                 }
             };

@@ -540,3 +540,20 @@ fn junit_counts_warnings_as_failures_with_fail_on_warn() {
         out.stdout
     );
 }
+
+#[test]
+fn change_after_a_gap_says_the_period_before_has_no_records() {
+    let out = Test::new()
+        .file("kpiscope.toml", &format!("{HEAD}\n[[goal]]\nid = \"c\"\nkpi = \"reach\"\nperiod = \"2026-03\"\nchange = \">= 0%\"\n"))
+        .file(
+            "data.csv",
+            "date,network,account,post,reach\n2026-01-10,instagram,acme,a,100\n2026-03-10,instagram,acme,b,120\n",
+        )
+        .args(&["check", "--format", "json"])
+        .run();
+    out.status(1);
+    assert_eq!(
+        one(&out, "c")["message"],
+        "no data: the month before, 2026-02, has no records for all networks"
+    );
+}
