@@ -343,12 +343,18 @@ impl Judge<'_> {
             Ok(v) => v,
             Err(m) => return Ok(self.no_data(Some(out), self.why(p, m))),
         };
-        // A period the data stops in is judged on part of it: say so.
-        let (_, last) = self.ev.groups().range;
-        let partial = if p.grain != Grain::All && self.calendar.bounds(p, (last, last)).1 > last {
-            format!(" (partial: the data ends {})", format_day(last))
-        } else {
-            String::new()
+        // A period the data starts or stops in is judged on part of it: say so.
+        let (first, last) = self.ev.groups().range;
+        let (start, end) = self.calendar.bounds(p, (first, last));
+        let partial = match (p.grain == Grain::All, start < first, end > last) {
+            (true, _, _) | (false, false, false) => String::new(),
+            (false, true, false) => format!(" (partial: the data starts {})", format_day(first)),
+            (false, false, true) => format!(" (partial: the data ends {})", format_day(last)),
+            (false, true, true) => format!(
+                " (partial: the data runs from {} to {})",
+                format_day(first),
+                format_day(last)
+            ),
         };
         if self.goal.measure != Measure::Change {
             let (status, verdict) = self.verdict(v, self.unit);

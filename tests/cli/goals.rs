@@ -411,7 +411,7 @@ fn period_quarter_infers_the_grain() {
         "2026-Q3",
         220.0 / 7000.0 * 100.0,
         "warn",
-        "3.14% is 0.86 below the target 4%",
+        "3.14% is 0.86 below the target 4% (partial: the data starts 2026-08-01)",
     );
     let g = goal(&out, "g");
     assert_eq!(g["grain"], "quarter");

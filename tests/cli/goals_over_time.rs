@@ -557,3 +557,21 @@ fn change_after_a_gap_says_the_period_before_has_no_records() {
         "no data: the month before, 2026-02, has no records for all networks"
     );
 }
+
+#[test]
+fn a_period_the_data_starts_in_says_it_is_partial() {
+    // The data starts on Sunday 2026-03-01: the week 2026-W09 (Monday
+    // 2026-02-23 to 2026-03-01) holds one day of it, with no reach.
+    // Followers that day: 8950.
+    let out = check(
+        "[[goal]]\nid = \"w\"\nkpi = \"followers\"\ngrain = \"week\"\nperiod = \"each\"\ntarget = \">= 1\"\nno_data = \"pass\"\n",
+        &[],
+    );
+    out.status(0);
+    let first = &results(&out, "w")[0];
+    assert_eq!(first["period"]["label"], "2026-W09");
+    assert_eq!(
+        first["message"],
+        "8950 meets the target >= 1 (partial: the data starts 2026-03-01)"
+    );
+}

@@ -550,7 +550,8 @@ fn a_report_is_as_of_its_periods_end() {
         .find(|l| l.contains("`q3-reach`"))
         .unwrap_or_else(|| panic!("{goals}"));
     assert!(
-        line.contains("| 1,400 |") && line.contains("(partial: the data ends 2026-08-31)"),
+        line.contains("| 1,400 |")
+            && line.contains("(partial: the data runs from 2026-07-31 to 2026-08-31)"),
         "{line}"
     );
     assert!(
