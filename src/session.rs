@@ -15,6 +15,20 @@ use crate::records::Catalog;
 use crate::sources::{self, Registry};
 use crate::workspace::{Workspace, discover};
 
+/// `None` when `name` is a KPI or a metric; else the hint for the
+/// diagnostic that says so: the nearest name, or where to find them.
+pub fn unknown_kpi(library: &Library, catalog: &Catalog, name: &str) -> Option<String> {
+    if library.get(name).is_some() || catalog.id(name).is_some() {
+        return None;
+    }
+    Some(
+        match suggest(name, library.names().chain(catalog.names())) {
+            Some(near) => format!("did you mean `{near}`?"),
+            None => "`kpiscope list kpis` shows the KPIs".into(),
+        },
+    )
+}
+
 pub struct Session {
     pub ws: Workspace,
     pub registry: Registry,
@@ -53,16 +67,14 @@ impl Session {
         if let Some(lib) = &library {
             let at = ws.located();
             for g in &ws.goals {
-                if lib.get(&g.kpi).is_none() && catalog.id(&g.kpi).is_none() {
-                    let mut d = at.diagnostic(
-                        g.kpi_span.clone(),
-                        format!("goal `{}`: unknown KPI `{}`", g.id, g.kpi),
+                if let Some(hint) = unknown_kpi(lib, &catalog, &g.kpi) {
+                    problems.push(
+                        at.diagnostic(
+                            g.kpi_span.clone(),
+                            format!("goal `{}`: unknown KPI `{}`", g.id, g.kpi),
+                        )
+                        .with_hint(hint),
                     );
-                    d = match suggest(&g.kpi, lib.names().chain(catalog.names())) {
-                        Some(s) => d.with_hint(format!("did you mean `{s}`?")),
-                        None => d.with_hint("`kpiscope list kpis` shows the KPIs"),
-                    };
-                    problems.push(d);
                 }
             }
         }

@@ -4,7 +4,6 @@
 use super::raw::RawExpect;
 use super::suite::{label, line_of, tolerance};
 use crate::aggregate::{By, Filter, Period, View};
-use crate::diagnostic::suggest;
 use crate::session::Session;
 use crate::workspace::Located;
 
@@ -63,13 +62,9 @@ impl Expect {
     ) -> Option<Expect> {
         let before = at.diagnostics.0.len();
         let kpi = r.kpi.get_ref().trim().to_string();
-        if s.library.get(&kpi).is_none() && s.catalog.id(&kpi).is_none() {
-            let mut d = at.diagnostic(r.kpi.span(), format!("unknown KPI `{kpi}`"));
-            d = match suggest(&kpi, s.library.names().chain(s.catalog.names())) {
-                Some(near) => d.with_hint(format!("did you mean `{near}`?")),
-                None => d.with_hint("`kpiscope list kpis` shows the KPIs"),
-            };
-            at.diagnostics.push(d);
+        if let Some(hint) = crate::session::unknown_kpi(&s.library, &s.catalog, &kpi) {
+            let d = at.diagnostic(r.kpi.span(), format!("unknown KPI `{kpi}`"));
+            at.diagnostics.push(d.with_hint(hint));
         }
         let period = label(at, &s.ws.calendar, &r.period);
         let want = match (&r.value, &r.no_data) {
