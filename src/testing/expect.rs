@@ -90,10 +90,7 @@ impl Expect {
         if let (Some(reason), Some(Want::Value(_))) = (&r.reason, &want) {
             at.error(reason.span(), "`reason` goes with `no_data = true`");
         }
-        let tolerance = r
-            .tolerance
-            .as_ref()
-            .map_or(Some(tolerance_default), |t| tolerance(at, t));
+        let tolerance = tolerance(at, r.tolerance.as_ref(), tolerance_default);
         if at.diagnostics.0.len() > before {
             return None;
         }

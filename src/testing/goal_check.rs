@@ -81,10 +81,7 @@ impl GoalCheck {
                 None
             }
         };
-        let tolerance = r
-            .tolerance
-            .as_ref()
-            .map_or(Some(tolerance_default), |t| tolerance(at, t));
+        let tolerance = tolerance(at, r.tolerance.as_ref(), tolerance_default);
         if at.diagnostics.0.len() > before {
             return None;
         }

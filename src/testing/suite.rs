@@ -108,10 +108,7 @@ impl Case {
             .as_of
             .as_ref()
             .and_then(|a| day(at, a.get_ref(), a.span(), "as_of").map(|_| a.get_ref().clone()));
-        let tolerance = raw
-            .tolerance
-            .as_ref()
-            .map_or(Some(TOLERANCE), |t| tolerance(at, t));
+        let tolerance = tolerance(at, raw.tolerance.as_ref(), TOLERANCE);
         let calendar = s.ws.calendar;
 
         let mut records = Vec::new();
@@ -227,7 +224,12 @@ pub(super) fn label(
     p
 }
 
-pub(super) fn tolerance(at: &mut Located, t: &Spanned<f64>) -> Option<f64> {
+/// A `tolerance` key's value, else `default` (the enclosing test's, or
+/// [`TOLERANCE`]); `None` when it is not a number of 0 or more.
+pub(super) fn tolerance(at: &mut Located, t: Option<&Spanned<f64>>, default: f64) -> Option<f64> {
+    let Some(t) = t else {
+        return Some(default);
+    };
     let x = *t.get_ref();
     if x.is_finite() && x >= 0.0 {
         Some(x)
