@@ -144,6 +144,21 @@ impl Session {
         )
     }
 
+    /// An evaluator for each of `views`, on `cube`'s roll-up of it.
+    pub fn evaluators(
+        &self,
+        views: impl IntoIterator<Item = View>,
+        cube: &Cube,
+    ) -> std::collections::BTreeMap<View, Evaluator<'_>> {
+        views
+            .into_iter()
+            .map(|v| {
+                let groups = std::sync::Arc::new(cube.view(&v));
+                (v, self.evaluator(groups, &cube.catalog))
+            })
+            .collect()
+    }
+
     /// The unit of a KPI or metric, as outputs show it.
     pub fn unit_of(&self, name: &str) -> String {
         match self.library.get(name) {

@@ -1,7 +1,7 @@
 //! `kpiscope check`: evaluate goals; the exit code says whether they passed.
 
+use crate::kpi::Evaluator;
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 use crate::Outcome;
 use crate::aggregate::{Cube, View};
@@ -99,7 +99,8 @@ pub fn evaluate_with(
 ) -> Result<Vec<GoalResult>> {
     let cube = load(&views_of(goals))?;
     let as_of = s.as_of(range, &cube)?;
-    evaluate_in(s, goals, &cube, as_of)
+    let evaluators = s.evaluators(views_of(goals), &cube);
+    evaluate_in(s, goals, &cube, &evaluators, as_of)
 }
 
 /// The views goals need: what a cube must be loaded for to check them.
@@ -110,21 +111,15 @@ pub fn views_of(goals: &[Goal]) -> Vec<View> {
     views
 }
 
-/// Checks each goal on a cube loaded for (at least) [`views_of`] the goals,
-/// as of `as_of`.
+/// Checks each goal with `evaluators` of (at least) [`views_of`] the goals
+/// on `cube`, as of `as_of`.
 pub fn evaluate_in(
     s: &Session,
     goals: &[Goal],
     cube: &Cube,
+    evaluators: &BTreeMap<View, Evaluator>,
     as_of: Option<crate::aggregate::Day>,
 ) -> Result<Vec<GoalResult>> {
-    let evaluators: BTreeMap<_, _> = views_of(goals)
-        .into_iter()
-        .map(|v| {
-            let groups = Arc::new(cube.view(&v));
-            (v, s.evaluator(groups, &cube.catalog))
-        })
-        .collect();
     let mut results = Vec::new();
     for g in goals {
         let unit = s.unit_of(&g.kpi);

@@ -135,11 +135,13 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
     // the period is still in progress (a `last` goal then looks at the last
     // complete period, not at a partial one).
     let as_of = end.min(last);
+    // One evaluator per goal view, for the goals' results and their charts.
+    let goal_evaluators = s.evaluators(super::check::views_of(&s.ws.goals), &cube);
     let mut other_results = 0;
     let results = if s.ws.goals.is_empty() {
         Vec::new()
     } else {
-        let all = super::check::evaluate_in(s, &s.ws.goals, &cube, Some(as_of))?;
+        let all = super::check::evaluate_in(s, &s.ws.goals, &cube, &goal_evaluators, Some(as_of))?;
         let keep = shown_results(&results_periods(&all), &format_day(start), &format_day(end));
         other_results = all.len() - keep.len();
         all.into_iter()
@@ -210,7 +212,7 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
 
     let charts = charts(
         s,
-        &cube,
+        &goal_evaluators,
         &results,
         ChartSpan {
             first,
@@ -461,16 +463,11 @@ struct ChartSpan {
 /// the network whose section shows it.
 fn charts(
     s: &Session,
-    cube: &Cube,
+    evaluators: &BTreeMap<View, Evaluator>,
     results: &[GoalResult],
     span: ChartSpan,
 ) -> Result<Vec<(Option<String>, Chart)>> {
     let cal = s.ws.calendar;
-    let views = super::check::views_of(&s.ws.goals);
-    let evaluators: BTreeMap<&View, Evaluator> = views
-        .iter()
-        .map(|v| (v, s.evaluator(Arc::new(cube.view(v)), &cube.catalog)))
-        .collect();
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for goal in &s.ws.goals {

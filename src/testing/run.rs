@@ -3,9 +3,6 @@
 //! account-over-posts rule), its KPIs are evaluated by the KPI engine and its
 //! goals judged by `check`'s own code.
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
-
 use super::expect::{Expect, Want};
 use super::goal_check::GoalCheck;
 use super::suite::Case;
@@ -75,15 +72,7 @@ fn expectations(s: &Session, case: &Case) -> Vec<Problem> {
     views.sort();
     views.dedup();
     let cube = cube(s, case, &views);
-    let evaluators: BTreeMap<_, _> = views
-        .iter()
-        .map(|v| {
-            (
-                v.clone(),
-                s.evaluator(Arc::new(cube.view(v)), &cube.catalog),
-            )
-        })
-        .collect();
+    let evaluators = s.evaluators(views, &cube);
     case.expects
         .iter()
         .filter_map(|e| {
