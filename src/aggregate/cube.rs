@@ -2,7 +2,9 @@
 //! cells keyed by (series, base period, post), so memory grows with the number
 //! of cells and distinct posts, never with the size of the files. Duplicate
 //! rows (the same export loaded twice, overlapping exports) are dropped here,
-//! first value wins, keyed on network, account, post or day, and metric.
+//! first value wins, keyed on network, account, post or day, and metric;
+//! rows of one file are dropped only when the network's id proves them the
+//! same (see `seen`).
 //!
 //! The cube is split into shards by account, so that batches of parsed rows
 //! are deduplicated and folded on every core at once; a record always lands
@@ -16,6 +18,7 @@ use super::period::{Calendar, Day};
 use super::shard::{Ctx, Shard};
 use super::spec::CubeSpec;
 use crate::records::catalog::POSTS;
+use crate::records::tally::Tally;
 use crate::records::{Catalog, Kind, MetricId};
 
 pub struct Cube {
@@ -28,6 +31,11 @@ pub struct Cube {
     /// Slot → metric id, and its kind.
     pub slot_metric: Vec<MetricId>,
     slot_kind: Vec<Kind>,
+    /// The file being read, numbered from 1: rows of one file are never
+    /// collapsed by their content, only matched against other files'.
+    file: u32,
+    /// What reading each input found, in the order read.
+    pub tallies: Vec<Tally>,
 }
 
 impl Cube {
@@ -43,6 +51,8 @@ impl Cube {
             shards,
             slot_metric: Vec::new(),
             slot_kind: Vec::new(),
+            file: 1,
+            tallies: Vec::new(),
         };
         cube.slot(POSTS);
         cube
@@ -67,6 +77,11 @@ impl Cube {
         id
     }
 
+    /// Starts the rows of another file (or command, or test input).
+    pub fn next_file(&mut self) {
+        self.file += 1;
+    }
+
     /// Folds batches, in order, every shard on its own thread. The batches'
     /// metrics must have been declared.
     pub fn add_batches(&mut self, batches: &[Batch]) {
@@ -74,6 +89,7 @@ impl Cube {
         let ctx = Ctx {
             base: self.spec.base,
             calendar: self.calendar,
+            file: self.file,
             slot_of: &self.slot_of,
             slot_kind: &self.slot_kind,
         };
@@ -133,6 +149,11 @@ impl Cube {
 
     pub fn duplicate_values(&self) -> u64 {
         self.shards.iter().map(|s| s.duplicate_values).sum()
+    }
+
+    /// Rows added to an earlier row of their file with the same content key.
+    pub fn merged_rows(&self) -> u64 {
+        self.shards.iter().map(|s| s.merged_rows).sum()
     }
 
     pub fn slot_kind(&self, slot: usize) -> Kind {

@@ -6,6 +6,13 @@
 //! set of counted metrics among the few distinct sets a load meets (most rows
 //! of a file carry the same columns). Both arrays live on huge pages where the
 //! system offers them, and are prefetched ahead of use.
+//!
+//! A duplicate needs proof (DESIGN §3): an id the network gives, or the same
+//! key met in another file (the same export twice, overlapping exports). Rows
+//! of one file keyed on their content (an account's day and dimensions, a
+//! post without an id) are distinct rows of the export, and add up: so each
+//! entry also remembers the file that last touched it and what the files
+//! before that one had counted.
 
 use std::alloc::{Layout, alloc, dealloc, handle_alloc_error};
 
@@ -103,10 +110,27 @@ pub struct Seen {
     keys: Block<u64>,
     /// Per entry, the index of its mask in `masks`, or `OVERFLOW`.
     tags: Block<u8>,
+    /// Per entry, the tag of what files before `file` had counted.
+    before: Block<u8>,
+    /// Per entry, the last file (numbered from 1) that met the key.
+    file: Block<u32>,
     len: usize,
     masks: Vec<u64>,
     mask_index: FxHashMap<u64, u8>,
     overflow: FxHashMap<u64, u64>,
+    before_overflow: FxHashMap<u64, u64>,
+}
+
+/// What a row of a key may count.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Claim {
+    /// The metric bits not counted before for this key.
+    pub new_bits: u64,
+    /// The row is a record of its own: the key's first sight, or another
+    /// row of the same file with a content key no earlier file counted.
+    pub new_record: bool,
+    /// The row adds to an earlier row of the same file with the same key.
+    pub merged: bool,
 }
 
 impl Default for Seen {
@@ -114,10 +138,13 @@ impl Default for Seen {
         Seen {
             keys: Block::zeroed(16),
             tags: Block::zeroed(16),
+            before: Block::zeroed(16),
+            file: Block::zeroed(16),
             len: 0,
             masks: Vec::new(),
             mask_index: FxHashMap::default(),
             overflow: FxHashMap::default(),
+            before_overflow: FxHashMap::default(),
         }
     }
 }
@@ -149,8 +176,15 @@ impl Seen {
         }
     }
 
-    fn store(&mut self, i: usize, key: u64, mask: u64) {
-        let tag = match self.mask_index.get(&mask) {
+    fn mask_before(&self, i: usize, key: u64) -> u64 {
+        match self.before.get(i) {
+            OVERFLOW => self.before_overflow.get(&key).copied().unwrap_or(0),
+            t => self.masks[t as usize],
+        }
+    }
+
+    fn tag_of(&mut self, mask: u64) -> u8 {
+        match self.mask_index.get(&mask) {
             Some(&t) => t,
             None if self.masks.len() < OVERFLOW as usize => {
                 let t = self.masks.len() as u8;
@@ -159,7 +193,21 @@ impl Seen {
                 t
             }
             None => OVERFLOW,
-        };
+        }
+    }
+
+    fn store_before(&mut self, i: usize, key: u64, mask: u64) {
+        let tag = self.tag_of(mask);
+        if tag == OVERFLOW {
+            self.before_overflow.insert(key, mask);
+        } else if self.before.get(i) == OVERFLOW {
+            self.before_overflow.remove(&key);
+        }
+        self.before.set(i, tag);
+    }
+
+    fn store(&mut self, i: usize, key: u64, mask: u64) {
+        let tag = self.tag_of(mask);
         if tag == OVERFLOW {
             self.overflow.insert(key, mask);
         } else if self.tags.get(i) == OVERFLOW {
@@ -168,11 +216,13 @@ impl Seen {
         self.tags.set(i, tag);
     }
 
-    /// Records that a row of `key` carries the metrics in `row` (bit = slot);
-    /// returns the bits not counted before for this key, and whether the key
-    /// is new.
+    /// Records that a row of `key` from `file` (numbered from 1) carries the
+    /// metrics in `row` (bit = slot). A key proven by an id (`by_id`) counts
+    /// each metric once, whatever file the rows come from; a content key
+    /// counts once per key across files, but every row of the file that
+    /// first counted it.
     #[inline]
-    pub fn check(&mut self, key: u64, row: u64) -> (u64, bool) {
+    pub fn check(&mut self, key: u64, row: u64, file: u32, by_id: bool) -> Claim {
         if (self.len + 1) * 10 > self.keys.len * 8 {
             self.grow(self.keys.len * 2);
         }
@@ -183,22 +233,61 @@ impl Seen {
             let k = self.keys.get(i);
             if k == key {
                 let old = self.mask(i, key);
+                let same_file = self.file.get(i) == file;
+                if !same_file {
+                    self.store_before(i, key, old);
+                    self.file.set(i, file);
+                }
                 if old | row != old {
                     self.store(i, key, old | row);
                 }
-                return (row & !old, false);
+                if by_id || !same_file {
+                    return Claim {
+                        new_bits: row & !old,
+                        new_record: false,
+                        merged: false,
+                    };
+                }
+                let before = self.mask_before(i, key);
+                return Claim {
+                    new_bits: row & !before,
+                    new_record: before == 0,
+                    merged: true,
+                };
             }
             if k == 0 {
                 self.keys.set(i, key);
                 self.store(i, key, row);
+                self.store_before(i, key, 0);
+                self.file.set(i, file);
                 self.len += 1;
-                return (row, true);
+                return Claim {
+                    new_bits: row,
+                    new_record: true,
+                    merged: false,
+                };
             }
             i += 1;
             if i == cap {
                 i = 0;
             }
         }
+    }
+
+    /// Puts an entry back as it was, while growing.
+    fn reinsert(&mut self, key: u64, mask: u64, before: u64, file: u32) {
+        let mut i = self.home(key);
+        while self.keys.get(i) != 0 {
+            i += 1;
+            if i == self.keys.len {
+                i = 0;
+            }
+        }
+        self.keys.set(i, key);
+        self.store(i, key, mask);
+        self.store_before(i, key, before);
+        self.file.set(i, file);
+        self.len += 1;
     }
 
     /// Room for `n` more keys at a load of about 0.7.
@@ -212,16 +301,21 @@ impl Seen {
     fn grow(&mut self, cap: usize) {
         let keys = std::mem::replace(&mut self.keys, Block::zeroed(cap));
         let tags = std::mem::replace(&mut self.tags, Block::zeroed(cap));
+        let before = std::mem::replace(&mut self.before, Block::zeroed(cap));
+        let file = std::mem::replace(&mut self.file, Block::zeroed(cap));
         let overflow = std::mem::take(&mut self.overflow);
+        let before_overflow = std::mem::take(&mut self.before_overflow);
         self.len = 0;
+        let of = |tag: u8, k: u64, over: &FxHashMap<u64, u64>, masks: &[u64]| match tag {
+            OVERFLOW => over.get(&k).copied().unwrap_or(0),
+            t => masks[t as usize],
+        };
         for i in 0..keys.len {
             let k = keys.get(i);
             if k != 0 {
-                let mask = match tags.get(i) {
-                    OVERFLOW => overflow.get(&k).copied().unwrap_or(0),
-                    t => self.masks[t as usize],
-                };
-                self.check(k, mask);
+                let mask = of(tags.get(i), k, &overflow, &self.masks);
+                let was = of(before.get(i), k, &before_overflow, &self.masks);
+                self.reinsert(k, mask, was, file.get(i));
             }
         }
     }
@@ -243,17 +337,69 @@ mod tests {
     fn counts_each_metric_of_a_key_once_through_growth() {
         let mut s = Seen::default();
         let key = |k: u64| k.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+        let claim = |new_bits, new_record| Claim {
+            new_bits,
+            new_record,
+            merged: false,
+        };
         for k in 0..100_000u64 {
             // 300 distinct masks: some land in the overflow map.
-            assert_eq!(s.check(key(k), k % 300 + 1), (k % 300 + 1, true));
+            assert_eq!(
+                s.check(key(k), k % 300 + 1, 1, true),
+                claim(k % 300 + 1, true)
+            );
         }
         assert_eq!(s.len(), 100_000);
         for k in 0..100_000u64 {
             let old = k % 300 + 1;
             // A second row with one more metric: only that one is new.
-            assert_eq!(s.check(key(k), old | 1 << 40), (1 << 40, false));
-            assert_eq!(s.check(key(k), old), (0, false));
+            assert_eq!(
+                s.check(key(k), old | 1 << 40, 1, true),
+                claim(1 << 40, false)
+            );
+            assert_eq!(s.check(key(k), old, 2, true), claim(0, false));
         }
-        assert!(!s.check(0, 1).1, "key 0 (k = 0) was stored first, as 1");
+        assert!(
+            !s.check(0, 1, 1, true).new_record,
+            "key 0 (k = 0) was stored first, as 1"
+        );
+    }
+
+    #[test]
+    fn content_keys_add_up_within_a_file_and_count_once_across_files() {
+        let mut s = Seen::default();
+        // File 1: two rows of one day (ads sharing a name): both count.
+        assert_eq!(
+            s.check(7, 0b11, 1, false),
+            Claim {
+                new_bits: 0b11,
+                new_record: true,
+                merged: false
+            }
+        );
+        assert_eq!(
+            s.check(7, 0b11, 1, false),
+            Claim {
+                new_bits: 0b11,
+                new_record: true,
+                merged: true
+            }
+        );
+        // File 2, the same export again: nothing counts, however many rows.
+        for _ in 0..3 {
+            assert_eq!(s.check(7, 0b11, 2, false).new_bits, 0);
+        }
+        // File 2 brings a metric file 1 lacked: every row of file 2 adds it.
+        assert_eq!(s.check(7, 0b100, 2, false).new_bits, 0b100);
+        assert_eq!(s.check(7, 0b101, 2, false).new_bits, 0b100);
+        // An id proves identity within a file too.
+        assert_eq!(s.check(9, 1, 1, true).new_bits, 1);
+        assert_eq!(s.check(9, 1, 1, true).new_bits, 0);
+        // Through growth, what each file counted is kept.
+        for k in 100..5000 {
+            s.check(k, 1, 3, false);
+        }
+        assert_eq!(s.check(7, 0b111, 2, false).new_bits, 0b100);
+        assert_eq!(s.check(7, 0b111, 4, false).new_bits, 0);
     }
 }

@@ -1,7 +1,7 @@
 //! A shard: the cells and the dedup table of the accounts that hash to it.
 //! Each shard folds its rows in file order, on its own thread.
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use super::acc::Acc;
 use super::period::{Calendar, Day, Grain};
@@ -41,11 +41,15 @@ pub struct Shard {
     stride: usize,
     /// Per record key, the slots already counted (bit = slot < 64).
     pub(super) seen: Seen,
-    seen_wide: FxHashSet<(u64, u16)>,
+    /// Per record key and slot past 64, the file that counted it.
+    seen_wide: FxHashMap<(u64, u16), u32>,
     pub(super) first_day: Option<Day>,
     pub(super) last_day: Option<Day>,
     pub(super) rows: u64,
     pub(super) duplicate_values: u64,
+    /// Rows added to an earlier row of the same file with the same content
+    /// key (the same day and dimensions of an account, a post without an id).
+    pub(super) merged_rows: u64,
     fresh: Vec<bool>,
 }
 
@@ -83,6 +87,8 @@ impl PeriodIndex {
 pub(super) struct Ctx<'a> {
     pub base: Grain,
     pub calendar: Calendar,
+    /// The file the rows come from, numbered from 1.
+    pub file: u32,
     pub slot_of: &'a [u16],
     pub slot_kind: &'a [Kind],
 }
@@ -164,20 +170,29 @@ impl Shard {
                 slot if slot < 64 => m | 1 << slot,
                 _ => m,
             });
-        let (new_bits, first_sight) = self.seen.check(p.key, row);
+        let claim = self.seen.check(p.key, row, ctx.file, p.by_id);
+        self.merged_rows += u64::from(claim.merged);
         let mut fresh = std::mem::take(&mut self.fresh);
         fresh.clear();
         for &(m, _) in metrics {
             let slot = ctx.slot_of[m as usize];
             let new = if slot < 64 {
-                new_bits & 1 << slot != 0
+                claim.new_bits & 1 << slot != 0
             } else {
-                self.seen_wide.insert((p.key, slot))
+                match self.seen_wide.entry((p.key, slot)) {
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(ctx.file);
+                        true
+                    }
+                    std::collections::hash_map::Entry::Occupied(e) => {
+                        !p.by_id && *e.get() == ctx.file
+                    }
+                }
             };
             self.duplicate_values += u64::from(!new);
             fresh.push(new);
         }
-        let counts_post = p.level == Level::Post && first_sight && !p.gives_posts;
+        let counts_post = p.level == Level::Post && claim.new_record && !p.gives_posts;
         if counts_post || fresh.contains(&true) {
             self.restride(ctx.slot_kind.len());
             let cell = self.cell(ctx, p, series_key, post_id) as usize;

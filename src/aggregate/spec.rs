@@ -36,6 +36,9 @@ pub struct SeriesKey {
 pub struct Prepared {
     /// Dedup key: network, account and post, or the row's content.
     pub key: u64,
+    /// The key is the network's id of the post: it proves identity even
+    /// within one file (a content key does not).
+    pub by_id: bool,
     /// Hash of network, account and kept dimensions.
     pub series: u64,
     /// Hash of network and account: picks the shard. Every key of a record
@@ -127,6 +130,7 @@ impl CubeSpec {
         };
         Prepared {
             key,
+            by_id: row.level == Level::Post && row.post.is_some(),
             series,
             account,
             post,

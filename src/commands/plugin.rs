@@ -83,10 +83,22 @@ pub fn test(
             if let Some(e) = &o.error {
                 println!("    error: {e}");
             }
+            if o.error.is_none() {
+                println!("    read: {}", o.tally.summary());
+                for w in &o.tally.warnings {
+                    println!("    {}: {w}", style.paint("warning", "warn"));
+                }
+            }
             if o.collisions > 0 {
                 println!(
-                    "    note: {} record(s) repeat another's day, account, post and dimensions; only the first value of each metric counts",
+                    "    note: {} post record(s) repeat another's post id; only the first value of each metric counts",
                     o.collisions
+                );
+            }
+            if o.merged > 0 {
+                println!(
+                    "    note: {} record(s) repeat another's day, account and dimensions; rows of one file add up",
+                    o.merged
                 );
             }
             if o.expected.is_none() && o.error.is_none() && !update {

@@ -4,6 +4,7 @@
 pub mod catalog;
 pub mod owned;
 pub mod record;
+pub mod tally;
 
 pub use catalog::{Catalog, Kind, MetricId};
 pub use owned::Record;

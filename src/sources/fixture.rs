@@ -11,6 +11,7 @@ use super::reader::{FileCtx, read_file};
 use super::{Plugin, Registry};
 use crate::error::{Error, Result};
 use crate::records::Record;
+use crate::records::tally::Tally;
 
 pub const EXPECTED: &str = ".expected.jsonl";
 pub const SIDECAR: &str = ".source.toml";
@@ -23,6 +24,7 @@ struct Sidecar {
     network: Option<String>,
     timezone: Option<String>,
     year: Option<i32>,
+    decimal: Option<char>,
     settings: Option<toml::Table>,
 }
 
@@ -36,9 +38,14 @@ pub struct Outcome {
     /// Lines only in the expected file (`-`) or only in what the plugin gave (`+`).
     pub diff: Vec<(char, String)>,
     pub error: Option<String>,
-    /// Records the plugin gave more than once (same day, network, account,
-    /// post and dimensions): kpiscope keeps the first value of each metric.
+    /// Post records the plugin gave more than once (the same post id):
+    /// kpiscope keeps the first value of each metric.
     pub collisions: usize,
+    /// Records without a post id that repeat another's day, account and
+    /// dimensions: rows of one file, whose values add up.
+    pub merged: usize,
+    /// What reading the fixture found.
+    pub tally: Tally,
 }
 
 impl Outcome {
@@ -95,22 +102,34 @@ pub fn run(plugin: &Plugin, registry: &Registry, root: &Path) -> Result<Vec<Outc
             root: root.to_path_buf(),
             timezone,
             year: sidecar.year,
+            decimal: sidecar.decimal,
             account: sidecar.account,
             network: sidecar.network,
             plugin_network: plugin.manifest.network.clone(),
             settings: sidecar.settings.unwrap_or_default(),
         };
         let mut sink = CollectSink::default();
-        let read = read_file(plugin, registry, &ctx, &mut sink).map(|()| sink.records);
-        let (got, error, collisions) = match read {
-            Ok(records) => {
-                let mut keys: Vec<String> = records.iter().map(Record::key).collect();
-                keys.sort();
-                let before = keys.len();
-                keys.dedup();
-                (lines(&records), None, before - keys.len())
-            }
-            Err(e) => (Vec::new(), Some(e.to_string()), 0),
+        let mut tally = Tally::new(&shown, &plugin.manifest.name);
+        let read = read_file(plugin, registry, &ctx, &mut sink, &mut tally).map(|()| sink.records);
+        let repeats = |by_id: bool, records: &[Record]| {
+            let mut keys: Vec<String> = records
+                .iter()
+                .filter(|r| r.post.is_some() == by_id)
+                .map(Record::key)
+                .collect();
+            keys.sort();
+            let before = keys.len();
+            keys.dedup();
+            before - keys.len()
+        };
+        let (got, error, collisions, merged) = match read {
+            Ok(records) => (
+                lines(&records),
+                None,
+                repeats(true, &records),
+                repeats(false, &records),
+            ),
+            Err(e) => (Vec::new(), Some(e.to_string()), 0, 0),
         };
         let expected = find(EXPECTED).map(|b| {
             String::from_utf8_lossy(b)
@@ -130,6 +149,8 @@ pub fn run(plugin: &Plugin, registry: &Registry, root: &Path) -> Result<Vec<Outc
             diff,
             error,
             collisions,
+            merged,
+            tally,
         });
     }
     Ok(out)

@@ -12,6 +12,7 @@ pub mod number;
 pub mod progress;
 pub mod reader;
 pub mod registry;
+pub mod rows;
 pub mod script;
 pub mod table;
 
@@ -20,6 +21,7 @@ use std::path::{Path, PathBuf};
 use crate::aggregate::Cube;
 use crate::diagnostic::{Diagnostics, suggest};
 use crate::error::{Error, Result};
+use crate::records::tally::Tally;
 use crate::workspace::{Source, Workspace};
 use manifest::PluginKind;
 use reader::FileCtx;
@@ -51,6 +53,7 @@ impl SourceCtx<'_> {
             root: self.root.to_path_buf(),
             timezone: self.timezone.clone(),
             year: self.source.year,
+            decimal: self.source.decimal,
             account: self.source.account.clone(),
             network: self.source.network.clone(),
             plugin_network: plugin.manifest.network.clone(),
@@ -223,7 +226,7 @@ fn sniff(file: &Path, shown: &str) -> std::result::Result<decode::Decoded, Strin
     decode::decode(shown, bytes, None, None)
 }
 
-/// Reads every resolved file into the cube.
+/// Reads every resolved file into the cube, with a tally of each.
 pub fn load(
     ws: &Workspace,
     registry: &Registry,
@@ -250,15 +253,27 @@ pub fn load(
             if let Some(f) = file {
                 progress.file(&ctx.shown(f));
             }
+            let file_ctx = ctx.file_ctx(file, plugin);
+            let mut tally = Tally::new(&file_ctx.shown, &m.name);
+            cube.next_file();
+            let (rows, duplicates, merged) =
+                (cube.rows(), cube.duplicate_values(), cube.merged_rows());
             match (m.kind, file) {
-                (PluginKind::Canonical, Some(file)) => canonical::read(file, &ctx, cube, progress)?,
+                (PluginKind::Canonical, Some(file)) => {
+                    canonical::read(file, &ctx, cube, progress)?;
+                    tally.rows = cube.rows() - rows;
+                    tally.records = tally.rows;
+                }
                 _ => {
                     let mut sink = emit::CubeSink::new(cube, &m.name);
-                    reader::read_file(plugin, registry, &ctx.file_ctx(file, plugin), &mut sink)?;
+                    reader::read_file(plugin, registry, &file_ctx, &mut sink, &mut tally)?;
                     sink.finish();
                     progress.inc(file.and_then(|f| f.metadata().ok()).map_or(0, |m| m.len()));
                 }
             }
+            tally.duplicates = cube.duplicate_values() - duplicates;
+            tally.merged = cube.merged_rows() - merged;
+            cube.tallies.push(tally);
         }
     }
     Ok(())

@@ -4,11 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use super::decode::value::{is_missing, parse_value};
-use std::borrow::Cow;
-
-use super::decode::grid::{RowsAfter, normalise};
-use super::decode::{self, Decoded, Grid, Row};
+use super::decode::grid::normalise;
+use super::decode::{self, Decoded, Grid};
 use super::emit::{Sink, push_record};
 use super::layout::Layout;
 use super::manifest::PluginKind;
@@ -16,6 +13,7 @@ use super::{Plugin, Registry, command, script, table};
 use crate::diagnostic::suggest;
 use crate::error::{Error, Result};
 use crate::records::Record;
+use crate::records::tally::Tally;
 
 /// What reading a file needs besides the plugin: where it is and the
 /// source's settings.
@@ -28,6 +26,8 @@ pub struct FileCtx {
     pub timezone: jiff::tz::TimeZone,
     /// The source's `year` for year-less dates.
     pub year: Option<i32>,
+    /// The source's decimal mark, which wins over the cells'.
+    pub decimal: Option<char>,
     /// The source's `account`, which wins over an account column.
     pub account: Option<String>,
     /// The source's `network`, which wins over the plugin's.
@@ -56,112 +56,44 @@ impl FileCtx {
     }
 }
 
-/// The data rows of a grid below its header: never a `Total` row, a second
-/// header row of descriptions, a repeated header or an empty row.
-pub struct DataRows<'g> {
-    rows: RowsAfter<'g>,
-    header: &'g csv::StringRecord,
-    first: bool,
-}
-
-impl<'g> DataRows<'g> {
-    pub fn new(grid: &'g Grid, h: usize) -> DataRows<'g> {
-        DataRows {
-            rows: grid.rows_after(h),
-            header: &grid.rows[h].cells,
-            first: true,
-        }
-    }
-}
-
-impl<'g> Iterator for DataRows<'g> {
-    type Item = Cow<'g, Row>;
-    fn next(&mut self) -> Option<Cow<'g, Row>> {
-        loop {
-            let row = self.rows.next()?;
-            let first = std::mem::take(&mut self.first);
-            if row.cells.iter().all(|c| c.trim().is_empty()) {
-                continue;
-            }
-            let is_total = row.cells.iter().take(2).any(|c| {
-                let c = c.trim();
-                [
-                    "total",
-                    "totals",
-                    "grand total",
-                    "итого",
-                    "total général",
-                    "gesamt",
-                ]
-                .iter()
-                .any(|t| c.eq_ignore_ascii_case(t) || (!c.is_ascii() && c.to_lowercase() == *t))
-            });
-            // A repeated header is a verbatim copy: no need to fold case.
-            let repeats_header = row.cells.len() == self.header.len()
-                && row
-                    .cells
-                    .iter()
-                    .zip(self.header)
-                    .all(|(a, b)| a.trim() == b.trim().trim_start_matches('\u{feff}'));
-            if is_total || repeats_header {
-                continue;
-            }
-            if first && describes(&row.cells) {
-                continue;
-            }
-            return Some(row);
-        }
-    }
-}
-
-/// Whether a row is a second header row of descriptions: sentences, no
-/// numbers. At least half of its cells hold five words or more (a date holds
-/// four at most, so a first post with a date, a message and no figures yet is
-/// data).
-fn describes(cells: &csv::StringRecord) -> bool {
-    let filled: Vec<&str> = cells
-        .iter()
-        .map(str::trim)
-        .filter(|c| !c.is_empty())
-        .collect();
-    let sentences = filled
-        .iter()
-        .filter(|c| c.split_whitespace().count() >= 5)
-        .count();
-    filled.len() >= 2
-        && sentences * 2 >= filled.len()
-        && filled
-            .iter()
-            .all(|c| !is_missing(c) && parse_value(c, Default::default()).is_err())
-}
-
-/// Reads `file` with `plugin`. `registry` names what the file looks like
-/// when the plugin does not read it.
+/// Reads `file` with `plugin`, and accounts for its rows in `tally`.
+/// `registry` names what the file looks like when the plugin does not read it.
+///
+/// The way from bytes to records is the same for every plugin kind: decode
+/// the bytes into grids (`decode`), find each grid's layout and header
+/// (`match_layouts`), take its data rows (`rows::DataRows`), and let the
+/// plugin's kind map each row (`table`, `script`).
 pub fn read_file(
     plugin: &Plugin,
     registry: &Registry,
     ctx: &FileCtx,
     sink: &mut dyn Sink,
+    tally: &mut Tally,
 ) -> Result<()> {
     let m = &plugin.manifest;
-    let push_all = |records: Vec<Record>, sink: &mut dyn Sink| {
+    let push_all = |records: Vec<Record>, sink: &mut dyn Sink, tally: &mut Tally| {
+        tally.records += records.len() as u64;
         for r in &records {
             push_record(sink, r);
         }
     };
     if m.kind == PluginKind::Command {
-        push_all(command::run(plugin, ctx)?, sink);
+        let records = command::run(plugin, ctx)?;
+        tally.rows += records.len() as u64;
+        push_all(records, sink, tally);
         return Ok(());
     }
     let decoded = decode_for(plugin, ctx)?;
     if m.kind == PluginKind::Canonical {
         for g in &decoded.grids {
-            push_all(super::canonical::records_of(g, ctx)?, sink);
+            let records = super::canonical::records_of(g, ctx)?;
+            tally.rows += records.len() as u64;
+            push_all(records, sink, tally);
         }
         return Ok(());
     }
     if m.kind == PluginKind::Rhai && decoded.json.is_some() && plugin.maps_documents() {
-        push_all(script::map_document(plugin, &decoded, ctx)?, sink);
+        push_all(script::map_document(plugin, &decoded, ctx)?, sink, tally);
         return Ok(());
     }
     let matches = match_layouts(&decoded, &m.layouts);
@@ -169,10 +101,12 @@ pub fn read_file(
         return Err(not_this_plugin(plugin, registry, &decoded, ctx));
     }
     for (grid, h, layout) in matches {
+        tally.layout(&layout.title);
         match (m.kind, &layout.mapping) {
-            (PluginKind::Table, Some(map)) => table::read(grid, h, layout, map, ctx, sink)?,
+            (PluginKind::Table, Some(map)) => table::read(grid, h, layout, map, ctx, sink, tally)?,
             (PluginKind::Rhai, _) => {
-                push_all(script::map_rows(plugin, grid, h, layout, ctx)?, sink)
+                let records = script::map_rows(plugin, grid, h, layout, ctx, tally)?;
+                push_all(records, sink, tally)
             }
             _ => {}
         }
@@ -335,34 +269,4 @@ fn article(s: &str) -> String {
     let vowel = first.starts_with(['A', 'E', 'I', 'O', 'U', 'a', 'e', 'i', 'o', 'u'])
         || (first.len() == 1 && "FHLMNRSX".contains(first));
     format!("{} {s}", if vowel { "an" } else { "a" })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::DataRows;
-    use crate::sources::decode::delimited::grids;
-
-    fn kept(text: &str) -> Vec<u64> {
-        let g = &grids(text.to_string(), "t.csv", None)[0];
-        DataRows::new(g, 0).map(|r| r.line).collect()
-    }
-
-    #[test]
-    fn data_rows_skip_what_is_not_data() {
-        // A description row (legacy Page Insights), a Total row, a repeated
-        // header (Ads Manager) and an empty row are not data.
-        assert_eq!(
-            kept(
-                "Date,Daily Reach,Weekly Reach\n,Daily: The number of people reached,Weekly: The number of people reached\n01/02/22,5,9\nTotal,5,9\nDate,Daily Reach,Weekly Reach\n,,\n01/03/22,6,10\n"
-            ),
-            [3, 7]
-        );
-        // A first post with text but no figures yet is data.
-        assert_eq!(
-            kept(
-                "Post,Published,Message,Reach,Likes,Comments\np1,\"Mar 2, 2026\",Our new spring blend is here,,,\np2,\"Mar 3, 2026\",Hi,5,1,0\n"
-            ),
-            [2, 3]
-        );
-    }
 }

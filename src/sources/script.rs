@@ -8,14 +8,22 @@ use rhai::{AST, Array, CallFnOptions, Dynamic, Engine, Map, Scope};
 use serde_json::Value;
 
 use super::decode::date::DateReader;
+use super::decode::grid::normalise;
 use super::decode::value::{NotANumber, NumberStyle, is_missing, parse_duration, parse_value};
 use super::decode::{Decoded, Grid};
 use super::layout::Layout;
-use super::reader::{DataRows, FileCtx};
+use super::reader::FileCtx;
+use super::rows::{DataRows, Decimal};
 use super::{Plugin, emit::from_json};
 use crate::error::{Error, Result};
 use crate::kpi::engine::sandboxed_engine;
 use crate::records::Record;
+use crate::records::tally::Tally;
+
+/// The key of the map `skip(reason)` returns.
+const SKIP: &str = "__skip";
+/// Why a row the script returned `()` for made no record.
+const SKIPPED_BY_SCRIPT: &str = "row the plugin's script skipped";
 
 pub const SCRIPT: &str = "map.rhai";
 
@@ -48,6 +56,10 @@ impl Mapper {
             cell_reader("number", move |t| parse_value(t, style)),
         );
         engine.register_fn("duration", cell_reader("duration", parse_duration));
+        // A row that is not data, with the reason the file's tally gives.
+        engine.register_fn("skip", |reason: &str| -> Map {
+            Map::from([(SKIP.into(), Dynamic::from(reason.to_string()))])
+        });
         engine.register_fn("missing", |t: &str| is_missing(t));
         engine.register_fn("missing", |_: ()| true);
         // "41.2%" and "41.2" both as a fraction.
@@ -172,6 +184,7 @@ pub fn map_rows(
     h: usize,
     layout: &Layout,
     ctx: &FileCtx,
+    tally: &mut Tally,
 ) -> Result<Vec<Record>> {
     let style = layout.style;
     let mut mapper = Mapper::new(plugin, ctx, &grid.preamble, style)?;
@@ -183,23 +196,99 @@ pub fn map_rows(
         .collect();
     mapper.scope.push_constant("layout", layout.name.clone());
     mapper.scope.push_constant("title", title.join(" "));
-    let header: Vec<String> = grid.rows[h]
+    // Headers are matched ignoring case and spacing, as a table plugin's
+    // are: a column is in the row as written, and under each other spelling
+    // the script gives it (`Ad set name` finds `Ad Set Name`).
+    let spelled = names_in(&mapper.ast);
+    let header: Vec<Vec<String>> = grid.rows[h]
         .cells
         .iter()
-        .map(|c| c.trim().trim_start_matches('\u{feff}').to_string())
+        .map(|c| {
+            let written = c.trim().trim_start_matches('\u{feff}').trim().to_string();
+            let mut names = vec![written.clone()];
+            if let Some(spellings) = spelled.get(&normalise(&written)) {
+                names.extend(spellings.iter().filter(|s| **s != written).cloned());
+            }
+            names
+        })
         .collect();
-    mapper.columns = header.clone();
+    mapper.columns = header.iter().map(|n| n[0].clone()).collect();
+    let (decimal, forced) = match ctx.decimal {
+        Some(c) => (
+            Some(if c == ',' {
+                Decimal::Comma
+            } else {
+                Decimal::Dot
+            }),
+            true,
+        ),
+        None => (style.decimal_comma.then_some(Decimal::Comma), false),
+    };
+    let mut rows = DataRows::new(grid, h, decimal, forced);
+    // A column the script never names, and whose cells are numbers, is a
+    // figure the plugin leaves out (a prefix counts: `Amount spent`).
+    tally.unmapped.extend(
+        rows.numeric_columns()
+            .map(|i| header[i][0].clone())
+            .filter(|name| {
+                let n = normalise(name);
+                !spelled.keys().any(|s| n.starts_with(s.as_str()))
+            }),
+    );
     let mut out = Vec::new();
-    for row in DataRows::new(grid, h) {
+    for row in rows.by_ref() {
         let mut map = Map::new();
-        for (name, cell) in header.iter().zip(row.cells.iter()) {
-            map.entry(name.as_str().into())
-                .or_insert_with(|| Dynamic::from(cell.to_string()));
+        for (names, cell) in header.iter().zip(row.cells.iter()) {
+            for name in names {
+                map.entry(name.as_str().into())
+                    .or_insert_with(|| Dynamic::from(cell.to_string()));
+            }
         }
         let result = mapper.call("map_row", map.into(), &grid.name, row.line)?;
-        records(&result, ctx, &grid.name, row.line, style, &mut out)?;
+        let before = out.len();
+        match records(&result, ctx, &grid.name, row.line, style, &mut out)? {
+            Some(why) => tally.skip(&why, row.line),
+            None if out.len() == before => tally.skip(SKIPPED_BY_SCRIPT, row.line),
+            None => {}
+        }
     }
+    rows.finish(tally);
     Ok(out)
+}
+
+/// The strings a script names (its column names among them), by their
+/// normalised form.
+fn names_in(ast: &Arc<AST>) -> std::collections::HashMap<String, Vec<String>> {
+    use rhai::{ASTNode, Expr};
+    type Names = std::collections::HashMap<String, Vec<String>>;
+    fn put(s: &str, out: &mut Names) {
+        let spellings = out.entry(normalise(s)).or_default();
+        if !spellings.iter().any(|x| x == s) {
+            spellings.push(s.to_string());
+        }
+    }
+    fn add(d: &Dynamic, out: &mut Names) {
+        if let Some(s) = d.read_lock::<rhai::ImmutableString>() {
+            put(&s, out);
+        } else if d.is_array()
+            && let Some(a) = d.read_lock::<Array>()
+        {
+            for item in a.iter() {
+                add(item, out);
+            }
+        }
+    }
+    let mut out = Names::new();
+    ast.walk(&mut |path: &[ASTNode]| {
+        match path.last() {
+            Some(ASTNode::Expr(Expr::StringConstant(s, _))) => put(s, &mut out),
+            Some(ASTNode::Expr(Expr::DynamicConstant(d, _))) => add(d, &mut out),
+            _ => {}
+        }
+        true
+    });
+    out.remove("");
+    out
 }
 
 /// `map_document(doc)` over a whole JSON document.
@@ -218,11 +307,18 @@ pub fn map_document(plugin: &Plugin, decoded: &Decoded, ctx: &FileCtx) -> Result
         .unwrap_or(Dynamic::UNIT);
     let result = mapper.call("map_document", doc, &ctx.shown, 0)?;
     let mut out = Vec::new();
-    records(&result, ctx, &ctx.shown, 0, style, &mut out)?;
+    if let Some(why) = records(&result, ctx, &ctx.shown, 0, style, &mut out)? {
+        return Err(Error::Data {
+            file: ctx.shown.clone(),
+            line: 0,
+            message: format!("the script skipped the whole document: {why}"),
+        });
+    }
     Ok(out)
 }
 
-/// A script's result: a record map, an array of them, or `()`.
+/// A script's result: a record map, an array of them, `()`, or
+/// `skip(reason)` (returned as the reason).
 fn records(
     result: &Dynamic,
     ctx: &FileCtx,
@@ -230,9 +326,14 @@ fn records(
     line: u64,
     style: NumberStyle,
     out: &mut Vec<Record>,
-) -> Result<()> {
+) -> Result<Option<String>> {
+    if let Some(m) = result.read_lock::<Map>()
+        && let Some(why) = m.get(SKIP)
+    {
+        return Ok(Some(why.to_string()));
+    }
     let items: Vec<Dynamic> = if result.is_unit() {
-        return Ok(());
+        return Ok(None);
     } else if result.is_array() {
         result.clone().cast::<Array>()
     } else {
@@ -250,7 +351,7 @@ fn records(
         })?;
         out.push(record);
     }
-    Ok(())
+    Ok(None)
 }
 
 pub fn to_dynamic(v: &Value) -> Dynamic {

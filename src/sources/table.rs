@@ -11,10 +11,16 @@ use rayon::prelude::*;
 use super::decode::{Grid, Row, grid::normalise};
 use super::emit::Sink;
 use super::layout::{Cols, DateFrom, Layout, Mapping};
-use super::reader::{DataRows, FileCtx};
+use super::reader::FileCtx;
+use super::rows::{DataRows, Decimal};
 use crate::aggregate::batch::Batch;
 use crate::error::{Error, Result};
+use crate::records::tally::Tally;
 use crate::records::{Level, MetricId, RowRef};
+
+/// Why a data row made no record.
+const NO_DATE: &str = "row without a date";
+const NO_POST: &str = "post row without an id or a figure";
 
 /// Columns resolved against one header.
 struct Resolved {
@@ -25,6 +31,24 @@ struct Resolved {
     network: Option<usize>,
     dims: Vec<(String, usize)>,
     metrics: Vec<(usize, usize)>,
+}
+
+impl Resolved {
+    /// The columns the mapping reads.
+    fn used(&self) -> Vec<usize> {
+        [
+            self.date,
+            self.lifetime,
+            self.post,
+            self.account,
+            self.network,
+        ]
+        .into_iter()
+        .flatten()
+        .chain(self.dims.iter().map(|(_, i)| *i))
+        .chain(self.metrics.iter().map(|(_, i)| *i))
+        .collect()
+    }
 }
 
 fn find(header: &csv::StringRecord, cols: &Cols) -> Option<usize> {
@@ -42,6 +66,7 @@ pub fn read(
     map: &Mapping,
     ctx: &FileCtx,
     sink: &mut dyn Sink,
+    tally: &mut Tally,
 ) -> Result<()> {
     let header = &grid.rows[h].cells;
     let mut missing = Vec::new();
@@ -127,7 +152,26 @@ pub fn read(
             ctx.year.or(grid.year_hint),
         )
     };
-    let mut rows = DataRows::new(grid, h);
+    let (decimal, forced) = match ctx.decimal {
+        Some(c) => (
+            Some(if c == ',' {
+                Decimal::Comma
+            } else {
+                Decimal::Dot
+            }),
+            true,
+        ),
+        None => (layout.style.decimal_comma.then_some(Decimal::Comma), false),
+    };
+    let mut rows = DataRows::new(grid, h, decimal, forced);
+    let used = parser.r.used();
+    tally.unmapped.extend(
+        rows.numeric_columns()
+            .filter(|i| !used.contains(i))
+            .map(|i| header.get(i).unwrap_or("").trim().to_string()),
+    );
+    let mut skips: Vec<(&'static str, u64)> = Vec::new();
+    let mut records = 0u64;
     // Rows are parsed on every core when the sink folds batches and no date
     // depends on the rows before it (year-less dates roll over in order).
     match sink.spec() {
@@ -142,31 +186,73 @@ pub fn read(
                 if batch_rows.is_empty() {
                     break;
                 }
-                let parsed: Vec<Result<Batch>> = batch_rows
+                type Parsed = (Batch, Vec<(&'static str, u64)>, u64);
+                let parsed: Vec<Result<Parsed>> = batch_rows
                     .par_chunks(CHUNK)
                     .map(|chunk| {
                         let mut batch = Batch::default();
+                        let mut skipped = Vec::new();
+                        let mut made = 0;
                         let mut dates = dates();
                         let mut metrics = Vec::new();
                         for row in chunk {
-                            parser.parse(row, &mut dates, &mut metrics, &mut |r| {
+                            match parser.parse(row, &mut dates, &mut metrics, &mut |r| {
                                 batch.push(&spec, r)
-                            })?;
+                            })? {
+                                Some(why) => skipped.push((why, row.line)),
+                                None => made += 1,
+                            }
                         }
-                        Ok(batch)
+                        Ok((batch, skipped, made))
                     })
                     .collect();
-                let batches = parsed.into_iter().collect::<Result<Vec<Batch>>>()?;
+                let mut batches = Vec::new();
+                for p in parsed {
+                    let (batch, skipped, made) = p?;
+                    batches.push(batch);
+                    skips.extend(skipped);
+                    records += made;
+                }
                 sink.push_batches(batches);
             }
         }
         _ => {
             let mut dates = dates();
             let mut metrics = Vec::new();
-            for row in rows {
-                parser.parse(&row, &mut dates, &mut metrics, &mut |r| sink.push(r))?;
+            for row in rows.by_ref() {
+                match parser.parse(&row, &mut dates, &mut metrics, &mut |r| sink.push(r))? {
+                    Some(why) => skips.push((why, row.line)),
+                    None => records += 1,
+                }
             }
         }
+    }
+    rows.finish(tally);
+    tally.records += records;
+    for (why, line) in &skips {
+        tally.skip(why, *line);
+    }
+    // A few rows without a date are the network's (a deleted video); most
+    // of them means the date column is not the one the export dates by.
+    let undated: Vec<u64> = skips
+        .iter()
+        .filter(|(w, _)| *w == NO_DATE)
+        .map(|(_, l)| *l)
+        .collect();
+    if let (Some(&line), Some(DateFrom::Column(cols))) = (undated.first(), Some(&map.date.from))
+        && undated.len() as u64 > records
+    {
+        return Err(Error::Data {
+            file: grid.name.clone(),
+            line: line as usize,
+            message: format!(
+                "{} of {} rows have no date in {}: is it the column this {} dates its rows by?",
+                undated.len(),
+                undated.len() as u64 + records,
+                cols.describe(),
+                layout.title
+            ),
+        });
     }
     Ok(())
 }
@@ -187,15 +273,15 @@ struct RowParser<'a> {
 }
 
 impl RowParser<'_> {
-    /// Reads one data row and hands its record to `emit`; `metrics` is
-    /// scratch space reused from row to row.
+    /// Reads one data row and hands its record to `emit`, or says why the
+    /// row makes none; `metrics` is scratch space reused from row to row.
     fn parse(
         &self,
         row: &Row,
         dates: &mut DateReader,
         metrics: &mut Vec<(MetricId, f64)>,
         emit: &mut dyn FnMut(&RowRef),
-    ) -> Result<()> {
+    ) -> Result<Option<&'static str>> {
         let (grid, header, layout, map, ctx, r) = (
             self.grid,
             self.header,
@@ -227,6 +313,9 @@ impl RowParser<'_> {
             }
             (None, None) => unreachable!("a date column was resolved above"),
         };
+        if is_missing(date_text) {
+            return Ok(Some(NO_DATE));
+        }
         let date = dates.read(date_text).map_err(|e| {
             let column = date_col
                 .map(|c| format!(" in column `{}`", header[c].trim()))
@@ -272,7 +361,7 @@ impl RowParser<'_> {
         let text_of = |i: Option<usize>| i.map(cell).map(str::trim).filter(|s| !s.is_empty());
         let post = text_of(r.post).filter(|p| !is_missing(p));
         if map.level == Level::Post && post.is_none() && r.post.is_some() && metrics.is_empty() {
-            return Ok(());
+            return Ok(Some(NO_POST));
         }
         let network = ctx.network(text_of(r.network));
         let account = ctx.account(text_of(r.account), network);
@@ -291,6 +380,6 @@ impl RowParser<'_> {
             dims: &dims,
             metrics: metrics.as_slice(),
         });
-        Ok(())
+        Ok(None)
     }
 }

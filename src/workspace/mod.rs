@@ -53,6 +53,9 @@ pub struct Source {
     pub pattern_span: Range<usize>,
     /// The year of year-less dates, when the file's name does not say it.
     pub year: Option<i32>,
+    /// The decimal mark of the source's numbers (`.` or `,`), which wins
+    /// over what the cells suggest.
+    pub decimal: Option<char>,
     pub account: Option<String>,
     pub network: Option<String>,
     pub settings: toml::Table,
@@ -248,6 +251,20 @@ impl Workspace {
                 );
                 continue;
             }
+            let decimal = match &s.decimal {
+                Some(d) if d.get_ref() == "." || d.get_ref() == "," => d.get_ref().chars().next(),
+                Some(d) => {
+                    at.error(
+                        d.span(),
+                        format!(
+                            "`decimal = \"{}\"`: the decimal mark is \".\" or \",\"",
+                            d.get_ref()
+                        ),
+                    );
+                    None
+                }
+                None => None,
+            };
             let span = s
                 .path
                 .as_ref()
@@ -262,6 +279,7 @@ impl Workspace {
                 account: s.account,
                 network: s.network,
                 year: s.year,
+                decimal,
                 settings: s.settings.unwrap_or_default(),
             });
         }

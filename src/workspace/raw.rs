@@ -23,6 +23,7 @@ pub struct RawSource {
     pub account: Option<String>,
     pub network: Option<String>,
     pub year: Option<i32>,
+    pub decimal: Option<Spanned<String>>,
     pub settings: Option<toml::Table>,
 }
 

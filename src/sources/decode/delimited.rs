@@ -22,7 +22,11 @@ pub fn grids(text: String, name: &str, forced: Option<u8>) -> Vec<Grid> {
         let mut body_at = 0;
         while let Some(l) = lines.peek() {
             let t = l.trim().trim_matches('"');
-            if i == 0 && line == 1 && t.len() > 4 && t[..4].eq_ignore_ascii_case("sep=") {
+            if i == 0
+                && line == 1
+                && t.len() > 4
+                && t.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("sep="))
+            {
                 delimiter = delimiter.or(t.as_bytes().get(4).copied());
             } else if let Some(comment) = t.strip_prefix('#') {
                 // `# Key: value`, or a bare line kept whole as a key (`# 20190101-20190131`).
@@ -83,6 +87,7 @@ pub fn grids(text: String, name: &str, forced: Option<u8>) -> Vec<Grid> {
             preamble: preamble.clone(),
             year_hint: None,
             rest,
+            delimiter: Some(delim),
         });
     }
     out

@@ -27,6 +27,9 @@ pub struct Grid {
     pub year_hint: Option<i32>,
     /// The rows after `rows`, not parsed yet.
     pub rest: Option<Rest>,
+    /// The delimiter of a delimited table, which tells how it was saved
+    /// (`;` by a decimal-comma Excel).
+    pub delimiter: Option<u8>,
 }
 
 /// The unparsed end of a delimited table: `text[start..end]`, whose first
@@ -99,11 +102,13 @@ impl<'g> Iterator for RowsAfter<'g> {
     }
 }
 
-/// A header cell as compared: trimmed, without a byte-order mark, lowercase.
+/// A header cell as compared: without a byte-order mark, lowercase, and
+/// runs of spaces (non-breaking ones too, and line breaks) as one space.
 pub fn normalise(h: &str) -> String {
-    h.trim()
-        .trim_start_matches('\u{feff}')
-        .trim()
+    h.trim_start_matches('\u{feff}')
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
         .to_lowercase()
 }
 

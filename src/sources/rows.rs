@@ -1,0 +1,747 @@
+//! The data rows of a table, as every plugin kind receives them: below its
+//! header, without what the export adds around its data, and with numbers in
+//! one form. This is the one place that decides, for every plugin:
+//!
+//! - which rows are not data, each counted with its reason: blank rows, a
+//!   repeated header, a second header row of descriptions, `Total` rows
+//!   (labelled, or unlabelled with the other rows' sums), notes and error
+//!   rows the network writes into its exports;
+//! - the decimal mark of each numeric column, from all its cells and the
+//!   delimiter (`6,892` in a column that also holds `44,53` is 6.892): cells
+//!   of a column with a decimal comma are rewritten as `6.892`, so that the
+//!   plugin's number reading needs no locale.
+
+use std::borrow::Cow;
+
+use super::decode::value::{NumberStyle, is_missing, parse_duration, parse_value};
+use super::decode::{Grid, Row, grid::RowsAfter, grid::normalise};
+use crate::records::tally::Tally;
+
+/// How a source or plugin says its decimal mark, when the cells do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decimal {
+    Dot,
+    Comma,
+}
+
+/// What a row that is not data is.
+pub mod skip {
+    pub const REPEATED_HEADER: &str = "repeated header";
+    pub const DESCRIPTIONS: &str = "header description row";
+    pub const TOTAL: &str = "Total row";
+    pub const SUMMARY: &str = "summary row (the other rows' sums)";
+    pub const NOTE: &str = "note row";
+    pub const NETWORK_ERROR: &str = "error row written by the network";
+}
+
+/// Labels of summary rows, compared case-insensitively (trailing `:` off).
+const TOTAL_LABELS: &[&str] = &[
+    "total",
+    "totals",
+    "grand total",
+    "sum",
+    "summary",
+    "итого",
+    "всего",
+    "total général",
+    "total general",
+    "totale",
+    "totaal",
+    "gesamt",
+    "gesamtsumme",
+    "summe",
+    "suma",
+    "razem",
+    "toplam",
+    "合计",
+    "总计",
+    "合計",
+];
+
+/// How rows the network writes about its own export begin: an error it met
+/// while exporting. Such a row is skipped only when most figures are missing.
+const NETWORK_ERRORS: &[&str] = &[
+    "an error occurred",
+    "an error has occurred",
+    "error occurred while",
+    "une erreur",
+    "se produjo un error",
+    "ocorreu um erro",
+    "ein fehler ist aufgetreten",
+    "произошла ошибка",
+];
+
+/// A numeric column's decimal mark, as decided from its cells.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    Dot,
+    Comma,
+    /// Both marks met: each cell is read on its own, with a warning.
+    Mixed,
+}
+
+/// What one cell says about its column's decimal mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Evidence {
+    None,
+    Dot,
+    Comma,
+    /// `6,892`: a decimal comma, or a thousands separator.
+    AmbiguousComma,
+    /// `1.234`: a decimal dot, or a thousands separator.
+    AmbiguousDot,
+}
+
+fn evidence(cell: &str) -> Evidence {
+    let t = cell.trim();
+    let (Some(first), Some(last)) = (
+        t.find(|c: char| c.is_ascii_digit()),
+        t.rfind(|c: char| c.is_ascii_digit()),
+    ) else {
+        return Evidence::None;
+    };
+    let core = &t[first..=last];
+    if core.chars().any(|c| {
+        !(c.is_ascii_digit() || matches!(c, ',' | '.' | ' ' | '\u{a0}' | '\u{202f}' | '\''))
+    }) {
+        // Not a number (a date, a duration, text with figures).
+        return Evidence::None;
+    }
+    let spaced = core.contains([' ', '\u{a0}', '\u{202f}', '\'']);
+    let commas = core.matches(',').count();
+    let dots = core.matches('.').count();
+    let after = |sep: char| core.rsplit(sep).next().map_or(0, str::len);
+    let leading_zero = core.starts_with("0,") || core.starts_with("0.");
+    match (commas, dots) {
+        (0, 0) => Evidence::None,
+        (0, 1) if leading_zero || after('.') != 3 => Evidence::Dot,
+        (0, 1) if spaced => Evidence::Comma,
+        (0, 1) => Evidence::AmbiguousDot,
+        (0, _) => Evidence::Comma,
+        (1, 0) if leading_zero || after(',') != 3 || spaced => Evidence::Comma,
+        (1, 0) => Evidence::AmbiguousComma,
+        (_, 0) => Evidence::Dot,
+        _ => {
+            if core.rfind(',') > core.rfind('.') {
+                Evidence::Comma
+            } else {
+                Evidence::Dot
+            }
+        }
+    }
+}
+
+/// A cell of a decimal-comma column in the form every reader takes:
+/// `1 234,56 €` → `1234.56 €`, `1.234` → `1234`.
+fn with_dot(cell: &str) -> String {
+    let b: Vec<char> = cell.chars().collect();
+    let digit = |i: usize| b.get(i).is_some_and(char::is_ascii_digit);
+    let mut out = String::with_capacity(cell.len());
+    for (i, &c) in b.iter().enumerate() {
+        let between = i > 0 && digit(i - 1) && digit(i + 1);
+        match c {
+            '.' | ' ' | '\u{a0}' | '\u{202f}' | '\'' if between => {}
+            ',' if between => out.push('.'),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// A copy of the header (Ads Manager repeats it below itself).
+fn repeats(cells: &csv::StringRecord, header: &csv::StringRecord) -> bool {
+    cells.len() == header.len()
+        && cells
+            .iter()
+            .zip(header)
+            .all(|(a, b)| normalise(a) == normalise(b))
+}
+
+/// A row labelled as a summary in one of its first two cells.
+fn labelled_total(cells: &csv::StringRecord) -> bool {
+    cells.iter().take(2).any(|c| {
+        let c = c.trim().trim_end_matches(':').trim();
+        TOTAL_LABELS
+            .iter()
+            .any(|t| c.eq_ignore_ascii_case(t) || (!c.is_ascii() && c.to_lowercase() == *t))
+    })
+}
+
+fn is_number(cell: &str) -> bool {
+    let t = cell.trim();
+    !is_missing(t)
+        && (parse_value(t, NumberStyle::default()).is_ok()
+            || (t.contains(':') && parse_duration(t).is_ok()))
+}
+
+/// What the header and the rows say about each column.
+struct Plan {
+    /// Columns whose filled cells are mostly numbers.
+    numeric: Vec<bool>,
+    /// Numeric columns whose cells are rewritten with a decimal dot.
+    comma: Vec<bool>,
+    /// Text columns that every sampled data row fills (a name, a date): a
+    /// row that leaves one empty may be a summary.
+    key: Vec<bool>,
+}
+
+/// The data rows of a grid below its header, each counted: rows that are
+/// not data are skipped, with their reason, into the tally that
+/// [`DataRows::finish`] hands over.
+pub struct DataRows<'g> {
+    rows: RowsAfter<'g>,
+    header: &'g csv::StringRecord,
+    first: bool,
+    seen_data: bool,
+    plan: Plan,
+    /// The numeric columns' sums over the data rows so far, and how many
+    /// rows gave each a value.
+    sums: Vec<(f64, u64)>,
+    /// Every column's sums over the whole table, when the first data row
+    /// may be a summary of the rest.
+    totals: Option<Vec<(f64, u64)>>,
+    grid: &'g Grid,
+    h: usize,
+    tally: Tally,
+}
+
+impl<'g> DataRows<'g> {
+    /// The rows of `grid` below its header at `h`; `decimal` is the
+    /// source's (or plugin's) decimal mark for columns the cells leave
+    /// undecided, `forced` one that wins over the cells.
+    pub fn new(grid: &'g Grid, h: usize, decimal: Option<Decimal>, forced: bool) -> DataRows<'g> {
+        let header = &grid.rows[h].cells;
+        let mut tally = Tally::default();
+        let plan = plan(grid, h, decimal, forced, &mut tally);
+        DataRows {
+            rows: grid.rows_after(h),
+            header,
+            first: true,
+            seen_data: false,
+            sums: vec![(0.0, 0); header.len()],
+            totals: None,
+            plan,
+            grid,
+            h,
+            tally,
+        }
+    }
+
+    /// The columns whose cells are mostly numbers.
+    pub fn numeric_columns(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.plan.numeric.len()).filter(|&i| self.plan.numeric[i])
+    }
+
+    /// The skipped rows, the warnings and the count of data rows, added to
+    /// `tally`.
+    pub fn finish(self, tally: &mut Tally) {
+        tally.rows += self.tally.rows;
+        for (why, s) in self.tally.skipped {
+            let t = tally.skipped.entry(why).or_default();
+            if t.rows == 0 {
+                t.first_line = s.first_line;
+            }
+            t.rows += s.rows;
+        }
+        for w in self.tally.warnings {
+            tally.warn(w);
+        }
+    }
+
+    /// Why `row` is not data, if it is not. Blank rows are not rows at all.
+    fn not_data(&mut self, row: &Row) -> Option<&'static str> {
+        let cells = &row.cells;
+        let first = std::mem::take(&mut self.first);
+        if repeats(cells, self.header) {
+            return Some(skip::REPEATED_HEADER);
+        }
+        if first && describes(cells) {
+            return Some(skip::DESCRIPTIONS);
+        }
+        if labelled_total(cells) {
+            return Some(skip::TOTAL);
+        }
+        let filled: Vec<&str> = cells
+            .iter()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        // Most figures missing: an id may be there, the figures are not.
+        let numeric = self.plan.numeric.iter().filter(|&&n| n).count();
+        let figures = cells
+            .iter()
+            .zip(&self.plan.numeric)
+            .filter(|(c, n)| **n && is_number(c))
+            .count();
+        if figures * 2 < numeric
+            && filled.iter().any(|c| {
+                let lower = c.to_lowercase();
+                NETWORK_ERRORS.iter().any(|m| lower.starts_with(m))
+            })
+        {
+            return Some(skip::NETWORK_ERROR);
+        }
+        // One sentence in a row of a wide table: a footer or a note
+        // (`Showing top 500 results`, `Data is updated daily`).
+        if self.header.len() >= 3
+            && let [only] = filled.as_slice()
+            && only.contains(' ')
+            && !is_number(only)
+        {
+            return Some(skip::NOTE);
+        }
+        None
+    }
+
+    /// Whether `row` leaves empty a column every other row fills: then it
+    /// may be a summary, which its figures tell.
+    fn may_summarise(&self, row: &Row) -> bool {
+        self.plan
+            .key
+            .iter()
+            .enumerate()
+            .any(|(i, &k)| k && row.cells.get(i).is_none_or(|c| c.trim().is_empty()))
+    }
+
+    /// The numeric cells of `row`, by column.
+    fn figures(&self, row: &Row) -> Vec<Option<f64>> {
+        (0..self.header.len())
+            .map(|i| {
+                let c = row.cells.get(i)?;
+                if !self.plan.numeric[i] {
+                    return None;
+                }
+                let c: Cow<str> = if self.plan.comma[i] {
+                    with_dot(c).into()
+                } else {
+                    c.into()
+                };
+                parse_value(&c, NumberStyle::default()).ok().flatten()
+            })
+            .collect()
+    }
+
+    /// The sums of every data row below the header but `skip_line`'s.
+    fn totals_without(&self, skip_line: u64) -> Vec<(f64, u64)> {
+        let mut out = vec![(0.0, 0); self.header.len()];
+        let mut scan = DataRows {
+            rows: self.grid.rows_after(self.h),
+            header: self.header,
+            first: true,
+            seen_data: true,
+            plan: Plan {
+                numeric: self.plan.numeric.clone(),
+                comma: self.plan.comma.clone(),
+                key: vec![false; self.header.len()],
+            },
+            sums: Vec::new(),
+            totals: None,
+            grid: self.grid,
+            h: self.h,
+            tally: Tally::default(),
+        };
+        while let Some(row) = scan.rows.next() {
+            if row.line == skip_line
+                || row.cells.iter().all(|c| c.trim().is_empty())
+                || scan.not_data(&row).is_some()
+            {
+                continue;
+            }
+            for (i, x) in scan.figures(&row).into_iter().enumerate() {
+                if let Some(x) = x {
+                    out[i].0 += x;
+                    out[i].1 += 1;
+                }
+            }
+        }
+        out
+    }
+
+    /// Whether `row`'s figures are the `sums` of the other rows: two
+    /// columns at least (one when the table has one), as rates and unique
+    /// counts (reach) of a summary are not sums.
+    fn sums_up(&self, row: &Row, sums: &[(f64, u64)]) -> bool {
+        let (mut compared, mut matched) = (0, 0);
+        for (i, x) in self.figures(row).into_iter().enumerate() {
+            let (Some(x), Some(&(s, n))) = (x, sums.get(i)) else {
+                continue;
+            };
+            if n == 0 {
+                continue;
+            }
+            compared += 1;
+            if s != 0.0 && (x - s).abs() <= 1e-4 * s.abs() + 0.011 {
+                matched += 1;
+            }
+        }
+        compared > 0 && matched >= compared.min(2)
+    }
+
+    fn add_to_sums(&mut self, row: &Row) {
+        for (i, x) in self.figures(row).into_iter().enumerate() {
+            if let Some(x) = x {
+                self.sums[i].0 += x;
+                self.sums[i].1 += 1;
+            }
+        }
+    }
+}
+
+impl<'g> Iterator for DataRows<'g> {
+    type Item = Cow<'g, Row>;
+    fn next(&mut self) -> Option<Cow<'g, Row>> {
+        loop {
+            let row = self.rows.next()?;
+            if row.cells.iter().all(|c| c.trim().is_empty()) {
+                continue;
+            }
+            self.tally.rows += 1;
+            if let Some(why) = self.not_data(&row) {
+                self.tally.skip(why, row.line);
+                continue;
+            }
+            let first_data = !std::mem::replace(&mut self.seen_data, true);
+            if self.may_summarise(&row) {
+                let summary = if first_data {
+                    let totals = self.totals_without(row.line);
+                    let s = self.sums_up(&row, &totals);
+                    self.totals = Some(totals);
+                    s
+                } else {
+                    self.sums_up(&row, &self.sums)
+                };
+                if summary {
+                    self.tally.skip(skip::SUMMARY, row.line);
+                    continue;
+                }
+            }
+            if self.plan.numeric.iter().any(|&n| n) {
+                self.add_to_sums(&row);
+            }
+            if self.plan.comma.iter().any(|&c| c) {
+                let cells: Vec<String> = row
+                    .cells
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        if self.plan.comma.get(i).copied().unwrap_or(false) {
+                            with_dot(c)
+                        } else {
+                            c.to_string()
+                        }
+                    })
+                    .collect();
+                return Some(Cow::Owned(Row {
+                    line: row.line,
+                    cells: cells.into(),
+                }));
+            }
+            return Some(row);
+        }
+    }
+}
+
+/// Decides each column's kind and decimal mark from the rows parsed with
+/// the header, and from the rest of the table when those leave a numeric
+/// column's mark open.
+fn plan(grid: &Grid, h: usize, decimal: Option<Decimal>, forced: bool, tally: &mut Tally) -> Plan {
+    let header = &grid.rows[h].cells;
+    let n = header.len();
+    let sample: Vec<&Row> = grid.rows[h + 1..]
+        .iter()
+        .filter(|r| {
+            r.cells.iter().any(|c| !c.trim().is_empty())
+                && !repeats(&r.cells, header)
+                && !labelled_total(&r.cells)
+        })
+        .collect();
+    let mut numbers = vec![0usize; n];
+    let mut filled = vec![0usize; n];
+    for r in &sample {
+        for (i, c) in r.cells.iter().enumerate().take(n) {
+            if !is_missing(c) {
+                filled[i] += 1;
+                numbers[i] += usize::from(is_number(c));
+            }
+        }
+    }
+    let numeric: Vec<bool> = (0..n)
+        .map(|i| filled[i] > 0 && numbers[i] * 2 > filled[i])
+        .collect();
+    // A key column: text filled in every sampled row but the first and the
+    // last (either may be the summary), and there are enough rows to say.
+    let inner = sample.len().saturating_sub(2);
+    let key: Vec<bool> = (0..n)
+        .map(|i| {
+            inner >= 2
+                && !numeric[i]
+                && sample[1..sample.len() - 1]
+                    .iter()
+                    .all(|r| r.cells.get(i).is_some_and(|c| !c.trim().is_empty()))
+        })
+        .collect();
+
+    let mut seen: Vec<[bool; 4]> = vec![[false; 4]; n];
+    let note = |i: usize, c: &str, seen: &mut Vec<[bool; 4]>| match evidence(c) {
+        Evidence::Dot => seen[i][0] = true,
+        Evidence::Comma => seen[i][1] = true,
+        Evidence::AmbiguousComma => seen[i][2] = true,
+        Evidence::AmbiguousDot => seen[i][3] = true,
+        Evidence::None => {}
+    };
+    for r in &sample {
+        for (i, c) in r.cells.iter().enumerate().take(n) {
+            if numeric[i] {
+                note(i, c, &mut seen);
+            }
+        }
+    }
+    let decided = |s: &[bool; 4]| s[0] || s[1];
+    let open = (0..n).any(|i| numeric[i] && !decided(&seen[i]));
+    if open && grid.rest.is_some() && !forced {
+        for r in grid.rows_after(h).skip(sample.len()) {
+            for (i, c) in r.cells.iter().enumerate().take(n) {
+                if numeric[i] && !decided(&seen[i]) {
+                    note(i, c, &mut seen);
+                }
+            }
+        }
+    }
+    let mark_of = |s: &[bool; 4]| match (s[0], s[1]) {
+        (true, true) => Some(Mark::Mixed),
+        (true, false) => Some(Mark::Dot),
+        (false, true) => Some(Mark::Comma),
+        (false, false) => None,
+    };
+    // Columns the cells decide tell how the file was saved.
+    let file_marks: Vec<Mark> = (0..n).filter_map(|i| mark_of(&seen[i])).collect();
+    let file_mark = if file_marks.contains(&Mark::Comma) && !file_marks.contains(&Mark::Dot) {
+        Some(Decimal::Comma)
+    } else if file_marks.contains(&Mark::Dot) && !file_marks.contains(&Mark::Comma) {
+        Some(Decimal::Dot)
+    } else {
+        None
+    };
+    let delimiter = grid.delimiter;
+    let mut comma = vec![false; n];
+    for i in (0..n).filter(|&i| numeric[i]) {
+        let name = header.get(i).unwrap_or("").trim();
+        let ambiguous = seen[i][2] || seen[i][3];
+        comma[i] = match (forced, mark_of(&seen[i])) {
+            (true, _) => decimal == Some(Decimal::Comma),
+            (false, Some(Mark::Dot)) => false,
+            (false, Some(Mark::Comma)) => true,
+            (false, Some(Mark::Mixed)) => {
+                tally.warn(format!(
+                    "column `{name}` holds numbers with a decimal dot and others with a decimal comma: each is read as written; set `decimal = \".\"` or `\",\"` on the [[source]] to decide"
+                ));
+                false
+            }
+            (false, None) if !ambiguous => false,
+            (false, None) => match decimal.or(file_mark) {
+                Some(d) => d == Decimal::Comma,
+                None => match delimiter {
+                    // Excel saves `;`-separated files where the comma is the
+                    // decimal mark; a `,`-separated file quotes `12,400`
+                    // only when the comma groups thousands.
+                    Some(b';') => true,
+                    Some(b',') => false,
+                    _ => {
+                        tally.warn(format!(
+                            "column `{name}` holds numbers like `1,234` or `1.234` and nothing else tells the decimal mark: read with a decimal dot (1,234 is 1234); set `decimal = \",\"` on the [[source]] if it is a decimal comma"
+                        ));
+                        false
+                    }
+                },
+            },
+        };
+    }
+    Plan {
+        numeric,
+        comma,
+        key,
+    }
+}
+
+/// Whether a row is a second header row of descriptions: sentences, no
+/// numbers. At least half of its cells hold five words or more (a date holds
+/// four at most, so a first post with a date, a message and no figures yet is
+/// data).
+fn describes(cells: &csv::StringRecord) -> bool {
+    let filled: Vec<&str> = cells
+        .iter()
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    let sentences = filled
+        .iter()
+        .filter(|c| c.split_whitespace().count() >= 5)
+        .count();
+    filled.len() >= 2
+        && sentences * 2 >= filled.len()
+        && filled
+            .iter()
+            .all(|c| !is_missing(c) && parse_value(c, Default::default()).is_err())
+}
+
+/// Skipped rows by reason, for tests.
+#[cfg(test)]
+fn read(text: &str, decimal: Option<Decimal>) -> (Vec<(u64, Vec<String>)>, Tally) {
+    let g = &super::decode::delimited::grids(text.to_string(), "t.csv", None)[0];
+    let mut rows = DataRows::new(g, 0, decimal, false);
+    let kept = rows
+        .by_ref()
+        .map(|r| (r.line, r.cells.iter().map(str::to_string).collect()))
+        .collect();
+    let mut tally = Tally::default();
+    rows.finish(&mut tally);
+    (kept, tally)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeMap;
+
+    fn lines(text: &str) -> Vec<u64> {
+        read(text, None).0.into_iter().map(|(l, _)| l).collect()
+    }
+
+    fn skipped(text: &str) -> BTreeMap<String, (u64, u64)> {
+        read(text, None)
+            .1
+            .skipped
+            .into_iter()
+            .map(|(k, s)| (k, (s.rows, s.first_line)))
+            .collect()
+    }
+
+    #[test]
+    fn rows_that_are_not_data_are_skipped_and_counted() {
+        // A description row (legacy Page Insights), a Total row, a repeated
+        // header (Ads Manager) and an empty row are not data.
+        let text = "Date,Daily Reach,Weekly Reach\n,Daily: The number of people reached,Weekly: The number of people reached\n01/02/22,5,9\nTotal,5,9\nDate,Daily Reach,Weekly Reach\n,,\n01/03/22,6,10\n";
+        assert_eq!(lines(text), [3, 7]);
+        let (_, t) = read(text, None);
+        assert_eq!(t.rows, 5, "the blank row is not a row");
+        assert_eq!(
+            skipped(text),
+            BTreeMap::from([
+                (skip::DESCRIPTIONS.to_string(), (1, 2)),
+                (skip::REPEATED_HEADER.to_string(), (1, 5)),
+                (skip::TOTAL.to_string(), (1, 4)),
+            ])
+        );
+        // A first post with text but no figures yet is data.
+        assert_eq!(
+            lines(
+                "Post,Published,Message,Reach,Likes,Comments\np1,\"Mar 2, 2026\",Our new spring blend is here,,,\np2,\"Mar 3, 2026\",Hi,5,1,0\n"
+            ),
+            [2, 3]
+        );
+    }
+
+    #[test]
+    fn network_notes_and_errors_are_not_data_but_a_post_text_is() {
+        // Business Suite's error row (no figures) and YouTube's footer.
+        let text = "Post ID,Publish time,Description,Data comment,Reach,Likes\n\
+            1,03/27/2026 06:08,Spring,,120,4\n\
+            2,,,An error occurred while computing metadata for content with ID 2,,\n\
+            3,03/28/2026 07:00,An error occurred in our shop: sorry!,,80,2\n\
+            Showing top 500 results,,,,,\n";
+        assert_eq!(lines(text), [2, 4]);
+        assert_eq!(
+            skipped(text),
+            BTreeMap::from([
+                (skip::NETWORK_ERROR.to_string(), (1, 3)),
+                (skip::NOTE.to_string(), (1, 5)),
+            ])
+        );
+    }
+
+    #[test]
+    fn an_unlabelled_summary_row_is_told_by_its_sums() {
+        // Ads Manager's "Include summary row": first, names empty, spend
+        // and impressions the sums (reach, a unique count, is not).
+        let text = "Reporting starts,Campaign name,Ad name,Amount spent (USD),Reach,Impressions\n\
+            2026-07-01,,,100.5,900,3000\n\
+            2026-07-01,Spring,Ad A,40.25,500,1000\n\
+            2026-07-01,Spring,Ad A,60.25,450,2000\n\
+            2026-07-01,Summer,Ad B,0,0,0\n";
+        assert_eq!(lines(text), [3, 4, 5]);
+        assert_eq!(
+            skipped(text),
+            BTreeMap::from([(skip::SUMMARY.to_string(), (1, 2))])
+        );
+        // The same at the end of the table.
+        let text = "Region,Spend,Impressions\nParis,10,100\nLyon,5,50\nNice,1,10\n,16,160\n";
+        assert_eq!(lines(text), [2, 3, 4]);
+        // A row with an empty name whose figures are not the sums is data.
+        let text = "Region,Spend,Impressions\n,3,30\nParis,10,100\nLyon,5,50\nNice,1,10\n";
+        assert_eq!(lines(text), [2, 3, 4, 5]);
+    }
+
+    #[test]
+    fn the_decimal_mark_is_decided_per_column() {
+        // Re-saved by a French Excel: `;`, and 6,892 beside 44,53.
+        let (rows, t) = read(
+            "Vidéo;Durée de visionnage (heures);Vues\nv1;6,892;1 234\nv2;44,53;12\nv3;0,5;7\n",
+            None,
+        );
+        // Vues holds no decimal mark: left as written (`1 234` reads as 1234).
+        assert_eq!(rows[0].1, ["v1", "6.892", "1 234"]);
+        assert_eq!(rows[1].1, ["v2", "44.53", "12"]);
+        assert!(t.warnings.is_empty(), "{:?}", t.warnings);
+        // Only `1,234`-like cells, `;`-separated: a decimal comma.
+        let (rows, _) = read("a;b\nx;1,234\ny;2,500\nz;3\n", None);
+        assert_eq!(rows[0].1, ["x", "1.234"]);
+        // A `,`-separated file quotes 12,400 when the comma groups thousands.
+        let (rows, _) = read("a,b\nx,\"12,400\"\ny,5\nz,3\n", None);
+        assert_eq!(rows[0].1, ["x", "12,400"]);
+        // Tab-separated with nothing to tell: read with a dot, and a warning.
+        let (rows, t) = read("a\tb\nx\t1,234\ny\t2,500\nz\t3\n", None);
+        assert_eq!(rows[0].1, ["x", "1,234"]);
+        assert_eq!(t.warnings.len(), 1);
+        assert!(t.warnings[0].contains("column `b`"), "{:?}", t.warnings);
+        // The source decides then.
+        let (rows, t) = read("a\tb\nx\t1,234\ny\t2,500\nz\t3\n", Some(Decimal::Comma));
+        assert_eq!(rows[0].1, ["x", "1.234"]);
+        assert!(t.warnings.is_empty());
+        // Another column of the file decides an ambiguous one.
+        let (rows, _) = read("a\tb\tc\nx\t1,234\t4,5\ny\t2,500\t1\nz\t3\t2\n", None);
+        assert_eq!(rows[0].1, ["x", "1.234", "4.5"]);
+        // Mixed marks: read as written, with a warning.
+        let (_, t) = read("a\tb\nx\t1.5\ny\t2,5\nz\t3\n", None);
+        assert!(
+            t.warnings[0].contains("decimal dot and others"),
+            "{:?}",
+            t.warnings
+        );
+    }
+
+    #[test]
+    fn evidence_of_each_cell() {
+        for (cell, want) in [
+            ("1234", Evidence::None),
+            ("44,53", Evidence::Comma),
+            ("6,892", Evidence::AmbiguousComma),
+            ("0,125", Evidence::Comma),
+            ("1 234,56", Evidence::Comma),
+            ("1.234,56", Evidence::Comma),
+            ("1,234.56", Evidence::Dot),
+            ("1,234,567", Evidence::Dot),
+            ("1.234.567", Evidence::Comma),
+            ("12.5", Evidence::Dot),
+            ("1.234", Evidence::AmbiguousDot),
+            ("12,5 %", Evidence::Comma),
+            ("$1,234.50", Evidence::Dot),
+            ("2026-07-01", Evidence::None),
+            ("00:03:25", Evidence::None),
+        ] {
+            assert_eq!(evidence(cell), want, "{cell}");
+        }
+        assert_eq!(with_dot("1 234,56 €"), "1234.56 €");
+        assert_eq!(with_dot("1.234"), "1234");
+        assert_eq!(with_dot("12,5%"), "12.5%");
+    }
+}
