@@ -263,6 +263,16 @@ impl Session {
         let progress = sources::progress::Progress::new(bytes, self.quiet);
         sources::load(&self.ws, &self.registry, &resolved, &mut cube, &progress)?;
         drop(progress);
+        for t in &cube.tallies {
+            if self.verbose {
+                eprintln!("read {}", t.summary());
+            }
+            if !self.quiet {
+                for w in &t.warnings {
+                    eprintln!("warning: {}: {w}", t.file);
+                }
+            }
+        }
         if self.verbose {
             let files: usize = resolved.iter().map(|r| r.files.len()).sum();
             let commands = resolved.iter().filter(|r| r.command.is_some()).count();

@@ -30,10 +30,11 @@ pub struct Checked {
 /// Evaluates the selected goals and renders them in the asked format.
 pub fn compute(s: &Session, args: &CheckArgs, style: Style) -> Result<Checked> {
     let goals = select(&s.ws.goals, &args.goals)?;
-    let results = evaluate(s, &goals, &args.range)?;
+    let cube = s.load(&views_of(&goals), &args.range)?;
+    let results = evaluate_on(s, &goals, &args.range, &cube)?;
     let text = match args.format {
         CheckFormat::Table => render::check::table(&s.ws.name, &results, style),
-        CheckFormat::Json => render::check::json(&s.ws.name, &results),
+        CheckFormat::Json => render::check::json(&s.ws.name, &results, &cube.tallies),
         CheckFormat::Csv => render::check::csv(&results),
         CheckFormat::Markdown => render::markdown::check(&s.ws.name, &results),
         CheckFormat::Html => render::html::check(&s.ws.name, &results),
@@ -83,11 +84,6 @@ fn select(all: &[Goal], ids: &[String]) -> Result<Vec<Goal>> {
         .collect()
 }
 
-/// Loads the data once for every goal's view and checks each goal.
-pub fn evaluate(s: &Session, goals: &[Goal], range: &Range) -> Result<Vec<GoalResult>> {
-    evaluate_with(s, goals, range, |views| s.load(views, range))
-}
-
 /// Checks each goal on the cube that `load` builds for the goals' views:
 /// the sources' data (`check`), or a test's records (`kpiscope test`), so
 /// that tests judge goals exactly as `check` does.
@@ -97,10 +93,19 @@ pub fn evaluate_with(
     range: &Range,
     load: impl FnOnce(&[View]) -> Result<Cube>,
 ) -> Result<Vec<GoalResult>> {
-    let cube = load(&views_of(goals))?;
-    let as_of = s.as_of(range, &cube)?;
-    let evaluators = s.evaluators(views_of(goals), &cube);
-    evaluate_in(s, goals, &cube, &evaluators, as_of)
+    evaluate_on(s, goals, range, &load(&views_of(goals))?)
+}
+
+/// Checks each goal on `cube`, loaded for (at least) [`views_of`] the goals.
+pub fn evaluate_on(
+    s: &Session,
+    goals: &[Goal],
+    range: &Range,
+    cube: &Cube,
+) -> Result<Vec<GoalResult>> {
+    let as_of = s.as_of(range, cube)?;
+    let evaluators = s.evaluators(views_of(goals), cube);
+    evaluate_in(s, goals, cube, &evaluators, as_of)
 }
 
 /// The views goals need: what a cube must be loaded for to check them.

@@ -95,7 +95,9 @@ pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
             let by: Vec<String> = by.iter().map(|b| b.name().to_string()).collect();
             render::write_output(a.output, &render::eval::table(&rows, &by, style))?
         }
-        Format::Json => render::write_with(a.output, |w| render::eval::json(w, &rows))?,
+        Format::Json => {
+            render::write_with(a.output, |w| render::eval::json(w, &rows, &cube.tallies))?
+        }
         Format::Csv => render::write_with(a.output, |w| {
             render::eval::csv(w, &rows, &dims, by.contains(&By::Post))
         })?,

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::table::{self, Style};
 use crate::goals::check::{PeriodOut, Previous, Projection};
 use crate::goals::{GoalResult, Measure, Summary};
+use crate::records::tally::Tally;
 
 #[derive(Serialize)]
 struct GoalJson<'a> {
@@ -42,6 +43,8 @@ struct CheckJson<'a> {
     workspace: &'a str,
     goals: Vec<GoalJson<'a>>,
     summary: Summary,
+    /// What reading each input found (rows, records, skipped rows...).
+    inputs: &'a [Tally],
 }
 
 fn goal_json(r: &GoalResult) -> GoalJson<'_> {
@@ -76,13 +79,14 @@ fn goal_json(r: &GoalResult) -> GoalJson<'_> {
     }
 }
 
-pub fn json(workspace: &str, results: &[GoalResult]) -> String {
+pub fn json(workspace: &str, results: &[GoalResult], inputs: &[Tally]) -> String {
     let doc = CheckJson {
         version: 1,
         command: "check",
         workspace,
         goals: results.iter().map(goal_json).collect(),
         summary: Summary::of(results),
+        inputs,
     };
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }

@@ -7,6 +7,7 @@ use serde::Serialize;
 use super::table::{self, Style};
 use crate::goals::check::PeriodOut;
 use crate::goals::condition::fmt_value;
+use crate::records::tally::Tally;
 
 /// One KPI value in one group, borrowed from the groups and results.
 #[derive(Debug, Clone, Serialize)]
@@ -28,15 +29,18 @@ struct EvalJson<'a> {
     version: u32,
     command: &'a str,
     rows: &'a [Row<'a>],
+    /// What reading each input found (rows, records, skipped rows...).
+    inputs: &'a [Tally],
 }
 
-pub fn json(w: &mut dyn std::io::Write, rows: &[Row<'_>]) -> std::io::Result<()> {
+pub fn json(w: &mut dyn std::io::Write, rows: &[Row<'_>], inputs: &[Tally]) -> std::io::Result<()> {
     serde_json::to_writer_pretty(
         &mut *w,
         &EvalJson {
             version: 1,
             command: "eval",
             rows,
+            inputs,
         },
     )?;
     w.write_all(

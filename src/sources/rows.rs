@@ -32,6 +32,31 @@ pub mod skip {
     pub const SUMMARY: &str = "summary row (the other rows' sums)";
     pub const NOTE: &str = "note row";
     pub const NETWORK_ERROR: &str = "error row written by the network";
+    pub const NO_DATE: &str = "row without a date";
+}
+
+/// A few rows without a date are the network's (a deleted video, a post
+/// Meta could not compute); most of them mean the plugin reads the wrong
+/// date column: then the file is an error, not a near-empty load.
+pub fn check_dated(
+    file: &str,
+    undated: &[u64],
+    records: u64,
+    layout: &str,
+    column: &str,
+) -> crate::error::Result<()> {
+    match undated.first() {
+        Some(&line) if undated.len() as u64 > records => Err(crate::error::Error::Data {
+            file: file.to_string(),
+            line: line as usize,
+            message: format!(
+                "{} of {} rows have no date in {column}: is it the column this {layout} dates its rows by?",
+                undated.len(),
+                undated.len() as u64 + records,
+            ),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// Labels of summary rows, compared case-insensitively (trailing `:` off).
@@ -227,9 +252,14 @@ impl<'g> DataRows<'g> {
         }
     }
 
-    /// The columns whose cells are mostly numbers.
+    /// The columns whose cells are mostly numbers, ids aside: what a
+    /// plugin that leaves one unmapped leaves out.
     pub fn numeric_columns(&self) -> impl Iterator<Item = usize> + '_ {
-        (0..self.plan.numeric.len()).filter(|&i| self.plan.numeric[i])
+        (0..self.plan.numeric.len()).filter(|&i| {
+            let name = normalise(self.header.get(i).unwrap_or(""));
+            self.plan.numeric[i]
+                && !(name == "id" || name.ends_with(" id") || name.ends_with("_id"))
+        })
     }
 
     /// The skipped rows, the warnings and the count of data rows, added to

@@ -13,7 +13,7 @@ use super::decode::value::{NotANumber, NumberStyle, is_missing, parse_duration, 
 use super::decode::{Decoded, Grid};
 use super::layout::Layout;
 use super::reader::FileCtx;
-use super::rows::{DataRows, Decimal};
+use super::rows::{DataRows, Decimal, check_dated, skip};
 use super::{Plugin, emit::from_json};
 use crate::error::{Error, Result};
 use crate::kpi::engine::sandboxed_engine;
@@ -79,15 +79,23 @@ impl Mapper {
             }),
         );
         let (tz, year) = (ctx.timezone.clone(), ctx.year);
+        // An empty cell is no date: a record dated `()` is a row without a
+        // date, skipped and counted as a table plugin's is.
         engine.register_fn(
             "date",
-            move |t: &str, format: &str| -> std::result::Result<String, Box<rhai::EvalAltResult>> {
+            move |t: &str,
+                  format: &str|
+                  -> std::result::Result<Dynamic, Box<rhai::EvalAltResult>> {
+                if is_missing(t) {
+                    return Ok(Dynamic::UNIT);
+                }
                 DateReader::new(vec![format.to_string()], tz.clone(), year)
                     .read(t)
-                    .map(crate::aggregate::period::format_day)
+                    .map(|d| crate::aggregate::period::format_day(d).into())
                     .map_err(|e| format!("cannot read the date `{t}` as `{format}`: {e}").into())
             },
         );
+        engine.register_fn("date", |_: (), _: &str| Dynamic::UNIT);
         engine.register_fn(
             "parse_json",
             |t: &str| -> std::result::Result<Dynamic, Box<rhai::EvalAltResult>> {
@@ -236,6 +244,7 @@ pub fn map_rows(
             }),
     );
     let mut out = Vec::new();
+    let mut undated = Vec::new();
     for row in rows.by_ref() {
         let mut map = Map::new();
         for (names, cell) in header.iter().zip(row.cells.iter()) {
@@ -247,12 +256,24 @@ pub fn map_rows(
         let result = mapper.call("map_row", map.into(), &grid.name, row.line)?;
         let before = out.len();
         match records(&result, ctx, &grid.name, row.line, style, &mut out)? {
-            Some(why) => tally.skip(&why, row.line),
+            Some(why) => {
+                if why == skip::NO_DATE {
+                    undated.push(row.line);
+                }
+                tally.skip(&why, row.line)
+            }
             None if out.len() == before => tally.skip(SKIPPED_BY_SCRIPT, row.line),
             None => {}
         }
     }
     rows.finish(tally);
+    check_dated(
+        &grid.name,
+        &undated,
+        out.len() as u64,
+        &layout.title,
+        "the date column",
+    )?;
     Ok(out)
 }
 
@@ -344,6 +365,9 @@ fn records(
             continue;
         }
         let json = to_json(&item);
+        if json.get("date").is_some_and(serde_json::Value::is_null) {
+            return Ok(Some(skip::NO_DATE.to_string()));
+        }
         let record = from_json(&json, style, ctx).map_err(|e| Error::Data {
             file: file.to_string(),
             line: line as usize,

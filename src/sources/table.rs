@@ -12,14 +12,13 @@ use super::decode::{Grid, Row, grid::normalise};
 use super::emit::Sink;
 use super::layout::{Cols, DateFrom, Layout, Mapping};
 use super::reader::FileCtx;
-use super::rows::{DataRows, Decimal};
+use super::rows::{DataRows, Decimal, check_dated, skip::NO_DATE};
 use crate::aggregate::batch::Batch;
 use crate::error::{Error, Result};
 use crate::records::tally::Tally;
 use crate::records::{Level, MetricId, RowRef};
 
 /// Why a data row made no record.
-const NO_DATE: &str = "row without a date";
 const NO_POST: &str = "post row without an id or a figure";
 
 /// Columns resolved against one header.
@@ -232,28 +231,16 @@ pub fn read(
     for (why, line) in &skips {
         tally.skip(why, *line);
     }
-    // A few rows without a date are the network's (a deleted video); most
-    // of them means the date column is not the one the export dates by.
     let undated: Vec<u64> = skips
         .iter()
         .filter(|(w, _)| *w == NO_DATE)
         .map(|(_, l)| *l)
         .collect();
-    if let (Some(&line), Some(DateFrom::Column(cols))) = (undated.first(), Some(&map.date.from))
-        && undated.len() as u64 > records
-    {
-        return Err(Error::Data {
-            file: grid.name.clone(),
-            line: line as usize,
-            message: format!(
-                "{} of {} rows have no date in {}: is it the column this {} dates its rows by?",
-                undated.len(),
-                undated.len() as u64 + records,
-                cols.describe(),
-                layout.title
-            ),
-        });
-    }
+    let column = match &map.date.from {
+        DateFrom::Column(cols) => cols.describe(),
+        DateFrom::Preamble(key) => format!("the `# {key}:` line"),
+    };
+    check_dated(&grid.name, &undated, records, &layout.title, &column)?;
     Ok(())
 }
 

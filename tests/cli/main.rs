@@ -4,6 +4,7 @@ mod demo;
 mod errors;
 mod eval;
 mod explain;
+mod exports;
 mod goals;
 mod goals_over_time;
 mod harness;

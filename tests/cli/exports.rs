@@ -1,0 +1,257 @@
+//! Exports as people download and re-save them: one test per kind of failure
+//! seen on real files, each on a small export written here in the network's
+//! layout. Every expected figure is counted by hand in the comment above it.
+
+use crate::harness::{Output, Test, assert_close};
+
+/// `eval --kpi <metric> --grain <grain> [--by <by>] --format json` in a
+/// workspace of one source.
+fn eval(source: &str, files: &[(&str, &str)], metric: &str, grain: &str, by: &[&str]) -> Output {
+    let mut t = Test::new().file(
+        "kpiscope.toml",
+        &format!("[workspace]\nname = \"Acme\"\ntimezone = \"UTC\"\n\n{source}"),
+    );
+    for (path, text) in files {
+        t = t.file(path, text);
+    }
+    let mut args = vec![
+        "eval", "--kpi", metric, "--grain", grain, "--format", "json",
+    ];
+    for b in by {
+        args.extend(["--by", b]);
+    }
+    let out = t.args(&args).run();
+    assert_eq!(
+        out.status, 0,
+        "stdout:\n{}\nstderr:\n{}",
+        out.stdout, out.stderr
+    );
+    out
+}
+
+/// The rows' values, with the period label and the `--by` value first.
+fn values(out: &Output, by: Option<&str>) -> Vec<(String, f64)> {
+    out.json()["rows"]
+        .as_array()
+        .expect("rows")
+        .iter()
+        .filter_map(|r| {
+            let label = match by {
+                Some(b) => r["dims"][b].as_str().unwrap_or("").to_string(),
+                None => r["period"]["label"].as_str().unwrap_or("").to_string(),
+            };
+            Some((label, r["value"].as_f64()?))
+        })
+        .collect()
+}
+
+/// The JSON tally of the input file whose name ends with `name`.
+fn input(out: &Output, name: &str) -> serde_json::Value {
+    out.json()["inputs"]
+        .as_array()
+        .expect("inputs")
+        .iter()
+        .find(|i| i["file"].as_str().is_some_and(|f| f.ends_with(name)))
+        .cloned()
+        .unwrap_or_else(|| panic!("no input {name} in {}", out.stdout))
+}
+
+fn skipped(input: &serde_json::Value, why: &str) -> u64 {
+    input["skipped"][why]["rows"].as_u64().unwrap_or(0)
+}
+
+/// Ads Manager, ad level, no `Ad ID` column: "New post engagement ad" is
+/// three ads in two ad sets, and the header says `Ad Set Name`. With
+/// "Include summary row", the first row holds the account's totals.
+const ADS_SHARING_NAMES: &str = "\u{feff}Reporting starts,Reporting ends,Campaign name,Ad Set Name,Ad Name,Amount spent (USD),Impressions,Reach,Link clicks\n\
+2026-03-01,2026-03-31,,,,\"1,234.50\",50000,30000,900\n\
+2026-03-01,2026-03-31,Spring,Paris,New post engagement ad,300.25,12000,8000,200\n\
+2026-03-01,2026-03-31,Spring,Paris,New post engagement ad,100.25,4000,3000,100\n\
+2026-03-01,2026-03-31,Spring,Lyon,New post engagement ad,434,20000,12000,350\n\
+2026-03-01,2026-03-31,Summer,Lyon,Carousel,400,14000,9000,250\n";
+
+#[test]
+fn ads_sharing_a_name_are_all_counted_and_the_summary_row_is_not() {
+    let source = "[[source]]\nplugin = \"meta_ads\"\npath = \"ads/*.csv\"\n";
+    let files = [("ads/march.csv", ADS_SHARING_NAMES)];
+    // 300.25 + 100.25 + 434 + 400 = 1234.50, the file's own summary row.
+    let out = eval(source, &files, "spend", "month", &[]);
+    assert_eq!(values(&out, None), [("2026-03".to_string(), 1234.5)]);
+    let file = input(&out, "march.csv");
+    assert_eq!(file["rows"], 5);
+    assert_eq!(file["records"], 4);
+    assert_eq!(skipped(&file, "summary row (the other rows' sums)"), 1);
+    assert_eq!(file["duplicates"], 0);
+    // Rows 3 and 4 share their day and every dimension: added up, counted.
+    assert_eq!(file["merged"], 1);
+    // `Ad Set Name` is the plugin's `Ad set name`: Paris 300.25 + 100.25,
+    // Lyon 434 + 400.
+    let out = eval(source, &files, "spend", "all", &["ad_set"]);
+    let mut by_set = values(&out, Some("ad_set"));
+    by_set.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        by_set,
+        [("Lyon".to_string(), 834.0), ("Paris".to_string(), 400.5)]
+    );
+}
+
+#[test]
+fn the_same_export_twice_counts_once_and_says_so() {
+    let source = "[[source]]\nplugin = \"meta_ads\"\npath = \"ads/*.csv\"\n";
+    let files = [
+        ("ads/march.csv", ADS_SHARING_NAMES),
+        ("ads/march (1).csv", ADS_SHARING_NAMES),
+    ];
+    let out = eval(source, &files, "spend", "month", &[]);
+    assert_eq!(values(&out, None), [("2026-03".to_string(), 1234.5)]);
+    // Files are read in name order: `march (1).csv` first. The second
+    // file's 4 rows of 6 metrics each (spend, impressions, impressions_paid,
+    // reach, reach_paid, clicks) are 24 values dropped.
+    assert_eq!(input(&out, "march (1).csv")["duplicates"], 0);
+    assert_eq!(input(&out, "/march.csv")["duplicates"], 24);
+}
+
+/// Ads Manager broken down by region and month: the summary row first, its
+/// region empty, dated on the first month.
+#[test]
+fn a_summary_row_is_never_a_month_of_data() {
+    let text = "Reporting starts,Reporting ends,Region,Amount spent (EUR),Impressions\n\
+        2026-01-01,2026-03-31,,350,3500\n\
+        2026-01-01,2026-01-31,Île-de-France,100,1000\n\
+        2026-01-01,2026-01-31,Occitanie,50,500\n\
+        2026-02-01,2026-02-28,Île-de-France,80,800\n\
+        2026-02-01,2026-02-28,Occitanie,20,200\n\
+        2026-03-01,2026-03-31,Île-de-France,70,700\n\
+        2026-03-01,2026-03-31,Occitanie,30,300\n";
+    let source = "[[source]]\nplugin = \"meta_ads\"\npath = \"ads.csv\"\n";
+    // January 100 + 50, February 80 + 20, March 70 + 30.
+    let out = eval(source, &[("ads.csv", text)], "spend", "month", &[]);
+    assert_eq!(
+        values(&out, None),
+        [
+            ("2026-01".to_string(), 150.0),
+            ("2026-02".to_string(), 100.0),
+            ("2026-03".to_string(), 100.0)
+        ]
+    );
+    let file = input(&out, "ads.csv");
+    assert_eq!(skipped(&file, "summary row (the other rows' sums)"), 1);
+    // Each month's second region adds to its first (the plugin keeps no
+    // region): 3 rows merged, none dropped.
+    assert_eq!(file["merged"], 3);
+    assert_eq!(file["duplicates"], 0);
+}
+
+/// YouTube's table re-saved by a French Excel: `;`, decimal commas, spaces
+/// grouping thousands; a video without a publish date and YouTube's footer.
+#[test]
+fn decimal_commas_of_a_resaved_table_are_decimals() {
+    let text = "Content;Video title;Video publish time;Views;Watch time (hours);Subscribers\n\
+        Total;;;12 010;51,422;30\n\
+        vid1;Espresso 101;Dec 15, 2023;8 000;6,892;20\n\
+        vid2;Latte art;Dec 18, 2023;4 000;44,53;10\n\
+        vid3;Deleted video;;10;0,1;0\n\
+        Showing top 500 results;;;;;\n";
+    let source = "[[source]]\nplugin = \"youtube\"\npath = \"yt.csv\"\n";
+    let files = [("yt.csv", text)];
+    // (6.892 + 44.53) h × 3600 = 185119.2 s; vid3 has no date.
+    let out = eval(source, &files, "watch_time", "all", &[]);
+    assert_close(values(&out, None)[0].1, 185_119.2);
+    let out = eval(source, &files, "views", "all", &[]);
+    assert_close(values(&out, None)[0].1, 12_000.0);
+    let file = input(&out, "yt.csv");
+    assert_eq!(file["rows"], 5);
+    assert_eq!(file["records"], 2);
+    assert_eq!(skipped(&file, "Total row"), 1);
+    assert_eq!(skipped(&file, "row without a date"), 1);
+    assert_eq!(skipped(&file, "note row"), 1);
+    assert_eq!(file["skipped"]["row without a date"]["first_line"], 5);
+}
+
+#[test]
+fn an_ambiguous_decimal_mark_is_a_warning_and_the_source_decides() {
+    // Tab-separated, every figure like `1,234`: nothing tells the mark.
+    let text = "date\tspend\n2026-03-01\t1,250\n2026-03-02\t2,500\n2026-03-03\t3\n";
+    let canonical_like =
+        |decimal: &str| format!("[[source]]\nplugin = \"ads\"\npath = \"spend.tsv\"\n{decimal}\n");
+    let plugin = "name = \"ads\"\ntitle = \"Ad spend\"\nversion = \"1.0.0\"\napi = 1\nkind = \"table\"\nnetwork = \"ads\"\n\n[input]\ndetect = [\"date\", \"spend\"]\n\n[table]\nlevel = \"account\"\ndate = { column = \"date\", format = \"%Y-%m-%d\" }\n\n[table.metrics]\nspend = \"spend\"\n";
+    let run = |decimal: &str| {
+        Test::new()
+            .file(
+                "kpiscope.toml",
+                &format!(
+                    "[workspace]\nname = \"Acme\"\n\n{}",
+                    canonical_like(decimal)
+                ),
+            )
+            .file("plugins/ads/plugin.toml", plugin)
+            .file("spend.tsv", text)
+            .args(&[
+                "eval", "--kpi", "spend", "--grain", "all", "--format", "json",
+            ])
+            .run()
+    };
+    // Read with a dot (1250 + 2500 + 3), and said.
+    let out = run("");
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_close(values(&out, None)[0].1, 3753.0);
+    assert!(
+        out.stderr
+            .contains("warning: spend.tsv: column `spend` holds numbers like `1,234`"),
+        "{}",
+        out.stderr
+    );
+    // `decimal = ","`: 1.25 + 2.5 + 3, and nothing to warn about.
+    let out = run("decimal = \",\"");
+    assert_close(values(&out, None)[0].1, 6.75);
+    assert!(!out.stderr.contains("warning"), "{}", out.stderr);
+    // A bad mark is a config error.
+    let out = run("decimal = \";\"");
+    assert_eq!(out.status, 2);
+    assert!(
+        out.stderr.contains("the decimal mark is \".\" or \",\""),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Business Suite's post export with Meta's own error rows (no date, no
+/// figures) between posts.
+#[test]
+fn the_networks_error_rows_are_skipped_and_counted() {
+    let text = "\u{feff}Post ID,Page ID,Page name,Title,Description,Duration (sec),Publish time,Caption type,Permalink,Is crosspost,Is share,Post type,Languages,Custom labels,Funded content status,Data comment,Date,Views,Reach,\"Reactions, Comments and Shares\",Reactions,Comments,Shares,Total clicks,Link Clicks,Other Clicks\n\
+122158390526123456,110253467891234,Acme Coffee,Autumn menu,,,03/27/2026 06:08,,https://www.facebook.com/110253467891234/posts/122158390526123456,No,No,Photos,,,,,Lifetime,\"12,400\",\"8,215\",342,301,29,12,\"1,025\",980,45\n\
+122158390526123457,110253467891234,Acme Coffee,,,,,,,,,,,,,An error occurred while computing metadata for content with ID 122158390526123457,,,,,,,,,,\n\
+122158390526123458,110253467891234,Acme Coffee,Spring,,,03/28/2026 09:00,,https://www.facebook.com/110253467891234/posts/122158390526123458,No,No,Photos,,,,,Lifetime,900,785,40,30,6,4,50,20,30\n";
+    let source = "[[source]]\nplugin = \"facebook\"\npath = \"posts.csv\"\n";
+    // Reach 8215 + 785.
+    let out = eval(source, &[("posts.csv", text)], "reach", "all", &[]);
+    assert_close(values(&out, None)[0].1, 9000.0);
+    let file = input(&out, "posts.csv");
+    assert_eq!(file["records"], 2);
+    assert_eq!(skipped(&file, "error row written by the network"), 1);
+    assert_eq!(
+        file["skipped"]["error row written by the network"]["first_line"],
+        3
+    );
+}
+
+#[test]
+fn verbose_accounts_for_every_row_of_every_file() {
+    let out = Test::new()
+        .file(
+            "kpiscope.toml",
+            "[workspace]\nname = \"Acme\"\n\n[[source]]\nplugin = \"meta_ads\"\npath = \"ads.csv\"\n",
+        )
+        .file("ads.csv", ADS_SHARING_NAMES)
+        .args(&["-v", "eval", "--kpi", "spend", "--grain", "all"])
+        .run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "read ads.csv (meta_ads: Meta Ads Manager export): 5 rows, 4 records; skipped 1 summary row (the other rows' sums) (line 2); 1 rows added to an earlier row of the same day and dimensions"
+        ),
+        "{}",
+        out.stderr
+    );
+}
