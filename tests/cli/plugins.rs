@@ -372,6 +372,129 @@ fn detection_names_the_candidates() {
     );
 }
 
+/// A Business Suite daily series as downloaded (UTF-8 here; the fixtures
+/// hold the UTF-16 originals): `sep=,`, then per table a title line and
+/// `"Date","Primary"`.
+fn daily_series(tables: &[(&str, &[(&str, &str)])]) -> String {
+    let mut text = String::from("sep=,\r\n");
+    for (i, (title, rows)) in tables.iter().enumerate() {
+        if i > 0 {
+            text.push_str("\r\n");
+        }
+        text.push_str(&format!("\"{title}\"\r\n\"Date\",\"Primary\"\r\n"));
+        for (day, value) in *rows {
+            text.push_str(&format!("\"{day}T00:00:00\",\"{value}\"\r\n"));
+        }
+    }
+    text
+}
+
+/// The month's reach by network from one `[[source]]` reading `file`.
+fn reach_by_network(file: &str, text: &str, plugin: Option<&str>) -> Output {
+    let plugin = plugin
+        .map(|p| format!("plugin = \"{p}\"\n"))
+        .unwrap_or_default();
+    Test::new()
+        .file(
+            "kpiscope.toml",
+            &format!("{WS}\n[[source]]\n{plugin}path = \"exports/{file}\"\n"),
+        )
+        .file(&format!("exports/{file}"), text)
+        .args(&[
+            "eval", "--kpi", "reach", "--by", "network", "--grain", "month", "--format", "json",
+        ])
+        .run()
+}
+
+fn reach_of(out: &Output, network: &str) -> Option<f64> {
+    out.rows()
+        .iter()
+        .find(|r| r["network"] == network && r["period"]["label"] == "2025-07")
+        .and_then(|r| r["value"].as_f64())
+}
+
+/// One Business Suite download holding a Facebook table and then an
+/// Instagram one: both load, each under its own network, whichever plugin
+/// the source names or none. Facebook 2,310 + 1,985 = 4,295; Instagram
+/// 640 + 702 = 1,342.
+#[test]
+fn a_daily_download_with_two_networks_loads_both() {
+    let text = daily_series(&[
+        (
+            "Facebook reach",
+            &[("2025-07-01", "2,310"), ("2025-07-02", "1,985")],
+        ),
+        (
+            "Instagram reach",
+            &[("2025-07-01", "640"), ("2025-07-02", "702")],
+        ),
+    ]);
+    for plugin in [None, Some("facebook"), Some("instagram")] {
+        let out = reach_by_network("Reach.csv", &text, plugin);
+        out.status(0);
+        assert_eq!(reach_of(&out, "facebook"), Some(4295.0), "{plugin:?}");
+        assert_eq!(reach_of(&out, "instagram"), Some(1342.0), "{plugin:?}");
+    }
+}
+
+/// Since 2025 a series' title is the bare "Reach": the plugin the source
+/// names decides the network; detection refuses to guess, unless the file's
+/// name says it.
+#[test]
+fn a_bare_daily_series_title_needs_the_plugin_named() {
+    let text = daily_series(&[("Reach", &[("2025-07-01", "50"), ("2025-07-03", "25")])]);
+    let out = reach_by_network("Reach.csv", &text, None);
+    out.status(2);
+    for what in [
+        "several plugins recognise Reach.csv: facebook, instagram, and neither the titles above its tables nor its name say which network it is from",
+        "name the plugin with `plugin = \"...\"`",
+    ] {
+        assert!(out.stderr.contains(what), "{}", out.stderr);
+    }
+    for (file, plugin, network) in [
+        ("Reach.csv", Some("instagram"), "instagram"),
+        ("Reach.csv", Some("facebook"), "facebook"),
+        ("instagram_reach.csv", None, "instagram"),
+    ] {
+        let out = reach_by_network(file, &text, plugin);
+        out.status(0);
+        assert_eq!(reach_of(&out, network), Some(75.0), "{file} {plugin:?}");
+        assert_eq!(out.rows().len(), 1, "{}", out.stdout);
+    }
+    // A title that names the network is detected as before.
+    let named = daily_series(&[("Instagram reach", &[("2025-07-01", "50")])]);
+    let out = reach_by_network("Reach.csv", &named, None);
+    out.status(0);
+    assert_eq!(reach_of(&out, "instagram"), Some(50.0));
+}
+
+/// A series the plugins do not know, and two tables without the blank line
+/// between them, are refused rather than read as something else.
+#[test]
+fn daily_series_the_plugins_cannot_place_are_refused() {
+    let text = daily_series(&[("Net follows", &[("2025-07-01", "3")])]);
+    let out = reach_by_network("Follows.csv", &text, Some("facebook"));
+    out.status(2);
+    assert!(
+        out.stderr
+            .contains("the daily series \"Net follows\" is not one this plugin knows"),
+        "{}",
+        out.stderr
+    );
+    let glued = daily_series(&[("Facebook reach", &[("2025-07-01", "10")])])
+        + &daily_series(&[("Instagram reach", &[("2025-07-01", "4")])])["sep=,\r\n".len()..];
+    let out = reach_by_network("Reach.csv", &glued, None);
+    out.status(2);
+    assert!(
+        out.stderr.contains("exports/Reach.csv:5")
+            && out.stderr.contains(
+                "\"Instagram reach\" starts another table without the blank line before it"
+            ),
+        "{}",
+        out.stderr
+    );
+}
+
 /// A page export's daily reach already counts the people its posts reached:
 /// where an account gives its own figure for a metric in a month, its
 /// posts' figures of that metric that month are left out. acme gives its own
@@ -481,7 +604,7 @@ fn every_builtin_plugin_passes_its_fixtures() {
     }
     assert!(!out.stdout.contains("FAILED"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("49 fixture(s): 49 passed, 0 failed"),
+        out.stdout.contains("56 fixture(s): 56 passed, 0 failed"),
         "{}",
         out.stdout
     );
