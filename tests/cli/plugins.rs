@@ -495,6 +495,56 @@ fn daily_series_the_plugins_cannot_place_are_refused() {
     );
 }
 
+/// X's tweet-activity export by day and by tweet, side by side and detected:
+/// the daily one is the account's days, the other its tweets. November 2018,
+/// by day: impressions 1,938 + 812 + 10,234 = 12,984, tweets published
+/// 2 + 0 + 1 = 3, no post. December 2016, by tweet: 5 tweets.
+#[test]
+fn x_tweet_activity_by_day_and_by_tweet_are_told_apart() {
+    let out = Test::new()
+        .file(
+            "kpiscope.toml",
+            &format!("{WS}\n[[source]]\npath = \"exports/*.csv\"\n"),
+        )
+        .file(
+            "exports/daily_tweet_activity_metrics_acme_20181101_20181201_en.csv",
+            include_str!(
+                "../../plugins/x/fixtures/daily_tweet_activity_metrics_acme_20181101_20181201_en.csv"
+            ),
+        )
+        .file(
+            "exports/tweet_activity_metrics_acme_20161201_20170101_en.csv",
+            include_str!("../../plugins/x/fixtures/tweet_activity.csv"),
+        )
+        .args(&[
+            "eval", "--kpi", "impressions,posts", "--by", "post", "--grain", "month", "--format",
+            "json",
+        ])
+        .run();
+    out.status(0);
+    let rows = out.rows();
+    let of = |kpi: &str, period: &str, account_level: bool| -> Vec<f64> {
+        rows.iter()
+            .filter(|r| {
+                r["kpi"] == kpi
+                    && r["period"]["label"] == period
+                    && (r["post"].is_null() || r["post"] == "-") == account_level
+            })
+            .filter_map(|r| r["value"].as_f64())
+            .collect()
+    };
+    assert_eq!(
+        of("impressions", "2018-11", true),
+        [12984.0],
+        "{}",
+        out.stdout
+    );
+    assert_eq!(of("posts", "2018-11", true), [3.0]);
+    assert!(of("impressions", "2018-11", false).is_empty());
+    assert!(of("impressions", "2016-12", true).is_empty());
+    assert_eq!(of("posts", "2016-12", false).len(), 5);
+}
+
 /// A page export's daily reach already counts the people its posts reached:
 /// where an account gives its own figure for a metric in a month, its
 /// posts' figures of that metric that month are left out. acme gives its own
@@ -604,7 +654,7 @@ fn every_builtin_plugin_passes_its_fixtures() {
     }
     assert!(!out.stdout.contains("FAILED"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("56 fixture(s): 56 passed, 0 failed"),
+        out.stdout.contains("57 fixture(s): 57 passed, 0 failed"),
         "{}",
         out.stdout
     );
