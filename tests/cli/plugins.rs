@@ -545,6 +545,69 @@ fn x_tweet_activity_by_day_and_by_tweet_are_told_apart() {
     assert_eq!(of("posts", "2016-12", false).len(), 5);
 }
 
+/// YouTube Studio's table grouped by Date, detected, is the channel's days.
+/// Watch time comes in hours and counts in seconds: January 2024 is
+/// (85.2375 + 62.5 + 110.0417) h × 3,600 = 306,855 + 225,000 + 396,150.12
+/// = 928,005.12 s. Subscribers gained 12 + 3 + 16 = 31, lost 3 + 5 + 1 = 9;
+/// views 1,204 + 980 + 1,502 = 3,686 (the Total row says the same and is
+/// not counted again).
+#[test]
+fn youtube_table_by_date_is_the_channels_days_in_seconds() {
+    let out = Test::new()
+        .file(
+            "kpiscope.toml",
+            &format!("{WS}\n[[source]]\npath = \"exports/Table data.csv\"\n"),
+        )
+        .file(
+            "exports/Table data.csv",
+            include_str!("../../plugins/youtube/fixtures/Table data by date.csv"),
+        )
+        .args(&[
+            "eval",
+            "--kpi",
+            "watch_time,views,followers_new,followers_lost",
+            "--grain",
+            "month",
+            "--format",
+            "json",
+        ])
+        .run();
+    out.status(0);
+    let rows = out.rows();
+    let value = |kpi: &str| {
+        rows.iter()
+            .find(|r| r["kpi"] == kpi && r["period"]["label"] == "2024-01")
+            .and_then(|r| r["value"].as_f64())
+    };
+    assert_close(value("watch_time").expect("watch_time"), 928_005.12);
+    assert_eq!(value("views"), Some(3686.0));
+    assert_eq!(value("followers_new"), Some(31.0));
+    assert_eq!(value("followers_lost"), Some(9.0));
+
+    // A video's views per day (grouped by Date and by content) are refused:
+    // read as the videos' records they kept one day's views each.
+    let out = check_with(
+        Test::new()
+            .file(
+                "kpiscope.toml",
+                &format!("{WS}\n[[source]]\npath = \"exports/Chart data.csv\"\n"),
+            )
+            .file(
+                "exports/Chart data.csv",
+                "Date,Content,Video title,Video publish time,Views\n\
+2024-01-15,dQw4w9WgXcQ,Espresso 101,\"Dec 15, 2023\",120\n\
+2024-01-16,dQw4w9WgXcQ,Espresso 101,\"Dec 15, 2023\",95\n",
+            ),
+    );
+    assert_fails(
+        &out,
+        &[
+            "exports/Chart data.csv:2",
+            "this export holds a video's views per day",
+        ],
+    );
+}
+
 /// A page export's daily reach already counts the people its posts reached:
 /// where an account gives its own figure for a metric in a month, its
 /// posts' figures of that metric that month are left out. acme gives its own
@@ -654,7 +717,7 @@ fn every_builtin_plugin_passes_its_fixtures() {
     }
     assert!(!out.stdout.contains("FAILED"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("57 fixture(s): 57 passed, 0 failed"),
+        out.stdout.contains("59 fixture(s): 59 passed, 0 failed"),
         "{}",
         out.stdout
     );
