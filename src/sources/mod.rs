@@ -255,10 +255,7 @@ fn network_named(plugin: &Plugin, decoded: &decode::Decoded, shown: &str) -> Opt
         .iter()
         .position(|g| {
             matches.iter().any(|(m, h, _)| {
-                std::ptr::eq(*m, g)
-                    && g.rows[..*h]
-                        .iter()
-                        .any(|r| r.cells.iter().any(|c| names(c)))
+                std::ptr::eq(*m, g) && g.rows[..*h].iter().any(|r| r.cells.iter().any(&names))
             })
         })
         .or_else(|| names(shown).then_some(decoded.grids.len()))

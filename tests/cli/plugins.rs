@@ -414,8 +414,8 @@ fn reach_of(out: &Output, network: &str) -> Option<f64> {
 }
 
 /// One Business Suite download holding a Facebook table and then an
-/// Instagram one: both load, each under its own network, whichever plugin
-/// the source names or none. Facebook 2,310 + 1,985 = 4,295; Instagram
+/// Instagram one, with or without a blank line between them: both load,
+/// each under its own network, whichever plugin the source names or none. Facebook 2,310 + 1,985 = 4,295; Instagram
 /// 640 + 702 = 1,342.
 #[test]
 fn a_daily_download_with_two_networks_loads_both() {
@@ -429,11 +429,16 @@ fn a_daily_download_with_two_networks_loads_both() {
             &[("2025-07-01", "640"), ("2025-07-02", "702")],
         ),
     ]);
-    for plugin in [None, Some("facebook"), Some("instagram")] {
-        let out = reach_by_network("Reach.csv", &text, plugin);
-        out.status(0);
-        assert_eq!(reach_of(&out, "facebook"), Some(4295.0), "{plugin:?}");
-        assert_eq!(reach_of(&out, "instagram"), Some(1342.0), "{plugin:?}");
+    // The same download without the blank line between the tables: the
+    // Instagram title over a second `"Date","Primary"` starts its table.
+    let glued = text.replace("\r\n\r\n", "\r\n");
+    for text in [&text, &glued] {
+        for plugin in [None, Some("facebook"), Some("instagram")] {
+            let out = reach_by_network("Reach.csv", text, plugin);
+            out.status(0);
+            assert_eq!(reach_of(&out, "facebook"), Some(4295.0), "{plugin:?}");
+            assert_eq!(reach_of(&out, "instagram"), Some(1342.0), "{plugin:?}");
+        }
     }
 }
 
@@ -481,9 +486,10 @@ fn daily_series_the_plugins_cannot_place_are_refused() {
         "{}",
         out.stderr
     );
-    let glued = daily_series(&[("Facebook reach", &[("2025-07-01", "10")])])
-        + &daily_series(&[("Instagram reach", &[("2025-07-01", "4")])])["sep=,\r\n".len()..];
-    let out = reach_by_network("Reach.csv", &glued, None);
+    // A one-cell line inside a table, with no header of its own below it:
+    // its rows cannot be told from the first series'.
+    let text = "sep=,\r\n\"Facebook reach\"\r\n\"Date\",\"Primary\"\r\n\"2025-07-01T00:00:00\",\"10\"\r\n\"Instagram reach\"\r\n\"2025-07-01T00:00:00\",\"4\"\r\n";
+    let out = reach_by_network("Reach.csv", text, None);
     out.status(2);
     assert!(
         out.stderr.contains("exports/Reach.csv:5")
@@ -717,7 +723,7 @@ fn every_builtin_plugin_passes_its_fixtures() {
     }
     assert!(!out.stdout.contains("FAILED"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("59 fixture(s): 59 passed, 0 failed"),
+        out.stdout.contains("60 fixture(s): 60 passed, 0 failed"),
         "{}",
         out.stdout
     );
