@@ -723,7 +723,7 @@ fn every_builtin_plugin_passes_its_fixtures() {
     }
     assert!(!out.stdout.contains("FAILED"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("60 fixture(s): 60 passed, 0 failed"),
+        out.stdout.contains("61 fixture(s): 61 passed, 0 failed"),
         "{}",
         out.stdout
     );
