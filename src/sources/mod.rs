@@ -177,6 +177,9 @@ fn detect<'a>(file: &Path, registry: &'a Registry) -> std::result::Result<&'a Pl
                 }),
         );
     }
+    if found.len() > 1 {
+        found = named_first(&found, &decoded, &shown);
+    }
     match found.as_slice() {
         [one] => Ok(one),
         [] => Err(format!(
@@ -194,13 +197,71 @@ fn detect<'a>(file: &Path, registry: &'a Registry) -> std::result::Result<&'a Pl
                 .unwrap_or_default()
         )),
         many => Err(format!(
-            "several plugins recognise {shown}: {}",
+            "several plugins recognise {shown}: {}{}",
             many.iter()
                 .map(|p| p.manifest.name.as_str())
                 .collect::<Vec<_>>()
-                .join(", ")
+                .join(", "),
+            if many
+                .iter()
+                .any(|p| network_named(p, &decoded, &shown).is_some())
+            {
+                ""
+            } else {
+                ", and neither the titles above its tables nor its name say which network it is from"
+            }
         )),
     }
+}
+
+/// Of several plugins that recognise a file, those whose network the file
+/// names first: in the title above a table's header ("Instagram reach" above
+/// Business Suite's `Date,Primary`), else in the file's name. Reading a
+/// title-less header the same way, Facebook's and Instagram's plugins both
+/// claim every daily series; the title is what tells them apart. A file whose
+/// tables name several networks goes to the plugin of the first, which reads
+/// each table under the network its title names. All of them when the file
+/// names none of their networks: then the source must name the plugin.
+fn named_first<'a>(
+    found: &[&'a Plugin],
+    decoded: &decode::Decoded,
+    shown: &str,
+) -> Vec<&'a Plugin> {
+    let at: Vec<Option<usize>> = found
+        .iter()
+        .map(|p| network_named(p, decoded, shown))
+        .collect();
+    match at.iter().flatten().min() {
+        Some(first) => found
+            .iter()
+            .zip(&at)
+            .filter(|(_, a)| *a == &Some(*first))
+            .map(|(p, _)| *p)
+            .collect(),
+        None => found.to_vec(),
+    }
+}
+
+/// Where a file first names the plugin's network as a word: the index of the
+/// table whose title lines (above the header its layouts find) name it, or
+/// after every table, the file's name.
+fn network_named(plugin: &Plugin, decoded: &decode::Decoded, shown: &str) -> Option<usize> {
+    let network = plugin.manifest.network.as_deref()?.to_lowercase();
+    let names = |text: &str| {
+        text.to_lowercase()
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|w| w == network)
+    };
+    let matches = reader::match_layouts(decoded, &plugin.manifest.layouts);
+    decoded
+        .grids
+        .iter()
+        .position(|g| {
+            matches.iter().any(|(m, h, _)| {
+                std::ptr::eq(*m, g) && g.rows[..*h].iter().any(|r| r.cells.iter().any(&names))
+            })
+        })
+        .or_else(|| names(shown).then_some(decoded.grids.len()))
 }
 
 /// Enough of a file to recognise it: the first 64 KiB of text files, all of

@@ -372,6 +372,248 @@ fn detection_names_the_candidates() {
     );
 }
 
+/// A Business Suite daily series as downloaded (UTF-8 here; the fixtures
+/// hold the UTF-16 originals): `sep=,`, then per table a title line and
+/// `"Date","Primary"`.
+fn daily_series(tables: &[(&str, &[(&str, &str)])]) -> String {
+    let mut text = String::from("sep=,\r\n");
+    for (i, (title, rows)) in tables.iter().enumerate() {
+        if i > 0 {
+            text.push_str("\r\n");
+        }
+        text.push_str(&format!("\"{title}\"\r\n\"Date\",\"Primary\"\r\n"));
+        for (day, value) in *rows {
+            text.push_str(&format!("\"{day}T00:00:00\",\"{value}\"\r\n"));
+        }
+    }
+    text
+}
+
+/// The month's reach by network from one `[[source]]` reading `file`.
+fn reach_by_network(file: &str, text: &str, plugin: Option<&str>) -> Output {
+    let plugin = plugin
+        .map(|p| format!("plugin = \"{p}\"\n"))
+        .unwrap_or_default();
+    Test::new()
+        .file(
+            "kpiscope.toml",
+            &format!("{WS}\n[[source]]\n{plugin}path = \"exports/{file}\"\n"),
+        )
+        .file(&format!("exports/{file}"), text)
+        .args(&[
+            "eval", "--kpi", "reach", "--by", "network", "--grain", "month", "--format", "json",
+        ])
+        .run()
+}
+
+fn reach_of(out: &Output, network: &str) -> Option<f64> {
+    out.rows()
+        .iter()
+        .find(|r| r["network"] == network && r["period"]["label"] == "2025-07")
+        .and_then(|r| r["value"].as_f64())
+}
+
+/// One Business Suite download holding a Facebook table and then an
+/// Instagram one, with or without a blank line between them: both load,
+/// each under its own network, whichever plugin the source names or none. Facebook 2,310 + 1,985 = 4,295; Instagram
+/// 640 + 702 = 1,342.
+#[test]
+fn a_daily_download_with_two_networks_loads_both() {
+    let text = daily_series(&[
+        (
+            "Facebook reach",
+            &[("2025-07-01", "2,310"), ("2025-07-02", "1,985")],
+        ),
+        (
+            "Instagram reach",
+            &[("2025-07-01", "640"), ("2025-07-02", "702")],
+        ),
+    ]);
+    // The same download without the blank line between the tables: the
+    // Instagram title over a second `"Date","Primary"` starts its table.
+    let glued = text.replace("\r\n\r\n", "\r\n");
+    for text in [&text, &glued] {
+        for plugin in [None, Some("facebook"), Some("instagram")] {
+            let out = reach_by_network("Reach.csv", text, plugin);
+            out.status(0);
+            assert_eq!(reach_of(&out, "facebook"), Some(4295.0), "{plugin:?}");
+            assert_eq!(reach_of(&out, "instagram"), Some(1342.0), "{plugin:?}");
+        }
+    }
+}
+
+/// Since 2025 a series' title is the bare "Reach": the plugin the source
+/// names decides the network; detection refuses to guess, unless the file's
+/// name says it.
+#[test]
+fn a_bare_daily_series_title_needs_the_plugin_named() {
+    let text = daily_series(&[("Reach", &[("2025-07-01", "50"), ("2025-07-03", "25")])]);
+    let out = reach_by_network("Reach.csv", &text, None);
+    out.status(2);
+    for what in [
+        "several plugins recognise Reach.csv: facebook, instagram, and neither the titles above its tables nor its name say which network it is from",
+        "name the plugin with `plugin = \"...\"`",
+    ] {
+        assert!(out.stderr.contains(what), "{}", out.stderr);
+    }
+    for (file, plugin, network) in [
+        ("Reach.csv", Some("instagram"), "instagram"),
+        ("Reach.csv", Some("facebook"), "facebook"),
+        ("instagram_reach.csv", None, "instagram"),
+    ] {
+        let out = reach_by_network(file, &text, plugin);
+        out.status(0);
+        assert_eq!(reach_of(&out, network), Some(75.0), "{file} {plugin:?}");
+        assert_eq!(out.rows().len(), 1, "{}", out.stdout);
+    }
+    // A title that names the network is detected as before.
+    let named = daily_series(&[("Instagram reach", &[("2025-07-01", "50")])]);
+    let out = reach_by_network("Reach.csv", &named, None);
+    out.status(0);
+    assert_eq!(reach_of(&out, "instagram"), Some(50.0));
+}
+
+/// A series the plugins do not know, and two tables without the blank line
+/// between them, are refused rather than read as something else.
+#[test]
+fn daily_series_the_plugins_cannot_place_are_refused() {
+    let text = daily_series(&[("Net follows", &[("2025-07-01", "3")])]);
+    let out = reach_by_network("Follows.csv", &text, Some("facebook"));
+    out.status(2);
+    assert!(
+        out.stderr
+            .contains("the daily series \"Net follows\" is not one this plugin knows"),
+        "{}",
+        out.stderr
+    );
+    // A one-cell line inside a table, with no header of its own below it:
+    // its rows cannot be told from the first series'.
+    let text = "sep=,\r\n\"Facebook reach\"\r\n\"Date\",\"Primary\"\r\n\"2025-07-01T00:00:00\",\"10\"\r\n\"Instagram reach\"\r\n\"2025-07-01T00:00:00\",\"4\"\r\n";
+    let out = reach_by_network("Reach.csv", text, None);
+    out.status(2);
+    assert!(
+        out.stderr.contains("exports/Reach.csv:5")
+            && out.stderr.contains(
+                "\"Instagram reach\" starts another table without the blank line before it"
+            ),
+        "{}",
+        out.stderr
+    );
+}
+
+/// X's tweet-activity export by day and by tweet, side by side and detected:
+/// the daily one is the account's days, the other its tweets. November 2018,
+/// by day: impressions 1,938 + 812 + 10,234 = 12,984, tweets published
+/// 2 + 0 + 1 = 3, no post. December 2016, by tweet: 5 tweets.
+#[test]
+fn x_tweet_activity_by_day_and_by_tweet_are_told_apart() {
+    let out = Test::new()
+        .file(
+            "kpiscope.toml",
+            &format!("{WS}\n[[source]]\npath = \"exports/*.csv\"\n"),
+        )
+        .file(
+            "exports/daily_tweet_activity_metrics_acme_20181101_20181201_en.csv",
+            include_str!(
+                "../../plugins/x/fixtures/daily_tweet_activity_metrics_acme_20181101_20181201_en.csv"
+            ),
+        )
+        .file(
+            "exports/tweet_activity_metrics_acme_20161201_20170101_en.csv",
+            include_str!("../../plugins/x/fixtures/tweet_activity.csv"),
+        )
+        .args(&[
+            "eval", "--kpi", "impressions,posts", "--by", "post", "--grain", "month", "--format",
+            "json",
+        ])
+        .run();
+    out.status(0);
+    let rows = out.rows();
+    let of = |kpi: &str, period: &str, account_level: bool| -> Vec<f64> {
+        rows.iter()
+            .filter(|r| {
+                r["kpi"] == kpi
+                    && r["period"]["label"] == period
+                    && (r["post"].is_null() || r["post"] == "-") == account_level
+            })
+            .filter_map(|r| r["value"].as_f64())
+            .collect()
+    };
+    assert_eq!(
+        of("impressions", "2018-11", true),
+        [12984.0],
+        "{}",
+        out.stdout
+    );
+    assert_eq!(of("posts", "2018-11", true), [3.0]);
+    assert!(of("impressions", "2018-11", false).is_empty());
+    assert!(of("impressions", "2016-12", true).is_empty());
+    assert_eq!(of("posts", "2016-12", false).len(), 5);
+}
+
+/// YouTube Studio's table grouped by Date, detected, is the channel's days.
+/// Watch time comes in hours and counts in seconds: January 2024 is
+/// (85.2375 + 62.5 + 110.0417) h × 3,600 = 306,855 + 225,000 + 396,150.12
+/// = 928,005.12 s. Subscribers gained 12 + 3 + 16 = 31, lost 3 + 5 + 1 = 9;
+/// views 1,204 + 980 + 1,502 = 3,686 (the Total row says the same and is
+/// not counted again).
+#[test]
+fn youtube_table_by_date_is_the_channels_days_in_seconds() {
+    let out = Test::new()
+        .file(
+            "kpiscope.toml",
+            &format!("{WS}\n[[source]]\npath = \"exports/Table data.csv\"\n"),
+        )
+        .file(
+            "exports/Table data.csv",
+            include_str!("../../plugins/youtube/fixtures/Table data by date.csv"),
+        )
+        .args(&[
+            "eval",
+            "--kpi",
+            "watch_time,views,followers_new,followers_lost",
+            "--grain",
+            "month",
+            "--format",
+            "json",
+        ])
+        .run();
+    out.status(0);
+    let rows = out.rows();
+    let value = |kpi: &str| {
+        rows.iter()
+            .find(|r| r["kpi"] == kpi && r["period"]["label"] == "2024-01")
+            .and_then(|r| r["value"].as_f64())
+    };
+    assert_close(value("watch_time").expect("watch_time"), 928_005.12);
+    assert_eq!(value("views"), Some(3686.0));
+    assert_eq!(value("followers_new"), Some(31.0));
+    assert_eq!(value("followers_lost"), Some(9.0));
+
+    // A video's views per day (grouped by Date and by content) are refused:
+    // read as the videos' records they kept one day's views each.
+    let out = check_with(
+        Test::new()
+            .file(
+                "kpiscope.toml",
+                &format!("{WS}\n[[source]]\npath = \"exports/Chart data.csv\"\n"),
+            )
+            .file(
+                "exports/Chart data.csv",
+                "Date,Content,Video title,Video publish time,Views\n\
+2024-01-15,dQw4w9WgXcQ,Espresso 101,\"Dec 15, 2023\",120\n\
+2024-01-16,dQw4w9WgXcQ,Espresso 101,\"Dec 15, 2023\",95\n",
+            ),
+    );
+    assert_fails(
+        &out,
+        &[
+            "exports/Chart data.csv:2",
+            "this export holds a video's views per day",
+        ],
+    );
+}
+
 /// A page export's daily reach already counts the people its posts reached:
 /// where an account gives its own figure for a metric in a month, its
 /// posts' figures of that metric that month are left out. acme gives its own
@@ -481,7 +723,7 @@ fn every_builtin_plugin_passes_its_fixtures() {
     }
     assert!(!out.stdout.contains("FAILED"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("49 fixture(s): 49 passed, 0 failed"),
+        out.stdout.contains("61 fixture(s): 61 passed, 0 failed"),
         "{}",
         out.stdout
     );

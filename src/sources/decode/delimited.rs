@@ -94,26 +94,50 @@ pub fn grids(text: String, name: &str, forced: Option<u8>) -> Vec<Grid> {
 }
 
 /// The text's tables with their first line: a blank line outside quotes
-/// ends a table.
+/// ends a table, and so does a one-cell title line followed by a copy of the
+/// table's header (Business Suite writes a Facebook and an Instagram daily
+/// series one below the other, each with its title and `"Date","Primary"`).
 fn chunks(text: &str) -> Vec<(u64, &str)> {
     let mut out = Vec::new();
     let (mut start, mut start_line, mut line) = (0, 1u64, 1u64);
     let mut in_quotes = false;
     let mut line_start = 0;
     let mut seen_content = false;
+    // The table's header (its first line of several cells), and the line
+    // before this one when it held one cell: (its start, its line number).
+    let mut header: Option<&str> = None;
+    let mut title: Option<(usize, u64)> = None;
     for (i, b) in text.bytes().enumerate() {
         match b {
             b'"' => in_quotes = !in_quotes,
             b'\n' if !in_quotes => {
-                let is_blank = text[line_start..i].trim().is_empty();
+                let this = text[line_start..i].trim().trim_start_matches('\u{feff}');
+                let is_blank = this.is_empty();
                 if is_blank && seen_content {
                     out.push((start_line, &text[start..line_start]));
                     start = i + 1;
                     start_line = line + 1;
                     seen_content = false;
-                } else if !is_blank && !text[line_start..i].trim_start().starts_with('#') {
+                    header = None;
+                } else if !is_blank && !this.starts_with('#') {
                     seen_content = true;
+                    if let Some((at, at_line)) = title
+                        && header == Some(this)
+                        && at > start
+                    {
+                        out.push((start_line, &text[start..at]));
+                        start = at;
+                        start_line = at_line;
+                    }
+                    let sep = this
+                        .trim_matches('"')
+                        .get(..4)
+                        .is_some_and(|p| p.eq_ignore_ascii_case("sep="));
+                    if header.is_none() && !sep && cells_over_one(this) {
+                        header = Some(this);
+                    }
                 }
+                title = (!is_blank && !cells_over_one(this)).then_some((line_start, line));
                 line_start = i + 1;
             }
             _ => {}
@@ -126,6 +150,17 @@ fn chunks(text: &str) -> Vec<(u64, &str)> {
         out.push((start_line, &text[start..]));
     }
     out
+}
+
+/// Whether a line holds a delimiter outside quotes.
+fn cells_over_one(line: &str) -> bool {
+    let mut in_quotes = false;
+    line.bytes().any(|b| {
+        if b == b'"' {
+            in_quotes = !in_quotes;
+        }
+        !in_quotes && matches!(b, b',' | b';' | b'\t' | b'|')
+    })
 }
 
 /// The delimiter that splits the first line (outside quotes) the most.
@@ -198,6 +233,35 @@ mod tests {
         );
         let g = grids("a\tb\n1,5\t2\n".to_string(), "t.tsv", None);
         assert_eq!(cells(&g[0])[1].1, ["1,5", "2"]);
+    }
+
+    #[test]
+    fn a_title_over_a_repeated_header_starts_a_table() {
+        // Two daily series one below the other, without a blank line.
+        let text = "sep=,\r\n\"Facebook reach\"\r\n\"Date\",\"Primary\"\r\n\"2025-07-01T00:00:00\",\"10\"\r\n\"Instagram reach\"\r\n\"Date\",\"Primary\"\r\n\"2025-07-01T00:00:00\",\"4\"\r\n";
+        let g = grids(text.to_string(), "f.csv", None);
+        assert_eq!(g.len(), 2);
+        assert_eq!(
+            cells(&g[0]),
+            [
+                (2, vec!["Facebook reach"]),
+                (3, vec!["Date", "Primary"]),
+                (4, vec!["2025-07-01T00:00:00", "10"])
+            ]
+        );
+        assert_eq!(
+            cells(&g[1]),
+            [
+                (5, vec!["Instagram reach"]),
+                (6, vec!["Date", "Primary"]),
+                (7, vec!["2025-07-01T00:00:00", "4"])
+            ]
+        );
+        // A repeated header after a data row (Ads Manager) stays in its
+        // table, and so does a one-column table's repeated value.
+        for text in ["Ad,Spend\na,1\nAd,Spend\nb,2\n", "Name\nx\nName\nx\n"] {
+            assert_eq!(grids(text.to_string(), "t.csv", None).len(), 1, "{text}");
+        }
     }
 
     #[test]
