@@ -481,7 +481,7 @@ fn every_builtin_plugin_passes_its_fixtures() {
     }
     assert!(!out.stdout.contains("FAILED"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("49 fixture(s): 49 passed, 0 failed"),
+        out.stdout.contains("52 fixture(s): 52 passed, 0 failed"),
         "{}",
         out.stdout
     );

@@ -883,7 +883,7 @@ mod tests {
         };
         let read = |tz: &str, clock: IdClock, cell: &str, post: &str| {
             let mut r = DateReader::new(
-                ["%b %d", "%d %b", "%Y-%m-%d %H:%M:%S"]
+                ["%Y-%m-%d %H:%M:%S", "%b %d", "%d %b", "%d %B", "%m-%d"]
                     .map(String::from)
                     .to_vec(),
                 TimeZone::get(tz).unwrap(),
@@ -922,6 +922,27 @@ mod tests {
                 "UTC",
                 IdClock::TikTok,
                 "3 juin",
+                tiktok(1_748_944_800),
+                "2025-06-03",
+            ),
+            (
+                "UTC",
+                IdClock::TikTok,
+                "3 de junio",
+                tiktok(1_748_944_800),
+                "2025-06-03",
+            ),
+            (
+                "UTC",
+                IdClock::TikTok,
+                "6-3",
+                tiktok(1_748_944_800),
+                "2025-06-03",
+            ),
+            (
+                "UTC",
+                IdClock::TikTok,
+                "06-03",
                 tiktok(1_748_944_800),
                 "2025-06-03",
             ),
