@@ -265,9 +265,12 @@ impl RowParser<'_> {
                     column()
                 )),
                 DateError::Id(e) => err(format!(
-                    "cannot date `{}`{}: it has no year, which the post id gives (`date.year_from`), and {e}",
+                    "cannot date `{}`{}: it has no year, which the post id{} gives (`date.year_from`), and {e}",
                     date_text.trim(),
-                    column()
+                    column(),
+                    r.post
+                        .map(|c| format!(" in column `{}`", header[c].trim()))
+                        .unwrap_or_default()
                 )),
             })?;
         metrics.clear();
