@@ -461,12 +461,29 @@ impl DateReader {
         ymd(year, month, day)
     }
 
+    /// The cell read by the first format it fits as written, else by the
+    /// first it fits without the words that join a day to its month
+    /// (`8 de marzo`, `1er mars`, `8. März`). The error is the last
+    /// format's, on the cell as written.
     fn fields(&self, t: &str) -> Result<Fields, DateError> {
         let mut last_err = String::new();
+        if let Some(found) = self.fields_as(t, &mut last_err)? {
+            return Ok(found);
+        }
+        let plain = without_connectors(t);
+        if plain != t
+            && let Some(found) = self.fields_as(&plain, &mut String::new())?
+        {
+            return Ok(found);
+        }
+        Err(DateError::Format(last_err))
+    }
+
+    fn fields_as(&self, t: &str, last_err: &mut String) -> Result<Option<Fields>, DateError> {
         for f in &self.formats {
             if matches!(f.as_str(), "ms" | "s") {
                 let Ok(n) = t.parse::<f64>() else {
-                    last_err = "not a number".into();
+                    *last_err = "not a number".into();
                     continue;
                 };
                 if !n.is_finite() {
@@ -477,29 +494,20 @@ impl DateReader {
                 let secs = if f == "ms" { n / 1000.0 } else { n };
                 let ts = jiff::Timestamp::from_second(secs.floor() as i64)
                     .map_err(|e| DateError::Format(e.to_string()))?;
-                return Ok(Fields::Day(self.local_day(ts)));
+                return Ok(Some(Fields::Day(self.local_day(ts))));
             }
-            // The cell as written, then without the words that join a day
-            // to its month (`8 de marzo`, `1er mars`, `8. März`).
-            let plain = without_connectors(t);
-            let candidates = std::iter::once(t).chain((plain != t).then_some(plain.as_str()));
-            for text in candidates {
-                let english = to_english(text, f.contains("%B"));
-                match BrokenDownTime::parse(f, english.as_bytes()) {
-                    Ok(tm) => return self.tm_fields(tm),
-                    Err(e) => {
-                        // jiff chains its context ("strptime parsing failed:
-                        // %d failed: ..."); the innermost part says what was
-                        // wrong. The first attempt's error is the one kept.
-                        if text == t {
-                            let e = e.to_string();
-                            last_err = e.rsplit(": ").next().unwrap_or(&e).to_string();
-                        }
-                    }
+            let english = to_english(t, f.contains("%B"));
+            match BrokenDownTime::parse(f, english.as_bytes()) {
+                Ok(tm) => return self.tm_fields(tm).map(Some),
+                Err(e) => {
+                    // jiff chains its context ("strptime parsing failed: %d
+                    // failed: ..."); the innermost part says what was wrong.
+                    let e = e.to_string();
+                    *last_err = e.rsplit(": ").next().unwrap_or(&e).to_string();
                 }
             }
         }
-        Err(DateError::Format(last_err))
+        Ok(None)
     }
 
     fn tm_fields(&self, tm: BrokenDownTime) -> Result<Fields, DateError> {
