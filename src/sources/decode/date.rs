@@ -2,8 +2,12 @@
 //!
 //! A time with an offset (`2016-12-23 18:50 +0000`) is converted to the
 //! workspace's time zone before the day is taken; a time without one is
-//! already local. Year-less dates (`28 May`, TikTok) take a year from the
-//! source and roll over at January.
+//! already local. Month names and the words around them may be in the
+//! languages exports are written in (`8 de marzo`, `1er mars`). Year-less
+//! dates (`28 May`, TikTok) take a year from the source and roll over only
+//! at January, forward or back as the column goes up or down by date
+//! ([`DateReader::plan`]), or take the year of their post's id
+//! ([`IdClock`]).
 
 use jiff::fmt::strtime::BrokenDownTime;
 use jiff::tz::TimeZone;
@@ -40,12 +44,14 @@ const MONTHS: [&[&str]; 12] = [
         "febbr",
         "февраля",
         "февраль",
+        "февр",
         "фев",
     ],
     &[
         "mars",
         "märz",
         "mär",
+        "mrz",
         "marzo",
         "março",
         "marco",
@@ -80,6 +86,7 @@ const MONTHS: [&[&str]; 12] = [
         "settembre",
         "сентября",
         "сентябрь",
+        "сент",
         "сен",
     ],
     &[
@@ -101,6 +108,7 @@ const MONTHS: [&[&str]; 12] = [
         "novembro",
         "ноября",
         "ноябрь",
+        "нояб",
         "ноя",
     ],
     &[
@@ -860,6 +868,11 @@ mod tests {
             // German: a day with a dot.
             (&yearless, "8. März", "2025-03-08"),
             (&dated, "3. März 2026", "2026-03-03"),
+            // Abbreviations with a dot.
+            (&dated, "3 сент. 2025 г.", "2025-09-03"),
+            (&dated, "3 нояб. 2025 г.", "2025-11-03"),
+            (&dated, "3 февр. 2025 г.", "2025-02-03"),
+            (&dated, "3. Mrz. 2025", "2025-03-03"),
             // Italian and Portuguese ordinals, English ones.
             (&yearless, "1º maggio", "2025-05-01"),
             (&yearless, "1.º de maio", "2025-05-01"),
