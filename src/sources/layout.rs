@@ -2,6 +2,7 @@
 //! `table` plugins how its columns map to canonical records.
 
 use super::decode::Format;
+use super::decode::date::IdClock;
 use super::decode::value::NumberStyle;
 use crate::records::Level;
 
@@ -32,6 +33,9 @@ pub struct DateSpec {
     pub formats: Vec<String>,
     /// The column read instead when the date cell says `Lifetime`.
     pub lifetime: Option<Cols>,
+    /// `year_from`: year-less dates take the year nearest to the creation
+    /// time held by the post id (the mapping's `post` column).
+    pub year_from: Option<IdClock>,
 }
 
 impl DateSpec {
@@ -44,6 +48,13 @@ impl DateSpec {
                     .iter()
                     .any(|y| f.contains(y))
         })
+    }
+
+    /// Whether the year of a date depends on the rows before it: year-less
+    /// dates given no `year_from` roll over at January, so the rows are
+    /// read in order, after a look over the whole column.
+    pub fn rolls_over(&self) -> bool {
+        self.yearless() && self.year_from.is_none()
     }
 }
 

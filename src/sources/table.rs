@@ -2,7 +2,7 @@
 //! Every column it names is looked up once in the header; each data row then
 //! becomes one canonical record.
 
-use super::decode::date::DateReader;
+use super::decode::date::{DateError, DateReader};
 use super::decode::value::{NumberStyle, is_missing, parse_duration, parse_value};
 use std::borrow::Cow;
 
@@ -144,13 +144,6 @@ pub fn read(
         ids,
         preamble_date,
     };
-    let dates = || {
-        DateReader::new(
-            map.date.formats.clone(),
-            ctx.timezone.clone(),
-            ctx.year.or(grid.year_hint),
-        )
-    };
     let (decimal, forced) = match ctx.decimal {
         Some(c) => (
             Some(if c == ',' {
@@ -162,6 +155,28 @@ pub fn read(
         ),
         None => (layout.style.decimal_comma.then_some(Decimal::Comma), false),
     };
+    let mut first_dates = DateReader::new(
+        map.date.formats.clone(),
+        ctx.timezone.clone(),
+        ctx.year.or(grid.year_hint),
+    )
+    .year_from(map.date.year_from);
+    if map.date.rolls_over() {
+        // Whether year-less dates go up or down, and so which way they roll
+        // over, is told by the whole column.
+        let cells = DataRows::new(grid, h, decimal, forced).map(|row| {
+            let (text, _) = parser.date_cell(&row);
+            (row.line as usize, text.to_string())
+        });
+        first_dates
+            .plan(cells, ctx.year.is_some())
+            .map_err(|(line, message)| Error::Data {
+                file: grid.name.clone(),
+                line,
+                message,
+            })?;
+    }
+    let dates = || first_dates.clone();
     let mut rows = DataRows::new(grid, h, decimal, forced);
     let used = parser.r.used();
     tally.unmapped.extend(
@@ -174,7 +189,7 @@ pub fn read(
     // Rows are parsed on every core when the sink folds batches and no date
     // depends on the rows before it (year-less dates roll over in order).
     match sink.spec() {
-        Some(spec) if !map.date.yearless() => {
+        Some(spec) if !map.date.rolls_over() => {
             // A round of rows at a time, read (and, for a large file, decoded)
             // in order, then parsed in chunks on every core; within a round
             // every chunk's result is kept, so the error reported is the
@@ -260,6 +275,23 @@ struct RowParser<'a> {
 }
 
 impl RowParser<'_> {
+    /// The date cell of `row` (the `lifetime` column's when it says
+    /// `Lifetime`) and its column, or the preamble's date.
+    fn date_cell<'r>(&'r self, row: &'r Row) -> (&'r str, Option<usize>) {
+        let cell = |i: usize| row.cells.get(i).unwrap_or("");
+        match (self.preamble_date, self.r.date) {
+            (Some(p), _) => (p, None),
+            (None, Some(i)) => {
+                let t = cell(i);
+                match self.r.lifetime {
+                    Some(l) if t.trim().eq_ignore_ascii_case("lifetime") => (cell(l), Some(l)),
+                    _ => (t, Some(i)),
+                }
+            }
+            (None, None) => unreachable!("a date column was resolved above"),
+        }
+    }
+
     /// Reads one data row and hands its record to `emit`, or says why the
     /// row makes none; `metrics` is scratch space reused from row to row.
     fn parse(
@@ -277,7 +309,7 @@ impl RowParser<'_> {
             self.ctx,
             &self.r,
         );
-        let (preamble_date, ids) = (self.preamble_date, &self.ids);
+        let ids = &self.ids;
         let mut dims: Vec<(&str, &str)> = Vec::new();
         let err = |message: String| Error::Data {
             file: grid.name.clone(),
@@ -285,34 +317,38 @@ impl RowParser<'_> {
             message,
         };
         let cell = |i: usize| row.cells.get(i).unwrap_or("");
-        let (date_text, date_col) = match (preamble_date, r.date) {
-            (Some(p), _) => (p, None),
-            (None, Some(i)) => {
-                let mut t = cell(i);
-                let mut col = i;
-                if t.trim().eq_ignore_ascii_case("lifetime")
-                    && let Some(l) = r.lifetime
-                {
-                    t = cell(l);
-                    col = l;
-                }
-                (t, Some(col))
-            }
-            (None, None) => unreachable!("a date column was resolved above"),
-        };
+        let (date_text, date_col) = self.date_cell(row);
         if is_missing(date_text) {
             return Ok(Some(NO_DATE));
         }
-        let date = dates.read(date_text).map_err(|e| {
-            let column = date_col
+        let column = || {
+            date_col
                 .map(|c| format!(" in column `{}`", header[c].trim()))
-                .unwrap_or_default();
-            err(format!(
-                "cannot read the date `{}`{column}: expected the format `{}` ({e})",
-                date_text.trim(),
-                dates.formats()
-            ))
-        })?;
+                .unwrap_or_default()
+        };
+        let date = dates
+            .read_post(date_text, r.post.map(cell))
+            .map_err(|e| match e {
+                DateError::Format(e) => err(format!(
+                    "cannot read the date `{}`{}: expected the format `{}` ({e})",
+                    date_text.trim(),
+                    column(),
+                    dates.formats()
+                )),
+                DateError::Year(e) => err(format!(
+                    "cannot date `{}`{}: {e}",
+                    date_text.trim(),
+                    column()
+                )),
+                DateError::Id(e) => err(format!(
+                    "cannot date `{}`{}: it has no year, which the post id{} gives (`date.year_from`), and {e}",
+                    date_text.trim(),
+                    column(),
+                    r.post
+                        .map(|c| format!(" in column `{}`", header[c].trim()))
+                        .unwrap_or_default()
+                )),
+            })?;
         metrics.clear();
         for (&(m, i), &id) in r.metrics.iter().zip(ids.iter()) {
             let spec = &map.metrics[m];

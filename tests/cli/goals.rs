@@ -508,7 +508,14 @@ fn json_has_the_keys_of_the_design_and_of_the_goal_kinds() {
     let j = out.json();
     assert_eq!(
         keys(&j),
-        sorted(&["version", "command", "workspace", "goals", "summary", "inputs"])
+        sorted(&[
+            "version",
+            "command",
+            "workspace",
+            "goals",
+            "summary",
+            "inputs"
+        ])
     );
     // What reading each file found, every row accounted for.
     let inputs = j["inputs"].as_array().expect("inputs");
@@ -516,8 +523,16 @@ fn json_has_the_keys_of_the_design_and_of_the_goal_kinds() {
     assert_eq!(
         keys(&inputs[0]),
         sorted(&[
-            "file", "plugin", "layouts", "rows", "records", "skipped", "duplicates", "merged",
-            "unmapped", "warnings"
+            "file",
+            "plugin",
+            "layouts",
+            "rows",
+            "records",
+            "skipped",
+            "duplicates",
+            "merged",
+            "unmapped",
+            "warnings"
         ])
     );
     assert_eq!(j["version"], 1);

@@ -723,7 +723,7 @@ fn every_builtin_plugin_passes_its_fixtures() {
     }
     assert!(!out.stdout.contains("FAILED"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("61 fixture(s): 61 passed, 0 failed"),
+        out.stdout.contains("64 fixture(s): 64 passed, 0 failed"),
         "{}",
         out.stdout
     );
@@ -838,4 +838,103 @@ fn large_exports_read_in_parallel_the_same() {
         &out,
         &["exports/alpha.csv:12002: column `Views`: `many` is not a number"],
     );
+}
+
+/// `date.year_from` is checked like every key: its value, that the layout
+/// has a post column to read the id from, and that some format has no year.
+#[test]
+fn date_year_from_is_checked() {
+    let date = "date = { column = \"Published\", format = \"%b %d, %Y\" }";
+    for (with, say) in [
+        (
+            "date = { column = \"Published\", format = \"%b %d\", year_from = \"tiktok\" }",
+            "`date.year_from` is \"tiktok_id\" or \"x_id\", not `tiktok`",
+        ),
+        (
+            "date = { column = \"Published\", format = \"%b %d, %Y\", year_from = \"x_id\" }",
+            "no `date.format` here reads one without a year",
+        ),
+        (
+            "date = { column = \"Published\", format = \"%b %d\", year_from = \"x_id\", yaer = 2 }",
+            "unknown key `yaer`",
+        ),
+    ] {
+        let manifest = ALPHA.replace(date, with);
+        let out = check_with(workspace(&sources("")).file("plugins/alpha/plugin.toml", &manifest));
+        assert_fails(&out, &["plugins/alpha/plugin.toml:14:8: ", say]);
+    }
+    let manifest = ALPHA.replace("post = \"Post ID\"\n", "").replace(
+        date,
+        "date = { column = \"Published\", format = \"%b %d\", year_from = \"tiktok_id\" }",
+    );
+    let out = check_with(workspace(&sources("")).file("plugins/alpha/plugin.toml", &manifest));
+    assert_fails(
+        &out,
+        &[
+            "plugins/alpha/plugin.toml:13:8: `date.year_from` reads the post id: the mapping needs `post",
+        ],
+    );
+}
+
+/// Year-less dates of real exports get their year, or the run stops at the
+/// line that cannot be dated: never a guessed year.
+#[test]
+fn yearless_dates_are_dated_or_refused() {
+    const OVERVIEW: &str =
+        "\"Date\",\"Video Views\",\"Profile Views\",\"Likes\",\"Comments\",\"Shares\"\n";
+    const CONTENT: &str =
+        "Video title,Video link,Post time,Total likes,Total comments,Total shares,Total views\n";
+    // 7513151508480000000 >> 32 is 1749291901 s, 2025-06-07.
+    let ok = "https://www.tiktok.com/@a/video/7513151508480000000";
+    let cases: Vec<(&str, &str, String, Vec<&str>)> = vec![
+        (
+            // Sorted by views: the dates go neither up nor down.
+            "Overview_2025-03-01.csv",
+            "",
+            format!("{OVERVIEW}\"8 Mar\",5,1,1,0,0\n\"3 Mar\",9,1,1,0,0\n\"15 Mar\",2,1,1,0,0\n"),
+            vec![
+                "exports/Overview_2025-03-01.csv:4",
+                "`15 Mar` follows `3 Mar` in dates going down",
+                "export the file sorted by date, or set `year`",
+            ],
+        ),
+        (
+            "Overview.csv",
+            "year = 2147483647\n",
+            format!("{OVERVIEW}\"8 de marzo\",5,1,1,0,0\n"),
+            vec![
+                "exports/Overview.csv:2",
+                "cannot date `8 de marzo` in column `Date`: the year 2147483647 is out of range",
+            ],
+        ),
+        (
+            "content.csv",
+            "",
+            format!("{CONTENT}a,{ok},Jun 7,1,1,1,10\nb,https://www.tiktok.com/@a,Jun 3,1,1,1,5\n"),
+            vec![
+                "exports/content.csv:3",
+                "cannot date `Jun 3` in column `Post time`",
+                "`https://www.tiktok.com/@a` does not end with a TikTok video id (digits)",
+            ],
+        ),
+        (
+            "content.csv",
+            "",
+            format!("{CONTENT}a,https://www.tiktok.com/@a/video/4294967296,Jun 3,1,1,1,5\n"),
+            vec![
+                "exports/content.csv:2",
+                "`4294967296` is not a TikTok video id: the time it holds (1970-01-01T00:00:01Z) is not between 2016 and 2100",
+            ],
+        ),
+    ];
+    for (name, extra, data, say) in cases {
+        let config =
+            format!("{WS}\n[[source]]\nplugin = \"tiktok\"\npath = \"exports/{name}\"\n{extra}");
+        let out = check_with(
+            Test::new()
+                .file("kpiscope.toml", &config)
+                .file(&format!("exports/{name}"), &data),
+        );
+        assert_fails(&out, &say);
+    }
 }

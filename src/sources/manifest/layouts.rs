@@ -12,6 +12,7 @@ use toml::de::{DeTable, DeValue};
 use crate::diagnostic::suggest;
 use crate::records::{Level, catalog::is_metric_name};
 use crate::sources::decode::Format;
+use crate::sources::decode::date::IdClock;
 use crate::sources::decode::value::NumberStyle;
 use crate::sources::layout::{Cols, DateFrom, DateSpec, Layout, Mapping, MetricSpec};
 use crate::workspace::{Located, de};
@@ -74,6 +75,7 @@ struct RawDate {
     preamble: Option<String>,
     format: Option<DeOwned>,
     lifetime: Option<DeOwned>,
+    year_from: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -340,6 +342,15 @@ fn mapping(at: &mut Located, t: RawTable, span: &std::ops::Range<usize>) -> Opti
         }
         Some(d) => date_spec(at, d),
     };
+    if let (Some(d), Some(spec)) = (&t.date, &date)
+        && spec.year_from.is_some()
+        && post.is_none()
+    {
+        at.error(
+            d.span(),
+            "`date.year_from` reads the post id: the mapping needs `post = \"...\"`, the column of the id or link",
+        );
+    }
     let mut dims = Vec::new();
     for (name, v) in t.dims.unwrap_or_default() {
         if !is_metric_name(&name) {
@@ -476,9 +487,34 @@ fn date_spec(at: &mut Located, d: &Spanned<DeOwned>) -> Option<DateSpec> {
         Some(l) => Some(cols_value(at, &l, d.span(), "`date.lifetime`")?),
         None => None,
     };
-    Some(DateSpec {
+    let year_from = match raw.year_from.as_deref() {
+        None => None,
+        Some(name) => match IdClock::parse(name) {
+            Some(clock) => Some(clock),
+            None => {
+                at.error(
+                    d.span(),
+                    format!(
+                        "`date.year_from` is {}, not `{name}`: the post id whose creation time dates year-less dates",
+                        IdClock::NAMES
+                    ),
+                );
+                return None;
+            }
+        },
+    };
+    let spec = DateSpec {
         from,
         formats,
         lifetime,
-    })
+        year_from,
+    };
+    if year_from.is_some() && !spec.yearless() {
+        at.error(
+            d.span(),
+            "`date.year_from` gives a year to year-less dates, and no `date.format` here reads one without a year",
+        );
+        return None;
+    }
+    Some(spec)
 }
