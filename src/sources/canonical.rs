@@ -11,7 +11,7 @@ use std::path::Path;
 
 use rayon::prelude::*;
 
-use super::SourceCtx;
+use super::context::{FileCtx, SourceCtx};
 use super::number::parse_number;
 use super::progress::Progress;
 use crate::aggregate::Cube;
@@ -424,7 +424,7 @@ pub fn is_canonical_header(cells: &csv::StringRecord) -> bool {
 /// reader, one owned record per row.
 pub fn records_of(
     grid: &super::decode::Grid,
-    ctx: &super::reader::FileCtx,
+    ctx: &FileCtx,
 ) -> Result<Vec<crate::records::Record>> {
     use std::collections::BTreeMap;
     let Some(header) = grid.rows.first() else {

@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 use std::time::Instant;
 
 use super::decode::value::NumberStyle;
-use super::reader::FileCtx;
+use super::context::FileCtx;
 use super::registry::Origin;
 use super::{Plugin, emit::from_json};
 use crate::error::{Error, Result};

@@ -2,7 +2,7 @@
 //! the canonical reader, or into a list for `plugin test`.
 
 use super::decode::value::{NumberStyle, parse_value};
-use super::reader::FileCtx;
+use super::context::FileCtx;
 use crate::aggregate::Cube;
 use crate::aggregate::batch::Batch;
 use crate::aggregate::spec::CubeSpec;

@@ -7,7 +7,8 @@ use serde::Deserialize;
 
 use super::decode::value::{NumberStyle, parse_value};
 use super::emit::CollectSink;
-use super::reader::{FileCtx, read_file};
+use super::context::FileCtx;
+use super::reader::read_file;
 use super::{Plugin, Registry};
 use crate::error::{Error, Result};
 use crate::records::Record;

@@ -3,6 +3,7 @@
 
 pub mod canonical;
 pub mod command;
+pub mod context;
 pub mod decode;
 pub mod emit;
 pub mod fixture;
@@ -24,43 +25,8 @@ use crate::error::{Error, Result};
 use crate::records::tally::Tally;
 use crate::workspace::{Source, Workspace};
 use manifest::PluginKind;
-use reader::FileCtx;
+pub use context::{FileCtx, SourceCtx};
 pub use registry::{Plugin, Registry};
-
-/// What the canonical reader needs to know while reading a file.
-pub struct SourceCtx<'a> {
-    pub source: &'a Source,
-    pub root: &'a Path,
-    pub timezone: jiff::tz::TimeZone,
-}
-
-impl SourceCtx<'_> {
-    /// A file's path as messages show it: relative to the workspace.
-    pub fn shown(&self, path: &Path) -> String {
-        path.strip_prefix(self.root)
-            .unwrap_or(path)
-            .display()
-            .to_string()
-    }
-
-    /// What a plugin needs to read `path` (`None`: a command that reads no file).
-    pub fn file_ctx(&self, path: Option<&Path>, plugin: &Plugin) -> FileCtx {
-        FileCtx {
-            shown: path
-                .map(|p| self.shown(p))
-                .unwrap_or_else(|| self.source.describe()),
-            path: path.map(Path::to_path_buf),
-            root: self.root.to_path_buf(),
-            timezone: self.timezone.clone(),
-            year: self.source.year,
-            decimal: self.source.decimal,
-            account: self.source.account.clone(),
-            network: self.source.network.clone(),
-            plugin_network: plugin.manifest.network.clone(),
-            settings: self.source.settings.clone(),
-        }
-    }
-}
 
 /// A source with its files and plugin resolved.
 pub struct Resolved<'a> {

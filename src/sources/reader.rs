@@ -2,59 +2,19 @@
 //! layouts each grid is, and hand the rows to the plugin's kind, whose
 //! records go to a sink (the cube, or a list for `plugin test`).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use super::decode::grid::normalise;
 use super::decode::{self, Decoded, Grid};
 use super::emit::{Sink, push_record};
 use super::layout::Layout;
 use super::manifest::PluginKind;
+use super::context::FileCtx;
 use super::{Plugin, Registry, command, script, table};
 use crate::diagnostic::suggest;
 use crate::error::{Error, Result};
 use crate::records::Record;
 use crate::records::tally::Tally;
-
-/// What reading a file needs besides the plugin: where it is and the
-/// source's settings.
-#[derive(Debug, Clone)]
-pub struct FileCtx {
-    /// The file as messages show it.
-    pub shown: String,
-    pub path: Option<PathBuf>,
-    pub root: PathBuf,
-    pub timezone: jiff::tz::TimeZone,
-    /// The source's `year` for year-less dates.
-    pub year: Option<i32>,
-    /// The source's decimal mark, which wins over the cells'.
-    pub decimal: Option<char>,
-    /// The source's `account`, which wins over an account column.
-    pub account: Option<String>,
-    /// The source's `network`, which wins over the plugin's.
-    pub network: Option<String>,
-    pub plugin_network: Option<String>,
-    pub settings: toml::Table,
-}
-
-impl FileCtx {
-    /// The source's network, else the row's, else the plugin's.
-    pub fn network<'a>(&'a self, from_row: Option<&'a str>) -> &'a str {
-        self.network
-            .as_deref()
-            .or(from_row.filter(|n| !n.is_empty()))
-            .or(self.plugin_network.as_deref())
-            .unwrap_or("unknown")
-    }
-
-    /// The source's account, else the row's, else the network's name (one
-    /// account per network needs no setting).
-    pub fn account<'a>(&'a self, from_row: Option<&'a str>, network: &'a str) -> &'a str {
-        self.account
-            .as_deref()
-            .or(from_row.filter(|a| !a.is_empty()))
-            .unwrap_or(network)
-    }
-}
 
 /// Reads `file` with `plugin`, and accounts for its rows in `tally`.
 /// `registry` names what the file looks like when the plugin does not read it.

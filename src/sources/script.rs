@@ -12,7 +12,7 @@ use super::decode::grid::normalise;
 use super::decode::value::{NotANumber, NumberStyle, is_missing, parse_duration, parse_value};
 use super::decode::{Decoded, Grid};
 use super::layout::Layout;
-use super::reader::FileCtx;
+use super::context::FileCtx;
 use super::rows::{DataRows, Decimal, check_dated, skip};
 use super::{Plugin, emit::from_json};
 use crate::error::{Error, Result};

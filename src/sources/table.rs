@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use super::decode::{Grid, Row, grid::normalise};
 use super::emit::Sink;
 use super::layout::{Cols, DateFrom, Layout, Mapping};
-use super::reader::FileCtx;
+use super::context::FileCtx;
 use super::rows::{DataRows, Decimal, check_dated, skip::NO_DATE};
 use crate::aggregate::batch::Batch;
 use crate::error::{Error, Result};
