@@ -111,20 +111,21 @@ fn the_same_export_twice_counts_once_and_says_so() {
     assert_eq!(input(&out, "/march.csv")["duplicates"], 24);
 }
 
-/// Ads Manager broken down by region and month: the summary row first, its
-/// region empty, dated on the first month.
+/// Ads Manager broken down by region and by month: `Reporting starts` is
+/// the report's first day on every row, `Month` each row's own; the summary
+/// row first, its region and month empty.
 #[test]
 fn a_summary_row_is_never_a_month_of_data() {
-    let text = "Reporting starts,Reporting ends,Region,Amount spent (EUR),Impressions\n\
-        2026-01-01,2026-03-31,,350,3500\n\
-        2026-01-01,2026-01-31,Île-de-France,100,1000\n\
-        2026-01-01,2026-01-31,Occitanie,50,500\n\
-        2026-02-01,2026-02-28,Île-de-France,80,800\n\
-        2026-02-01,2026-02-28,Occitanie,20,200\n\
-        2026-03-01,2026-03-31,Île-de-France,70,700\n\
-        2026-03-01,2026-03-31,Occitanie,30,300\n";
+    let text = "Reporting starts,Reporting ends,Region,Month,Amount spent (EUR),Impressions\n\
+        2026-01-01,2026-03-31,,,350,3500\n\
+        2026-01-01,2026-03-31,Île-de-France,2026-01-01 - 2026-01-31,100,1000\n\
+        2026-01-01,2026-03-31,Occitanie,2026-01-01 - 2026-01-31,50,500\n\
+        2026-01-01,2026-03-31,Île-de-France,2026-02-01 - 2026-02-28,80,800\n\
+        2026-01-01,2026-03-31,Occitanie,2026-02-01 - 2026-02-28,20,200\n\
+        2026-01-01,2026-03-31,Île-de-France,2026-03-01 - 2026-03-31,70,700\n\
+        2026-01-01,2026-03-31,Occitanie,2026-03-01 - 2026-03-31,30,300\n";
     let source = "[[source]]\nplugin = \"meta_ads\"\npath = \"ads.csv\"\n";
-    // January 100 + 50, February 80 + 20, March 70 + 30.
+    // January 100 + 50, February 80 + 20, March 70 + 30: not 350 in January.
     let out = eval(source, &[("ads.csv", text)], "spend", "month", &[]);
     assert_eq!(
         values(&out, None),
