@@ -7,8 +7,8 @@ use std::io::{BufRead, BufReader, Read};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use super::decode::value::NumberStyle;
 use super::context::FileCtx;
+use super::decode::value::NumberStyle;
 use super::registry::Origin;
 use super::{Plugin, emit::from_json};
 use crate::error::{Error, Result};

@@ -83,4 +83,3 @@ impl FileCtx {
             .unwrap_or(network)
     }
 }
-

@@ -1,8 +1,8 @@
 //! Where plugins' records go: into the cube, through the same batches as
 //! the canonical reader, or into a list for `plugin test`.
 
-use super::decode::value::{NumberStyle, parse_value};
 use super::context::FileCtx;
+use super::decode::value::{NumberStyle, parse_value};
 use crate::aggregate::Cube;
 use crate::aggregate::batch::Batch;
 use crate::aggregate::spec::CubeSpec;

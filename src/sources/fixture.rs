@@ -5,9 +5,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
+use super::context::FileCtx;
 use super::decode::value::{NumberStyle, parse_value};
 use super::emit::CollectSink;
-use super::context::FileCtx;
 use super::reader::read_file;
 use super::{Plugin, Registry};
 use crate::error::{Error, Result};

@@ -24,8 +24,8 @@ use crate::diagnostic::{Diagnostics, suggest};
 use crate::error::{Error, Result};
 use crate::records::tally::Tally;
 use crate::workspace::{Source, Workspace};
-use manifest::PluginKind;
 pub use context::{FileCtx, SourceCtx};
+use manifest::PluginKind;
 pub use registry::{Plugin, Registry};
 
 /// A source with its files and plugin resolved.

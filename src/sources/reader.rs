@@ -4,12 +4,12 @@
 
 use std::path::Path;
 
+use super::context::FileCtx;
 use super::decode::grid::normalise;
 use super::decode::{self, Decoded, Grid};
 use super::emit::{Sink, push_record};
 use super::layout::Layout;
 use super::manifest::PluginKind;
-use super::context::FileCtx;
 use super::{Plugin, Registry, command, script, table};
 use crate::diagnostic::suggest;
 use crate::error::{Error, Result};

@@ -219,12 +219,11 @@ pub struct DataRows<'g> {
     first: bool,
     seen_data: bool,
     plan: Plan,
-    /// The numeric columns' sums over the data rows so far, and how many
-    /// rows gave each a value.
-    sums: Vec<(f64, u64)>,
-    /// Every column's sums over the whole table, when the first data row
-    /// may be a summary of the rest.
-    totals: Option<Vec<(f64, u64)>>,
+    /// Rows read ahead of the one returned, to tell whether a row is the
+    /// table's last data row.
+    ahead: std::collections::VecDeque<Cow<'g, Row>>,
+    /// Lines of the rows skipped as summaries, which the sums leave out.
+    summaries: Vec<u64>,
     grid: &'g Grid,
     h: usize,
     tally: Tally,
@@ -243,8 +242,8 @@ impl<'g> DataRows<'g> {
             header,
             first: true,
             seen_data: false,
-            sums: vec![(0.0, 0); header.len()],
-            totals: None,
+            ahead: Default::default(),
+            summaries: Vec::new(),
             plan,
             grid,
             h,
@@ -278,10 +277,10 @@ impl<'g> DataRows<'g> {
         }
     }
 
-    /// Why `row` is not data, if it is not. Blank rows are not rows at all.
-    fn not_data(&mut self, row: &Row) -> Option<&'static str> {
+    /// Why `row` is not data, if it is not; `first` says it is the first
+    /// row below the header. Blank rows are not rows at all.
+    fn not_data(&self, row: &Row, first: bool) -> Option<&'static str> {
         let cells = &row.cells;
-        let first = std::mem::take(&mut self.first);
         if repeats(cells, self.header) {
             return Some(skip::REPEATED_HEADER);
         }
@@ -291,36 +290,58 @@ impl<'g> DataRows<'g> {
         if labelled_total(cells) {
             return Some(skip::TOTAL);
         }
-        let filled: Vec<&str> = cells
-            .iter()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())
-            .collect();
-        // Most figures missing: an id may be there, the figures are not.
-        let numeric = self.plan.numeric.iter().filter(|&&n| n).count();
-        let figures = cells
-            .iter()
-            .zip(&self.plan.numeric)
-            .filter(|(c, n)| **n && is_number(c))
-            .count();
-        if figures * 2 < numeric
-            && filled.iter().any(|c| {
-                let lower = c.to_lowercase();
-                NETWORK_ERRORS.iter().any(|m| lower.starts_with(m))
-            })
-        {
-            return Some(skip::NETWORK_ERROR);
+        let mut filled = cells.iter().map(str::trim).filter(|c| !c.is_empty());
+        // Most figures missing (an id may be there) and a message of the
+        // network's: checked in that order of cost, the message first.
+        let message = cells.iter().any(|c| {
+            let lower = c.trim_start().to_lowercase();
+            NETWORK_ERRORS.iter().any(|m| lower.starts_with(m))
+        });
+        if message {
+            let numeric = self.plan.numeric.iter().filter(|&&n| n).count();
+            let figures = cells
+                .iter()
+                .zip(&self.plan.numeric)
+                .filter(|(c, n)| **n && is_number(c))
+                .count();
+            if figures * 2 < numeric {
+                return Some(skip::NETWORK_ERROR);
+            }
         }
         // One sentence in a row of a wide table: a footer or a note
         // (`Showing top 500 results`, `Data is updated daily`).
         if self.header.len() >= 3
-            && let [only] = filled.as_slice()
+            && let (Some(only), None) = (filled.next(), filled.next())
             && only.contains(' ')
             && !is_number(only)
         {
             return Some(skip::NOTE);
         }
         None
+    }
+
+    /// The next row of the table, read ahead or not.
+    fn next_raw(&mut self) -> Option<Cow<'g, Row>> {
+        self.ahead.pop_front().or_else(|| self.rows.next())
+    }
+
+    /// Whether no data row follows the rows returned so far (reading ahead
+    /// to the next data row, which is kept for later).
+    fn at_last_data_row(&mut self) -> bool {
+        let mut i = 0;
+        loop {
+            if i == self.ahead.len() {
+                match self.rows.next() {
+                    Some(r) => self.ahead.push_back(r),
+                    None => return true,
+                }
+            }
+            let r = &self.ahead[i];
+            if !blank(r) && self.not_data(r, false).is_none() {
+                return false;
+            }
+            i += 1;
+        }
     }
 
     /// Whether `row` leaves empty a column every other row fills: then it
@@ -351,40 +372,39 @@ impl<'g> DataRows<'g> {
             .collect()
     }
 
-    /// The sums of every data row below the header but `skip_line`'s.
-    fn totals_without(&self, skip_line: u64) -> Vec<(f64, u64)> {
+    /// The sums of every data row below the header but `candidate`'s and
+    /// the summaries' found so far; and the same without the table's last
+    /// data row too, when that one may be a summary as well (a first and a
+    /// last summary row each hold the sums of the rows between them).
+    fn totals_without(&self, candidate: u64) -> [Vec<(f64, u64)>; 2] {
         let mut out = vec![(0.0, 0); self.header.len()];
-        let mut scan = DataRows {
-            rows: self.grid.rows_after(self.h),
-            header: self.header,
-            first: true,
-            seen_data: true,
-            plan: Plan {
-                numeric: self.plan.numeric.clone(),
-                comma: self.plan.comma.clone(),
-                key: vec![false; self.header.len()],
-            },
-            sums: Vec::new(),
-            totals: None,
-            grid: self.grid,
-            h: self.h,
-            tally: Tally::default(),
-        };
-        while let Some(row) = scan.rows.next() {
-            if row.line == skip_line
-                || row.cells.iter().all(|c| c.trim().is_empty())
-                || scan.not_data(&row).is_some()
-            {
+        let mut last: Option<Vec<Option<f64>>> = None;
+        let mut first = true;
+        for row in self.grid.rows_after(self.h) {
+            if blank(&row) {
                 continue;
             }
-            for (i, x) in scan.figures(&row).into_iter().enumerate() {
+            let not_data = self.not_data(&row, std::mem::take(&mut first)).is_some();
+            if not_data || row.line == candidate || self.summaries.contains(&row.line) {
+                continue;
+            }
+            let figures = self.figures(&row);
+            for (i, x) in figures.iter().enumerate() {
                 if let Some(x) = x {
                     out[i].0 += x;
                     out[i].1 += 1;
                 }
             }
+            last = self.may_summarise(&row).then_some(figures);
         }
-        out
+        let mut inner = out.clone();
+        for (i, x) in last.unwrap_or_default().into_iter().enumerate() {
+            if let Some(x) = x {
+                inner[i].0 -= x;
+                inner[i].1 -= 1;
+            }
+        }
+        [out, inner]
     }
 
     /// Whether `row`'s figures are the `sums` of the other rows: two
@@ -406,47 +426,35 @@ impl<'g> DataRows<'g> {
         }
         compared > 0 && matched >= compared.min(2)
     }
-
-    fn add_to_sums(&mut self, row: &Row) {
-        for (i, x) in self.figures(row).into_iter().enumerate() {
-            if let Some(x) = x {
-                self.sums[i].0 += x;
-                self.sums[i].1 += 1;
-            }
-        }
-    }
 }
 
 impl<'g> Iterator for DataRows<'g> {
     type Item = Cow<'g, Row>;
     fn next(&mut self) -> Option<Cow<'g, Row>> {
         loop {
-            let row = self.rows.next()?;
-            if row.cells.iter().all(|c| c.trim().is_empty()) {
+            let row = self.next_raw()?;
+            if blank(&row) {
                 continue;
             }
             self.tally.rows += 1;
-            if let Some(why) = self.not_data(&row) {
+            let first = std::mem::take(&mut self.first);
+            if let Some(why) = self.not_data(&row, first) {
                 self.tally.skip(why, row.line);
                 continue;
             }
             let first_data = !std::mem::replace(&mut self.seen_data, true);
-            if self.may_summarise(&row) {
-                let summary = if first_data {
-                    let totals = self.totals_without(row.line);
-                    let s = self.sums_up(&row, &totals);
-                    self.totals = Some(totals);
-                    s
-                } else {
-                    self.sums_up(&row, &self.sums)
-                };
-                if summary {
-                    self.tally.skip(skip::SUMMARY, row.line);
-                    continue;
-                }
-            }
-            if self.plan.numeric.iter().any(|&n| n) {
-                self.add_to_sums(&row);
+            // A summary is the first data row or the last: a row with an
+            // empty name between two data rows is data.
+            if self.may_summarise(&row)
+                && (first_data || self.at_last_data_row())
+                && self
+                    .totals_without(row.line)
+                    .iter()
+                    .any(|sums| self.sums_up(&row, sums))
+            {
+                self.summaries.push(row.line);
+                self.tally.skip(skip::SUMMARY, row.line);
+                continue;
             }
             if self.plan.comma.iter().any(|&c| c) {
                 let cells: Vec<String> = row
@@ -469,6 +477,10 @@ impl<'g> Iterator for DataRows<'g> {
             return Some(row);
         }
     }
+}
+
+fn blank(row: &Row) -> bool {
+    row.cells.iter().all(|c| c.trim().is_empty())
 }
 
 /// Decides each column's kind and decimal mark from the rows parsed with
@@ -498,16 +510,19 @@ fn plan(grid: &Grid, h: usize, decimal: Option<Decimal>, forced: bool, tally: &m
     let numeric: Vec<bool> = (0..n)
         .map(|i| filled[i] > 0 && numbers[i] * 2 > filled[i])
         .collect();
-    // A key column: text filled in every sampled row but the first and the
-    // last (either may be the summary), and there are enough rows to say.
-    let inner = sample.len().saturating_sub(2);
+    // A key column: text filled in every sampled row but two at most (the
+    // first and the last may be summaries); its sums tell the rest.
+    let rows_of_data = sample
+        .iter()
+        .filter(|r| r.cells.iter().filter(|c| !c.trim().is_empty()).count() > 1)
+        .count();
     let key: Vec<bool> = (0..n)
         .map(|i| {
-            inner >= 2
-                && !numeric[i]
-                && sample[1..sample.len() - 1]
-                    .iter()
-                    .all(|r| r.cells.get(i).is_some_and(|c| !c.trim().is_empty()))
+            let filled = sample
+                .iter()
+                .filter(|r| r.cells.get(i).is_some_and(|c| !c.trim().is_empty()))
+                .count();
+            !numeric[i] && filled >= 2 && filled + 2 >= rows_of_data
         })
         .collect();
 
@@ -709,6 +724,15 @@ mod tests {
         // A row with an empty name whose figures are not the sums is data.
         let text = "Region,Spend,Impressions\n,3,30\nParis,10,100\nLyon,5,50\nNice,1,10\n";
         assert_eq!(lines(text), [2, 3, 4, 5]);
+        // A summary first and last, each the sums of the data rows; a note
+        // after the last one does not hide it.
+        let text = "Region,Spend,Impressions\n,16,160\nParis,10,100\nLyon,5,50\nNice,1,10\n,16,160\nShowing top 3 results,,\n";
+        assert_eq!(lines(text), [3, 4, 5]);
+        // Between data rows, a row with an empty name is data, whatever its
+        // figures.
+        let text =
+            "Region,Spend,Impressions\nParis,10,100\nLyon,5,50\n,15,150\nNice,1,10\nNantes,2,20\n";
+        assert_eq!(lines(text), [2, 3, 4, 5, 6]);
     }
 
     #[test]

@@ -7,12 +7,12 @@ use std::sync::Arc;
 use rhai::{AST, Array, CallFnOptions, Dynamic, Engine, Map, Scope};
 use serde_json::Value;
 
+use super::context::FileCtx;
 use super::decode::date::DateReader;
 use super::decode::grid::normalise;
 use super::decode::value::{NotANumber, NumberStyle, is_missing, parse_duration, parse_value};
 use super::decode::{Decoded, Grid};
 use super::layout::Layout;
-use super::context::FileCtx;
 use super::rows::{DataRows, Decimal, check_dated, skip};
 use super::{Plugin, emit::from_json};
 use crate::error::{Error, Result};

@@ -8,10 +8,10 @@ use std::borrow::Cow;
 
 use rayon::prelude::*;
 
+use super::context::FileCtx;
 use super::decode::{Grid, Row, grid::normalise};
 use super::emit::Sink;
 use super::layout::{Cols, DateFrom, Layout, Mapping};
-use super::context::FileCtx;
 use super::rows::{DataRows, Decimal, check_dated, skip::NO_DATE};
 use crate::aggregate::batch::Batch;
 use crate::error::{Error, Result};
