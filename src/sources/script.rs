@@ -234,13 +234,15 @@ pub fn map_rows(
     };
     let mut rows = DataRows::new(grid, h, decimal, forced);
     // A column the script never names, and whose cells are numbers, is a
-    // figure the plugin leaves out (a prefix counts: `Amount spent`).
+    // figure the plugin leaves out (a name before a bracket counts: the
+    // script's `Amount spent` names `Amount spent (USD)`).
     tally.unmapped.extend(
         rows.numeric_columns()
             .map(|i| header[i][0].clone())
             .filter(|name| {
                 let n = normalise(name);
-                !spelled.keys().any(|s| n.starts_with(s.as_str()))
+                let bare = n.split(" (").next().unwrap_or(&n);
+                !spelled.contains_key(&n) && !spelled.contains_key(bare)
             }),
     );
     let mut out = Vec::new();
@@ -291,6 +293,11 @@ fn names_in(ast: &Arc<AST>) -> std::collections::HashMap<String, Vec<String>> {
     fn add(d: &Dynamic, out: &mut Names) {
         if let Some(s) = d.read_lock::<rhai::ImmutableString>() {
             put(&s, out);
+        } else if let Some(m) = d.read_lock::<Map>() {
+            for (k, v) in m.iter() {
+                put(k, out);
+                add(v, out);
+            }
         } else if d.is_array()
             && let Some(a) = d.read_lock::<Array>()
         {
@@ -303,6 +310,12 @@ fn names_in(ast: &Arc<AST>) -> std::collections::HashMap<String, Vec<String>> {
     ast.walk(&mut |path: &[ASTNode]| {
         match path.last() {
             Some(ASTNode::Expr(Expr::StringConstant(s, _))) => put(s, &mut out),
+            // `#{ "Views": "views" }`: a table of column names as map keys.
+            Some(ASTNode::Expr(Expr::Map(m, _))) => {
+                for (key, _) in m.0.iter() {
+                    put(&key.name, &mut out);
+                }
+            }
             Some(ASTNode::Expr(Expr::DynamicConstant(d, _))) => add(d, &mut out),
             _ => {}
         }
