@@ -15,6 +15,7 @@ use std::borrow::Cow;
 
 use super::decode::value::{NumberStyle, is_missing, parse_duration, parse_value};
 use super::decode::{Grid, Row, grid::RowsAfter, grid::normalise};
+use crate::error::{Error, Result};
 use crate::records::tally::Tally;
 
 /// How a source or plugin says its decimal mark, when the cells do not.
@@ -224,6 +225,9 @@ pub struct DataRows<'g> {
     ahead: std::collections::VecDeque<Cow<'g, Row>>,
     /// Lines of the rows skipped as summaries, which the sums leave out.
     summaries: Vec<u64>,
+    /// A row that cannot be data as it stands: the rows stop there, and
+    /// [`DataRows::finish`] returns it.
+    error: Option<Error>,
     grid: &'g Grid,
     h: usize,
     tally: Tally,
@@ -244,6 +248,7 @@ impl<'g> DataRows<'g> {
             seen_data: false,
             ahead: Default::default(),
             summaries: Vec::new(),
+            error: None,
             plan,
             grid,
             h,
@@ -262,8 +267,8 @@ impl<'g> DataRows<'g> {
     }
 
     /// The skipped rows, the warnings and the count of data rows, added to
-    /// `tally`.
-    pub fn finish(self, tally: &mut Tally) {
+    /// `tally`; the error of a row that stopped the rows.
+    pub fn finish(self, tally: &mut Tally) -> Result<()> {
         tally.rows += self.tally.rows;
         for (why, s) in self.tally.skipped {
             let t = tally.skipped.entry(why).or_default();
@@ -274,6 +279,10 @@ impl<'g> DataRows<'g> {
         }
         for w in self.tally.warnings {
             tally.warn(w);
+        }
+        match self.error {
+            Some(e) => Err(e),
+            None => Ok(()),
         }
     }
 
@@ -431,6 +440,9 @@ impl<'g> DataRows<'g> {
 impl<'g> Iterator for DataRows<'g> {
     type Item = Cow<'g, Row>;
     fn next(&mut self) -> Option<Cow<'g, Row>> {
+        if self.error.is_some() {
+            return None;
+        }
         loop {
             let row = self.next_raw()?;
             if blank(&row) {
@@ -455,6 +467,31 @@ impl<'g> Iterator for DataRows<'g> {
                 self.summaries.push(row.line);
                 self.tally.skip(skip::SUMMARY, row.line);
                 continue;
+            }
+            // Cells past the header's: a delimiter inside an unquoted cell
+            // (`1,200` in a `,`-separated file) has shifted every cell after
+            // it, so no cell of the row can be trusted.
+            if let Some(extra) = row
+                .cells
+                .iter()
+                .skip(self.header.len())
+                .position(|c| !c.trim().is_empty())
+            {
+                let delimiter = self.grid.delimiter.map(char::from).unwrap_or(',');
+                self.error = Some(Error::Data {
+                    file: self.grid.name.clone(),
+                    line: row.line as usize,
+                    message: format!(
+                        "this row has {} cells where the header has {} (`{}` is past the last column): a cell holds the delimiter `{delimiter}` without quotes, as `1{delimiter}200` would, and every cell after it is shifted; quote that cell, or export the file again",
+                        row.cells.len(),
+                        self.header.len(),
+                        row.cells
+                            .get(self.header.len() + extra)
+                            .unwrap_or("")
+                            .trim()
+                    ),
+                });
+                return None;
             }
             if self.plan.comma.iter().any(|&c| c) {
                 let cells: Vec<String> = row
@@ -639,7 +676,7 @@ fn read(text: &str, decimal: Option<Decimal>) -> (Vec<(u64, Vec<String>)>, Tally
         .map(|r| (r.line, r.cells.iter().map(str::to_string).collect()))
         .collect();
     let mut tally = Tally::default();
-    rows.finish(&mut tally);
+    rows.finish(&mut tally).expect("rows read");
     (kept, tally)
 }
 
@@ -771,6 +808,23 @@ mod tests {
             "{:?}",
             t.warnings
         );
+    }
+
+    #[test]
+    fn a_row_wider_than_its_header_stops_the_rows() {
+        // `1,200` unquoted: every cell after it shifted.
+        let g = &crate::sources::decode::delimited::grids(
+            "date,reach,likes\n2026-03-01,300,4\n2026-03-02,1,200,5\n2026-03-03,7,\n".to_string(),
+            "t.csv",
+            None,
+        )[0];
+        let mut rows = DataRows::new(g, 0, None, false);
+        assert_eq!(rows.by_ref().map(|r| r.line).collect::<Vec<_>>(), [2]);
+        let e = rows.finish(&mut Tally::default()).unwrap_err().to_string();
+        assert!(e.contains("t.csv:3"), "{e}");
+        assert!(e.contains("4 cells where the header has 3"), "{e}");
+        // Trailing empty cells are only a ragged end.
+        assert_eq!(lines("a,b\n1,2,\n3,4,,\n"), [2, 3]);
     }
 
     #[test]

@@ -268,7 +268,7 @@ pub fn map_rows(
             None => {}
         }
     }
-    rows.finish(tally);
+    rows.finish(tally)?;
     check_dated(
         &grid.name,
         &undated,

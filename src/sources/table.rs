@@ -241,7 +241,7 @@ pub fn read(
             }
         }
     }
-    rows.finish(tally);
+    rows.finish(tally)?;
     tally.records += records;
     for (why, line) in &skips {
         tally.skip(why, *line);
