@@ -60,6 +60,15 @@ impl Layout {
                 .trim()
                 .trim_start_matches('\u{feff}')
                 .to_string();
+            // Two columns of one name would both count (`reach,reach`: the
+            // figure twice), or one would be dropped: neither is the file's.
+            if let Some(j) = l.names.iter().position(|n| n.eq_ignore_ascii_case(&name)) {
+                return Err(err(format!(
+                    "`{name}` is the header of columns {} and {}: rename or remove one of them",
+                    j + 1,
+                    i + 1
+                )));
+            }
             match name.to_lowercase().as_str() {
                 "date" => l.date = i,
                 "network" => l.network = Some(i),
@@ -441,6 +450,21 @@ pub fn records_of(
         line: line as usize,
         message,
     };
+    for (i, n) in names.iter().enumerate() {
+        if let Some(j) = names[i + 1..]
+            .iter()
+            .position(|o| o.eq_ignore_ascii_case(n))
+        {
+            return Err(err(
+                header.line,
+                format!(
+                    "`{n}` is the header of columns {} and {}: rename or remove one of them",
+                    i + 1,
+                    i + j + 2
+                ),
+            ));
+        }
+    }
     let date = col("date").ok_or_else(|| err(header.line, "no `date` column".into()))?;
     let mut out = Vec::new();
     for row in grid.rows_after(0) {

@@ -60,6 +60,7 @@ pub fn read_file(
     if matches.is_empty() {
         return Err(not_this_plugin(plugin, registry, &decoded, ctx));
     }
+    unread_tables(&decoded, &matches, tally)?;
     for (grid, h, layout) in matches {
         tally.layout(&layout.title);
         match (m.kind, &layout.mapping) {
@@ -69,6 +70,60 @@ pub fn read_file(
                 push_all(records, sink, tally)
             }
             _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// Accounts for the tables of a file that no layout reads: a table with a
+/// header of its own (GA4's chart series after its blank line) is counted as
+/// skipped rows; rows of data with no header, after a blank line that split a
+/// table, would be lost, and stop the file.
+fn unread_tables(
+    decoded: &Decoded,
+    matches: &[(&Grid, usize, &super::layout::Layout)],
+    tally: &mut Tally,
+) -> Result<()> {
+    use super::decode::value::{NumberStyle, is_missing, parse_value};
+    for g in &decoded.grids {
+        if matches.iter().any(|(m, _, _)| std::ptr::eq(*m, g)) {
+            continue;
+        }
+        let Some(first) = g
+            .rows
+            .iter()
+            .find(|r| r.cells.iter().any(|c| !c.trim().is_empty()))
+        else {
+            continue;
+        };
+        let figures = first
+            .cells
+            .iter()
+            .filter(|c| !is_missing(c) && parse_value(c, NumberStyle::default()).is_ok())
+            .count();
+        let width = first.cells.iter().filter(|c| !c.trim().is_empty()).count();
+        let continues = matches
+            .iter()
+            .any(|(m, h, _)| m.rows[*h].cells.len() == first.cells.len());
+        if figures > 0 && width > 1 && continues {
+            return Err(Error::Data {
+                file: g.name.clone(),
+                line: first.line as usize,
+                message: "a blank line above this row splits the table, and the rows below it have no header: they would not be read; remove the blank line".into(),
+            });
+        }
+        let header: Vec<&str> = first
+            .cells
+            .iter()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .collect();
+        let why = format!("row of a table no layout reads (`{}`)", header.join("`, `"));
+        for r in g.rows_after(0) {
+            if r.cells.iter().any(|c| !c.trim().is_empty()) {
+                tally.rows += 1;
+                tally.skip(&why, r.line);
+            }
         }
     }
     Ok(())

@@ -221,6 +221,18 @@ pub fn map_rows(
         })
         .collect();
     mapper.columns = header.iter().map(|n| n[0].clone()).collect();
+    // A column the header holds twice reaches the script once, as the first.
+    for (i, names) in header.iter().enumerate() {
+        let n = normalise(&names[0]);
+        if let Some(j) = header[i + 1..].iter().position(|o| normalise(&o[0]) == n) {
+            tally.warn(format!(
+                "`{}` is the header of columns {} and {}: the script sees the first",
+                names[0],
+                i + 1,
+                i + j + 2
+            ));
+        }
+    }
     let (decimal, forced) = match ctx.decimal {
         Some(c) => (
             Some(if c == ',' {

@@ -57,6 +57,25 @@ fn find(header: &csv::StringRecord, cols: &Cols) -> Option<usize> {
         .find_map(|c| header.iter().position(|h| *h == normalise(c)))
 }
 
+/// A mapped column the header holds twice: which of the two is meant
+/// cannot be told, and reading either could be the wrong figure.
+fn twice(header: &csv::StringRecord, cols: &Cols) -> Option<String> {
+    let i = find(header, cols)?;
+    let name = normalise(&header[i]);
+    let j = header
+        .iter()
+        .skip(i + 1)
+        .position(|h| normalise(h) == name)?
+        + i
+        + 1;
+    Some(format!(
+        "`{}` is the header of columns {} and {}",
+        header[i].trim(),
+        i + 1,
+        j + 1
+    ))
+}
+
 /// Reads the rows of `grid` below its header at `h` into records.
 pub fn read(
     grid: &Grid,
@@ -101,6 +120,24 @@ pub fn read(
             None if spec.optional => {}
             None => missing.push(format!("{} (metric {})", spec.cols.describe(), spec.metric)),
         }
+    }
+    let mut doubled: Vec<String> = [&date_cols, &map.post, &map.account, &map.network]
+        .into_iter()
+        .flatten()
+        .chain(map.dims.iter().map(|(_, c)| c))
+        .chain(map.metrics.iter().map(|m| &m.cols))
+        .filter_map(|c| twice(header, c))
+        .collect();
+    doubled.dedup();
+    if !doubled.is_empty() {
+        return Err(Error::Data {
+            file: grid.name.clone(),
+            line: grid.rows[h].line as usize,
+            message: format!(
+                "{}: the plugin cannot tell which one to read; rename or remove one of them",
+                doubled.join("; ")
+            ),
+        });
     }
     if !missing.is_empty() {
         return Err(Error::Data {

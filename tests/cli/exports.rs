@@ -256,3 +256,79 @@ fn verbose_accounts_for_every_row_of_every_file() {
         out.stderr
     );
 }
+
+#[test]
+fn a_column_twice_in_a_header_is_an_error_not_a_double_figure() {
+    let run = |plugin: &str, text: &str| {
+        Test::new()
+            .file(
+                "kpiscope.toml",
+                &format!(
+                    "[workspace]\nname = \"Acme\"\n\n[[source]]\nplugin = \"{plugin}\"\npath = \"data.csv\"\nnetwork = \"instagram\"\naccount = \"acme\"\n"
+                ),
+            )
+            .file("data.csv", text)
+            .args(&["eval", "--kpi", "reach", "--grain", "all"])
+            .run()
+    };
+    // Canonical: `reach,reach` counted 3300 for 300 (both columns summed).
+    let out = run("canonical", "date,reach,reach\n2026-03-01,300,3000\n");
+    assert_eq!(out.status, 2, "{}", out.stdout);
+    assert!(
+        out.stderr.contains(
+            "data.csv:1: `reach` is the header of columns 2 and 3: rename or remove one of them"
+        ),
+        "{}",
+        out.stderr
+    );
+    // A table plugin whose mapped column is there twice.
+    let out = run(
+        "tiktok",
+        "Date,Video Views,Profile Views,Likes,Comments,Shares,Likes\n28 May,10,2,3,1,0,5\n",
+    );
+    assert_eq!(out.status, 2, "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("`Likes` is the header of columns 4 and 7"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn rows_after_a_blank_line_are_read_or_the_file_stops() {
+    let run = |text: &str| {
+        Test::new()
+            .file(
+                "kpiscope.toml",
+                "[workspace]\nname = \"Acme\"\n\n[[source]]\nplugin = \"tiktok\"\npath = \"Overview.csv\"\nyear = 2026\n",
+            )
+            .file("Overview.csv", text)
+            .args(&["eval", "--kpi", "views", "--grain", "all", "--format", "json"])
+            .run()
+    };
+    // The rows below the blank line were lost: 10 instead of 22.
+    let out = run(
+        "\"Date\",\"Video Views\",\"Profile Views\",\"Likes\",\"Comments\",\"Shares\"\n\"28 May\",\"10\",\"2\",\"3\",\"1\",\"0\"\n\n\"29 May\",\"12\",\"1\",\"2\",\"0\",\"1\"\n",
+    );
+    assert_eq!(out.status, 2, "{}", out.stdout);
+    assert!(
+        out.stderr
+            .contains("Overview.csv:4: a blank line above this row splits the table"),
+        "{}",
+        out.stderr
+    );
+    // A table of its own below the blank line (a chart's series) is counted
+    // as rows no layout reads.
+    let out = run(
+        "\"Date\",\"Video Views\",\"Profile Views\",\"Likes\",\"Comments\",\"Shares\"\n\"28 May\",\"10\",\"2\",\"3\",\"1\",\"0\"\n\n\"Day\",\"Views\"\n\"1\",\"10\"\n",
+    );
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(values(&out, None)[0].1, 10.0);
+    let file = input(&out, "Overview.csv");
+    assert_eq!(file["rows"], 2);
+    assert_eq!(
+        skipped(&file, "row of a table no layout reads (`Day`, `Views`)"),
+        1
+    );
+}
