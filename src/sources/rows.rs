@@ -581,7 +581,7 @@ fn plan(grid: &Grid, h: usize, decimal: Option<Decimal>, forced: bool, tally: &m
     let decided = |s: &[bool; 4]| s[0] || s[1];
     let open = (0..n).any(|i| numeric[i] && !decided(&seen[i]));
     if open && grid.rest.is_some() && !forced {
-        for r in grid.rows_after(h).skip(sample.len()) {
+        for r in grid.rows_after(h).skip(grid.rows.len() - h - 1) {
             for (i, c) in r.cells.iter().enumerate().take(n) {
                 if numeric[i] && !decided(&seen[i]) {
                     note(i, c, &mut seen);
