@@ -21,6 +21,7 @@ pub mod diagnostic;
 pub mod error;
 pub mod goals;
 pub mod kpi;
+pub mod limits;
 pub mod records;
 pub mod render;
 pub mod session;
