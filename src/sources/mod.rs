@@ -201,26 +201,28 @@ fn detect<'a>(file: &Path, registry: &'a Registry) -> std::result::Result<&'a Pl
 }
 
 /// Enough of a file to recognise it: the first 64 KiB of text files, all of
-/// the others.
+/// a spreadsheet or a zip (what a file is comes from its first bytes, not
+/// its name). A message names the file.
 fn sniff(file: &Path, shown: &str) -> std::result::Result<decode::Decoded, String> {
     use std::io::Read;
-    let format = decode::Format::of_file(shown);
+    let limit = decode::limits::SNIFF_BYTES;
     let mut bytes = Vec::new();
-    let f = std::fs::File::open(file).map_err(|e| format!("{shown}: {e}"))?;
-    if format == decode::Format::Csv {
-        f.take(64 << 10).read_to_end(&mut bytes)
-    } else {
-        f.take(u64::MAX).read_to_end(&mut bytes)
-    }
-    .map_err(|e| format!("{shown}: {e}"))?;
-    if format == decode::Format::Csv && bytes.len() == 64 << 10 {
+    let mut f = std::fs::File::open(file).map_err(|e| format!("{shown}: {e}"))?;
+    (&mut f)
+        .take(limit as u64)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{shown}: {e}"))?;
+    if decode::Content::needs_whole_file(&bytes) {
+        f.read_to_end(&mut bytes)
+            .map_err(|e| format!("{shown}: {e}"))?;
+    } else if bytes.len() == limit {
         let cut = bytes
             .iter()
             .rposition(|&b| b == b'\n')
             .unwrap_or(bytes.len());
         bytes.truncate(cut);
     }
-    decode::decode(shown, bytes, None, None)
+    decode::decode(shown, bytes, None, None).map_err(|e| format!("{shown}: {e}"))
 }
 
 /// Reads every resolved file into the cube.

@@ -180,7 +180,11 @@ pub fn read_file(
     Ok(())
 }
 
-/// The file's bytes decoded the way the plugin's layouts say.
+/// The file's bytes decoded. What the bytes are decides first (an XLSX is a
+/// spreadsheet whatever its name, and a PDF is refused); for text, the
+/// format all the plugin's layouts share picks CSV or JSON, and their shared
+/// delimiter CSV's. A layout's `format = "csv"` names the table an export
+/// holds, so it reads a spreadsheet download of the same report too.
 pub fn decode_for(plugin: &Plugin, ctx: &FileCtx) -> Result<Decoded> {
     let layouts = &plugin.manifest.layouts;
     let format = layouts

@@ -22,7 +22,12 @@ pub fn grids(text: String, name: &str, forced: Option<u8>) -> Vec<Grid> {
         let mut body_at = 0;
         while let Some(l) = lines.peek() {
             let t = l.trim().trim_matches('"');
-            if i == 0 && line == 1 && t.len() > 4 && t[..4].eq_ignore_ascii_case("sep=") {
+            if i == 0
+                && line == 1
+                && t.len() > 4
+                // `get`: the first line may hold a multi-byte character across byte 4.
+                && t.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("sep="))
+            {
                 delimiter = delimiter.or(t.as_bytes().get(4).copied());
             } else if let Some(comment) = t.strip_prefix('#') {
                 // `# Key: value`, or a bare line kept whole as a key (`# 20190101-20190131`).
@@ -219,5 +224,18 @@ mod tests {
         // Row 81 comes after the two-line cell.
         assert_eq!(rows[80], (83, "81".to_string()));
         assert_eq!(rows[99], (102, "100".to_string()));
+    }
+
+    #[test]
+    fn a_first_line_with_a_multibyte_character_across_byte_4() {
+        for first in ["数据概览", "Visão geral", "abcé", "sepé=", "\"abé\""] {
+            let g = grids(
+                format!("{first}\nDate,Views\n2026-01-01,5\n"),
+                "t.csv",
+                None,
+            );
+            assert_eq!(g[0].rows[0].cells.get(0), Some(first.trim_matches('"')));
+            assert_eq!(cells(&g[0])[1].1, ["Date", "Views"]);
+        }
     }
 }

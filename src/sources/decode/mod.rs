@@ -1,6 +1,11 @@
 //! The decoding every export needs, done once for every plugin: encodings,
 //! CSV shapes, JSON, spreadsheets and archives become grids of text cells;
 //! `value` and `date` read the cells.
+//!
+//! What a file is comes from its bytes first (a spreadsheet named `.csv`, or
+//! read by a plugin whose layouts say `format = "csv"`, is still read as a
+//! spreadsheet); a file that is no export (a PDF, an image, a web page, an
+//! empty file) is refused with one line saying what it is.
 
 pub mod archive;
 pub mod date;
@@ -39,9 +44,189 @@ impl Format {
 
     /// The format a file's extension names; CSV when it names none.
     pub fn of_file(name: &str) -> Format {
-        name.rsplit_once('.')
+        Format::named(name).unwrap_or(Format::Csv)
+    }
+
+    /// The format a file's extension names, if it names one.
+    pub fn named(name: &str) -> Option<Format> {
+        let base = name.rsplit('/').next().unwrap_or(name);
+        base.rsplit_once('.')
             .and_then(|(_, ext)| Format::parse(ext))
-            .unwrap_or(Format::Csv)
+    }
+}
+
+/// How much a file may make the host hold: each limit refuses a file with a
+/// message rather than let a damaged or hostile one take the machine.
+pub mod limits {
+    /// What one zip member (an export in an archive, or a part of a
+    /// workbook such as a sheet's XML) may inflate to.
+    pub const MAX_MEMBER_BYTES: u64 = 1 << 30;
+    /// What all the members of one zip may inflate to together.
+    pub const MAX_ARCHIVE_BYTES: u64 = 4 << 30;
+    /// Members in one zip.
+    pub const MAX_MEMBERS: usize = 10_000;
+    /// A member's inflated size over its compressed size: text compresses
+    /// 10 to 50 times, a zip bomb a thousand times and more. Small members
+    /// are not held to it.
+    pub const MAX_RATIO: u64 = 200;
+    /// Below this inflated size a member is not held to `MAX_RATIO`.
+    pub const RATIO_FROM_BYTES: u64 = 64 << 20;
+    /// Zips inside zips.
+    pub const MAX_NESTING: usize = 3;
+    /// Cells of one sheet, counted over its rows and columns as the grid
+    /// holds them (Excel's own sheets stop at 1,048,576 × 16,384).
+    pub const MAX_SHEET_CELLS: u64 = 50_000_000;
+    /// Rows and columns of a sheet, Excel's own limits.
+    pub const MAX_SHEET_ROWS: u32 = 1_048_576;
+    pub const MAX_SHEET_COLUMNS: u32 = 16_384;
+    /// The head of a text file read to recognise it (`sniff`).
+    pub const SNIFF_BYTES: usize = 64 << 10;
+}
+
+/// What a file's bytes are, from their first bytes (and a zip's member names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Content {
+    /// Text: CSV, JSON or NDJSON, told apart later.
+    Text,
+    /// A zip holding an Excel workbook (`[Content_Types].xml`, `xl/`).
+    Xlsx,
+    /// An OpenDocument spreadsheet (a zip with its `mimetype`).
+    Ods,
+    /// A legacy Excel workbook (an OLE2 compound file).
+    Xls,
+    /// A zip of exports.
+    Zip,
+    /// No export: what it is, said in a message.
+    Not(&'static str),
+}
+
+const ZIP: &[u8] = b"PK\x03\x04";
+const OLE2: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+impl Content {
+    /// What `bytes` are. A zip's kind needs its member names, which are
+    /// looked for in the whole of `bytes` (its central directory is at the
+    /// end); a head of a zip is told from its first member's name.
+    pub fn of(bytes: &[u8]) -> Content {
+        if bytes.is_empty() {
+            return Content::Not("empty");
+        }
+        if bytes.starts_with(ZIP) || bytes.starts_with(b"PK\x07\x08") {
+            return zip_kind(bytes);
+        }
+        if bytes.starts_with(b"PK\x05\x06") {
+            return Content::Not("an empty zip archive");
+        }
+        if bytes.starts_with(&OLE2[..4]) {
+            return Content::Xls;
+        }
+        const MAGIC: &[(&[u8], &str)] = &[
+            (b"%PDF", "a PDF document"),
+            (b"\x89PNG", "a PNG image"),
+            (b"\xFF\xD8\xFF", "a JPEG image"),
+            (b"GIF87a", "a GIF image"),
+            (b"GIF89a", "a GIF image"),
+            (b"\x1F\x8B", "a gzip-compressed file"),
+            (b"BZh", "a bzip2-compressed file"),
+            (b"\xFD7zXZ\x00", "an xz-compressed file"),
+            (b"\x28\xB5\x2F\xFD", "a zstd-compressed file"),
+            (b"Rar!\x1A\x07", "a RAR archive"),
+            (b"7z\xBC\xAF\x27\x1C", "a 7-Zip archive"),
+            (b"SQLite format 3\x00", "an SQLite database"),
+            (b"\x7FELF", "a program (ELF)"),
+            (b"MZ", "a Windows program"),
+        ];
+        if let Some((_, what)) = MAGIC.iter().find(|(m, _)| bytes.starts_with(m)) {
+            return Content::Not(what);
+        }
+        if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+            return Content::Not("a WebP image");
+        }
+        if bytes.iter().all(|&b| b == 0) {
+            return Content::Not("NUL bytes only");
+        }
+        Content::Text
+    }
+}
+
+impl Content {
+    /// Whether a file starting with `head` must be read whole to be
+    /// recognised (a zip's directory is at its end; so is much of an XLS).
+    pub fn needs_whole_file(head: &[u8]) -> bool {
+        head.starts_with(b"PK") || head.starts_with(&OLE2[..4])
+    }
+}
+
+/// Whether a file starting with `head` is UTF-8 CSV that the canonical
+/// plugin's fast reader takes as it is: text, no UTF-16, not JSON, nothing
+/// `read_text` refuses. Anything else goes through `decode`.
+pub fn is_plain_utf8_csv(head: &[u8]) -> bool {
+    if Content::of(head) != Content::Text || memchr::memchr(0, head).is_some() {
+        return false;
+    }
+    // The head may end inside a character.
+    let valid = match std::str::from_utf8(head) {
+        Ok(s) => s.len(),
+        Err(e) if e.error_len().is_none() => e.valid_up_to(),
+        Err(_) => return false,
+    };
+    text::read_text(head[..valid].to_vec()).is_ok_and(|t| {
+        !t.trim_start_matches('\u{feff}')
+            .trim_start()
+            .starts_with(['{', '['])
+    })
+}
+
+/// An XLSX, an ODS or a zip of exports, by the names its members have.
+fn zip_kind(bytes: &[u8]) -> Content {
+    let ods = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet";
+    if bytes.len() >= 30 + ods.len() && &bytes[30..30 + ods.len()] == ods {
+        return Content::Ods;
+    }
+    let names: Vec<String> = match zip::ZipArchive::new(std::io::Cursor::new(bytes)) {
+        Ok(z) => z
+            .file_names_raw()
+            .map(|n| String::from_utf8_lossy(n).into_owned())
+            .collect(),
+        // A damaged zip: its local headers still name its members.
+        Err(_) => {
+            let has = |n: &[u8]| memchr::memmem::find(bytes, n).is_some();
+            if has(b"[Content_Types].xml") && has(b"xl/") {
+                return Content::Xlsx;
+            }
+            return Content::Zip;
+        }
+    };
+    if names
+        .iter()
+        .any(|n| n == "xl/workbook.xml" || n == "xl/workbook.bin")
+        || (names.iter().any(|n| n == "[Content_Types].xml")
+            && names.iter().any(|n| n.starts_with("xl/")))
+    {
+        Content::Xlsx
+    } else if names.iter().any(|n| n == "mimetype") && names.iter().any(|n| n == "content.xml") {
+        Content::Ods
+    } else {
+        Content::Zip
+    }
+}
+
+/// The one line that says a file is no export, and what to give instead.
+fn not_an_export(what: &str, bytes: &[u8]) -> String {
+    match what {
+        "empty" => "the file is empty (0 bytes): the export was not downloaded completely; download it again".into(),
+        "NUL bytes only" => format!(
+            "the file holds only NUL bytes ({} of them), no export: it was not written out completely; download it again",
+            bytes.len()
+        ),
+        "a gzip-compressed file" | "a bzip2-compressed file" | "an xz-compressed file"
+        | "a zstd-compressed file" => format!(
+            "this is {what}, not an export: decompress it and give the file inside"
+        ),
+        "a RAR archive" | "a 7-Zip archive" => format!(
+            "this is {what}, which kpiscope does not open: extract it and give the exports inside (or a zip of them)"
+        ),
+        _ => format!("this is {what}, not an export: download the report as CSV or XLSX"),
     }
 }
 
@@ -52,41 +237,70 @@ pub struct Decoded {
     pub json: Option<serde_json::Value>,
 }
 
-/// Decodes `bytes` of the file shown as `name`. `format` forces a format
-/// (otherwise the extension decides); `delimiter` forces CSV's.
+/// Decodes `bytes` of the file shown as `name`. What the bytes are decides
+/// first: a spreadsheet, a zip or no export at all, whatever the name or
+/// `format` say. For text, `format` (a layout's) picks CSV, JSON or NDJSON
+/// (otherwise the extension does), unless the text says otherwise (a
+/// document starting with `{` is JSON); `delimiter` forces CSV's.
 pub fn decode(
     name: &str,
     bytes: Vec<u8>,
     format: Option<Format>,
     delimiter: Option<u8>,
 ) -> Result<Decoded, String> {
+    decode_nested(name, bytes, format, delimiter, 0)
+}
+
+fn decode_nested(
+    name: &str,
+    bytes: Vec<u8>,
+    format: Option<Format>,
+    delimiter: Option<u8>,
+    depth: usize,
+) -> Result<Decoded, String> {
     let year = date::year_in_name(name.rsplit('/').next().unwrap_or(name));
-    let format = format.unwrap_or_else(|| Format::of_file(name));
     let mut out = Decoded::default();
-    match format {
-        Format::Csv => out.grids = delimited::grids(text::decode_text(bytes), name, delimiter),
-        Format::Json => {
-            let text = text::decode_text(bytes);
-            let doc: serde_json::Value = serde_json::from_str(&text).map_err(|e| {
-                format!(
-                    "invalid JSON at line {}, column {}: {e}",
-                    e.line(),
-                    e.column()
-                )
-            })?;
-            out.grids.extend(json::grids(&doc, name));
-            out.json = Some(doc);
-        }
-        Format::Ndjson => {
-            let grid = json::ndjson_grid(&text::decode_text(bytes), name)
-                .map_err(|(line, e)| format!("invalid JSON at line {line}: {e}"))?;
-            out.grids.push(grid);
-        }
-        Format::Xlsx => out.grids = xlsx::grids(bytes, name)?,
-        Format::Zip => {
+    match Content::of(&bytes) {
+        Content::Not(what) => return Err(not_an_export(what, &bytes)),
+        Content::Xlsx => out.grids = xlsx::grids(bytes, name, xlsx::Book::Xlsx)?,
+        Content::Ods => out.grids = xlsx::grids(bytes, name, xlsx::Book::Ods)?,
+        Content::Xls => out.grids = xlsx::grids(bytes, name, xlsx::Book::Xls)?,
+        Content::Zip => {
+            if depth >= limits::MAX_NESTING {
+                return Err(format!(
+                    "zip archives nested more than {} deep: extract the exports",
+                    limits::MAX_NESTING
+                ));
+            }
             for (member, data) in archive::members(bytes, name)? {
-                let inner = decode(&member, data, None, delimiter)?;
+                let inner = decode_nested(&member, data, None, delimiter, depth + 1)
+                    .map_err(|e| prefixed(&member, name, e))?;
                 out.grids.extend(inner.grids);
+            }
+        }
+        Content::Text => {
+            let text = text::read_text(bytes)?;
+            match text_format(&text, format.or_else(|| Format::named(name))) {
+                TextFormat::Csv => out.grids = delimited::grids(text, name, delimiter),
+                TextFormat::Json(doc) => {
+                    let doc = match doc {
+                        Some(doc) => doc,
+                        None => serde_json::from_str(&text).map_err(|e| {
+                            format!(
+                                "invalid JSON at line {}, column {}: {e}",
+                                e.line(),
+                                e.column()
+                            )
+                        })?,
+                    };
+                    out.grids.extend(json::grids(&doc, name));
+                    out.json = Some(doc);
+                }
+                TextFormat::Ndjson => {
+                    let grid = json::ndjson_grid(&text, name)
+                        .map_err(|(line, e)| format!("invalid JSON at line {line}: {e}"))?;
+                    out.grids.push(grid);
+                }
             }
         }
     }
@@ -94,4 +308,81 @@ pub fn decode(
         g.year_hint = g.year_hint.or_else(|| date::year_in_name(&g.name)).or(year);
     }
     Ok(out)
+}
+
+/// A member's error, named by the member (the zip is the file in the message).
+fn prefixed(member: &str, zip: &str, e: String) -> String {
+    let inner = member
+        .strip_prefix(zip)
+        .unwrap_or(member)
+        .trim_start_matches('/');
+    format!("{}: {e}", text::printable(inner, 120))
+}
+
+enum TextFormat {
+    Csv,
+    /// JSON, parsed already when the text had to be tried.
+    Json(Option<serde_json::Value>),
+    Ndjson,
+}
+
+/// What text is: a document starting with `{` or `[` is JSON (one object a
+/// line is NDJSON), whatever it is named, unless it is named CSV and is not
+/// JSON; any other text is CSV.
+fn text_format(text: &str, named: Option<Format>) -> TextFormat {
+    let start = text.trim_start_matches('\u{feff}').trim_start();
+    if !start.starts_with(['{', '[']) {
+        return TextFormat::Csv;
+    }
+    match named {
+        Some(Format::Json) => return TextFormat::Json(None),
+        Some(Format::Ndjson) => return TextFormat::Ndjson,
+        _ => {}
+    }
+    if let Ok(doc) = serde_json::from_str(text) {
+        return TextFormat::Json(Some(doc));
+    }
+    let mut lines = start.lines().map(str::trim).filter(|l| !l.is_empty());
+    let ndjson = lines.next().is_some_and(|l| {
+        l.starts_with('{') && serde_json::from_str::<serde_json::Value>(l).is_ok()
+    });
+    match named {
+        _ if ndjson => TextFormat::Ndjson,
+        Some(Format::Csv) => TextFormat::Csv,
+        _ => TextFormat::Json(None),
+    }
+}
+
+thread_local! {
+    /// Set while a decoder runs behind `guarded`: its panics are messages,
+    /// not printed by the panic hook.
+    static GUARDED: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Runs a third-party decoder (calamine, zip) so that a panic on a damaged
+/// file is an error for that file: "this spreadsheet is damaged: ...".
+pub fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !GUARDED.with(|g| g.get()) {
+                previous(info);
+            }
+        }));
+    });
+    let was = GUARDED.with(|g| g.replace(true));
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    GUARDED.with(|g| g.set(was));
+    result.unwrap_or_else(|panic| {
+        let message = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "the decoder failed".into());
+        Err(format!(
+            "this {what} is damaged: {}",
+            text::printable(&message, 200)
+        ))
+    })
 }
