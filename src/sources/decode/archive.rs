@@ -17,7 +17,7 @@ pub fn members(bytes: Vec<u8>, name: &str) -> Result<Vec<(String, Vec<u8>)>, Str
 
 fn read_members(bytes: Vec<u8>, name: &str) -> Result<Vec<(String, Vec<u8>)>, String> {
     let mut zip = zip::ZipArchive::new(Cursor::new(bytes))
-        .map_err(|e| format!("this zip archive is damaged: {e}"))?;
+        .map_err(|e| format!("this zip archive is damaged (cut short? download it again): {e}"))?;
     check_sizes(&mut zip)?;
     let mut out = Vec::new();
     let mut total = 0u64;

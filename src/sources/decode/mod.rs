@@ -191,12 +191,24 @@ fn zip_kind(bytes: &[u8]) -> Content {
         // A damaged zip: its local headers still name its members.
         Err(_) => {
             let has = |n: &[u8]| memchr::memmem::find(bytes, n).is_some();
-            if has(b"[Content_Types].xml") && has(b"xl/") {
-                return Content::Xlsx;
-            }
-            return Content::Zip;
+            return if has(b"word/") {
+                Content::Not("a Word document")
+            } else if has(b"ppt/") {
+                Content::Not("a PowerPoint presentation")
+            } else if has(b"[Content_Types].xml") {
+                Content::Xlsx
+            } else {
+                Content::Zip
+            };
         }
     };
+    let has = |n: &str| names.iter().any(|m| m == n);
+    if has("word/document.xml") {
+        return Content::Not("a Word document");
+    }
+    if has("ppt/presentation.xml") {
+        return Content::Not("a PowerPoint presentation");
+    }
     if names
         .iter()
         .any(|n| n == "xl/workbook.xml" || n == "xl/workbook.bin")
@@ -326,18 +338,16 @@ enum TextFormat {
     Ndjson,
 }
 
-/// What text is: a document starting with `{` or `[` is JSON (one object a
-/// line is NDJSON), whatever it is named, unless it is named CSV and is not
-/// JSON; any other text is CSV.
+/// What text is: a document starting with `{` or `[` is JSON, or NDJSON when
+/// it is one object a line, whatever it is named (unless it is named CSV and
+/// is neither); any other text is CSV.
 fn text_format(text: &str, named: Option<Format>) -> TextFormat {
     let start = text.trim_start_matches('\u{feff}').trim_start();
     if !start.starts_with(['{', '[']) {
         return TextFormat::Csv;
     }
-    match named {
-        Some(Format::Json) => return TextFormat::Json(None),
-        Some(Format::Ndjson) => return TextFormat::Ndjson,
-        _ => {}
+    if named == Some(Format::Ndjson) {
+        return TextFormat::Ndjson;
     }
     if let Ok(doc) = serde_json::from_str(text) {
         return TextFormat::Json(Some(doc));
@@ -380,9 +390,183 @@ pub fn guarded<T>(what: &str, f: impl FnOnce() -> Result<T, String>) -> Result<T
             .map(|s| s.to_string())
             .or_else(|| panic.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "the decoder failed".into());
+        // The first line: an assertion's `left`/`right` lines say nothing more.
+        let first = message.lines().next().unwrap_or_default();
         Err(format!(
             "this {what} is damaged: {}",
-            text::printable(&message, 200)
+            text::printable(first, 200)
         ))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(name: &str, bytes: &[u8], format: Option<Format>) -> String {
+        let e = decode(name, bytes.to_vec(), format, None).unwrap_err();
+        assert!(!e.chars().any(char::is_control), "{e:?}");
+        assert!(!e.contains('\u{fffd}'), "{e:?}");
+        e
+    }
+
+    #[test]
+    fn what_is_no_export_says_what_it_is_in_one_line() {
+        let csv = Some(Format::Csv);
+        for (bytes, want) in [
+            (
+                &b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj"[..],
+                "this is a PDF document, not an export: download the report as CSV or XLSX",
+            ),
+            (
+                b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
+                "this is a PNG image, not an export: download the report as CSV or XLSX",
+            ),
+            (
+                b"\xFF\xD8\xFF\xE0\0\x10JFIF",
+                "this is a JPEG image, not an export: download the report as CSV or XLSX",
+            ),
+            (
+                b"GIF89a\x01\0\x01\0",
+                "this is a GIF image, not an export: download the report as CSV or XLSX",
+            ),
+            (
+                b"\x1F\x8B\x08\0\0\0\0\0",
+                "this is a gzip-compressed file, not an export: decompress it and give the file inside",
+            ),
+            (
+                b"",
+                "the file is empty (0 bytes): the export was not downloaded completely; download it again",
+            ),
+            (
+                &[0u8; 4096],
+                "the file holds only NUL bytes (4096 of them), no export: it was not written out completely; download it again",
+            ),
+            (
+                b"<!DOCTYPE html>\n<html lang=\"en\"><head><title>Meta Business Suite</title>",
+                "this is an HTML page (a web page saved by the browser), not an export: download the report itself as CSV or XLSX",
+            ),
+        ] {
+            assert_eq!(error("report.csv", bytes, csv), want);
+            assert_eq!(error("report.xlsx", bytes, None), want);
+        }
+        let e = error("x.csv", b"\x01\x02\x03\x04\x00\x10\x11\x12\x13\x14abc", csv);
+        assert!(e.starts_with("this is not text:"), "{e}");
+    }
+
+    #[test]
+    fn utf16_without_a_mark_and_json_named_csv_are_read_by_their_content() {
+        let text = "Date,Views\n2026-07-01,5\n";
+        let le: Vec<u8> = text.encode_utf16().flat_map(|u| u.to_le_bytes()).collect();
+        let d = decode("daily.csv", le, Some(Format::Csv), None).unwrap();
+        assert_eq!(d.grids[0].rows[1].cells.get(1), Some("5"));
+
+        let d = decode(
+            "media.csv",
+            b"\xEF\xBB\xBF [{\"id\": 1}]".to_vec(),
+            None,
+            None,
+        )
+        .unwrap();
+        assert!(d.json.is_some());
+        let d = decode("m.json", b"{\"a\": 1}\n{\"a\": 2}\n".to_vec(), None, None).unwrap();
+        assert_eq!(d.grids[0].rows.len(), 3, "NDJSON: a header and two rows");
+        // Text named .json that is not JSON is CSV.
+        let d = decode("m.json", b"a,b\n1,2\n".to_vec(), Some(Format::Json), None).unwrap();
+        assert!(d.json.is_none());
+        assert_eq!(d.grids[0].rows[1].cells.get(1), Some("2"));
+        // Broken JSON with no CSV name is a JSON error.
+        let e = error("m", b"{\"a\": ", None);
+        assert!(e.starts_with("invalid JSON at line 1"), "{e}");
+    }
+
+    fn zip_of(members: &[(&str, &[u8])]) -> Vec<u8> {
+        use std::io::Write;
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        for (name, data) in members {
+            zip.start_file(*name, options).unwrap();
+            zip.write_all(data).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn a_zip_member_declaring_a_huge_size_is_refused_before_it_is_inflated() {
+        let mut z = zip_of(&[("Overview.csv", b"Date,Views\n2026-07-01,5\n")]);
+        // The central directory's uncompressed size (offset 24 of its entry).
+        let at = z.windows(4).position(|w| w == b"PK\x01\x02").unwrap();
+        z[at + 24..at + 28].copy_from_slice(&0xF000_0000u32.to_le_bytes());
+        let e = error("tiktok_2026.zip", &z, None);
+        assert_eq!(
+            e,
+            "Overview.csv: this zip member declares 4026531840 bytes, more than the 1024 MiB kpiscope reads from one member: the zip is damaged, or extract it and give the exports one by one"
+        );
+    }
+
+    #[test]
+    fn a_zip_reads_its_members_by_their_content() {
+        let book = xlsx::build::xlsx("S", &[vec!["Date".into(), "Views".into()]]);
+        let z = zip_of(&[
+            ("Overview.csv", b"Date,Views\n2026-07-01,5\n"),
+            ("book.csv", &book),
+            ("__MACOSX/._Overview.csv", b"\0\x05\x16\x07"),
+        ]);
+        let d = decode("tiktok_2026.zip", z, Some(Format::Csv), None).unwrap();
+        let names: Vec<&str> = d.grids.iter().map(|g| g.name.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "tiktok_2026.zip/Overview.csv",
+                "tiktok_2026.zip/book.csv [S]"
+            ]
+        );
+        assert_eq!(d.grids[0].year_hint, Some(2026));
+        let z = zip_of(&[("notes.pdf", b"%PDF-1.4")]);
+        assert_eq!(
+            error("e.zip", &z, None),
+            "notes.pdf: this is a PDF document, not an export: download the report as CSV or XLSX"
+        );
+    }
+
+    #[test]
+    fn content_is_told_from_the_bytes() {
+        let book = xlsx::build::xlsx("S", &[vec!["a".into()]]);
+        assert_eq!(Content::of(&book), Content::Xlsx);
+        assert_eq!(Content::of(&book[..book.len() / 2]), Content::Xlsx);
+        assert_eq!(Content::of(&zip_of(&[("a.csv", b"x")])), Content::Zip);
+        let ods = zip_of(&[
+            (
+                "mimetype",
+                b"application/vnd.oasis.opendocument.spreadsheet",
+            ),
+            ("content.xml", b"<x/>"),
+        ]);
+        assert_eq!(Content::of(&ods), Content::Ods);
+        assert_eq!(
+            Content::of(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]),
+            Content::Xls
+        );
+        assert_eq!(Content::of(b"Date,Views\n"), Content::Text);
+        assert!(is_plain_utf8_csv(b"date,network\n2026-01-01,x\n"));
+        assert!(is_plain_utf8_csv("date,сеть\n".as_bytes()));
+        // Cut inside a character: still plain UTF-8.
+        assert!(is_plain_utf8_csv(&"date,сеть".as_bytes()[..7]));
+        assert!(!is_plain_utf8_csv(b"\xFF\xFEd\0a\0"));
+        assert!(!is_plain_utf8_csv(b"[{\"date\": 1}]"));
+        assert!(!is_plain_utf8_csv(&book));
+        let docx = zip_of(&[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("word/document.xml", b"<w/>"),
+        ]);
+        assert_eq!(Content::of(&docx), Content::Not("a Word document"));
+        assert_eq!(
+            Content::of(&docx[..docx.len() - 30]),
+            Content::Not("a Word document")
+        );
+        // An XLSX cut short reads as a damaged spreadsheet, not as text.
+        let e = error("r.csv", &book[..book.len() / 3], Some(Format::Csv));
+        assert!(e.starts_with("this spreadsheet is damaged: "), "{e}");
+    }
 }

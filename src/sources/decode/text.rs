@@ -63,11 +63,13 @@ fn markup(text: &str) -> Option<String> {
     None
 }
 
-/// `s` fit to be shown in a message: control characters escaped (`\u{1}`),
+/// `s` fit to be shown in a one-line message: control characters (line
+/// ends too) escaped (`\u{1}`, `\n`),
 /// a run of replacement characters shown once as `\u{fffd}…`, and at most
 /// `max` characters.
 pub fn printable(s: &str, max: usize) -> Cow<'_, str> {
-    if s.chars().count() <= max && !s.chars().any(is_unprintable) {
+    let hidden = |c: char| c.is_control() || c == char::REPLACEMENT_CHARACTER;
+    if s.chars().count() <= max && !s.chars().any(hidden) {
         return Cow::Borrowed(s);
     }
     let mut out = String::new();
@@ -84,7 +86,7 @@ pub fn printable(s: &str, max: usize) -> Cow<'_, str> {
                 last_bad = true;
                 continue;
             }
-            c if is_unprintable(c) => out.extend(c.escape_default()),
+            c if hidden(c) => out.extend(c.escape_default()),
             c => out.push(c),
         }
         last_bad = false;
@@ -225,5 +227,6 @@ mod tests {
             "a\\u{1}b\\u{fffd}…c"
         );
         assert_eq!(printable("abcdef", 3), "abc…");
+        assert_eq!(printable("left: 1\n right: 0", 80), "left: 1\\n right: 0");
     }
 }

@@ -286,14 +286,25 @@ mod xls_guard {
                 .collect();
             let name = String::from_utf16_lossy(&name);
             if entry[0x42] == 2 && (name == "Workbook" || name == "Book") {
-                let len = u32_at(entry, 0x78)?;
-                // A stream under 4 KiB lives in the mini stream: too small
-                // to declare anything the checks look for... but follow
-                // neither; calamine reads it.
-                if len < 4096 {
-                    return None;
+                let (start, len) = (u32_at(entry, 0x74)?, u32_at(entry, 0x78)?);
+                if len >= u32_at(b, 0x38)? {
+                    return chain(start, len.min(sectors * size));
                 }
-                return chain(u32_at(entry, 0x74)?, len.min(sectors * size));
+                // A small stream lives in the mini stream (the root entry's
+                // stream), in 64-byte sectors chained by the mini FAT.
+                let mini = chain(u32_at(&dirs, 0x74)?, u32_at(&dirs, 0x78)?)?;
+                let minifat_bytes = chain(u32_at(b, 0x3C)?, u32_at(b, 0x40)?.min(sectors) * size)?;
+                let minifat: Vec<usize> = (0..minifat_bytes.len() / 4)
+                    .filter_map(|i| u32_at(&minifat_bytes, i * 4))
+                    .collect();
+                let mut out = Vec::new();
+                let mut id = start;
+                while out.len() < len && out.len() <= mini.len() {
+                    out.extend_from_slice(mini.get(id * 64..id * 64 + 64)?);
+                    id = *minifat.get(id)?;
+                }
+                out.truncate(len);
+                return Some(out);
             }
         }
         None
@@ -349,5 +360,251 @@ mod xls_guard {
             at += 4 + len;
         }
         Ok(())
+    }
+}
+
+/// Workbooks built in tests: the smallest XLSX Excel and calamine open, a
+/// cell per value (numbers as number cells, the rest as inline strings).
+#[cfg(test)]
+pub mod build {
+    use std::io::Write;
+
+    pub fn xlsx(sheet: &str, rows: &[Vec<String>]) -> Vec<u8> {
+        let mut data = String::new();
+        for (r, row) in rows.iter().enumerate() {
+            data.push_str(&format!("<row r=\"{}\">", r + 1));
+            for (c, v) in row.iter().enumerate() {
+                let at = format!("{}{}", column(c), r + 1);
+                let esc = v
+                    .replace('&', "&amp;")
+                    .replace('<', "&lt;")
+                    .replace('>', "&gt;");
+                if v.parse::<f64>().is_ok_and(f64::is_finite) && !v.is_empty() {
+                    data.push_str(&format!("<c r=\"{at}\"><v>{esc}</v></c>"));
+                } else if !v.is_empty() {
+                    data.push_str(&format!(
+                        "<c r=\"{at}\" t=\"inlineStr\"><is><t xml:space=\"preserve\">{esc}</t></is></c>"
+                    ));
+                }
+            }
+            data.push_str("</row>");
+        }
+        let files = [
+            (
+                "[Content_Types].xml",
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#.to_string(),
+            ),
+            (
+                "_rels/.rels",
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#.to_string(),
+            ),
+            (
+                "xl/workbook.xml",
+                format!(
+                    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="{sheet}" sheetId="1" r:id="rId1"/></sheets></workbook>"#
+                ),
+            ),
+            (
+                "xl/_rels/workbook.xml.rels",
+                r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#.to_string(),
+            ),
+            (
+                "xl/worksheets/sheet1.xml",
+                format!(
+                    r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{data}</sheetData></worksheet>"#
+                ),
+            ),
+        ];
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, text) in files {
+            zip.start_file(name, options).unwrap();
+            zip.write_all(text.as_bytes()).unwrap();
+        }
+        zip.finish().unwrap().into_inner()
+    }
+
+    fn column(mut c: usize) -> String {
+        let mut s = String::new();
+        loop {
+            s.insert(0, (b'A' + (c % 26) as u8) as char);
+            if c < 26 {
+                return s;
+            }
+            c = c / 26 - 1;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::sources::decode::{self, Format};
+
+    fn fixture(path: &str) -> Vec<u8> {
+        std::fs::read(format!("{}/plugins/{path}", env!("CARGO_MANIFEST_DIR"))).unwrap()
+    }
+
+    fn rows(g: &Grid) -> Vec<Vec<&str>> {
+        g.rows.iter().map(|r| r.cells.iter().collect()).collect()
+    }
+
+    #[test]
+    fn numbers_read_as_excel_shows_them() {
+        for (f, want) in [
+            (0.1 + 0.2, "0.3"),
+            (1938.0, "1938"),
+            (1234.5, "1234.5"),
+            (0.029411764705882353, "0.0294117647058824"),
+            (-12.0, "-12"),
+            (1.80451e16, "18045100000000000"),
+            (1e-7, "0.0000001"),
+            (f64::NAN, ""),
+        ] {
+            assert_eq!(number(f), want, "{f}");
+        }
+    }
+
+    #[test]
+    fn an_xlsx_named_csv_with_a_csv_format_is_read_as_a_spreadsheet() {
+        let book = build::xlsx(
+            "Data",
+            &[
+                vec!["Date".into(), "Views".into(), "Rate".into()],
+                vec!["2026-07-01".into(), "1234".into(), (0.1 + 0.2).to_string()],
+            ],
+        );
+        let d = decode::decode("export.csv", book, Some(Format::Csv), None).unwrap();
+        assert_eq!(d.grids.len(), 1);
+        assert_eq!(d.grids[0].name, "export.csv [Data]");
+        assert_eq!(
+            rows(&d.grids[0]),
+            [
+                vec!["Date", "Views", "Rate"],
+                vec!["2026-07-01", "1234", "0.3"]
+            ]
+        );
+    }
+
+    #[test]
+    fn the_fixture_workbooks_read_every_sheet() {
+        let d = decode::decode(
+            "c.xls",
+            fixture("linkedin/fixtures/content_export_2022.xls"),
+            None,
+            None,
+        )
+        .unwrap();
+        assert!(d.grids.iter().any(|g| g.rows.len() > 1), "{d:?}");
+        let d = decode::decode(
+            "c.csv",
+            fixture("linkedin/fixtures/content_export.xlsx"),
+            Some(Format::Csv),
+            None,
+        )
+        .unwrap();
+        assert!(d.grids.iter().any(|g| g.rows.len() > 1), "{d:?}");
+    }
+
+    /// Every error of a damaged workbook is one clean line.
+    fn assert_clean(e: &str) {
+        assert!(!e.chars().any(|c| c.is_control()), "{e:?}");
+        assert!(!e.contains('\u{fffd}'), "{e:?}");
+    }
+
+    #[test]
+    fn a_truncated_or_corrupted_xlsx_is_an_error_not_a_panic() {
+        let book = fixture("linkedin/fixtures/content_export.xlsx");
+        for cut in (0..book.len()).step_by(97) {
+            match decode::decode("c.xlsx", book[..cut].to_vec(), None, None) {
+                Ok(_) => {}
+                Err(e) => assert_clean(&e),
+            }
+        }
+        let e = decode::decode("c.xlsx", book[..book.len() / 2].to_vec(), None, None).unwrap_err();
+        assert!(e.contains("damaged"), "{e}");
+        for at in (0..book.len()).step_by(13) {
+            let mut bad = book.clone();
+            bad[at] ^= 0xFF;
+            if let Err(e) = decode::decode("c.xlsx", bad, None, None) {
+                assert_clean(&e);
+            }
+        }
+    }
+
+    #[test]
+    fn a_corrupted_xls_is_an_error_not_a_panic() {
+        let book = fixture("linkedin/fixtures/content_export_2022.xls");
+        for cut in (0..book.len()).step_by(61) {
+            if let Err(e) = decode::decode("c.xls", book[..cut].to_vec(), None, None) {
+                assert_clean(&e);
+            }
+        }
+        let e = decode::decode("c.xls", book[..1000].to_vec(), None, None).unwrap_err();
+        assert!(e.contains("damaged"), "{e}");
+        for at in 0..book.len() {
+            let mut bad = book.clone();
+            bad[at] ^= if at % 2 == 0 { 0xFF } else { 0x80 };
+            if let Err(e) = decode::decode("c.xls", bad, None, None) {
+                assert_clean(&e);
+            }
+        }
+    }
+
+    #[test]
+    fn an_xls_declaring_a_sheet_of_billions_of_cells_is_refused_before_calamine_allocates_it() {
+        let mut book = fixture("linkedin/fixtures/content_export_2022.xls");
+        // The sheet's DIMENSIONS record (type 0x0200, 14 bytes): its last row
+        // made 4 billion; calamine would reserve terabytes for its cells.
+        let at = book
+            .windows(4)
+            .position(|w| w == [0x00, 0x02, 0x0E, 0x00])
+            .unwrap();
+        book[at + 8..at + 12].copy_from_slice(&0xFFFF_FF00u32.to_le_bytes());
+        let e = decode::decode("c.xls", book, None, None).unwrap_err();
+        assert_eq!(
+            e,
+            "this spreadsheet is damaged: a sheet declares 4294967041 rows by 21 columns"
+        );
+    }
+
+    #[test]
+    fn a_cell_past_the_last_column_is_refused_before_it_is_laid_out() {
+        let mut cells = Cells::default();
+        let e = cells
+            .push(3, MAX_SHEET_COLUMNS, &Data::Int(1), "Sheet1")
+            .unwrap_err();
+        assert!(
+            e.starts_with(
+                "this spreadsheet is damaged: sheet `Sheet1` has a cell at row 4, column 16385"
+            ),
+            "{e}"
+        );
+        // A1 and a cell at the far corner: a range calamine would allocate whole.
+        let mut cells = Cells::default();
+        cells.push(0, 0, &Data::Int(1), "S").unwrap();
+        cells
+            .push(
+                MAX_SHEET_ROWS - 1,
+                MAX_SHEET_COLUMNS - 1,
+                &Data::Int(1),
+                "S",
+            )
+            .unwrap();
+        let e = cells.grid("b.xlsx", "S").unwrap_err();
+        assert!(e.contains("more than 50000000 cells"), "{e}");
+    }
+
+    #[test]
+    fn a_panic_in_a_decoder_is_a_message() {
+        let e = crate::sources::decode::guarded("spreadsheet", || -> Result<(), String> {
+            panic!("index out of bounds \u{1}\u{fffd}")
+        })
+        .unwrap_err();
+        assert_eq!(
+            e,
+            "this spreadsheet is damaged: index out of bounds \\u{1}\\u{fffd}…"
+        );
     }
 }
