@@ -207,12 +207,18 @@ fn number(f: f64) -> String {
     }
 }
 
-/// Scans a legacy Excel (OLE2) file's Workbook stream for what would make
-/// calamine allocate without bound: a sheet's declared dimensions, and cell
-/// records past the columns BIFF8 has. A file this scan cannot follow is
-/// left to calamine, whose errors (and panics) are caught.
+/// Checks a legacy Excel (OLE2) file for what would make calamine allocate
+/// without bound before calamine reads it: a loop in a sector chain (calamine
+/// follows a chain until it ends or its length is read, which a loop never
+/// does for the directory chain, or for a stream declaring gigabytes), a
+/// sheet's declared dimensions, and cell records past the columns BIFF8 has.
+/// The container is followed as calamine follows it; what this check cannot
+/// follow is left to calamine, whose errors (and panics) are caught.
 mod xls_guard {
     use super::{MAX_SHEET_CELLS, damaged};
+
+    const ENDOFCHAIN: usize = 0xFFFF_FFFE;
+    const DIFSECT: usize = 0xFFFF_FFFC;
 
     fn u16_at(b: &[u8], at: usize) -> Option<usize> {
         Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?) as usize)
@@ -220,94 +226,219 @@ mod xls_guard {
     fn u32_at(b: &[u8], at: usize) -> Option<usize> {
         Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?) as usize)
     }
+    fn u64_at(b: &[u8], at: usize) -> Option<u64> {
+        Some(u64::from_le_bytes(b.get(at..at + 8)?.try_into().ok()?))
+    }
 
     pub fn check(bytes: &[u8]) -> Result<(), String> {
-        match workbook_stream(bytes) {
-            Some(stream) => check_records(&stream),
+        match Container::new(bytes) {
+            Some(c) => c.check(),
             None => Ok(()),
         }
     }
 
-    /// The `Workbook` (or `Book`) stream, followed through the FAT.
-    fn workbook_stream(b: &[u8]) -> Option<Vec<u8>> {
-        let shift = u16_at(b, 0x1E)?;
-        if !(7..=16).contains(&shift) {
-            return None;
+    /// The compound file as calamine reads it.
+    struct Container<'b> {
+        bytes: &'b [u8],
+        size: usize,
+        /// The last sector id calamine reads (`len / size`).
+        maxid: usize,
+        fat: Vec<usize>,
+    }
+
+    /// Where following a chain ended.
+    enum Chain {
+        /// Its end, its length, or an error calamine reports (or a panic it
+        /// makes, which is caught).
+        Read(Vec<u8>),
+        /// A sector seen twice before the chain's length was read.
+        Loops,
+    }
+
+    impl<'b> Container<'b> {
+        fn new(b: &'b [u8]) -> Option<Self> {
+            let size = match u16_at(b, 30)? {
+                9 => 512,
+                12 => 4096,
+                _ => return None,
+            };
+            let maxid = b.len() / size;
+            let mut c = Container {
+                bytes: b,
+                size,
+                maxid,
+                fat: Vec::new(),
+            };
+            // The FAT's sectors: 109 in the header, then chains of DIFAT
+            // sectors whose last entry names the next.
+            let mut difat: Vec<usize> = (0..109).filter_map(|i| u32_at(b, 76 + i * 4)).collect();
+            let mut next = u32_at(b, 68)?;
+            let mut hops = 0;
+            while next < 0xFFFF_FFFA {
+                hops += 1;
+                if hops > maxid + 1 {
+                    return None;
+                }
+                let s = c.sector(next)?;
+                difat.extend((0..s.len() / 4).filter_map(|i| u32_at(s, i * 4)));
+                next = difat.pop()?;
+            }
+            let mut fat = Vec::new();
+            for id in difat.into_iter().filter(|&id| id < DIFSECT) {
+                let s = c.sector(id)?;
+                fat.extend((0..s.len() / 4).filter_map(|i| u32_at(s, i * 4)));
+            }
+            c.fat = fat;
+            Some(c)
         }
-        let size = 1usize << shift;
-        let sectors = b.len().saturating_sub(512) / size + 1;
-        let sector = |id: usize| -> Option<&[u8]> {
-            let start = 512usize.checked_add(id.checked_mul(size)?)?;
-            b.get(start..start.checked_add(size)?)
-        };
-        // The FAT: its sectors are listed in the header (109 of them), then
-        // in a chain of DIFAT sectors.
-        let mut fat_sectors: Vec<usize> = (0..109)
-            .filter_map(|i| u32_at(b, 0x4C + i * 4))
-            .filter(|&s| s < sectors)
-            .collect();
-        let mut difat = u32_at(b, 0x44)?;
-        let mut hops = 0;
-        while difat < sectors && hops <= sectors {
-            let s = sector(difat)?;
-            let n = size / 4 - 1;
-            fat_sectors.extend(
-                (0..n)
-                    .filter_map(|i| u32_at(s, i * 4))
-                    .filter(|&x| x < sectors),
-            );
-            difat = u32_at(s, n * 4)?;
-            hops += 1;
+
+        /// Sector `id`, cut at the end of the file, as calamine reads it: a
+        /// sector past the end (up to `maxid`) is empty, not an error.
+        fn sector(&self, id: usize) -> Option<&'b [u8]> {
+            if id > self.maxid {
+                return None;
+            }
+            let len = self.bytes.len();
+            let start = (id + 1).saturating_mul(self.size).min(len);
+            let end = start.saturating_add(self.size).min(len);
+            Some(&self.bytes[start..end])
         }
-        let mut fat = Vec::new();
-        for &s in &fat_sectors {
-            let s = sector(s)?;
-            fat.extend((0..size / 4).filter_map(|i| u32_at(s, i * 4)));
-        }
-        let chain = |start: usize, max_len: usize| -> Option<Vec<u8>> {
+
+        /// Follows a chain of sectors for `len` bytes, as calamine does.
+        fn chain(&self, start: usize, len: u64) -> Chain {
+            let mut seen = vec![false; self.maxid + 1];
             let mut out = Vec::new();
             let mut id = start;
-            while id < sectors && out.len() < max_len {
-                out.extend_from_slice(sector(id)?);
-                if out.len() > sectors * size {
-                    return None; // a loop in the chain
+            while id != ENDOFCHAIN && (out.len() as u64) < len {
+                let Some(s) = self.sector(id) else {
+                    return Chain::Read(out);
+                };
+                if std::mem::replace(&mut seen[id], true) {
+                    return Chain::Loops;
                 }
-                id = *fat.get(id)? as usize;
+                let take = s
+                    .len()
+                    .min((len - out.len() as u64).min(usize::MAX as u64) as usize);
+                out.extend_from_slice(&s[..take]);
+                match self.fat.get(id) {
+                    Some(&next) => id = next,
+                    None => return Chain::Read(out),
+                }
             }
-            out.truncate(max_len);
-            Some(out)
-        };
-        let dirs = chain(u32_at(b, 0x30)?, sectors * size)?;
-        for entry in dirs.chunks_exact(128) {
-            let name_len = u16_at(entry, 0x40)?.min(64);
-            let name: Vec<u16> = (0..name_len / 2)
-                .filter_map(|i| u16_at(entry, i * 2).map(|u| u as u16))
-                .take_while(|&u| u != 0)
-                .collect();
-            let name = String::from_utf16_lossy(&name);
-            if entry[0x42] == 2 && (name == "Workbook" || name == "Book") {
-                let (start, len) = (u32_at(entry, 0x74)?, u32_at(entry, 0x78)?);
-                if len >= u32_at(b, 0x38)? {
-                    return chain(start, len.min(sectors * size));
-                }
-                // A small stream lives in the mini stream (the root entry's
-                // stream), in 64-byte sectors chained by the mini FAT.
-                let mini = chain(u32_at(&dirs, 0x74)?, u32_at(&dirs, 0x78)?)?;
-                let minifat_bytes = chain(u32_at(b, 0x3C)?, u32_at(b, 0x40)?.min(sectors) * size)?;
-                let minifat: Vec<usize> = (0..minifat_bytes.len() / 4)
-                    .filter_map(|i| u32_at(&minifat_bytes, i * 4))
-                    .collect();
-                let mut out = Vec::new();
-                let mut id = start;
-                while out.len() < len && out.len() <= mini.len() {
-                    out.extend_from_slice(mini.get(id * 64..id * 64 + 64)?);
-                    id = *minifat.get(id)?;
-                }
-                out.truncate(len);
-                return Some(out);
-            }
+            Chain::Read(out)
         }
-        None
+
+        /// A small stream, in 64-byte sectors of the mini stream (the root
+        /// entry's stream) chained by the mini FAT; empty where the chains
+        /// cannot be followed.
+        fn mini_chain(&self, entries: &[&[u8]], start: usize, len: usize) -> Vec<u8> {
+            let read = |start: Option<usize>, len: u64| match start.map(|s| self.chain(s, len)) {
+                Some(Chain::Read(d)) => d,
+                _ => Vec::new(),
+            };
+            let Some(root) = entries.first() else {
+                return Vec::new();
+            };
+            let root_len = u32_at(root, 120).unwrap_or(0) as u64;
+            let mini = read(u32_at(root, 116), root_len);
+            let mini_fat_len = u32_at(self.bytes, 64).unwrap_or(0) as u64;
+            let fat = read(u32_at(self.bytes, 60), mini_fat_len * self.size as u64);
+            let fat: Vec<usize> = (0..fat.len() / 4)
+                .filter_map(|i| u32_at(&fat, i * 4))
+                .collect();
+            let mut out = Vec::new();
+            let mut seen = vec![false; mini.len() / 64 + 1];
+            let mut id = start;
+            while out.len() < len {
+                match (mini.get(id * 64..id * 64 + 64), seen.get_mut(id)) {
+                    (Some(s), Some(seen)) if !*seen => {
+                        *seen = true;
+                        out.extend_from_slice(s);
+                    }
+                    _ => break,
+                }
+                match fat.get(id) {
+                    Some(&next) => id = next,
+                    None => break,
+                }
+            }
+            out.truncate(len);
+            out
+        }
+
+        fn check(&self) -> Result<(), String> {
+            let loops = || Err(damaged("a chain of its sectors loops"));
+            let b = self.bytes;
+            let Some(dir_start) = u32_at(b, 48) else {
+                return Ok(());
+            };
+            let dirs = match self.chain(dir_start, u64::MAX) {
+                Chain::Loops => return loops(),
+                Chain::Read(d) => d,
+            };
+            let entries: Vec<&[u8]> = dirs.chunks_exact(128).collect();
+            let entry_len = |e: &[u8]| -> u64 {
+                if self.size == 512 {
+                    u32_at(e, 120).unwrap_or(0) as u64
+                } else {
+                    u64_at(e, 120).unwrap_or(0)
+                }
+            };
+            let name = |e: &[u8]| -> String {
+                let units: Vec<u16> = (0..32)
+                    .filter_map(|i| u16_at(e, i * 2).map(|u| u as u16))
+                    .take_while(|&u| u != 0)
+                    .collect();
+                String::from_utf16_lossy(&units)
+            };
+            // The mini stream (the root entry's) and the mini FAT.
+            let mini_fat_len = u32_at(b, 64).unwrap_or(0);
+            if mini_fat_len > 0
+                && let Some(root) = entries.first()
+            {
+                let root_start = u32_at(root, 116).unwrap_or(ENDOFCHAIN);
+                if let Chain::Loops = self.chain(root_start, entry_len(root)) {
+                    return loops();
+                }
+                let mini_fat_start = u32_at(b, 60).unwrap_or(ENDOFCHAIN);
+                let len = (mini_fat_len as u64).saturating_mul(self.size as u64);
+                if let Chain::Loops = self.chain(mini_fat_start, len) {
+                    return loops();
+                }
+            }
+            // The streams calamine reads: the first entry of each name.
+            for wanted in [
+                "Workbook",
+                "Book",
+                "\u{5}SummaryInformation",
+                "\u{5}DocumentSummaryInformation",
+            ] {
+                let Some(e) = entries
+                    .iter()
+                    .find(|e| name(e).eq_ignore_ascii_case(wanted))
+                else {
+                    continue;
+                };
+                let len = entry_len(e);
+                let start = u32_at(e, 116).unwrap_or(ENDOFCHAIN);
+                // Under 4 KiB a stream is in the mini stream, read for its
+                // length at most: only its records need a look.
+                if len < 4096 {
+                    if wanted == "Workbook" || wanted == "Book" {
+                        check_records(&self.mini_chain(&entries, start, len as usize))?;
+                    }
+                    continue;
+                }
+                match self.chain(start, len) {
+                    Chain::Loops => return loops(),
+                    Chain::Read(stream) if wanted == "Workbook" || wanted == "Book" => {
+                        check_records(&stream)?
+                    }
+                    Chain::Read(_) => {}
+                }
+            }
+            Ok(())
+        }
     }
 
     /// BIFF records: `DIMENSIONS` and cell records.
@@ -334,9 +465,25 @@ mod xls_guard {
                         _ => (None, None, None, None),
                     };
                     if let (Some(rf), Some(rl), Some(cf), Some(cl)) = (rf, rl, cf, cl) {
-                        let rows = rl.saturating_sub(rf).saturating_add(1) as u64;
-                        let cols = cl.saturating_sub(cf).saturating_add(1) as u64;
-                        if rl < rf || cl < cf || rows.saturating_mul(cols) > MAX_SHEET_CELLS {
+                        // As calamine reads them (`parse_dimensions`): the
+                        // last row and column are one past, and its sizes
+                        // are u32 arithmetic.
+                        let (rf, rl, cl) = (rf as u32, rl as u32, cl as u32);
+                        let cf = if cf > 0xFF || (cl as usize) < cf {
+                            0
+                        } else {
+                            cf as u32
+                        };
+                        let (rows, cols) = if rl >= 1 && cl >= 1 {
+                            (
+                                (rl - 1).wrapping_sub(rf).wrapping_add(1),
+                                (cl - 1).wrapping_sub(cf).wrapping_add(1),
+                            )
+                        } else {
+                            (1, 1)
+                        };
+                        let cells = u64::from(rows).saturating_mul(u64::from(cols));
+                        if rows == 0 || cols == 0 || cells > MAX_SHEET_CELLS {
                             return Err(damaged(format!(
                                 "a sheet declares {rows} rows by {cols} columns"
                             )));
@@ -565,7 +712,25 @@ mod tests {
         let e = decode::decode("c.xls", book, None, None).unwrap_err();
         assert_eq!(
             e,
-            "this spreadsheet is damaged: a sheet declares 4294967041 rows by 21 columns"
+            "this spreadsheet is damaged: a sheet declares 4294967040 rows by 20 columns"
+        );
+    }
+
+    #[test]
+    fn an_xls_whose_directory_chain_loops_is_refused_before_calamine_follows_it_forever() {
+        let mut book = fixture("linkedin/fixtures/content_export_2022.xls");
+        let u32_at = |b: &[u8], at: usize| u32::from_le_bytes(b[at..at + 4].try_into().unwrap());
+        // The directory's first sector, and the FAT's first sector (512-byte sectors).
+        let dir = u32_at(&book, 48) as usize;
+        let fat = u32_at(&book, 76) as usize;
+        // The directory's sector names itself as the next: calamine reads
+        // the directory chain to its end, so it would grow without bound.
+        let at = 512 + fat * 512 + dir * 4;
+        book[at..at + 4].copy_from_slice(&(dir as u32).to_le_bytes());
+        let e = decode::decode("c.xls", book, None, None).unwrap_err();
+        assert_eq!(
+            e,
+            "this spreadsheet is damaged: a chain of its sectors loops"
         );
     }
 
