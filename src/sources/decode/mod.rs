@@ -12,6 +12,8 @@ pub mod date;
 pub mod delimited;
 pub mod grid;
 pub mod json;
+#[cfg(test)]
+mod props;
 pub mod text;
 pub mod value;
 pub mod xlsx;
