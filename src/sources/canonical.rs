@@ -379,13 +379,20 @@ fn parse_chunk(
             )));
         }
         let text = |i: usize| -> Result<&str> {
-            std::str::from_utf8(fields[i])
-                .map(str::trim)
-                .map_err(|_| err(format!("column `{}` is not UTF-8 text", l.names[i])))
+            std::str::from_utf8(fields[i]).map(str::trim).map_err(|_| {
+                err(format!(
+                    "column `{}` is not UTF-8 text",
+                    printable(&l.names[i], 80)
+                ))
+            })
         };
         let date_text = text(l.date)?;
-        let date = parse_date(date_text, &ctx.timezone)
-            .ok_or_else(|| err(format!("date `{date_text}` is not a date: write YYYY-MM-DD (or a date-time with its UTC offset)")))?;
+        let date = parse_date(date_text, &ctx.timezone).ok_or_else(|| {
+            err(format!(
+                "date `{}` is not a date: write YYYY-MM-DD (or a date-time with its UTC offset)",
+                printable(date_text, 80)
+            ))
+        })?;
         let network = match l.network.map(text).transpose()?.filter(|s| !s.is_empty()) {
             Some(n) => n,
             None => ctx
@@ -412,8 +419,8 @@ fn parse_chunk(
             let x = parse_number(cell).ok_or_else(|| {
                 err(format!(
                     "`{}` in column `{}` is not a number",
-                    String::from_utf8_lossy(cell).trim(),
-                    l.names[i]
+                    printable(String::from_utf8_lossy(cell).trim(), 80),
+                    printable(&l.names[i], 80)
                 ))
             })?;
             values.push((m, x));
@@ -549,8 +556,16 @@ pub fn records_of(
             if let Some(d) = n.strip_prefix("dim.") {
                 dims.insert(d.to_string(), v);
             } else if !matches!(n.as_str(), "date" | "network" | "account" | "post") {
-                let x = parse_number(v.as_bytes())
-                    .ok_or_else(|| err(row.line, format!("column `{n}`: `{v}` is not a number")))?;
+                let x = parse_number(v.as_bytes()).ok_or_else(|| {
+                    err(
+                        row.line,
+                        format!(
+                            "column `{}`: `{}` is not a number",
+                            printable(n, 80),
+                            printable(&v, 80)
+                        ),
+                    )
+                })?;
                 metrics.insert(n.clone(), x);
             }
         }

@@ -533,6 +533,31 @@ mod tests {
     }
 
     #[test]
+    fn an_ods_named_csv_is_read_as_a_spreadsheet() {
+        let content = r#"<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"><office:body><office:spreadsheet><table:table table:name="Data">
+<table:table-row><table:table-cell office:value-type="string"><text:p>Date</text:p></table:table-cell><table:table-cell office:value-type="string"><text:p>Views</text:p></table:table-cell></table:table-row>
+<table:table-row><table:table-cell office:value-type="date" office:date-value="2026-07-01"><text:p>07/01/26</text:p></table:table-cell><table:table-cell office:value-type="float" office:value="0.30000000000000004"><text:p>0.3</text:p></table:table-cell></table:table-row>
+</table:table></office:spreadsheet></office:body></office:document-content>"#;
+        let ods = zip_of(&[
+            (
+                "mimetype",
+                b"application/vnd.oasis.opendocument.spreadsheet",
+            ),
+            ("META-INF/manifest.xml", br#"<?xml version="1.0" encoding="UTF-8"?><manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/></manifest:manifest>"#),
+            ("content.xml", content.as_bytes()),
+        ]);
+        let d = decode("export.csv", ods, Some(Format::Csv), None).unwrap();
+        let rows: Vec<Vec<&str>> = d.grids[0]
+            .rows
+            .iter()
+            .map(|r| r.cells.iter().collect())
+            .collect();
+        assert_eq!(d.grids[0].name, "export.csv [Data]");
+        assert_eq!(rows, [vec!["Date", "Views"], vec!["2026-07-01", "0.3"]]);
+    }
+
+    #[test]
     fn content_is_told_from_the_bytes() {
         let book = xlsx::build::xlsx("S", &[vec!["a".into()]]);
         assert_eq!(Content::of(&book), Content::Xlsx);
