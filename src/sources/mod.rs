@@ -200,9 +200,9 @@ fn detect<'a>(file: &Path, registry: &'a Registry) -> std::result::Result<&'a Pl
     }
 }
 
-/// Enough of a file to recognise it: the first 64 KiB of text files, all of
-/// a spreadsheet or a zip (what a file is comes from its first bytes, not
-/// its name). A message names the file.
+/// Enough of a file to recognise it: the first 64 KiB of CSV, all of JSON, a
+/// spreadsheet or a zip (what a file is comes from its first bytes, not its
+/// name). A message names the file.
 fn sniff(file: &Path, shown: &str) -> std::result::Result<decode::Decoded, String> {
     use std::io::Read;
     let limit = decode::limits::SNIFF_BYTES;
@@ -212,7 +212,18 @@ fn sniff(file: &Path, shown: &str) -> std::result::Result<decode::Decoded, Strin
         .take(limit as u64)
         .read_to_end(&mut bytes)
         .map_err(|e| format!("{shown}: {e}"))?;
-    if decode::Content::needs_whole_file(&bytes) {
+    // JSON, too, is read whole: a document cut short is not JSON.
+    let json = matches!(
+        decode::Format::named(shown),
+        Some(decode::Format::Json | decode::Format::Ndjson)
+    ) || {
+        let start = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        start
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|b| matches!(b, b'{' | b'['))
+    };
+    if json || decode::Content::needs_whole_file(&bytes) {
         f.read_to_end(&mut bytes)
             .map_err(|e| format!("{shown}: {e}"))?;
     } else if bytes.len() == limit {

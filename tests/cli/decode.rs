@@ -199,3 +199,31 @@ fn a_damaged_spreadsheet_is_one_line_exit_2() {
         out.stderr
     );
 }
+
+/// A JSON export over the 64 KiB read to recognise a CSV is recognised
+/// whole, whatever it is named.
+#[test]
+fn a_large_json_export_is_recognised_whole() {
+    let doc = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/plugins/facebook/fixtures/graph_insights.json"
+    ))
+    .unwrap();
+    // Indentation, as a pretty-printer writes, past 64 KiB.
+    let large = doc.replacen(
+        "\n \"data\"",
+        &format!("\n{}\"data\"", " ".repeat(70_000)),
+        1,
+    );
+    let small = eval(
+        &source(None, "insights.json"),
+        "insights.json",
+        doc.as_bytes(),
+    );
+    small.status(0);
+    for name in ["insights.json", "insights.csv"] {
+        let out = eval(&source(None, name), name, large.as_bytes());
+        out.status(0);
+        assert_eq!(out.stdout, small.stdout, "{name}");
+    }
+}
