@@ -197,7 +197,8 @@ pub fn decode_for(plugin: &Plugin, ctx: &FileCtx) -> Result<Decoded> {
         .filter(|d| layouts.iter().all(|l| l.delimiter == Some(*d)));
     let bytes = match &ctx.path {
         Some(p) => read_bytes(p, &ctx.shown)?,
-        None => Vec::new(),
+        // No file (a command's source): nothing to decode, and no "empty file".
+        None => return Ok(Decoded::default()),
     };
     decode::decode(&ctx.shown, bytes, format, delimiter).map_err(|message| Error::Data {
         file: ctx.shown.clone(),

@@ -129,20 +129,31 @@ impl Content {
             (b"GIF87a", "a GIF image"),
             (b"GIF89a", "a GIF image"),
             (b"\x1F\x8B", "a gzip-compressed file"),
-            (b"BZh", "a bzip2-compressed file"),
             (b"\xFD7zXZ\x00", "an xz-compressed file"),
             (b"\x28\xB5\x2F\xFD", "a zstd-compressed file"),
             (b"Rar!\x1A\x07", "a RAR archive"),
             (b"7z\xBC\xAF\x27\x1C", "a 7-Zip archive"),
             (b"SQLite format 3\x00", "an SQLite database"),
             (b"\x7FELF", "a program (ELF)"),
-            (b"MZ", "a Windows program"),
         ];
         if let Some((_, what)) = MAGIC.iter().find(|(m, _)| bytes.starts_with(m)) {
             return Content::Not(what);
         }
         if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
             return Content::Not("a WebP image");
+        }
+        // Two- and three-letter signatures a CSV could start with too are
+        // checked further: bzip2's block magic, a Windows program's PE header.
+        if bytes.len() >= 10 && bytes.starts_with(b"BZh") && &bytes[4..10] == b"1AY&SY" {
+            return Content::Not("a bzip2-compressed file");
+        }
+        if bytes.starts_with(b"MZ")
+            && let Some(pe) = bytes.get(0x3C..0x40)
+            && let Ok(pe) = <[u8; 4]>::try_from(pe)
+            && let Some(sig) = bytes.get(u32::from_le_bytes(pe) as usize..)
+            && sig.starts_with(b"PE\0\0")
+        {
+            return Content::Not("a Windows program");
         }
         if bytes.iter().all(|&b| b == 0) {
             return Content::Not("NUL bytes only");
@@ -576,6 +587,13 @@ mod tests {
             Content::Xls
         );
         assert_eq!(Content::of(b"Date,Views\n"), Content::Text);
+        // A header starting like a weak signature is still text.
+        assert_eq!(Content::of(b"MZ code,BZh\n1,2\n"), Content::Text);
+        assert_eq!(Content::of(b"BZh,x\n1,2\n"), Content::Text);
+        assert_eq!(
+            Content::of(b"BZh91AY&SY\x01\x02"),
+            Content::Not("a bzip2-compressed file")
+        );
         assert!(is_plain_utf8_csv(b"date,network\n2026-01-01,x\n"));
         assert!(is_plain_utf8_csv("date,сеть\n".as_bytes()));
         // Cut inside a character: still plain UTF-8.
