@@ -120,7 +120,7 @@ impl Content {
             return Content::Not("an empty zip archive");
         }
         if bytes.starts_with(&OLE2[..4]) {
-            return Content::Xls;
+            return ole2_kind(bytes);
         }
         const MAGIC: &[(&[u8], &str)] = &[
             (b"%PDF", "a PDF document"),
@@ -190,6 +190,22 @@ pub fn is_plain_utf8_csv(head: &[u8]) -> bool {
     })
 }
 
+/// An OLE2 compound file is an XLS, unless its directory names the streams
+/// of a password-protected Office file or of a Word document.
+fn ole2_kind(bytes: &[u8]) -> Content {
+    let has = |name: &str| {
+        let utf16: Vec<u8> = name.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        memchr::memmem::find(bytes, &utf16).is_some()
+    };
+    if has("EncryptedPackage") {
+        Content::Not("a password-protected spreadsheet")
+    } else if has("WordDocument") && !has("Workbook") {
+        Content::Not("a Word document")
+    } else {
+        Content::Xls
+    }
+}
+
 /// An XLSX, an ODS or a zip of exports, by the names its members have.
 fn zip_kind(bytes: &[u8]) -> Content {
     let ods = b"mimetypeapplication/vnd.oasis.opendocument.spreadsheet";
@@ -216,6 +232,9 @@ fn zip_kind(bytes: &[u8]) -> Content {
         }
     };
     let has = |n: &str| names.iter().any(|m| m == n);
+    if has("xl/workbook.bin") {
+        return Content::Not("an Excel binary workbook (XLSB)");
+    }
     if has("word/document.xml") {
         return Content::Not("a Word document");
     }
@@ -248,7 +267,13 @@ fn not_an_export(what: &str, bytes: &[u8]) -> String {
         | "a zstd-compressed file" => format!(
             "this is {what}, not an export: decompress it and give the file inside"
         ),
-        "a RAR archive" | "a 7-Zip archive" => format!(
+        "a password-protected spreadsheet" => {
+            "this spreadsheet is password-protected: open it and save it without a password, or download the report again".into()
+        }
+        "an Excel binary workbook (XLSB)" => format!(
+            "this is {what}, which kpiscope does not read: save it as XLSX or CSV"
+        ),
+                "a RAR archive" | "a 7-Zip archive" => format!(
             "this is {what}, which kpiscope does not open: extract it and give the exports inside (or a zip of them)"
         ),
         _ => format!("this is {what}, not an export: download the report as CSV or XLSX"),
@@ -585,6 +610,20 @@ mod tests {
         assert_eq!(
             Content::of(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]),
             Content::Xls
+        );
+        let xlsb = zip_of(&[
+            ("[Content_Types].xml", b"<Types/>"),
+            ("xl/workbook.bin", b"\x83\x01"),
+        ]);
+        assert_eq!(
+            Content::of(&xlsb),
+            Content::Not("an Excel binary workbook (XLSB)")
+        );
+        let mut encrypted = OLE2.to_vec();
+        encrypted.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+        assert_eq!(
+            error("r.xlsx", &encrypted, None),
+            "this spreadsheet is password-protected: open it and save it without a password, or download the report again"
         );
         assert_eq!(Content::of(b"Date,Views\n"), Content::Text);
         // A header starting like a weak signature is still text.
