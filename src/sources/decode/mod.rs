@@ -322,10 +322,26 @@ fn decode_nested(
                     limits::MAX_NESTING
                 ));
             }
+            // A member that cannot be an export (a PDF of notes, an image,
+            // an empty file) is no data: it is skipped, unless nothing else is.
+            let mut skipped = Vec::new();
             for (member, data) in archive::members(bytes, name)? {
+                if let Content::Not(what) = Content::of(&data)
+                    && what != "NUL bytes only"
+                {
+                    let shown = member.strip_prefix(name).unwrap_or(&member);
+                    skipped.push(format!("{} ({what})", shown.trim_start_matches('/')));
+                    continue;
+                }
                 let inner = decode_nested(&member, data, None, delimiter, depth + 1)
                     .map_err(|e| prefixed(&member, name, e))?;
                 out.grids.extend(inner.grids);
+            }
+            if out.grids.is_empty() && !skipped.is_empty() {
+                return Err(format!(
+                    "this zip archive holds no export, only {}",
+                    skipped.join(", ")
+                ));
             }
         }
         Content::Text => {
@@ -561,10 +577,26 @@ mod tests {
             ]
         );
         assert_eq!(d.grids[0].year_hint, Some(2026));
-        let z = zip_of(&[("notes.pdf", b"%PDF-1.4")]);
+        // What cannot be an export is skipped; a zip of nothing else says so.
+        let z = zip_of(&[
+            ("Overview.csv", b"Date,Views\n2026-07-01,5\n"),
+            ("notes.pdf", b"%PDF-1.4"),
+        ]);
+        assert_eq!(decode("e.zip", z, None, None).unwrap().grids.len(), 1);
+        let z = zip_of(&[("notes.pdf", b"%PDF-1.4"), ("empty.csv", b"")]);
         assert_eq!(
             error("e.zip", &z, None),
-            "notes.pdf: this is a PDF document, not an export: download the report as CSV or XLSX"
+            "this zip archive holds no export, only notes.pdf (a PDF document), empty.csv (empty)"
+        );
+        // A member that is an export but damaged is an error, named.
+        let z = zip_of(&[
+            ("Overview.csv", b"Date,Views\n"),
+            ("book.xlsx", &book[..200]),
+        ]);
+        let e = error("e.zip", &z, None);
+        assert!(
+            e.starts_with("book.xlsx: this spreadsheet is damaged"),
+            "{e}"
         );
     }
 
