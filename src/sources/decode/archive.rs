@@ -1,8 +1,8 @@
 //! Zip archives (TikTok Studio exports): every member is read as a file of
 //! its own; year-less dates inside take their year from the archive's name.
 //! What members may inflate to is held to `limits`: their declared sizes are
-//! checked before anything is inflated, and inflating stops at the limit
-//! whatever the sizes claimed.
+//! checked before anything is inflated (zip refuses to inflate a member past
+//! its declared size), and reading stops at the limit regardless.
 
 use std::io::{Cursor, Read};
 
@@ -96,4 +96,42 @@ fn too_large(member: &str, declared: Option<u64>) -> String {
         "{member}: this zip member {size} than the {} MiB kpiscope reads from one member: the zip is damaged, or extract it and give the exports one by one",
         MAX_MEMBER_BYTES >> 20
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Write;
+
+    /// A zip of one member of `size` zero bytes, deflated, declaring
+    /// `declared` bytes in its headers.
+    fn lying_zip(size: usize, declared: u32) -> Vec<u8> {
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated)
+            .large_file(false);
+        zip.start_file("xl/sharedStrings.xml", options).unwrap();
+        let chunk = vec![0u8; 1 << 20];
+        for _ in 0..size >> 20 {
+            zip.write_all(&chunk).unwrap();
+        }
+        let mut z = zip.finish().unwrap().into_inner();
+        for (sig, at) in [(&b"PK\x03\x04"[..], 22), (&b"PK\x01\x02"[..], 24)] {
+            let h = z.windows(4).position(|w| w == sig).unwrap();
+            z[h + at..h + at + 4].copy_from_slice(&declared.to_le_bytes());
+        }
+        z
+    }
+
+    /// Declared sizes are what the limits check before anything is
+    /// inflated; they hold because zip itself refuses to inflate a member
+    /// past its declared size (calamine reads a workbook's parts through it).
+    #[test]
+    fn a_member_inflating_past_what_it_declares_is_refused() {
+        let z = lying_zip(80 << 20, 1000);
+        let e = crate::sources::decode::decode("e.zip", z, None, None).unwrap_err();
+        assert_eq!(
+            e,
+            "xl/sharedStrings.xml: this zip member is damaged: File is larger than its declared uncompressed size"
+        );
+    }
 }
