@@ -227,3 +227,71 @@ fn a_large_json_export_is_recognised_whole() {
         assert_eq!(out.stdout, small.stdout, "{name}");
     }
 }
+
+const ALPHA: &str = r#"name = "alpha"
+title = "Alpha post export"
+version = "1.0.0"
+api = 1
+kind = "table"
+network = "alpha"
+
+[[layout]]
+name = "posts"
+title = "Alpha posts"
+format = "csv"
+detect = ["Post ID", "Published", "Views"]
+level = "post"
+post = "Post ID"
+date = { column = "Published", format = "%Y-%m-%d" }
+
+[layout.metrics]
+views = "Views"
+likes = "Likes"
+"#;
+
+const ALPHA_CSV: &str = "Post ID,Published,Views,Likes\n\
+a1,2026-03-02,1938.0,45\n\
+a2,2026-03-30,2500,\n\
+Total,,4438,45\n";
+
+const ALPHA_EXPECTED: &str = "{\"date\":\"2026-03-02\",\"network\":\"alpha\",\"account\":\"alpha\",\"post\":\"a1\",\"metrics\":{\"likes\":45,\"views\":1938}}\n\
+{\"date\":\"2026-03-30\",\"network\":\"alpha\",\"account\":\"alpha\",\"post\":\"a2\",\"metrics\":{\"views\":2500}}\n";
+
+/// `plugin test` compares records exactly: the XLSX download, named .csv,
+/// gives the CSV's records to a plugin whose layout says `format = "csv"`.
+#[test]
+fn a_csv_layout_plugin_reads_the_xlsx_download_to_the_same_records() {
+    let out = Test::new()
+        .file(
+            "kpiscope.toml",
+            "[workspace]\nname = \"P\"\ntimezone = \"UTC\"\n",
+        )
+        .file("plugins/alpha/plugin.toml", ALPHA)
+        .file("plugins/alpha/fixtures/posts.csv", ALPHA_CSV)
+        .file(
+            "plugins/alpha/fixtures/posts.expected.jsonl",
+            ALPHA_EXPECTED,
+        )
+        .bytes(
+            "plugins/alpha/fixtures/posts_saved_as_xlsx.csv",
+            &xlsx("Posts", ALPHA_CSV),
+        )
+        .file(
+            "plugins/alpha/fixtures/posts_saved_as_xlsx.expected.jsonl",
+            ALPHA_EXPECTED,
+        )
+        .args(&["plugin", "test", "alpha"])
+        .run();
+    out.status(0);
+    assert!(
+        out.stdout.contains("alpha  posts.csv  ok (2 records)"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("alpha  posts_saved_as_xlsx.csv  ok (2 records)"),
+        "{}",
+        out.stdout
+    );
+}
