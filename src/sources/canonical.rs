@@ -6,12 +6,15 @@
 //! Files are read in chunks cut at record boundaries; chunks are parsed on
 //! every core, then folded into the cube in file order.
 
-use std::io::Read;
+use std::io::{Read, Seek};
 use std::path::Path;
 
 use rayon::prelude::*;
 
 use super::context::{FileCtx, SourceCtx};
+use super::decode::text::printable;
+use super::decode::{self, Format};
+use super::emit::{CubeSink, push_record};
 use super::number::parse_number;
 use super::progress::Progress;
 use crate::aggregate::Cube;
@@ -82,7 +85,8 @@ impl Layout {
                     .push((i, cube.declare_metric(&name, Kind::Sum, "canonical"))),
                 _ => {
                     return Err(err(format!(
-                        "column `{name}` is not a metric name: the canonical layout has date, network, account, post, dim.<name> and snake_case metric columns"
+                        "column `{}` is not a metric name: the canonical layout has date, network, account, post, dim.<name> and snake_case metric columns",
+                        printable(&name, 80)
                     )));
                 }
             }
@@ -91,7 +95,7 @@ impl Layout {
         if l.date == usize::MAX {
             return Err(err(format!(
                 "no `date` column; the columns are: {}",
-                l.names.join(", ")
+                printable(&l.names.join(", "), 400)
             )));
         }
         if l.network.is_none() && ctx.source.network.is_none() {
@@ -108,6 +112,79 @@ impl Layout {
         }
         Ok(l)
     }
+}
+
+/// A canonical file that is not plain UTF-8 CSV (an XLSX, UTF-16 text):
+/// decoded as any plugin's file, then read by the same header rules, sheet by
+/// sheet. Sheets without a canonical header are skipped; when none has one,
+/// the first sheet's header says why.
+fn read_decoded(path: &Path, ctx: &SourceCtx, cube: &mut Cube, progress: &Progress) -> Result<()> {
+    let shown = ctx.shown(path);
+    let bytes = std::fs::read(path).map_err(|e| Error::io(&shown, e))?;
+    let size = bytes.len() as u64;
+    let decoded =
+        decode::decode(&shown, bytes, Some(Format::Csv), None).map_err(|message| Error::Data {
+            file: shown.clone(),
+            line: 0,
+            message,
+        })?;
+    let with_rows: Vec<&decode::Grid> = decoded
+        .grids
+        .iter()
+        .filter(|g| !g.rows.is_empty())
+        .collect();
+    let mut grids: Vec<&decode::Grid> = with_rows
+        .iter()
+        .copied()
+        .filter(|g| is_canonical_header(&g.rows[0].cells))
+        .collect();
+    if grids.is_empty() {
+        match with_rows.first() {
+            Some(g) => grids.push(g),
+            None => {
+                return Err(Error::Data {
+                    file: shown,
+                    line: 1,
+                    message: "the file holds no table: the canonical layout starts with a header"
+                        .into(),
+                });
+            }
+        }
+    }
+    for g in &grids {
+        let header = &g.rows[0];
+        Layout::from_header(header.cells.as_byte_record(), cube, ctx, &g.name).map_err(
+            |e| match e {
+                Error::Data { file, message, .. } => Error::Data {
+                    file,
+                    line: header.line as usize,
+                    message,
+                },
+                e => e,
+            },
+        )?;
+    }
+    let fctx = FileCtx {
+        shown: shown.clone(),
+        path: Some(path.to_path_buf()),
+        root: ctx.root.to_path_buf(),
+        timezone: ctx.timezone.clone(),
+        year: ctx.source.year,
+        decimal: ctx.source.decimal,
+        account: ctx.source.account.clone(),
+        network: ctx.source.network.clone(),
+        plugin_network: None,
+        settings: ctx.source.settings.clone(),
+    };
+    let mut sink = CubeSink::new(cube, "canonical");
+    for g in grids {
+        for r in records_of(g, &fctx)? {
+            push_record(&mut sink, &r);
+        }
+    }
+    sink.finish();
+    progress.inc(size);
+    Ok(())
 }
 
 /// A run of whole records and the file line it starts on.
@@ -172,7 +249,19 @@ fn record_boundary(buf: &[u8]) -> Option<usize> {
 
 pub fn read(path: &Path, ctx: &SourceCtx, cube: &mut Cube, progress: &Progress) -> Result<()> {
     let shown = ctx.shown(path);
-    let file = std::fs::File::open(path).map_err(|e| Error::io(&shown, e))?;
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io(&shown, e))?;
+    // The fast path reads UTF-8 CSV; a spreadsheet, UTF-16, JSON or what is
+    // no export at all goes through the host's decoding, as for any plugin.
+    let mut head = Vec::new();
+    (&mut file)
+        .take(8 << 10)
+        .read_to_end(&mut head)
+        .map_err(|e| Error::io(&shown, e))?;
+    if !head.is_empty() && !decode::is_plain_utf8_csv(&head) {
+        return read_decoded(path, ctx, cube, progress);
+    }
+    file.seek(std::io::SeekFrom::Start(0))
+        .map_err(|e| Error::io(&shown, e))?;
     let size = file.metadata().map(|m| m.len()).unwrap_or(0);
     let mut chunker = Chunker {
         src: file,
@@ -299,13 +388,20 @@ fn parse_chunk(
             )));
         }
         let text = |i: usize| -> Result<&str> {
-            std::str::from_utf8(fields[i])
-                .map(str::trim)
-                .map_err(|_| err(format!("column `{}` is not UTF-8 text", l.names[i])))
+            std::str::from_utf8(fields[i]).map(str::trim).map_err(|_| {
+                err(format!(
+                    "column `{}` is not UTF-8 text",
+                    printable(&l.names[i], 80)
+                ))
+            })
         };
         let date_text = text(l.date)?;
-        let date = parse_date(date_text, ctx)
-            .ok_or_else(|| err(format!("date `{date_text}` is not a date: write YYYY-MM-DD (or a date-time with its UTC offset)")))?;
+        let date = parse_date(date_text, &ctx.timezone).ok_or_else(|| {
+            err(format!(
+                "date `{}` is not a date: write YYYY-MM-DD (or a date-time with its UTC offset)",
+                printable(date_text, 80)
+            ))
+        })?;
         let network = match l.network.map(text).transpose()?.filter(|s| !s.is_empty()) {
             Some(n) => n,
             None => ctx
@@ -332,8 +428,8 @@ fn parse_chunk(
             let x = parse_number(cell).ok_or_else(|| {
                 err(format!(
                     "`{}` in column `{}` is not a number",
-                    String::from_utf8_lossy(cell).trim(),
-                    l.names[i]
+                    printable(String::from_utf8_lossy(cell).trim(), 80),
+                    printable(&l.names[i], 80)
                 ))
             })?;
             values.push((m, x));
@@ -401,12 +497,12 @@ fn parse_chunk(
 
 /// `YYYY-MM-DD`, or a date-time: with an offset it is converted to the
 /// workspace's time zone; without one it is already local.
-fn parse_date(s: &str, ctx: &SourceCtx) -> Option<Day> {
+fn parse_date(s: &str, timezone: &jiff::tz::TimeZone) -> Option<Day> {
     if let Some(d) = parse_day(s) {
         return Some(d);
     }
     if let Ok(ts) = s.parse::<jiff::Timestamp>() {
-        let date = ts.to_zoned(ctx.timezone.clone()).date();
+        let date = ts.to_zoned(timezone.clone()).date();
         return parse_day(&date.to_string());
     }
     let dt = s.parse::<jiff::civil::DateTime>().ok()?;
@@ -475,7 +571,7 @@ pub fn records_of(
         };
         let day = cell(Some(date))
             .as_deref()
-            .and_then(parse_day)
+            .and_then(|d| parse_date(d, &ctx.timezone))
             .ok_or_else(|| err(row.line, "the `date` cell is not YYYY-MM-DD".into()))?;
         let mut dims = BTreeMap::new();
         let mut metrics = BTreeMap::new();
@@ -484,8 +580,16 @@ pub fn records_of(
             if let Some(d) = n.strip_prefix("dim.") {
                 dims.insert(d.to_string(), v);
             } else if !matches!(n.as_str(), "date" | "network" | "account" | "post") {
-                let x = parse_number(v.as_bytes())
-                    .ok_or_else(|| err(row.line, format!("column `{n}`: `{v}` is not a number")))?;
+                let x = parse_number(v.as_bytes()).ok_or_else(|| {
+                    err(
+                        row.line,
+                        format!(
+                            "column `{}`: `{}` is not a number",
+                            printable(n, 80),
+                            printable(&v, 80)
+                        ),
+                    )
+                })?;
                 metrics.insert(n.clone(), x);
             }
         }

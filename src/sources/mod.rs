@@ -230,27 +230,40 @@ fn network_named(plugin: &Plugin, decoded: &decode::Decoded, shown: &str) -> Opt
         .or_else(|| names(shown).then_some(decoded.grids.len()))
 }
 
-/// Enough of a file to recognise it: the first 64 KiB of text files, all of
-/// the others.
+/// Enough of a file to recognise it: the first 64 KiB of CSV, all of JSON, a
+/// spreadsheet or a zip (what a file is comes from its first bytes, not its
+/// name). A message names the file.
 fn sniff(file: &Path, shown: &str) -> std::result::Result<decode::Decoded, String> {
     use std::io::Read;
-    let format = decode::Format::of_file(shown);
+    let limit = decode::limits::SNIFF_BYTES;
     let mut bytes = Vec::new();
-    let f = std::fs::File::open(file).map_err(|e| format!("{shown}: {e}"))?;
-    if format == decode::Format::Csv {
-        f.take(64 << 10).read_to_end(&mut bytes)
-    } else {
-        f.take(u64::MAX).read_to_end(&mut bytes)
-    }
-    .map_err(|e| format!("{shown}: {e}"))?;
-    if format == decode::Format::Csv && bytes.len() == 64 << 10 {
+    let mut f = std::fs::File::open(file).map_err(|e| format!("{shown}: {e}"))?;
+    (&mut f)
+        .take(limit as u64)
+        .read_to_end(&mut bytes)
+        .map_err(|e| format!("{shown}: {e}"))?;
+    // JSON, too, is read whole: a document cut short is not JSON.
+    let json = matches!(
+        decode::Format::named(shown),
+        Some(decode::Format::Json | decode::Format::Ndjson)
+    ) || {
+        let start = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+        start
+            .iter()
+            .find(|b| !b.is_ascii_whitespace())
+            .is_some_and(|b| matches!(b, b'{' | b'['))
+    };
+    if json || decode::Content::needs_whole_file(&bytes) {
+        f.read_to_end(&mut bytes)
+            .map_err(|e| format!("{shown}: {e}"))?;
+    } else if bytes.len() == limit {
         let cut = bytes
             .iter()
             .rposition(|&b| b == b'\n')
             .unwrap_or(bytes.len());
         bytes.truncate(cut);
     }
-    decode::decode(shown, bytes, None, None)
+    decode::decode(shown, bytes, None, None).map_err(|e| format!("{shown}: {e}"))
 }
 
 /// Reads every resolved file into the cube, with a tally of each.

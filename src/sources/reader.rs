@@ -129,7 +129,11 @@ fn unread_tables(
     Ok(())
 }
 
-/// The file's bytes decoded the way the plugin's layouts say.
+/// The file's bytes decoded. What the bytes are decides first (an XLSX is a
+/// spreadsheet whatever its name, and a PDF is refused); for text, the
+/// format all the plugin's layouts share picks CSV or JSON, and their shared
+/// delimiter CSV's. A layout's `format = "csv"` names the table an export
+/// holds, so it reads a spreadsheet download of the same report too.
 pub fn decode_for(plugin: &Plugin, ctx: &FileCtx) -> Result<Decoded> {
     let layouts = &plugin.manifest.layouts;
     let format = layouts
@@ -142,7 +146,8 @@ pub fn decode_for(plugin: &Plugin, ctx: &FileCtx) -> Result<Decoded> {
         .filter(|d| layouts.iter().all(|l| l.delimiter == Some(*d)));
     let bytes = match &ctx.path {
         Some(p) => read_bytes(p, &ctx.shown)?,
-        None => Vec::new(),
+        // No file (a command's source): nothing to decode, and no "empty file".
+        None => return Ok(Decoded::default()),
     };
     decode::decode(&ctx.shown, bytes, format, delimiter).map_err(|message| Error::Data {
         file: ctx.shown.clone(),

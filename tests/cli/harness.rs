@@ -40,6 +40,15 @@ impl Test {
         self
     }
 
+    /// Writes `bytes` to `path` (relative to the workspace), creating folders:
+    /// a spreadsheet, or a file that is no text.
+    pub fn bytes(self, path: &str, bytes: &[u8]) -> Self {
+        let full = self.dir.path().join(path);
+        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+        std::fs::write(full, bytes).expect("write fixture");
+        self
+    }
+
     /// Command-line arguments after `kpiscope`.
     pub fn args(mut self, args: &[&str]) -> Self {
         self.args.extend(args.iter().map(|a| a.to_string()));

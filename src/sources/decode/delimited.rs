@@ -25,6 +25,7 @@ pub fn grids(text: String, name: &str, forced: Option<u8>) -> Vec<Grid> {
             if i == 0
                 && line == 1
                 && t.len() > 4
+                // `get`: the first line may hold a multi-byte character across byte 4.
                 && t.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("sep="))
             {
                 delimiter = delimiter.or(t.as_bytes().get(4).copied());
@@ -288,5 +289,18 @@ mod tests {
         // Row 81 comes after the two-line cell.
         assert_eq!(rows[80], (83, "81".to_string()));
         assert_eq!(rows[99], (102, "100".to_string()));
+    }
+
+    #[test]
+    fn a_first_line_with_a_multibyte_character_across_byte_4() {
+        for first in ["数据概览", "Visão geral", "abcé", "sepé=", "\"abé\""] {
+            let g = grids(
+                format!("{first}\nDate,Views\n2026-01-01,5\n"),
+                "t.csv",
+                None,
+            );
+            assert_eq!(g[0].rows[0].cells.get(0), Some(first.trim_matches('"')));
+            assert_eq!(cells(&g[0])[1].1, ["Date", "Views"]);
+        }
     }
 }
