@@ -16,7 +16,12 @@ pub fn from_json(
     ctx: &FileCtx,
 ) -> Result<Record, String> {
     let r = Record::from_json(v, &ctx.timezone, &|t| {
-        parse_value(t, style).map_err(|_| format!("`{t}` is not a number"))
+        parse_value(t, style).map_err(|_| {
+            format!(
+                "`{}` is not a number",
+                super::decode::text::printable(t, 80)
+            )
+        })
     })?;
     Ok(finish(r, ctx))
 }

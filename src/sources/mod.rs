@@ -91,7 +91,16 @@ pub fn resolve<'a>(ws: &'a Workspace, registry: &'a Registry) -> Result<Vec<Reso
                 Some(p) => p,
                 None => match detect(&file, registry) {
                     Ok(p) => p,
-                    Err(message) => {
+                    Err(Undetected::Unreadable(message)) => {
+                        // A file that is no export (a PDF, a damaged
+                        // spreadsheet): naming a plugin would not help.
+                        problems.push(at.diagnostic(
+                            source.pattern_span.clone(),
+                            format!("{}: {message}", source.describe()),
+                        ));
+                        continue;
+                    }
+                    Err(Undetected::Unrecognised(message)) => {
                         problems.push(
                             at.diagnostic(
                                 source.pattern_span.clone(),
@@ -114,14 +123,22 @@ pub fn resolve<'a>(ws: &'a Workspace, registry: &'a Registry) -> Result<Vec<Reso
     problems.into_result(out)
 }
 
+/// Why no one plugin was found for a file.
+enum Undetected {
+    /// The file could not be read or is no export at all.
+    Unreadable(String),
+    /// No plugin, or several, recognise its columns.
+    Unrecognised(String),
+}
+
 /// The one plugin whose layouts recognise `file`. Specific plugins win over
 /// `canonical`, which takes a header of canonical names only.
-fn detect<'a>(file: &Path, registry: &'a Registry) -> std::result::Result<&'a Plugin, String> {
+fn detect<'a>(file: &Path, registry: &'a Registry) -> std::result::Result<&'a Plugin, Undetected> {
     let shown = file
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let decoded = sniff(file, &shown)?;
+    let decoded = sniff(file, &shown).map_err(Undetected::Unreadable)?;
     let mut found: Vec<&Plugin> = registry
         .plugins
         .iter()
@@ -148,7 +165,7 @@ fn detect<'a>(file: &Path, registry: &'a Registry) -> std::result::Result<&'a Pl
     }
     match found.as_slice() {
         [one] => Ok(one),
-        [] => Err(format!(
+        [] => Err(Undetected::Unrecognised(format!(
             "no plugin recognises the columns of {shown} ({})",
             decoded
                 .grids
@@ -157,12 +174,12 @@ fn detect<'a>(file: &Path, registry: &'a Registry) -> std::result::Result<&'a Pl
                 .map(|r| r
                     .cells
                     .iter()
-                    .map(|c| c.trim())
+                    .map(|c| decode::text::printable(c.trim(), 80).into_owned())
                     .collect::<Vec<_>>()
                     .join(", "))
                 .unwrap_or_default()
-        )),
-        many => Err(format!(
+        ))),
+        many => Err(Undetected::Unrecognised(format!(
             "several plugins recognise {shown}: {}{}",
             many.iter()
                 .map(|p| p.manifest.name.as_str())
@@ -176,7 +193,7 @@ fn detect<'a>(file: &Path, registry: &'a Registry) -> std::result::Result<&'a Pl
             } else {
                 ", and neither the titles above its tables nor its name say which network it is from"
             }
-        )),
+        ))),
     }
 }
 

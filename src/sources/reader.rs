@@ -6,6 +6,7 @@ use std::path::Path;
 
 use super::context::FileCtx;
 use super::decode::grid::normalise;
+use super::decode::text::printable;
 use super::decode::{self, Decoded, Grid};
 use super::emit::{Sink, push_record};
 use super::layout::Layout;
@@ -216,7 +217,12 @@ fn not_this_plugin(
         .grids
         .iter()
         .find_map(|g| g.likely_header())
-        .map(|r| r.cells.iter().map(|c| c.trim().to_string()).collect())
+        .map(|r| {
+            r.cells
+                .iter()
+                .map(|c| printable(c.trim(), 80).into_owned())
+                .collect()
+        })
         .unwrap_or_default();
     let found = decoded
         .grids
@@ -225,7 +231,7 @@ fn not_this_plugin(
         .map(|r| {
             r.cells
                 .iter()
-                .map(|c| format!("`{}`", c.trim()))
+                .map(|c| format!("`{}`", printable(c.trim(), 80)))
                 .collect::<Vec<_>>()
                 .join(", ")
         })

@@ -13,6 +13,7 @@
 
 use std::borrow::Cow;
 
+use super::decode::text::printable;
 use super::decode::value::{NumberStyle, is_missing, parse_duration, parse_value};
 use super::decode::{Grid, Row, grid::RowsAfter, grid::normalise};
 use crate::error::{Error, Result};
@@ -485,10 +486,13 @@ impl<'g> Iterator for DataRows<'g> {
                         "this row has {} cells where the header has {} (`{}` is past the last column): a cell holds the delimiter `{delimiter}` without quotes, as `1{delimiter}200` would, and every cell after it is shifted; quote that cell, or export the file again",
                         row.cells.len(),
                         self.header.len(),
-                        row.cells
-                            .get(self.header.len() + extra)
-                            .unwrap_or("")
-                            .trim()
+                        printable(
+                            row.cells
+                                .get(self.header.len() + extra)
+                                .unwrap_or("")
+                                .trim(),
+                            80
+                        )
                     ),
                 });
                 return None;
@@ -607,7 +611,7 @@ fn plan(grid: &Grid, h: usize, decimal: Option<Decimal>, forced: bool, tally: &m
     let delimiter = grid.delimiter;
     let mut comma = vec![false; n];
     for i in (0..n).filter(|&i| numeric[i]) {
-        let name = header.get(i).unwrap_or("").trim();
+        let name = printable(header.get(i).unwrap_or("").trim(), 80);
         let ambiguous = seen[i][2] || seen[i][3];
         comma[i] = match (forced, mark_of(&seen[i])) {
             (true, _) => decimal == Some(Decimal::Comma),

@@ -9,6 +9,7 @@ use std::borrow::Cow;
 use rayon::prelude::*;
 
 use super::context::FileCtx;
+use super::decode::text::printable;
 use super::decode::{Grid, Row, grid::normalise};
 use super::emit::Sink;
 use super::layout::{Cols, DateFrom, Layout, Mapping};
@@ -149,7 +150,7 @@ pub fn read(
                 missing.join(", "),
                 header
                     .iter()
-                    .map(|c| format!("`{}`", c.trim()))
+                    .map(|c| format!("`{}`", printable(c.trim(), 80)))
                     .collect::<Vec<_>>()
                     .join(", ")
             ),
@@ -368,18 +369,18 @@ impl RowParser<'_> {
             .map_err(|e| match e {
                 DateError::Format(e) => err(format!(
                     "cannot read the date `{}`{}: expected the format `{}` ({e})",
-                    date_text.trim(),
+                    printable(date_text.trim(), 80),
                     column(),
                     dates.formats()
                 )),
                 DateError::Year(e) => err(format!(
                     "cannot date `{}`{}: {e}",
-                    date_text.trim(),
+                    printable(date_text.trim(), 80),
                     column()
                 )),
                 DateError::Id(e) => err(format!(
                     "cannot date `{}`{}: it has no year, which the post id{} gives (`date.year_from`), and {e}",
-                    date_text.trim(),
+                    printable(date_text.trim(), 80),
                     column(),
                     r.post
                         .map(|c| format!(" in column `{}`", header[c].trim()))
@@ -408,7 +409,7 @@ impl RowParser<'_> {
                     return Err(err(format!(
                         "column `{}`: `{}` is not a {}",
                         header[i].trim(),
-                        text.trim(),
+                        printable(text.trim(), 80),
                         if spec.duration {
                             "duration (like 00:03:25)"
                         } else {

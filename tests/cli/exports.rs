@@ -332,3 +332,18 @@ fn rows_after_a_blank_line_are_read_or_the_file_stops() {
         1
     );
 }
+
+#[test]
+fn a_file_that_is_no_export_gets_no_hint_to_name_a_plugin() {
+    let out = Test::new()
+        .file(
+            "kpiscope.toml",
+            "[workspace]\nname = \"Acme\"\n\n[[source]]\npath = \"exports/*\"\n",
+        )
+        .bytes("exports/report.csv", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+        .args(&["validate"])
+        .run();
+    assert_eq!(out.status, 2, "{}", out.stdout);
+    assert!(out.stderr.contains("PDF"), "{}", out.stderr);
+    assert!(!out.stderr.contains("name the plugin"), "{}", out.stderr);
+}
