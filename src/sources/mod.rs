@@ -11,6 +11,8 @@ pub mod layout;
 pub mod manifest;
 pub mod number;
 pub mod progress;
+#[cfg(test)]
+mod props;
 pub mod reader;
 pub mod registry;
 pub mod rows;

@@ -340,7 +340,10 @@ fn a_file_that_is_no_export_gets_no_hint_to_name_a_plugin() {
             "kpiscope.toml",
             "[workspace]\nname = \"Acme\"\n\n[[source]]\npath = \"exports/*\"\n",
         )
-        .bytes("exports/report.csv", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")
+        .bytes(
+            "exports/report.csv",
+            b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n",
+        )
         .args(&["validate"])
         .run();
     assert_eq!(out.status, 2, "{}", out.stdout);
