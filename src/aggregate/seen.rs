@@ -10,9 +10,10 @@
 //! A duplicate needs proof (DESIGN §3): an id the network gives, or the same
 //! key met in another file (the same export twice, overlapping exports). Rows
 //! of one file keyed on their content (an account's day and dimensions, a
-//! post without an id) are distinct rows of the export, and add up: so each
-//! entry also remembers the file that last touched it and what the files
-//! before that one had counted.
+//! post without an id) are distinct rows of the export, and add up: so a
+//! content key also remembers, in a map beside the table, the file that last
+//! met it and what the files before that one had counted. Keys of posts with
+//! an id, the many, need neither, and cost the table's nine bytes alone.
 
 use std::alloc::{Layout, alloc, dealloc, handle_alloc_error};
 
@@ -110,15 +111,13 @@ pub struct Seen {
     keys: Block<u64>,
     /// Per entry, the index of its mask in `masks`, or `OVERFLOW`.
     tags: Block<u8>,
-    /// Per entry, the tag of what files before `file` had counted.
-    before: Block<u8>,
-    /// Per entry, the last file (numbered from 1) that met the key.
-    file: Block<u32>,
     len: usize,
     masks: Vec<u64>,
     mask_index: FxHashMap<u64, u8>,
     overflow: FxHashMap<u64, u64>,
-    before_overflow: FxHashMap<u64, u64>,
+    /// Per content key: the last file (numbered from 1) that met it, and
+    /// the metrics the files before that one had counted.
+    content: FxHashMap<u64, (u32, u64)>,
 }
 
 /// What a row of a key may count.
@@ -138,13 +137,11 @@ impl Default for Seen {
         Seen {
             keys: Block::zeroed(16),
             tags: Block::zeroed(16),
-            before: Block::zeroed(16),
-            file: Block::zeroed(16),
             len: 0,
             masks: Vec::new(),
             mask_index: FxHashMap::default(),
             overflow: FxHashMap::default(),
-            before_overflow: FxHashMap::default(),
+            content: FxHashMap::default(),
         }
     }
 }
@@ -176,13 +173,6 @@ impl Seen {
         }
     }
 
-    fn mask_before(&self, i: usize, key: u64) -> u64 {
-        match self.before.get(i) {
-            OVERFLOW => self.before_overflow.get(&key).copied().unwrap_or(0),
-            t => self.masks[t as usize],
-        }
-    }
-
     fn tag_of(&mut self, mask: u64) -> u8 {
         match self.mask_index.get(&mask) {
             Some(&t) => t,
@@ -194,16 +184,6 @@ impl Seen {
             }
             None => OVERFLOW,
         }
-    }
-
-    fn store_before(&mut self, i: usize, key: u64, mask: u64) {
-        let tag = self.tag_of(mask);
-        if tag == OVERFLOW {
-            self.before_overflow.insert(key, mask);
-        } else if self.before.get(i) == OVERFLOW {
-            self.before_overflow.remove(&key);
-        }
-        self.before.set(i, tag);
     }
 
     fn store(&mut self, i: usize, key: u64, mask: u64) {
@@ -233,33 +213,34 @@ impl Seen {
             let k = self.keys.get(i);
             if k == key {
                 let old = self.mask(i, key);
-                let same_file = self.file.get(i) == file;
-                if !same_file {
-                    self.store_before(i, key, old);
-                    self.file.set(i, file);
-                }
                 if old | row != old {
                     self.store(i, key, old | row);
                 }
-                if by_id || !same_file {
+                if by_id {
                     return Claim {
                         new_bits: row & !old,
                         new_record: false,
                         merged: false,
                     };
                 }
-                let before = self.mask_before(i, key);
+                let (last, before) = self.content.entry(key).or_insert((file, 0));
+                let same_file = *last == file;
+                if !same_file {
+                    *last = file;
+                    *before = old;
+                }
                 return Claim {
-                    new_bits: row & !before,
-                    new_record: before == 0,
-                    merged: true,
+                    new_bits: row & !*before,
+                    new_record: same_file && *before == 0,
+                    merged: same_file,
                 };
             }
             if k == 0 {
                 self.keys.set(i, key);
                 self.store(i, key, row);
-                self.store_before(i, key, 0);
-                self.file.set(i, file);
+                if !by_id {
+                    self.content.insert(key, (file, 0));
+                }
                 self.len += 1;
                 return Claim {
                     new_bits: row,
@@ -275,7 +256,7 @@ impl Seen {
     }
 
     /// Puts an entry back as it was, while growing.
-    fn reinsert(&mut self, key: u64, mask: u64, before: u64, file: u32) {
+    fn reinsert(&mut self, key: u64, mask: u64) {
         let mut i = self.home(key);
         while self.keys.get(i) != 0 {
             i += 1;
@@ -285,8 +266,6 @@ impl Seen {
         }
         self.keys.set(i, key);
         self.store(i, key, mask);
-        self.store_before(i, key, before);
-        self.file.set(i, file);
         self.len += 1;
     }
 
@@ -301,21 +280,16 @@ impl Seen {
     fn grow(&mut self, cap: usize) {
         let keys = std::mem::replace(&mut self.keys, Block::zeroed(cap));
         let tags = std::mem::replace(&mut self.tags, Block::zeroed(cap));
-        let before = std::mem::replace(&mut self.before, Block::zeroed(cap));
-        let file = std::mem::replace(&mut self.file, Block::zeroed(cap));
         let overflow = std::mem::take(&mut self.overflow);
-        let before_overflow = std::mem::take(&mut self.before_overflow);
         self.len = 0;
-        let of = |tag: u8, k: u64, over: &FxHashMap<u64, u64>, masks: &[u64]| match tag {
-            OVERFLOW => over.get(&k).copied().unwrap_or(0),
-            t => masks[t as usize],
-        };
         for i in 0..keys.len {
             let k = keys.get(i);
             if k != 0 {
-                let mask = of(tags.get(i), k, &overflow, &self.masks);
-                let was = of(before.get(i), k, &before_overflow, &self.masks);
-                self.reinsert(k, mask, was, file.get(i));
+                let mask = match tags.get(i) {
+                    OVERFLOW => overflow.get(&k).copied().unwrap_or(0),
+                    t => self.masks[t as usize],
+                };
+                self.reinsert(k, mask);
             }
         }
     }
