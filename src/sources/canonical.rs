@@ -257,7 +257,10 @@ pub fn read(path: &Path, ctx: &SourceCtx, cube: &mut Cube, progress: &Progress) 
         .take(8 << 10)
         .read_to_end(&mut head)
         .map_err(|e| Error::io(&shown, e))?;
-    if !head.is_empty() && !decode::is_plain_utf8_csv(&head) {
+    // Lines ended by a bare `\r` (old Mac exports) are not what the fast
+    // reader splits on: the grid path's csv parser reads them.
+    let bare_cr = head.windows(2).any(|w| w[0] == b'\r' && w[1] != b'\n');
+    if !head.is_empty() && (!decode::is_plain_utf8_csv(&head) || bare_cr) {
         return read_decoded(path, ctx, cube, progress);
     }
     file.seek(std::io::SeekFrom::Start(0))
@@ -288,7 +291,12 @@ pub fn read(path: &Path, ctx: &SourceCtx, cube: &mut Cube, progress: &Progress) 
         line: 1,
         message: e.to_string(),
     })?;
-    let body = rdr.position().byte() as usize;
+    // csv stops between a `\r` and its `\n`: the body starts past both, or
+    // every line number of a CRLF file would be one too many.
+    let mut body = rdr.position().byte() as usize;
+    if first.bytes.get(body) == Some(&b'\n') {
+        body += 1;
+    }
     let layout = Layout::from_header(&header, cube, ctx, &shown)?;
     let mut first = first;
     first.bytes.drain(..body);

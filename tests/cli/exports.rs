@@ -350,3 +350,42 @@ fn a_file_that_is_no_export_gets_no_hint_to_name_a_plugin() {
     assert!(out.stderr.contains("PDF"), "{}", out.stderr);
     assert!(!out.stderr.contains("name the plugin"), "{}", out.stderr);
 }
+
+#[test]
+fn a_crlf_canonical_file_names_the_right_line() {
+    let out = Test::new()
+        .file(
+            "kpiscope.toml",
+            "[workspace]\nname = \"Acme\"\n\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\"\n",
+        )
+        .file(
+            "data.csv",
+            "date,network,account,reach\r\n2026-03-01,x,acme,1\r\n2026-03-02,x,acme,abc\r\n",
+        )
+        .args(&["eval", "--kpi", "reach"])
+        .run();
+    assert_eq!(out.status, 2);
+    assert!(
+        out.stderr
+            .contains("data.csv:3: `abc` in column `reach` is not a number"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn a_canonical_file_with_bare_cr_line_ends_is_read() {
+    let out = Test::new()
+        .file(
+            "kpiscope.toml",
+            "[workspace]\nname = \"Acme\"\n\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\"\n",
+        )
+        .file(
+            "data.csv",
+            "date,network,account,reach\r2026-03-01,x,acme,100\r2026-03-02,x,acme,20\r",
+        )
+        .args(&["eval", "--kpi", "reach", "--grain", "all", "--format", "json"])
+        .run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(values(&out, None), [("all".to_string(), 120.0)]);
+}
