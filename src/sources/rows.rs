@@ -257,6 +257,28 @@ impl<'g> DataRows<'g> {
         }
     }
 
+    /// The rows of a table a plugin reads: the source's `decimal` (`,` or
+    /// `.`) wins over the cells; the layout's decides the columns they
+    /// leave open.
+    pub fn of(grid: &'g Grid, h: usize, source: Option<char>, layout: NumberStyle) -> DataRows<'g> {
+        match source {
+            Some(c) => {
+                let mark = if c == ',' {
+                    Decimal::Comma
+                } else {
+                    Decimal::Dot
+                };
+                DataRows::new(grid, h, Some(mark), true)
+            }
+            None => DataRows::new(
+                grid,
+                h,
+                layout.decimal_comma.then_some(Decimal::Comma),
+                false,
+            ),
+        }
+    }
+
     /// The columns whose cells are mostly numbers, ids aside: what a
     /// plugin that leaves one unmapped leaves out.
     pub fn numeric_columns(&self) -> impl Iterator<Item = usize> + '_ {

@@ -13,7 +13,7 @@ use super::decode::grid::normalise;
 use super::decode::value::{NotANumber, NumberStyle, is_missing, parse_duration, parse_value};
 use super::decode::{Decoded, Grid};
 use super::layout::Layout;
-use super::rows::{DataRows, Decimal, check_dated, skip};
+use super::rows::{DataRows, check_dated, skip};
 use super::{Plugin, emit::from_json};
 use crate::error::{Error, Result};
 use crate::kpi::engine::sandboxed_engine;
@@ -233,18 +233,8 @@ pub fn map_rows(
             ));
         }
     }
-    let (decimal, forced) = match ctx.decimal {
-        Some(c) => (
-            Some(if c == ',' {
-                Decimal::Comma
-            } else {
-                Decimal::Dot
-            }),
-            true,
-        ),
-        None => (style.decimal_comma.then_some(Decimal::Comma), false),
-    };
-    let mut rows = DataRows::new(grid, h, decimal, forced);
+
+    let mut rows = DataRows::of(grid, h, ctx.decimal, style);
     // A column the script never names, and whose cells are numbers, is a
     // figure the plugin leaves out (a name before a bracket counts: the
     // script's `Amount spent` names `Amount spent (USD)`).

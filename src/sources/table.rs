@@ -13,7 +13,7 @@ use super::decode::text::printable;
 use super::decode::{Grid, Row, grid::normalise};
 use super::emit::Sink;
 use super::layout::{Cols, DateFrom, Layout, Mapping};
-use super::rows::{DataRows, Decimal, check_dated, skip::NO_DATE};
+use super::rows::{DataRows, check_dated, skip::NO_DATE};
 use crate::aggregate::batch::Batch;
 use crate::error::{Error, Result};
 use crate::records::tally::Tally;
@@ -182,17 +182,7 @@ pub fn read(
         ids,
         preamble_date,
     };
-    let (decimal, forced) = match ctx.decimal {
-        Some(c) => (
-            Some(if c == ',' {
-                Decimal::Comma
-            } else {
-                Decimal::Dot
-            }),
-            true,
-        ),
-        None => (layout.style.decimal_comma.then_some(Decimal::Comma), false),
-    };
+
     let mut first_dates = DateReader::new(
         map.date.formats.clone(),
         ctx.timezone.clone(),
@@ -202,7 +192,7 @@ pub fn read(
     if map.date.rolls_over() {
         // Whether year-less dates go up or down, and so which way they roll
         // over, is told by the whole column.
-        let cells = DataRows::new(grid, h, decimal, forced).map(|row| {
+        let cells = DataRows::of(grid, h, ctx.decimal, layout.style).map(|row| {
             let (text, _) = parser.date_cell(&row);
             (row.line as usize, text.to_string())
         });
@@ -215,7 +205,7 @@ pub fn read(
             })?;
     }
     let dates = || first_dates.clone();
-    let mut rows = DataRows::new(grid, h, decimal, forced);
+    let mut rows = DataRows::of(grid, h, ctx.decimal, layout.style);
     let used = parser.r.used();
     tally.unmapped.extend(
         rows.numeric_columns()

@@ -56,6 +56,16 @@ fn input(out: &Output, name: &str) -> serde_json::Value {
         .unwrap_or_else(|| panic!("no input {name} in {}", out.stdout))
 }
 
+/// The run stopped with exit code 2, saying `message`.
+fn fails_with(out: &Output, message: &str) {
+    assert_eq!(
+        out.status, 2,
+        "stdout:\n{}\nstderr:\n{}",
+        out.stdout, out.stderr
+    );
+    assert!(out.stderr.contains(message), "{}", out.stderr);
+}
+
 fn skipped(input: &serde_json::Value, why: &str) -> u64 {
     input["skipped"][why]["rows"].as_u64().unwrap_or(0)
 }
@@ -208,12 +218,7 @@ fn an_ambiguous_decimal_mark_is_a_warning_and_the_source_decides() {
     assert!(!out.stderr.contains("warning"), "{}", out.stderr);
     // A bad mark is a config error.
     let out = run("decimal = \";\"");
-    assert_eq!(out.status, 2);
-    assert!(
-        out.stderr.contains("the decimal mark is \".\" or \",\""),
-        "{}",
-        out.stderr
-    );
+    fails_with(&out, "the decimal mark is \".\" or \",\"");
 }
 
 /// Business Suite's post export with Meta's own error rows (no date, no
@@ -273,26 +278,16 @@ fn a_column_twice_in_a_header_is_an_error_not_a_double_figure() {
     };
     // Canonical: `reach,reach` counted 3300 for 300 (both columns summed).
     let out = run("canonical", "date,reach,reach\n2026-03-01,300,3000\n");
-    assert_eq!(out.status, 2, "{}", out.stdout);
-    assert!(
-        out.stderr.contains(
-            "data.csv:1: `reach` is the header of columns 2 and 3: rename or remove one of them"
-        ),
-        "{}",
-        out.stderr
+    fails_with(
+        &out,
+        "data.csv:1: `reach` is the header of columns 2 and 3: rename or remove one of them",
     );
     // A table plugin whose mapped column is there twice.
     let out = run(
         "tiktok",
         "Date,Video Views,Profile Views,Likes,Comments,Shares,Likes\n28 May,10,2,3,1,0,5\n",
     );
-    assert_eq!(out.status, 2, "{}", out.stdout);
-    assert!(
-        out.stderr
-            .contains("`Likes` is the header of columns 4 and 7"),
-        "{}",
-        out.stderr
-    );
+    fails_with(&out, "`Likes` is the header of columns 4 and 7");
 }
 
 #[test]
@@ -311,12 +306,9 @@ fn rows_after_a_blank_line_are_read_or_the_file_stops() {
     let out = run(
         "\"Date\",\"Video Views\",\"Profile Views\",\"Likes\",\"Comments\",\"Shares\"\n\"28 May\",\"10\",\"2\",\"3\",\"1\",\"0\"\n\n\"29 May\",\"12\",\"1\",\"2\",\"0\",\"1\"\n",
     );
-    assert_eq!(out.status, 2, "{}", out.stdout);
-    assert!(
-        out.stderr
-            .contains("Overview.csv:4: a blank line above this row splits the table"),
-        "{}",
-        out.stderr
+    fails_with(
+        &out,
+        "Overview.csv:4: a blank line above this row splits the table",
     );
     // A table of its own below the blank line (a chart's series) is counted
     // as rows no layout reads.
@@ -351,41 +343,35 @@ fn a_file_that_is_no_export_gets_no_hint_to_name_a_plugin() {
     assert!(!out.stderr.contains("name the plugin"), "{}", out.stderr);
 }
 
-#[test]
-fn a_crlf_canonical_file_names_the_right_line() {
-    let out = Test::new()
+/// A canonical source of `data.csv` holding `text`, and `args`.
+fn canonical(text: &str, args: &[&str]) -> Output {
+    Test::new()
         .file(
             "kpiscope.toml",
             "[workspace]\nname = \"Acme\"\n\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\"\n",
         )
-        .file(
-            "data.csv",
-            "date,network,account,reach\r\n2026-03-01,x,acme,1\r\n2026-03-02,x,acme,abc\r\n",
-        )
-        .args(&["eval", "--kpi", "reach"])
-        .run();
-    assert_eq!(out.status, 2);
-    assert!(
-        out.stderr
-            .contains("data.csv:3: `abc` in column `reach` is not a number"),
-        "{}",
-        out.stderr
+        .file("data.csv", text)
+        .args(args)
+        .run()
+}
+
+#[test]
+fn a_crlf_canonical_file_names_the_right_line() {
+    let out = canonical(
+        "date,network,account,reach\r\n2026-03-01,x,acme,1\r\n2026-03-02,x,acme,abc\r\n",
+        &["eval", "--kpi", "reach"],
     );
+    fails_with(&out, "data.csv:3: `abc` in column `reach` is not a number");
 }
 
 #[test]
 fn a_canonical_file_with_bare_cr_line_ends_is_read() {
-    let out = Test::new()
-        .file(
-            "kpiscope.toml",
-            "[workspace]\nname = \"Acme\"\n\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\"\n",
-        )
-        .file(
-            "data.csv",
-            "date,network,account,reach\r2026-03-01,x,acme,100\r2026-03-02,x,acme,20\r",
-        )
-        .args(&["eval", "--kpi", "reach", "--grain", "all", "--format", "json"])
-        .run();
+    let out = canonical(
+        "date,network,account,reach\r2026-03-01,x,acme,100\r2026-03-02,x,acme,20\r",
+        &[
+            "eval", "--kpi", "reach", "--grain", "all", "--format", "json",
+        ],
+    );
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert_eq!(values(&out, None), [("all".to_string(), 120.0)]);
 }
