@@ -156,6 +156,11 @@ impl Cube {
         self.shards.iter().map(|s| s.merged_rows).sum()
     }
 
+    /// Values of metrics that do not add up (stocks) in such rows.
+    pub fn merged_stocks(&self) -> u64 {
+        self.shards.iter().map(|s| s.merged_stocks).sum()
+    }
+
     pub fn slot_kind(&self, slot: usize) -> Kind {
         self.slot_kind[slot]
     }

@@ -50,6 +50,9 @@ pub struct Shard {
     /// Rows added to an earlier row of the same file with the same content
     /// key (the same day and dimensions of an account, a post without an id).
     pub(super) merged_rows: u64,
+    /// Values of stocks (and other metrics that do not add up) in such rows:
+    /// only one of them can stand for the day.
+    pub(super) merged_stocks: u64,
     fresh: Vec<bool>,
 }
 
@@ -191,6 +194,15 @@ impl Shard {
             };
             self.duplicate_values += u64::from(!new);
             fresh.push(new);
+        }
+        if claim.merged {
+            self.merged_stocks += metrics
+                .iter()
+                .zip(&fresh)
+                .filter(|((m, _), new)| {
+                    **new && ctx.slot_kind[ctx.slot_of[*m as usize] as usize] != Kind::Sum
+                })
+                .count() as u64;
         }
         let counts_post = p.level == Level::Post && claim.new_record && !p.gives_posts;
         if counts_post || fresh.contains(&true) {

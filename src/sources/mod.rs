@@ -315,8 +315,12 @@ pub fn load(
             let file_ctx = ctx.file_ctx(file, plugin);
             let mut tally = Tally::new(&file_ctx.shown, &m.name);
             cube.next_file();
-            let (rows, duplicates, merged) =
-                (cube.rows(), cube.duplicate_values(), cube.merged_rows());
+            let (rows, duplicates, merged, stocks) = (
+                cube.rows(),
+                cube.duplicate_values(),
+                cube.merged_rows(),
+                cube.merged_stocks(),
+            );
             match (m.kind, file) {
                 (PluginKind::Canonical, Some(file)) => {
                     canonical::read(file, &ctx, cube, progress)?;
@@ -332,6 +336,12 @@ pub fn load(
             }
             tally.duplicates = cube.duplicate_values() - duplicates;
             tally.merged = cube.merged_rows() - merged;
+            let stocks = cube.merged_stocks() - stocks;
+            if stocks > 0 {
+                tally.warn(format!(
+                    "{stocks} values of metrics that do not add up (followers, or another `last`, `max`, `min` or `mean` metric) fall on a day, account and dimensions that another row of this file gives too: one row's value stands for the day; does the export break the account down by something the plugin does not keep (a region, a network)?"
+                ));
+            }
             cube.tallies.push(tally);
         }
     }

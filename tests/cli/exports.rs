@@ -375,3 +375,22 @@ fn a_canonical_file_with_bare_cr_line_ends_is_read() {
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert_eq!(values(&out, None), [("all".to_string(), 120.0)]);
 }
+
+#[test]
+fn two_stocks_of_one_day_in_one_file_are_a_warning() {
+    // Two regions of one account-day: reach adds up, followers cannot.
+    let out = canonical(
+        "date,network,account,followers,reach\n2026-03-01,x,acme,1000,10\n2026-03-01,x,acme,200,5\n",
+        &[
+            "eval", "--kpi", "reach", "--grain", "all", "--format", "json",
+        ],
+    );
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(values(&out, None), [("all".to_string(), 15.0)]);
+    assert!(
+        out.stderr
+            .contains("warning: data.csv: 1 values of metrics that do not add up (followers"),
+        "{}",
+        out.stderr
+    );
+}
