@@ -37,6 +37,9 @@ pub struct Session {
     pub verbose: bool,
     /// `-q`: print only errors (and what was asked for with `--format` or `-o`).
     pub quiet: bool,
+    /// The files' tallies were printed: a command that loads twice (the
+    /// report) says what each file gave once.
+    told: std::sync::atomic::AtomicBool,
 }
 
 impl Session {
@@ -89,6 +92,7 @@ impl Session {
                 library,
                 verbose: cli.verbose,
                 quiet: cli.quiet,
+                told: Default::default(),
             }),
             _ => Err(Error::Diagnostics(problems)),
         }
@@ -111,6 +115,7 @@ impl Session {
             library,
             verbose,
             quiet,
+            told: Default::default(),
         })
     }
 
@@ -126,6 +131,7 @@ impl Session {
             library: self.library.clone(),
             verbose: self.verbose,
             quiet: self.quiet,
+            told: Default::default(),
         }
     }
 
@@ -263,7 +269,8 @@ impl Session {
         let progress = sources::progress::Progress::new(bytes, self.quiet);
         sources::load(&self.ws, &self.registry, &resolved, &mut cube, &progress)?;
         drop(progress);
-        for t in &cube.tallies {
+        let told = self.told.swap(true, std::sync::atomic::Ordering::Relaxed);
+        for t in cube.tallies.iter().filter(|_| !told) {
             if self.verbose {
                 eprintln!("read {}", t.summary());
             }
