@@ -16,6 +16,7 @@ use crate::testing;
 
 pub fn run(s: &Session, quiet: bool) -> Result<Outcome> {
     let resolved = sources::resolve(&s.ws, &s.registry)?;
+    s.note_files(&resolved);
     let groups = Arc::new(Groups::synthetic(s.catalog.len(), &s.ws.calendar));
     let ev = s.evaluator(groups, &s.catalog);
     let mut problems = Diagnostics::default();

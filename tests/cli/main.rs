@@ -5,6 +5,7 @@ mod errors;
 mod eval;
 mod explain;
 mod exports;
+mod globs;
 mod goals;
 mod goals_over_time;
 mod harness;
