@@ -20,6 +20,7 @@ pub mod commands;
 pub mod diagnostic;
 pub mod error;
 pub mod goals;
+pub mod interrupt;
 pub mod kpi;
 pub mod limits;
 pub mod records;

@@ -14,6 +14,19 @@
 /// before it opens and reads every file there.
 pub const MAX_FILES_PER_SOURCE: usize = 50_000;
 
+/// Bytes a command plugin may print on stdout in one run. Its records are
+/// held until it exits (a failing program's records are not used), so this
+/// bounds that memory: 256 MiB is about a million records of 250 bytes, far
+/// more than any API hands out in a run, while a program printing in a
+/// loop is stopped long before it fills the machine's memory.
+pub const MAX_COMMAND_OUTPUT: u64 = 256 << 20;
+
+/// Bytes of one line of a command plugin's stdout. A record is one line of
+/// JSON of a few hundred bytes, a few KiB with many dimensions; a line past
+/// 1 MiB is not a record, and stopping there keeps one line from being held
+/// whole in memory.
+pub const MAX_COMMAND_LINE: usize = 1 << 20;
+
 // ---------------------------------------------------------------------------
 // Scripts (KPIs and map.rhai) and aggregation: what evaluating may cost.
 // ---------------------------------------------------------------------------
