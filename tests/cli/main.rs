@@ -11,6 +11,7 @@ mod goals;
 mod goals_over_time;
 mod harness;
 mod kpitest;
+mod output_safety;
 mod plugins;
 mod progress;
 mod real_data;
