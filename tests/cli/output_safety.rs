@@ -1,9 +1,12 @@
 //! Output under faults (issue 10): a full disk on stdout, a closed pipe,
-//! Ctrl-C while `-o FILE` is written or a command plugin runs.
+//! Ctrl-C while `-o FILE` is written or a command plugin runs, and CSV cells
+//! a spreadsheet would run as formulas.
 
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use crate::harness::Test;
 
 /// A workspace in a temporary folder that outlives the test.
 fn workspace(files: &[(&str, &str)]) -> PathBuf {
@@ -193,4 +196,49 @@ fn ctrl_c_while_a_command_plugin_runs_stops_it_and_what_it_started() {
         std::thread::sleep(Duration::from_millis(10));
     }
     assert!(!alive(&pid), "the plugin's child {pid} outlived Ctrl-C");
+}
+
+#[test]
+fn csv_cells_that_would_run_as_formulas_are_text() {
+    let config = "[workspace]\nname = \"t\"\ntimezone = \"UTC\"\n\n[metrics]\ndelta = \"sum\"\n\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\"\n\n[[goal]]\nid = \"g\"\nkpi = \"delta\"\ntitle = \"=HYPERLINK(\\\"http://evil.example\\\",\\\"click\\\")\"\ntarget = \">= 0\"\n";
+    let data = "date,network,account,dim.campaign,delta\n2026-01-05,instagram,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",@SUM(A1),-12.5\n2026-01-06,instagram,acme,+33 6 12,3\n";
+    let out = Test::new()
+        .file("kpiscope.toml", config)
+        .file("data.csv", data)
+        .args(&[
+            "eval",
+            "--kpi",
+            "delta",
+            "--by",
+            "account,campaign",
+            "--format",
+            "csv",
+        ])
+        .run();
+    out.status(0);
+    // Text gets a leading `'`; the number -12.5 stays a number.
+    assert_eq!(
+        out.stdout,
+        "kpi,network,account,campaign,period,start,end,value,unit,reason\n\
+         delta,,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",'@SUM(A1),2026-01,2026-01-01,2026-01-31,-12.5,count,\n\
+         delta,,acme,'+33 6 12,2026-01,2026-01-01,2026-01-31,3,count,\n"
+    );
+    let out = Test::new()
+        .file("kpiscope.toml", config)
+        .file("data.csv", data)
+        .args(&["check", "--format", "csv"])
+        .run();
+    let title = out
+        .stdout
+        .lines()
+        .nth(1)
+        .expect("a goal")
+        .split(",,")
+        .next();
+    assert_eq!(
+        title,
+        Some("g,delta,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\""),
+        "{}",
+        out.stdout
+    );
 }
