@@ -100,9 +100,7 @@ pub fn run(plugin: &Plugin, ctx: &FileCtx) -> Result<Vec<Record>> {
     let label = name.clone();
     let (err_done, err_finished) = mpsc::channel::<()>();
     std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines().map_while(|l| l.ok()) {
-            eprintln!("{label}: {line}");
-        }
+        show_stderr(stderr, &label);
         let _ = err_done.send(());
     });
 
@@ -187,6 +185,38 @@ pub fn run(plugin: &Plugin, ctx: &FileCtx) -> Result<Vec<Record>> {
         return Err(fail(format!("`{shown}` failed ({status})")));
     }
     Ok(records)
+}
+
+/// Shows the program's stderr line by line, with its name in front. Read to
+/// the end whatever it holds: a line that is not UTF-8 is shown lossily (it
+/// stopped the reading and closed the pipe, and the program died of a
+/// broken pipe), and a line without end is cut at MAX_COMMAND_LINE.
+fn show_stderr(stderr: impl Read, label: &str) {
+    let mut reader = BufReader::new(stderr);
+    let mut line = Vec::new();
+    loop {
+        line.clear();
+        let limit = MAX_COMMAND_LINE as u64;
+        match (&mut reader).take(limit).read_until(b'\n', &mut line) {
+            Ok(0) | Err(_) => return,
+            Ok(_) => {}
+        }
+        let cut = line.len() as u64 == limit && line.last() != Some(&b'\n');
+        if cut {
+            // The rest of the long line, not shown.
+            loop {
+                let mut rest = Vec::new();
+                match (&mut reader).take(limit).read_until(b'\n', &mut rest) {
+                    Ok(0) | Err(_) => break,
+                    Ok(_) if rest.last() == Some(&b'\n') => break,
+                    Ok(_) => {}
+                }
+            }
+        }
+        let text = String::from_utf8_lossy(&line);
+        let text = text.trim_end_matches(['\n', '\r']);
+        eprintln!("{label}: {text}{}", if cut { " [cut]" } else { "" });
+    }
 }
 
 /// One line of the program's stdout, without its line ending, or why

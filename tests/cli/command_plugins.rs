@@ -196,3 +196,27 @@ fn a_relative_workspace_runs_command_plugins() {
         42.0,
     );
 }
+
+#[test]
+fn stderr_that_is_not_utf8_is_shown_and_does_not_stall_the_program() {
+    // 256 KiB of cp1252 on stderr, more than a pipe holds: the reading
+    // stopped at the first bad byte and closed the pipe, and the program
+    // died of a broken pipe (the run failed for a message it logged).
+    let script = "import sys\nfor _ in range(32768):\n    sys.stderr.buffer.write(b'caf\\xe9 \\n')\nprint('{\"date\": \"2026-03-01\", \"metrics\": {\"followers\": 10}}')\n";
+    let out = eval(command(
+        "fetch.py",
+        script,
+        "[\"python3\", \"fetch.py\"]",
+        "20",
+    ));
+    out.status(0);
+    assert!(
+        out.stderr.starts_with("gamma: caf\u{FFFD} \n"),
+        "{}",
+        &out.stderr[..200.min(out.stderr.len())]
+    );
+    assert_close(
+        out.value("followers", "2026-03", None).expect("a value"),
+        10.0,
+    );
+}
