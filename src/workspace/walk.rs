@@ -230,7 +230,7 @@ impl Walk<'_> {
                     // `**` matching no folder at all.
                     self.enter(v.dir.clone(), v.state + 1, v.linked)?;
                 }
-                for (name, path, link) in self.list(&v.dir)? {
+                for (name, path, kind) in self.list(&v.dir)? {
                     let text = name.to_string_lossy();
                     let matched = match &self.parts[v.state] {
                         Part::Glob(p) => p.matches_with(&text, OPTIONS),
@@ -239,21 +239,31 @@ impl Walk<'_> {
                     if !matched {
                         continue;
                     }
+                    let link = kind.as_ref().is_none_or(|t| t.is_symlink());
                     let linked = v.linked || link;
-                    let is_dir = match std::fs::metadata(&path) {
-                        Ok(m) => m.is_dir(),
-                        Err(e) if gone(&e) => {
-                            self.notes
-                                .push(format!("{} is a broken link: skipped", self.shown(&path)));
-                            continue;
-                        }
-                        Err(error) => {
-                            return Err(WalkError::Unreadable {
-                                path,
-                                folder: false,
-                                error,
-                            });
-                        }
+                    // The listing's own type, but for a link (or a file
+                    // system that does not say): where it leads.
+                    let is_dir = match kind.filter(|t| !t.is_symlink()) {
+                        Some(t) => t.is_dir(),
+                        None => match std::fs::metadata(&path) {
+                            Ok(m) => m.is_dir(),
+                            Err(e) if gone(&e) => {
+                                self.notes.push(format!(
+                                    "{} is a broken link: skipped",
+                                    self.shown(&path)
+                                ));
+                                continue;
+                            }
+                            // Listed but not to be looked at: the folder
+                            // can be read but not searched (no `x`).
+                            Err(error) => {
+                                return Err(WalkError::Unreadable {
+                                    path: v.dir.clone(),
+                                    folder: true,
+                                    error,
+                                });
+                            }
+                        },
                     };
                     match (is_dir, any) {
                         // `**` goes on into every folder below, in its own state.
@@ -268,8 +278,12 @@ impl Walk<'_> {
         Ok(())
     }
 
-    /// The entries of `dir`: name, path, and whether it is a link.
-    fn list(&self, dir: &Path) -> Result<Vec<(OsString, PathBuf, bool)>, WalkError> {
+    /// The entries of `dir`: name, path, and type as listed (`None` when
+    /// the file system cannot say).
+    fn list(
+        &self,
+        dir: &Path,
+    ) -> Result<Vec<(OsString, PathBuf, Option<std::fs::FileType>)>, WalkError> {
         let unreadable = |error| WalkError::Unreadable {
             path: dir.to_path_buf(),
             folder: true,
@@ -278,12 +292,11 @@ impl Walk<'_> {
         let mut out = Vec::new();
         for entry in std::fs::read_dir(dir).map_err(unreadable)? {
             let entry = entry.map_err(unreadable)?;
-            let link = entry.file_type().is_ok_and(|t| t.is_symlink());
-            out.push((entry.file_name(), entry.path(), link));
+            out.push((entry.file_name(), entry.path(), entry.file_type().ok()));
         }
         // Sorted, so that which of two paths to one file is kept never
         // depends on the order the file system lists them in.
-        out.sort();
+        out.sort_by(|a, b| a.0.cmp(&b.0));
         // Popped from the end of the stack: reversed to walk in order.
         out.reverse();
         Ok(out)
