@@ -342,10 +342,11 @@ impl Workspace {
         };
         let walked = match walk::expand(&self.root, glob_text, MAX_FILES_PER_SOURCE) {
             Ok(w) => w,
-            Err(e @ walk::WalkError::Pattern(_)) => {
-                return Err(
-                    at.diagnostic(source.pattern_span.clone(), format!("{e} `{glob_text}`"))
-                );
+            Err(walk::WalkError::Pattern(e)) => {
+                return Err(at.diagnostic(
+                    source.pattern_span.clone(),
+                    format!("bad glob `{glob_text}`: {e}"),
+                ));
             }
             Err(walk::WalkError::Unreadable {
                 path,

@@ -99,7 +99,8 @@ fn parts(pattern: &str) -> Result<(PathBuf, Vec<Part>), WalkError> {
                 if text == "**" {
                     parts.push(Part::Any);
                 } else if text.contains(['*', '?', '[', ']']) {
-                    let p = Pattern::new(&text).map_err(|e| WalkError::Pattern(e.to_string()))?;
+                    let p =
+                        Pattern::new(&text).map_err(|e| WalkError::Pattern(e.msg.to_string()))?;
                     parts.push(Part::Glob(p));
                 } else {
                     parts.push(Part::Literal(name.to_os_string()));

@@ -220,3 +220,19 @@ fn more_files_than_a_source_may_have_is_an_error() {
     );
     assert!(err.contains("narrow the glob"), "{err}");
 }
+
+#[test]
+fn a_bad_glob_says_what_is_wrong() {
+    let dir = workspace(&[(
+        "kpiscope.toml",
+        &config(Some("canonical")).replace("data/**/*.csv", "data/a**.csv"),
+    )]);
+    let (code, _, err) = run_within(&dir, &["validate"], Duration::from_secs(20), None);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.starts_with(
+            "error: kpiscope.toml:6:8: bad glob `data/a**.csv`: recursive wildcards must form a single path component"
+        ),
+        "{err}"
+    );
+}
