@@ -16,7 +16,6 @@
 //! itself (commands/watch/signals.rs), ending between two runs: there this
 //! handler never runs, and nothing is left to undo.
 
-use std::ffi::CString;
 use std::path::Path;
 
 #[cfg(unix)]
@@ -128,14 +127,14 @@ impl TempGuard {
         #[cfg(unix)]
         {
             use std::os::unix::ffi::OsStrExt;
-            let slot = CString::new(path.as_os_str().as_bytes())
+            let slot = std::ffi::CString::new(path.as_os_str().as_bytes())
                 .ok()
                 .and_then(imp::add_path);
             TempGuard(slot)
         }
         #[cfg(not(unix))]
         {
-            let _ = (path, CString::default());
+            let _ = path;
             TempGuard()
         }
     }
