@@ -63,10 +63,20 @@ pub fn write_with(
             dir.display()
         )));
     }
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
     // Removed by the signal handler if Ctrl-C comes while it is written (on
     // an error, NamedTempFile's drop removes it); kept until it is renamed.
-    let _guard = crate::interrupt::TempGuard::new(tmp.path());
+    // Registered before the file is created, so that no moment is left in
+    // which the file exists and an interrupt would leave it.
+    let mut guard = None;
+    let tmp = tempfile::Builder::new()
+        .make_in(dir, |name| {
+            guard = Some(crate::interrupt::TempGuard::new(name));
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(name)
+        })
+        .map_err(|e| Error::io(dir, e))?;
     let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp);
     render(&mut w)
         .and_then(|_| w.flush())
