@@ -242,3 +242,22 @@ fn csv_cells_that_would_run_as_formulas_are_text() {
         out.stdout
     );
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_io_error_says_its_cause_once() {
+    // `-o` naming a folder: the rename fails. The cause was printed twice.
+    let dir = workspace(&[
+        ("kpiscope.toml", CONFIG),
+        ("data/a.csv", DATA),
+        ("out/x", ""),
+    ]);
+    let out = kpiscope(&dir, &["eval", "--kpi", "reach", "-o", "out"])
+        .output()
+        .expect("run kpiscope");
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stderr),
+        "error: out: Is a directory (os error 21)\n"
+    );
+}
