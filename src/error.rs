@@ -20,6 +20,10 @@ pub enum Error {
         line: usize,
         message: String,
     },
+    /// Output that could not be written whole (a full disk): what was
+    /// written is cut short.
+    #[error("cannot write the output to {to}: {error}; what was written is incomplete")]
+    Output { to: String, error: std::io::Error },
     #[error("{path}: {source}")]
     Io {
         path: String,

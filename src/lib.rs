@@ -20,6 +20,7 @@ pub mod commands;
 pub mod diagnostic;
 pub mod error;
 pub mod goals;
+pub mod interrupt;
 pub mod kpi;
 pub mod limits;
 pub mod records;
@@ -57,7 +58,10 @@ pub fn print_error(e: &anyhow::Error) {
                 eprintln!("{} problems found", d.0.len());
             }
         }
-        _ => eprintln!("error: {e:#}"),
+        // Our errors say their cause in their own message; `{:#}` would
+        // repeat it ("kpiscope.toml: Permission denied: Permission denied").
+        Some(e) => eprintln!("error: {e}"),
+        None => eprintln!("error: {e:#}"),
     }
 }
 

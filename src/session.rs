@@ -235,10 +235,23 @@ impl Session {
         )
     }
 
+    /// With `-v`, how the sources' globs found their files: a file reached
+    /// twice through links and read once, a link back to a folder walked.
+    pub fn note_files(&self, resolved: &[sources::Resolved]) {
+        if self.verbose {
+            for r in resolved {
+                for n in &r.notes {
+                    eprintln!("note: {}: {n}", r.source.describe());
+                }
+            }
+        }
+    }
+
     /// Reads every source into a cube fit for `views`.
     pub fn load(&self, views: &[View], range: &Range) -> Result<Cube> {
         let started = Instant::now();
         let resolved = sources::resolve(&self.ws, &self.registry)?;
+        self.note_files(&resolved);
         let day = |s: &Option<String>, what: &str| -> Result<Option<Day>> {
             s.as_deref()
                 .map(|s| {

@@ -147,11 +147,11 @@ pub fn run(dir: &Path, quiet: bool) -> Result<Outcome> {
         std::fs::write(&full, text).map_err(|e| Error::io(&full, e))?;
     }
     if !quiet {
-        println!(
+        crate::outln!(
             "created a workspace in {}: kpiscope.toml, scripts/my_kpis.rhai, data/sample.csv, tests/my_kpis.toml\nnext: cd {} && kpiscope check && kpiscope test",
             dir.display(),
             dir.display()
-        );
+        )?;
     }
     Ok(Outcome::Success)
 }

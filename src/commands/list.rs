@@ -137,7 +137,7 @@ pub fn run(s: &Session, what: ListWhat, style: Style) -> Result<Outcome> {
                 .map(|src| {
                     let files =
                         s.ws.source_files(src)
-                            .map(|f| f.len().to_string())
+                            .map(|m| m.files.len().to_string())
                             .unwrap_or_else(|_| "none".into());
                     let plugin = match &src.plugin {
                         Some(p) => p.clone(),

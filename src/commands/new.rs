@@ -164,14 +164,14 @@ pub fn plugin(
             .unwrap_or(&dir)
             .display()
             .to_string();
-        println!(
+        crate::outln!(
             "created {shown}/ ({} plugin):",
             format!("{kind:?}").to_lowercase()
-        );
+        )?;
         let mut names: Vec<&str> = files.iter().map(|(r, _)| *r).collect();
         names.sort();
         for n in names {
-            println!("  {shown}/{n}");
+            crate::outln!("  {shown}/{n}")?;
         }
         let mapping = match kind {
             PluginKindArg::Table => "map its columns in plugin.toml",
@@ -180,9 +180,9 @@ pub fn plugin(
             }
             PluginKindArg::Command => "turn its rows into records in fetch.py",
         };
-        println!(
+        crate::outln!(
             "\nnext: put a real export in {shown}/fixtures/, {mapping}, write the records you expect in <name>.expected.jsonl, and run\n  kpiscope plugin test {name}"
-        );
+        )?;
     }
     Ok(Outcome::Success)
 }

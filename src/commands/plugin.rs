@@ -59,7 +59,9 @@ pub fn test(
             };
             let n = fixture::update(dir, &outcomes)?;
             if !quiet {
-                println!("{name}: wrote {n} expected file(s); read them before you commit them");
+                crate::outln!(
+                    "{name}: wrote {n} expected file(s); read them before you commit them"
+                )?;
             }
         }
         for o in &outcomes {
@@ -79,44 +81,44 @@ pub fn test(
             if quiet {
                 continue;
             }
-            println!("{name}  {}  {verdict} ({} records)", o.fixture, o.got.len());
+            crate::outln!("{name}  {}  {verdict} ({} records)", o.fixture, o.got.len())?;
             if let Some(e) = &o.error {
-                println!("    error: {e}");
+                crate::outln!("    error: {e}")?;
             }
             if o.error.is_none() {
-                println!("    read: {}", o.tally.summary());
+                crate::outln!("    read: {}", o.tally.summary())?;
                 for w in &o.tally.warnings {
-                    println!("    {}: {w}", style.paint("warning", "warn"));
+                    crate::outln!("    {}: {w}", style.paint("warning", "warn"))?;
                 }
             }
             if o.collisions > 0 {
-                println!(
+                crate::outln!(
                     "    note: {} post record(s) repeat another's post id; only the first value of each metric counts",
                     o.collisions
-                );
+                )?;
             }
             if o.merged > 0 {
-                println!(
+                crate::outln!(
                     "    note: {} record(s) repeat another's day, account and dimensions; rows of one file add up",
                     o.merged
-                );
+                )?;
             }
             if o.expected.is_none() && o.error.is_none() && !update {
-                println!(
+                crate::outln!(
                     "    write fixtures/{}.expected.jsonl, or run `kpiscope plugin test <folder> --update` and check it",
                     o.fixture.split('.').next().unwrap_or("")
-                );
+                )?;
             }
             if !update && o.error.is_none() {
                 for (sign, line) in &o.diff {
                     let status = if *sign == '-' { "fail" } else { "pass" };
-                    println!("    {}", style.paint(&format!("{sign} {line}"), status));
+                    crate::outln!("    {}", style.paint(&format!("{sign} {line}"), status))?;
                 }
             }
         }
     }
     if !quiet {
-        println!(
+        crate::outln!(
             "\n{} fixture(s): {passed} passed, {failed} failed{}",
             passed + failed + missing,
             if missing > 0 {
@@ -124,9 +126,9 @@ pub fn test(
             } else {
                 String::new()
             }
-        );
+        )?;
         if failed > 0 && !update {
-            println!("(- expected, + what the plugin gave)");
+            crate::outln!("(- expected, + what the plugin gave)")?;
         }
     }
     Ok(if failed + missing > 0 {

@@ -30,23 +30,24 @@ struct Report {
 }
 
 impl Report {
-    fn test(&mut self, place: &str, name: &str, note: &str, failed: Option<Failed>) {
+    fn test(&mut self, place: &str, name: &str, note: &str, failed: Option<Failed>) -> Result<()> {
         let Some(f) = failed else {
             self.passed += 1;
             if !self.quiet {
-                println!("{place}  {name}  {}{note}", self.style.paint("ok", "pass"));
+                crate::outln!("{place}  {name}  {}{note}", self.style.paint("ok", "pass"))?;
             }
-            return;
+            return Ok(());
         };
         self.failed += 1;
         self.diffs |= f.diff;
-        println!(
+        crate::outln!(
             "{place}  {name}  {}{note}",
             self.style.paint("FAILED", "fail")
-        );
+        )?;
         for l in f.lines {
-            println!("{l}");
+            crate::outln!("{l}")?;
         }
+        Ok(())
     }
 }
 
@@ -76,7 +77,7 @@ pub fn run(s: &Session, args: &TestArgs, style: Style) -> Result<Outcome> {
         let failed = (!problems.is_empty()).then(|| failure(&case.file, &problems, style));
         // `file:line` of its name, which editors and terminals can open.
         let place = format!("{}:{}", case.file, case.line);
-        report.test(&place, &case.name, "", failed);
+        report.test(&place, &case.name, "", failed)?;
     }
     // The workspace's own plugins: their fixtures are tests of the workspace
     // too. The built-in plugins' are the binary's (`plugin test` runs them).
@@ -93,7 +94,7 @@ pub fn run(s: &Session, args: &TestArgs, style: Style) -> Result<Outcome> {
             }
             let note = format!(" ({})", count(o.got.len(), "record", "records"));
             let failed = (!o.passed()).then(|| fixture_failure(&o, style));
-            report.test("plugin fixture", &name, &note, failed);
+            report.test("plugin fixture", &name, &note, failed)?;
         }
     }
     let total = report.passed + report.failed;
@@ -112,19 +113,19 @@ pub fn run(s: &Session, args: &TestArgs, style: Style) -> Result<Outcome> {
                     testing::DIR
                 )
             };
-            println!("{place}");
+            crate::outln!("{place}")?;
         }
         return Ok(Outcome::Success);
     }
     if !s.quiet {
-        println!(
+        crate::outln!(
             "\n{}, {} passed, {} failed",
             count(total, "test", "tests"),
             report.passed,
             report.failed
-        );
+        )?;
         if report.diffs {
-            println!("(- expected, + what came)");
+            crate::outln!("(- expected, + what came)")?;
         }
     }
     Ok(if report.failed > 0 {

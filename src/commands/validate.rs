@@ -16,6 +16,7 @@ use crate::testing;
 
 pub fn run(s: &Session, quiet: bool) -> Result<Outcome> {
     let resolved = sources::resolve(&s.ws, &s.registry)?;
+    s.note_files(&resolved);
     let groups = Arc::new(Groups::synthetic(s.catalog.len(), &s.ws.calendar));
     let ev = s.evaluator(groups, &s.catalog);
     let mut problems = Diagnostics::default();
@@ -40,7 +41,7 @@ pub fn run(s: &Session, quiet: bool) -> Result<Outcome> {
     if !quiet {
         let files: usize = resolved.iter().map(|r| r.files.len()).sum();
         let own = s.library.kpis.iter().filter(|k| !k.standard).count();
-        println!(
+        crate::outln!(
             "{}: ok — {} ({}), {}, {} ({own} from the workspace), {}",
             s.ws.name,
             count(s.ws.sources.len(), "source", "sources"),
@@ -48,13 +49,13 @@ pub fn run(s: &Session, quiet: bool) -> Result<Outcome> {
             count(s.registry.plugins.len(), "plugin", "plugins"),
             count(s.library.kpis.len(), "KPI", "KPIs"),
             count(s.ws.goals.len(), "goal", "goals")
-        );
+        )?;
         if tests > 0 {
-            println!(
+            crate::outln!(
                 "{} in {}/ (`kpiscope test` runs them)",
                 count(tests, "test", "tests"),
                 testing::DIR
-            );
+            )?;
         }
     }
     Ok(Outcome::Success)

@@ -101,7 +101,8 @@ pub fn csv(results: &[GoalResult]) -> String {
         let g = goal_json(r);
         let where_: Vec<String> = g.where_.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let p = r.period.as_ref();
-        let _ = w.write_record([
+        let value = r.value.map(|v| v.to_string()).unwrap_or_default();
+        let fields = [
             g.id,
             g.kpi,
             g.title,
@@ -112,13 +113,16 @@ pub fn csv(results: &[GoalResult]) -> String {
             p.map_or("", |p| &p.label),
             p.map_or("", |p| &p.start),
             p.map_or("", |p| &p.end),
-            &r.value.map(|v| v.to_string()).unwrap_or_default(),
+            &value,
             g.unit,
             g.target.unwrap_or(""),
             g.warn.unwrap_or(""),
             g.status,
             g.message,
-        ]);
+        ];
+        // Titles and messages come from the workspace and the exports: no
+        // cell may run as a formula in a spreadsheet.
+        let _ = w.write_record(fields.map(super::csv_cell).iter().map(|c| c.as_bytes()));
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

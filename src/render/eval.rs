@@ -99,18 +99,21 @@ pub fn csv(
     w.write_all(line.as_bytes())
 }
 
-/// One CSV record (RFC 4180): fields with a comma, quote or newline are quoted.
+/// One CSV record (RFC 4180): fields with a comma, quote or newline are
+/// quoted, and text a spreadsheet would run as a formula made text
+/// ([`super::csv_cell`]).
 fn write_line(out: &mut String, fields: &[&str]) {
     for (i, f) in fields.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
+        let f = super::csv_cell(f);
         if f.bytes().any(|b| matches!(b, b',' | b'"' | b'\n' | b'\r')) {
             out.push('"');
             out.push_str(&f.replace('"', "\"\""));
             out.push('"');
         } else {
-            out.push_str(f);
+            out.push_str(&f);
         }
     }
     out.push('\n');

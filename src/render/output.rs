@@ -19,9 +19,38 @@ pub fn write_with(
 ) -> Result<()> {
     let Some(path) = path else {
         let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-        // A closed pipe (`| head`) is not an error worth reporting.
-        let _ = render(&mut out).and_then(|_| out.flush());
-        return Ok(());
+        return stdout_result(render(&mut out).and_then(|_| out.flush()));
+    };
+    // A device, a pipe or an open descriptor (`-o /dev/stdout`, a FIFO,
+    // `/dev/fd/3`) is written to as it is: renamed over, it would be
+    // replaced by a plain file (as root, even /dev/null or /dev/stdout
+    // itself), and the reader would get nothing.
+    let special = path.starts_with("/dev") || path.starts_with("/proc");
+    if std::fs::metadata(path).is_ok_and(|m| special || (!m.is_file() && !m.is_dir())) {
+        let file = std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| Error::io(path, e))?;
+        let mut w = std::io::BufWriter::with_capacity(1 << 16, file);
+        return render(&mut w)
+            .and_then(|_| w.flush())
+            .map_err(|error| Error::Output {
+                to: path.display().to_string(),
+                error,
+            });
+    }
+    // A link is followed: the file it leads to is replaced, and the link
+    // stays.
+    let resolved;
+    let path = match std::fs::symlink_metadata(path) {
+        Ok(m) if m.file_type().is_symlink() => match std::fs::canonicalize(path) {
+            Ok(p) => {
+                resolved = p;
+                resolved.as_path()
+            }
+            Err(_) => path,
+        },
+        _ => path,
     };
     let dir = match path.parent() {
         Some(d) if !d.as_os_str().is_empty() => d,
@@ -34,7 +63,20 @@ pub fn write_with(
             dir.display()
         )));
     }
-    let tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| Error::io(dir, e))?;
+    // Removed by the signal handler if Ctrl-C comes while it is written (on
+    // an error, NamedTempFile's drop removes it); kept until it is renamed.
+    // Registered before the file is created, so that no moment is left in
+    // which the file exists and an interrupt would leave it.
+    let mut guard = None;
+    let tmp = tempfile::Builder::new()
+        .make_in(dir, |name| {
+            guard = Some(crate::interrupt::TempGuard::new(name));
+            std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(name)
+        })
+        .map_err(|e| Error::io(dir, e))?;
     let mut w = std::io::BufWriter::with_capacity(1 << 16, tmp);
     render(&mut w)
         .and_then(|_| w.flush())
@@ -55,6 +97,35 @@ pub fn write_with(
     }
     tmp.persist(path).map_err(|e| Error::io(path, e.error))?;
     Ok(())
+}
+
+/// What a write to stdout comes to: a closed pipe (`| head`) is no error
+/// worth reporting, as the reader wanted no more; any other error (a full
+/// disk) is, since the output is cut short and the exit code must say so.
+pub fn stdout_result(result: std::io::Result<()>) -> Result<()> {
+    match result {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(Error::Output {
+            to: "stdout".into(),
+            error: e,
+        }),
+        _ => Ok(()),
+    }
+}
+
+/// `println!` that returns a write error instead of panicking on it (a full
+/// disk, a closed pipe), classified by [`stdout_result`].
+#[macro_export]
+macro_rules! outln {
+    () => { $crate::render::output::print(format_args!("\n")) };
+    ($($arg:tt)*) => {
+        $crate::render::output::print(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
+/// Writes to stdout for [`outln!`].
+pub fn print(args: std::fmt::Arguments) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    stdout_result(out.write_fmt(args).and_then(|_| out.flush()))
 }
 
 /// The process's umask (read by setting it and putting it back: there is no

@@ -36,6 +36,8 @@ pub struct Resolved<'a> {
     pub files: Vec<(PathBuf, &'a Plugin)>,
     /// A command plugin run once for the source, which names no files.
     pub command: Option<&'a Plugin>,
+    /// How the glob found the files (links followed twice...), for `-v`.
+    pub notes: Vec<String>,
 }
 
 /// Resolves every source's files and plugin, reporting every problem at once.
@@ -72,6 +74,7 @@ pub fn resolve<'a>(ws: &'a Workspace, registry: &'a Registry) -> Result<Vec<Reso
                     source,
                     files: Vec::new(),
                     command: Some(p),
+                    notes: Vec::new(),
                 }),
                 _ => problems.push(at.diagnostic(
                     source.plugin_span.clone(),
@@ -80,15 +83,15 @@ pub fn resolve<'a>(ws: &'a Workspace, registry: &'a Registry) -> Result<Vec<Reso
             }
             continue;
         }
-        let files = match ws.source_files(source) {
-            Ok(f) => f,
+        let matched = match ws.source_files(source) {
+            Ok(m) => m,
             Err(d) => {
                 problems.push(d);
                 continue;
             }
         };
         let mut resolved = Vec::new();
-        for file in files {
+        for file in matched.files {
             let plugin = match explicit {
                 Some(p) => p,
                 None => match detect(&file, registry) {
@@ -120,6 +123,7 @@ pub fn resolve<'a>(ws: &'a Workspace, registry: &'a Registry) -> Result<Vec<Reso
             source,
             files: resolved,
             command: None,
+            notes: matched.notes,
         });
     }
     problems.into_result(out)

@@ -3,6 +3,7 @@
 
 pub mod discover;
 pub mod raw;
+pub mod walk;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -15,6 +16,7 @@ use crate::aggregate::period::Calendar;
 use crate::diagnostic::{Diagnostic, Diagnostics, suggest};
 use crate::error::{Error, Result};
 use crate::goals::Goal;
+use crate::limits::MAX_FILES_PER_SOURCE;
 use crate::records::{Kind, catalog::is_metric_name};
 use raw::{RawGoal, RawSource, RawWorkspace, TOP_LEVEL};
 
@@ -324,48 +326,69 @@ impl Workspace {
         Ok(Workspace { problems, ..ws })
     }
 
-    /// The files a source's glob matches, sorted; no match is an error.
-    pub fn source_files(&self, source: &Source) -> std::result::Result<Vec<PathBuf>, Diagnostic> {
+    /// The files a source's glob matches, each once and sorted, with notes
+    /// for `-v`; no match, a folder or file that cannot be read, and more
+    /// than [`MAX_FILES_PER_SOURCE`] files are errors.
+    pub fn source_files(&self, source: &Source) -> std::result::Result<Matched, Diagnostic> {
         let at = self.located();
         let Some(glob_text) = &source.pattern else {
-            return Ok(Vec::new());
+            return Ok(Matched::default());
         };
-        let pattern = self.root.join(glob_text);
-        // Hidden files (editors' swap files) match only a pattern that names
-        // the dot; Office's lock files (`~$posts.xlsx`, there while the export
-        // is open in Excel) never: they are not exports.
-        let options = glob::MatchOptions {
-            require_literal_leading_dot: true,
-            ..Default::default()
-        };
-        let paths = glob::glob_with(&pattern.to_string_lossy(), options).map_err(|e| {
+        let err = |message: String| {
             at.diagnostic(
                 source.pattern_span.clone(),
-                format!("bad glob `{glob_text}`: {e}"),
+                format!("{}: {message}", source.describe()),
             )
-        })?;
-        let mut files: Vec<PathBuf> = paths
-            .filter_map(|p| p.ok())
-            .filter(|p| p.is_file())
-            .filter(|p| {
-                !p.file_name()
-                    .is_some_and(|n| n.to_string_lossy().starts_with("~$"))
-            })
-            .collect();
-        files.sort();
-        if files.is_empty() {
-            return Err(at
-                .diagnostic(
+        };
+        let walked = match walk::expand(&self.root, glob_text, MAX_FILES_PER_SOURCE) {
+            Ok(w) => w,
+            Err(walk::WalkError::Pattern(e)) => {
+                return Err(at.diagnostic(
                     source.pattern_span.clone(),
-                    format!("{}: `{}` matches no file", source.describe(), glob_text),
-                )
-                .with_hint(format!(
+                    format!("bad glob `{glob_text}`: {e}"),
+                ));
+            }
+            Err(walk::WalkError::Unreadable {
+                path,
+                folder,
+                error,
+            }) => {
+                let shown = path.strip_prefix(&self.root).unwrap_or(&path).display();
+                let what = if folder { "the folder " } else { "" };
+                return Err(err(format!("cannot read {what}{shown}: {error}"))
+                    .with_hint(if folder {
+                        "every folder the glob reaches is read, so that no export is missed: give kpiscope access, or narrow the glob"
+                    } else {
+                        "give kpiscope access to the file, or move it out of the glob's reach"
+                    }));
+            }
+            Err(walk::WalkError::TooMany { limit }) => {
+                return Err(
+                    err(format!("`{glob_text}` matches more than {limit} files"))
+                        .with_hint("narrow the glob, or split the files over several [[source]]s"),
+                );
+            }
+        };
+        if walked.files.is_empty() {
+            return Err(
+                err(format!("`{glob_text}` matches no file")).with_hint(format!(
                     "paths are relative to the workspace, {}",
                     self.root.display()
-                )));
+                )),
+            );
         }
-        Ok(files)
+        Ok(Matched {
+            files: walked.files,
+            notes: walked.notes,
+        })
     }
+}
+
+/// The files of a source, and what `-v` says about how they were found.
+#[derive(Debug, Default)]
+pub struct Matched {
+    pub files: Vec<PathBuf>,
+    pub notes: Vec<String>,
 }
 
 /// The TOML document, or `None` with every syntax error reported into `at`.

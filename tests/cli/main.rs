@@ -1,15 +1,18 @@
 //! The integration tests: one binary, one module per area.
 
+mod command_plugins;
 mod decode;
 mod demo;
 mod errors;
 mod eval;
 mod explain;
 mod exports;
+mod globs;
 mod goals;
 mod goals_over_time;
 mod harness;
 mod kpitest;
+mod output_safety;
 mod plugins;
 mod progress;
 mod real_data;

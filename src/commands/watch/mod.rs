@@ -231,8 +231,11 @@ impl<'a> Watcher<'a> {
                     self.print_header(&header, changed);
                 }
                 if let (Some((s, checked)), Job::Check(args)) = (pending, self.job) {
-                    // To stdout, which does not fail (a closed pipe is ignored).
-                    let _ = check::write(&s, args, &checked);
+                    // To stdout: a closed pipe is ignored, but a full disk
+                    // is said, and the watch goes on.
+                    if let Err(e) = check::write(&s, args, &checked) {
+                        crate::print_error(&anyhow::Error::from(e));
+                    }
                 }
                 self.report_good(&at, &done);
             }
