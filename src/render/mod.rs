@@ -38,11 +38,14 @@ pub fn csv_cell(cell: &str) -> std::borrow::Cow<'_, str> {
         .as_bytes()
         .first()
         .is_some_and(|b| matches!(b, b'=' | b'+' | b'-' | b'@' | b'\t' | b'\r'));
-    let number = cell
-        .bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
-        && cell.parse::<f64>().is_ok();
-    if risky && !number {
+    // Checked only for a risky first byte: a large eval writes millions of
+    // cells, nearly all of them safe.
+    let number = || {
+        cell.bytes()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'+' | b'-' | b'.' | b'e' | b'E'))
+            && cell.parse::<f64>().is_ok()
+    };
+    if risky && !number() {
         format!("'{cell}").into()
     } else {
         cell.into()
