@@ -38,6 +38,13 @@ pub use error::{Error, Outcome};
 /// Runs the command line and reports errors: the whole of `main`.
 pub fn main() -> ExitCode {
     let result = run();
+    let unprinted = kpi::sandbox::take_unprinted();
+    if unprinted > 0 {
+        eprintln!(
+            "warning: scripts printed {unprinted} more lines with print() or debug(), not shown: a run shows the first {}",
+            limits::SCRIPT_PRINT_LINES
+        );
+    }
     if let Err(e) = &result {
         print_error(e);
     }

@@ -5,19 +5,17 @@
 
 use std::cell::{Cell, RefCell};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use rhai::{CallFnOptions, Dynamic, Engine, EvalAltResult, NativeCallContext, Position, Scope};
 use rustc_hash::FxHashMap;
 
 use super::library::Library;
+pub use super::sandbox::sandboxed_engine;
+use super::sandbox::{Stop, begin_call};
 use crate::aggregate::{Calendar, Groups};
 use crate::diagnostic::Diagnostic;
+use crate::limits::Limits;
 use crate::records::{Catalog, MetricId};
-
-/// The sandbox's limits.
-pub const MAX_OPERATIONS: u64 = 1_000_000;
-pub const TIME_LIMIT: Duration = Duration::from_secs(2);
 
 /// A KPI's value in one group.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,34 +67,6 @@ thread_local! {
     static FRAME: Cell<usize> = const { Cell::new(0) };
     /// Metrics read as 0 during this evaluation: the likely zero denominators.
     static ZEROS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-    static STARTED: Cell<Option<Instant>> = const { Cell::new(None) };
-}
-
-/// An engine with the sandbox's limits: no modules, no `eval`, bounded
-/// operations, call depth, sizes and time.
-pub fn sandboxed_engine() -> Engine {
-    let mut e = Engine::new();
-    e.set_max_operations(MAX_OPERATIONS)
-        .set_max_call_levels(48)
-        .set_max_expr_depths(64, 32)
-        .set_max_string_size(64 * 1024)
-        .set_max_array_size(100_000)
-        .set_max_map_size(10_000)
-        .set_max_variables(1_000)
-        .set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new())
-        .disable_symbol("eval")
-        .on_print(|s| eprintln!("script: {s}"))
-        .on_debug(|s, _, _| eprintln!("script: {s}"));
-    e.on_progress(|ops| {
-        if ops % 4096 == 0
-            && let Some(t) = STARTED.get()
-            && t.elapsed() > TIME_LIMIT
-        {
-            return Some(Dynamic::from("time"));
-        }
-        None
-    });
-    e
 }
 
 struct Data {
@@ -176,6 +146,7 @@ pub struct Evaluator<'l> {
     engine: Engine,
     library: &'l Library,
     data: Arc<Data>,
+    limits: Limits,
 }
 
 /// Several KPIs evaluated by one script call per group: Rhai sets up its
@@ -197,6 +168,7 @@ impl<'l> Evaluator<'l> {
         catalog: &Catalog,
         params: &toml::Table,
         calendar: Calendar,
+        limits: &Limits,
     ) -> Self {
         let data = Arc::new(Data {
             groups,
@@ -209,7 +181,7 @@ impl<'l> Evaluator<'l> {
             )),
             calendar,
         });
-        let mut engine = sandboxed_engine();
+        let mut engine = sandboxed_engine(limits);
         engine
             .register_type_with_name::<Params>("params")
             .register_indexer_get(param);
@@ -265,6 +237,7 @@ impl<'l> Evaluator<'l> {
             engine,
             library,
             data,
+            limits: *limits,
         }
     }
 
@@ -293,17 +266,11 @@ impl<'l> Evaluator<'l> {
     pub fn eval_many(&self, many: &Many, i: usize) -> Result<Vec<Value>, Diagnostic> {
         let fast = many.driver.as_ref().and_then(|ast| {
             FRAME.set(i);
-            STARTED.set(Some(Instant::now()));
+            let _call = begin_call();
             let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
-            let r = self.engine.call_fn_with_options::<rhai::Array>(
-                options,
-                &mut Scope::new(),
-                ast,
-                DRIVER,
-                (),
-            );
-            STARTED.set(None);
-            r.ok()
+            self.engine
+                .call_fn_with_options::<rhai::Array>(options, &mut Scope::new(), ast, DRIVER, ())
+                .ok()
         });
         let mut scripted = fast.into_iter().flatten();
         many.names
@@ -343,7 +310,7 @@ impl<'l> Evaluator<'l> {
         }
         FRAME.set(i);
         ZEROS.with_borrow_mut(Vec::clear);
-        STARTED.set(Some(Instant::now()));
+        let call = begin_call();
         let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
         let result = self.engine.call_fn_with_options::<Dynamic>(
             options,
@@ -352,7 +319,7 @@ impl<'l> Evaluator<'l> {
             name,
             (),
         );
-        STARTED.set(None);
+        drop(call);
         match result {
             Ok(v) => {
                 if let Ok(x) = v.as_float() {
@@ -397,26 +364,51 @@ impl<'l> Evaluator<'l> {
     }
 
     fn script_error(&self, kpi: &str, e: &EvalAltResult) -> Diagnostic {
-        // The innermost function call says which file the position is in.
-        let mut func = kpi.to_string();
+        // The innermost function call says which file the position is in;
+        // the calls on the way there are the chain a too deep one reports.
+        let mut chain: Vec<String> = Vec::new();
         let mut err = e;
         while let EvalAltResult::ErrorInFunctionCall(name, _, inner, _) = err {
-            func = name.clone();
+            chain.push(name.clone());
             err = inner;
         }
+        // The call of `kpi` itself may or may not be wrapped.
+        if chain.first().is_none_or(|f| f != kpi) {
+            chain.insert(0, kpi.to_string());
+        }
+        let func = chain.last().cloned().unwrap_or_else(|| kpi.to_string());
         let message = match err {
-            EvalAltResult::ErrorTooManyOperations(_) => {
-                format!(
-                    "KPI `{kpi}` stopped after {MAX_OPERATIONS} operations: is there an endless loop?"
-                )
+            EvalAltResult::ErrorTooManyOperations(_) => format!(
+                "KPI `{kpi}` stopped after {} operations, the limit of one call (`[limits] script_operations` in kpiscope.toml): is there an endless loop?",
+                self.limits.script_operations
+            ),
+            EvalAltResult::ErrorTerminated(..) => match Stop::of(err) {
+                Some(stop @ Stop::Memory(_)) => format!("KPI `{kpi}` {}", stop.describe()),
+                Some(stop) => format!("KPI `{kpi}` {}: is there an endless loop?", stop.describe()),
+                None => format!("KPI `{kpi}` was stopped"),
+            },
+            EvalAltResult::ErrorStackOverflow(_) => {
+                // Rhai stops at the outermost call; the scripts tell where
+                // the nesting comes from.
+                let mut chain = chain.clone();
+                chain.pop();
+                chain.extend(self.library.deepest_calls(&func));
+                let (message, culprit) = too_deep(&chain, |f| {
+                    if self.library.get(f).is_some() {
+                        "KPI"
+                    } else {
+                        "function"
+                    }
+                });
+                let d = self.library.at_function(&culprit, message);
+                return if culprit == kpi {
+                    d
+                } else {
+                    d.with_hint(format!("while evaluating KPI `{kpi}`"))
+                };
             }
-            EvalAltResult::ErrorTerminated(..) => {
-                format!(
-                    "KPI `{kpi}` stopped after running {} s: is there an endless loop?",
-                    TIME_LIMIT.as_secs()
-                )
-            }
-            EvalAltResult::ErrorStackOverflow(_) => format!("KPI `{kpi}` calls itself too deeply"),
+            // `throw`, or a host function's refusal (`sleep`): its own words.
+            EvalAltResult::ErrorRuntime(v, _) => v.to_string(),
             EvalAltResult::ErrorVariableNotFound(v, _) => format!("unknown name `{v}`"),
             EvalAltResult::ErrorFunctionNotFound(f, _) => {
                 format!(
@@ -450,6 +442,36 @@ impl<'l> Evaluator<'l> {
             _ => self.library.at_definition(kpi, message),
         }
     }
+}
+
+/// The message of calls nested past [`limits::SCRIPT_CALL_DEPTH`]: the
+/// function that calls itself, when one does, else the chain of calls;
+/// `what` says whether a name is a KPI or a helper function.
+fn too_deep(chain: &[String], what: impl Fn(&str) -> &'static str) -> (String, String) {
+    let depth = crate::limits::SCRIPT_CALL_DEPTH;
+    // A function met again further down calls itself, directly or not.
+    let recursive = chain
+        .iter()
+        .enumerate()
+        .find(|(i, f)| chain[i + 1..].contains(f))
+        .map(|(_, f)| f);
+    if let Some(f) = recursive {
+        let message = format!(
+            "{} `{f}` calls itself too deeply: more than {depth} nested calls",
+            what(f)
+        );
+        return (message, f.clone());
+    }
+    let shown: Vec<String> = if chain.len() > 12 {
+        let mut s: Vec<String> = chain[..5].iter().map(|f| format!("`{f}`")).collect();
+        s.push(format!("… {} more …", chain.len() - 10));
+        s.extend(chain[chain.len() - 5..].iter().map(|f| format!("`{f}`")));
+        s
+    } else {
+        chain.iter().map(|f| format!("`{f}`")).collect()
+    };
+    let message = format!("calls nest more than {depth} deep: {}", shown.join(" → "));
+    (message, chain.first().cloned().unwrap_or_default())
 }
 
 fn no_data_reason(e: &EvalAltResult) -> Option<String> {

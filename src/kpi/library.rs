@@ -16,6 +16,7 @@ use super::uses::{Uses, uses_of};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, suggest};
 use crate::error::{Error, Result};
+use crate::limits::Limits;
 use crate::records::Catalog;
 
 static STANDARD: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/scripts");
@@ -90,11 +91,13 @@ pub struct Library {
     by_name: HashMap<String, usize>,
     /// Which file defines each function (helpers too), for runtime errors.
     fn_file: HashMap<String, usize>,
+    /// The script functions each function calls (`previous("kpi")` too).
+    callees: HashMap<String, Vec<String>>,
 }
 
 impl Library {
     /// The standard library plus `root/scripts/*.rhai` (when `root` is given).
-    pub fn load(root: Option<&Path>, catalog: &Catalog) -> Result<Library> {
+    pub fn load(root: Option<&Path>, catalog: &Catalog, limits: &Limits) -> Result<Library> {
         let mut files = Vec::new();
         let mut std_files: Vec<_> = STANDARD
             .files()
@@ -127,16 +130,33 @@ impl Library {
                 }
             }
         }
-        Self::build(files, catalog)
+        Self::build(files, catalog, limits)
     }
 
-    pub fn build(files: Vec<ScriptFile>, catalog: &Catalog) -> Result<Library> {
-        let engine = super::engine::sandboxed_engine();
+    pub fn build(files: Vec<ScriptFile>, catalog: &Catalog, limits: &Limits) -> Result<Library> {
+        let engine = super::sandbox::sandboxed_engine(limits);
         let mut problems = Diagnostics::default();
         let mut asts = Vec::new();
         for (i, f) in files.iter().enumerate() {
+            // Before parsing: rhai parses some large inputs in quadratic
+            // time. The standard scripts are the binary's own, never too large.
+            if let Some(message) = super::sandbox::too_large(&f.text, limits)
+                && !f.standard
+            {
+                problems.push(Diagnostic::file(&f.shown, message));
+                continue;
+            }
             match engine.compile(&f.text) {
-                Ok(ast) => asts.push((i, ast)),
+                Ok(ast) => match super::sandbox::forbidden_statement(&ast) {
+                    Some((pos, message)) => problems.push(Diagnostic::at(
+                        &f.shown,
+                        &f.text,
+                        pos.line().unwrap_or(1),
+                        pos.position().unwrap_or(1),
+                        message,
+                    )),
+                    None => asts.push((i, ast)),
+                },
                 Err(e) => {
                     let pos = e.position();
                     problems.push(Diagnostic::at(
@@ -157,6 +177,7 @@ impl Library {
         let mut kpis: Vec<Kpi> = Vec::new();
         let mut fn_file = HashMap::new();
         let mut all_uses: HashMap<String, (usize, Uses)> = HashMap::new();
+        let mut callees: HashMap<String, Vec<String>> = HashMap::new();
         for (i, ast) in &asts {
             let f = &files[*i];
             let defs = scan_defs(&f.text);
@@ -281,6 +302,16 @@ impl Library {
                     );
                 }
             }
+            let mut called: Vec<String> = uses
+                .callees
+                .iter()
+                .chain(uses.previous.iter().map(|(p, _)| p))
+                .filter(|c| known_fns.contains(c))
+                .cloned()
+                .collect();
+            called.sort();
+            called.dedup();
+            callees.insert(fname.clone(), called);
             inputs.sort();
             inputs.dedup();
             deps.sort();
@@ -301,6 +332,7 @@ impl Library {
             ast: Arc::new(merged),
             by_name,
             fn_file,
+            callees,
         };
         if let Some(cycle) = lib.find_cycle() {
             let k = lib.get(&cycle[0]).expect("cycle of known KPIs");
@@ -353,6 +385,64 @@ impl Library {
                 None
             }
         })
+    }
+
+    /// The calls that can nest deepest from function `from`, as read from
+    /// the scripts: a path to a function that calls itself (directly or
+    /// not) ending with that function again, else the longest chain. Rhai
+    /// reports a too deep nesting at the outermost call only; this names
+    /// the function to look at.
+    pub fn deepest_calls(&self, from: &str) -> Vec<String> {
+        fn walk<'a>(
+            lib: &'a Library,
+            f: &'a str,
+            path: &mut Vec<&'a str>,
+            longest: &mut HashMap<&'a str, Vec<&'a str>>,
+        ) -> Result<Vec<&'a str>, Vec<&'a str>> {
+            if path.contains(&f) {
+                let mut cycle = path.clone();
+                cycle.push(f);
+                return Err(cycle);
+            }
+            if let Some(l) = longest.get(f) {
+                return Ok(l.clone());
+            }
+            path.push(f);
+            let mut best: Vec<&str> = Vec::new();
+            for c in lib.callees.get(f).into_iter().flatten() {
+                let sub = walk(lib, c, path, longest)?;
+                if sub.len() > best.len() {
+                    best = sub;
+                }
+            }
+            path.pop();
+            best.insert(0, f);
+            longest.insert(f, best.clone());
+            Ok(best)
+        }
+        let found = walk(self, from, &mut Vec::new(), &mut HashMap::new());
+        found
+            .unwrap_or_else(|cycle| cycle)
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// A diagnostic at the definition of function `name`, a KPI or a helper.
+    pub fn at_function(&self, name: &str, message: String) -> Diagnostic {
+        if self.get(name).is_some() {
+            return self.at_definition(name, message);
+        }
+        match self.file_of(name) {
+            Some(f) => {
+                let def = scan_defs(&f.text).into_iter().find(|d| d.name == name);
+                let (line, col) = def.map_or((1, 1), |d| (d.line, d.col));
+                let mut d = Diagnostic::at(&f.shown, &f.text, line, col, message);
+                d.width = name.len();
+                d
+            }
+            None => Diagnostic::file("scripts", message),
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&Kpi> {

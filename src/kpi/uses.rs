@@ -14,6 +14,9 @@ pub struct Uses {
     pub vars: Vec<(String, rhai::Position)>,
     pub calls: Vec<(String, rhai::Position)>,
     pub previous: Vec<(String, rhai::Position)>,
+    /// Every function called by name, with arguments or not: the call graph
+    /// that tells which function of a too deep chain calls itself.
+    pub callees: Vec<String>,
 }
 
 /// Attributes each node to the function whose lines hold it.
@@ -46,6 +49,7 @@ pub fn uses_of(ast: &AST, defs: &[Def]) -> HashMap<String, Uses> {
             {
                 if let Some(f) = owner(pos) {
                     let u = out.entry(f.to_string()).or_default();
+                    u.callees.push(call.name.to_string());
                     if call.name == "previous" {
                         if let Some(Expr::StringConstant(s, p)) = call.args.first() {
                             u.previous.push((s.to_string(), *p));

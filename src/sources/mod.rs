@@ -266,6 +266,7 @@ pub fn load(
             source: r.source,
             root: &ws.root,
             timezone: ws.timezone.clone(),
+            limits: ws.limits,
         };
         let runs = r
             .files

@@ -13,6 +13,7 @@ mod plugins;
 mod progress;
 mod real_data;
 mod report;
+mod script_limits;
 mod stdlib;
 mod watch;
 mod workspace;
