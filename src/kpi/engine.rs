@@ -15,7 +15,7 @@ use super::sandbox::{Stop, begin_call};
 use crate::aggregate::{Calendar, Groups};
 use crate::diagnostic::Diagnostic;
 use crate::limits::Limits;
-use crate::records::{Catalog, MetricId};
+use crate::records::{Catalog, Kind, MetricId};
 
 /// A KPI's value in one group.
 #[derive(Debug, Clone, PartialEq)]
@@ -72,6 +72,8 @@ thread_local! {
 struct Data {
     groups: Arc<Groups>,
     metrics: FxHashMap<String, MetricId>,
+    /// Each metric's kind, by id: what an overflow message names.
+    kinds: Vec<Kind>,
     params: Dynamic,
     calendar: Calendar,
 }
@@ -118,6 +120,16 @@ impl Data {
                 "{name} is missing for {}",
                 self.scope_text(i)
             )));
+        }
+        // An aggregate past f64's range is no value: shown as `inf`, it
+        // passed every `>=` goal.
+        if x.is_infinite() {
+            let what = match self.kinds.get(id as usize) {
+                Some(Kind::Sum) => format!("the sum of {name} overflows"),
+                Some(Kind::Mean) => format!("the mean of {name} overflows"),
+                _ => format!("{name} is not a finite number"),
+            };
+            return Err(no_data(format!("{what} for {}", self.scope_text(i))));
         }
         if x == 0.0 {
             ZEROS.with_borrow_mut(|z| z.push(name.to_string()));
@@ -173,6 +185,17 @@ impl<'l> Evaluator<'l> {
         let data = Arc::new(Data {
             groups,
             metrics: catalog.iter().map(|(id, d)| (d.name.clone(), id)).collect(),
+            kinds: {
+                let mut kinds = Vec::new();
+                for (id, d) in catalog.iter() {
+                    let id = id as usize;
+                    if kinds.len() <= id {
+                        kinds.resize(id + 1, Kind::Sum);
+                    }
+                    kinds[id] = d.kind;
+                }
+                kinds
+            },
             params: Dynamic::from(Params(
                 params
                     .iter()

@@ -301,7 +301,13 @@ pub fn load(
             }
             tally.duplicates = cube.duplicate_values() - duplicates;
             tally.merged = cube.merged_rows() - merged;
+            cube.finish_file(&mut tally);
             cube.tallies.push(tally);
+            // After each file: a year typo must stop the run before the
+            // next files add to what its span costs.
+            if let Some(message) = cube.span_problem(ws.limits.date_span_years) {
+                return Err(Error::usage(message));
+            }
         }
     }
     Ok(())

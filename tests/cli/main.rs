@@ -1,5 +1,6 @@
 //! The integration tests: one binary, one module per area.
 
+mod aggregate_limits;
 mod demo;
 mod errors;
 mod eval;
