@@ -55,6 +55,30 @@ pub const SCRIPT_MEMORY: usize = 256 * 1024 * 1024;
 /// leaves room for a chain of 60 KPIs calling each other.
 pub const SCRIPT_CALL_DEPTH: usize = 64;
 
+/// Bytes of the strings one script value holds (rhai's `max_string_size`,
+/// counted over a whole array or map). A KPI handles names and labels; a
+/// `map.rhai` a cell or a post's caption: 64 KB is far past both.
+pub const SCRIPT_STRING_BYTES: usize = 64 * 1024;
+
+/// Items of the arrays one script value holds, nested ones included
+/// (rhai's `max_array_size`): a year of days is 366, a JSON export's list
+/// of posts some thousands.
+pub const SCRIPT_ARRAY_ITEMS: usize = 100_000;
+
+/// Entries of the maps one script value holds, nested ones included
+/// (rhai's `max_map_size`): a record is a dozen, a table of column names a
+/// hundred. Keys are not counted by rhai: [`SCRIPT_MEMORY`] bounds them.
+pub const SCRIPT_MAP_ITEMS: usize = 10_000;
+
+/// Variables alive at once in a script, over all its nested calls: a
+/// formula has a handful; a thousand is a script generated to fill memory.
+pub const SCRIPT_VARIABLES: usize = 1_000;
+
+/// Nesting of one expression, and of one expression inside a function
+/// (rhai's `max_expr_depths`): the parser recurses per level, and a
+/// written formula nests a few levels.
+pub const SCRIPT_EXPR_DEPTH: (usize, usize) = (64, 32);
+
 /// Lines that `print()` and `debug()` in scripts may write to stderr in one
 /// run; the rest are counted and the count told at the end. A script that
 /// prints in a loop over a hundred thousand groups would bury every other
@@ -176,5 +200,20 @@ impl Limits {
             limits.script_run_time = d;
         }
         limits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(show_bytes(900), "900 bytes");
+        assert_eq!(show_bytes(1024), "1 KB");
+        assert_eq!(show_bytes(2500), "2.4 KB");
+        assert_eq!(show_bytes(SCRIPT_BYTES), "256 KB");
+        assert_eq!(show_bytes(SCRIPT_MEMORY), "256 MB");
+        assert_eq!(show_bytes(2_400_000), "2.3 MB");
     }
 }

@@ -467,9 +467,10 @@ impl<'l> Evaluator<'l> {
     }
 }
 
-/// The message of calls nested past [`limits::SCRIPT_CALL_DEPTH`]: the
-/// function that calls itself, when one does, else the chain of calls;
-/// `what` says whether a name is a KPI or a helper function.
+/// The message of calls nested past [`crate::limits::SCRIPT_CALL_DEPTH`],
+/// and the function it is about: the one that calls itself, when one does,
+/// else the chain of calls and its first function. `what` says whether a
+/// name is a KPI or a helper function.
 fn too_deep(chain: &[String], what: impl Fn(&str) -> &'static str) -> (String, String) {
     let depth = crate::limits::SCRIPT_CALL_DEPTH;
     // A function met again further down calls itself, directly or not.
@@ -516,5 +517,48 @@ fn article(type_name: &str) -> String {
         format!("an {t}")
     } else {
         format!("a {t}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::too_deep;
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn kind(f: &str) -> &'static str {
+        if f.starts_with('k') {
+            "KPI"
+        } else {
+            "function"
+        }
+    }
+
+    #[test]
+    fn a_recursion_names_the_function_that_recurses() {
+        let (message, culprit) = too_deep(&names(&["k0", "helper", "helper"]), kind);
+        assert_eq!(
+            message,
+            "function `helper` calls itself too deeply: more than 64 nested calls"
+        );
+        assert_eq!(culprit, "helper");
+        // Through another function, too.
+        let (_, culprit) = too_deep(&names(&["k0", "a", "b", "a"]), kind);
+        assert_eq!(culprit, "a");
+    }
+
+    #[test]
+    fn a_long_chain_is_shown_cut_in_the_middle() {
+        let chain: Vec<String> = (0..20).map(|i| format!("k{i}")).collect();
+        let (message, culprit) = too_deep(&chain, kind);
+        assert_eq!(
+            message,
+            "calls nest more than 64 deep: `k0` → `k1` → `k2` → `k3` → `k4` → … 10 more … → `k15` → `k16` → `k17` → `k18` → `k19`"
+        );
+        assert_eq!(culprit, "k0");
+        let (message, _) = too_deep(&names(&["k0", "k1"]), kind);
+        assert_eq!(message, "calls nest more than 64 deep: `k0` → `k1`");
     }
 }
