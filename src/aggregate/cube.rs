@@ -150,7 +150,7 @@ impl Cube {
                 .unwrap_or_else(|| "the data".into())
         };
         Some(format!(
-            "the data spans {:.0} years, from {} ({}) to {} ({}): more than the {years} years a run may span (`[limits] date_span_years` in kpiscope.toml); is a year mistyped?",
+            "the data spans {:.0} years, from {} ({}) to {} ({}): more than the {years} years a run may span (`[limits] date_span_years` in kpiscope.toml); is a year mistyped? (`--from` and `--to` read a part of the data)",
             span / 365.2425,
             format_day(first),
             holder(first),

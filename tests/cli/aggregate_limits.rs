@@ -68,6 +68,22 @@ fn two_year_typos_are_an_error_naming_the_dates_at_once() {
     );
     assert_eq!(out.stdout, "");
     assert!(started.elapsed() < Duration::from_secs(10));
+    // A range leaves the odd dates out, as the message says.
+    let out = run(
+        data,
+        "",
+        &[
+            "eval",
+            "--kpi",
+            "reach",
+            "--from",
+            "2026-01-01",
+            "--to",
+            "2026-01-31",
+        ],
+    );
+    out.status(0);
+    assert!(out.stdout.contains("reach  2026-01  50"), "{}", out.stdout);
 }
 
 #[test]
