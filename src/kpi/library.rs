@@ -99,6 +99,7 @@ impl Library {
     /// The standard library plus `root/scripts/*.rhai` (when `root` is given).
     pub fn load(root: Option<&Path>, catalog: &Catalog, limits: &Limits) -> Result<Library> {
         let mut files = Vec::new();
+        let mut oversize = Diagnostics::default();
         let mut std_files: Vec<_> = STANDARD
             .files()
             .filter(|f| f.path().extension().is_some_and(|e| e == "rhai"))
@@ -120,8 +121,15 @@ impl Library {
                     .collect();
                 paths.sort();
                 for p in paths {
-                    let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
                     let shown = p.strip_prefix(root).unwrap_or(&p).display().to_string();
+                    // Told from the size on disk: a script of gigabytes is
+                    // not read into memory only to be refused.
+                    let len = std::fs::metadata(&p).map_err(|e| Error::io(&p, e))?.len();
+                    if let Some(message) = super::sandbox::too_many_bytes(len, limits) {
+                        oversize.push(Diagnostic::file(&shown, message));
+                        continue;
+                    }
+                    let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
                     files.push(ScriptFile {
                         shown,
                         text,
@@ -129,6 +137,11 @@ impl Library {
                     });
                 }
             }
+        }
+        // Alone: the other scripts' calls of its KPIs would be reported
+        // as unknown, which they are not.
+        if !oversize.is_empty() {
+            return Err(Error::Diagnostics(oversize));
         }
         Self::build(files, catalog, limits)
     }

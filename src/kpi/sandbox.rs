@@ -238,10 +238,15 @@ pub fn sandboxed_engine(limits: &Limits) -> Engine {
 /// size and the limit (for a diagnostic naming the file); `None` when
 /// `text` is within it.
 pub fn too_large(text: &str, limits: &Limits) -> Option<String> {
-    (text.len() > limits.script_bytes).then(|| {
+    too_many_bytes(text.len() as u64, limits)
+}
+
+/// [`too_large`] from a file's size, before it is read.
+pub fn too_many_bytes(len: u64, limits: &Limits) -> Option<String> {
+    (len > limits.script_bytes as u64).then(|| {
         format!(
             "the script is {}: a script may be at most {} (`[limits] script_kb` in kpiscope.toml raises it)",
-            limits::show_bytes(text.len()),
+            limits::show_bytes(usize::try_from(len).unwrap_or(usize::MAX)),
             limits::show_bytes(limits.script_bytes)
         )
     })
