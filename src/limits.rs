@@ -34,12 +34,13 @@ pub const SCRIPT_TIME: Duration = Duration::from_secs(2);
 /// `[limits] script_run_seconds`.
 pub const SCRIPT_RUN_TIME: Duration = Duration::from_secs(600);
 
-/// Size of one script file (a KPI script or a `map.rhai`), in bytes. Rhai
-/// parses some inputs in quadratic time (a 2.4 MB script took minutes); the
-/// standard library's largest file is under 10 KB and a hand-written one
-/// rarely reaches 50 KB, so 256 KB parses in well under a second and leaves
-/// room. `[limits] script_kb`.
-pub const SCRIPT_BYTES: usize = 256 * 1024;
+/// Size of one script file (a KPI script or a `map.rhai`), in bytes. Rhai's
+/// parser looks variables up among all the functions seen so far, which is
+/// quadratic in their number (a 2.4 MB script took minutes; 20,000 one-line
+/// functions, 560 KB, take 6 s). The standard library's largest file is
+/// under 4 KB and a hand-written one rarely reaches 50 KB; at 128 KB the
+/// worst shape found parses in half a second. `[limits] script_kb`.
+pub const SCRIPT_BYTES: usize = 128 * 1024;
 
 /// Memory one script call may take, in bytes, counted as what its thread
 /// allocates and has not freed since the call began. Rhai's own limits are
@@ -126,7 +127,7 @@ impl Default for Limits {
     }
 }
 
-/// A size in bytes as messages show it: `256 KB`, `2.4 MB`.
+/// A size in bytes as messages show it: `128 KB`, `2.4 MB`.
 pub fn show_bytes(n: usize) -> String {
     const KB: f64 = 1024.0;
     let x = n as f64;
@@ -212,7 +213,7 @@ mod tests {
         assert_eq!(show_bytes(900), "900 bytes");
         assert_eq!(show_bytes(1024), "1 KB");
         assert_eq!(show_bytes(2500), "2.4 KB");
-        assert_eq!(show_bytes(SCRIPT_BYTES), "256 KB");
+        assert_eq!(show_bytes(SCRIPT_BYTES), "128 KB");
         assert_eq!(show_bytes(SCRIPT_MEMORY), "256 MB");
         assert_eq!(show_bytes(2_400_000), "2.3 MB");
     }

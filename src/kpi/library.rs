@@ -187,7 +187,10 @@ impl Library {
         }
 
         let mut merged = AST::empty();
-        let mut kpis: Vec<Kpi> = Vec::new();
+        // By name while they are found: a workspace of thousands of
+        // functions is looked up in constant time, not searched (which was
+        // quadratic: 20,000 one-line functions took seconds).
+        let mut found: HashMap<String, Kpi> = HashMap::new();
         let mut fn_file = HashMap::new();
         let mut all_uses: HashMap<String, (usize, Uses)> = HashMap::new();
         let mut callees: HashMap<String, Vec<String>> = HashMap::new();
@@ -195,44 +198,49 @@ impl Library {
             let f = &files[*i];
             let defs = scan_defs(&f.text);
             let mut uses = uses_of(ast, &defs);
+            let def_of: HashMap<&str, &super::docs::Def> =
+                defs.iter().rev().map(|d| (d.name.as_str(), d)).collect();
             for func in ast.iter_functions() {
                 fn_file.insert(func.name.to_string(), *i);
                 if let Some(u) = uses.remove(func.name) {
                     all_uses.insert(func.name.to_string(), (*i, u));
                 }
                 if !func.params.is_empty() || func.access == rhai::FnAccess::Private {
-                    kpis.retain(|k| k.name != func.name || k.file == *i);
+                    if found.get(func.name).is_some_and(|k| k.file != *i) {
+                        found.remove(func.name);
+                    }
                     continue;
                 }
-                let def = defs.iter().find(|d| d.name == func.name);
+                let def = def_of.get(func.name).copied();
                 let (title, description, meta) =
                     def.map(|d| parse_docs(&d.docs)).unwrap_or_default();
-                let replaced = kpis.iter().position(|k| k.name == func.name);
-                let overrides = replaced.is_some_and(|r| kpis[r].standard) && !f.standard;
-                if let Some(r) = replaced {
-                    kpis.remove(r);
-                }
-                kpis.push(Kpi {
-                    name: func.name.to_string(),
-                    title: if title.is_empty() {
-                        func.name.to_string()
-                    } else {
-                        title
+                let replaced = found.remove(func.name);
+                let overrides = replaced.is_some_and(|r| r.standard) && !f.standard;
+                found.insert(
+                    func.name.to_string(),
+                    Kpi {
+                        name: func.name.to_string(),
+                        title: if title.is_empty() {
+                            func.name.to_string()
+                        } else {
+                            title
+                        },
+                        description,
+                        meta,
+                        file: *i,
+                        line: def.map_or(1, |d| d.line),
+                        col: def.map_or(1, |d| d.col),
+                        standard: f.standard,
+                        overrides,
+                        deps: Vec::new(),
+                        inputs: Vec::new(),
+                        code: def.map(|d| d.code.clone()).unwrap_or_default(),
                     },
-                    description,
-                    meta,
-                    file: *i,
-                    line: def.map_or(1, |d| d.line),
-                    col: def.map_or(1, |d| d.col),
-                    standard: f.standard,
-                    overrides,
-                    deps: Vec::new(),
-                    inputs: Vec::new(),
-                    code: def.map(|d| d.code.clone()).unwrap_or_default(),
-                });
+                );
             }
             merged = merged.merge(ast);
         }
+        let mut kpis: Vec<Kpi> = found.into_values().collect();
         kpis.sort_by(|a, b| a.name.cmp(&b.name));
         let by_name: HashMap<String, usize> = kpis
             .iter()
@@ -250,6 +258,11 @@ impl Library {
         names.extend(BUILTIN_VARS);
         let kpi_owned: Vec<String> = kpis.iter().map(|k| k.name.clone()).collect();
         let kpi_names: Vec<&str> = kpi_owned.iter().map(String::as_str).collect();
+        // The lists keep their order for `suggest`; these answer `contains`.
+        let known_fns: std::collections::HashSet<&str> =
+            known_fns.iter().map(String::as_str).collect();
+        let name_set: std::collections::HashSet<&str> = names.iter().copied().collect();
+        let kpi_set: std::collections::HashSet<&str> = kpi_names.iter().copied().collect();
         let mut sorted_uses: Vec<_> = all_uses.iter().collect();
         sorted_uses.sort_by_key(|(name, (file, _))| (*file, (*name).clone()));
         for (fname, (file, uses)) in sorted_uses {
@@ -265,9 +278,9 @@ impl Library {
             };
             let mut inputs = Vec::new();
             for (v, pos) in &uses.vars {
-                if names.contains(&v.as_str()) {
+                if name_set.contains(v.as_str()) {
                     inputs.push(v.clone());
-                } else if kpi_names.contains(&v.as_str()) {
+                } else if kpi_set.contains(v.as_str()) {
                     let mut d = at(*pos, format!("`{v}` is a KPI, not a metric"));
                     d.width = v.len();
                     problems.push(d.with_hint(format!("call it: `{v}()`")));
@@ -289,9 +302,9 @@ impl Library {
             }
             let mut deps = Vec::new();
             for (c, pos) in &uses.calls {
-                if kpi_names.contains(&c.as_str()) {
+                if kpi_set.contains(c.as_str()) {
                     deps.push(c.clone());
-                } else if !known_fns.contains(c)
+                } else if !known_fns.contains(c.as_str())
                     && let Some(s) = suggest(c, kpi_names.iter().copied())
                 {
                     let mut d = at(*pos, format!("unknown KPI `{c}()`"));
@@ -300,7 +313,7 @@ impl Library {
                 }
             }
             for (p, pos) in &uses.previous {
-                if names.contains(&p.as_str()) || kpi_names.contains(&p.as_str()) {
+                if name_set.contains(p.as_str()) || kpi_set.contains(p.as_str()) {
                     inputs.push(format!("previous(\"{p}\")"));
                 } else {
                     let hint = suggest(p, names.iter().chain(kpi_names.iter()).copied())
@@ -319,7 +332,7 @@ impl Library {
                 .callees
                 .iter()
                 .chain(uses.previous.iter().map(|(p, _)| p))
-                .filter(|c| known_fns.contains(c))
+                .filter(|c| known_fns.contains(c.as_str()))
                 .cloned()
                 .collect();
             called.sort();

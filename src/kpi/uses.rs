@@ -22,10 +22,16 @@ pub struct Uses {
 /// Attributes each node to the function whose lines hold it.
 pub fn uses_of(ast: &AST, defs: &[Def]) -> HashMap<String, Uses> {
     let mut out: HashMap<String, Uses> = HashMap::new();
+    // `defs` are in the order of their lines: the owner is found by halving,
+    // not by a search per node (quadratic over thousands of functions).
     let owner = |pos: &rhai::Position| -> Option<&str> {
         let line = pos.line()?;
-        defs.iter()
-            .find(|d| d.line <= line && line <= d.end)
+        let after = defs.partition_point(|d| d.line <= line);
+        defs[..after]
+            .iter()
+            .rev()
+            .take(1)
+            .find(|d| line <= d.end)
             .map(|d| d.name.as_str())
     };
     ast.walk(&mut |nodes: &[ASTNode]| {
