@@ -39,10 +39,23 @@ pub use error::{Error, Outcome};
 /// Runs the command line and reports errors: the whole of `main`.
 pub fn main() -> ExitCode {
     let result = run();
+    report_unprinted();
     if let Err(e) = &result {
         print_error(e);
     }
     error::exit_code(&result)
+}
+
+/// Says how many lines scripts printed past the cap of a run, and starts
+/// the count again: at the end of a command, and after each run of `watch`.
+pub fn report_unprinted() {
+    let unprinted = kpi::sandbox::take_unprinted();
+    if unprinted > 0 {
+        eprintln!(
+            "warning: scripts printed {unprinted} more lines with print() or debug(), not shown: a run shows the first {}",
+            limits::SCRIPT_PRINT_LINES
+        );
+    }
 }
 
 /// Prints an error to stderr the way every command shows it; `watch` prints

@@ -30,3 +30,211 @@ pub const MAX_COMMAND_LINE: usize = 1 << 20;
 // ---------------------------------------------------------------------------
 // Scripts (KPIs and map.rhai) and aggregation: what evaluating may cost.
 // ---------------------------------------------------------------------------
+
+use std::time::Duration;
+
+/// Operations one script call may run (one KPI in one group, one `map.rhai`
+/// row or document): a formula takes hundreds, a helper looping over an
+/// array some thousands; a million is an endless loop, stopped in well
+/// under a second. `[limits] script_operations`.
+pub const SCRIPT_OPERATIONS: u64 = 1_000_000;
+
+/// Wall clock of one script call (one KPI in one group, one `map.rhai` row or
+/// document). A formula takes microseconds; two seconds is a script that
+/// waits or loops, not one that computes. Held whatever the script calls:
+/// the clock is read between operations, and no function that blocks
+/// (`sleep`) is available. `[limits] script_seconds`.
+pub const SCRIPT_TIME: Duration = Duration::from_secs(2);
+
+/// Wall clock of all the calls of one evaluation (one view's KPIs over its
+/// groups) or of one `map.rhai` file: each call under [`SCRIPT_TIME`] still
+/// adds up to hours over a hundred thousand groups or rows of a script that
+/// is slow on purpose. Ten minutes is far beyond what a real workspace
+/// needs (a million rows map in about twenty seconds).
+/// `[limits] script_run_seconds`.
+pub const SCRIPT_RUN_TIME: Duration = Duration::from_secs(600);
+
+/// Size of one script file (a KPI script or a `map.rhai`), in bytes. Rhai's
+/// parser looks variables up among all the functions seen so far, which is
+/// quadratic in their number (a 2.4 MB script took minutes; 20,000 one-line
+/// functions, 560 KB, take 6 s). The standard library's largest file is
+/// under 4 KB and a hand-written one rarely reaches 50 KB; at 128 KB the
+/// worst shape found parses in half a second. `[limits] script_kb`.
+pub const SCRIPT_BYTES: usize = 128 * 1024;
+
+/// Memory one script call may take, in bytes, counted as what its thread
+/// allocates and has not freed since the call began. Rhai's own limits are
+/// per value and leave gaps (a map's keys are not counted: one map of 64 KB
+/// keys reached 600 MB); counting allocations bounds every way of holding
+/// data. 256 MB is a hundred times what a KPI or a row needs, and a few of
+/// them at once (one per core) still fit a laptop. `[limits] script_mb`.
+pub const SCRIPT_MEMORY: usize = 256 * 1024 * 1024;
+
+/// Nested function calls in a script (a KPI calling a KPI calling a helper
+/// ...). Each level takes some kilobytes of the native stack, and KPIs run
+/// on worker threads with 2 MiB stacks; 64 is rhai's own default and
+/// leaves room for a chain of 60 KPIs calling each other.
+pub const SCRIPT_CALL_DEPTH: usize = 64;
+
+/// Bytes of the strings one script value holds (rhai's `max_string_size`,
+/// counted over a whole array or map). A KPI handles names and labels; a
+/// `map.rhai` a cell or a post's caption: 64 KB is far past both.
+pub const SCRIPT_STRING_BYTES: usize = 64 * 1024;
+
+/// Items of the arrays one script value holds, nested ones included
+/// (rhai's `max_array_size`): a year of days is 366, a JSON export's list
+/// of posts some thousands.
+pub const SCRIPT_ARRAY_ITEMS: usize = 100_000;
+
+/// Entries of the maps one script value holds, nested ones included
+/// (rhai's `max_map_size`): a record is a dozen, a table of column names a
+/// hundred. Keys are not counted by rhai: [`SCRIPT_MEMORY`] bounds them.
+pub const SCRIPT_MAP_ITEMS: usize = 10_000;
+
+/// Variables alive at once in a script, over all its nested calls: a
+/// formula has a handful; a thousand is a script generated to fill memory.
+pub const SCRIPT_VARIABLES: usize = 1_000;
+
+/// Nesting of one expression, and of one expression inside a function
+/// (rhai's `max_expr_depths`): the parser recurses per level, and a
+/// written formula nests a few levels.
+pub const SCRIPT_EXPR_DEPTH: (usize, usize) = (64, 32);
+
+/// Lines that `print()` and `debug()` in scripts may write to stderr in one
+/// run; the rest are counted and the count told at the end. A script that
+/// prints in a loop over a hundred thousand groups would bury every other
+/// message.
+pub const SCRIPT_PRINT_LINES: usize = 100;
+
+/// Characters of one printed line that are shown; the rest is cut, with
+/// the number of characters left out. A value printed whole can be 64 KB.
+pub const SCRIPT_PRINT_CHARS: usize = 500;
+
+/// Span of the days with data, in years. Periods are made for every day,
+/// week or month between the first and the last: two typos in a three-row
+/// file (`0026-01-05`, `9999-12-31`) made 3.6 million days of periods (42 s,
+/// 6.4 GB). Fifty years holds any social-media history.
+/// `[limits] date_span_years`.
+pub const DATE_SPAN_YEARS: u32 = 50;
+
+/// Years a date in data is expected in; a date outside is read, with a
+/// warning naming the file and line: `0026` or `9999` is a typo more likely
+/// than a post.
+pub const PLAUSIBLE_YEARS: std::ops::RangeInclusive<i32> = 1990..=2100;
+
+/// The limits a workspace runs with: the defaults above, raised or lowered
+/// by `[limits]` in `kpiscope.toml`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    pub script_operations: u64,
+    pub script_time: Duration,
+    pub script_run_time: Duration,
+    pub script_bytes: usize,
+    pub script_memory: usize,
+    pub date_span_years: u32,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            script_operations: SCRIPT_OPERATIONS,
+            script_time: SCRIPT_TIME,
+            script_run_time: SCRIPT_RUN_TIME,
+            script_bytes: SCRIPT_BYTES,
+            script_memory: SCRIPT_MEMORY,
+            date_span_years: DATE_SPAN_YEARS,
+        }
+    }
+}
+
+/// A size in bytes as messages show it: `128 KB`, `2.4 MB`.
+pub fn show_bytes(n: usize) -> String {
+    const KB: f64 = 1024.0;
+    let x = n as f64;
+    if x < KB {
+        format!("{n} bytes")
+    } else if x < KB * KB {
+        format!("{} KB", trim(x / KB))
+    } else {
+        format!("{} MB", trim(x / KB / KB))
+    }
+}
+
+fn trim(x: f64) -> String {
+    let s = format!("{x:.1}");
+    s.strip_suffix(".0").map(str::to_string).unwrap_or(s)
+}
+
+impl Limits {
+    /// The defaults with `[limits]`' values, each checked; a bad value is
+    /// reported at its place and the default kept.
+    pub fn from_raw(
+        raw: &crate::workspace::raw::RawLimits,
+        at: &mut crate::workspace::Located,
+    ) -> Limits {
+        let mut limits = Limits::default();
+        // A whole number of at least 1 (of its unit), else reported.
+        let mut whole = |v: &Option<toml::Spanned<i64>>, key: &str, unit: &str| {
+            let v = v.as_ref()?;
+            match u64::try_from(*v.get_ref()) {
+                Ok(n) if n >= 1 => Some(n),
+                _ => {
+                    at.error(
+                        v.span(),
+                        format!("`[limits] {key}` is a whole number of {unit}, at least 1"),
+                    );
+                    None
+                }
+            }
+        };
+        if let Some(n) = whole(&raw.script_operations, "script_operations", "operations") {
+            limits.script_operations = n;
+        }
+        if let Some(n) = whole(&raw.script_kb, "script_kb", "kilobytes") {
+            limits.script_bytes = usize::try_from(n.saturating_mul(1024)).unwrap_or(usize::MAX);
+        }
+        if let Some(n) = whole(&raw.script_mb, "script_mb", "megabytes") {
+            limits.script_memory =
+                usize::try_from(n.saturating_mul(1024 * 1024)).unwrap_or(usize::MAX);
+        }
+        if let Some(n) = whole(&raw.date_span_years, "date_span_years", "years") {
+            limits.date_span_years = u32::try_from(n).unwrap_or(u32::MAX);
+        }
+        let mut secs = |v: &Option<toml::Spanned<f64>>, key: &str| {
+            let v = v.as_ref()?;
+            // A day at most: a limit is there to stop a script, not to wait on it.
+            match Duration::try_from_secs_f64(*v.get_ref()) {
+                Ok(d) if d > Duration::ZERO && d <= Duration::from_secs(86_400) => Some(d),
+                _ => {
+                    at.error(
+                        v.span(),
+                        format!("`[limits] {key}` is a number of seconds above 0, at most 86400"),
+                    );
+                    None
+                }
+            }
+        };
+        if let Some(d) = secs(&raw.script_seconds, "script_seconds") {
+            limits.script_time = d;
+        }
+        if let Some(d) = secs(&raw.script_run_seconds, "script_run_seconds") {
+            limits.script_run_time = d;
+        }
+        limits
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_read_as_people_write_them() {
+        assert_eq!(show_bytes(900), "900 bytes");
+        assert_eq!(show_bytes(1024), "1 KB");
+        assert_eq!(show_bytes(2500), "2.4 KB");
+        assert_eq!(show_bytes(SCRIPT_BYTES), "128 KB");
+        assert_eq!(show_bytes(SCRIPT_MEMORY), "256 MB");
+        assert_eq!(show_bytes(2_400_000), "2.3 MB");
+    }
+}

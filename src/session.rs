@@ -48,7 +48,7 @@ impl Session {
         let root = discover::find(cli.workspace.as_deref())?;
         let ws = Workspace::load(&root)?;
         let mut problems = ws.problems.clone();
-        let (registry, plugin_problems) = Registry::load_partial(&root);
+        let (registry, plugin_problems) = Registry::load_limited(&root, &ws.limits);
         problems.0.extend(plugin_problems.0);
         let mut catalog = Catalog::standard();
         for p in &registry.plugins {
@@ -59,7 +59,7 @@ impl Session {
         for (name, kind) in &ws.metrics {
             catalog.declare(name, *kind, "workspace");
         }
-        let library = match Library::load(Some(&root), &catalog) {
+        let library = match Library::load(Some(&root), &catalog, &ws.limits) {
             Ok(l) => Some(l),
             Err(Error::Diagnostics(d)) => {
                 problems.0.extend(d.0);
@@ -107,7 +107,7 @@ impl Session {
         let mut ws = Workspace::parse(std::path::Path::new("."), "")?;
         ws.name = "the standard library".into();
         let catalog = Catalog::standard();
-        let library = Library::load(None, &catalog)?;
+        let library = Library::load(None, &catalog, &ws.limits)?;
         Ok(Session {
             ws,
             registry: Registry::default(),
@@ -147,6 +147,7 @@ impl Session {
             catalog,
             &self.ws.params,
             self.ws.calendar,
+            &self.ws.limits,
         )
     }
 

@@ -14,9 +14,10 @@
 use rayon::prelude::*;
 
 use super::batch::Batch;
-use super::period::{Calendar, Day};
+use super::period::{Calendar, Day, day_from_ymd, format_day};
 use super::shard::{Ctx, Shard};
 use super::spec::CubeSpec;
+use crate::limits::PLAUSIBLE_YEARS;
 use crate::records::catalog::POSTS;
 use crate::records::tally::Tally;
 use crate::records::{Catalog, Kind, MetricId};
@@ -36,7 +37,23 @@ pub struct Cube {
     file: u32,
     /// What reading each input found, in the order read.
     pub tallies: Vec<Tally>,
+    /// The dates the file being read brought: what [`Cube::finish_file`]
+    /// tells its tally.
+    file_dates: FileDates,
 }
+
+/// The days one file brought into the cube: its range, and the dates
+/// outside [`PLAUSIBLE_YEARS`] (a typo in a year more likely than data).
+#[derive(Debug, Default)]
+struct FileDates {
+    range: Option<(Day, Day)>,
+    /// Rows dated outside the plausible years, and the first few such dates.
+    odd_rows: u64,
+    odd: Vec<Day>,
+}
+
+/// Distinct implausible dates a warning names; the rest are counted.
+const ODD_DATES_SHOWN: usize = 3;
 
 impl Cube {
     pub fn new(spec: CubeSpec, calendar: Calendar, catalog: Catalog) -> Cube {
@@ -53,6 +70,7 @@ impl Cube {
             slot_kind: Vec::new(),
             file: 1,
             tallies: Vec::new(),
+            file_dates: FileDates::default(),
         };
         cube.slot(POSTS);
         cube
@@ -80,11 +98,71 @@ impl Cube {
     /// Starts the rows of another file (or command, or test input).
     pub fn next_file(&mut self) {
         self.file += 1;
+        self.file_dates = FileDates::default();
+    }
+
+    /// Tells `tally` the days the file just read brought: its range (for
+    /// [`Cube::span_problem`]) and a warning for dates outside
+    /// [`PLAUSIBLE_YEARS`]. Dates reach the cube without their line, so the
+    /// warning names the dates.
+    pub fn finish_file(&mut self, tally: &mut Tally) {
+        let dates = std::mem::take(&mut self.file_dates);
+        tally.days = dates.range;
+        if dates.odd_rows == 0 {
+            return;
+        }
+        let mut shown: Vec<String> = dates.odd.iter().map(|&d| format_day(d)).collect();
+        if dates.odd_rows > shown.len() as u64 {
+            shown.push("…".into());
+        }
+        tally.warn(format!(
+            "{} {} dated outside the years {}–{} ({}): is the year a typo?",
+            dates.odd_rows,
+            if dates.odd_rows == 1 {
+                "row is"
+            } else {
+                "rows are"
+            },
+            PLAUSIBLE_YEARS.start(),
+            PLAUSIBLE_YEARS.end(),
+            shown.join(", ")
+        ));
+    }
+
+    /// The error for data whose days span more than `years`, naming the
+    /// first and the last date and the files that hold them: periods are
+    /// made for every day between them (two typos, `0026-01-05` and
+    /// `9999-12-31`, took 42 s and 6.4 GB).
+    pub fn span_problem(&self, years: u32) -> Option<String> {
+        let (first, last) = self.data_range()?;
+        // 365.2425 days a year: the Gregorian calendar's mean.
+        let max_days = (f64::from(years) * 365.2425).ceil();
+        let span = f64::from(last) - f64::from(first);
+        if span <= max_days {
+            return None;
+        }
+        let holder = |day: Day| -> String {
+            self.tallies
+                .iter()
+                .filter(|t| t.days.is_some_and(|(a, b)| a == day || b == day))
+                .map(|t| t.file.clone())
+                .next()
+                .unwrap_or_else(|| "the data".into())
+        };
+        Some(format!(
+            "the data spans {:.0} years, from {} ({}) to {} ({}): more than the {years} years a run may span (`[limits] date_span_years` in kpiscope.toml); is a year mistyped? (`--from` and `--to` read a part of the data)",
+            span / 365.2425,
+            format_day(first),
+            holder(first),
+            format_day(last),
+            holder(last)
+        ))
     }
 
     /// Folds batches, in order, every shard on its own thread. The batches'
     /// metrics must have been declared.
     pub fn add_batches(&mut self, batches: &[Batch]) {
+        self.note_dates(batches);
         let n = self.shards.len() as u64;
         let ctx = Ctx {
             base: self.spec.base,
@@ -118,6 +196,24 @@ impl Cube {
                     }
                 }
             });
+    }
+
+    /// Notes the range of the batches' days and their implausible dates.
+    fn note_dates(&mut self, batches: &[Batch]) {
+        let (low, high) = plausible_days();
+        let f = &mut self.file_dates;
+        for p in batches.iter().flat_map(|b| &b.rows) {
+            f.range = Some(
+                f.range
+                    .map_or((p.date, p.date), |(a, b)| (a.min(p.date), b.max(p.date))),
+            );
+            if p.date < low || p.date > high {
+                f.odd_rows += 1;
+                if f.odd.len() < ODD_DATES_SHOWN && !f.odd.contains(&p.date) {
+                    f.odd.push(p.date);
+                }
+            }
+        }
     }
 
     /// Makes room for about `n` more distinct records, to avoid rehashing.
@@ -164,4 +260,12 @@ impl Cube {
     pub fn slot_kind(&self, slot: usize) -> Kind {
         self.slot_kind[slot]
     }
+}
+
+/// The first and the last day of [`PLAUSIBLE_YEARS`].
+fn plausible_days() -> (Day, Day) {
+    (
+        day_from_ymd(*PLAUSIBLE_YEARS.start(), 1, 1),
+        day_from_ymd(*PLAUSIBLE_YEARS.end(), 12, 31),
+    )
 }

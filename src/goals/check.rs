@@ -275,7 +275,13 @@ impl Judge<'_> {
             return Ok(Err(Missing::NoRecords));
         };
         Ok(match self.ev.eval(&self.goal.kpi, i)? {
-            Value::Number(x) => Ok(x),
+            Value::Number(x) if x.is_finite() => Ok(x),
+            // The evaluator gives finite numbers only; should one slip
+            // through, `inf >= target` must not pass.
+            Value::Number(x) => Err(Missing::NoValue(format!(
+                "{} is {x}, not a number a goal can judge",
+                self.goal.kpi
+            ))),
             Value::NoData(reason) => Err(Missing::NoValue(reason)),
         })
     }

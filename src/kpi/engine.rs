@@ -5,19 +5,17 @@
 
 use std::cell::{Cell, RefCell};
 use std::sync::Arc;
-use std::time::{Duration, Instant};
 
 use rhai::{CallFnOptions, Dynamic, Engine, EvalAltResult, NativeCallContext, Position, Scope};
 use rustc_hash::FxHashMap;
 
 use super::library::Library;
+pub use super::sandbox::sandboxed_engine;
+use super::sandbox::{Stop, begin_call};
 use crate::aggregate::{Calendar, Groups};
 use crate::diagnostic::Diagnostic;
-use crate::records::{Catalog, MetricId};
-
-/// The sandbox's limits.
-pub const MAX_OPERATIONS: u64 = 1_000_000;
-pub const TIME_LIMIT: Duration = Duration::from_secs(2);
+use crate::limits::Limits;
+use crate::records::{Catalog, Kind, MetricId};
 
 /// A KPI's value in one group.
 #[derive(Debug, Clone, PartialEq)]
@@ -69,39 +67,13 @@ thread_local! {
     static FRAME: Cell<usize> = const { Cell::new(0) };
     /// Metrics read as 0 during this evaluation: the likely zero denominators.
     static ZEROS: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
-    static STARTED: Cell<Option<Instant>> = const { Cell::new(None) };
-}
-
-/// An engine with the sandbox's limits: no modules, no `eval`, bounded
-/// operations, call depth, sizes and time.
-pub fn sandboxed_engine() -> Engine {
-    let mut e = Engine::new();
-    e.set_max_operations(MAX_OPERATIONS)
-        .set_max_call_levels(48)
-        .set_max_expr_depths(64, 32)
-        .set_max_string_size(64 * 1024)
-        .set_max_array_size(100_000)
-        .set_max_map_size(10_000)
-        .set_max_variables(1_000)
-        .set_module_resolver(rhai::module_resolvers::DummyModuleResolver::new())
-        .disable_symbol("eval")
-        .on_print(|s| eprintln!("script: {s}"))
-        .on_debug(|s, _, _| eprintln!("script: {s}"));
-    e.on_progress(|ops| {
-        if ops % 4096 == 0
-            && let Some(t) = STARTED.get()
-            && t.elapsed() > TIME_LIMIT
-        {
-            return Some(Dynamic::from("time"));
-        }
-        None
-    });
-    e
 }
 
 struct Data {
     groups: Arc<Groups>,
     metrics: FxHashMap<String, MetricId>,
+    /// Each metric's kind, by id: what an overflow message names.
+    kinds: Vec<Kind>,
     params: Dynamic,
     calendar: Calendar,
 }
@@ -149,6 +121,16 @@ impl Data {
                 self.scope_text(i)
             )));
         }
+        // An aggregate past f64's range is no value: shown as `inf`, it
+        // passed every `>=` goal.
+        if x.is_infinite() {
+            let what = match self.kinds.get(id as usize) {
+                Some(Kind::Sum) => format!("the sum of {name} overflows"),
+                Some(Kind::Mean) => format!("the mean of {name} overflows"),
+                _ => format!("{name} is not a finite number"),
+            };
+            return Err(no_data(format!("{what} for {}", self.scope_text(i))));
+        }
         if x == 0.0 {
             ZEROS.with_borrow_mut(|z| z.push(name.to_string()));
         }
@@ -176,6 +158,7 @@ pub struct Evaluator<'l> {
     engine: Engine,
     library: &'l Library,
     data: Arc<Data>,
+    limits: Limits,
 }
 
 /// Several KPIs evaluated by one script call per group: Rhai sets up its
@@ -197,10 +180,22 @@ impl<'l> Evaluator<'l> {
         catalog: &Catalog,
         params: &toml::Table,
         calendar: Calendar,
+        limits: &Limits,
     ) -> Self {
         let data = Arc::new(Data {
             groups,
             metrics: catalog.iter().map(|(id, d)| (d.name.clone(), id)).collect(),
+            kinds: {
+                let mut kinds = Vec::new();
+                for (id, d) in catalog.iter() {
+                    let id = id as usize;
+                    if kinds.len() <= id {
+                        kinds.resize(id + 1, Kind::Sum);
+                    }
+                    kinds[id] = d.kind;
+                }
+                kinds
+            },
             params: Dynamic::from(Params(
                 params
                     .iter()
@@ -209,7 +204,7 @@ impl<'l> Evaluator<'l> {
             )),
             calendar,
         });
-        let mut engine = sandboxed_engine();
+        let mut engine = sandboxed_engine(limits);
         engine
             .register_type_with_name::<Params>("params")
             .register_indexer_get(param);
@@ -265,6 +260,7 @@ impl<'l> Evaluator<'l> {
             engine,
             library,
             data,
+            limits: *limits,
         }
     }
 
@@ -293,17 +289,11 @@ impl<'l> Evaluator<'l> {
     pub fn eval_many(&self, many: &Many, i: usize) -> Result<Vec<Value>, Diagnostic> {
         let fast = many.driver.as_ref().and_then(|ast| {
             FRAME.set(i);
-            STARTED.set(Some(Instant::now()));
+            let _call = begin_call();
             let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
-            let r = self.engine.call_fn_with_options::<rhai::Array>(
-                options,
-                &mut Scope::new(),
-                ast,
-                DRIVER,
-                (),
-            );
-            STARTED.set(None);
-            r.ok()
+            self.engine
+                .call_fn_with_options::<rhai::Array>(options, &mut Scope::new(), ast, DRIVER, ())
+                .ok()
         });
         let mut scripted = fast.into_iter().flatten();
         many.names
@@ -343,7 +333,7 @@ impl<'l> Evaluator<'l> {
         }
         FRAME.set(i);
         ZEROS.with_borrow_mut(Vec::clear);
-        STARTED.set(Some(Instant::now()));
+        let call = begin_call();
         let options = CallFnOptions::new().eval_ast(false).rewind_scope(true);
         let result = self.engine.call_fn_with_options::<Dynamic>(
             options,
@@ -352,7 +342,7 @@ impl<'l> Evaluator<'l> {
             name,
             (),
         );
-        STARTED.set(None);
+        drop(call);
         match result {
             Ok(v) => {
                 if let Ok(x) = v.as_float() {
@@ -397,26 +387,51 @@ impl<'l> Evaluator<'l> {
     }
 
     fn script_error(&self, kpi: &str, e: &EvalAltResult) -> Diagnostic {
-        // The innermost function call says which file the position is in.
-        let mut func = kpi.to_string();
+        // The innermost function call says which file the position is in;
+        // the calls on the way there are the chain a too deep one reports.
+        let mut chain: Vec<String> = Vec::new();
         let mut err = e;
         while let EvalAltResult::ErrorInFunctionCall(name, _, inner, _) = err {
-            func = name.clone();
+            chain.push(name.clone());
             err = inner;
         }
+        // The call of `kpi` itself may or may not be wrapped.
+        if chain.first().is_none_or(|f| f != kpi) {
+            chain.insert(0, kpi.to_string());
+        }
+        let func = chain.last().cloned().unwrap_or_else(|| kpi.to_string());
         let message = match err {
-            EvalAltResult::ErrorTooManyOperations(_) => {
-                format!(
-                    "KPI `{kpi}` stopped after {MAX_OPERATIONS} operations: is there an endless loop?"
-                )
+            EvalAltResult::ErrorTooManyOperations(_) => format!(
+                "KPI `{kpi}` stopped after {} operations, the limit of one call (`[limits] script_operations` in kpiscope.toml): is there an endless loop?",
+                self.limits.script_operations
+            ),
+            EvalAltResult::ErrorTerminated(..) => match Stop::of(err) {
+                Some(stop @ Stop::Memory(_)) => format!("KPI `{kpi}` {}", stop.describe()),
+                Some(stop) => format!("KPI `{kpi}` {}: is there an endless loop?", stop.describe()),
+                None => format!("KPI `{kpi}` was stopped"),
+            },
+            EvalAltResult::ErrorStackOverflow(_) => {
+                // Rhai stops at the outermost call; the scripts tell where
+                // the nesting comes from.
+                let mut chain = chain.clone();
+                chain.pop();
+                chain.extend(self.library.deepest_calls(&func));
+                let (message, culprit) = too_deep(&chain, |f| {
+                    if self.library.get(f).is_some() {
+                        "KPI"
+                    } else {
+                        "function"
+                    }
+                });
+                let d = self.library.at_function(&culprit, message);
+                return if culprit == kpi {
+                    d
+                } else {
+                    d.with_hint(format!("while evaluating KPI `{kpi}`"))
+                };
             }
-            EvalAltResult::ErrorTerminated(..) => {
-                format!(
-                    "KPI `{kpi}` stopped after running {} s: is there an endless loop?",
-                    TIME_LIMIT.as_secs()
-                )
-            }
-            EvalAltResult::ErrorStackOverflow(_) => format!("KPI `{kpi}` calls itself too deeply"),
+            // `throw`, or a host function's refusal (`sleep`): its own words.
+            EvalAltResult::ErrorRuntime(v, _) => v.to_string(),
             EvalAltResult::ErrorVariableNotFound(v, _) => format!("unknown name `{v}`"),
             EvalAltResult::ErrorFunctionNotFound(f, _) => {
                 format!(
@@ -452,6 +467,37 @@ impl<'l> Evaluator<'l> {
     }
 }
 
+/// The message of calls nested past [`crate::limits::SCRIPT_CALL_DEPTH`],
+/// and the function it is about: the one that calls itself, when one does,
+/// else the chain of calls and its first function. `what` says whether a
+/// name is a KPI or a helper function.
+fn too_deep(chain: &[String], what: impl Fn(&str) -> &'static str) -> (String, String) {
+    let depth = crate::limits::SCRIPT_CALL_DEPTH;
+    // A function met again further down calls itself, directly or not.
+    let recursive = chain
+        .iter()
+        .enumerate()
+        .find(|(i, f)| chain[i + 1..].contains(f))
+        .map(|(_, f)| f);
+    if let Some(f) = recursive {
+        let message = format!(
+            "{} `{f}` calls itself too deeply: more than {depth} nested calls",
+            what(f)
+        );
+        return (message, f.clone());
+    }
+    let shown: Vec<String> = if chain.len() > 12 {
+        let mut s: Vec<String> = chain[..5].iter().map(|f| format!("`{f}`")).collect();
+        s.push(format!("… {} more …", chain.len() - 10));
+        s.extend(chain[chain.len() - 5..].iter().map(|f| format!("`{f}`")));
+        s
+    } else {
+        chain.iter().map(|f| format!("`{f}`")).collect()
+    };
+    let message = format!("calls nest more than {depth} deep: {}", shown.join(" → "));
+    (message, chain.first().cloned().unwrap_or_default())
+}
+
 fn no_data_reason(e: &EvalAltResult) -> Option<String> {
     match e {
         EvalAltResult::ErrorInFunctionCall(_, _, inner, _) => no_data_reason(inner),
@@ -471,5 +517,48 @@ fn article(type_name: &str) -> String {
         format!("an {t}")
     } else {
         format!("a {t}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::too_deep;
+
+    fn names(v: &[&str]) -> Vec<String> {
+        v.iter().map(|s| s.to_string()).collect()
+    }
+
+    fn kind(f: &str) -> &'static str {
+        if f.starts_with('k') {
+            "KPI"
+        } else {
+            "function"
+        }
+    }
+
+    #[test]
+    fn a_recursion_names_the_function_that_recurses() {
+        let (message, culprit) = too_deep(&names(&["k0", "helper", "helper"]), kind);
+        assert_eq!(
+            message,
+            "function `helper` calls itself too deeply: more than 64 nested calls"
+        );
+        assert_eq!(culprit, "helper");
+        // Through another function, too.
+        let (_, culprit) = too_deep(&names(&["k0", "a", "b", "a"]), kind);
+        assert_eq!(culprit, "a");
+    }
+
+    #[test]
+    fn a_long_chain_is_shown_cut_in_the_middle() {
+        let chain: Vec<String> = (0..20).map(|i| format!("k{i}")).collect();
+        let (message, culprit) = too_deep(&chain, kind);
+        assert_eq!(
+            message,
+            "calls nest more than 64 deep: `k0` → `k1` → `k2` → `k3` → `k4` → … 10 more … → `k15` → `k16` → `k17` → `k18` → `k19`"
+        );
+        assert_eq!(culprit, "k0");
+        let (message, _) = too_deep(&names(&["k0", "k1"]), kind);
+        assert_eq!(message, "calls nest more than 64 deep: `k0` → `k1`");
     }
 }

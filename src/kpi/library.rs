@@ -16,6 +16,7 @@ use super::uses::{Uses, uses_of};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, suggest};
 use crate::error::{Error, Result};
+use crate::limits::Limits;
 use crate::records::Catalog;
 
 static STANDARD: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/scripts");
@@ -90,12 +91,15 @@ pub struct Library {
     by_name: HashMap<String, usize>,
     /// Which file defines each function (helpers too), for runtime errors.
     fn_file: HashMap<String, usize>,
+    /// The script functions each function calls (`previous("kpi")` too).
+    callees: HashMap<String, Vec<String>>,
 }
 
 impl Library {
     /// The standard library plus `root/scripts/*.rhai` (when `root` is given).
-    pub fn load(root: Option<&Path>, catalog: &Catalog) -> Result<Library> {
+    pub fn load(root: Option<&Path>, catalog: &Catalog, limits: &Limits) -> Result<Library> {
         let mut files = Vec::new();
+        let mut oversize = Diagnostics::default();
         let mut std_files: Vec<_> = STANDARD
             .files()
             .filter(|f| f.path().extension().is_some_and(|e| e == "rhai"))
@@ -117,8 +121,15 @@ impl Library {
                     .collect();
                 paths.sort();
                 for p in paths {
-                    let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
                     let shown = p.strip_prefix(root).unwrap_or(&p).display().to_string();
+                    // Told from the size on disk: a script of gigabytes is
+                    // not read into memory only to be refused.
+                    let len = std::fs::metadata(&p).map_err(|e| Error::io(&p, e))?.len();
+                    if let Some(message) = super::sandbox::too_many_bytes(len, limits) {
+                        oversize.push(Diagnostic::file(&shown, message));
+                        continue;
+                    }
+                    let text = std::fs::read_to_string(&p).map_err(|e| Error::io(&p, e))?;
                     files.push(ScriptFile {
                         shown,
                         text,
@@ -127,16 +138,38 @@ impl Library {
                 }
             }
         }
-        Self::build(files, catalog)
+        // Alone: the other scripts' calls of its KPIs would be reported
+        // as unknown, which they are not.
+        if !oversize.is_empty() {
+            return Err(Error::Diagnostics(oversize));
+        }
+        Self::build(files, catalog, limits)
     }
 
-    pub fn build(files: Vec<ScriptFile>, catalog: &Catalog) -> Result<Library> {
-        let engine = super::engine::sandboxed_engine();
+    pub fn build(files: Vec<ScriptFile>, catalog: &Catalog, limits: &Limits) -> Result<Library> {
+        let engine = super::sandbox::sandboxed_engine(limits);
         let mut problems = Diagnostics::default();
         let mut asts = Vec::new();
         for (i, f) in files.iter().enumerate() {
+            // Before parsing: rhai parses some large inputs in quadratic
+            // time. The standard scripts are the binary's own, never too large.
+            if let Some(message) = super::sandbox::too_large(&f.text, limits)
+                && !f.standard
+            {
+                problems.push(Diagnostic::file(&f.shown, message));
+                continue;
+            }
             match engine.compile(&f.text) {
-                Ok(ast) => asts.push((i, ast)),
+                Ok(ast) => match super::sandbox::forbidden_statement(&ast) {
+                    Some((pos, message)) => problems.push(Diagnostic::at(
+                        &f.shown,
+                        &f.text,
+                        pos.line().unwrap_or(1),
+                        pos.position().unwrap_or(1),
+                        message,
+                    )),
+                    None => asts.push((i, ast)),
+                },
                 Err(e) => {
                     let pos = e.position();
                     problems.push(Diagnostic::at(
@@ -154,51 +187,60 @@ impl Library {
         }
 
         let mut merged = AST::empty();
-        let mut kpis: Vec<Kpi> = Vec::new();
+        // By name while they are found: a workspace of thousands of
+        // functions is looked up in constant time, not searched (which was
+        // quadratic: 20,000 one-line functions took seconds).
+        let mut found: HashMap<String, Kpi> = HashMap::new();
         let mut fn_file = HashMap::new();
         let mut all_uses: HashMap<String, (usize, Uses)> = HashMap::new();
+        let mut callees: HashMap<String, Vec<String>> = HashMap::new();
         for (i, ast) in &asts {
             let f = &files[*i];
             let defs = scan_defs(&f.text);
             let mut uses = uses_of(ast, &defs);
+            let def_of: HashMap<&str, &super::docs::Def> =
+                defs.iter().rev().map(|d| (d.name.as_str(), d)).collect();
             for func in ast.iter_functions() {
                 fn_file.insert(func.name.to_string(), *i);
                 if let Some(u) = uses.remove(func.name) {
                     all_uses.insert(func.name.to_string(), (*i, u));
                 }
                 if !func.params.is_empty() || func.access == rhai::FnAccess::Private {
-                    kpis.retain(|k| k.name != func.name || k.file == *i);
+                    if found.get(func.name).is_some_and(|k| k.file != *i) {
+                        found.remove(func.name);
+                    }
                     continue;
                 }
-                let def = defs.iter().find(|d| d.name == func.name);
+                let def = def_of.get(func.name).copied();
                 let (title, description, meta) =
                     def.map(|d| parse_docs(&d.docs)).unwrap_or_default();
-                let replaced = kpis.iter().position(|k| k.name == func.name);
-                let overrides = replaced.is_some_and(|r| kpis[r].standard) && !f.standard;
-                if let Some(r) = replaced {
-                    kpis.remove(r);
-                }
-                kpis.push(Kpi {
-                    name: func.name.to_string(),
-                    title: if title.is_empty() {
-                        func.name.to_string()
-                    } else {
-                        title
+                let replaced = found.remove(func.name);
+                let overrides = replaced.is_some_and(|r| r.standard) && !f.standard;
+                found.insert(
+                    func.name.to_string(),
+                    Kpi {
+                        name: func.name.to_string(),
+                        title: if title.is_empty() {
+                            func.name.to_string()
+                        } else {
+                            title
+                        },
+                        description,
+                        meta,
+                        file: *i,
+                        line: def.map_or(1, |d| d.line),
+                        col: def.map_or(1, |d| d.col),
+                        standard: f.standard,
+                        overrides,
+                        deps: Vec::new(),
+                        inputs: Vec::new(),
+                        code: def.map(|d| d.code.clone()).unwrap_or_default(),
                     },
-                    description,
-                    meta,
-                    file: *i,
-                    line: def.map_or(1, |d| d.line),
-                    col: def.map_or(1, |d| d.col),
-                    standard: f.standard,
-                    overrides,
-                    deps: Vec::new(),
-                    inputs: Vec::new(),
-                    code: def.map(|d| d.code.clone()).unwrap_or_default(),
-                });
+                );
             }
             merged = merged.merge(ast);
         }
+        let mut kpis: Vec<Kpi> = found.into_values().collect();
         kpis.sort_by(|a, b| a.name.cmp(&b.name));
         let by_name: HashMap<String, usize> = kpis
             .iter()
@@ -216,6 +258,11 @@ impl Library {
         names.extend(BUILTIN_VARS);
         let kpi_owned: Vec<String> = kpis.iter().map(|k| k.name.clone()).collect();
         let kpi_names: Vec<&str> = kpi_owned.iter().map(String::as_str).collect();
+        // The lists keep their order for `suggest`; these answer `contains`.
+        let known_fns: std::collections::HashSet<&str> =
+            known_fns.iter().map(String::as_str).collect();
+        let name_set: std::collections::HashSet<&str> = names.iter().copied().collect();
+        let kpi_set: std::collections::HashSet<&str> = kpi_names.iter().copied().collect();
         let mut sorted_uses: Vec<_> = all_uses.iter().collect();
         sorted_uses.sort_by_key(|(name, (file, _))| (*file, (*name).clone()));
         for (fname, (file, uses)) in sorted_uses {
@@ -231,9 +278,9 @@ impl Library {
             };
             let mut inputs = Vec::new();
             for (v, pos) in &uses.vars {
-                if names.contains(&v.as_str()) {
+                if name_set.contains(v.as_str()) {
                     inputs.push(v.clone());
-                } else if kpi_names.contains(&v.as_str()) {
+                } else if kpi_set.contains(v.as_str()) {
                     let mut d = at(*pos, format!("`{v}` is a KPI, not a metric"));
                     d.width = v.len();
                     problems.push(d.with_hint(format!("call it: `{v}()`")));
@@ -255,9 +302,9 @@ impl Library {
             }
             let mut deps = Vec::new();
             for (c, pos) in &uses.calls {
-                if kpi_names.contains(&c.as_str()) {
+                if kpi_set.contains(c.as_str()) {
                     deps.push(c.clone());
-                } else if !known_fns.contains(c)
+                } else if !known_fns.contains(c.as_str())
                     && let Some(s) = suggest(c, kpi_names.iter().copied())
                 {
                     let mut d = at(*pos, format!("unknown KPI `{c}()`"));
@@ -266,7 +313,7 @@ impl Library {
                 }
             }
             for (p, pos) in &uses.previous {
-                if names.contains(&p.as_str()) || kpi_names.contains(&p.as_str()) {
+                if name_set.contains(p.as_str()) || kpi_set.contains(p.as_str()) {
                     inputs.push(format!("previous(\"{p}\")"));
                 } else {
                     let hint = suggest(p, names.iter().chain(kpi_names.iter()).copied())
@@ -281,6 +328,16 @@ impl Library {
                     );
                 }
             }
+            let mut called: Vec<String> = uses
+                .callees
+                .iter()
+                .chain(uses.previous.iter().map(|(p, _)| p))
+                .filter(|c| known_fns.contains(c.as_str()))
+                .cloned()
+                .collect();
+            called.sort();
+            called.dedup();
+            callees.insert(fname.clone(), called);
             inputs.sort();
             inputs.dedup();
             deps.sort();
@@ -301,6 +358,7 @@ impl Library {
             ast: Arc::new(merged),
             by_name,
             fn_file,
+            callees,
         };
         if let Some(cycle) = lib.find_cycle() {
             let k = lib.get(&cycle[0]).expect("cycle of known KPIs");
@@ -353,6 +411,64 @@ impl Library {
                 None
             }
         })
+    }
+
+    /// The calls that can nest deepest from function `from`, as read from
+    /// the scripts: a path to a function that calls itself (directly or
+    /// not) ending with that function again, else the longest chain. Rhai
+    /// reports a too deep nesting at the outermost call only; this names
+    /// the function to look at.
+    pub fn deepest_calls(&self, from: &str) -> Vec<String> {
+        fn walk<'a>(
+            lib: &'a Library,
+            f: &'a str,
+            path: &mut Vec<&'a str>,
+            longest: &mut HashMap<&'a str, Vec<&'a str>>,
+        ) -> Result<Vec<&'a str>, Vec<&'a str>> {
+            if path.contains(&f) {
+                let mut cycle = path.clone();
+                cycle.push(f);
+                return Err(cycle);
+            }
+            if let Some(l) = longest.get(f) {
+                return Ok(l.clone());
+            }
+            path.push(f);
+            let mut best: Vec<&str> = Vec::new();
+            for c in lib.callees.get(f).into_iter().flatten() {
+                let sub = walk(lib, c, path, longest)?;
+                if sub.len() > best.len() {
+                    best = sub;
+                }
+            }
+            path.pop();
+            best.insert(0, f);
+            longest.insert(f, best.clone());
+            Ok(best)
+        }
+        let found = walk(self, from, &mut Vec::new(), &mut HashMap::new());
+        found
+            .unwrap_or_else(|cycle| cycle)
+            .into_iter()
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// A diagnostic at the definition of function `name`, a KPI or a helper.
+    pub fn at_function(&self, name: &str, message: String) -> Diagnostic {
+        if self.get(name).is_some() {
+            return self.at_definition(name, message);
+        }
+        match self.file_of(name) {
+            Some(f) => {
+                let def = scan_defs(&f.text).into_iter().find(|d| d.name == name);
+                let (line, col) = def.map_or((1, 1), |d| (d.line, d.col));
+                let mut d = Diagnostic::at(&f.shown, &f.text, line, col, message);
+                d.width = name.len();
+                d
+            }
+            None => Diagnostic::file("scripts", message),
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&Kpi> {

@@ -5,6 +5,7 @@
 pub mod docs;
 pub mod engine;
 pub mod library;
+pub mod sandbox;
 pub mod uses;
 
 pub use engine::{Evaluator, Value};

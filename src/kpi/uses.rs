@@ -14,15 +14,24 @@ pub struct Uses {
     pub vars: Vec<(String, rhai::Position)>,
     pub calls: Vec<(String, rhai::Position)>,
     pub previous: Vec<(String, rhai::Position)>,
+    /// Every function called by name, with arguments or not: the call graph
+    /// that tells which function of a too deep chain calls itself.
+    pub callees: Vec<String>,
 }
 
 /// Attributes each node to the function whose lines hold it.
 pub fn uses_of(ast: &AST, defs: &[Def]) -> HashMap<String, Uses> {
     let mut out: HashMap<String, Uses> = HashMap::new();
+    // `defs` are in the order of their lines: the owner is found by halving,
+    // not by a search per node (quadratic over thousands of functions).
     let owner = |pos: &rhai::Position| -> Option<&str> {
         let line = pos.line()?;
-        defs.iter()
-            .find(|d| d.line <= line && line <= d.end)
+        let after = defs.partition_point(|d| d.line <= line);
+        defs[..after]
+            .iter()
+            .rev()
+            .take(1)
+            .find(|d| line <= d.end)
             .map(|d| d.name.as_str())
     };
     ast.walk(&mut |nodes: &[ASTNode]| {
@@ -46,6 +55,7 @@ pub fn uses_of(ast: &AST, defs: &[Def]) -> HashMap<String, Uses> {
             {
                 if let Some(f) = owner(pos) {
                     let u = out.entry(f.to_string()).or_default();
+                    u.callees.push(call.name.to_string());
                     if call.name == "previous" {
                         if let Some(Expr::StringConstant(s, p)) = call.args.first() {
                             u.previous.push((s.to_string(), *p));

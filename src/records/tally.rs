@@ -42,6 +42,10 @@ pub struct Tally {
     /// What a person should look at: an ambiguous decimal mark, a row that
     /// looks like a summary but is not the sum of the others...
     pub warnings: Vec<String>,
+    /// The first and the last day of the records the file brought, for the
+    /// error on a span beyond sense (see `Cube::span_problem`).
+    #[serde(skip)]
+    pub days: Option<(i32, i32)>,
 }
 
 impl Tally {

@@ -175,6 +175,7 @@ fn read_decoded(path: &Path, ctx: &SourceCtx, cube: &mut Cube, progress: &Progre
         network: ctx.source.network.clone(),
         plugin_network: None,
         settings: ctx.source.settings.clone(),
+        limits: ctx.limits,
     };
     let mut sink = CubeSink::new(cube, "canonical");
     for g in grids {

@@ -6,6 +6,7 @@
 use std::path::{Path, PathBuf};
 
 use super::Plugin;
+use crate::limits::Limits;
 use crate::workspace::Source;
 
 /// What the canonical reader needs to know while reading a file.
@@ -13,6 +14,8 @@ pub struct SourceCtx<'a> {
     pub source: &'a Source,
     pub root: &'a Path,
     pub timezone: jiff::tz::TimeZone,
+    /// The workspace's limits (what a `map.rhai` may cost).
+    pub limits: Limits,
 }
 
 impl SourceCtx<'_> {
@@ -39,6 +42,7 @@ impl SourceCtx<'_> {
             network: self.source.network.clone(),
             plugin_network: plugin.manifest.network.clone(),
             settings: self.source.settings.clone(),
+            limits: self.limits,
         }
     }
 }
@@ -62,6 +66,8 @@ pub struct FileCtx {
     pub network: Option<String>,
     pub plugin_network: Option<String>,
     pub settings: toml::Table,
+    /// The workspace's limits (what a `map.rhai` may cost).
+    pub limits: Limits,
 }
 
 impl FileCtx {

@@ -108,6 +108,8 @@ pub fn run(plugin: &Plugin, registry: &Registry, root: &Path) -> Result<Vec<Outc
             network: sidecar.network,
             plugin_network: plugin.manifest.network.clone(),
             settings: sidecar.settings.unwrap_or_default(),
+            // A plugin's fixtures are checked outside any workspace.
+            limits: crate::limits::Limits::default(),
         };
         let mut sink = CollectSink::default();
         let mut tally = Tally::new(&shown, &plugin.manifest.name);

@@ -302,6 +302,7 @@ pub fn load(
             source: r.source,
             root: &ws.root,
             timezone: ws.timezone.clone(),
+            limits: ws.limits,
         };
         let runs = r
             .files
@@ -346,7 +347,13 @@ pub fn load(
                     "{stocks} values of metrics that do not add up (followers, or another `last`, `max`, `min` or `mean` metric) fall on a day, account and dimensions that another row of this file gives too: one row's value stands for the day; does the export break the account down by something the plugin does not keep (a region, a network)?"
                 ));
             }
+            cube.finish_file(&mut tally);
             cube.tallies.push(tally);
+            // After each file: a year typo must stop the run before the
+            // next files add to what its span costs.
+            if let Some(message) = cube.span_problem(ws.limits.date_span_years) {
+                return Err(Error::usage(message));
+            }
         }
     }
     Ok(())

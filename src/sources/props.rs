@@ -158,6 +158,7 @@ proptest! {
             network: None,
             plugin_network: plugin.manifest.network.clone(),
             settings: toml::Table::new(),
+            limits: Default::default(),
         };
         let mut sink = CollectSink::default();
         let mut tally = Tally::new(name, plugin_name);

@@ -12,7 +12,8 @@ use include_dir::{Dir, include_dir};
 use super::manifest::{Manifest, PluginKind};
 use super::script::SCRIPT;
 use crate::diagnostic::{Diagnostic, Diagnostics, suggest};
-use crate::kpi::engine::sandboxed_engine;
+use crate::kpi::sandbox::{forbidden_statement, sandboxed_engine, too_large};
+use crate::limits::Limits;
 
 static BUILTIN: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/plugins");
 
@@ -124,6 +125,12 @@ impl Registry {
     /// The plugins that load, and the problems of those that do not: a
     /// broken plugin should not hide what the others declare.
     pub fn load_partial(workspace: &Path) -> (Registry, Diagnostics) {
+        Self::load_limited(workspace, &Limits::default())
+    }
+
+    /// [`Registry::load_partial`] with a workspace's limits (the size of a
+    /// `map.rhai`).
+    pub fn load_limited(workspace: &Path, limits: &Limits) -> (Registry, Diagnostics) {
         let mut reg = Registry::default();
         let mut problems = Diagnostics::default();
         let mut builtin: Vec<_> = BUILTIN.dirs().collect();
@@ -143,6 +150,7 @@ impl Registry {
                         script: None,
                     },
                     &mut problems,
+                    limits,
                 ),
                 Err(d) => problems.0.extend(d.0),
             }
@@ -159,7 +167,7 @@ impl Registry {
                     .strip_prefix(workspace)
                     .unwrap_or(&plugin_dir)
                     .to_path_buf();
-                match load_dir(&plugin_dir, &shown) {
+                match load_dir_limited(&plugin_dir, &shown, limits) {
                     Ok(mut p) => {
                         let overrides = reg.get(&p.manifest.name).is_some();
                         reg.plugins.retain(|q| q.manifest.name != p.manifest.name);
@@ -167,7 +175,7 @@ impl Registry {
                             dir: plugin_dir.clone(),
                             overrides,
                         };
-                        reg.add(p, &mut problems);
+                        reg.add(p, &mut problems, limits);
                     }
                     Err(d) => problems.0.extend(d.0),
                 }
@@ -178,11 +186,11 @@ impl Registry {
 
     /// Adds a plugin after checking what the manifest alone cannot: that a
     /// rhai plugin has its script.
-    fn add(&mut self, mut p: Plugin, problems: &mut Diagnostics) {
+    fn add(&mut self, mut p: Plugin, problems: &mut Diagnostics, limits: &Limits) {
         if p.manifest.kind == PluginKind::Rhai {
             let shown = p.shown_file(SCRIPT);
             match p.file_text(SCRIPT) {
-                Some(source) => match check_script(&shown, &source) {
+                Some(source) => match check_script(&shown, &source, limits, &p.origin) {
                     Ok(ast) => p.script = Some(Arc::new(ast)),
                     Err(d) => problems.push(d),
                 },
@@ -206,17 +214,34 @@ impl Registry {
 
 /// A plugin's `map.rhai`, compiled, if it defines `map_row(row)` or
 /// `map_document(doc)`; else the problem, with its place.
-fn check_script(shown: &str, source: &str) -> Result<AST, Diagnostic> {
-    let ast = sandboxed_engine().compile(source).map_err(|e| {
-        let pos = e.1;
+fn check_script(
+    shown: &str,
+    source: &str,
+    limits: &Limits,
+    origin: &Origin,
+) -> Result<AST, Diagnostic> {
+    // Before parsing: rhai parses some large inputs in quadratic time. A
+    // built-in plugin's script is the binary's own, never too large.
+    if let Some(message) = too_large(source, limits)
+        && !matches!(origin, Origin::Builtin)
+    {
+        return Err(Diagnostic::file(shown, message));
+    }
+    let at = |pos: rhai::Position, message: String| {
         Diagnostic::at(
             shown,
             source,
             pos.line().unwrap_or(1),
             pos.position().unwrap_or(1),
-            e.0.to_string(),
+            message,
         )
-    })?;
+    };
+    let ast = sandboxed_engine(limits)
+        .compile(source)
+        .map_err(|e| at(e.1, e.0.to_string()))?;
+    if let Some((pos, message)) = forbidden_statement(&ast) {
+        return Err(at(pos, message));
+    }
     let defines = |name: &str| {
         ast.iter_functions()
             .any(|f| f.name == name && f.params.len() == 1)
@@ -236,6 +261,11 @@ fn check_script(shown: &str, source: &str) -> Result<AST, Diagnostic> {
 
 /// A plugin folder on disk, shown in messages as `shown`.
 pub fn load_dir(dir: &Path, shown: &Path) -> Result<Plugin, Diagnostics> {
+    load_dir_limited(dir, shown, &Limits::default())
+}
+
+/// [`load_dir`] with a workspace's limits.
+fn load_dir_limited(dir: &Path, shown: &Path, limits: &Limits) -> Result<Plugin, Diagnostics> {
     let path = dir.join("plugin.toml");
     let shown_toml = shown.join("plugin.toml").display().to_string();
     let text = std::fs::read_to_string(&path)
@@ -252,7 +282,7 @@ pub fn load_dir(dir: &Path, shown: &Path) -> Result<Plugin, Diagnostics> {
     };
     let mut problems = Diagnostics::default();
     let mut reg = Registry::default();
-    reg.add(p, &mut problems);
+    reg.add(p, &mut problems, limits);
     if problems.is_empty() {
         Ok(reg.plugins.remove(0))
     } else {

@@ -16,7 +16,7 @@ use super::layout::Layout;
 use super::rows::{DataRows, check_dated, skip};
 use super::{Plugin, emit::from_json};
 use crate::error::{Error, Result};
-use crate::kpi::engine::sandboxed_engine;
+use crate::kpi::sandbox::{Stop, begin_call, sandboxed_engine};
 use crate::records::Record;
 use crate::records::tally::Tally;
 
@@ -50,7 +50,9 @@ impl Mapper {
             line: 0,
             message: format!("a rhai plugin needs {SCRIPT} with `fn map_row(row)`"),
         })?;
-        let mut engine = sandboxed_engine();
+        // One engine per file: its run clock is the file's
+        // (`[limits] script_run_seconds`), each call's the row's.
+        let mut engine = sandboxed_engine(&ctx.limits);
         engine.register_fn(
             "number",
             cell_reader("number", move |t| parse_value(t, style)),
@@ -132,9 +134,16 @@ impl Mapper {
     fn call(&mut self, func: &str, arg: Dynamic, file: &str, line: u64) -> Result<Dynamic> {
         self.scope.set_value("line", line as i64);
         let opts = CallFnOptions::new().eval_ast(false).rewind_scope(true);
-        self.engine
-            .call_fn_with_options::<Dynamic>(opts, &mut self.scope, &self.ast, func, (arg,))
-            .map_err(|e| {
+        let call = begin_call();
+        let result = self.engine.call_fn_with_options::<Dynamic>(
+            opts,
+            &mut self.scope,
+            &self.ast,
+            func,
+            (arg,),
+        );
+        drop(call);
+        result.map_err(|e| {
                 // The innermost call holds the place and the real message.
                 let mut err = &*e;
                 while let rhai::EvalAltResult::ErrorInFunctionCall(_, _, inner, _) = err {
@@ -151,7 +160,14 @@ impl Mapper {
                         pos.position().unwrap_or(0)
                     )
                 };
-                let mut msg = err.to_string();
+                let mut msg = match (Stop::of(err), err) {
+                    (Some(stop), _) => format!("stopped: it {}", stop.describe()),
+                    (None, rhai::EvalAltResult::ErrorTooManyOperations(_)) => format!(
+                        "stopped after {} operations, the limit of one call (`[limits] script_operations` in kpiscope.toml): is there an endless loop?",
+                        self.engine.max_operations()
+                    ),
+                    _ => err.to_string(),
+                };
                 if let Some(i) = msg.find(" (line ") {
                     msg.truncate(i);
                 }

@@ -16,9 +16,9 @@ use crate::aggregate::period::Calendar;
 use crate::diagnostic::{Diagnostic, Diagnostics, suggest};
 use crate::error::{Error, Result};
 use crate::goals::Goal;
-use crate::limits::MAX_FILES_PER_SOURCE;
+use crate::limits::{Limits, MAX_FILES_PER_SOURCE};
 use crate::records::{Kind, catalog::is_metric_name};
-use raw::{RawGoal, RawSource, RawWorkspace, TOP_LEVEL};
+use raw::{RawGoal, RawLimits, RawSource, RawWorkspace, TOP_LEVEL};
 
 /// Collects diagnostics for one file, positions given as byte spans.
 pub struct Located {
@@ -91,6 +91,8 @@ pub struct Workspace {
     pub metrics: Vec<(String, Kind)>,
     pub sources: Vec<Source>,
     pub goals: Vec<Goal>,
+    /// What a run may cost: the defaults, with `[limits]`.
+    pub limits: Limits,
     /// The config text, for diagnostics found after loading (unknown KPI...).
     pub config_text: String,
     /// Problems found in the config. Kept with the model rather than returned
@@ -133,6 +135,7 @@ impl Workspace {
 
         let mut ws_raw = RawWorkspace::default();
         let mut params = toml::Table::new();
+        let mut limits = Limits::default();
         let mut metrics = Vec::new();
         let mut raw_sources: Vec<(Spanned<DeValue>, RawSource)> = Vec::new();
         let mut raw_goals: Vec<RawGoal> = Vec::new();
@@ -147,6 +150,11 @@ impl Workspace {
                 "params" => {
                     if let Some(p) = de::<toml::Table>(&mut at, value.clone(), "[params]") {
                         params = p;
+                    }
+                }
+                "limits" => {
+                    if let Some(l) = de::<RawLimits>(&mut at, value.clone(), "[limits]") {
+                        limits = Limits::from_raw(&l, &mut at);
                     }
                 }
                 "metrics" => {
@@ -318,6 +326,7 @@ impl Workspace {
             metrics,
             sources,
             goals,
+            limits,
             config_text: text.to_string(),
             problems: Diagnostics::default(),
         };

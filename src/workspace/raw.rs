@@ -46,5 +46,19 @@ pub struct RawGoal {
     pub no_data: Option<Spanned<String>>,
 }
 
+/// `[limits]`: what a run may cost, where a workspace may need more (or
+/// want less) than `crate::limits`' defaults. Whole numbers in the units
+/// their names say.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawLimits {
+    pub script_operations: Option<Spanned<i64>>,
+    pub script_seconds: Option<Spanned<f64>>,
+    pub script_run_seconds: Option<Spanned<f64>>,
+    pub script_kb: Option<Spanned<i64>>,
+    pub script_mb: Option<Spanned<i64>>,
+    pub date_span_years: Option<Spanned<i64>>,
+}
+
 /// The top-level keys; anything else is reported with its position.
-pub const TOP_LEVEL: &[&str] = &["workspace", "params", "metrics", "source", "goal"];
+pub const TOP_LEVEL: &[&str] = &["workspace", "params", "metrics", "limits", "source", "goal"];

@@ -1,5 +1,6 @@
 //! The integration tests: one binary, one module per area.
 
+mod aggregate_limits;
 mod command_plugins;
 mod decode;
 mod demo;
@@ -17,6 +18,7 @@ mod plugins;
 mod progress;
 mod real_data;
 mod report;
+mod script_limits;
 mod stdlib;
 mod watch;
 mod workspace;

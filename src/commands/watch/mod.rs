@@ -220,6 +220,8 @@ impl<'a> Watcher<'a> {
             self.print_header(&header, changed);
         }
         let result = self.attempt();
+        // Each run's scripts may print their own first lines.
+        crate::report_unprinted();
         match result {
             Ok((done, pending)) => {
                 if self.clear {
