@@ -120,6 +120,10 @@ enum Evidence {
 }
 
 fn evidence(cell: &str) -> Evidence {
+    // Most cells hold no mark at all: told without looking further.
+    if memchr::memchr2(b',', b'.', cell.as_bytes()).is_none() {
+        return Evidence::None;
+    }
     let t = cell.trim();
     let (Some(first), Some(last)) = (
         t.find(|c: char| c.is_ascii_digit()),
@@ -175,9 +179,42 @@ fn with_dot(cell: &str) -> String {
     out
 }
 
+/// Whether `cell` starts with `prefix` (lowercase), case folded, without
+/// allocating for the ASCII prefixes every row of a large file is tried with.
+fn starts_with_folded(cell: &str, prefix: &str) -> bool {
+    // The first letters differ for nearly every cell: told at once.
+    let (Some(c0), Some(p0)) = (cell.chars().next(), prefix.chars().next()) else {
+        return false;
+    };
+    if !c0.to_lowercase().eq(std::iter::once(p0)) {
+        return false;
+    }
+    if prefix.is_ascii() {
+        cell.as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|p| p.eq_ignore_ascii_case(prefix.as_bytes()))
+    } else {
+        let n = prefix.chars().count();
+        cell.chars()
+            .take(n)
+            .flat_map(char::to_lowercase)
+            .eq(prefix.chars())
+    }
+}
+
 /// A copy of the header (Ads Manager repeats it below itself).
 fn repeats(cells: &csv::StringRecord, header: &csv::StringRecord) -> bool {
+    // The first cells compared as they are first: a data row differs there,
+    // and every row of a large file is asked.
+    let first = |r: &csv::StringRecord| {
+        r.get(0)
+            .unwrap_or("")
+            .trim_start_matches('\u{feff}')
+            .trim()
+            .len()
+    };
     cells.len() == header.len()
+        && first(cells) == first(header)
         && cells
             .iter()
             .zip(header)
@@ -187,10 +224,20 @@ fn repeats(cells: &csv::StringRecord, header: &csv::StringRecord) -> bool {
 /// A row labelled as a summary in one of its first two cells.
 fn labelled_total(cells: &csv::StringRecord) -> bool {
     cells.iter().take(2).any(|c| {
+        // No label is longer than this: a data cell is let go at once.
+        if c.len() > 40 {
+            return false;
+        }
         let c = c.trim().trim_end_matches(':').trim();
-        TOTAL_LABELS
-            .iter()
-            .any(|t| c.eq_ignore_ascii_case(t) || (!c.is_ascii() && c.to_lowercase() == *t))
+        // Labels begin with few letters: most cells are let go on the first.
+        let first = c
+            .chars()
+            .next()
+            .map(|f| f.to_lowercase().next().unwrap_or(f));
+        first.is_some_and(|f| TOTAL_LABELS.iter().any(|t| t.starts_with(f)))
+            && TOTAL_LABELS
+                .iter()
+                .any(|t| c.eq_ignore_ascii_case(t) || (!c.is_ascii() && c.to_lowercase() == *t))
     })
 }
 
@@ -325,10 +372,15 @@ impl<'g> DataRows<'g> {
         let mut filled = cells.iter().map(str::trim).filter(|c| !c.is_empty());
         // Most figures missing (an id may be there) and a message of the
         // network's: checked in that order of cost, the message first.
-        let message = cells.iter().any(|c| {
-            let lower = c.trim_start().to_lowercase();
-            NETWORK_ERRORS.iter().any(|m| lower.starts_with(m))
-        });
+        // Only text columns hold a message (a post's id does not).
+        let message = cells
+            .iter()
+            .zip(self.plan.numeric.iter().chain(std::iter::repeat(&false)))
+            .filter(|(_, n)| !**n)
+            .any(|(c, _)| {
+                let c = c.trim_start();
+                NETWORK_ERRORS.iter().any(|m| starts_with_folded(c, m))
+            });
         if message {
             let numeric = self.plan.numeric.iter().filter(|&&n| n).count();
             let figures = cells
