@@ -24,6 +24,11 @@ fn command(script_name: &str, script: &str, run: &str, timeout: &str) -> Test {
         .file(&format!("plugins/gamma/{script_name}"), script)
 }
 
+/// A workspace whose one source is `python3 fetch.py`, with `script`.
+fn python(script: &str) -> Test {
+    command("fetch.py", script, "[\"python3\", \"fetch.py\"]", "60")
+}
+
 fn eval(t: Test) -> Output {
     t.args(&["eval", "--kpi", "followers", "--format", "json"])
         .run()
@@ -48,14 +53,7 @@ fn a_child_that_keeps_the_pipes_open_is_stopped_at_the_time_limit() {
         "{:?}",
         started.elapsed()
     );
-    out.status(2);
-    assert!(
-        out.stderr.contains(
-            "error: plugin `gamma`: `sh fetch.sh` ran past its time limit of 1 s and was stopped, with what it started"
-        ),
-        "{}",
-        out.stderr
-    );
+    out.fails_with("error: plugin `gamma`: `sh fetch.sh` ran past its time limit of 1 s and was stopped, with what it started");
     let pid = out.read("child.pid");
     assert!(!alive(&pid), "the background child {pid} outlived the run");
 }
@@ -71,12 +69,7 @@ fn a_program_past_its_time_limit_is_stopped_with_its_children() {
         "{:?}",
         started.elapsed()
     );
-    out.status(2);
-    assert!(
-        out.stderr.contains("ran past its time limit of 0.5 s"),
-        "{}",
-        out.stderr
-    );
+    out.fails_with("ran past its time limit of 0.5 s");
     let pid = out.read("child.pid");
     assert!(!alive(&pid), "the child {pid} outlived the run");
 }
@@ -87,39 +80,15 @@ fn output_past_the_limit_is_stopped_with_a_message() {
     // (MAX_COMMAND_OUTPUT is 256 MiB). Before, all of it was held, and
     // 10 GB of records took the machine's memory.
     let script = "import sys\nline = ' ' * ((1 << 20) - 1) + '\\n'\nfor _ in range(257):\n    sys.stdout.write(line)\n";
-    let out = eval(command(
-        "fetch.py",
-        script,
-        "[\"python3\", \"fetch.py\"]",
-        "60",
-    ));
-    out.status(2);
-    assert!(
-        out.stderr.contains(
-            "error: plugin `gamma`: `python3 fetch.py` printed more than 256 MiB on stdout and was stopped"
-        ),
-        "{}",
-        out.stderr
-    );
+    let out = eval(python(script));
+    out.fails_with("error: plugin `gamma`: `python3 fetch.py` printed more than 256 MiB on stdout and was stopped");
 }
 
 #[test]
 fn a_line_past_the_limit_names_its_line() {
     let script = "import sys\nprint('{\"date\": \"2026-03-01\", \"metrics\": {\"followers\": 10}}')\nsys.stdout.write('x' * (2 << 20))\n";
-    let out = eval(command(
-        "fetch.py",
-        script,
-        "[\"python3\", \"fetch.py\"]",
-        "60",
-    ));
-    out.status(2);
-    assert!(
-        out.stderr.contains(
-            "error: plugin `gamma`: `python3 fetch.py` output line 2: longer than 1024 KiB, which is no record"
-        ),
-        "{}",
-        out.stderr
-    );
+    let out = eval(python(script));
+    out.fails_with("error: plugin `gamma`: `python3 fetch.py` output line 2: longer than 1024 KiB, which is no record");
     // The message does not echo the line.
     assert!(out.stderr.len() < 1000, "{}", out.stderr.len());
 }
@@ -127,39 +96,15 @@ fn a_line_past_the_limit_names_its_line() {
 #[test]
 fn a_line_that_is_not_utf8_names_its_line() {
     let script = "import sys\nsys.stdout.buffer.write(b'{\"date\": \"2026-03-01\", \"metrics\": {\"followers\": 10}}\\n\\n{\"date\": \"caf\\xe9\"}\\n')\n";
-    let out = eval(command(
-        "fetch.py",
-        script,
-        "[\"python3\", \"fetch.py\"]",
-        "60",
-    ));
-    out.status(2);
-    assert!(
-        out.stderr.contains(
-            "error: plugin `gamma`: `python3 fetch.py` output line 3: not UTF-8 text (byte 0xe9 at column 14)"
-        ),
-        "{}",
-        out.stderr
-    );
+    let out = eval(python(script));
+    out.fails_with("error: plugin `gamma`: `python3 fetch.py` output line 3: not UTF-8 text (byte 0xe9 at column 14)");
 }
 
 #[test]
 fn a_line_that_is_not_json_names_its_line() {
     let script = "print('{\"date\": \"2026-03-01\", \"metrics\": {\"followers\": 10}}')\nprint('debug: here')\n";
-    let out = eval(command(
-        "fetch.py",
-        script,
-        "[\"python3\", \"fetch.py\"]",
-        "60",
-    ));
-    out.status(2);
-    assert!(
-        out.stderr.contains(
-            "error: plugin `gamma`: `python3 fetch.py` output line 2: invalid JSON (expected value at line 1 column 1): `debug: here`"
-        ),
-        "{}",
-        out.stderr
-    );
+    let out = eval(python(script));
+    out.fails_with("error: plugin `gamma`: `python3 fetch.py` output line 2: invalid JSON (expected value at line 1 column 1): `debug: here`");
 }
 
 #[test]

@@ -218,7 +218,7 @@ fn an_ambiguous_decimal_mark_is_a_warning_and_the_source_decides() {
     assert!(!out.stderr.contains("warning"), "{}", out.stderr);
     // A bad mark is a config error.
     let out = run("decimal = \";\"");
-    fails_with(&out, "the decimal mark is \".\" or \",\"");
+    out.fails_with("the decimal mark is \".\" or \",\"");
 }
 
 /// Business Suite's post export with Meta's own error rows (no date, no
@@ -287,7 +287,7 @@ fn a_column_twice_in_a_header_is_an_error_not_a_double_figure() {
         "tiktok",
         "Date,Video Views,Profile Views,Likes,Comments,Shares,Likes\n28 May,10,2,3,1,0,5\n",
     );
-    fails_with(&out, "`Likes` is the header of columns 4 and 7");
+    out.fails_with("`Likes` is the header of columns 4 and 7");
 }
 
 #[test]
@@ -361,7 +361,7 @@ fn a_crlf_canonical_file_names_the_right_line() {
         "date,network,account,reach\r\n2026-03-01,x,acme,1\r\n2026-03-02,x,acme,abc\r\n",
         &["eval", "--kpi", "reach"],
     );
-    fails_with(&out, "data.csv:3: `abc` in column `reach` is not a number");
+    out.fails_with("data.csv:3: `abc` in column `reach` is not a number");
 }
 
 #[test]

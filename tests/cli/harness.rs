@@ -119,6 +119,13 @@ impl Output {
         self
     }
 
+    /// The run stopped with exit code 2, saying `message` on stderr.
+    pub fn fails_with(&self, message: &str) -> &Self {
+        self.status(2);
+        assert!(self.stderr.contains(message), "{}", self.stderr);
+        self
+    }
+
     /// The value of `kpi` in an `eval --format json` output, for the row whose
     /// period label is `period` (and, when given, whose network is `network`).
     pub fn value(&self, kpi: &str, period: &str, network: Option<&str>) -> Option<f64> {
