@@ -2,9 +2,11 @@
 //! reached twice through links, folders and files kpiscope may not read, and
 //! more files than a source may have.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+use crate::harness::workspace;
 
 const ROW: &str = "date,network,account,reach\n2026-01-01,instagram,acme,100\n";
 
@@ -13,18 +15,6 @@ fn config(plugin: Option<&str>) -> String {
         .map(|p| format!("plugin = \"{p}\"\n"))
         .unwrap_or_default();
     format!("[workspace]\nname = \"t\"\n\n[[source]]\n{plugin}path = \"data/**/*.csv\"\n")
-}
-
-/// A workspace in a temporary folder that outlives the test, for the
-/// links and modes the harness does not make.
-fn workspace(files: &[(&str, &str)]) -> PathBuf {
-    let dir = tempfile::tempdir().expect("temp dir").keep();
-    for (path, text) in files {
-        let full = dir.join(path);
-        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
-        std::fs::write(full, text).expect("write");
-    }
-    dir
 }
 
 #[cfg(unix)]

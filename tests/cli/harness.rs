@@ -12,6 +12,18 @@ pub struct Test {
     current_dir: Option<PathBuf>,
 }
 
+/// A workspace in a temporary folder that outlives the test, for the links,
+/// modes and programs the [`Test`] builder does not make.
+pub fn workspace(files: &[(&str, &str)]) -> PathBuf {
+    let dir = tempfile::tempdir().expect("temp dir").keep();
+    for (path, text) in files {
+        let full = dir.join(path);
+        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
+        std::fs::write(full, text).expect("write");
+    }
+    dir
+}
+
 /// What a run produced.
 #[derive(Debug)]
 pub struct Output {

@@ -2,22 +2,11 @@
 //! Ctrl-C while `-o FILE` is written or a command plugin runs, and CSV cells
 //! a spreadsheet would run as formulas.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::harness::Test;
-
-/// A workspace in a temporary folder that outlives the test.
-fn workspace(files: &[(&str, &str)]) -> PathBuf {
-    let dir = tempfile::tempdir().expect("temp dir").keep();
-    for (path, text) in files {
-        let full = dir.join(path);
-        std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
-        std::fs::write(full, text).expect("write");
-    }
-    dir
-}
+use crate::harness::{Test, workspace};
 
 const CONFIG: &str = "[workspace]\nname = \"t\"\ntimezone = \"UTC\"\n\n[[source]]\nplugin = \"canonical\"\npath = \"data/*.csv\"\n\n[[goal]]\nkpi = \"reach\"\ntarget = \">= 0\"\n";
 const DATA: &str = "date,network,account,reach\n2026-01-05,instagram,acme,100\n";

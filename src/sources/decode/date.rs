@@ -642,6 +642,11 @@ mod tests {
     fn read(formats: &[&str], tz: &str, year: Option<i32>, cells: &[&str]) -> Vec<String> {
         let tz = TimeZone::get(tz).unwrap();
         let mut r = DateReader::new(formats.iter().map(|s| s.to_string()).collect(), tz, year);
+        read_all(&mut r, cells)
+    }
+
+    /// Each cell's day, or its error, as text.
+    fn read_all(r: &mut DateReader, cells: &[&str]) -> Vec<String> {
         cells
             .iter()
             .map(|c| {
@@ -707,14 +712,7 @@ mod tests {
         {
             return vec![format!("line {line}: {e}")];
         }
-        cells
-            .iter()
-            .map(|c| {
-                r.read(c)
-                    .map(format_day)
-                    .unwrap_or_else(|e| format!("error: {e}"))
-            })
-            .collect()
+        read_all(&mut r, cells)
     }
 
     #[test]
