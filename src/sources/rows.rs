@@ -526,6 +526,19 @@ impl<'g> Iterator for DataRows<'g> {
             self.tally.rows += 1;
             let first = std::mem::take(&mut self.first);
             if let Some(why) = self.not_data(&row, first) {
+                // A Total row between data rows may be a subtotal, or data
+                // that happens to say Total (a post titled so): skipped, and
+                // said, since only the first and last rows are summaries for sure.
+                if why == skip::TOTAL && self.seen_data && !self.at_last_data_row() {
+                    self.tally.warn(format!(
+                        "line {}: a row labelled `{}` between data rows is skipped as a summary; if it is data, rename the label",
+                        row.line,
+                        printable(
+                            row.cells.iter().take(2).map(str::trim).find(|c| !c.is_empty()).unwrap_or(""),
+                            40
+                        )
+                    ));
+                }
                 self.tally.skip(why, row.line);
                 continue;
             }
@@ -799,6 +812,17 @@ mod tests {
             ),
             [2, 3]
         );
+    }
+
+    #[test]
+    fn a_total_row_between_data_rows_is_a_warning() {
+        let (rows, t) = read("Post,Reach\np1,10\nTotal,5\np2,7\n", None);
+        assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), [2, 4]);
+        assert_eq!(t.warnings.len(), 1, "{:?}", t.warnings);
+        assert!(t.warnings[0].starts_with("line 3: a row labelled `Total`"));
+        // First and last: summaries, nothing to say.
+        let (_, t) = read("Post,Reach\nTotal,17\np1,10\np2,7\nGrand total,17\n", None);
+        assert!(t.warnings.is_empty(), "{:?}", t.warnings);
     }
 
     #[test]
