@@ -556,6 +556,29 @@ impl<'g> Iterator for DataRows<'g> {
                 self.tally.skip(skip::SUMMARY, row.line);
                 continue;
             }
+            // A quote never closed makes the rest of the file one cell: rows
+            // swallowed whole, which must not pass for one row without a date.
+            // The swallowing cell is the row's last, the row short of cells.
+            if let Some(d) = self.grid.delimiter
+                && self.header.len() > 2
+                && row.cells.len() < self.header.len()
+                && row.cells.iter().next_back().is_some_and(|c| {
+                    memchr::memchr(b'\n', c.as_bytes()).is_some()
+                        && c.lines()
+                            .filter(|l| {
+                                memchr::memchr_iter(d, l.as_bytes()).count() + 2 > self.header.len()
+                            })
+                            .count()
+                            >= 2
+                })
+            {
+                self.error = Some(Error::Data {
+                    file: self.grid.name.clone(),
+                    line: row.line as usize,
+                    message: "a quote opened in this row is never closed, so the rows below it are read as one cell: the export is damaged or was cut short; export it again".into(),
+                });
+                return None;
+            }
             // Cells past the header's: a delimiter inside an unquoted cell
             // (`1,200` in a `,`-separated file) has shifted every cell after
             // it, so no cell of the row can be trusted.
@@ -811,6 +834,27 @@ mod tests {
                 "Post,Published,Message,Reach,Likes,Comments\np1,\"Mar 2, 2026\",Our new spring blend is here,,,\np2,\"Mar 3, 2026\",Hi,5,1,0\n"
             ),
             [2, 3]
+        );
+    }
+
+    #[test]
+    fn an_unclosed_quote_stops_the_rows() {
+        let g = &crate::sources::decode::delimited::grids(
+            "date,text,reach,likes\n2026-03-01,ok,1,2\n2026-03-02,\"broken,3,4\n2026-03-03,a,5,6\n2026-03-04,b,7,8\n".to_string(),
+            "t.csv",
+            None,
+        )[0];
+        let mut rows = DataRows::new(g, 0, None, false);
+        assert_eq!(rows.by_ref().count(), 1);
+        let e = rows.finish(&mut Tally::default()).unwrap_err().to_string();
+        assert!(
+            e.contains("t.csv:3: a quote opened in this row is never closed"),
+            "{e}"
+        );
+        // A post's text over several lines is a cell, not swallowed rows.
+        assert_eq!(
+            lines("date,text,reach\n2026-03-01,\"one\ntwo, three\nfour\",1\n"),
+            [2]
         );
     }
 
