@@ -46,7 +46,17 @@ impl Session {
     /// Loads and checks config, plugins, scripts and goals; every problem at once.
     pub fn open(cli: &Cli) -> Result<Session> {
         let root = discover::find(cli.workspace.as_deref())?;
-        let ws = Workspace::load(&root)?;
+        let ws = match Workspace::load(&root) {
+            Ok(ws) => ws,
+            // A config that does not parse still leaves the plugins to check:
+            // their problems in the same run. (Scripts wait: the names they
+            // may use come from the config's [metrics] too.)
+            Err(Error::Diagnostics(mut d)) => {
+                d.0.extend(Registry::load_limited(&root, &Default::default()).1.0);
+                return Err(Error::Diagnostics(d));
+            }
+            Err(e) => return Err(e),
+        };
         let mut problems = ws.problems.clone();
         let (registry, plugin_problems) = Registry::load_limited(&root, &ws.limits);
         problems.0.extend(plugin_problems.0);

@@ -394,3 +394,17 @@ fn two_stocks_of_one_day_in_one_file_are_a_warning() {
         out.stderr
     );
 }
+
+#[test]
+fn a_broken_config_does_not_hide_a_broken_plugin() {
+    let out = Test::new()
+        .file("kpiscope.toml", "[workspace]\nname = \"t\n")
+        .file(
+            "plugins/p/plugin.toml",
+            "name = \"p\"\ntitle = \"P\"\napi = 1\nkind = \"table\"\nnetwork = \"p\"\nwhat = 2\n",
+        )
+        .args(&["validate"])
+        .run();
+    out.fails_with("kpiscope.toml:2:10: invalid TOML")
+        .fails_with("plugins/p/plugin.toml:6:1: unknown key `what`");
+}
