@@ -27,6 +27,35 @@ pub const MAX_COMMAND_OUTPUT: u64 = 256 << 20;
 /// whole in memory.
 pub const MAX_COMMAND_LINE: usize = 1 << 20;
 
+/// How much a file may make the host hold while it is decoded: each limit
+/// refuses a file with a message rather than let a damaged or hostile one
+/// take the machine.
+pub mod decode {
+    /// What one zip member (an export in an archive, or a part of a
+    /// workbook such as a sheet's XML) may inflate to.
+    pub const MAX_MEMBER_BYTES: u64 = 1 << 30;
+    /// What all the members of one zip may inflate to together.
+    pub const MAX_ARCHIVE_BYTES: u64 = 4 << 30;
+    /// Members in one zip.
+    pub const MAX_MEMBERS: usize = 10_000;
+    /// A member's inflated size over its compressed size: text compresses
+    /// 10 to 50 times, a zip bomb a thousand times and more. Small members
+    /// are not held to it.
+    pub const MAX_RATIO: u64 = 200;
+    /// Below this inflated size a member is not held to `MAX_RATIO`.
+    pub const RATIO_FROM_BYTES: u64 = 64 << 20;
+    /// Zips inside zips.
+    pub const MAX_NESTING: usize = 3;
+    /// Cells of one sheet, counted over its rows and columns as the grid
+    /// holds them (Excel's own sheets stop at 1,048,576 × 16,384).
+    pub const MAX_SHEET_CELLS: u64 = 50_000_000;
+    /// Rows and columns of a sheet, Excel's own limits.
+    pub const MAX_SHEET_ROWS: u32 = 1_048_576;
+    pub const MAX_SHEET_COLUMNS: u32 = 16_384;
+    /// The head of a text file read to recognise it (`sniff`).
+    pub const SNIFF_BYTES: usize = 64 << 10;
+}
+
 // ---------------------------------------------------------------------------
 // Scripts (KPIs and map.rhai) and aggregation: what evaluating may cost.
 // ---------------------------------------------------------------------------
