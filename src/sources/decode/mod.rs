@@ -16,6 +16,8 @@ pub mod json;
 mod props;
 pub mod text;
 pub mod value;
+#[cfg(test)]
+mod value_props;
 pub mod xlsx;
 
 pub use grid::{Grid, Row};
