@@ -9,6 +9,8 @@
 
 pub mod archive;
 pub mod date;
+#[cfg(test)]
+mod date_props;
 pub mod delimited;
 pub mod grid;
 pub mod json;
