@@ -2,6 +2,8 @@
 //! checked model. Every problem is reported at once, as `file:line:col`.
 
 pub mod discover;
+#[cfg(test)]
+pub(crate) mod props;
 pub mod raw;
 pub mod walk;
 

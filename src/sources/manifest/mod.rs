@@ -14,6 +14,8 @@ use crate::records::{Kind, catalog::is_metric_name};
 use crate::workspace::{Located, de, parse_toml};
 
 mod layouts;
+#[cfg(test)]
+mod props;
 
 /// The manifest API version this kpiscope reads.
 pub const API: u32 = 1;
