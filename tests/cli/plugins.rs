@@ -902,9 +902,10 @@ fn yearless_dates_are_dated_or_refused() {
             "Overview.csv",
             "year = 2147483647\n",
             format!("{OVERVIEW}\"8 de marzo\",5,1,1,0,0\n"),
+            // Refused in the config, before any file is read.
             vec![
-                "exports/Overview.csv:2",
-                "cannot date `8 de marzo` in column `Date`: the year 2147483647 is out of range",
+                "kpiscope.toml:",
+                "`year = 2147483647`: the year of year-less dates is between 1900 and 2200",
             ],
         ),
         (
