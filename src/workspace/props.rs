@@ -211,8 +211,14 @@ pub(crate) fn toml_literals(rust: &str) -> Vec<String> {
     out
 }
 
-/// The seed texts: the demo's config and the TOML of the CLI tests.
-fn seeds() -> Vec<String> {
+/// The seed texts: the demo's config and the TOML of the CLI tests, read
+/// once for all cases.
+fn seeds() -> &'static [String] {
+    static SEEDS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    SEEDS.get_or_init(read_seeds)
+}
+
+fn read_seeds() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut out = vec![std::fs::read_to_string(root.join("examples/demo/kpiscope.toml")).unwrap()];
     for f in std::fs::read_dir(root.join("tests/cli")).unwrap().flatten() {
@@ -269,7 +275,7 @@ fn check(text: &str) {
 #[test]
 fn every_seed_parses_without_panicking() {
     for s in seeds() {
-        check(&s);
+        check(s);
     }
 }
 

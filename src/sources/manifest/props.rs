@@ -12,8 +12,13 @@ use proptest::prelude::*;
 use super::Manifest;
 use crate::workspace::props::{apply, edits, points_inside};
 
-/// Every built-in plugin's `plugin.toml`.
-fn manifests() -> Vec<String> {
+/// Every built-in plugin's `plugin.toml`, read once for all cases.
+fn manifests() -> &'static [String] {
+    static MANIFESTS: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    MANIFESTS.get_or_init(read_manifests)
+}
+
+fn read_manifests() -> Vec<String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("plugins");
     let mut out: Vec<String> = std::fs::read_dir(root)
         .unwrap()
@@ -37,7 +42,7 @@ fn check(text: &str) {
 #[test]
 fn every_manifest_parses() {
     for m in manifests() {
-        assert!(Manifest::parse("plugin.toml", &m).is_ok(), "{m}");
+        assert!(Manifest::parse("plugin.toml", m).is_ok(), "{m}");
     }
 }
 
