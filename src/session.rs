@@ -94,6 +94,11 @@ impl Session {
         problems
             .0
             .sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
+        if cli.verbose {
+            for r in registry.replacements() {
+                eprintln!("note: {r}");
+            }
+        }
         match library {
             Some(library) if problems.is_empty() => Ok(Session {
                 ws,

@@ -50,6 +50,12 @@ pub fn run(s: &Session, quiet: bool) -> Result<Outcome> {
             count(s.library.kpis.len(), "KPI", "KPIs"),
             count(s.ws.goals.len(), "goal", "goals")
         )?;
+        // With -v the session has said it already.
+        if !s.verbose {
+            for r in s.registry.replacements() {
+                crate::outln!("note: {r}")?;
+            }
+        }
         if tests > 0 {
             crate::outln!(
                 "{} in {}/ (`kpiscope test` runs them)",

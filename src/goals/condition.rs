@@ -17,6 +17,30 @@ pub enum Condition {
     Between(f64, f64),
 }
 
+/// The values a condition holds for: each end a bound and whether it is
+/// included; infinite ends are open.
+#[derive(Debug, Clone, Copy)]
+struct Interval((f64, bool), (f64, bool));
+
+impl Interval {
+    /// Whether every value of `other` is in `self`.
+    fn contains(&self, other: &Interval) -> bool {
+        let (lo, hi) = (self.0, self.1);
+        let (olo, ohi) = (other.0, other.1);
+        let lo_ok = lo.0 < olo.0 || (lo.0 == olo.0 && (lo.1 || !olo.1));
+        let hi_ok = hi.0 > ohi.0 || (hi.0 == ohi.0 && (hi.1 || !ohi.1));
+        lo_ok && hi_ok
+    }
+
+    /// Whether the two together are one interval: they overlap, or meet
+    /// at a value one of them holds.
+    fn touches(&self, other: &Interval) -> bool {
+        let apart =
+            |a: &Interval, b: &Interval| a.1.0 < b.0.0 || (a.1.0 == b.0.0 && !a.1.1 && !b.0.1);
+        !apart(self, other) && !apart(other, self)
+    }
+}
+
 fn number(s: &str) -> Result<f64, String> {
     let t = s.trim();
     let t = t.strip_suffix('%').unwrap_or(t).trim().replace('_', "");
@@ -53,6 +77,41 @@ impl Condition {
         Err(format!(
             "`{t}` is not a condition: write `>= 4`, `> 4`, `<= 4`, `< 4`, `== 4` or `between 2 and 5`"
         ))
+    }
+
+    /// The values the condition holds for, as an interval.
+    fn interval(&self) -> Interval {
+        let (inf, open, closed) = (f64::INFINITY, false, true);
+        match *self {
+            Condition::Cmp(Op::Ge, x) => Interval((x, closed), (inf, open)),
+            Condition::Cmp(Op::Gt, x) => Interval((x, open), (inf, open)),
+            Condition::Cmp(Op::Le, x) => Interval((-inf, open), (x, closed)),
+            Condition::Cmp(Op::Lt, x) => Interval((-inf, open), (x, open)),
+            Condition::Cmp(Op::Eq, x) => Interval((x, closed), (x, closed)),
+            Condition::Between(a, b) => Interval((a, closed), (b, closed)),
+        }
+    }
+
+    /// Why `warn` cannot go with this target, if it cannot. A goal passes
+    /// when the target holds, else warns when `warn` holds, else fails: the
+    /// values that warn must lie on the failing side of the target, next to
+    /// it, and end somewhere, so that a value further from the target is
+    /// never better off than a nearer one. `target = ">= 4"` with
+    /// `warn = "<= 3"` would warn on 0 and fail on 3.5.
+    pub fn warn_problem(&self, warn: &Condition) -> Option<&'static str> {
+        let (t, w) = (self.interval(), warn.interval());
+        if t.contains(&w) {
+            return Some("it holds only where the target does, so the goal never warns");
+        }
+        // The target's unbounded sides bound the failing side: a warn that
+        // reaches an infinity the target does not warns on values as far
+        // from the target as can be.
+        let unbounded = (w.0.0 == f64::NEG_INFINITY && t.0.0 != f64::NEG_INFINITY)
+            || (w.1.0 == f64::INFINITY && t.1.0 != f64::INFINITY);
+        if unbounded || !t.touches(&w) {
+            return Some("the warn band must lie on the failing side of the target, next to it");
+        }
+        None
     }
 
     pub fn holds(&self, v: f64) -> bool {
@@ -179,6 +238,54 @@ mod tests {
         assert!(Condition::parse("at least 4").is_err());
         assert!(Condition::parse(">= four").is_err());
         assert!(Condition::parse("between 5 and 2").is_err());
+    }
+
+    #[test]
+    fn warn_bands_lie_on_the_failing_side() {
+        let problem = |target: &str, warn: &str| {
+            Condition::parse(target)
+                .unwrap()
+                .warn_problem(&Condition::parse(warn).unwrap())
+        };
+        for (target, warn) in [
+            (">= 4", ">= 3"),
+            (">= 4", "> 3.5"),
+            ("> 4", ">= 4"),
+            (">= 4", "between 3 and 4"),
+            (">= 4", "between 3 and 10"),
+            ("<= 25", "<= 30"),
+            ("< 1", "between 1 and 2"),
+            ("== 4", "between 3 and 5"),
+            ("between 2 and 5", "between 1 and 6"),
+            ("between 2 and 5", "between 1 and 5"),
+        ] {
+            assert_eq!(problem(target, warn), None, "{target} / {warn}");
+        }
+        for (target, warn, why) in [
+            // The other way: warns on 0, fails on 3.5.
+            (">= 4", "<= 3", "failing side"),
+            (">= 4", "< 4", "failing side"),
+            (">= 4", "<= 10", "failing side"),
+            ("<= 25", ">= 30", "failing side"),
+            // A gap between the band and the target.
+            (">= 4", "between 1 and 2", "failing side"),
+            (">= 4", "== 3", "failing side"),
+            (">= 4", "between 3 and 3.99", "failing side"),
+            // No end: a value far above the target warns.
+            ("== 4", ">= 3", "failing side"),
+            ("between 2 and 5", ">= 1", "failing side"),
+            // Inside the target: it never warns.
+            (">= 4", ">= 5", "never warns"),
+            (">= 4", ">= 4", "never warns"),
+            ("between 2 and 5", "between 3 and 4", "never warns"),
+            ("== 4", "== 4", "never warns"),
+        ] {
+            let got = problem(target, warn);
+            assert!(
+                got.is_some_and(|p| p.contains(why)),
+                "{target} / {warn}: {got:?}"
+            );
+        }
     }
 
     #[test]

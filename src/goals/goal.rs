@@ -210,6 +210,25 @@ impl Goal {
             cond(at, &raw.target)
         };
         let warn = cond(at, &raw.warn);
+        if let (Some(t), Some(w), Some(w_text)) = (target, warn, &raw.warn)
+            && let Some(problem) = t.warn_problem(&w)
+        {
+            let target_text = raw.change.as_ref().or(raw.target.as_ref());
+            at.error(
+                w_text.span(),
+                format!(
+                    "`warn = \"{}\"` with `{} = \"{}\"`: {problem}; {}",
+                    w_text.get_ref().trim(),
+                    if raw.change.is_some() {
+                        "change"
+                    } else {
+                        "target"
+                    },
+                    target_text.map_or("", |s| s.get_ref().trim()),
+                    warn_example(&t)
+                ),
+            );
+        }
         if raw.target.is_none() && raw.change.is_none() {
             fail(
                 at,
@@ -272,6 +291,22 @@ impl Goal {
             warn_text: raw.warn.as_ref().map(|s| s.get_ref().trim().to_string()),
             kpi_span: raw.kpi.span(),
         })
+    }
+}
+
+/// A `warn` that goes with `target`, for messages.
+fn warn_example(target: &Condition) -> &'static str {
+    use super::condition::Op;
+    match target {
+        Condition::Cmp(Op::Ge | Op::Gt, _) => {
+            "with a target from below, a warn is `>=` a smaller number (`target = \">= 4\"`, `warn = \">= 3\"`)"
+        }
+        Condition::Cmp(Op::Le | Op::Lt, _) => {
+            "with a target from above, a warn is `<=` a larger number (`target = \"<= 25\"`, `warn = \"<= 30\"`)"
+        }
+        _ => {
+            "around a target, a warn is a wider band around it (`target = \"between 2 and 5\"`, `warn = \"between 1 and 6\"`)"
+        }
     }
 }
 

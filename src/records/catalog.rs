@@ -122,6 +122,19 @@ const CANONICAL: &[(&str, &[&str])] = &[
     ),
 ];
 
+/// The kind of a canonical metric: `followers` is a stock, every other one
+/// a sum; `None` for a name the catalog does not define.
+pub fn standard_kind(name: &str) -> Option<Kind> {
+    CANONICAL
+        .iter()
+        .any(|(_, names)| names.contains(&name))
+        .then_some(if name == "followers" {
+            Kind::Last
+        } else {
+            Kind::Sum
+        })
+}
+
 #[derive(Debug, Clone)]
 pub struct Catalog {
     defs: Vec<MetricDef>,
@@ -139,11 +152,7 @@ impl Catalog {
         };
         for (group, names) in CANONICAL {
             for name in *names {
-                let kind = if *name == "followers" {
-                    Kind::Last
-                } else {
-                    Kind::Sum
-                };
+                let kind = standard_kind(name).unwrap_or(Kind::Sum);
                 c.insert(name, kind, group, "canonical");
             }
         }
@@ -164,7 +173,8 @@ impl Catalog {
     }
 
     /// Declares a metric; redeclaring keeps the first kind unless `origin` is
-    /// the workspace, whose word is final.
+    /// the workspace, whose word is final (the config refuses a kind other
+    /// than the standard one for a canonical metric).
     pub fn declare(&mut self, name: &str, kind: Kind, origin: &str) -> MetricId {
         match self.by_name.get(name) {
             Some(&id) => {

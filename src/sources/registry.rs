@@ -156,6 +156,9 @@ impl Registry {
             }
         }
         let dir = workspace.join("plugins");
+        // The workspace plugins loaded so far, by name: two folders with one
+        // name would leave one of them unused without a word.
+        let mut own: Vec<(String, PathBuf)> = Vec::new();
         if let Ok(entries) = std::fs::read_dir(&dir) {
             let mut entries: Vec<_> = entries.filter_map(|e| e.ok()).map(|e| e.path()).collect();
             entries.sort();
@@ -168,7 +171,30 @@ impl Registry {
                     .unwrap_or(&plugin_dir)
                     .to_path_buf();
                 match load_dir_limited(&plugin_dir, &shown, limits) {
+                    Ok(p) if own.iter().any(|(n, _)| *n == p.manifest.name) => {
+                        let first = own
+                            .iter()
+                            .find(|(n, _)| *n == p.manifest.name)
+                            .map(|(_, d)| d.display().to_string())
+                            .unwrap_or_default();
+                        let file = shown.join("plugin.toml").display().to_string();
+                        let text = p.file_text("plugin.toml").unwrap_or_default();
+                        problems.push(
+                            Diagnostic::at_span(
+                                &file,
+                                &text,
+                                p.manifest.name_span.clone(),
+                                format!(
+                                    "two workspace plugins are named `{}`: {first} and {}",
+                                    p.manifest.name,
+                                    shown.display()
+                                ),
+                            )
+                            .with_hint("a plugin's name is what `plugin = \"...\"` in kpiscope.toml names: rename one, or remove the folder that is not used"),
+                        );
+                    }
                     Ok(mut p) => {
+                        own.push((p.manifest.name.clone(), shown.clone()));
                         let overrides = reg.get(&p.manifest.name).is_some();
                         reg.plugins.retain(|q| q.manifest.name != p.manifest.name);
                         p.origin = Origin::Workspace {
@@ -205,6 +231,33 @@ impl Registry {
 
     pub fn get(&self, name: &str) -> Option<&Plugin> {
         self.plugins.iter().find(|p| p.manifest.name == name)
+    }
+
+    /// The workspace plugins that replace a built-in one of their name, as
+    /// `validate` and `-v` say: replacing is allowed, but should not go
+    /// unnoticed.
+    pub fn replacements(&self) -> Vec<String> {
+        self.plugins
+            .iter()
+            .filter_map(|p| match &p.files {
+                Files::Disk(_, shown)
+                    if matches!(
+                        p.origin,
+                        Origin::Workspace {
+                            overrides: true,
+                            ..
+                        }
+                    ) =>
+                {
+                    Some(format!(
+                        "{} replaces the built-in plugin `{}`",
+                        shown.display(),
+                        p.manifest.name
+                    ))
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     pub fn names(&self) -> impl Iterator<Item = &str> {

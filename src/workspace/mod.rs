@@ -2,6 +2,8 @@
 //! checked model. Every problem is reported at once, as `file:line:col`.
 
 pub mod discover;
+#[cfg(test)]
+pub(crate) mod props;
 pub mod raw;
 pub mod walk;
 
@@ -17,7 +19,10 @@ use crate::diagnostic::{Diagnostic, Diagnostics, suggest};
 use crate::error::{Error, Result};
 use crate::goals::Goal;
 use crate::limits::{Limits, MAX_FILES_PER_SOURCE};
-use crate::records::{Kind, catalog::is_metric_name};
+use crate::records::{
+    Kind,
+    catalog::{is_metric_name, standard_kind},
+};
 use raw::{RawGoal, RawLimits, RawSource, RawWorkspace, TOP_LEVEL};
 
 /// Collects diagnostics for one file, positions given as byte spans.
@@ -100,6 +105,9 @@ pub struct Workspace {
     pub problems: Diagnostics,
 }
 
+/// The years a `[[source]]` may give its year-less dates.
+pub const SOURCE_YEARS: std::ops::RangeInclusive<i32> = 1900..=2200;
+
 const WEEKDAYS: [&str; 7] = [
     "monday",
     "tuesday",
@@ -164,7 +172,26 @@ impl Workspace {
                                 DeValue::String(s) => Kind::parse(s),
                                 _ => None,
                             };
+                            let standard = standard_kind(k.get_ref());
                             match kind {
+                                // The standard KPIs are written for the
+                                // canonical kinds: a sum of daily follower
+                                // counts would be a wrong number in each of
+                                // them, so a standard metric keeps its kind.
+                                Some(kind) if standard.is_some_and(|s| s != kind) => at.error(
+                                    v.span(),
+                                    format!(
+                                        "`{}` is a standard metric, combined by `{}`{}: it cannot be made a `{kind}`; drop the line, or give your metric a name of its own (`my_{}`)",
+                                        k.get_ref(),
+                                        standard.unwrap_or(kind),
+                                        if standard == Some(Kind::Last) {
+                                            " (a stock: the last value of the period)"
+                                        } else {
+                                            " (added up over the period)"
+                                        },
+                                        k.get_ref()
+                                    ),
+                                ),
                                 Some(kind) if is_metric_name(k.get_ref()) => {
                                     metrics.push((k.get_ref().to_string(), kind))
                                 }
@@ -275,6 +302,26 @@ impl Workspace {
                 }
                 None => None,
             };
+            // The year of year-less dates: a typo (`-5`, `20266`) would date
+            // every row in a year no export has.
+            let year = match &s.year {
+                Some(y) => match i32::try_from(*y.get_ref()) {
+                    Ok(v) if SOURCE_YEARS.contains(&v) => Some(v),
+                    _ => {
+                        at.error(
+                            y.span(),
+                            format!(
+                                "`year = {}`: the year of year-less dates is between {} and {}",
+                                y.get_ref(),
+                                SOURCE_YEARS.start(),
+                                SOURCE_YEARS.end()
+                            ),
+                        );
+                        None
+                    }
+                },
+                None => None,
+            };
             let span = s
                 .path
                 .as_ref()
@@ -288,7 +335,7 @@ impl Workspace {
                 pattern: s.path.map(|p| p.into_inner()),
                 account: s.account,
                 network: s.network,
-                year: s.year,
+                year,
                 decimal,
                 settings: s.settings.unwrap_or_default(),
             });

@@ -22,7 +22,9 @@ pub struct RawSource {
     pub path: Option<Spanned<String>>,
     pub account: Option<String>,
     pub network: Option<String>,
-    pub year: Option<i32>,
+    /// Any integer TOML holds, so that a year out of range is reported as
+    /// such rather than as a type error (checked in `Workspace::parse`).
+    pub year: Option<Spanned<i64>>,
     pub decimal: Option<Spanned<String>>,
     pub settings: Option<toml::Table>,
 }

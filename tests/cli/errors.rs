@@ -313,3 +313,142 @@ fn bad_date_in_data() {
     assert_error(&out, "data.csv:3:");
     assert!(out.stderr.contains("2026-02-30"), "{}", out.stderr);
 }
+
+/// Config values that parse but make no sense: a year no export has, a
+/// standard metric given another kind, a warn band on the passing side of
+/// its target. Each is an error at its value, reported with the others.
+#[test]
+fn config_values_that_make_no_sense_are_reported_together() {
+    let config = "[workspace]
+name = \"x\"
+colour = \"red\"
+
+[metrics]
+followers = \"sum\"
+
+[[source]]
+plugin = \"canonical\"
+path = \"data.csv\"
+year = -5
+
+[[goal]]
+id = \"g\"
+kpi = \"err\"
+target = \">= 4\"
+warn = \"<= 3\"
+";
+    let out = check(config);
+    assert_error(&out, "kpiscope.toml:3:1: [workspace]: unknown key `colour`");
+    assert_error(
+        &out,
+        "kpiscope.toml:6:13: `followers` is a standard metric, combined by `last` (a stock: the last value of the period): it cannot be made a `sum`",
+    );
+    assert_error(&out, "6 | followers = \"sum\"\n  |             ^^^^^");
+    assert_error(
+        &out,
+        "kpiscope.toml:11:8: `year = -5`: the year of year-less dates is between 1900 and 2200",
+    );
+    assert_error(&out, "11 | year = -5\n   |        ^^");
+    assert_error(
+        &out,
+        "kpiscope.toml:17:8: `warn = \"<= 3\"` with `target = \">= 4\"`: the warn band must lie on the failing side of the target, next to it",
+    );
+    assert_error(&out, "17 | warn = \"<= 3\"\n   |        ^^^^^^");
+    assert!(out.stderr.contains("4 problems found"), "{}", out.stderr);
+}
+
+#[test]
+fn years_of_a_source_outside_1900_to_2200_are_refused() {
+    for (year, ok) in [
+        ("1899", false),
+        ("1900", true),
+        ("2026", true),
+        ("2200", true),
+        ("2201", false),
+        ("0", false),
+        ("2147483647", false),
+        ("99999999999", false),
+    ] {
+        let config = format!("{HEAD}year = {year}\n{}", err_goal("g", ""));
+        let out = check(&config);
+        if ok {
+            assert!(!out.stderr.contains("year-less"), "{year}: {}", out.stderr);
+        } else {
+            assert_error(
+                &out,
+                &format!(
+                    "kpiscope.toml:8:8: `year = {year}`: the year of year-less dates is between 1900 and 2200"
+                ),
+            );
+        }
+    }
+}
+
+#[test]
+fn a_standard_metric_keeps_its_kind() {
+    for (line, refused) in [
+        (
+            "followers = \"sum\"",
+            Some("`followers` is a standard metric, combined by `last`"),
+        ),
+        (
+            "reach = \"last\"",
+            Some(
+                "`reach` is a standard metric, combined by `sum` (added up over the period): it cannot be made a `last`",
+            ),
+        ),
+        ("followers = \"last\"", None),
+        ("reach = \"sum\"", None),
+        ("open_tickets = \"last\"", None),
+    ] {
+        let config = format!("{HEAD}\n[metrics]\n{line}\n{}", err_goal("g", ""));
+        let out = check(&config);
+        match refused {
+            Some(say) => {
+                assert_error(&out, "kpiscope.toml:10:");
+                assert_error(&out, say);
+                assert_error(&out, "give your metric a name of its own");
+            }
+            None => assert!(
+                !out.stderr.contains("standard metric"),
+                "{line}: {}",
+                out.stderr
+            ),
+        }
+    }
+}
+
+#[test]
+fn a_warn_band_must_lie_on_the_failing_side_of_its_target() {
+    for (target, warn, say) in [
+        ("target = \">= 4\"", "<= 3", "must lie on the failing side"),
+        ("target = \"<= 4\"", ">= 5", "must lie on the failing side"),
+        (
+            "target = \">= 4\"",
+            "between 1 and 2",
+            "must lie on the failing side",
+        ),
+        ("target = \">= 4\"", ">= 5", "never warns"),
+        (
+            "change = \">= 2%\"",
+            "<= 0%",
+            "must lie on the failing side",
+        ),
+    ] {
+        let config =
+            format!("{HEAD}\n[[goal]]\nid = \"g\"\nkpi = \"err\"\n{target}\nwarn = \"{warn}\"\n");
+        let out = check(&config);
+        assert_error(
+            &out,
+            &format!(
+                "kpiscope.toml:13:8: `warn = \"{warn}\"` with `{}",
+                target.split(" = ").next().unwrap_or_default()
+            ),
+        );
+        assert_error(&out, say);
+    }
+    // The warn band beside the target is fine.
+    let config = format!("{HEAD}{}", err_goal("g", ""));
+    let out = check(&config);
+    assert!(!out.stderr.contains("warn band"), "{}", out.stderr);
+}

@@ -902,9 +902,10 @@ fn yearless_dates_are_dated_or_refused() {
             "Overview.csv",
             "year = 2147483647\n",
             format!("{OVERVIEW}\"8 de marzo\",5,1,1,0,0\n"),
+            // Refused in the config, before any file is read.
             vec![
-                "exports/Overview.csv:2",
-                "cannot date `8 de marzo` in column `Date`: the year 2147483647 is out of range",
+                "kpiscope.toml:",
+                "`year = 2147483647`: the year of year-less dates is between 1900 and 2200",
             ],
         ),
         (
@@ -937,4 +938,59 @@ fn yearless_dates_are_dated_or_refused() {
         );
         assert_fails(&out, &say);
     }
+}
+
+/// Two workspace plugins with one name: one of them would go unused without
+/// a word. An error names both folders.
+#[test]
+fn two_workspace_plugins_with_one_name_are_refused() {
+    let out = check_with(
+        workspace(&sources(""))
+            .file("plugins/alpha2/plugin.toml", ALPHA)
+            .file("plugins/alpha3/plugin.toml", ALPHA),
+    );
+    assert_fails(
+        &out,
+        &[
+            "plugins/alpha2/plugin.toml:1:8: two workspace plugins are named `alpha`: plugins/alpha and plugins/alpha2",
+            "1 | name = \"alpha\"\n  |        ^^^^^^^",
+            "plugins/alpha3/plugin.toml:1:8: two workspace plugins are named `alpha`: plugins/alpha and plugins/alpha3",
+            "rename one",
+        ],
+    );
+}
+
+/// A workspace plugin may replace a built-in one of its name; `validate`
+/// and `-v` say so.
+#[test]
+fn a_workspace_plugin_replacing_a_built_in_one_is_said() {
+    let t = || {
+        Test::new()
+            .file(
+                "kpiscope.toml",
+                &format!(
+                    "{WS}\n[[source]]\nplugin = \"instagram\"\npath = \"exports/alpha.csv\"\n"
+                ),
+            )
+            .file(
+                "plugins/my_instagram/plugin.toml",
+                &ALPHA.replace("name = \"alpha\"", "name = \"instagram\""),
+            )
+            .file("exports/alpha.csv", ALPHA_CSV)
+    };
+    let note = "note: plugins/my_instagram replaces the built-in plugin `instagram`";
+    let out = t().args(&["validate"]).run();
+    out.status(0);
+    assert!(out.stdout.contains(note), "{}", out.stdout);
+    let out = t().args(&["-v", "eval", "--kpi", "views"]).run();
+    out.status(0);
+    assert!(out.stderr.contains(note), "{}", out.stderr);
+    // The replacement is read, not the built-in plugin.
+    assert!(
+        out.stdout.contains("3700") || out.stdout.contains("3,700"),
+        "{}",
+        out.stdout
+    );
+    let out = t().args(&["eval", "--kpi", "views"]).run();
+    assert!(!out.stderr.contains("replaces"), "{}", out.stderr);
 }

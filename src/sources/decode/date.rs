@@ -296,6 +296,15 @@ fn in_range(year: i32) -> Result<i32, DateError> {
     }
 }
 
+/// The day of a date jiff has read. jiff's dates span the years -9999 to
+/// 9999, and `%Y` reads `0000` or `-0001`: days outside [`YEARS`] are
+/// errors here, as they are for year-less dates, so that no year 0 or
+/// before reaches the periods.
+fn civil_day(d: jiff::civil::Date) -> Result<Day, DateError> {
+    let year = in_range(d.year() as i32)?;
+    Ok(day_from_ymd(year, d.month() as u32, d.day() as u32))
+}
+
 fn ymd(year: i32, month: i8, day: i8) -> Result<Day, DateError> {
     let year = in_range(year)?;
     jiff::civil::Date::new(year as i16, month, day)
@@ -502,7 +511,7 @@ impl DateReader {
                 let secs = if f == "ms" { n / 1000.0 } else { n };
                 let ts = jiff::Timestamp::from_second(secs.floor() as i64)
                     .map_err(|e| DateError::Format(e.to_string()))?;
-                return Ok(Some(Fields::Day(self.local_day(ts))));
+                return Ok(Some(Fields::Day(self.local_day(ts)?)));
             }
             let english = to_english(t, f.contains("%B"));
             match BrokenDownTime::parse(f, english.as_bytes()) {
@@ -523,24 +532,19 @@ impl DateReader {
             let ts = tm
                 .to_timestamp()
                 .map_err(|e| DateError::Format(e.to_string()))?;
-            return Ok(Fields::Day(self.local_day(ts)));
+            return Ok(Fields::Day(self.local_day(ts)?));
         }
         match (tm.year(), tm.month(), tm.day()) {
             (None, Some(month), Some(day)) => Ok(Fields::YearLess { month, day }),
             _ => {
                 let d = tm.to_date().map_err(|e| DateError::Format(e.to_string()))?;
-                Ok(Fields::Day(day_from_ymd(
-                    d.year() as i32,
-                    d.month() as u32,
-                    d.day() as u32,
-                )))
+                civil_day(d).map(Fields::Day)
             }
         }
     }
 
-    fn local_day(&self, ts: jiff::Timestamp) -> Day {
-        let d = ts.to_zoned(self.tz.clone()).date();
-        day_from_ymd(d.year() as i32, d.month() as u32, d.day() as u32)
+    fn local_day(&self, ts: jiff::Timestamp) -> Result<Day, DateError> {
+        civil_day(ts.to_zoned(self.tz.clone()).date())
     }
 }
 
@@ -828,6 +832,36 @@ mod tests {
             (&["s"], None, "inf", "not a time"),
             (&["ms"], None, "-infinity", "not a time"),
             (&["s"], None, "1e300", "error"),
+            // Years jiff reads but no period holds: 0 and before.
+            (
+                &["%Y-%m-%d"],
+                None,
+                "0000-01-01",
+                "the year 0 is out of range",
+            ),
+            (
+                &["%Y-%m-%d"],
+                None,
+                "000-01-01",
+                "the year 0 is out of range",
+            ),
+            (&["%Y-%m-%d"], None, "-0005-03-01", "out of range"),
+            (
+                &["%m/%d/%Y"],
+                None,
+                "12/31/0000",
+                "the year 0 is out of range",
+            ),
+            // Year 1 at an offset east of UTC is year 0 in UTC.
+            (
+                &["%Y-%m-%d %H:%M %z"],
+                None,
+                "0001-01-01 00:30 +0100",
+                "the year 0 is out of range",
+            ),
+            // A Unix time before year 1.
+            (&["s"], None, "-62135596801", "the year 0 is out of range"),
+            (&["ms"], None, "-300000000000000", "out of range"),
         ] {
             let got = read(formats, "UTC", year, &[cell]);
             assert!(

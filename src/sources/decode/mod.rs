@@ -9,6 +9,8 @@
 
 pub mod archive;
 pub mod date;
+#[cfg(test)]
+mod date_props;
 pub mod delimited;
 pub mod grid;
 pub mod json;
@@ -16,6 +18,8 @@ pub mod json;
 mod props;
 pub mod text;
 pub mod value;
+#[cfg(test)]
+mod value_props;
 pub mod xlsx;
 
 pub use grid::{Grid, Row};

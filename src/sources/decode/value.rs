@@ -39,7 +39,12 @@ pub fn parse_value(cell: &str, style: NumberStyle) -> Result<Option<f64>, NotANu
         return Ok(None);
     }
     let mut t = cell.trim();
-    if let Some(x) = super::super::number::parse_number(t.as_bytes()) {
+    // With a decimal comma, a dot groups thousands (`1.234` is 1234): the
+    // plain parser, which reads it as a decimal point, is only for cells
+    // without one.
+    if !(style.decimal_comma && t.contains('.'))
+        && let Some(x) = super::super::number::parse_number(t.as_bytes())
+    {
         return Ok(Some(x));
     }
     if !style.decimal_comma
@@ -87,10 +92,12 @@ pub fn parse_value(cell: &str, style: NumberStyle) -> Result<Option<f64>, NotANu
         .collect();
     let plain = normalise_separators(&digits, style.decimal_comma).ok_or(NotANumber)?;
     let x: f64 = plain.parse().map_err(|_| NotANumber)?;
+    // Checked after the suffix's scale: `1e308K` overflows only then.
+    let x = sign * x * scale;
     if !x.is_finite() {
         return Err(NotANumber);
     }
-    Ok(Some(sign * x * scale))
+    Ok(Some(x))
 }
 
 /// `12,345` and `1,234,567`, the commonest export number that is not plain,
@@ -127,6 +134,8 @@ fn normalise_separators(s: &str, decimal_comma: bool) -> Option<String> {
             && parts.all(|p| p.len() == 3 && p.bytes().all(|b| b.is_ascii_digit()))
     };
     Some(match (commas, dots) {
+        // `1.234` where the comma is the decimal mark: one group of thousands.
+        (0, _) if decimal_comma && three_digit_groups('.') => s.replace('.', ""),
         (0, 0) | (0, 1) => s.to_string(),
         (_, 0) if decimal_comma && commas == 1 => s.replace(',', "."),
         (_, 0) if three_digit_groups(',') => s.replace(',', ""),
@@ -163,10 +172,16 @@ pub fn parse_duration(cell: &str) -> Result<Option<f64>, NotANumber> {
     let mut seconds = 0.0;
     for p in &parts {
         let x: f64 = p.trim().parse().map_err(|_| NotANumber)?;
-        if x < 0.0 {
+        // `str::parse` reads `inf` and `NaN`, which no clock shows; and
+        // `!(x >= 0)` refuses a NaN where `x < 0` would let it through.
+        if !(x >= 0.0 && x.is_finite()) {
             return Err(NotANumber);
         }
         seconds = seconds * 60.0 + x;
+    }
+    // Parts that are each finite can still add up past f64 (`1e308:0`).
+    if !seconds.is_finite() {
+        return Err(NotANumber);
     }
     Ok(Some(seconds))
 }
@@ -199,6 +214,13 @@ mod tests {
             ("1,5", us, Some(1.5)),
             ("0,125", us, Some(0.125)),
             ("1,234", fr, Some(1.234)),
+            // A dot groups thousands where the comma is the decimal mark.
+            ("1.000", fr, Some(1000.0)),
+            ("1.234", fr, Some(1234.0)),
+            ("12.345.678", fr, Some(12_345_678.0)),
+            ("1.5", fr, Some(1.5)),
+            ("0.125", fr, Some(0.125)),
+            ("1.2345", fr, Some(1.2345)),
             ("1.2K", us, Some(1200.0)),
             ("3.5M", us, Some(3_500_000.0)),
             ("2B", us, Some(2e9)),
@@ -223,6 +245,9 @@ mod tests {
             "Lifetime",
             "Soldes d’été",
             "28 апреля",
+            // Finite as written, not once the suffix has scaled it.
+            "1e308K",
+            "-1.7e308B",
         ] {
             assert_eq!(parse_value(bad, us), Err(NotANumber), "{bad}");
         }
@@ -241,5 +266,16 @@ mod tests {
             assert_eq!(parse_duration(cell), Ok(want), "{cell}");
         }
         assert_eq!(parse_duration("a:b"), Err(NotANumber));
+        // Not finite, in a part or in the sum: no duration, not `inf`.
+        for bad in [
+            "infinity:0",
+            "0:inf",
+            "NaN:1",
+            "1:nan",
+            "1e308:0:0",
+            "-0:-1",
+        ] {
+            assert_eq!(parse_duration(bad), Err(NotANumber), "{bad}");
+        }
     }
 }

@@ -14,6 +14,8 @@ use crate::records::{Kind, catalog::is_metric_name};
 use crate::workspace::{Located, de, parse_toml};
 
 mod layouts;
+#[cfg(test)]
+mod props;
 
 /// The manifest API version this kpiscope reads.
 pub const API: u32 = 1;
@@ -47,6 +49,8 @@ pub struct CommandSpec {
 #[derive(Debug, Clone)]
 pub struct Manifest {
     pub name: String,
+    /// Where `name = ...` stands in the manifest, for a name two plugins share.
+    pub name_span: std::ops::Range<usize>,
     pub title: String,
     pub version: String,
     pub kind: PluginKind,
@@ -97,6 +101,7 @@ impl Manifest {
             .get("api")
             .and_then(|v| de::<Spanned<u32>>(&mut at, v.clone(), "api"));
         let whole = 0..text.len().min(1);
+        let name_span = name.as_ref().map_or(whole.clone(), |n| n.span());
         let name = match name {
             Some(n) if is_metric_name(n.get_ref()) => Some(n.into_inner()),
             Some(n) => {
@@ -227,6 +232,7 @@ impl Manifest {
             (Some(name), Some(kind), true) => Ok(Manifest {
                 title: plugin_title,
                 name,
+                name_span,
                 version: version.unwrap_or_else(|| "0.0.0".into()),
                 kind,
                 network,
