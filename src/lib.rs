@@ -30,6 +30,20 @@ pub mod sources;
 pub mod testing;
 pub mod workspace;
 
+/// What every property test of the crate runs with: 64 cases, or
+/// `PROPTEST_CASES` for a longer run; failures are printed, not kept in files.
+#[cfg(test)]
+pub(crate) fn prop_config() -> proptest::prelude::ProptestConfig {
+    proptest::prelude::ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES")
+            .ok()
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(64),
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    }
+}
+
 use std::process::ExitCode;
 
 use clap::Parser;

@@ -137,6 +137,8 @@ fn edited(text: &str, edits: &[Edit]) -> String {
 }
 
 proptest! {
+    #![proptest_config(crate::prop_config())]
+
     #[test]
     fn every_row_is_read_or_accounted_for(pick in any::<usize>(), edits in edits()) {
         let registry = Registry::load(std::path::Path::new("/nonexistent-workspace"))

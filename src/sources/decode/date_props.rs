@@ -203,11 +203,7 @@ fn damage(cell: &str, damages: &[Damage]) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(64),
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(crate::prop_config())]
 
     #[test]
     fn arbitrary_cells_read_in_range_and_alike(

@@ -156,11 +156,7 @@ fn every_fixture_decodes_with_every_format_without_panicking() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(64),
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(crate::prop_config())]
 
     #[test]
     fn arbitrary_bytes_never_panic(

@@ -52,11 +52,7 @@ fn grouped(n: u64, sep: &str) -> String {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(64),
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(crate::prop_config())]
 
     #[test]
     fn arbitrary_cells_give_finite_values(cell in cells(), style in styles()) {

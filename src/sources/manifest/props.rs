@@ -47,11 +47,7 @@ fn every_manifest_parses() {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig {
-        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(64),
-        failure_persistence: None,
-        ..ProptestConfig::default()
-    })]
+    #![proptest_config(crate::prop_config())]
 
     #[test]
     fn mutated_manifests_point_inside_the_text(
