@@ -343,6 +343,11 @@ fn a_file_that_is_no_export_gets_no_hint_to_name_a_plugin() {
     assert!(!out.stderr.contains("name the plugin"), "{}", out.stderr);
 }
 
+/// `eval` of the reach over all the data, as JSON.
+const REACH_IN_ALL: &[&str] = &[
+    "eval", "--kpi", "reach", "--grain", "all", "--format", "json",
+];
+
 /// A canonical source of `data.csv` holding `text`, and `args`.
 fn canonical(text: &str, args: &[&str]) -> Output {
     Test::new()
@@ -368,9 +373,7 @@ fn a_crlf_canonical_file_names_the_right_line() {
 fn a_canonical_file_with_bare_cr_line_ends_is_read() {
     let out = canonical(
         "date,network,account,reach\r2026-03-01,x,acme,100\r2026-03-02,x,acme,20\r",
-        &[
-            "eval", "--kpi", "reach", "--grain", "all", "--format", "json",
-        ],
+        REACH_IN_ALL,
     );
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert_eq!(values(&out, None), [("all".to_string(), 120.0)]);
@@ -381,9 +384,7 @@ fn two_stocks_of_one_day_in_one_file_are_a_warning() {
     // Two regions of one account-day: reach adds up, followers cannot.
     let out = canonical(
         "date,network,account,followers,reach\n2026-03-01,x,acme,1000,10\n2026-03-01,x,acme,200,5\n",
-        &[
-            "eval", "--kpi", "reach", "--grain", "all", "--format", "json",
-        ],
+        REACH_IN_ALL,
     );
     assert_eq!(out.status, 0, "{}", out.stderr);
     assert_eq!(values(&out, None), [("all".to_string(), 15.0)]);
