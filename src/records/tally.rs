@@ -58,11 +58,27 @@ impl Tally {
     }
 
     pub fn skip(&mut self, reason: &str, line: u64) {
-        let s = self.skipped.entry(reason.to_string()).or_default();
+        self.skip_rows(reason.to_string(), 1, line);
+    }
+
+    /// `rows` rows skipped for `reason`, the first of them at `first_line`.
+    fn skip_rows(&mut self, reason: String, rows: u64, first_line: u64) {
+        let s = self.skipped.entry(reason).or_default();
         if s.rows == 0 {
-            s.first_line = line;
+            s.first_line = first_line;
         }
-        s.rows += 1;
+        s.rows += rows;
+    }
+
+    /// Adds what a part of the file (one table's rows) found.
+    pub fn absorb(&mut self, part: Tally) {
+        self.rows += part.rows;
+        for (why, s) in part.skipped {
+            self.skip_rows(why, s.rows, s.first_line);
+        }
+        for w in part.warnings {
+            self.warn(w);
+        }
     }
 
     pub fn skipped_rows(&self) -> u64 {

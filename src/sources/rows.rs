@@ -249,6 +249,7 @@ fn is_number(cell: &str) -> bool {
 }
 
 /// What the header and the rows say about each column.
+#[derive(Clone)]
 struct Plan {
     /// Columns whose filled cells are mostly numbers.
     numeric: Vec<bool>,
@@ -286,12 +287,15 @@ impl<'g> DataRows<'g> {
     /// source's (or plugin's) decimal mark for columns the cells leave
     /// undecided, `forced` one that wins over the cells.
     pub fn new(grid: &'g Grid, h: usize, decimal: Option<Decimal>, forced: bool) -> DataRows<'g> {
-        let header = &grid.rows[h].cells;
         let mut tally = Tally::default();
         let plan = plan(grid, h, decimal, forced, &mut tally);
+        DataRows::start(grid, h, plan, tally)
+    }
+
+    fn start(grid: &'g Grid, h: usize, plan: Plan, tally: Tally) -> DataRows<'g> {
         DataRows {
             rows: grid.rows_after(h),
-            header,
+            header: &grid.rows[h].cells,
             first: true,
             seen_data: false,
             ahead: Default::default(),
@@ -302,6 +306,13 @@ impl<'g> DataRows<'g> {
             h,
             tally,
         }
+    }
+
+    /// The same rows from the top, on this table's plan: a pass before the
+    /// reading one (year-less dates look over their whole column first)
+    /// decides the columns' marks once, not twice.
+    pub fn rewound(&self) -> DataRows<'g> {
+        DataRows::start(self.grid, self.h, self.plan.clone(), Tally::default())
     }
 
     /// The rows of a table a plugin reads: the source's `decimal` (`,` or
@@ -339,17 +350,7 @@ impl<'g> DataRows<'g> {
     /// The skipped rows, the warnings and the count of data rows, added to
     /// `tally`; the error of a row that stopped the rows.
     pub fn finish(self, tally: &mut Tally) -> Result<()> {
-        tally.rows += self.tally.rows;
-        for (why, s) in self.tally.skipped {
-            let t = tally.skipped.entry(why).or_default();
-            if t.rows == 0 {
-                t.first_line = s.first_line;
-            }
-            t.rows += s.rows;
-        }
-        for w in self.tally.warnings {
-            tally.warn(w);
-        }
+        tally.absorb(self.tally);
         match self.error {
             Some(e) => Err(e),
             None => Ok(()),

@@ -189,10 +189,11 @@ pub fn read(
         ctx.year.or(grid.year_hint),
     )
     .year_from(map.date.year_from);
+    let mut rows = DataRows::of(grid, h, ctx.decimal, layout.style);
     if map.date.rolls_over() {
         // Whether year-less dates go up or down, and so which way they roll
         // over, is told by the whole column.
-        let cells = DataRows::of(grid, h, ctx.decimal, layout.style).map(|row| {
+        let cells = rows.rewound().map(|row| {
             let (text, _) = parser.date_cell(&row);
             (row.line as usize, text.to_string())
         });
@@ -205,7 +206,6 @@ pub fn read(
             })?;
     }
     let dates = || first_dates.clone();
-    let mut rows = DataRows::of(grid, h, ctx.decimal, layout.style);
     let used = parser.r.used();
     tally.unmapped.extend(
         rows.numeric_columns()
