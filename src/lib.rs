@@ -14,6 +14,16 @@
 //! assert_eq!(cal.label(p), "2026-Q4");
 //! ```
 
+/// `eprintln!` that cannot panic: a closed or full stderr is no reason to
+/// stop a run whose results go to stdout or a file, and there is nowhere
+/// left to say it. Every message of kpiscope goes through this.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr().lock(), $($arg)*);
+    }};
+}
+
 pub mod aggregate;
 pub mod cli;
 pub mod commands;
@@ -65,7 +75,7 @@ pub fn main() -> ExitCode {
 pub fn report_unprinted() {
     let unprinted = kpi::sandbox::take_unprinted();
     if unprinted > 0 {
-        eprintln!(
+        say!(
             "warning: scripts printed {unprinted} more lines with print() or debug(), not shown: a run shows the first {}",
             limits::SCRIPT_PRINT_LINES
         );
@@ -79,16 +89,16 @@ pub fn print_error(e: &anyhow::Error) {
         // Each problem its own `error:` line, so that every one stands out.
         Some(Error::Diagnostics(d)) => {
             for p in &d.0 {
-                eprintln!("error: {p}");
+                say!("error: {p}");
             }
             if d.0.len() > 1 {
-                eprintln!("{} problems found", d.0.len());
+                say!("{} problems found", d.0.len());
             }
         }
         // Our errors say their cause in their own message; `{:#}` would
         // repeat it ("kpiscope.toml: Permission denied: Permission denied").
-        Some(e) => eprintln!("error: {e}"),
-        None => eprintln!("error: {e:#}"),
+        Some(e) => say!("error: {e}"),
+        None => say!("error: {e:#}"),
     }
 }
 

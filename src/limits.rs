@@ -27,6 +27,16 @@ pub const MAX_COMMAND_OUTPUT: u64 = 256 << 20;
 /// whole in memory.
 pub const MAX_COMMAND_LINE: usize = 1 << 20;
 
+/// Bytes of one row of a table (all its cells). The longest texts exports
+/// carry, a Facebook post's 63,206 characters or a YouTube description's
+/// 5,000, fit in 256 KB; a row of megabytes is a damaged file or a quote
+/// never closed, and holding it is what a hostile file would want.
+pub const MAX_ROW_BYTES: usize = 4 << 20;
+
+/// Columns of a table's header: Excel's own limit, which no export reaches
+/// (Business Suite's widest has about 40).
+pub const MAX_COLUMNS: usize = 16_384;
+
 /// How much a file may make the host hold while it is decoded: each limit
 /// refuses a file with a message rather than let a damaged or hostile one
 /// take the machine.
@@ -174,6 +184,21 @@ impl Default for Limits {
             date_span_years: DATE_SPAN_YEARS,
         }
     }
+}
+
+/// What a row past [`MAX_ROW_BYTES`] is told.
+pub fn long_row() -> String {
+    format!(
+        "this row is longer than {}, which no export's row is: the file is damaged, or a quote opened in this row is never closed",
+        show_bytes(MAX_ROW_BYTES)
+    )
+}
+
+/// What a header of `n` columns, past [`MAX_COLUMNS`], is told.
+pub fn wide_header(n: usize) -> String {
+    format!(
+        "the header has {n} columns, more than the {MAX_COLUMNS} a table may have: this is no export"
+    )
 }
 
 /// A size in bytes as messages show it: `128 KB`, `2.4 MB`.

@@ -96,7 +96,7 @@ impl Session {
             .sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
         if cli.verbose {
             for r in registry.replacements() {
-                eprintln!("note: {r}");
+                say!("note: {r}");
             }
         }
         match library {
@@ -257,7 +257,7 @@ impl Session {
         if self.verbose {
             for r in resolved {
                 for n in &r.notes {
-                    eprintln!("note: {}: {n}", r.source.describe());
+                    say!("note: {}: {n}", r.source.describe());
                 }
             }
         }
@@ -301,11 +301,11 @@ impl Session {
         let told = self.told.swap(true, std::sync::atomic::Ordering::Relaxed);
         for t in cube.tallies.iter().filter(|_| !told) {
             if self.verbose {
-                eprintln!("read {}", t.summary());
+                say!("read {}", t.summary());
             }
             if !self.quiet {
                 for w in &t.warnings {
-                    eprintln!("warning: {}: {w}", t.file);
+                    say!("warning: {}: {w}", t.file);
                 }
             }
         }
@@ -316,7 +316,7 @@ impl Session {
                 0 => String::new(),
                 n => format!(" and {n} command(s)"),
             };
-            eprintln!(
+            say!(
                 "loaded {} rows from {files} files{commands} into {} cells in {:.2?} ({} duplicate values dropped)",
                 cube.rows(),
                 cube.cell_count(),

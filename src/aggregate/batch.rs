@@ -3,6 +3,7 @@
 
 use rustc_hash::FxHashMap;
 
+use super::period::Day;
 use super::spec::{CubeSpec, Prepared, SeriesKey};
 use crate::records::{MetricId, RowRef};
 
@@ -17,12 +18,25 @@ pub struct Batch {
     pub(super) series: FxHashMap<u64, SeriesKey>,
     pub(super) posts: FxHashMap<u64, String>,
     scratch: Vec<u8>,
+    /// Rows dated outside the plausible years: how many, and the first few
+    /// dates with their lines.
+    pub(super) odd_rows: u64,
+    pub(super) odd: Vec<(Day, u64)>,
 }
+
+/// Distinct implausible dates a warning names; the rest are counted.
+pub const ODD_DATES_SHOWN: usize = 3;
 
 impl Batch {
     pub fn push(&mut self, spec: &CubeSpec, row: &RowRef) {
         if !spec.in_range(row.date) {
             return;
+        }
+        if !super::period::plausible(row.date) {
+            self.odd_rows += 1;
+            if self.odd.len() < ODD_DATES_SHOWN && !self.odd.iter().any(|o| o.0 == row.date) {
+                self.odd.push((row.date, row.line));
+            }
         }
         let mut buf = std::mem::take(&mut self.scratch);
         let p = spec.prepare(row, &mut buf);
@@ -52,5 +66,7 @@ impl Batch {
         self.metrics.clear();
         self.series.clear();
         self.posts.clear();
+        self.odd_rows = 0;
+        self.odd.clear();
     }
 }

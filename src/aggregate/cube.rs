@@ -13,8 +13,8 @@
 
 use rayon::prelude::*;
 
-use super::batch::Batch;
-use super::period::{Calendar, Day, day_from_ymd, format_day};
+use super::batch::{Batch, ODD_DATES_SHOWN};
+use super::period::{Calendar, Day, format_day};
 use super::shard::{Ctx, Shard};
 use super::spec::CubeSpec;
 use crate::limits::PLAUSIBLE_YEARS;
@@ -47,13 +47,11 @@ pub struct Cube {
 #[derive(Debug, Default)]
 struct FileDates {
     range: Option<(Day, Day)>,
-    /// Rows dated outside the plausible years, and the first few such dates.
+    /// Rows dated outside the plausible years, and the first few such
+    /// dates with their lines.
     odd_rows: u64,
-    odd: Vec<Day>,
+    odd: Vec<(Day, u64)>,
 }
-
-/// Distinct implausible dates a warning names; the rest are counted.
-const ODD_DATES_SHOWN: usize = 3;
 
 impl Cube {
     pub fn new(spec: CubeSpec, calendar: Calendar, catalog: Catalog) -> Cube {
@@ -103,15 +101,21 @@ impl Cube {
 
     /// Tells `tally` the days the file just read brought: its range (for
     /// [`Cube::span_problem`]) and a warning for dates outside
-    /// [`PLAUSIBLE_YEARS`]. Dates reach the cube without their line, so the
-    /// warning names the dates.
+    /// [`PLAUSIBLE_YEARS`], naming the first few with their lines.
     pub fn finish_file(&mut self, tally: &mut Tally) {
         let dates = std::mem::take(&mut self.file_dates);
         tally.days = dates.range;
         if dates.odd_rows == 0 {
             return;
         }
-        let mut shown: Vec<String> = dates.odd.iter().map(|&d| format_day(d)).collect();
+        let mut shown: Vec<String> = dates
+            .odd
+            .iter()
+            .map(|&(d, line)| match line {
+                0 => format_day(d),
+                _ => format!("line {line}: {}", format_day(d)),
+            })
+            .collect();
         if dates.odd_rows > shown.len() as u64 {
             shown.push("…".into());
         }
@@ -200,17 +204,18 @@ impl Cube {
 
     /// Notes the range of the batches' days and their implausible dates.
     fn note_dates(&mut self, batches: &[Batch]) {
-        let (low, high) = plausible_days();
         let f = &mut self.file_dates;
         for p in batches.iter().flat_map(|b| &b.rows) {
             f.range = Some(
                 f.range
                     .map_or((p.date, p.date), |(a, b)| (a.min(p.date), b.max(p.date))),
             );
-            if p.date < low || p.date > high {
-                f.odd_rows += 1;
-                if f.odd.len() < ODD_DATES_SHOWN && !f.odd.contains(&p.date) {
-                    f.odd.push(p.date);
+        }
+        for b in batches {
+            f.odd_rows += b.odd_rows;
+            for &(day, line) in &b.odd {
+                if f.odd.len() < ODD_DATES_SHOWN && !f.odd.iter().any(|o| o.0 == day) {
+                    f.odd.push((day, line));
                 }
             }
         }
@@ -260,12 +265,4 @@ impl Cube {
     pub fn slot_kind(&self, slot: usize) -> Kind {
         self.slot_kind[slot]
     }
-}
-
-/// The first and the last day of [`PLAUSIBLE_YEARS`].
-fn plausible_days() -> (Day, Day) {
-    (
-        day_from_ymd(*PLAUSIBLE_YEARS.start(), 1, 1),
-        day_from_ymd(*PLAUSIBLE_YEARS.end(), 12, 31),
-    )
 }

@@ -58,6 +58,13 @@ pub fn parse_day(s: &str) -> Option<Day> {
     Some(day_from_ymd(y, m, d))
 }
 
+/// Whether `day` falls in [`crate::limits::PLAUSIBLE_YEARS`]: a date
+/// outside is read, with a warning (a typo in a year more likely than data).
+pub fn plausible(day: Day) -> bool {
+    let years = crate::limits::PLAUSIBLE_YEARS;
+    (day_from_ymd(*years.start(), 1, 1)..=day_from_ymd(*years.end(), 12, 31)).contains(&day)
+}
+
 pub fn format_day(day: Day) -> String {
     let (y, m, d) = ymd(day);
     format!("{y:04}-{m:02}-{d:02}")

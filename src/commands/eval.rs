@@ -103,7 +103,7 @@ pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
         })?,
     }
     if s.verbose {
-        eprintln!(
+        say!(
             "evaluated {} values in {} groups and wrote them in {:.2?}",
             rows.len(),
             groups.groups.len(),

@@ -157,7 +157,7 @@ fn script_print(text: &str) {
     if PRINTED.fetch_add(1, Ordering::Relaxed) >= limits::SCRIPT_PRINT_LINES {
         return;
     }
-    eprintln!("script: {}", cut(text, limits::SCRIPT_PRINT_CHARS));
+    say!("script: {}", cut(text, limits::SCRIPT_PRINT_CHARS));
 }
 
 /// `text` cut to `max` characters, saying how many were left out.

@@ -9,7 +9,7 @@ use serde_json::{Map, Value};
 use super::Level;
 use crate::aggregate::period::{Day, format_day, parse_day};
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct Record {
     pub date: Day,
     pub network: String,
@@ -19,6 +19,26 @@ pub struct Record {
     pub level: Level,
     pub dims: BTreeMap<String, String>,
     pub metrics: BTreeMap<String, f64>,
+    /// The line of the file (or of a program's output) the record came
+    /// from, for messages; 0 when it has none (a JSON document, a test's
+    /// input). Not part of what the record is: equality leaves it out.
+    pub line: u64,
+}
+
+impl PartialEq for Record {
+    fn eq(&self, o: &Record) -> bool {
+        (
+            self.date,
+            &self.network,
+            &self.account,
+            &self.post,
+            self.level,
+            &self.dims,
+            &self.metrics,
+        ) == (
+            o.date, &o.network, &o.account, &o.post, o.level, &o.dims, &o.metrics,
+        )
+    }
 }
 
 impl Record {
@@ -43,6 +63,7 @@ impl Record {
             post,
             dims,
             metrics,
+            line: 0,
         }
     }
 

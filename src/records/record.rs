@@ -23,4 +23,6 @@ pub struct RowRef<'a> {
     pub dims: &'a [(&'a str, &'a str)],
     /// Metric values present in the row (an empty cell is simply absent).
     pub metrics: &'a [(MetricId, f64)],
+    /// The file line the row came from, for messages; 0 when it has none.
+    pub line: u64,
 }

@@ -58,6 +58,11 @@ impl Layout {
             dims: Vec::new(),
             metrics: Vec::new(),
         };
+        if header.len() > crate::limits::MAX_COLUMNS {
+            return Err(err(crate::limits::wide_header(header.len())));
+        }
+        // Lowercase names, to find a column named twice.
+        let mut seen = std::collections::HashMap::new();
         for (i, raw) in header.iter().enumerate() {
             let name = String::from_utf8_lossy(raw)
                 .trim()
@@ -65,7 +70,7 @@ impl Layout {
                 .to_string();
             // Two columns of one name would both count (`reach,reach`: the
             // figure twice), or one would be dropped: neither is the file's.
-            if let Some(j) = l.names.iter().position(|n| n.eq_ignore_ascii_case(&name)) {
+            if let Some(j) = seen.insert(name.to_lowercase(), i) {
                 return Err(err(format!(
                     "`{name}` is the header of columns {} and {}: rename or remove one of them",
                     j + 1,
@@ -203,24 +208,45 @@ struct Chunker<R> {
     done: bool,
 }
 
+/// Why the next chunk could not be cut.
+enum ChunkError {
+    Io(std::io::Error),
+    /// The record starting on this line is longer than
+    /// [`limits::MAX_ROW_BYTES`](crate::limits::MAX_ROW_BYTES).
+    LongRow(usize),
+}
+
 impl<R: Read> Chunker<R> {
     /// The next chunk, in `out` (a recycled buffer, so that reading a large
-    /// file does not keep asking the system for fresh memory).
-    fn next(&mut self, mut out: Vec<u8>) -> std::io::Result<Option<Chunk>> {
-        while !self.done && self.pending.len() < CHUNK {
-            let start = self.pending.len();
-            self.pending.resize(start + CHUNK, 0);
-            let n = self.src.read(&mut self.pending[start..])?;
-            self.pending.truncate(start + n);
-            self.done = n == 0;
-        }
-        if self.pending.is_empty() {
-            return Ok(None);
-        }
-        let cut = if self.done {
-            self.pending.len()
-        } else {
-            record_boundary(&self.pending).unwrap_or(self.pending.len())
+    /// file does not keep asking the system for fresh memory). A record
+    /// longer than a chunk makes the chunk longer, up to the row limit: a
+    /// record is never cut in two.
+    fn next(&mut self, mut out: Vec<u8>) -> std::result::Result<Option<Chunk>, ChunkError> {
+        let mut want = CHUNK;
+        let cut = loop {
+            while !self.done && self.pending.len() < want {
+                let start = self.pending.len();
+                self.pending.resize(start + CHUNK, 0);
+                let n = self
+                    .src
+                    .read(&mut self.pending[start..])
+                    .map_err(ChunkError::Io)?;
+                self.pending.truncate(start + n);
+                self.done = n == 0;
+            }
+            if self.pending.is_empty() {
+                return Ok(None);
+            }
+            if self.done {
+                break self.pending.len();
+            }
+            match record_boundary(&self.pending) {
+                Some(cut) => break cut,
+                None if self.pending.len() > crate::limits::MAX_ROW_BYTES => {
+                    return Err(ChunkError::LongRow(self.line));
+                }
+                None => want = self.pending.len() + CHUNK,
+            }
         };
         out.clear();
         out.extend_from_slice(&self.pending[..cut]);
@@ -273,7 +299,10 @@ pub fn read(path: &Path, ctx: &SourceCtx, cube: &mut Cube, progress: &Progress) 
         line: 1,
         done: false,
     };
-    let io = |e: std::io::Error| Error::io(&shown, e);
+    let io = |e: ChunkError| match e {
+        ChunkError::Io(e) => Error::io(&shown, e),
+        ChunkError::LongRow(line) => long_row(&shown, line),
+    };
     let Some(first) = chunker.next(Vec::new()).map_err(io)? else {
         return Err(Error::Data {
             file: shown.clone(),
@@ -312,7 +341,8 @@ pub fn read(path: &Path, ctx: &SourceCtx, cube: &mut Cube, progress: &Progress) 
     let mut batches: Vec<Batch> = (0..round).map(|_| Batch::default()).collect();
     // A reader thread keeps the next chunks coming while these are folded;
     // used buffers go back to it.
-    let (chunk_tx, chunk_rx) = std::sync::mpsc::sync_channel::<std::io::Result<Chunk>>(round * 2);
+    let (chunk_tx, chunk_rx) =
+        std::sync::mpsc::sync_channel::<std::result::Result<Chunk, ChunkError>>(round * 2);
     let (spare_tx, spare_rx) = std::sync::mpsc::channel::<Vec<u8>>();
     std::thread::scope(|scope| {
         scope.spawn(move || {
@@ -461,6 +491,7 @@ fn parse_chunk(
                 },
                 dims: &dims,
                 metrics: &values,
+                line: line as u64,
             },
         );
         Ok(())
@@ -473,6 +504,9 @@ fn parse_chunk(
             let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
             if raw.is_empty() {
                 continue;
+            }
+            if raw.len() > crate::limits::MAX_ROW_BYTES {
+                return Err(long_row(shown, chunk.line + n));
             }
             fields.clear();
             fields.extend(raw.split(|&b| b == b','));
@@ -499,8 +533,19 @@ fn parse_chunk(
             }
         }
         let line = chunk.line + record.position().map_or(0, |p| p.line() as usize - 1);
+        if record.as_slice().len() > crate::limits::MAX_ROW_BYTES {
+            return Err(long_row(shown, line));
+        }
         let fields: Vec<&[u8]> = record.iter().collect();
         row(&fields, line, batch)?;
+    }
+}
+
+fn long_row(shown: &str, line: usize) -> Error {
+    Error::Data {
+        file: shown.to_string(),
+        line,
+        message: crate::limits::long_row(),
     }
 }
 
@@ -608,9 +653,9 @@ pub fn records_of(
         let network = ctx.network(network_cell.as_deref());
         let account = ctx.account(account_cell.as_deref(), network).to_string();
         let network = network.to_string();
-        out.push(crate::records::Record::new(
-            day, network, account, post, dims, metrics,
-        ));
+        let mut r = crate::records::Record::new(day, network, account, post, dims, metrics);
+        r.line = row.line;
+        out.push(r);
     }
     Ok(out)
 }

@@ -145,7 +145,10 @@ pub fn run(plugin: &Plugin, ctx: &FileCtx) -> Result<Vec<Record>> {
         };
         number += 1;
         match record(&line, ctx) {
-            Ok(Some(r)) => records.push(r),
+            Ok(Some(mut r)) => {
+                r.line = number;
+                records.push(r)
+            }
             Ok(None) => {}
             Err(message) => {
                 child.stop();
@@ -215,7 +218,7 @@ fn show_stderr(stderr: impl Read, label: &str) {
         }
         let text = String::from_utf8_lossy(&line);
         let text = text.trim_end_matches(['\n', '\r']);
-        eprintln!("{label}: {text}{}", if cut { " [cut]" } else { "" });
+        say!("{label}: {text}{}", if cut { " [cut]" } else { "" });
     }
 }
 

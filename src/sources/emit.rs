@@ -137,6 +137,7 @@ impl Sink for CollectSink {
                 .iter()
                 .map(|&(id, x)| (self.catalog.get(id).name.clone(), x))
                 .collect(),
+            line: row.line,
         });
     }
 }
@@ -162,5 +163,6 @@ pub fn push_record(sink: &mut dyn Sink, r: &Record) {
         level: r.level,
         dims: &dims,
         metrics: &metrics,
+        line: r.line,
     });
 }

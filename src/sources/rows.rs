@@ -521,6 +521,14 @@ impl<'g> Iterator for DataRows<'g> {
         }
         loop {
             let row = self.next_raw()?;
+            if row.cells.as_slice().len() > crate::limits::MAX_ROW_BYTES {
+                self.error = Some(Error::Data {
+                    file: self.grid.name.clone(),
+                    line: row.line as usize,
+                    message: crate::limits::long_row(),
+                });
+                return None;
+            }
             if blank(&row) {
                 continue;
             }
@@ -784,7 +792,7 @@ fn describes(cells: &csv::StringRecord) -> bool {
 /// Skipped rows by reason, for tests.
 #[cfg(test)]
 fn read(text: &str, decimal: Option<Decimal>) -> (Vec<(u64, Vec<String>)>, Tally) {
-    let g = &super::decode::delimited::grids(text.to_string(), "t.csv", None)[0];
+    let g = &super::decode::delimited::grids(text.to_string(), "t.csv", None).expect("grids")[0];
     let mut rows = DataRows::new(g, 0, decimal, false);
     let kept = rows
         .by_ref()
@@ -844,7 +852,8 @@ mod tests {
             "date,text,reach,likes\n2026-03-01,ok,1,2\n2026-03-02,\"broken,3,4\n2026-03-03,a,5,6\n2026-03-04,b,7,8\n".to_string(),
             "t.csv",
             None,
-        )[0];
+        )
+        .expect("grids")[0];
         let mut rows = DataRows::new(g, 0, None, false);
         assert_eq!(rows.by_ref().count(), 1);
         let e = rows.finish(&mut Tally::default()).unwrap_err().to_string();
@@ -964,7 +973,8 @@ mod tests {
             "date,reach,likes\n2026-03-01,300,4\n2026-03-02,1,200,5\n2026-03-03,7,\n".to_string(),
             "t.csv",
             None,
-        )[0];
+        )
+        .expect("grids")[0];
         let mut rows = DataRows::new(g, 0, None, false);
         assert_eq!(rows.by_ref().map(|r| r.line).collect::<Vec<_>>(), [2]);
         let e = rows.finish(&mut Tally::default()).unwrap_err().to_string();

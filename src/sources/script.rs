@@ -399,11 +399,12 @@ fn records(
         if json.get("date").is_some_and(serde_json::Value::is_null) {
             return Ok(Some(skip::NO_DATE.to_string()));
         }
-        let record = from_json(&json, style, ctx).map_err(|e| Error::Data {
+        let mut record = from_json(&json, style, ctx).map_err(|e| Error::Data {
             file: file.to_string(),
             line: line as usize,
             message: format!("the script returned a malformed record: {e}"),
         })?;
+        record.line = line;
         out.push(record);
     }
     Ok(None)

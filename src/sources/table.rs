@@ -430,6 +430,7 @@ impl RowParser<'_> {
             level: map.level,
             dims: &dims,
             metrics: metrics.as_slice(),
+            line: row.line,
         });
         Ok(None)
     }

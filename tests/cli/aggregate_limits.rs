@@ -116,13 +116,13 @@ fn the_span_names_the_files_of_both_ends_and_is_configurable() {
 }
 
 #[test]
-fn a_year_outside_1990_2100_is_a_warning_naming_the_file() {
+fn a_year_outside_1990_2100_is_a_warning_naming_the_file_and_line() {
     let data = "1989-12-31,instagram,acme,100\n2026-01-06,instagram,acme,50\n";
     let out = run(data, "", &["eval", "--kpi", "reach", "--grain", "all"]);
     out.status(0);
     assert!(
         out.stderr.contains(
-            "warning: data.csv: 1 row is dated outside the years 1990–2100 (1989-12-31): is the year a typo?"
+            "warning: data.csv: 1 row is dated outside the years 1990–2100 (line 2: 1989-12-31): is the year a typo?"
         ),
         "{}",
         out.stderr

@@ -409,3 +409,65 @@ fn a_broken_config_does_not_hide_a_broken_plugin() {
     out.fails_with("kpiscope.toml:2:10: invalid TOML")
         .fails_with("plugins/p/plugin.toml:6:1: unknown key `what`");
 }
+
+/// A row past the row limit (4 MB) is an error at its line, whatever the
+/// plugin kind: the canonical reader used to cut it at its 2 MiB chunk and
+/// report a false field count. A header past the column limit too.
+#[test]
+fn a_row_or_header_past_the_limits_is_an_error_at_its_line() {
+    let long = "a".repeat(5 << 20);
+    let out = canonical(
+        &format!(
+            "date,network,account,dim.caption,reach\n2026-03-01,x,acme,hi,1\n2026-03-02,x,acme,\"{long}\",2\n"
+        ),
+        REACH_IN_ALL,
+    );
+    out.fails_with("data.csv:3: this row is longer than 4 MB");
+    // The same without quotes, where the reader splits on commas only.
+    let out = canonical(
+        &format!("date,network,account,dim.caption,reach\n2026-03-01,x,acme,{long},2\n"),
+        REACH_IN_ALL,
+    );
+    out.fails_with("data.csv:2: this row is longer than 4 MB");
+    let wide: Vec<String> = (0..20_000).map(|i| format!("m{i}")).collect();
+    let out = canonical(
+        &format!("date,network,account,{}\n", wide.join(",")),
+        REACH_IN_ALL,
+    );
+    out.fails_with(
+        "data.csv:1: the header has 20003 columns, more than the 16384 a table may have",
+    );
+
+    // A table plugin's export: the long row is the 101st, past the rows
+    // parsed with the header.
+    let head = "Post id,Date,Post text,Post Link,Impressions,Likes,Engagements,Replies,Reposts\n";
+    let row = |i: u32, text: &str| {
+        format!(
+            "{i},\"Sat, Nov 29, 2025\",\"{text}\",https://x.com/a/status/{i},\"1,445\",27,60,1,1\n"
+        )
+    };
+    let mut text = head.to_string();
+    for i in 1..=100 {
+        text.push_str(&row(i, "hi"));
+    }
+    text.push_str(&row(101, &long));
+    let out = Test::new()
+        .file(
+            "kpiscope.toml",
+            "[workspace]\nname = \"Acme\"\n\n[[source]]\nplugin = \"x\"\npath = \"x.csv\"\n",
+        )
+        .file("x.csv", &text)
+        .args(REACH_IN_ALL)
+        .run();
+    out.fails_with("x.csv:102: this row is longer than 4 MB");
+    // In the rows parsed with the header, and a header too wide there.
+    let out = Test::new()
+        .file(
+            "kpiscope.toml",
+            "[workspace]\nname = \"Acme\"\n\n[[source]]\nplugin = \"x\"\npath = \"x.csv\"\n",
+        )
+        .file("x.csv", &format!("{head}{}", row(1, &long)))
+        .args(REACH_IN_ALL)
+        .run();
+    out.fails_with("x.csv: line 2: this row is longer than 4 MB");
+}

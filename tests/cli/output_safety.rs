@@ -34,6 +34,51 @@ fn to_full_disk(dir: &Path, args: &[&str]) -> (i32, String) {
     )
 }
 
+/// stderr on a full disk or closed: the warnings, notes and errors that
+/// cannot be written are dropped, and the run goes on to its results and
+/// its exit code (`eprintln!` panicked, exit 101).
+#[cfg(target_os = "linux")]
+#[test]
+fn stderr_full_or_closed_changes_nothing_else() {
+    // A row dated 1989 warns; the check passes; -v notes every file.
+    let data =
+        "date,network,account,reach\n1989-12-31,instagram,acme,1\n2026-01-05,instagram,acme,100\n";
+    let dir = workspace(&[("kpiscope.toml", CONFIG), ("data/a.csv", data)]);
+    for closed in [false, true] {
+        let mut cmd = kpiscope(&dir, &["-v", "eval", "--kpi", "reach", "--grain", "all"]);
+        let out = if closed {
+            // A pipe whose reader is gone: every write fails (EPIPE).
+            let mut child = cmd
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("run kpiscope");
+            drop(child.stderr.take());
+            child.wait_with_output().expect("wait")
+        } else {
+            let full = std::fs::OpenOptions::new()
+                .write(true)
+                .open("/dev/full")
+                .expect("/dev/full");
+            cmd.stderr(full).output().expect("run kpiscope")
+        };
+        assert_eq!(out.status.code(), Some(0), "closed: {closed}");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(stdout.contains("reach  all     101"), "{stdout}");
+        // An error still gives its exit code with nowhere to print it.
+        let out = kpiscope(&dir, &["eval", "--kpi", "nope"])
+            .stderr(Stdio::from(
+                std::fs::OpenOptions::new()
+                    .write(true)
+                    .open("/dev/full")
+                    .expect("/dev/full"),
+            ))
+            .output()
+            .expect("run kpiscope");
+        assert_eq!(out.status.code(), Some(2));
+    }
+}
+
 #[cfg(target_os = "linux")]
 #[test]
 fn stdout_on_a_full_disk_is_an_error() {

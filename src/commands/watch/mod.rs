@@ -410,5 +410,5 @@ fn clock() -> String {
 
 /// A progress line on stderr; a closed stderr is no reason to stop watching.
 fn say(line: &str) {
-    let _ = writeln!(std::io::stderr().lock(), "{line}");
+    say!("{line}");
 }

@@ -4,14 +4,16 @@
 
 use std::sync::Arc;
 
-use super::grid::{Grid, LineCounter, Rest, Row};
+use super::grid::{Grid, LineCounter, Rest, Row, compact};
+use crate::limits;
 
 /// Rows parsed at once; a table's later rows are read as they are iterated.
 /// Every header is found within the first 30 rows.
 const HEAD: usize = 64;
 
-/// Splits `text` into its tables.
-pub fn grids(text: String, name: &str, forced: Option<u8>) -> Vec<Grid> {
+/// Splits `text` into its tables. A row of the head past the row or
+/// column limits is an error; later rows are held to them by `rows`.
+pub fn grids(text: String, name: &str, forced: Option<u8>) -> Result<Vec<Grid>, String> {
     let text = Arc::new(text);
     let mut delimiter = forced;
     let mut preamble = Vec::new();
@@ -63,9 +65,19 @@ pub fn grids(text: String, name: &str, forced: Option<u8>) -> Vec<Grid> {
             && let Ok(true) = rdr.read_record(&mut record)
         {
             let at = record.position().map_or(0, |p| p.byte() as usize);
+            let line = lines.line_at(at);
+            if record.as_slice().len() > limits::MAX_ROW_BYTES {
+                return Err(format!("line {line}: {}", limits::long_row()));
+            }
+            if record.len() > limits::MAX_COLUMNS {
+                return Err(format!(
+                    "line {line}: {}",
+                    limits::wide_header(record.len())
+                ));
+            }
             rows.push(Row {
-                line: lines.line_at(at),
-                cells: record.clone(),
+                line,
+                cells: compact(&record),
             });
         }
         // The rest starts at its first record, past the line end csv may
@@ -91,7 +103,7 @@ pub fn grids(text: String, name: &str, forced: Option<u8>) -> Vec<Grid> {
             delimiter: Some(delim),
         });
     }
-    out
+    Ok(out)
 }
 
 /// The text's tables with their first line: a blank line outside quotes
@@ -203,7 +215,7 @@ mod tests {
     #[test]
     fn sep_line_preamble_quotes_and_second_table() {
         let text = "# Account: Acme\n# Start date: 20260701\n\nChannel;Sessions\n\"Organic\nSocial\";\"1 234\"\nGrand total;5\n\nDay Index;Sessions\n1;4\n";
-        let g = grids(text.to_string(), "ga.csv", None);
+        let g = grids(text.to_string(), "ga.csv", None).expect("grids");
         assert_eq!(g.len(), 2);
         assert_eq!(g[0].preamble("start date"), Some("20260701"));
         assert_eq!(
@@ -223,7 +235,7 @@ mod tests {
             "sep=,\n\"Facebook follows\"\n\"Date\",\"Primary\"\r\n\"2025-08-01T00:00:00\",\"20\"\r\n".to_string(),
             "f.csv",
             None,
-        );
+        ).expect("grids");
         assert_eq!(
             cells(&g[0]),
             [
@@ -232,7 +244,7 @@ mod tests {
                 (4, vec!["2025-08-01T00:00:00", "20"])
             ]
         );
-        let g = grids("a\tb\n1,5\t2\n".to_string(), "t.tsv", None);
+        let g = grids("a\tb\n1,5\t2\n".to_string(), "t.tsv", None).expect("grids");
         assert_eq!(cells(&g[0])[1].1, ["1,5", "2"]);
     }
 
@@ -240,7 +252,7 @@ mod tests {
     fn a_title_over_a_repeated_header_starts_a_table() {
         // Two daily series one below the other, without a blank line.
         let text = "sep=,\r\n\"Facebook reach\"\r\n\"Date\",\"Primary\"\r\n\"2025-07-01T00:00:00\",\"10\"\r\n\"Instagram reach\"\r\n\"Date\",\"Primary\"\r\n\"2025-07-01T00:00:00\",\"4\"\r\n";
-        let g = grids(text.to_string(), "f.csv", None);
+        let g = grids(text.to_string(), "f.csv", None).expect("grids");
         assert_eq!(g.len(), 2);
         assert_eq!(
             cells(&g[0]),
@@ -261,7 +273,11 @@ mod tests {
         // A repeated header after a data row (Ads Manager) stays in its
         // table, and so does a one-column table's repeated value.
         for text in ["Ad,Spend\na,1\nAd,Spend\nb,2\n", "Name\nx\nName\nx\n"] {
-            assert_eq!(grids(text.to_string(), "t.csv", None).len(), 1, "{text}");
+            assert_eq!(
+                grids(text.to_string(), "t.csv", None).expect("grids").len(),
+                1,
+                "{text}"
+            );
         }
     }
 
@@ -276,7 +292,7 @@ mod tests {
                 text.push_str(&format!("{i},t{i}\r\n"));
             }
         }
-        let g = &grids(text, "big.csv", None)[0];
+        let g = &grids(text, "big.csv", None).expect("grids")[0];
         assert!(g.rest.is_some(), "the table is longer than its head");
         let rows: Vec<(u64, String)> = g
             .rows_after(0)
@@ -298,7 +314,8 @@ mod tests {
                 format!("{first}\nDate,Views\n2026-01-01,5\n"),
                 "t.csv",
                 None,
-            );
+            )
+            .expect("grids");
             assert_eq!(g[0].rows[0].cells.get(0), Some(first.trim_matches('"')));
             assert_eq!(cells(&g[0])[1].1, ["Date", "Views"]);
         }

@@ -94,12 +94,21 @@ impl<'g> Iterator for RowsAfter<'g> {
                 let at = self.record.position().map_or(0, |p| p.byte() as usize);
                 Some(Cow::Owned(Row {
                     line: lines.line_at(at),
-                    cells: self.record.clone(),
+                    cells: compact(&self.record),
                 }))
             }
             _ => None,
         }
     }
+}
+
+/// A copy of `record` that holds its cells and no more: csv's buffer keeps
+/// the size of the longest row read into it, and a clone copies all of it
+/// (one long cell made every later row cost as much).
+pub fn compact(record: &csv::StringRecord) -> csv::StringRecord {
+    let mut out = csv::StringRecord::with_capacity(record.as_slice().len(), record.len());
+    out.extend(record.iter());
+    out
 }
 
 /// A header cell as compared: without a byte-order mark, lowercase, and

@@ -327,7 +327,7 @@ fn decode_nested(
         Content::Text => {
             let text = text::read_text(bytes)?;
             match text_format(&text, format.or_else(|| Format::named(name))) {
-                TextFormat::Csv => out.grids = delimited::grids(text, name, delimiter),
+                TextFormat::Csv => out.grids = delimited::grids(text, name, delimiter)?,
                 TextFormat::Json(doc) => {
                     let doc = match doc {
                         Some(doc) => doc,
