@@ -293,6 +293,39 @@ fn reruns_once_after_a_burst_of_writes_and_on_new_files() {
     assert!(log.contains("] stopped"), "{log}");
 }
 
+/// A file written with pauses longer than the quiet time (a download, a
+/// copy from a slow disk) is read once it is closed: half of it is a valid
+/// export with fewer rows, whose numbers would be wrong.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_file_still_being_written_is_read_once_closed() {
+    use std::io::Write;
+    let mut w = Watch::start(&["watch"]);
+    w.wait_for(Stream::Err, "watching");
+    w.drain();
+    w.cursor = w.seen.len();
+    // The first post alone (likes 20): ERR 35/1500 = 2.33%, a fail.
+    let full = format!("{}{MORE}", posts(20));
+    let (half, rest) = full.split_at(HEADER.len() + 35);
+    let mut f = std::fs::File::create(w.path("data/posts.csv")).expect("create");
+    f.write_all(half.as_bytes()).expect("write");
+    f.flush().expect("flush");
+    w.wait_for(
+        Stream::Err,
+        "waiting for data/posts.csv to be written completely",
+    );
+    std::thread::sleep(Duration::from_millis(1200));
+    f.write_all(rest.as_bytes()).expect("write");
+    drop(f);
+    w.wait_for(Stream::Err, "data/posts.csv changed: re-checking");
+    w.wait_for(
+        Stream::Out,
+        "pass    engagement  2026-10  4.67% meets the target >= 4%",
+    );
+    assert_eq!(w.reruns().len(), 1, "{}", w.log());
+    assert_eq!(w.count(Stream::Out, "2.33%"), 0, "{}", w.log());
+}
+
 #[test]
 fn a_broken_config_or_script_keeps_the_last_results_and_recovers() {
     let mut w = Watch::start(&["watch", "check"]);

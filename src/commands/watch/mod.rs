@@ -2,8 +2,9 @@
 //! the workspace's data, scripts, plugins, tests or config change.
 //!
 //! - Each run opens the whole session again, since any input may have
-//!   changed, and starts once the files have been quiet for [`QUIET`]:
-//!   editors and downloads write a file in several steps.
+//!   changed, and starts once the files have been quiet for [`QUIET`]
+//!   and those written to are closed (see `Writing`): editors and
+//!   downloads write a file in several steps.
 //! - A run that fails (a broken config, script, plugin or export) prints its
 //!   error as the plain command does, with file:line:col and a caret, and
 //!   keeps the last good results: on screen, and in the `-o` file, which is
@@ -79,17 +80,25 @@ pub fn run(cli: &Cli, what: &WatchWhat, style: Style) -> Result<Outcome> {
     w.finish()
 }
 
-/// Waits for relevant changes and for [`QUIET`] after the last one; `None`
+/// Waits for relevant changes and for [`QUIET`] after the last one, and
+/// for every file being written to be closed (see [`Writing`]); `None`
 /// when the watch is to stop.
 fn next_change(rx: &Receiver<Msg>, plan: &Plan) -> Option<Vec<PathBuf>> {
     let mut changed: Vec<PathBuf> = Vec::new();
     let mut deadline: Option<Instant> = None;
+    let mut writing = Writing::default();
     loop {
         let msg = match deadline {
             None => rx.recv().ok()?,
             Some(d) => match rx.recv_timeout(d.saturating_duration_since(Instant::now())) {
                 Ok(m) => m,
-                Err(RecvTimeoutError::Timeout) => return Some(changed),
+                Err(RecvTimeoutError::Timeout) => match writing.still_open(plan) {
+                    None => return Some(changed),
+                    Some(wait) => {
+                        deadline = Some(Instant::now() + wait);
+                        continue;
+                    }
+                },
                 Err(RecvTimeoutError::Disconnected) => return None,
             },
         };
@@ -102,6 +111,7 @@ fn next_change(rx: &Receiver<Msg>, plan: &Plan) -> Option<Vec<PathBuf>> {
                     for p in &event.paths {
                         if plan.relevant(&event.kind, p) {
                             any = true;
+                            writing.note(&event.kind, p);
                             if !changed.contains(p) {
                                 changed.push(p.clone());
                             }
@@ -114,6 +124,75 @@ fn next_change(rx: &Receiver<Msg>, plan: &Plan) -> Option<Vec<PathBuf>> {
             }
             Msg::Fs(Err(e)) => say(&format!("[{}] warning: watching files: {e}", clock())),
         }
+    }
+}
+
+/// Files written to and not closed yet: a download or a copy from a slow
+/// disk pauses longer than [`QUIET`] between writes, and a run in such a
+/// pause reads half an export, which can be a valid file with fewer rows:
+/// wrong numbers, and a goal that seems to fail. Where the system says when
+/// a file written to is closed (Linux), a run waits for that, up to
+/// [`SETTLE_MAX`]; elsewhere [`QUIET`] alone decides.
+#[derive(Default)]
+struct Writing {
+    open: Vec<PathBuf>,
+    /// When the wait for open files began, and whether it was said.
+    since: Option<Instant>,
+}
+
+/// The longest a run waits for a file still open for writing: a program
+/// that keeps a file open (a logger) must not stop the watch.
+const SETTLE_MAX: Duration = Duration::from_secs(30);
+
+impl Writing {
+    fn note(&mut self, kind: &notify::EventKind, p: &Path) {
+        use notify::EventKind as K;
+        use notify::event::{AccessKind, AccessMode, CreateKind, DataChange, ModifyKind};
+        if !cfg!(target_os = "linux") {
+            return;
+        }
+        match kind {
+            K::Access(AccessKind::Close(AccessMode::Write)) | K::Remove(_) => {
+                self.open.retain(|o| o != p)
+            }
+            K::Create(CreateKind::File | CreateKind::Any)
+            | K::Modify(ModifyKind::Data(
+                DataChange::Any | DataChange::Content | DataChange::Size,
+            )) if !self.open.iter().any(|o| o == p) => self.open.push(p.to_path_buf()),
+            _ => {}
+        }
+    }
+
+    /// How much longer to wait, or `None` to run now.
+    fn still_open(&mut self, plan: &Plan) -> Option<Duration> {
+        // A file removed or renamed away since is not being written.
+        self.open.retain(|p| p.is_file());
+        if self.open.is_empty() {
+            return None;
+        }
+        let shown = self
+            .open
+            .iter()
+            .map(|p| plan.show(p))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let since = *self.since.get_or_insert_with(|| {
+            say(&format!(
+                "[{}] waiting for {shown} to be written completely",
+                clock()
+            ));
+            Instant::now()
+        });
+        if since.elapsed() >= SETTLE_MAX {
+            say(&format!(
+                "[{}] warning: {shown} still open for writing after {} s: reading it as it is",
+                clock(),
+                SETTLE_MAX.as_secs()
+            ));
+            self.open.clear();
+            return None;
+        }
+        Some(QUIET)
     }
 }
 
@@ -152,7 +231,9 @@ struct Watcher<'a> {
 struct Done {
     outcome: Outcome,
     statuses: Vec<(String, Status, String)>,
-    summary: Option<Summary>,
+    /// The goals and their results counted as `check` counts them (a goal
+    /// with `each` gives a result per period), and their statuses.
+    summary: Option<(String, Summary)>,
 }
 
 impl<'a> Watcher<'a> {
@@ -296,7 +377,10 @@ impl<'a> Watcher<'a> {
                         .iter()
                         .map(|r| (r.goal.id.clone(), r.status, r.message.clone()))
                         .collect(),
-                    summary: Some(Summary::of(&c.results)),
+                    summary: Some((
+                        crate::render::goals_counted(&c.results),
+                        Summary::of(&c.results),
+                    )),
                 };
                 if self.clear {
                     return Ok((done, Some((s, c))));
@@ -320,15 +404,10 @@ impl<'a> Watcher<'a> {
 
     fn report_good(&mut self, at: &str, done: &Done) {
         let quiet = self.cli.quiet;
-        let counts = done.summary.map(|s| {
+        let counts = done.summary.as_ref().map(|(counted, s)| {
             format!(
-                "{} goal{}: {} pass, {} warn, {} fail, {} no data",
-                done.statuses.len(),
-                if done.statuses.len() == 1 { "" } else { "s" },
-                s.pass,
-                s.warn,
-                s.fail,
-                s.no_data
+                "{counted}: {} pass, {} warn, {} fail, {} no data",
+                s.pass, s.warn, s.fail, s.no_data
             )
         });
         if let (Some(o), false) = (self.output(), quiet) {
