@@ -6,9 +6,11 @@ use std::path::Path;
 use crate::Outcome;
 use crate::diagnostic::suggest;
 use crate::error::{Error, Result};
+use crate::limits::Limits;
 use crate::render::table::Style;
 use crate::sources::fixture;
 use crate::sources::registry::{Files, Plugin, Registry, load_dir};
+use crate::workspace::Workspace;
 use crate::workspace::discover;
 
 pub fn test(
@@ -18,15 +20,26 @@ pub fn test(
     quiet: bool,
     style: Style,
 ) -> Result<Outcome> {
-    let root = match discover::find(workspace) {
-        Ok(r) => r,
+    // In a workspace, fixtures are read with its `[limits]`, as its
+    // sources are; outside one, with the defaults.
+    let (root, limits) = match discover::find(workspace) {
+        Ok(r) => {
+            let limits = Workspace::load(&r)?.limits;
+            (r, limits)
+        }
         Err(e) if workspace.is_some() => return Err(e),
-        Err(_) => std::env::current_dir().map_err(|e| Error::io(".", e))?,
+        Err(_) => (
+            std::env::current_dir().map_err(|e| Error::io(".", e))?,
+            Limits::default(),
+        ),
     };
-    let mut registry = Registry::load(&root)?;
+    let (mut registry, problems) = Registry::load_limited(&root, &limits);
+    if !problems.is_empty() {
+        return Err(problems.into());
+    }
     let chosen: Vec<Plugin> = match target {
         Some(t) if Path::new(t).join("plugin.toml").is_file() => {
-            let p = load_dir(Path::new(t), Path::new(t))?;
+            let p = load_dir(Path::new(t), Path::new(t), &limits)?;
             registry
                 .plugins
                 .retain(|q| q.manifest.name != p.manifest.name);
@@ -50,7 +63,7 @@ pub fn test(
     let (mut passed, mut failed, mut missing) = (0, 0, 0);
     for plugin in &chosen {
         let name = &plugin.manifest.name;
-        let outcomes = fixture::run(plugin, &registry, &root)?;
+        let outcomes = fixture::run(plugin, &registry, &root, &limits)?;
         if update {
             let Files::Disk(dir, _) = &plugin.files else {
                 return Err(Error::usage(format!(

@@ -87,7 +87,7 @@ pub fn run(s: &Session, args: &TestArgs, style: Style) -> Result<Outcome> {
         .iter()
         .filter(|p| !args.stdlib && matches!(p.origin, Origin::Workspace { .. }));
     for plugin in own {
-        for o in fixture::run(plugin, &s.registry, &s.ws.root)? {
+        for o in fixture::run(plugin, &s.registry, &s.ws.root, &s.ws.limits)? {
             let name = format!("{}/{}", plugin.manifest.name, o.fixture);
             if !keep(&name) {
                 continue;

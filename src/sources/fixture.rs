@@ -61,7 +61,12 @@ fn stem(name: &str) -> &str {
 
 /// Runs every fixture of `plugin`. Fixture files live in a temp folder
 /// while read, so that built-in plugins' embedded fixtures read like files.
-pub fn run(plugin: &Plugin, registry: &Registry, root: &Path) -> Result<Vec<Outcome>> {
+pub fn run(
+    plugin: &Plugin,
+    registry: &Registry,
+    root: &Path,
+    limits: &crate::limits::Limits,
+) -> Result<Vec<Outcome>> {
     let files = plugin.fixture_files();
     let tmp = tempfile::tempdir().map_err(|e| Error::io(Path::new("fixtures"), e))?;
     let mut out = Vec::new();
@@ -108,8 +113,7 @@ pub fn run(plugin: &Plugin, registry: &Registry, root: &Path) -> Result<Vec<Outc
             network: sidecar.network,
             plugin_network: plugin.manifest.network.clone(),
             settings: sidecar.settings.unwrap_or_default(),
-            // A plugin's fixtures are checked outside any workspace.
-            limits: crate::limits::Limits::default(),
+            limits: *limits,
         };
         let mut sink = CollectSink::default();
         let mut tally = Tally::new(&shown, &plugin.manifest.name);

@@ -170,7 +170,7 @@ impl Registry {
                     .strip_prefix(workspace)
                     .unwrap_or(&plugin_dir)
                     .to_path_buf();
-                match load_dir_limited(&plugin_dir, &shown, limits) {
+                match load_dir(&plugin_dir, &shown, limits) {
                     Ok(p) if own.iter().any(|(n, _)| *n == p.manifest.name) => {
                         let first = own
                             .iter()
@@ -312,13 +312,9 @@ fn check_script(
     ))
 }
 
-/// A plugin folder on disk, shown in messages as `shown`.
-pub fn load_dir(dir: &Path, shown: &Path) -> Result<Plugin, Diagnostics> {
-    load_dir_limited(dir, shown, &Limits::default())
-}
-
-/// [`load_dir`] with a workspace's limits.
-fn load_dir_limited(dir: &Path, shown: &Path, limits: &Limits) -> Result<Plugin, Diagnostics> {
+/// A plugin folder on disk, shown in messages as `shown`, loaded with a
+/// workspace's limits (the size of a `map.rhai`).
+pub fn load_dir(dir: &Path, shown: &Path, limits: &Limits) -> Result<Plugin, Diagnostics> {
     let path = dir.join("plugin.toml");
     let shown_toml = shown.join("plugin.toml").display().to_string();
     let text = std::fs::read_to_string(&path)

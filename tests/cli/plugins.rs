@@ -994,3 +994,32 @@ fn a_workspace_plugin_replacing_a_built_in_one_is_said() {
     let out = t().args(&["eval", "--kpi", "views"]).run();
     assert!(!out.stderr.contains("replaces"), "{}", out.stderr);
 }
+
+/// `plugin test` in a workspace reads fixtures with the workspace's
+/// `[limits]`, as its sources are read: a fixture that passes with the
+/// defaults stops at a lower operations limit, and the reverse.
+#[test]
+fn plugin_test_runs_with_the_workspaces_limits() {
+    let busy = BETA_RHAI.replace(
+        "fn map_row(row) {",
+        "fn map_row(row) {\n    let n = 0;\n    for i in 0..500 { n += i; }",
+    );
+    let run = |config: &str| {
+        workspace(config)
+            .file("plugins/beta/map.rhai", &busy)
+            .file("plugins/beta/fixtures/traffic.csv", BETA_CSV)
+            .args(&["plugin", "test", "beta"])
+            .run()
+    };
+    let out = run(WS);
+    assert!(
+        out.stdout
+            .contains("beta  traffic.csv  no expected records (3 records)"),
+        "{}",
+        out.stdout
+    );
+    let out = run(&format!("{WS}\n[limits]\nscript_operations = 200\n"));
+    out.status(1);
+    assert!(out.stdout.contains("FAILED"), "{}", out.stdout);
+    assert!(out.stdout.contains("operations"), "{}", out.stdout);
+}
