@@ -283,7 +283,8 @@ pub struct DataRows<'g> {
 }
 
 impl<'g> DataRows<'g> {
-    /// The rows of `grid` below its header at `h`; `decimal` is the
+    /// The rows of `grid` below its header at `h` (an index of `grid.rows`,
+    /// as the reader finds it); `decimal` is the
     /// source's (or plugin's) decimal mark for columns the cells leave
     /// undecided, `forced` one that wins over the cells.
     pub fn new(grid: &'g Grid, h: usize, decimal: Option<Decimal>, forced: bool) -> DataRows<'g> {
