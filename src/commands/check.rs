@@ -15,7 +15,17 @@ use crate::session::Session;
 pub fn run(s: &Session, args: &CheckArgs, style: Style) -> Result<Outcome> {
     let checked = compute(s, args, style)?;
     write(s, args, &checked)?;
+    // `-q` leaves out the table, not what broke: cron mail and CI logs
+    // name each goal that fails or warns (`watch -q` says changes instead).
+    if quiet_table(s, args) {
+        render::write_output(None, &render::check::problems(&checked.results, style))?;
+    }
     Ok(checked.outcome)
+}
+
+/// `-q` on a terminal table: the table is not printed.
+fn quiet_table(s: &Session, args: &CheckArgs) -> bool {
+    s.quiet && args.format == CheckFormat::Table && args.output.is_none()
 }
 
 /// A check that is done but not yet written. `watch` computes first and
@@ -56,8 +66,7 @@ pub fn compute(s: &Session, args: &CheckArgs, style: Style) -> Result<Checked> {
 /// Writes a computed check to `-o FILE` (atomically) or stdout.
 pub fn write(s: &Session, args: &CheckArgs, checked: &Checked) -> Result<()> {
     let output = args.output.as_deref();
-    // `-q` keeps a terminal quiet for cron: the exit code says it all.
-    if !(s.quiet && args.format == CheckFormat::Table && output.is_none()) {
+    if !quiet_table(s, args) {
         render::write_output(output, &checked.text)?;
     }
     Ok(())

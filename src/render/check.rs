@@ -6,7 +6,7 @@ use serde::Serialize;
 
 use super::table::{self, Style};
 use crate::goals::check::{PeriodOut, Previous, Projection};
-use crate::goals::{GoalResult, Measure, Summary};
+use crate::goals::{GoalResult, Measure, Status, Summary};
 use crate::records::tally::Tally;
 
 #[derive(Serialize)]
@@ -125,6 +125,24 @@ pub fn csv(results: &[GoalResult]) -> String {
         let _ = w.write_record(fields.map(super::csv_cell).iter().map(|c| c.as_bytes()));
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
+}
+
+/// What `check -q` prints: one line per result that fails or warns, so
+/// that cron mail and CI logs say what broke; nothing when all pass.
+pub fn problems(results: &[GoalResult], style: Style) -> String {
+    results
+        .iter()
+        .filter(|r| matches!(r.status, Status::Fail | Status::Warn))
+        .map(|r| {
+            format!(
+                "{}  {}  {}  {}\n",
+                style.paint(r.status.as_str(), r.status.as_str()),
+                r.goal.id,
+                r.period.as_ref().map_or("-", |p| p.label.as_str()),
+                r.message
+            )
+        })
+        .collect()
 }
 
 pub fn table(workspace: &str, results: &[GoalResult], style: Style) -> String {

@@ -144,13 +144,31 @@ fn demo_fails_with_fail_on_warn() {
     assert_eq!(code, Some(1));
 }
 
+/// `-q` for cron and CI: no table, no progress, but one line per goal
+/// result that fails or warns, so the mail says what broke; the exit code
+/// as without it.
 #[test]
-fn quiet_check_prints_nothing_and_keeps_the_exit_code() {
+fn quiet_check_prints_only_what_fails_or_warns() {
     let out = Command::new(env!("CARGO_BIN_EXE_kpiscope"))
         .args(["-q", "--workspace", DEMO, "check", "--fail-on", "warn"])
+        .env("NO_COLOR", "1")
         .output()
         .expect("run kpiscope");
     assert_eq!(out.status.code(), Some(1), "goals warn");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "warn  fb-er  2026-10  10.25% is 4.75 below the target 15%\n\
+         warn  fb-fake-followers  2026-10  12.52% is 2.52 above the target 10%\n\
+         warn  x-engagement-monthly  2026-01  1.31% is 0.19 below the target 1.5%\n\
+         warn  x-engagement-monthly  2026-02  1.14% is 0.36 below the target 1.5%\n"
+    );
+    assert!(out.stderr.is_empty());
+    // All passing: nothing at all.
+    let out = Command::new(env!("CARGO_BIN_EXE_kpiscope"))
+        .args(["-q", "--workspace", DEMO, "check", "ig-err"])
+        .output()
+        .expect("run kpiscope");
+    assert_eq!(out.status.code(), Some(0));
     assert!(out.stdout.is_empty() && out.stderr.is_empty());
 }
 
