@@ -107,8 +107,10 @@ pub enum Command {
         /// Only this account
         #[arg(long)]
         account: Option<String>,
-        #[arg(long, value_enum, default_value_t = Format::Table)]
-        format: Format,
+        /// The output format (default: from -o FILE's extension, else table)
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+        /// Write the output to FILE (atomically) instead of stdout
         #[arg(short, long, value_name = "FILE")]
         output: Option<PathBuf>,
         #[command(flatten)]
@@ -170,8 +172,9 @@ pub struct CheckArgs {
     /// Only these goals (default: all)
     #[arg(value_name = "GOAL_ID")]
     pub goals: Vec<String>,
-    #[arg(long, value_enum, default_value_t = CheckFormat::Table)]
-    pub format: CheckFormat,
+    /// The output format (default: from -o FILE's extension, else table)
+    #[arg(long, value_enum)]
+    pub format: Option<CheckFormat>,
     /// Write the output to FILE (atomically) instead of stdout
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -187,8 +190,9 @@ pub struct ReportArgs {
     /// The period to report on: 2026-10, 2026-Q4, 2026, 2026-W41 (default: the last complete month)
     #[arg(long)]
     pub period: Option<String>,
-    #[arg(long, value_enum, default_value_t = ReportFormat::Markdown)]
-    pub format: ReportFormat,
+    /// The output format (default: from -o FILE's extension, else markdown)
+    #[arg(long, value_enum)]
+    pub format: Option<ReportFormat>,
     /// Write the report to FILE (atomically) instead of stdout
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
@@ -241,6 +245,78 @@ pub enum PluginKindArg {
     Command,
 }
 
+/// `-o FILE`'s extensions and the format each names, for a command given
+/// `-o` without `--format`.
+const EXTENSIONS: &[(&str, &str)] = &[
+    ("json", "json"),
+    ("csv", "csv"),
+    ("md", "markdown"),
+    ("markdown", "markdown"),
+    ("html", "html"),
+    ("htm", "html"),
+    ("xml", "junit"),
+    ("txt", "table"),
+];
+
+/// The format asked with `--format`; else the one `-o FILE`'s extension
+/// names, which must be one the command writes (`-o results.json` writes
+/// JSON; `-o results.xyz` is an error rather than a table in a `.xyz`);
+/// else (no `-o`, or a file without extension) `default`.
+pub fn format_for<F: ValueEnum>(
+    asked: Option<F>,
+    output: Option<&std::path::Path>,
+    default: F,
+) -> crate::error::Result<F> {
+    if let Some(f) = asked {
+        return Ok(f);
+    }
+    let Some(path) = output else {
+        return Ok(default);
+    };
+    let names = || {
+        F::value_variants()
+            .iter()
+            .filter_map(|v| Some(v.to_possible_value()?.get_name().to_string()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    // No extension (`-o out`, `-o /dev/stdout`): nothing to tell.
+    let Some(ext) = path.extension().map(|e| e.to_string_lossy().to_lowercase()) else {
+        return Ok(default);
+    };
+    let named = EXTENSIONS
+        .iter()
+        .find(|(x, _)| *x == ext)
+        .and_then(|(_, name)| F::from_str(name, true).ok());
+    named.ok_or_else(|| {
+        crate::error::Error::usage(format!(
+            "cannot tell the format from `{}`: add --format ({}), or name the file .{}",
+            path.display(),
+            names(),
+            F::value_variants()
+                .iter()
+                .filter_map(|v| {
+                    let name = v.to_possible_value()?.get_name().to_string();
+                    EXTENSIONS.iter().find(|(_, n)| *n == name).map(|(x, _)| *x)
+                })
+                .collect::<Vec<_>>()
+                .join(", .")
+        ))
+    })
+}
+
+impl CheckArgs {
+    pub fn format(&self) -> crate::error::Result<CheckFormat> {
+        format_for(self.format, self.output.as_deref(), CheckFormat::Table)
+    }
+}
+
+impl ReportArgs {
+    pub fn format(&self) -> crate::error::Result<ReportFormat> {
+        format_for(self.format, self.output.as_deref(), ReportFormat::Markdown)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -253,7 +329,7 @@ mod tests {
             panic!("{:?}", cli.command);
         };
         assert_eq!(check.goals, ["ig-err"]);
-        assert_eq!(check.format, CheckFormat::Json);
+        assert_eq!(check.format, Some(CheckFormat::Json));
         let cli = Cli::try_parse_from(["kpiscope", "watch", "report", "--period", "2026-10"])
             .expect("parses");
         assert!(matches!(

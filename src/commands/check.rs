@@ -9,7 +9,7 @@ use crate::cli::{CheckArgs, CheckFormat, Range};
 use crate::diagnostic::suggest;
 use crate::error::{Error, Result};
 use crate::goals::{Goal, GoalResult, check};
-use crate::render::{self, table::Style};
+use crate::render::{self, meta::Meta, table::Style};
 use crate::session::Session;
 
 pub fn run(s: &Session, args: &CheckArgs, style: Style) -> Result<Outcome> {
@@ -25,7 +25,7 @@ pub fn run(s: &Session, args: &CheckArgs, style: Style) -> Result<Outcome> {
 
 /// `-q` on a terminal table: the table is not printed.
 fn quiet_table(s: &Session, args: &CheckArgs) -> bool {
-    s.quiet && args.format == CheckFormat::Table && args.output.is_none()
+    s.quiet && args.format().ok() == Some(CheckFormat::Table) && args.output.is_none()
 }
 
 /// A check that is done but not yet written. `watch` computes first and
@@ -42,11 +42,15 @@ pub fn compute(s: &Session, args: &CheckArgs, style: Style) -> Result<Checked> {
     let goals = select(&s.ws.goals, &args.goals)?;
     let cube = s.load(&views_of(&goals), &args.range)?;
     let results = evaluate_on(s, &goals, &args.range, &cube)?;
-    let text = match args.format {
+    let currency = s.ws.currency.as_deref();
+    let text = match args.format()? {
         CheckFormat::Table => render::check::table(&s.ws.name, &results, style),
-        CheckFormat::Json => render::check::json(&s.ws.name, &results, &cube.tallies),
-        CheckFormat::Csv => render::check::csv(&results),
-        CheckFormat::Markdown => render::markdown::check(&s.ws.name, &results),
+        CheckFormat::Json => {
+            let meta = Meta::new(&s.ws.name, s.as_of(&args.range, &cube)?);
+            render::check::json(&meta, currency, &results, &cube.tallies)
+        }
+        CheckFormat::Csv => render::check::csv(&results, currency),
+        CheckFormat::Markdown => render::markdown::check(&s.ws.name, currency, &results),
         CheckFormat::Html => render::html::check(&s.ws.name, &results),
         CheckFormat::Junit => render::junit::check(&s.ws.name, &results, args.fail_on.is_some()),
     };

@@ -11,7 +11,7 @@ use crate::cli::{Format, Range};
 use crate::diagnostic::Diagnostics;
 use crate::error::{Error, Result};
 use crate::goals::check::period_out;
-use crate::render::{self, eval::Row, table::Style};
+use crate::render::{self, eval::Row, meta::Meta, meta::unit_code, table::Style};
 use crate::session::Session;
 
 pub struct Args<'a> {
@@ -49,7 +49,15 @@ pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
     let t_load = t.elapsed();
     let groups = Arc::new(cube.view(&view));
     let ev = s.evaluator(groups.clone(), &cube.catalog);
-    let units: Vec<String> = kpis.iter().map(|k| s.unit_of(k)).collect();
+    // The table formats values by their unit; files for other programs
+    // name money by its currency code.
+    let units: Vec<String> = kpis
+        .iter()
+        .map(|k| match a.format {
+            Format::Table => s.unit_of(k),
+            _ => unit_code(&s.unit_of(k), s.ws.currency.as_deref()).to_string(),
+        })
+        .collect();
 
     // Each group's KPIs on one thread; groups in parallel.
     let many = ev.many(&kpis);
@@ -96,7 +104,10 @@ pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
             render::write_output(a.output, &render::eval::table(&rows, &by, style))?
         }
         Format::Json => {
-            render::write_with(a.output, |w| render::eval::json(w, &rows, &cube.tallies))?
+            let meta = Meta::new(&s.ws.name, s.as_of(a.range, &cube)?);
+            render::write_with(a.output, |w| {
+                render::eval::json(w, &meta, &rows, &cube.tallies)
+            })?
         }
         Format::Csv => render::write_with(a.output, |w| {
             render::eval::csv(w, &rows, &dims, by.contains(&By::Post))

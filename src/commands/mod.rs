@@ -16,7 +16,7 @@ mod watch;
 use std::io::IsTerminal;
 
 use crate::Outcome;
-use crate::cli::{Cli, ColorChoice, Command, ListWhat, NewWhat, PluginAction, WatchWhat};
+use crate::cli::{Cli, ColorChoice, Command, Format, ListWhat, NewWhat, PluginAction, WatchWhat};
 use crate::render::table::Style;
 use crate::session::Session;
 use crate::workspace::discover;
@@ -94,7 +94,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
                 grain,
                 network,
                 account,
-                format: *format,
+                format: crate::cli::format_for(*format, output.as_deref(), Format::Table)?,
                 output: output.as_deref(),
                 range,
             };

@@ -30,7 +30,7 @@ const CHART_PERIODS: i32 = 12;
 
 pub fn run(s: &Session, args: &ReportArgs) -> Result<Outcome> {
     let report = build(s, args.period.as_deref())?;
-    let text = match args.format {
+    let text = match args.format()? {
         ReportFormat::Markdown => render::markdown::report(&report),
         ReportFormat::Html => render::html::report(&report),
     };

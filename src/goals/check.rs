@@ -33,7 +33,7 @@ impl Status {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct PeriodOut {
     pub label: String,
     pub start: String,
@@ -41,7 +41,7 @@ pub struct PeriodOut {
 }
 
 /// The period a change goal compares with.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Previous {
     #[serde(flatten)]
     pub period: PeriodOut,
@@ -49,7 +49,7 @@ pub struct Previous {
 }
 
 /// How a deadline goal's value was projected.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Projection {
     pub deadline: String,
     /// The period that holds the deadline: the one the target is about.
@@ -68,7 +68,7 @@ pub struct Projection {
     pub passed: bool,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Latest {
     pub label: String,
     pub value: f64,
@@ -102,7 +102,7 @@ impl GoalResult {
     }
 }
 
-#[derive(Debug, Clone, Copy, Default, Serialize)]
+#[derive(Debug, Clone, Copy, Default, Serialize, schemars::JsonSchema)]
 pub struct Summary {
     pub pass: usize,
     pub warn: usize,

@@ -9,14 +9,14 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 /// Rows skipped for one reason.
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Skipped {
     pub rows: u64,
     /// The first such row's line, for a person to look at.
     pub first_line: u64,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, schemars::JsonSchema)]
 pub struct Tally {
     /// The file as messages show it (or the command's source).
     pub file: String,

@@ -4,12 +4,13 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::meta::{Meta, unit_code};
 use super::table::{self, Style};
 use crate::goals::check::{PeriodOut, Previous, Projection};
 use crate::goals::{GoalResult, Measure, Status, Summary};
 use crate::records::tally::Tally;
 
-#[derive(Serialize)]
+#[derive(Serialize, schemars::JsonSchema)]
 struct GoalJson<'a> {
     id: &'a str,
     kpi: &'a str,
@@ -21,6 +22,7 @@ struct GoalJson<'a> {
     grain: String,
     period: Option<&'a PeriodOut>,
     value: Option<f64>,
+    /// `count`, `%`, `x`, a currency code (`EUR`) for money...: the KPI's unit.
     unit: &'a str,
     target: Option<&'a str>,
     warn: Option<&'a str>,
@@ -36,18 +38,23 @@ struct GoalJson<'a> {
     projection: Option<&'a Projection>,
 }
 
-#[derive(Serialize)]
-struct CheckJson<'a> {
+/// `kpiscope check --format json`: what `docs/schema/check.schema.json`
+/// describes.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct CheckJson<'a> {
+    /// The version of this layout: 1.
     version: u32,
+    /// `check`.
     command: &'a str,
-    workspace: &'a str,
+    #[serde(flatten)]
+    meta: &'a Meta,
     goals: Vec<GoalJson<'a>>,
     summary: Summary,
     /// What reading each input found (rows, records, skipped rows...).
     inputs: &'a [Tally],
 }
 
-fn goal_json(r: &GoalResult) -> GoalJson<'_> {
+fn goal_json<'a>(r: &'a GoalResult, currency: Option<&'a str>) -> GoalJson<'a> {
     let g = &r.goal;
     GoalJson {
         id: &g.id,
@@ -59,7 +66,7 @@ fn goal_json(r: &GoalResult) -> GoalJson<'_> {
         grain: g.grain.to_string(),
         period: r.period.as_ref(),
         value: r.value,
-        unit: &r.unit,
+        unit: unit_code(&r.unit, currency),
         target: g.target_text.as_deref(),
         warn: g.warn_text.as_deref(),
         status: r.status.as_str(),
@@ -79,26 +86,31 @@ fn goal_json(r: &GoalResult) -> GoalJson<'_> {
     }
 }
 
-pub fn json(workspace: &str, results: &[GoalResult], inputs: &[Tally]) -> String {
+pub fn json(
+    meta: &Meta,
+    currency: Option<&str>,
+    results: &[GoalResult],
+    inputs: &[Tally],
+) -> String {
     let doc = CheckJson {
         version: 1,
         command: "check",
-        workspace,
-        goals: results.iter().map(goal_json).collect(),
+        meta,
+        goals: results.iter().map(|r| goal_json(r, currency)).collect(),
         summary: Summary::of(results),
         inputs,
     };
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
-pub fn csv(results: &[GoalResult]) -> String {
+pub fn csv(results: &[GoalResult], currency: Option<&str>) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record([
         "id", "kpi", "title", "network", "account", "where", "grain", "period", "start", "end",
         "value", "unit", "target", "warn", "status", "message",
     ]);
     for r in results {
-        let g = goal_json(r);
+        let g = goal_json(r, currency);
         let where_: Vec<String> = g.where_.iter().map(|(k, v)| format!("{k}={v}")).collect();
         let p = r.period.as_ref();
         let value = r.value.map(|v| v.to_string()).unwrap_or_default();

@@ -4,13 +4,14 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use super::meta::Meta;
 use super::table::{self, Style};
 use crate::goals::check::PeriodOut;
 use crate::goals::condition::fmt_value;
 use crate::records::tally::Tally;
 
 /// One KPI value in one group, borrowed from the groups and results.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
 pub struct Row<'a> {
     pub kpi: &'a str,
     pub network: Option<&'a str>,
@@ -20,25 +21,39 @@ pub struct Row<'a> {
     pub dims: &'a BTreeMap<String, String>,
     pub period: &'a PeriodOut,
     pub value: Option<f64>,
+    /// `count`, `%`, `x`, a currency code (`EUR`) for money...: the KPI's unit.
     pub unit: &'a str,
+    /// Why `value` is null: `no data`, a division by zero...
     pub reason: Option<&'a str>,
 }
 
-#[derive(Serialize)]
-struct EvalJson<'a> {
+/// `kpiscope eval --format json`: what `docs/schema/eval.schema.json`
+/// describes.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct EvalJson<'a> {
+    /// The version of this layout: 1.
     version: u32,
+    /// `eval`.
     command: &'a str,
+    #[serde(flatten)]
+    meta: &'a Meta,
     rows: &'a [Row<'a>],
     /// What reading each input found (rows, records, skipped rows...).
     inputs: &'a [Tally],
 }
 
-pub fn json(w: &mut dyn std::io::Write, rows: &[Row<'_>], inputs: &[Tally]) -> std::io::Result<()> {
+pub fn json(
+    w: &mut dyn std::io::Write,
+    meta: &Meta,
+    rows: &[Row<'_>],
+    inputs: &[Tally],
+) -> std::io::Result<()> {
     serde_json::to_writer_pretty(
         &mut *w,
         &EvalJson {
             version: 1,
             command: "eval",
+            meta,
             rows,
             inputs,
         },

@@ -87,9 +87,7 @@ fn goal_table(results: &[GoalResult], currency: Option<&str>) -> String {
 }
 
 /// `kpiscope check --format markdown`.
-pub fn check(workspace: &str, results: &[GoalResult]) -> String {
-    // `check` is given no workspace currency: its messages name it.
-    let currency = None;
+pub fn check(workspace: &str, currency: Option<&str>, results: &[GoalResult]) -> String {
     let mut out = format!("# {}: goals\n\n", escape(workspace));
     if results.is_empty() {
         out += "No goals.\n";

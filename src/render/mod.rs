@@ -7,8 +7,10 @@ pub mod eval;
 pub mod html;
 pub mod junit;
 pub mod markdown;
+pub mod meta;
 pub mod output;
 pub mod report;
+pub mod schema;
 pub mod svg;
 pub mod table;
 

@@ -511,12 +511,17 @@ fn json_has_the_keys_of_the_design_and_of_the_goal_kinds() {
         sorted(&[
             "version",
             "command",
+            "kpiscope_version",
+            "generated_at",
             "workspace",
+            "as_of",
             "goals",
             "summary",
             "inputs"
         ])
     );
+    assert_eq!(j["kpiscope_version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(j["as_of"], "2026-10-15");
     // What reading each file found, every row accounted for.
     let inputs = j["inputs"].as_array().expect("inputs");
     assert!(!inputs.is_empty());
@@ -857,7 +862,8 @@ fn currency_values_name_the_currency() {
     let g = goal(&out, "cpl");
     assert_close(g["value"].as_f64().unwrap(), 0.5);
     assert_eq!(g["status"], "fail");
-    assert_eq!(g["unit"], "currency");
+    // Machine output names money by its currency code.
+    assert_eq!(g["unit"], "EUR");
     let msg = g["message"].as_str().unwrap();
     assert!(msg.starts_with("0.5 EUR is 0.5"), "{msg}");
     assert!(msg.contains("below the target 1"), "{msg}");

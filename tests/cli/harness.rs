@@ -75,6 +75,12 @@ impl Test {
         self
     }
 
+    /// Sets an environment variable for the run.
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.envs.push((key.into(), value.into()));
+        self
+    }
+
     /// Runs `kpiscope` with the workspace as current directory.
     pub fn run(self) -> Output {
         let out = Command::new(env!("CARGO_BIN_EXE_kpiscope"))

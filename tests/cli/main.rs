@@ -13,6 +13,7 @@ mod goals;
 mod goals_over_time;
 mod harness;
 mod kpitest;
+mod machine_output;
 mod output_safety;
 mod plugins;
 mod progress;
