@@ -50,6 +50,8 @@ pub enum CheckFormat {
     Markdown,
     Html,
     Junit,
+    /// GitHub Actions annotations on the goals' lines of kpiscope.toml
+    Github,
 }
 
 /// What `report` can write.
@@ -303,6 +305,33 @@ pub fn format_for<F: ValueEnum>(
                 .join(", .")
         ))
     })
+}
+
+impl Cli {
+    /// How the run's errors are shown besides stderr: as its `--format`
+    /// asked (JSON, GitHub annotations) for the program that reads stdout.
+    pub fn errors_as(&self) -> crate::ErrorsAs {
+        use crate::ErrorsAs;
+        // With `-o FILE` the program reads the file, which a failed run
+        // leaves as it was: stdout is not where it looks.
+        match &self.command {
+            Command::Check(CheckArgs {
+                format: Some(CheckFormat::Json),
+                output: None,
+                ..
+            })
+            | Command::Eval {
+                format: Some(Format::Json),
+                output: None,
+                ..
+            } => ErrorsAs::Json,
+            Command::Check(CheckArgs {
+                format: Some(CheckFormat::Github),
+                ..
+            }) => ErrorsAs::Github,
+            _ => ErrorsAs::Text,
+        }
+    }
 }
 
 impl CheckArgs {

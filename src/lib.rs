@@ -62,12 +62,32 @@ pub use error::{Error, Outcome};
 
 /// Runs the command line and reports errors: the whole of `main`.
 pub fn main() -> ExitCode {
-    let result = run();
+    let mut errors_as = ErrorsAs::Text;
+    let result = run(&mut errors_as);
     report_unprinted();
     if let Err(e) = &result {
         print_error(e);
+        // For a program: the same problems on stdout, in the format it asked.
+        let text = match errors_as {
+            ErrorsAs::Text => None,
+            ErrorsAs::Json => Some(render::errors::json(e)),
+            ErrorsAs::Github => Some(render::errors::github(e)),
+        };
+        if let Some(text) = text {
+            use std::io::Write as _;
+            let _ = std::io::stdout().lock().write_all(text.as_bytes());
+        }
     }
     error::exit_code(&result)
+}
+
+/// How a run's errors are shown besides stderr: as the JSON or the GitHub
+/// annotations its `--format` asked for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorsAs {
+    Text,
+    Json,
+    Github,
 }
 
 /// Says how many lines scripts printed past the cap of a run, and starts
@@ -102,7 +122,9 @@ pub fn print_error(e: &anyhow::Error) {
     }
 }
 
-pub fn run() -> anyhow::Result<Outcome> {
+/// Parses the command line and runs it; `errors_as` learns the format its
+/// errors are to be shown in as soon as the command line is read.
+pub fn run(errors_as: &mut ErrorsAs) -> anyhow::Result<Outcome> {
     let cli = match cli::Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
@@ -115,5 +137,6 @@ pub fn run() -> anyhow::Result<Outcome> {
             return Err(anyhow::anyhow!("see `kpiscope --help`"));
         }
     };
+    *errors_as = cli.errors_as();
     commands::run(cli)
 }

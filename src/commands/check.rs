@@ -53,6 +53,24 @@ pub fn compute(s: &Session, args: &CheckArgs, style: Style) -> Result<Checked> {
         CheckFormat::Markdown => render::markdown::check(&s.ws.name, currency, &results),
         CheckFormat::Html => render::html::check(&s.ws.name, &results),
         CheckFormat::Junit => render::junit::check(&s.ws.name, &results, args.fail_on.is_some()),
+        CheckFormat::Github => {
+            let config = s.ws.root.join(s.ws.config_file());
+            // GitHub places an annotation by its path from the job's folder.
+            let shown = std::env::current_dir()
+                .ok()
+                .and_then(|d| config.strip_prefix(d).ok().map(|p| p.to_path_buf()))
+                .unwrap_or(config);
+            let line = |g: &Goal| {
+                crate::diagnostic::Diagnostic::at_span(
+                    "",
+                    &s.ws.config_text,
+                    g.kpi_span.clone(),
+                    "",
+                )
+                .line
+            };
+            render::check::github(&results, &shown.display().to_string(), line)
+        }
     };
     let fail_on_warn = args.fail_on.is_some();
     let outcome = if results.iter().any(|r| r.fails(fail_on_warn)) {

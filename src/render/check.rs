@@ -139,6 +139,47 @@ pub fn csv(results: &[GoalResult], currency: Option<&str>) -> String {
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
+/// `check --format github`: a GitHub Actions annotation per result that
+/// fails (error), warns (warning) or has no data (notice), on the line of
+/// its goal in `config` (the path GitHub shows it at), then the summary.
+pub fn github(
+    results: &[GoalResult],
+    config: &str,
+    line_of: impl Fn(&crate::goals::Goal) -> usize,
+) -> String {
+    let mut out = String::new();
+    for r in results {
+        let level = match r.status {
+            Status::Fail => "error",
+            Status::Warn => "warning",
+            Status::NoData => "notice",
+            Status::Pass => continue,
+        };
+        let title = match &r.period {
+            Some(p) => format!("goal {} ({}): {}", r.goal.id, p.label, r.status.as_str()),
+            None => format!("goal {}: {}", r.goal.id, r.status.as_str()),
+        };
+        out += &super::errors::annotation(
+            level,
+            Some(config),
+            Some(line_of(&r.goal)),
+            None,
+            Some(&title),
+            &r.message,
+        );
+    }
+    let s = Summary::of(results);
+    out += &format!(
+        "{}: {} pass, {} warn, {} fail, {} no data\n",
+        super::goals_counted(results),
+        s.pass,
+        s.warn,
+        s.fail,
+        s.no_data
+    );
+    out
+}
+
 /// What `check -q` prints: one line per result that fails or warns, so
 /// that cron mail and CI logs say what broke; nothing when all pass.
 pub fn problems(results: &[GoalResult], style: Style) -> String {

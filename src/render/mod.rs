@@ -3,6 +3,7 @@
 //! writing them atomically, so that a failed run leaves no half-written file.
 
 pub mod check;
+pub mod errors;
 pub mod eval;
 pub mod html;
 pub mod junit;

@@ -14,6 +14,10 @@ pub fn all() -> Vec<(&'static str, serde_json::Value)> {
             "eval.schema.json",
             schema(schemars::schema_for!(super::eval::EvalJson<'static>)),
         ),
+        (
+            "errors.schema.json",
+            schema(schemars::schema_for!(super::errors::ErrorsJson)),
+        ),
     ]
 }
 

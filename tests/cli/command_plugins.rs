@@ -34,10 +34,22 @@ fn eval(t: Test) -> Output {
         .run()
 }
 
-/// Whether process `pid` still runs (a zombie counts as gone).
+/// Whether process `pid` still runs (a zombie counts as gone) two seconds
+/// after the run: a killed process may take a moment to go on a loaded
+/// machine.
 fn alive(pid: &str) -> bool {
-    std::fs::read_to_string(format!("/proc/{}/stat", pid.trim()))
-        .is_ok_and(|s| !s.split(") ").nth(1).is_some_and(|r| r.starts_with('Z')))
+    let runs = || {
+        std::fs::read_to_string(format!("/proc/{}/stat", pid.trim()))
+            .is_ok_and(|s| !s.split(") ").nth(1).is_some_and(|r| r.starts_with('Z')))
+    };
+    let end = Instant::now() + Duration::from_secs(2);
+    while runs() {
+        if Instant::now() > end {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
 }
 
 #[cfg(target_os = "linux")]

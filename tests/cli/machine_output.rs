@@ -125,3 +125,60 @@ fn the_output_files_extension_tells_the_format() {
     let out = ws().args(&["check", "-o", "results.xlsx"]).run();
     out.fails_with("cannot tell the format from `results.xlsx`");
 }
+
+/// A goal below its target and a config with two problems: the JSON a
+/// program reads, and the annotations GitHub shows on kpiscope.toml's lines.
+#[test]
+fn errors_and_results_for_programs_and_for_ci() {
+    // `target = "<= 0.4"` on CPC 0.5: fails; the goal's `kpi` is on line 12.
+    let failing = CONFIG.replace("<= 1", "<= 0.4");
+    let out = Test::new()
+        .file("kpiscope.toml", &failing)
+        .file("data.csv", DATA)
+        .args(&["check", "--format", "github"])
+        .run();
+    out.status(1);
+    assert_eq!(
+        out.stdout,
+        "::error file=kpiscope.toml,line=12,title=goal cpc (2026-03)%3A fail::0.5 EUR is 0.1 EUR above the target 0.4 EUR (partial: the data runs from 2026-03-10 to 2026-03-10)\n\
+         1 goal: 0 pass, 0 warn, 1 fail, 0 no data\n"
+    );
+
+    // Two problems at once: a time zone that does not exist, a misspelt key.
+    let broken = CONFIG
+        .replace("timezone = \"UTC\"", "timezone = \"Europe/Pariss\"")
+        .replace("period = ", "perod = ");
+    let out = Test::new()
+        .file("kpiscope.toml", &broken)
+        .file("data.csv", DATA)
+        .args(&["check", "--format", "json"])
+        .run();
+    out.status(2);
+    let j = out.json();
+    assert_valid("errors.schema.json", &j);
+    let errors = j["errors"].as_array().expect("errors");
+    assert_eq!(errors.len(), 2, "{j:#}");
+    for e in errors {
+        assert_eq!(e["file"], "kpiscope.toml");
+        assert!(e["line"].as_u64().is_some_and(|l| l == 3 || l == 13), "{e}");
+        assert!(e["col"].as_u64().is_some(), "{e}");
+    }
+    // The person reading the log still gets the errors on stderr.
+    assert!(out.stderr.contains("error:"), "{}", out.stderr);
+
+    let out = Test::new()
+        .file("kpiscope.toml", &broken)
+        .file("data.csv", DATA)
+        .args(&["check", "--format", "github"])
+        .run();
+    out.status(2);
+    let lines: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{}", out.stdout);
+    assert!(
+        lines
+            .iter()
+            .all(|l| l.starts_with("::error file=kpiscope.toml,line=")),
+        "{}",
+        out.stdout
+    );
+}
