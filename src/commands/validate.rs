@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::Outcome;
 use crate::aggregate::Groups;
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostics, suggest};
 use crate::error::{Error, Result};
 use crate::render::count;
 use crate::session::Session;
@@ -26,8 +26,27 @@ pub fn run(s: &Session, quiet: bool) -> Result<Outcome> {
         }
     }
     // Test files are checked too (names, periods, goal ids), without running them.
-    let tests: usize = match testing::workspace_files(&s.ws.root).and_then(|f| testing::load(s, &f))
-    {
+    let suites = testing::workspace_files(&s.ws.root).and_then(|f| testing::load(s, &f));
+    // A param a script reads must be set: in [params], or by a test file.
+    let mut set: Vec<&str> = s.ws.params.keys().map(String::as_str).collect();
+    if let Ok(suites) = &suites {
+        set.extend(
+            suites
+                .iter()
+                .flat_map(|t| &t.tests)
+                .flat_map(|c| c.params.keys().map(String::as_str)),
+        );
+    }
+    for (name, d) in &s.library.params_read {
+        if !set.contains(&name.as_str()) {
+            let hint = match suggest(name, set.iter().copied()) {
+                Some(near) => format!("did you mean `params.{near}`?"),
+                None => format!("add `{name} = ...` to [params]"),
+            };
+            problems.push(d.clone().with_hint(hint));
+        }
+    }
+    let tests: usize = match suites {
         Ok(suites) => suites.iter().map(|t| t.tests.len()).sum(),
         Err(Error::Diagnostics(d)) => {
             problems.0.extend(d.0);

@@ -93,6 +93,9 @@ pub struct Library {
     fn_file: HashMap<String, usize>,
     /// The script functions each function calls (`previous("kpi")` too).
     callees: HashMap<String, Vec<String>>,
+    /// `params.NAME` read by the workspace's scripts, each with a
+    /// diagnostic at its place: `validate` keeps those `[params]` lacks.
+    pub params_read: Vec<(String, Diagnostic)>,
 }
 
 impl Library {
@@ -263,6 +266,7 @@ impl Library {
             known_fns.iter().map(String::as_str).collect();
         let name_set: std::collections::HashSet<&str> = names.iter().copied().collect();
         let kpi_set: std::collections::HashSet<&str> = kpi_names.iter().copied().collect();
+        let mut params_read = Vec::new();
         let mut sorted_uses: Vec<_> = all_uses.iter().collect();
         sorted_uses.sort_by_key(|(name, (file, _))| (*file, (*name).clone()));
         for (fname, (file, uses)) in sorted_uses {
@@ -298,6 +302,20 @@ impl Library {
                         None => d.with_hint("metrics are listed by `kpiscope list metrics`; a plugin can add its own"),
                     };
                     problems.push(d);
+                }
+            }
+            // The standard library reads a param only where the workspace
+            // opts in (`params.benchmark_cpc`): checked for workspace scripts.
+            if !f.standard {
+                for (p, pos) in &uses.params {
+                    let mut d = at(
+                        *pos,
+                        format!(
+                            "`params.{p}` in `{fname}` is not set in [params] of kpiscope.toml"
+                        ),
+                    );
+                    d.width = p.chars().count();
+                    params_read.push((p.clone(), d));
                 }
             }
             let mut deps = Vec::new();
@@ -359,6 +377,7 @@ impl Library {
             by_name,
             fn_file,
             callees,
+            params_read,
         };
         if let Some(cycle) = lib.find_cycle() {
             let k = lib.get(&cycle[0]).expect("cycle of known KPIs");

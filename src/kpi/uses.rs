@@ -14,6 +14,9 @@ pub struct Uses {
     pub vars: Vec<(String, rhai::Position)>,
     pub calls: Vec<(String, rhai::Position)>,
     pub previous: Vec<(String, rhai::Position)>,
+    /// Names read from `params` (`params.w_like`, `params["w_like"]`),
+    /// which `validate` checks against `[params]`.
+    pub params: Vec<(String, rhai::Position)>,
     /// Every function called by name, with arguments or not: the call graph
     /// that tells which function of a too deep chain calls itself.
     pub callees: Vec<String>,
@@ -47,6 +50,23 @@ pub fn uses_of(ast: &AST, defs: &[Def]) -> HashMap<String, Uses> {
                         .or_default()
                         .vars
                         .push((x.1.to_string(), *pos));
+                }
+            }
+            Some(ASTNode::Expr(Expr::Dot(x, _, _) | Expr::Index(x, _, _)))
+                if matches!(&x.lhs, Expr::Variable(v, None, _) if v.1 == "params") =>
+            {
+                let name = match &x.rhs {
+                    Expr::Property(p, pos) => Some((p.2.to_string(), *pos)),
+                    Expr::StringConstant(s, pos) => Some((s.to_string(), *pos)),
+                    _ => None,
+                };
+                if let Some((name, pos)) = name
+                    && let Some(f) = owner(&pos)
+                {
+                    out.entry(f.to_string())
+                        .or_default()
+                        .params
+                        .push((name, pos));
                 }
             }
             Some(ASTNode::Expr(Expr::FnCall(call, pos)))

@@ -452,3 +452,52 @@ fn a_warn_band_must_lie_on_the_failing_side_of_its_target() {
     let out = check(&config);
     assert!(!out.stderr.contains("warn band"), "{}", out.stderr);
 }
+
+/// A script reading `params.w_likes` where `[params]` has `w_like`: no
+/// data at run time, so `validate` names it, at its place, with the nearest.
+#[test]
+fn a_params_typo_is_caught_by_validate() {
+    let script = "/// Weighted\nfn weighted() {\n    likes * params.w_likes + comments * params[\"w_comment\"]\n}\n";
+    let config = format!("{HEAD}\n[params]\nw_like = 1\n");
+    let out = Test::new()
+        .file("kpiscope.toml", &config)
+        .file("data.csv", DATA)
+        .file("scripts/w.rhai", script)
+        .args(&["validate"])
+        .run();
+    out.status(2);
+    assert!(
+        out.stderr.contains("scripts/w.rhai:3:20: `params.w_likes` in `weighted` is not set in [params] of kpiscope.toml"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("did you mean `params.w_like`?"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("`params.w_comment` in `weighted` is not set"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("add `w_comment = ...` to [params]"),
+        "{}",
+        out.stderr
+    );
+    // Set in [params], or by a test file: valid.
+    let config = format!("{HEAD}\n[params]\nw_likes = 1\n");
+    let out = Test::new()
+        .file("kpiscope.toml", &config)
+        .file("data.csv", DATA)
+        .file("scripts/w.rhai", script)
+        .file(
+            "tests/w.toml",
+            "[[test]]\nname = \"w\"\nparams = { w_comment = 2 }\n[[test.input]]\ndate = \"2026-03-01\"\nnetwork = \"x\"\nlikes = 1\ncomments = 1\n[[test.expect]]\nkpi = \"weighted\"\nperiod = \"2026-03\"\nvalue = 3\n",
+        )
+        .args(&["validate"])
+        .run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+}
