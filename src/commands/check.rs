@@ -72,16 +72,30 @@ fn select(all: &[Goal], ids: &[String]) -> Result<Vec<Goal>> {
     if ids.is_empty() {
         return Ok(all.to_vec());
     }
-    ids.iter()
+    // Every unknown id at once, not the first alone.
+    let (found, unknown): (Vec<_>, Vec<_>) = ids
+        .iter()
         .map(|id| {
             all.iter().find(|g| g.id == *id).cloned().ok_or_else(|| {
                 let hint = suggest(id, all.iter().map(|g| g.id.as_str()))
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_else(|| "; `kpiscope list goals` shows them".into());
-                Error::usage(format!("no goal has the id `{id}`{hint}"))
+                format!("no goal has the id `{id}`{hint}")
             })
         })
-        .collect()
+        .partition(std::result::Result::is_ok);
+    if !unknown.is_empty() {
+        return Err(Error::usages(
+            unknown
+                .into_iter()
+                .filter_map(std::result::Result::err)
+                .collect(),
+        ));
+    }
+    Ok(found
+        .into_iter()
+        .filter_map(std::result::Result::ok)
+        .collect())
 }
 
 /// Checks each goal on the cube that `load` builds for the goals' views:
