@@ -14,7 +14,7 @@ pub struct Cli {
     /// The workspace folder (default: the current folder or the nearest parent with a kpiscope.toml)
     #[arg(long, global = true, value_name = "DIR")]
     pub workspace: Option<PathBuf>,
-    /// Colour in terminal output
+    /// Colour in terminal output; auto: off with NO_COLOR, on with CLICOLOR_FORCE, off with TERM=dumb, else on a terminal
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Print only errors (check: no table; the exit code tells the result)
@@ -192,13 +192,22 @@ pub enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
-    /// Print a completion script for a shell: `kpiscope completions bash > ~/.local/share/bash-completion/completions/kpiscope`
+    /// Print a completion script for a shell
+    ///
+    /// bash: kpiscope completions bash > ~/.local/share/bash-completion/completions/kpiscope
+    /// zsh:  kpiscope completions zsh > ~/.zfunc/_kpiscope (with fpath+=~/.zfunc before compinit)
+    /// fish: kpiscope completions fish > ~/.config/fish/completions/kpiscope.fish
+    /// PowerShell: kpiscope completions powershell >> $PROFILE
+    #[command(verbatim_doc_comment)]
     Completions {
         /// The shell to complete in
         #[arg(value_enum)]
         shell: Shell,
     },
-    /// Print the man page (roff) to stdout: `kpiscope man > ~/.local/share/man/man1/kpiscope.1`
+    /// Print the man page (roff) to stdout
+    ///
+    /// kpiscope man > ~/.local/share/man/man1/kpiscope.1, then: man kpiscope
+    #[command(verbatim_doc_comment)]
     Man,
 }
 

@@ -205,6 +205,14 @@ fn colour_follows_no_color_clicolor_force_and_term() {
         out.stderr,
         "error: unknown KPI or metric `reech`; did you mean `reach`?\n"
     );
+    // clap's own usage errors follow --color too, read before clap parses.
+    let out = run(&[], &["--color", "always", "eval", "--zzz"]);
+    assert!(
+        out.stderr
+            .starts_with("\x1b[1m\x1b[31merror:\x1b[0m unexpected argument"),
+        "{:?}",
+        out.stderr
+    );
     let out = run(
         &[("TERM", "dumb")],
         &["--color", "always", "eval", "--kpi", "reech"],
@@ -337,5 +345,30 @@ fn lists_are_json_arrays_of_the_table_columns() {
             .any(|m| m["metric"] == "reach" && m["kind"] == "sum"),
         "{}",
         out.stdout
+    );
+}
+
+#[test]
+fn wide_characters_line_up_in_tables() {
+    let out = Test::new()
+        .file(
+            "kpiscope.toml",
+            "[workspace]\nname = \"x\"\n\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\"\n",
+        )
+        .file(
+            "data.csv",
+            "date,network,account,post,dim.campaign,reach\n\
+             2026-01-01,instagram,acme,p1,春のキャンペーン,1200\n\
+             2026-01-02,instagram,acme,p2,spring,30\n",
+        )
+        .args(&["eval", "--kpi", "reach", "--by", "campaign", "--grain", "all"])
+        .run();
+    out.status(0);
+    // `春のキャンペーン` is 8 characters but 16 columns on a terminal.
+    assert_eq!(
+        out.stdout,
+        "KPI    campaign          PERIOD  VALUE\n\
+         reach  spring            all     30\n\
+         reach  春のキャンペーン  all     1200\n"
     );
 }
