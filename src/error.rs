@@ -43,8 +43,11 @@ impl Error {
     pub fn usage(message: impl Into<String>) -> Self {
         Error::Usage(message.into())
     }
-    /// Every problem of `problems` at once: one is a [`Error::Usage`].
+    /// Every problem of `problems` at once, each once (`--kpi a,a`): one is
+    /// a [`Error::Usage`].
     pub fn usages(mut problems: Vec<String>) -> Self {
+        let mut seen = std::collections::HashSet::new();
+        problems.retain(|p| seen.insert(p.clone()));
         if problems.len() == 1 {
             Error::Usage(problems.remove(0))
         } else {

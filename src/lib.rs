@@ -112,14 +112,16 @@ pub fn run() -> anyhow::Result<Outcome> {
     color::set_stderr(color::stderr(choice));
     // clap colours its own help and errors by the same environment rules
     // (NO_COLOR, CLICOLOR_FORCE, TERM); only --color must be passed on.
-    let cmd = cli::Cli::command().color(match choice {
+    let mut cmd = cli::Cli::command().color(match choice {
         cli::ColorChoice::Auto => clap::ColorChoice::Auto,
         cli::ColorChoice::Always => clap::ColorChoice::Always,
         cli::ColorChoice::Never => clap::ColorChoice::Never,
     });
+    // As `Parser::try_parse` does, with the command's colour.
     let parsed = cmd
-        .try_get_matches_from(args)
-        .and_then(|m| cli::Cli::from_arg_matches(&m));
+        .try_get_matches_from_mut(args)
+        .and_then(|mut m| cli::Cli::from_arg_matches_mut(&mut m))
+        .map_err(|e| e.format(&mut cmd));
     let cli = match parsed {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {

@@ -204,10 +204,7 @@ impl Session {
                     .unwrap_or_else(|| {
                         "; `kpiscope list kpis` and `kpiscope list metrics` show the names (a metric a rhai or command plugin gives must be declared in its plugin.toml's [metrics])".into()
                     });
-                let problem = format!("unknown KPI or metric `{n}`{hint}");
-                if !unknown.contains(&problem) {
-                    unknown.push(problem);
-                }
+                unknown.push(format!("unknown KPI or metric `{n}`{hint}"));
             }
         }
         match unknown.is_empty() {

@@ -73,29 +73,23 @@ fn select(all: &[Goal], ids: &[String]) -> Result<Vec<Goal>> {
         return Ok(all.to_vec());
     }
     // Every unknown id at once, not the first alone.
-    let (found, unknown): (Vec<_>, Vec<_>) = ids
-        .iter()
-        .map(|id| {
-            all.iter().find(|g| g.id == *id).cloned().ok_or_else(|| {
+    let mut found = Vec::new();
+    let mut unknown = Vec::new();
+    for id in ids {
+        match all.iter().find(|g| g.id == *id) {
+            Some(g) => found.push(g.clone()),
+            None => {
                 let hint = suggest(id, all.iter().map(|g| g.id.as_str()))
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_else(|| "; `kpiscope list goals` shows them".into());
-                format!("no goal has the id `{id}`{hint}")
-            })
-        })
-        .partition(std::result::Result::is_ok);
-    if !unknown.is_empty() {
-        return Err(Error::usages(
-            unknown
-                .into_iter()
-                .filter_map(std::result::Result::err)
-                .collect(),
-        ));
+                unknown.push(format!("no goal has the id `{id}`{hint}"));
+            }
+        }
     }
-    Ok(found
-        .into_iter()
-        .filter_map(std::result::Result::ok)
-        .collect())
+    match unknown.is_empty() {
+        true => Ok(found),
+        false => Err(Error::usages(unknown)),
+    }
 }
 
 /// Checks each goal on the cube that `load` builds for the goals' views:
