@@ -372,3 +372,16 @@ fn wide_characters_line_up_in_tables() {
          reach  春のキャンペーン  all     1200\n"
     );
 }
+
+#[test]
+fn mistyped_values_in_config_files_are_all_suggested_with_their_lines() {
+    let out = ws(&err_goal("g", "grain = \"monthly\"\nno_data = \"wran\""))
+        .file(
+            "plugins/mine/plugin.toml",
+            "name = \"mine\"\ntitle = \"Mine\"\nversion = \"1.0.0\"\napi = 1\nkind = \"tabel\"\n\n[metrics]\nmine_views = \"summ\"\n",
+        )
+        .args(&["validate"])
+        .run();
+    out.status(2);
+    insta::assert_snapshot!(out.stderr);
+}
