@@ -253,6 +253,24 @@ mod tests {
     }
 
     #[test]
+    fn colour_codes_take_no_room_and_the_status_column_is_not_wrapped() {
+        let rows = vec![vec![
+            "no_data".to_string(),
+            "reach of the spring campaign posts".to_string(),
+        ]];
+        let style = Style {
+            color: true,
+            width: Some(30),
+        };
+        assert_eq!(
+            render(&["STATUS", "GOAL"], &rows, style, Some(0)),
+            "\x1b[1mSTATUS\x1b[0m   \x1b[1mGOAL\x1b[0m\n\
+             \x1b[90mno_data\x1b[0m  reach of the spring\n\
+             \x20        campaign posts\n"
+        );
+    }
+
+    #[test]
     fn wrapping_breaks_between_words_only() {
         assert_eq!(wrap("a bb ccc dddd", 6), ["a bb", "ccc", "dddd"]);
         assert_eq!(
