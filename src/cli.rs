@@ -14,7 +14,7 @@ pub struct Cli {
     /// The workspace folder (default: the current folder or the nearest parent with a kpiscope.toml)
     #[arg(long, global = true, value_name = "DIR")]
     pub workspace: Option<PathBuf>,
-    /// Colour in terminal output
+    /// Colour in terminal output; auto: off with NO_COLOR, on with CLICOLOR_FORCE, off with TERM=dumb, else on a terminal
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
     /// Print only errors (check: no table; the exit code tells the result)
@@ -27,6 +27,8 @@ pub struct Cli {
     pub command: Command,
 }
 
+/// `auto` colours a stream that is a terminal, unless the environment says
+/// otherwise (`NO_COLOR`, `CLICOLOR_FORCE`, `TERM=dumb`; see `crate::color`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
     Auto,
@@ -75,6 +77,22 @@ pub enum ListWhat {
     Sources,
 }
 
+/// What `list` can write: the table, or the same columns as JSON objects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListFormat {
+    Table,
+    Json,
+}
+
+/// The shells `completions` writes a script for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
+    Powershell,
+}
+
 /// Options that restrict the data and fix "now".
 #[derive(Debug, Clone, clap::Args)]
 pub struct Range {
@@ -101,6 +119,7 @@ pub enum Command {
         /// Break down by network, account, post or a dimension, comma-separated
         #[arg(long, value_delimiter = ',')]
         by: Vec<String>,
+        /// The length of the periods
         #[arg(long, default_value = "month", value_parser = ["day", "week", "month", "quarter", "year", "all"])]
         grain: String,
         /// Only this network
@@ -135,17 +154,24 @@ pub enum Command {
     Validate,
     /// List KPIs, metrics, plugins, goals or sources
     List {
+        /// What to list
         #[arg(value_enum)]
         what: ListWhat,
+        /// A table, or a JSON array of objects with the table's columns
+        #[arg(long, value_enum, default_value_t = ListFormat::Table)]
+        format: ListFormat,
     },
     /// A KPI's formula, inputs, dependencies and values for a period
     Explain {
+        /// A KPI or metric name
         kpi: String,
         /// The period (default: the last complete month of the data)
         #[arg(long)]
         period: Option<String>,
+        /// Only this network
         #[arg(long)]
         network: Option<String>,
+        /// Only this account
         #[arg(long)]
         account: Option<String>,
         /// Only records with this dimension value, as a goal's `where`: --where campaign=spring
@@ -164,9 +190,27 @@ pub enum Command {
     },
     /// Create a new workspace with sample data, a KPI script and goals
     Init {
+        /// The folder to create the workspace in
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
+    /// Print a completion script for a shell
+    ///
+    /// bash: kpiscope completions bash > ~/.local/share/bash-completion/completions/kpiscope
+    /// zsh:  kpiscope completions zsh > ~/.zfunc/_kpiscope (with fpath+=~/.zfunc before compinit)
+    /// fish: kpiscope completions fish > ~/.config/fish/completions/kpiscope.fish
+    /// PowerShell: kpiscope completions powershell >> $PROFILE
+    #[command(verbatim_doc_comment)]
+    Completions {
+        /// The shell to complete in
+        #[arg(value_enum)]
+        shell: Shell,
+    },
+    /// Print the man page (roff) to stdout
+    ///
+    /// kpiscope man > ~/.local/share/man/man1/kpiscope.1, then: man kpiscope
+    #[command(verbatim_doc_comment)]
+    Man,
 }
 
 #[derive(Debug, Clone, clap::Args)]
@@ -234,7 +278,9 @@ pub enum PluginAction {
 pub enum NewWhat {
     /// A source plugin in the workspace's plugins/ folder, with a fixture and its expected records
     Plugin {
+        /// The plugin's name, snake_case
         name: String,
+        /// How the plugin reads its exports: a mapped table, a Rhai script or a command
         #[arg(long, value_enum, default_value_t = PluginKindArg::Table)]
         kind: PluginKindArg,
     },
@@ -349,6 +395,33 @@ impl ReportArgs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every argument and subcommand says what it is for in `--help`, the
+    /// man page and the completions (zsh and fish show the help text).
+    #[test]
+    fn every_arg_and_subcommand_has_help() {
+        fn walk(cmd: &clap::Command, path: &str, missing: &mut Vec<String>) {
+            for arg in cmd.get_arguments() {
+                if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                    missing.push(format!("{path} {}", arg.get_id()));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                let path = format!("{path} {}", sub.get_name());
+                if sub.get_about().is_none() && sub.get_long_about().is_none() {
+                    missing.push(path.clone());
+                }
+                walk(sub, &path, missing);
+            }
+        }
+        let mut cmd = <Cli as clap::CommandFactory>::command();
+        // Built so that clap adds --help, --version and `help` as it does at
+        // run time: they are walked too.
+        cmd.build();
+        let mut missing = Vec::new();
+        walk(&cmd, "kpiscope", &mut missing);
+        assert!(missing.is_empty(), "without help text: {missing:#?}");
+    }
 
     #[test]
     fn watch_takes_checks_options_without_the_word_check() {

@@ -153,6 +153,17 @@ impl fmt::Display for Diagnostics {
     }
 }
 
+/// `; did you mean "month"?` when `got` is a likely typo of one of `values`
+/// (a closed list of the config's, such as a grain or a plugin kind), else
+/// nothing: what a message naming the values ends with. Quoted as the value
+/// is written in TOML.
+pub fn did_you_mean<'a>(got: &str, values: impl IntoIterator<Item = &'a str>) -> String {
+    suggest(got, values)
+        // Debug quotes it as TOML does, escapes and all (a tab is "\t").
+        .map(|near| format!("; did you mean {near:?}?"))
+        .unwrap_or_default()
+}
+
 /// The closest of `candidates` to `name`, when close enough to be a likely typo.
 pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates

@@ -13,6 +13,14 @@ pub enum Error {
     /// Bad use of the command line or of the workspace.
     #[error("{0}")]
     Usage(String),
+    /// Several problems of the command line found together (every unknown
+    /// name of a list), each its own `error:` line.
+    #[error("{}", .0.join("\n"))]
+    Usages(Vec<String>),
+    /// A problem already printed in full (a usage error clap reported with
+    /// its own help line): nothing more to say, but the run failed.
+    #[error("the command line could not be parsed")]
+    Reported,
     /// A data file that cannot be read as its plugin expects.
     #[error("{}: {message}", at(file, *line))]
     Data {
@@ -34,6 +42,17 @@ pub enum Error {
 impl Error {
     pub fn usage(message: impl Into<String>) -> Self {
         Error::Usage(message.into())
+    }
+    /// Every problem of `problems` at once, each once (`--kpi a,a`): one is
+    /// a [`Error::Usage`].
+    pub fn usages(mut problems: Vec<String>) -> Self {
+        let mut seen = std::collections::HashSet::new();
+        problems.retain(|p| seen.insert(p.clone()));
+        if problems.len() == 1 {
+            Error::Usage(problems.remove(0))
+        } else {
+            Error::Usages(problems)
+        }
     }
     pub fn io(path: impl AsRef<std::path::Path>, source: std::io::Error) -> Self {
         Error::Io {

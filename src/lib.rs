@@ -26,6 +26,7 @@ macro_rules! say {
 
 pub mod aggregate;
 pub mod cli;
+pub mod color;
 pub mod commands;
 pub mod diagnostic;
 pub mod error;
@@ -56,7 +57,7 @@ pub(crate) fn prop_config() -> proptest::prelude::ProptestConfig {
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 pub use error::{Error, Outcome};
 
@@ -96,7 +97,8 @@ pub fn report_unprinted() {
     let unprinted = kpi::sandbox::take_unprinted();
     if unprinted > 0 {
         say!(
-            "warning: scripts printed {unprinted} more lines with print() or debug(), not shown: a run shows the first {}",
+            "{} scripts printed {unprinted} more lines with print() or debug(), not shown: a run shows the first {}",
+            color::warning(),
             limits::SCRIPT_PRINT_LINES
         );
     }
@@ -105,27 +107,44 @@ pub fn report_unprinted() {
 /// Prints an error to stderr the way every command shows it; `watch` prints
 /// the errors of its runs through this too, so they look the same there.
 pub fn print_error(e: &anyhow::Error) {
-    match e.downcast_ref::<Error>() {
-        // Each problem its own `error:` line, so that every one stands out.
-        Some(Error::Diagnostics(d)) => {
-            for p in &d.0 {
-                say!("error: {p}");
-            }
-            if d.0.len() > 1 {
-                say!("{} problems found", d.0.len());
-            }
-        }
+    // Each problem its own `error:` line, so that every one stands out.
+    let problems: Vec<String> = match e.downcast_ref::<Error>() {
+        Some(Error::Diagnostics(d)) => d.0.iter().map(ToString::to_string).collect(),
+        Some(Error::Usages(u)) => u.clone(),
+        Some(Error::Reported) => return,
         // Our errors say their cause in their own message; `{:#}` would
         // repeat it ("kpiscope.toml: Permission denied: Permission denied").
-        Some(e) => say!("error: {e}"),
-        None => say!("error: {e:#}"),
+        Some(e) => vec![e.to_string()],
+        None => vec![format!("{e:#}")],
+    };
+    let error = color::error();
+    for p in &problems {
+        say!("{error} {p}");
+    }
+    if problems.len() > 1 {
+        say!("{} problems found", problems.len());
     }
 }
 
 /// Parses the command line and runs it; `errors_as` learns the format its
 /// errors are to be shown in as soon as the command line is read.
 pub fn run(errors_as: &mut ErrorsAs) -> anyhow::Result<Outcome> {
-    let cli = match cli::Cli::try_parse() {
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let choice = color::from_args(&args);
+    color::set_stderr(color::stderr(choice));
+    // clap colours its own help and errors by the same environment rules
+    // (NO_COLOR, CLICOLOR_FORCE, TERM); only --color must be passed on.
+    let mut cmd = cli::Cli::command().color(match choice {
+        cli::ColorChoice::Auto => clap::ColorChoice::Auto,
+        cli::ColorChoice::Always => clap::ColorChoice::Always,
+        cli::ColorChoice::Never => clap::ColorChoice::Never,
+    });
+    // As `Parser::try_parse` does, with the command's colour.
+    let parsed = cmd
+        .try_get_matches_from_mut(args)
+        .and_then(|mut m| cli::Cli::from_arg_matches_mut(&mut m))
+        .map_err(|e| e.format(&mut cmd));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) if !e.use_stderr() => {
             // --help and --version
@@ -133,8 +152,10 @@ pub fn run(errors_as: &mut ErrorsAs) -> anyhow::Result<Outcome> {
             return Ok(Outcome::Success);
         }
         Err(e) => {
+            // clap's message ends with its own "try '--help'" line: exit 2
+            // without a word more.
             e.print()?;
-            return Err(anyhow::anyhow!("see `kpiscope --help`"));
+            return Err(Error::Reported.into());
         }
     };
     *errors_as = cli.errors_as();

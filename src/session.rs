@@ -193,8 +193,10 @@ impl Session {
         }
     }
 
-    /// Checks that every name is a KPI or a metric.
+    /// Checks that every name is a KPI or a metric, reporting every
+    /// unknown one at once.
     pub fn check_names(&self, names: &[String]) -> Result<()> {
+        let mut unknown: Vec<String> = Vec::new();
         for n in names {
             if self.library.get(n).is_none() && self.catalog.id(n).is_none() {
                 let hint = suggest(n, self.library.names().chain(self.catalog.names()))
@@ -202,10 +204,13 @@ impl Session {
                     .unwrap_or_else(|| {
                         "; `kpiscope list kpis` and `kpiscope list metrics` show the names (a metric a rhai or command plugin gives must be declared in its plugin.toml's [metrics])".into()
                     });
-                return Err(Error::usage(format!("unknown KPI or metric `{n}`{hint}")));
+                unknown.push(format!("unknown KPI or metric `{n}`{hint}"));
             }
         }
-        Ok(())
+        match unknown.is_empty() {
+            true => Ok(()),
+            false => Err(Error::usages(unknown)),
+        }
     }
 
     /// What loading must keep for `views`, for the days of `range`.
@@ -305,7 +310,7 @@ impl Session {
             }
             if !self.quiet {
                 for w in &t.warnings {
-                    say!("warning: {}: {w}", t.file);
+                    say!("{} {}: {w}", crate::color::warning(), t.file);
                 }
             }
         }

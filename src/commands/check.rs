@@ -103,16 +103,24 @@ fn select(all: &[Goal], ids: &[String]) -> Result<Vec<Goal>> {
     if ids.is_empty() {
         return Ok(all.to_vec());
     }
-    ids.iter()
-        .map(|id| {
-            all.iter().find(|g| g.id == *id).cloned().ok_or_else(|| {
+    // Every unknown id at once, not the first alone.
+    let mut found = Vec::new();
+    let mut unknown = Vec::new();
+    for id in ids {
+        match all.iter().find(|g| g.id == *id) {
+            Some(g) => found.push(g.clone()),
+            None => {
                 let hint = suggest(id, all.iter().map(|g| g.id.as_str()))
                     .map(|s| format!("; did you mean `{s}`?"))
                     .unwrap_or_else(|| "; `kpiscope list goals` shows them".into());
-                Error::usage(format!("no goal has the id `{id}`{hint}"))
-            })
-        })
-        .collect()
+                unknown.push(format!("no goal has the id `{id}`{hint}"));
+            }
+        }
+    }
+    match unknown.is_empty() {
+        true => Ok(found),
+        false => Err(Error::usages(unknown)),
+    }
 }
 
 /// Checks each goal on the cube that `load` builds for the goals' views:

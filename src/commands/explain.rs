@@ -40,58 +40,7 @@ pub fn run(
 ) -> Result<Outcome> {
     let network = scope.network.as_deref();
     let account = scope.account.as_deref();
-    s.check_names(&[name.to_string()])?;
-    let mut out = String::new();
-    match s.library.get(name) {
-        Some(k) => {
-            let f = &s.library.files[k.file];
-            out += &format!("{} — {}\n", style.paint(&k.name, "bold"), k.title);
-            if !k.description.is_empty() {
-                out += &format!("{}\n", k.description);
-            }
-            let meta: Vec<String> = k.meta.iter().map(|(k, v)| format!("{k}: {v}")).collect();
-            if !meta.is_empty() {
-                out += &format!("{}\n", meta.join("   "));
-            }
-            out += &format!(
-                "defined in {}:{}{}\n\n",
-                f.shown,
-                k.line,
-                if k.overrides {
-                    " (overrides the standard KPI)"
-                } else {
-                    ""
-                }
-            );
-            out += &format!("{}\n\n", k.code);
-            let inputs: Vec<&str> = k.inputs.iter().map(String::as_str).collect();
-            out += &format!(
-                "reads: {}\n",
-                if inputs.is_empty() {
-                    "-".into()
-                } else {
-                    inputs.join(", ")
-                }
-            );
-            out += &format!(
-                "calls: {}\n",
-                if k.deps.is_empty() {
-                    "-".into()
-                } else {
-                    k.deps.join(", ")
-                }
-            );
-        }
-        None => {
-            let id = s.catalog.id(name).expect("checked");
-            let m = s.catalog.get(id);
-            out += &format!(
-                "{} — a metric (kind {}, from {})\n",
-                m.name, m.kind, m.origin
-            );
-        }
-    }
-
+    let mut out = describe(s, name, style)?;
     let range = Range {
         from: None,
         to: None,
@@ -150,6 +99,73 @@ pub fn run(
     }
     crate::render::write_output(None, &out)?;
     Ok(Outcome::Success)
+}
+
+/// `explain` outside a workspace: a standard KPI or metric described, with
+/// no values (there is no data to compute them on).
+pub fn standard(s: &Session, name: &str, style: Style) -> Result<Outcome> {
+    let mut out = describe(s, name, style)?;
+    out +=
+        "\nno values: not in a workspace (`kpiscope init` creates one, or pass --workspace DIR)\n";
+    crate::render::write_output(None, &out)?;
+    Ok(Outcome::Success)
+}
+
+/// What `name` is: a KPI's title, description, where it is defined, its
+/// code and what it reads and calls; or a metric's kind and origin.
+fn describe(s: &Session, name: &str, style: Style) -> Result<String> {
+    s.check_names(&[name.to_string()])?;
+    let mut out = String::new();
+    match s.library.get(name) {
+        Some(k) => {
+            let f = &s.library.files[k.file];
+            out += &format!("{} — {}\n", style.paint(&k.name, "bold"), k.title);
+            if !k.description.is_empty() {
+                out += &format!("{}\n", k.description);
+            }
+            let meta: Vec<String> = k.meta.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            if !meta.is_empty() {
+                out += &format!("{}\n", meta.join("   "));
+            }
+            out += &format!(
+                "defined in {}:{}{}\n\n",
+                f.shown,
+                k.line,
+                if k.overrides {
+                    " (overrides the standard KPI)"
+                } else {
+                    ""
+                }
+            );
+            out += &format!("{}\n\n", k.code);
+            let inputs: Vec<&str> = k.inputs.iter().map(String::as_str).collect();
+            out += &format!(
+                "reads: {}\n",
+                if inputs.is_empty() {
+                    "-".into()
+                } else {
+                    inputs.join(", ")
+                }
+            );
+            out += &format!(
+                "calls: {}\n",
+                if k.deps.is_empty() {
+                    "-".into()
+                } else {
+                    k.deps.join(", ")
+                }
+            );
+        }
+        None => {
+            let id = s.catalog.id(name).expect("checked");
+            let m = s.catalog.get(id);
+            out += &format!(
+                "{} — a metric (kind {}, from {})\n",
+                m.name, m.kind, m.origin
+            );
+        }
+    }
+    Ok(out)
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -1,7 +1,7 @@
 //! `kpiscope list kpis|metrics|plugins|goals|sources`.
 
 use crate::Outcome;
-use crate::cli::ListWhat;
+use crate::cli::{ListFormat, ListWhat};
 use crate::error::Result;
 use crate::render::table::{Style, render};
 use crate::session::Session;
@@ -10,14 +10,60 @@ use crate::sources::registry::Origin;
 
 /// `list plugins` outside a workspace: the built-in plugins, so that one can
 /// see what reads which export before writing `kpiscope.toml`.
-pub fn builtin_plugins(style: Style) -> Result<Outcome> {
+pub fn builtin_plugins(format: ListFormat, style: Style) -> Result<Outcome> {
     let nowhere = std::path::Path::new("");
     let (registry, _) = Registry::load_partial(nowhere);
-    crate::render::write_output(None, &plugins(&registry, nowhere, style))?;
+    let (header, rows) = plugins(&registry, nowhere);
+    write(format, header, &rows, style)
+}
+
+/// A listing: its column headers and its rows.
+type Listing = (&'static [&'static str], Vec<Vec<String>>);
+
+/// The listing as a table, or as a JSON array of objects keyed by the
+/// table's headers in lower case (`#` is `number`).
+fn write(
+    format: ListFormat,
+    header: &[&str],
+    rows: &[Vec<String>],
+    style: Style,
+) -> Result<Outcome> {
+    let text = match format {
+        ListFormat::Table => render(header, rows, style, None),
+        ListFormat::Json => {
+            let keys: Vec<String> = header
+                .iter()
+                .map(|h| match *h {
+                    "#" => "number".to_string(),
+                    h => h.to_lowercase(),
+                })
+                .collect();
+            let objects: Vec<Object> = rows.iter().map(|r| Object(&keys, r)).collect();
+            let mut json =
+                serde_json::to_string_pretty(&objects).expect("strings always serialize");
+            json.push('\n');
+            json
+        }
+    };
+    crate::render::write_output(None, &text)?;
     Ok(Outcome::Success)
 }
 
-fn plugins(registry: &Registry, root: &std::path::Path, style: Style) -> String {
+/// A row as a JSON object, its keys in the table's order of columns.
+struct Object<'a>(&'a [String], &'a [String]);
+
+impl serde::Serialize for Object<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.0.len()))?;
+        for (key, value) in self.0.iter().zip(self.1) {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+fn plugins(registry: &Registry, root: &std::path::Path) -> Listing {
     let rows: Vec<Vec<String>> = registry
         .plugins
         .iter()
@@ -43,16 +89,11 @@ fn plugins(registry: &Registry, root: &std::path::Path, style: Style) -> String 
             ]
         })
         .collect();
-    render(
-        &["PLUGIN", "KIND", "VERSION", "FROM", "READS"],
-        &rows,
-        style,
-        None,
-    )
+    (&["PLUGIN", "KIND", "VERSION", "FROM", "READS"], rows)
 }
 
-pub fn run(s: &Session, what: ListWhat, style: Style) -> Result<Outcome> {
-    let text = match what {
+pub fn run(s: &Session, what: ListWhat, format: ListFormat, style: Style) -> Result<Outcome> {
+    let (header, rows): Listing = match what {
         ListWhat::Kpis => {
             let rows: Vec<Vec<String>> = s
                 .library
@@ -75,12 +116,7 @@ pub fn run(s: &Session, what: ListWhat, style: Style) -> Result<Outcome> {
                     ]
                 })
                 .collect();
-            render(
-                &["KPI", "UNIT", "STAGE", "FROM", "TITLE"],
-                &rows,
-                style,
-                None,
-            )
+            (&["KPI", "UNIT", "STAGE", "FROM", "TITLE"], rows)
         }
         ListWhat::Metrics => {
             let rows: Vec<Vec<String>> = s
@@ -96,14 +132,9 @@ pub fn run(s: &Session, what: ListWhat, style: Style) -> Result<Outcome> {
                     ]
                 })
                 .collect();
-            render(
-                &["METRIC", "KIND", "GROUP", "UNIT", "FROM"],
-                &rows,
-                style,
-                None,
-            )
+            (&["METRIC", "KIND", "GROUP", "UNIT", "FROM"], rows)
         }
-        ListWhat::Plugins => plugins(&s.registry, &s.ws.root, style),
+        ListWhat::Plugins => plugins(&s.registry, &s.ws.root),
         ListWhat::Goals => {
             let rows: Vec<Vec<String>> =
                 s.ws.goals
@@ -120,12 +151,7 @@ pub fn run(s: &Session, what: ListWhat, style: Style) -> Result<Outcome> {
                         ]
                     })
                     .collect();
-            render(
-                &["GOAL", "KPI", "PERIOD", "TARGET", "WARN", "TITLE"],
-                &rows,
-                style,
-                None,
-            )
+            (&["GOAL", "KPI", "PERIOD", "TARGET", "WARN", "TITLE"], rows)
         }
         ListWhat::Sources => {
             // What detection picked, file by file, when the sources resolve.
@@ -165,14 +191,8 @@ pub fn run(s: &Session, what: ListWhat, style: Style) -> Result<Outcome> {
                     ]
                 })
                 .collect();
-            render(
-                &["#", "PLUGIN", "PATH", "FILES", "ACCOUNT"],
-                &rows,
-                style,
-                None,
-            )
+            (&["#", "PLUGIN", "PATH", "FILES", "ACCOUNT"], rows)
         }
     };
-    crate::render::write_output(None, &text)?;
-    Ok(Outcome::Success)
+    write(format, header, &rows, style)
 }

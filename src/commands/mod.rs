@@ -2,10 +2,12 @@
 //! `error::exit_code`.
 
 pub(crate) mod check;
+mod completions;
 mod eval;
 mod explain;
 mod init;
 mod list;
+mod man;
 mod new;
 mod plugin;
 mod report;
@@ -13,26 +15,37 @@ mod test;
 mod validate;
 mod watch;
 
-use std::io::IsTerminal;
-
 use crate::Outcome;
 use crate::cli::{Cli, ColorChoice, Command, Format, ListWhat, NewWhat, PluginAction, WatchWhat};
-use crate::render::table::Style;
+use crate::render::table::{Style, stdout_width};
 use crate::session::Session;
 use crate::workspace::discover;
 
 pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
-    let style = Style {
-        color: match cli.color {
-            ColorChoice::Always => true,
-            ColorChoice::Never => false,
-            ColorChoice::Auto => {
-                std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-            }
+    // A table written to `-o FILE` is not on the terminal: no colour
+    // (unless forced with --color always) and no wrapping.
+    let to_file = match &cli.command {
+        Command::Check(args) => args.output.is_some(),
+        Command::Eval { output, .. } => output.is_some(),
+        _ => false,
+    };
+    let style = match to_file {
+        false => Style {
+            color: crate::color::stdout(cli.color),
+            width: stdout_width(),
+        },
+        true => Style {
+            color: cli.color == ColorChoice::Always,
+            width: None,
         },
     };
+    // Outside a workspace, the standard library and metric catalog can
+    // still be listed and explained, as the built-in plugins can.
+    let outside = || cli.workspace.is_none() && discover::find(None).is_err();
     match &cli.command {
         Command::Init { dir } => return Ok(init::run(dir, cli.quiet)?),
+        Command::Completions { shell } => return Ok(completions::run(*shell)?),
+        Command::Man => return Ok(man::run()?),
         Command::Plugin {
             action: PluginAction::Test { plugin, update },
         } => {
@@ -56,8 +69,20 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         }
         Command::List {
             what: ListWhat::Plugins,
-        } if cli.workspace.is_none() && discover::find(None).is_err() => {
-            return Ok(list::builtin_plugins(style)?);
+            format,
+        } if outside() => {
+            return Ok(list::builtin_plugins(*format, style)?);
+        }
+        Command::List {
+            what: what @ (ListWhat::Kpis | ListWhat::Metrics),
+            format,
+        } if outside() => {
+            let session = Session::standard(cli.verbose, cli.quiet)?;
+            return Ok(list::run(&session, *what, *format, style)?);
+        }
+        Command::Explain { kpi, .. } if outside() => {
+            let session = Session::standard(cli.verbose, cli.quiet)?;
+            return Ok(explain::standard(&session, kpi, style)?);
         }
         Command::Watch { what, check } => {
             let what = what
@@ -101,7 +126,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             eval::run(&session, &args, style)?
         }
         Command::Validate => validate::run(&session, cli.quiet)?,
-        Command::List { what } => list::run(&session, *what, style)?,
+        Command::List { what, format } => list::run(&session, *what, *format, style)?,
         Command::Explain {
             kpi,
             period,
@@ -119,6 +144,8 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Init { .. }
         | Command::Plugin { .. }
         | Command::New { .. }
+        | Command::Completions { .. }
+        | Command::Man
         | Command::Watch { .. } => {
             unreachable!("handled above")
         }

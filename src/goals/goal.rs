@@ -117,9 +117,10 @@ impl Goal {
                         at,
                         g.span(),
                         format!(
-                            "unknown grain `{}`: use one of {}",
+                            "unknown grain `{}`: use one of {}{}",
                             g.get_ref(),
-                            Grain::NAMES.join(", ")
+                            Grain::NAMES.join(", "),
+                            crate::diagnostic::did_you_mean(g.get_ref(), Grain::NAMES)
                         ),
                     );
                     None
@@ -251,7 +252,10 @@ impl Goal {
                 fail(
                     at,
                     span,
-                    format!("`no_data = \"{other}\"`: use fail, warn or pass"),
+                    format!(
+                        "`no_data = \"{other}\"`: use fail, warn or pass{}",
+                        crate::diagnostic::did_you_mean(other, ["fail", "warn", "pass"])
+                    ),
                 );
                 NoData::Fail
             }

@@ -22,6 +22,8 @@ pub enum Kind {
 }
 
 impl Kind {
+    pub const NAMES: [&'static str; 5] = ["sum", "last", "max", "min", "mean"];
+
     pub fn parse(s: &str) -> Option<Kind> {
         Some(match s {
             "sum" => Kind::Sum,

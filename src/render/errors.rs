@@ -61,6 +61,7 @@ pub fn entries(e: &anyhow::Error) -> Vec<ErrorJson> {
             message: source.to_string(),
             hint: None,
         }],
+        Some(Error::Usages(all)) => all.iter().cloned().map(plain).collect(),
         Some(other) => vec![plain(other.to_string())],
         None => vec![plain(format!("{e:#}"))],
     }

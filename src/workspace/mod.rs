@@ -201,7 +201,13 @@ impl Workspace {
                                 ),
                                 None => at.error(
                                     v.span(),
-                                    "a metric's kind is one of sum, last, max, min, mean",
+                                    format!(
+                                        "a metric's kind is one of sum, last, max, min, mean{}",
+                                        match v.get_ref() {
+                                            DeValue::String(s) => crate::diagnostic::did_you_mean(s, Kind::NAMES),
+                                            _ => String::new(),
+                                        }
+                                    ),
                                 ),
                             }
                         }
@@ -269,8 +275,12 @@ impl Workspace {
                     at.error(
                         w.span(),
                         format!(
-                            "`week_start` is a weekday name such as monday, not `{}`",
-                            w.get_ref()
+                            "`week_start` is a weekday name such as monday, not `{}`{}",
+                            w.get_ref(),
+                            crate::diagnostic::did_you_mean(
+                                &w.get_ref().to_lowercase(),
+                                WEEKDAYS.iter().copied()
+                            )
                         ),
                     );
                     0

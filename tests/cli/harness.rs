@@ -67,17 +67,19 @@ impl Test {
         self
     }
 
+    /// Sets an environment variable of the run (replacing the harness's own
+    /// `NO_COLOR=1` when it is that one).
+    pub fn env(mut self, key: &str, value: &str) -> Self {
+        self.envs.retain(|(k, _)| k != key);
+        self.envs.push((key.into(), value.into()));
+        self
+    }
+
     /// Runs from a sub-folder of the workspace instead of its root.
     pub fn current_dir(mut self, sub: &str) -> Self {
         let d = self.dir.path().join(sub);
         std::fs::create_dir_all(&d).expect("mkdir");
         self.current_dir = Some(d);
-        self
-    }
-
-    /// Sets an environment variable for the run.
-    pub fn env(mut self, key: &str, value: &str) -> Self {
-        self.envs.push((key.into(), value.into()));
         self
     }
 

@@ -2,6 +2,7 @@
 
 mod aggregate_limits;
 mod command_plugins;
+mod conventions;
 mod decode;
 mod demo;
 mod errors;

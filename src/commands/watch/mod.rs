@@ -185,8 +185,9 @@ impl Writing {
         });
         if since.elapsed() >= SETTLE_MAX {
             say(&format!(
-                "[{}] warning: {shown} still open for writing after {} s: reading it as it is",
+                "[{}] {} {shown} still open for writing after {} s: reading it as it is",
                 clock(),
+                crate::color::warning(),
                 SETTLE_MAX.as_secs()
             ));
             self.open.clear();
@@ -285,7 +286,7 @@ impl<'a> Watcher<'a> {
     fn watch_plan(&mut self) {
         for p in self.watches.apply(&self.plan) {
             if !self.warned.contains(&p) {
-                say(&format!("[{}] warning: {p}", clock()));
+                say(&format!("[{}] {} {p}", clock(), crate::color::warning()));
                 self.warned.push(p);
             }
         }

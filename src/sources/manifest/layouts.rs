@@ -217,12 +217,13 @@ fn one_char(
         at.error(
             v.span(),
             format!(
-                "`{what}` is one of {}",
+                "`{what}` is one of {}{}",
                 allowed
                     .iter()
                     .map(|a| format!("{a:?}"))
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(", "),
+                crate::diagnostic::did_you_mean(&s, allowed.iter().copied())
             ),
         );
         None
@@ -245,9 +246,10 @@ fn layout(
             at.error(
                 f.span(),
                 format!(
-                    "unknown format `{}`: use one of {}",
+                    "unknown format `{}`: use one of {}{}",
                     f.get_ref(),
-                    Format::NAMES
+                    Format::NAMES,
+                    crate::diagnostic::did_you_mean(f.get_ref(), Format::NAMES.split(", "))
                 ),
             );
         }

@@ -138,7 +138,10 @@ impl Manifest {
             Some((other, span)) => {
                 at.error(
                     span,
-                    format!("unknown plugin kind `{other}`: use table, rhai or command"),
+                    format!(
+                        "unknown plugin kind `{other}`: use table, rhai or command{}",
+                        crate::diagnostic::did_you_mean(other, ["table", "rhai", "command"])
+                    ),
                 );
                 None
             }
@@ -174,7 +177,10 @@ impl Manifest {
                     ),
                     None => at.error(
                         kind.span(),
-                        "a metric's kind is one of sum, last, max, min, mean",
+                        format!(
+                            "a metric's kind is one of sum, last, max, min, mean{}",
+                            crate::diagnostic::did_you_mean(kind.get_ref(), Kind::NAMES)
+                        ),
                     ),
                 }
             }
