@@ -73,6 +73,65 @@ pub fn scan_defs(text: &str) -> Vec<Def> {
     defs
 }
 
+/// The doc-comment keys kpiscope reads, and the values each allows
+/// (docs/kpi-scripts.md). Other lowercase `key: value` lines are kept as
+/// free metadata.
+pub const KEYS: &[(&str, &[&str])] = &[
+    ("unit", &["%", "count", "currency", "seconds", "ratio"]),
+    (
+        "stage",
+        &["awareness", "engagement", "conversion", "advocacy"],
+    ),
+    ("better", &["higher", "lower"]),
+    ("kind", &["leading", "lagging"]),
+];
+
+/// A metadata value that its key does not allow: the line (1-based, in the
+/// file), the column of the value, the message and the nearest allowed value.
+pub struct BadMeta {
+    pub line: usize,
+    pub col: usize,
+    pub width: usize,
+    pub message: String,
+    pub nearest: Option<&'static str>,
+}
+
+/// Every metadata line of `def`'s doc comment whose value its key does not
+/// allow (`unit: percent`, `stage: awarenes`): a wrong unit formats every
+/// value wrongly, a wrong stage files the KPI nowhere.
+pub fn check_meta(def: &Def) -> Vec<BadMeta> {
+    let first = def.line - def.docs.len();
+    let mut out = Vec::new();
+    for (i, d) in def.docs.iter().enumerate().skip(1) {
+        let Some((k, v)) = d.split_once(':') else {
+            continue;
+        };
+        let Some((key, allowed)) = KEYS.iter().find(|(key, _)| *key == k.trim()) else {
+            continue;
+        };
+        let value = v.trim();
+        if allowed.contains(&value) {
+            continue;
+        }
+        out.push(BadMeta {
+            line: first + i,
+            // `/// ` before the text, then the key and its colon.
+            col: 5 + k.len() + 1 + (v.len() - v.trim_start().len()),
+            width: value.chars().count().max(1),
+            message: format!(
+                "`{key}: {value}` is not a {key}: the values are {}",
+                allowed
+                    .iter()
+                    .map(|a| format!("`{a}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            nearest: crate::diagnostic::suggest(value, allowed.iter().copied()),
+        });
+    }
+    out
+}
+
 /// Splits a doc comment into title, description and `key: value` metadata.
 pub fn parse_docs(docs: &[String]) -> (String, String, BTreeMap<String, String>) {
     let mut title = String::new();

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use include_dir::{Dir, include_dir};
 use rhai::AST;
 
-use super::docs::{parse_docs, scan_defs};
+use super::docs::{check_meta, parse_docs, scan_defs};
 use super::uses::{Uses, uses_of};
 
 use crate::diagnostic::{Diagnostic, Diagnostics, suggest};
@@ -215,6 +215,14 @@ impl Library {
                     continue;
                 }
                 let def = def_of.get(func.name).copied();
+                for bad in def.map(check_meta).unwrap_or_default() {
+                    let mut d = Diagnostic::at(&f.shown, &f.text, bad.line, bad.col, bad.message);
+                    d.width = bad.width;
+                    problems.push(match bad.nearest {
+                        Some(n) => d.with_hint(format!("did you mean `{n}`?")),
+                        None => d.with_hint("docs/kpi-scripts.md lists the keys and their values"),
+                    });
+                }
                 let (title, description, meta) =
                     def.map(|d| parse_docs(&d.docs)).unwrap_or_default();
                 let replaced = found.remove(func.name);

@@ -501,3 +501,34 @@ fn a_params_typo_is_caught_by_validate() {
         .run();
     assert_eq!(out.status, 0, "{}", out.stderr);
 }
+
+/// Doc-comment metadata with a value its key does not allow is an error at
+/// the value, with the nearest allowed one; free keys are kept as they are.
+#[test]
+fn a_kpi_doc_comment_value_must_be_one_its_key_allows() {
+    let script = "/// Like rate\n/// unit: percent\n/// stage: awarenes\n/// owner: growth team\nfn like_rate() {\n    likes / reach * 100\n}\n";
+    let out = Test::new()
+        .file("kpiscope.toml", HEAD)
+        .file("data.csv", DATA)
+        .file("scripts/l.rhai", script)
+        .args(&["validate"])
+        .run();
+    out.status(2);
+    assert!(
+        out.stderr.contains("scripts/l.rhai:2:11: `unit: percent` is not a unit: the values are `%`, `count`, `currency`, `seconds`, `ratio`"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr
+            .contains("scripts/l.rhai:3:12: `stage: awarenes` is not a stage"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("did you mean `awareness`?"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("owner"), "{}", out.stderr);
+}

@@ -37,9 +37,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.join(HERE, "..")
 DATA = os.path.join(ROOT, "data")
 
-# The goals of issue 4 (`change`, `period = "each"`, `by`) wait in kpiscope.toml,
-# commented out, between these two lines, until the binary knows them; this
-# script reads them either way (commented out or not).
+# Goals between these two lines, if any, are read whether commented out or
+# not (an older kpiscope.toml kept the `change`, `each` and `by` goals so).
 ISSUE4_BEGIN = "# issue-4 goals:"
 ISSUE4_END = "# end of issue-4 goals"
 
@@ -660,9 +659,8 @@ def report(recs):
              .rstrip() + "\n")
     w.append(f"The data run from {first_day} to {as_of}, twelve complete months. `as_of` is\n"
              f"the data's last day, {as_of}, so `period = \"last\"` with `grain = \"month\"` is\n"
-             f"{last_complete('month', as_of).label}. The goals of the new kinds (`change`, `period = \"each\"`,\n"
-             "`by`) follow `/work/notes/goals-spec.md`; in `kpiscope.toml` they wait, commented out\n"
-             "after the `# issue-4 goals:` line, until the binary knows them.\n")
+             f"{last_complete('month', as_of).label}. The goals of the kinds `change`, `period = \"each\"`\n"
+             "and `by` follow the README's \"Goals over time\".\n")
 
     # ---- goals
     w.append("## Goals: `kpiscope --workspace examples/demo check`\n")
