@@ -11,9 +11,8 @@ use crate::sources::registry::Origin;
 /// `list plugins` outside a workspace: the built-in plugins, so that one can
 /// see what reads which export before writing `kpiscope.toml`.
 pub fn builtin_plugins(format: ListFormat, style: Style) -> Result<Outcome> {
-    let nowhere = std::path::Path::new("");
-    let (registry, _) = Registry::load_partial(nowhere);
-    let (header, rows) = plugins(&registry, nowhere);
+    let registry = Registry::builtin();
+    let (header, rows) = plugins(&registry, std::path::Path::new(""));
     write(format, header, &rows, style)
 }
 

@@ -131,6 +131,16 @@ impl Registry {
     /// [`Registry::load_partial`] with a workspace's limits (the size of a
     /// `map.rhai`).
     pub fn load_limited(workspace: &Path, limits: &Limits) -> (Registry, Diagnostics) {
+        Self::load_from(Some(workspace), limits)
+    }
+
+    /// The built-in plugins alone: outside a workspace, a `plugins/` folder
+    /// of the current directory (this repository's, say) is nobody's.
+    pub fn builtin() -> Registry {
+        Self::load_from(None, &Limits::default()).0
+    }
+
+    fn load_from(workspace: Option<&Path>, limits: &Limits) -> (Registry, Diagnostics) {
         let mut reg = Registry::default();
         let mut problems = Diagnostics::default();
         let mut builtin: Vec<_> = BUILTIN.dirs().collect();
@@ -155,6 +165,9 @@ impl Registry {
                 Err(d) => problems.0.extend(d.0),
             }
         }
+        let Some(workspace) = workspace else {
+            return (reg, problems);
+        };
         let dir = workspace.join("plugins");
         // The workspace plugins loaded so far, by name: two folders with one
         // name would leave one of them unused without a word.

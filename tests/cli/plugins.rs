@@ -995,6 +995,29 @@ fn a_workspace_plugin_replacing_a_built_in_one_is_said() {
     assert!(!out.stderr.contains("replaces"), "{}", out.stderr);
 }
 
+/// `list plugins` outside a workspace lists the built-in plugins, whatever
+/// `plugins/` folder the current directory has (kpiscope's own repository
+/// has one): it is no workspace's, and replaces nothing.
+#[test]
+fn list_plugins_outside_a_workspace_ignores_a_plugins_folder() {
+    let out = Test::new()
+        .file(
+            "plugins/canonical/plugin.toml",
+            &ALPHA.replace("name = \"alpha\"", "name = \"canonical\""),
+        )
+        .args(&["list", "plugins"])
+        .run();
+    out.status(0);
+    let canonical = out
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("canonical "))
+        .unwrap_or_default();
+    assert!(canonical.contains("built-in"), "{}", out.stdout);
+    assert!(!out.stdout.contains("overrides"), "{}", out.stdout);
+    assert!(!out.stdout.contains("alpha"), "{}", out.stdout);
+}
+
 /// `plugin test` in a workspace reads fixtures with the workspace's
 /// `[limits]`, as its sources are read: a fixture that passes with the
 /// defaults stops at a lower operations limit, and the reverse.
