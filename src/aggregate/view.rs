@@ -70,7 +70,8 @@ pub struct Group {
     /// The first day with data in the group, at the cube's base grain: a
     /// post's publish day when the cube is loaded by day.
     pub first: Day,
-    /// Days of the period, up to the data's last day.
+    /// Days of the period that the data covers: from the data's first day,
+    /// up to its last.
     pub days: f64,
     /// By metric id; NaN where there is no value.
     pub values: Vec<f64>,
@@ -280,8 +281,9 @@ impl Cube {
             .map(|(((scope, period), accs), first)| {
                 let scope = scopes[scope as usize].clone();
                 let (start, end) = self.calendar.bounds(period, range);
-                // A period still in progress counts the days up to the data's last one.
-                let (lo, hi) = (start, end.min(range.1));
+                // A period the data starts or stops in counts the days the
+                // data covers: from its first day, up to its last one.
+                let (lo, hi) = (start.max(range.0), end.min(range.1));
                 let field = |b: By| {
                     view.by
                         .iter()

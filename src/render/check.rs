@@ -9,8 +9,10 @@ use crate::goals::check::{PeriodOut, Previous, Projection};
 use crate::goals::{GoalResult, Measure, Summary};
 use crate::records::tally::Tally;
 
+/// A goal result as `check --format json` writes it; `report --format json`
+/// lists goals the same way.
 #[derive(Serialize)]
-struct GoalJson<'a> {
+pub(crate) struct GoalJson<'a> {
     id: &'a str,
     kpi: &'a str,
     title: &'a str,
@@ -47,7 +49,7 @@ struct CheckJson<'a> {
     inputs: &'a [Tally],
 }
 
-fn goal_json(r: &GoalResult) -> GoalJson<'_> {
+pub(crate) fn goal_json(r: &GoalResult) -> GoalJson<'_> {
     let g = &r.goal;
     GoalJson {
         id: &g.id,

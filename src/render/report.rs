@@ -217,6 +217,39 @@ pub struct ChartProjection {
     pub value: f64,
     pub periods_after: usize,
     pub latest: String,
+    /// The value of `latest`, the pace still needed from it to the deadline
+    /// and the trend's pace, both per day (as the goal's message gives them).
+    pub latest_value: f64,
+    pub needed_per_day: Option<f64>,
+    pub trend_per_day: Option<f64>,
+}
+
+impl ChartProjection {
+    /// `10,252 projected for 2026-12; needs +9.09/day from 9,800, trend +4.7/day`.
+    pub fn text(&self, c: &Chart) -> String {
+        let mut out = format!(
+            "{} projected for {}",
+            c.value_text(Some(self.value)),
+            self.label
+        );
+        if let Some(n) = self.needed_per_day {
+            out += &format!(
+                "; needs {} from {} ({})",
+                per_day(n),
+                c.value_text(Some(self.latest_value)),
+                self.latest
+            );
+        }
+        if let Some(t) = self.trend_per_day {
+            out += &format!(", trend {}", per_day(t));
+        }
+        out
+    }
+}
+
+/// `+9.09/day`, `-2/day`.
+pub fn per_day(x: f64) -> String {
+    format!("{}/day", signed(x, fmt_number))
 }
 
 pub struct Point {
@@ -336,7 +369,7 @@ pub fn summary_line(results: &[GoalResult]) -> String {
 pub fn other_results_note(r: &Report) -> Option<String> {
     (r.other_results > 0).then(|| {
         format!(
-            "{} {} not listed (those of goals checked in each period are in their charts; those after this period are not due yet).",
+            "{} {} not listed (those of goals checked in each period are in their charts).",
             super::count(
                 r.other_results,
                 "result for another period",
@@ -391,6 +424,73 @@ fn signed(x: f64, fmt: fn(f64) -> String) -> String {
     } else {
         s
     }
+}
+
+/// `report --format json`: the report's numbers, versioned as `check`'s
+/// JSON is, with its goals in `check`'s shape and each chart's points and
+/// projection, for a dashboard to lay out its own way.
+pub fn json(r: &Report) -> String {
+    use serde_json::json;
+    let figure = |f: &Figure| {
+        let change = match (f.kind, f.value, f.previous) {
+            (FigureKind::Growth { pct, .. }, _, _) => pct,
+            (_, Some(v), Some(p)) if p != 0.0 => Some((v - p) / p.abs() * 100.0),
+            _ => None,
+        };
+        json!({"label": f.label, "value": f.value, "previous": f.previous, "change_pct": change})
+    };
+    let post = |p: &TopPost| {
+        json!({"network": p.network, "account": p.account, "post": p.post,
+               "published": p.published, "reach": p.reach, "engagements": p.engagements})
+    };
+    let chart = |c: &Chart| {
+        let results: Vec<&str> = c
+            .results
+            .iter()
+            .filter_map(|&i| r.results.get(i))
+            .filter_map(|res| res.period.as_ref().map(|p| p.label.as_str()))
+            .collect();
+        json!({
+            "goal": c.goal_id,
+            "title": c.title,
+            "kpi": c.kpi,
+            "unit": c.unit,
+            "target": c.target_text(),
+            "results": results,
+            "points": c.points.iter().map(|p| json!({
+                "label": p.label, "value": p.value,
+                "highlight": p.highlight, "partial": p.partial,
+            })).collect::<Vec<_>>(),
+            "projection": c.projection.as_ref().map(|p| json!({
+                "label": p.label, "value": p.value,
+                "latest": {"label": p.latest, "value": p.latest_value},
+                "needed_per_day": p.needed_per_day, "trend_per_day": p.trend_per_day,
+            })),
+        })
+    };
+    let doc = json!({
+        "version": 1,
+        "command": "report",
+        "workspace": r.workspace,
+        "currency": r.currency,
+        "period": {"label": r.period.label, "start": r.period.start, "end": r.period.end},
+        "previous": r.previous,
+        "data": {"start": r.data.0, "end": r.data.1},
+        "as_of": r.as_of,
+        "in_progress": r.in_progress,
+        "goals": r.results.iter().map(super::check::goal_json).collect::<Vec<_>>(),
+        "summary": crate::goals::Summary::of(&r.results),
+        "other_results": r.other_results,
+        "sections": r.sections.iter().map(|s| json!({
+            "network": s.network,
+            "figures": s.figures.iter().map(figure).collect::<Vec<_>>(),
+            "top_posts": s.top_posts.iter().map(post).collect::<Vec<_>>(),
+            "posts_seen": s.posts_seen,
+            "charts": s.charts.iter().map(chart).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "quiet_networks": r.quiet_networks,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
 #[cfg(test)]

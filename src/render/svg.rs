@@ -321,12 +321,22 @@ pub fn chart(c: &Chart) -> String {
         }
         let _ = write!(
             s,
-            r#"<circle cx="{px}" cy="{py}" r="5" fill="white" stroke="{LINE}" stroke-width="2"><title>{l}: {v} projected</title></circle><text x="{px}" y="{}" text-anchor="middle" fill="{LINE}" stroke="white" stroke-width="3" paint-order="stroke">{v} projected</text><text x="{px}" y="{}" text-anchor="middle" fill="{TEXT}" font-weight="bold">{l}</text>"#,
+            r#"<circle class="projected" cx="{px}" cy="{py}" r="5" fill="white" stroke="{LINE}" stroke-width="2"><title>{t}</title></circle><text x="{px}" y="{}" text-anchor="middle" fill="{LINE}" stroke="white" stroke-width="3" paint-order="stroke">{v} projected</text><text x="{px}" y="{}" text-anchor="middle" fill="{TEXT}" font-weight="bold">{l}</text>"#,
             r(axis.y(p.value) - 9.0),
             r(bottom + 16.0),
             l = escape(&p.label),
             v = escape(&unit(p.value)),
+            t = escape(&p.text(c)),
         );
+        // The pace still needed, under the point: what the marketer acts on.
+        if let Some(n) = p.needed_per_day {
+            let _ = write!(
+                s,
+                r#"<text class="needed" x="{px}" y="{}" text-anchor="middle" fill="{TEXT}" stroke="white" stroke-width="3" paint-order="stroke">needs {}</text>"#,
+                r(axis.y(p.value) + 18.0),
+                escape(&super::report::per_day(n))
+            );
+        }
     }
     s.push_str("</svg>");
     s
@@ -387,10 +397,21 @@ mod tests {
             value: 5.0,
             periods_after: 2,
             latest: "2026-03".into(),
+            latest_value: 3.0,
+            needed_per_day: Some(0.05),
+            trend_per_day: Some(0.03),
         });
         let svg = chart(&c);
         assert!(svg.contains("class=\"projection\""), "{svg}");
         assert!(svg.contains(">5% projected<"), "{svg}");
+        assert!(svg.contains(">needs +0.05/day</text>"), "{svg}");
+        // The pace needed from the latest period, (5 - 3) / 40 days say.
+        assert!(
+            svg.contains(
+                "<title>5% projected for 2026-05; needs +0.05/day from 3% (2026-03), trend +0.03/day</title>"
+            ),
+            "{svg}"
+        );
         assert!(svg.contains(">2026-05<"), "{svg}");
     }
 
