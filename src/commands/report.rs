@@ -555,6 +555,7 @@ fn charts(
                 points,
                 results: mine,
                 projection,
+                decimals: goal.decimals(),
             },
         ));
     }

@@ -207,6 +207,9 @@ pub struct Chart {
     pub results: Vec<usize>,
     /// A deadline goal's projection, drawn beyond the last point.
     pub projection: Option<ChartProjection>,
+    /// The decimals the goal is judged at (two, or those of a finer bound):
+    /// values and the target are shown with as many.
+    pub decimals: usize,
 }
 
 /// Where a deadline goal is heading: the value projected for the deadline's
@@ -266,7 +269,7 @@ impl Chart {
     /// A value with the KPI's unit and the workspace's currency: `7.92%`, `0.54 EUR`.
     pub fn value_text(&self, v: Option<f64>) -> String {
         match v {
-            Some(v) => with_unit(v, &self.unit, self.currency.as_deref()),
+            Some(v) => with_unit_at(v, &self.unit, self.currency.as_deref(), self.decimals),
             None => NONE.into(),
         }
     }
@@ -276,7 +279,7 @@ impl Chart {
         self.target.map(|t| {
             format!(
                 "target {}",
-                condition_text(&t, &self.unit, self.currency.as_deref())
+                condition_text_at(&t, &self.unit, self.currency.as_deref(), self.decimals)
             )
         })
     }
@@ -285,7 +288,12 @@ impl Chart {
 /// `0.54 EUR` for currency KPIs, `7.92%`, `12 s`, `1.5`, `8,800`: the
 /// thousands grouped, as in the report's figures.
 pub fn with_unit(v: f64, unit: &str, currency: Option<&str>) -> String {
-    let n = count(v);
+    with_unit_at(v, unit, currency, crate::goals::condition::SHOWN_DECIMALS)
+}
+
+/// [`with_unit`] with up to `decimals` decimals.
+pub fn with_unit_at(v: f64, unit: &str, currency: Option<&str>, decimals: usize) -> String {
+    let n = count_at(v, decimals);
     let s = match unit {
         "%" => format!("{n}%"),
         "seconds" => format!("{n} s"),
@@ -296,13 +304,15 @@ pub fn with_unit(v: f64, unit: &str, currency: Option<&str>) -> String {
 
 /// A condition with its values in `unit`: `>= 5,000`, `between 2% and 5%`.
 pub fn condition_text(c: &Condition, unit: &str, currency: Option<&str>) -> String {
+    condition_text_at(c, unit, currency, c.decimals())
+}
+
+/// [`condition_text`] with up to `decimals` decimals.
+fn condition_text_at(c: &Condition, unit: &str, currency: Option<&str>, decimals: usize) -> String {
+    let v = |x: f64| with_unit_at(x, unit, currency, decimals);
     match *c {
-        Condition::Cmp(op, x) => format!("{op} {}", with_unit(x, unit, currency)),
-        Condition::Between(a, b) => format!(
-            "between {} and {}",
-            with_unit(a, unit, currency),
-            with_unit(b, unit, currency)
-        ),
+        Condition::Cmp(op, x) => format!("{op} {}", v(x)),
+        Condition::Between(a, b) => format!("between {} and {}", v(a), v(b)),
     }
 }
 
@@ -315,16 +325,19 @@ fn money(s: String, unit: &str, currency: Option<&str>) -> String {
 
 /// A goal result's value with its unit, "—" without one.
 pub fn result_value(r: &GoalResult, currency: Option<&str>) -> String {
-    r.value
-        .map_or_else(|| NONE.into(), |v| with_unit(v, &r.unit, currency))
+    r.value.map_or_else(
+        || NONE.into(),
+        |v| with_unit_at(v, &r.unit, currency, r.goal.decimals()),
+    )
 }
 
 /// The goal's condition as people read it: `>= 4% (warn >= 3%)`.
 pub fn result_target(r: &GoalResult, currency: Option<&str>) -> String {
     let g = &r.goal;
     let (target, warn) = (
-        condition_text(&g.target, &r.unit, currency),
-        g.warn.map(|w| condition_text(&w, &r.unit, currency)),
+        condition_text_at(&g.target, &r.unit, currency, g.decimals()),
+        g.warn
+            .map(|w| condition_text_at(&w, &r.unit, currency, g.decimals())),
     );
     // A change goal's condition is on the change; a deadline's on the value
     // projected to it.
@@ -382,7 +395,12 @@ pub fn other_results_note(r: &Report) -> Option<String> {
 
 /// `224,362`; decimals (at most two) are kept: `1,234.5`.
 pub fn count(x: f64) -> String {
-    let s = fmt_number(x);
+    count_at(x, crate::goals::condition::SHOWN_DECIMALS)
+}
+
+/// [`count`] with up to `decimals` decimals.
+fn count_at(x: f64, decimals: usize) -> String {
+    let s = crate::goals::condition::fmt_decimals(x, decimals);
     let (sign, digits) = match s.strip_prefix('-') {
         Some(rest) => ("-", rest),
         None => ("", s.as_str()),

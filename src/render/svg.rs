@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use super::html::escape;
-use super::report::{Chart, with_unit};
+use super::report::{Chart, with_unit_at};
 use crate::goals::Condition;
 
 /// The drawing's size in user units; it scales to the page's width.
@@ -115,7 +115,7 @@ pub fn chart(c: &Chart) -> String {
     // A deadline's projection takes slots of its own, after the last point.
     let after = c.projection.as_ref().map_or(0, |p| p.periods_after);
     let n = (c.points.len() + after).max(1);
-    let unit = |v: f64| with_unit(v, &c.unit, c.currency.as_deref());
+    let unit = |v: f64| with_unit_at(v, &c.unit, c.currency.as_deref(), c.decimals);
     let targets = c
         .target
         .as_ref()
@@ -367,6 +367,7 @@ mod tests {
                 .collect(),
             results: Vec::new(),
             projection: None,
+            decimals: 2,
         }
     }
 

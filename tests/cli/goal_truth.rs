@@ -134,6 +134,19 @@ fn a_bound_with_more_decimals_is_judged_at_them() {
         "pass",
         "28.996% meets the target >= 28.995%",
     );
+    // The Markdown table shows value and target at those decimals too,
+    // where two would make them 29% and >= 29%.
+    let md = Test::new()
+        .file("kpiscope.toml", &format!("{HEAD}{goals}"))
+        .file("data.csv", CTR_DATA)
+        .args(&["check", "--format", "markdown"])
+        .run();
+    assert!(
+        md.stdout
+            .contains("| 28.996% | >= 28.995% | 28.996% meets the target >= 28.995% |"),
+        "{}",
+        md.stdout
+    );
 }
 
 #[test]
