@@ -146,14 +146,22 @@ impl Condition {
     }
 
     /// The decimals this condition is judged and shown at: two, as every
-    /// value is shown, or more when a bound is written with more
-    /// (`>= 0.035` on a ratio is about the third decimal).
+    /// value is shown; more for a bound under 0.1, enough to show two
+    /// significant digits of it (`>= 0.01` is judged at 0.010, so 0.006 is
+    /// not taken for 0.01); and more when a bound is written with more
+    /// (`>= 28.995`).
     pub fn decimals(&self) -> usize {
         let d = |x: f64| {
             // `Display` gives the shortest text that reads back as `x`: the
             // decimals the bound was written with, trailing zeros aside.
             let s = x.to_string();
-            s.split_once('.').map_or(0, |(_, f)| f.len())
+            let written = s.split_once('.').map_or(0, |(_, f)| f.len());
+            let significant = if x == 0.0 || !x.is_finite() {
+                0
+            } else {
+                (SIGNIFICANT_DIGITS as i32 - 1 - x.abs().log10().floor() as i32).max(0) as usize
+            };
+            written.max(significant)
         };
         let bounds = match *self {
             Condition::Cmp(_, x) => d(x),
@@ -270,6 +278,11 @@ impl fmt::Display for Op {
 /// The decimals values are shown with (and judged at, see
 /// [`Condition::holds_at`]) unless a condition is written with more.
 pub const SHOWN_DECIMALS: usize = 2;
+/// The significant digits of a bound a value is judged at, at least: a
+/// small bound (a ratio, a cost per mille) is not rounded away.
+/// Two, as two decimals show a bound from 0.1 to 1: a rule that changes
+/// nothing there and extends it below.
+const SIGNIFICANT_DIGITS: usize = 2;
 /// Beyond this, a bound's decimals are float noise, not what was written.
 const MAX_DECIMALS: usize = 12;
 
@@ -427,14 +440,29 @@ mod tests {
         assert!(c.holds(28.996));
         assert!(!c.holds(28.994));
         assert_eq!(c.gap(28.994), 0.01);
-        // A bound written with more decimals is judged at those: 0.0349
-        // is 0.035 at three decimals; 0.0344 is 0.034, 0.001 below.
+        // A bound written with more decimals is judged at those: 28.9951
+        // is 28.995 at three decimals; 28.9944 is 28.994, 0.001 below.
+        let fine = Condition::parse(">= 28.995").unwrap();
+        assert_eq!(fine.decimals(), 3);
+        assert!(fine.holds(28.9951));
+        assert!(!fine.holds(28.9944));
+        assert_eq!(fine.gap(28.9944), 0.001);
+        // A small bound is judged at two significant digits: 0.035 at
+        // three decimals. 0.0349 is 0.035; 0.0344 is 0.034, 0.001 below.
         let ratio = Condition::parse(">= 0.035").unwrap();
         assert_eq!(ratio.decimals(), 3);
         assert!(ratio.holds(0.0349));
         assert!(!ratio.holds(0.0344));
         assert_eq!(ratio.gap(0.0344), 0.001);
         assert_eq!(ratio.display(""), ">= 0.035");
+        // 0.006 is not taken for 0.01 (as two decimals would show it).
+        let small = Condition::parse(">= 0.01").unwrap();
+        assert_eq!(small.decimals(), 3);
+        assert!(!small.holds(0.006));
+        assert_eq!(small.gap(0.006), 0.004);
+        // From 0.1 up, two decimals are two significant digits or more.
+        assert_eq!(Condition::parse(">= 0.4").unwrap().decimals(), 2);
+        assert_eq!(Condition::parse("<= 10000").unwrap().decimals(), 2);
         // `between` is judged at its finer bound: 5.004 is 5 at 2 decimals.
         let band = Condition::parse("between 2.5 and 5").unwrap();
         assert!(band.holds(5.004));

@@ -41,21 +41,32 @@ path = "data.csv"
 /// - facebook: 28996 / 100000 × 100 = 28.996, shown (2 decimals) as 29%
 /// - linkedin: 2899 / 10000 × 100 = 28.99, shown as 28.99%
 ///
-/// Spend: x 8.7 EUR for 29 clicks, CPC 0.3 EUR. A `web` account's
+/// CPC (spend / clicks), in EUR:
+/// - youtube: 0.29 / 29 = 0.009999999999999998, shown as 0.01
+/// - vk: 0.174 / 29 = 0.005999999999999999, shown as 0.006 next to a bound
+///   of 0.005 (two decimals would make both 0.01)
+///
+/// A `web` account's
 /// followers on 09-01 and 09-30 make the data cover the whole month.
 const CTR_DATA: &str = "\
 date,network,account,post,impressions,clicks,spend,followers
 2026-09-01,web,site,,,,,1
-2026-09-10,x,acme,p1,100,29,8.7,
+2026-09-10,x,acme,p1,100,29,,
 2026-09-11,tiktok,acme,p2,100,28,,
 2026-09-12,facebook,acme,p3,100000,28996,,
 2026-09-13,linkedin,acme,p4,10000,2899,,
+2026-09-14,youtube,acme,p5,100,29,0.29,
+2026-09-15,vk,acme,p6,100,29,0.174,
 2026-09-30,web,site,,,,,1
 ";
 
 fn ctr_goal(id: &str, network: &str, conditions: &str) -> String {
+    kpi_goal(id, "ctr", network, conditions)
+}
+
+fn kpi_goal(id: &str, kpi: &str, network: &str, conditions: &str) -> String {
     format!(
-        "\n[[goal]]\nid = \"{id}\"\nkpi = \"ctr\"\nnetwork = \"{network}\"\nperiod = \"2026-09\"\n{conditions}\n"
+        "\n[[goal]]\nid = \"{id}\"\nkpi = \"{kpi}\"\nnetwork = \"{network}\"\nperiod = \"2026-09\"\n{conditions}\n"
     )
 }
 
@@ -71,6 +82,8 @@ fn a_value_on_its_target_passes() {
         ctr_goal("gt", "x", "target = \"> 29\""),
         ctr_goal("shown-as-29", "facebook", "target = \">= 29\""),
         ctr_goal("below", "linkedin", "target = \">= 29\""),
+        kpi_goal("cpc-edge", "cpc", "youtube", "target = \">= 0.01\""),
+        kpi_goal("cpc-small", "cpc", "vk", "target = \"<= 0.005\""),
     ]
     .concat();
     let out = Test::new()
@@ -105,6 +118,21 @@ fn a_value_on_its_target_passes() {
     // 28.99 is shown as 28.99%: 29 - 28.99 = 0.01 below.
     assert_result(&out, "below", "fail", "28.99% is 0.01 below the target 29%");
     assert_close(goal(&out, "ge")["value"].as_f64().expect("value"), 29.0);
+    // 0.009999999999999998 EUR is on 0.01.
+    assert_result(
+        &out,
+        "cpc-edge",
+        "pass",
+        "0.01 EUR meets the target >= 0.01 EUR",
+    );
+    // A bound under 0.1 is judged at two significant digits (three
+    // decimals here): 0.006 - 0.005 = 0.001 above, not "0.01 is 0 above 0.01".
+    assert_result(
+        &out,
+        "cpc-small",
+        "fail",
+        "0.006 EUR is 0.001 EUR above the target 0.005 EUR",
+    );
 }
 
 #[test]
