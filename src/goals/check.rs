@@ -381,7 +381,7 @@ impl Judge<'_> {
             Err(m) => return Ok(self.no_data(Some(out), self.why(p, m))),
         };
         // A period the data starts or stops in is judged on part of it: say so.
-        let (first, last) = self.ev.groups().range;
+        let (first, last) = (self.ev.groups().covered_from, self.ev.groups().range.1);
         let (start, end) = self.calendar.bounds(p, (first, last));
         let partial = match (p.grain == Grain::All, start < first, end > last) {
             (true, _, _) | (false, false, false) => String::new(),
@@ -514,9 +514,14 @@ impl Judge<'_> {
             r.projection = Some(projection);
             return Ok(r);
         }
-        // The trend of the last complete periods that have a value.
-        let (first, _) = self.ev.groups().range;
-        let first = self.calendar.period_of(grain, first);
+        // The trend of the last complete periods that have a value. A period
+        // the data starts in is partial, as one it stops in is: neither is
+        // fitted on (a month of reach from its 20th would bend the line).
+        let first_day = self.ev.groups().covered_from;
+        let mut first = self.calendar.period_of(grain, first_day);
+        if self.calendar.bounds(first, (first_day, first_day)).0 < first_day {
+            first.index += 1;
+        }
         let mut points = Vec::new();
         let mut p = self.calendar.last_complete(grain, as_of);
         while p.index >= first.index && points.len() < Trend::PERIODS && p < d {

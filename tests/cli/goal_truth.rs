@@ -403,13 +403,14 @@ target = ">= 100"
     );
 }
 
-/// Instagram followers at each month's end, 2026-04 to 2026-09, one post a
-/// month (so `engagements`, `reach` and the report's figures have data):
+/// Instagram followers from 2026-04-01 and at each month's end, 2026-04 to
+/// 2026-09, and a post in September (so the report's figures have data):
 /// 9100, 9250, 9380, 9550, 9700, 9800. The line through them (months 1..6)
 /// has slope 143.43 a month and reads 9965.33 at month 7 (2026-10) and
 /// 10252.19 at month 9 (2026-12): FORECAST.LINEAR(9; values; 1..6).
 const GROWTH: &str = "\
 date,network,account,post,reach,likes,followers
+2026-04-01,instagram,acme,,,,9050
 2026-04-30,instagram,acme,,,,9100
 2026-05-30,instagram,acme,,,,9250
 2026-06-30,instagram,acme,,,,9380
@@ -534,4 +535,40 @@ fn the_demo_report_counts_its_thirteen_goals() {
         .collect();
     assert_eq!(ids.len(), 13, "{ids:?}");
     assert!(ids.contains("ig-10k-followers"), "{ids:?}");
+}
+
+#[test]
+fn a_deadline_trend_leaves_out_the_month_the_data_starts_in() {
+    // The data starts 2026-06-20 with 5000 followers: June is partial and,
+    // like a month in progress, not fitted on. The line through July..
+    // September (9550, 9700, 9800 at x = 7, 8, 9): mean 9683.33, slope
+    // ((9800 - 9683.33) - (9550 - 9683.33)) / 2 = 125 a month, so 9683.33 +
+    // 125 × (12 - 8) = 10183.33 for 2026-12. With June's 5000 in, the line
+    // would climb 1342 a month.
+    let data = "\
+date,network,account,followers
+2026-06-20,instagram,acme,5000
+2026-07-31,instagram,acme,9550
+2026-08-31,instagram,acme,9700
+2026-09-30,instagram,acme,9800
+";
+    let out = Test::new()
+        .file("kpiscope.toml", &format!("{HEAD}{DEADLINE_GOALS}"))
+        .file("data.csv", data)
+        .args(&["check", "ig-10k", "--format", "json"])
+        .run();
+    out.status(0);
+    let g = goal(&out, "ig-10k");
+    let basis: Vec<&str> = g["projection"]["basis"]
+        .as_array()
+        .expect("basis")
+        .iter()
+        .filter_map(|b| b.as_str())
+        .collect();
+    assert_eq!(basis, ["2026-07", "2026-08", "2026-09"]);
+    assert_close(
+        g["value"].as_f64().expect("value"),
+        9683.333333333334 + 500.0,
+    );
+    assert_eq!(g["status"], "pass");
 }
