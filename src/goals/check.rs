@@ -447,6 +447,19 @@ impl Judge<'_> {
         } else {
             ""
         };
+        // The period before may be the one the data starts in: its value
+        // is of the days covered, and the change is from that.
+        let covered = self.ev.groups().covered_from;
+        let partial =
+            if partial.is_empty() && self.calendar.bounds(q, (covered, covered)).0 < covered {
+                format!(
+                    " ({} is partial: the data starts {})",
+                    q_out.label,
+                    format_day(covered)
+                )
+            } else {
+                partial
+            };
         let message = format!(
             "{sign}{} change ({} in {} vs {} in {}) {verdict}{partial}",
             fmt_value_at(change, "%", self.goal.decimals()),

@@ -233,9 +233,11 @@ fn a_percent_on_a_ratio_or_a_count_is_an_error_with_the_number_to_write() {
     );
 }
 
-/// Followers of instagram/acme at the end of each month: 1000, 1020.
+/// Followers of instagram/acme from 2026-08-01, at the end of each month:
+/// 1000, 1020.
 const FOLLOWERS: &str = "\
 date,network,account,followers
+2026-08-01,instagram,acme,990
 2026-08-31,instagram,acme,1000
 2026-09-30,instagram,acme,1020
 ";
@@ -571,4 +573,31 @@ date,network,account,followers
         9683.333333333334 + 500.0,
     );
     assert_eq!(g["status"], "pass");
+}
+
+#[test]
+fn a_change_from_the_month_the_data_starts_in_says_it_is_partial() {
+    // September has the data's first ten days (from 09-20): reach 100;
+    // October is whole: 300. (300 - 100) / 100 × 100 = +200%.
+    let data = "\
+date,network,account,post,reach
+2026-09-20,instagram,acme,p1,100
+2026-10-10,instagram,acme,p2,300
+2026-10-31,instagram,acme,p3,0
+";
+    let config = format!(
+        "{HEAD}\n[[goal]]\nid = \"reach-up\"\nkpi = \"reach\"\nperiod = \"2026-10\"\nchange = \">= 10%\"\n"
+    );
+    let out = Test::new()
+        .file("kpiscope.toml", &config)
+        .file("data.csv", data)
+        .args(&["check", "--format", "json"])
+        .run();
+    out.status(0);
+    assert_result(
+        &out,
+        "reach-up",
+        "pass",
+        "+200% change (300 in 2026-10 vs 100 in 2026-09) meets the target >= 10% (2026-09 is partial: the data starts 2026-09-20)",
+    );
 }
