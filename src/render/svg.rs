@@ -311,6 +311,9 @@ pub fn chart(c: &Chart) -> String {
             .and_then(|i| c.points[i].value.map(|v| (i, v)));
         let at = c.points.len() + p.periods_after - 1;
         let (px, py) = (r(x(at)), r(axis.y(p.value)));
+        // The labels end at the point: the right margin holds the target's
+        // label, which they would run into.
+        let tx = r(x(at) + 6.0);
         if let Some((i, v)) = from {
             let _ = write!(
                 s,
@@ -321,18 +324,19 @@ pub fn chart(c: &Chart) -> String {
         }
         let _ = write!(
             s,
-            r#"<circle class="projected" cx="{px}" cy="{py}" r="5" fill="white" stroke="{LINE}" stroke-width="2"><title>{t}</title></circle><text x="{px}" y="{}" text-anchor="middle" fill="{LINE}" stroke="white" stroke-width="3" paint-order="stroke">{v} projected</text><text x="{px}" y="{}" text-anchor="middle" fill="{TEXT}" font-weight="bold">{l}</text>"#,
+            r#"<circle class="projected" cx="{px}" cy="{py}" r="5" fill="white" stroke="{LINE}" stroke-width="2"><title>{t}</title></circle><text x="{tx}" y="{}" text-anchor="end" fill="{LINE}" stroke="white" stroke-width="3" paint-order="stroke">{v} projected</text><text x="{px}" y="{}" text-anchor="middle" fill="{TEXT}" font-weight="bold">{l}</text>"#,
             r(axis.y(p.value) - 9.0),
             r(bottom + 16.0),
             l = escape(&p.label),
             v = escape(&unit(p.value)),
             t = escape(&p.text(c)),
+            tx = tx,
         );
         // The pace still needed, under the point: what the marketer acts on.
         if let Some(n) = p.needed_per_day {
             let _ = write!(
                 s,
-                r#"<text class="needed" x="{px}" y="{}" text-anchor="middle" fill="{TEXT}" stroke="white" stroke-width="3" paint-order="stroke">needs {}</text>"#,
+                r#"<text class="needed" x="{tx}" y="{}" text-anchor="end" fill="{TEXT}" stroke="white" stroke-width="3" paint-order="stroke">needs {}</text>"#,
                 r(axis.y(p.value) + 18.0),
                 escape(&super::report::per_day(n))
             );
