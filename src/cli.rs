@@ -61,6 +61,7 @@ pub enum CheckFormat {
 pub enum ReportFormat {
     Markdown,
     Html,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

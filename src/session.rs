@@ -29,6 +29,14 @@ pub fn unknown_kpi(library: &Library, catalog: &Catalog, name: &str) -> Option<S
     )
 }
 
+/// The unit of a KPI or metric, as its doc comment or the catalog gives it.
+fn unit_in<'a>(library: &'a Library, catalog: &'a Catalog, name: &str) -> &'a str {
+    match library.get(name) {
+        Some(k) => k.unit(),
+        None => catalog.id(name).map_or("", |id| catalog.get(id).unit()),
+    }
+}
+
 pub struct Session {
     pub ws: Workspace,
     pub registry: Registry,
@@ -88,6 +96,11 @@ impl Session {
                         )
                         .with_hint(hint),
                     );
+                    continue;
+                }
+                let unit = unit_in(lib, &catalog, &g.kpi);
+                for p in g.unit_problems(unit, ws.currency.as_deref()) {
+                    problems.push(at.diagnostic(p.span, p.message).with_hint(p.hint));
                 }
             }
         }
@@ -183,14 +196,7 @@ impl Session {
 
     /// The unit of a KPI or metric, as outputs show it.
     pub fn unit_of(&self, name: &str) -> String {
-        match self.library.get(name) {
-            Some(k) => k.unit().to_string(),
-            None => self
-                .catalog
-                .id(name)
-                .map(|id| self.catalog.get(id).unit().to_string())
-                .unwrap_or_default(),
-        }
+        unit_in(&self.library, &self.catalog, name).to_string()
     }
 
     /// Checks that every name is a KPI or a metric, reporting every

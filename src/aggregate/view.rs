@@ -70,7 +70,8 @@ pub struct Group {
     /// The first day with data in the group, at the cube's base grain: a
     /// post's publish day when the cube is loaded by day.
     pub first: Day,
-    /// Days of the period, up to the data's last day.
+    /// Days of the period that the data covers: from the data's first day,
+    /// up to its last.
     pub days: f64,
     /// By metric id; NaN where there is no value.
     pub values: Vec<f64>,
@@ -82,11 +83,15 @@ pub struct Groups {
     index: FxHashMap<(Vec<Option<String>>, Period), usize>,
     /// First and last day of the data.
     pub range: (Day, Day),
+    /// The first day the data covers: `--from` when given (the records
+    /// after it start with the first post, not with the export's first
+    /// day), else the data's first day. A period starting before it is partial.
+    pub covered_from: Day,
 }
 
 impl Groups {
     /// Orders the groups by scope, then period, and indexes them.
-    fn new(view: View, mut groups: Vec<Group>, range: (Day, Day)) -> Groups {
+    fn new(view: View, mut groups: Vec<Group>, range: (Day, Day), covered_from: Day) -> Groups {
         groups.sort_by(|a, b| a.scope.cmp(&b.scope).then(a.period.cmp(&b.period)));
         let index = groups
             .iter()
@@ -98,6 +103,7 @@ impl Groups {
             groups,
             index,
             range,
+            covered_from,
         }
     }
 
@@ -121,6 +127,7 @@ impl Cube {
     /// Rolls the cube up into the groups of `view`.
     pub fn view(&self, view: &View) -> Groups {
         let range = self.data_range().unwrap_or((0, 0));
+        let covered_from = self.spec.range.0.map_or(range.0, |from| from.min(range.0));
         let dim_pos = |d: &str| self.spec.keep_dims.iter().position(|k| k == d);
         let f = &view.filter;
         let keep = |s: &SeriesKey| {
@@ -280,8 +287,9 @@ impl Cube {
             .map(|(((scope, period), accs), first)| {
                 let scope = scopes[scope as usize].clone();
                 let (start, end) = self.calendar.bounds(period, range);
-                // A period still in progress counts the days up to the data's last one.
-                let (lo, hi) = (start, end.min(range.1));
+                // A period the data starts or stops in counts the days the
+                // data covers: from its first day, up to its last one.
+                let (lo, hi) = (start.max(covered_from), end.min(range.1));
                 let field = |b: By| {
                     view.by
                         .iter()
@@ -320,7 +328,7 @@ impl Cube {
                 }
             })
             .collect();
-        Groups::new(view.clone(), groups, range)
+        Groups::new(view.clone(), groups, range, covered_from)
     }
 }
 
@@ -356,6 +364,6 @@ impl Groups {
             by: Vec::new(),
             filter: Filter::default(),
         };
-        Groups::new(view, groups, range)
+        Groups::new(view, groups, range, range.0)
     }
 }

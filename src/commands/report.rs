@@ -33,6 +33,7 @@ pub fn run(s: &Session, args: &ReportArgs) -> Result<Outcome> {
     let text = match args.format()? {
         ReportFormat::Markdown => render::markdown::report(&report),
         ReportFormat::Html => render::html::report(&report),
+        ReportFormat::Json => render::report::json(&report),
     };
     render::write_output(args.output.as_deref(), &text)?;
     // A report is a document, not a check: it succeeds whatever the goals
@@ -294,23 +295,22 @@ fn results_periods(results: &[GoalResult]) -> Vec<(&str, Option<(&str, &str)>)> 
         .collect()
 }
 
-/// Which results the report lists: a goal's only result; of a goal with one
-/// result per period (`period = "each"`), those whose period overlaps the
-/// report's (`start..=end`, `YYYY-MM-DD` text compares as dates), else its
-/// latest. Its history is its chart. Results for periods that start after
-/// the report's end are left out: a report on 2025-Q4 does not judge a goal
-/// on 2026-Q3.
+/// Which results the report lists: every goal's, so that no goal goes
+/// missing. A goal with one result has it listed, whatever its period: a
+/// deadline goal's result is about the deadline's period, judged on its
+/// projection as of the report's period; a goal on a period after the
+/// report's says it has no data yet. Of a goal with one result per period
+/// (`period = "each"`), those whose period overlaps the report's
+/// (`start..=end`, `YYYY-MM-DD` text compares as dates), else its latest
+/// before the report's end: its history is its chart, and a report on
+/// 2025-Q4 does not judge it on 2026-Q3.
 fn shown_results(
     results: &[(&str, Option<(&str, &str)>)],
     start: &str,
     end: &str,
 ) -> BTreeSet<usize> {
     let mut by_goal: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, (id, period)) in results.iter().enumerate() {
-        // A result for a period after the report's is not due in it.
-        if period.is_some_and(|(a, _)| a > end) {
-            continue;
-        }
+    for (i, (id, _)) in results.iter().enumerate() {
         by_goal.entry(id).or_default().push(i);
     }
     let mut keep = BTreeSet::new();
@@ -319,16 +319,24 @@ fn shown_results(
             keep.extend(idx);
             continue;
         }
-        let overlapping: Vec<usize> = idx
+        let due: Vec<usize> = idx
+            .iter()
+            .copied()
+            .filter(|&i| results[i].1.is_none_or(|(a, _)| a <= end))
+            .collect();
+        let overlapping: Vec<usize> = due
             .iter()
             .copied()
             .filter(|&i| results[i].1.is_some_and(|(a, b)| a <= end && b >= start))
             .collect();
         if overlapping.is_empty() {
-            let latest = idx
+            // The latest that is due; of results all after the report's
+            // end, the first, so the goal is still there.
+            let latest = due
                 .iter()
                 .copied()
-                .max_by_key(|&i| results[i].1.map(|(_, b)| b));
+                .max_by_key(|&i| results[i].1.map(|(_, b)| b))
+                .or_else(|| idx.first().copied());
             keep.extend(latest);
         } else {
             keep.extend(overlapping);
@@ -496,11 +504,15 @@ fn charts(
             .and_then(|p| {
                 let d = cal.parse_label(&p.period.label)?;
                 let last = periods.last()?;
+                let latest = p.latest.as_ref()?;
                 Some(ChartProjection {
                     label: p.period.label.clone(),
                     value: p.projected,
                     periods_after: usize::try_from(d.index - last.index).ok()?,
-                    latest: p.latest.as_ref()?.label.clone(),
+                    latest: latest.label.clone(),
+                    latest_value: latest.value,
+                    needed_per_day: p.needed_per_day,
+                    trend_per_day: p.trend_per_day,
                 })
             });
         let points = periods
@@ -543,6 +555,7 @@ fn charts(
                 points,
                 results: mine,
                 projection,
+                decimals: goal.decimals(),
             },
         ));
     }
@@ -582,9 +595,17 @@ mod tests {
             ("old", Some(("2026-06-01", "2026-06-30"))),
             ("old", Some(("2026-07-01", "2026-07-31"))),
             ("none", None),
+            // A deadline goal's one result, about its deadline's quarter.
             ("later", Some(("2026-10-01", "2026-12-31"))),
+            ("weekly-later", Some(("2026-10-05", "2026-10-11"))),
+            ("weekly-later", Some(("2026-10-12", "2026-10-18"))),
         ];
         let keep = shown_results(&results, "2026-09-01", "2026-09-30");
-        assert_eq!(keep.into_iter().collect::<Vec<_>>(), [0, 2, 3, 4, 7, 8]);
+        // Every goal is there: `later` with its one result, `weekly-later`
+        // (every result after the report) with its first.
+        assert_eq!(
+            keep.into_iter().collect::<Vec<_>>(),
+            [0, 2, 3, 4, 7, 8, 9, 10]
+        );
     }
 }

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::condition::{Condition, fmt_number, fmt_value};
+use super::condition::{Condition, fmt_number, fmt_value_at, shown_as};
 use super::goal::{Goal, Measure, NoData, PeriodSpec};
 use super::projection::Trend;
 use crate::aggregate::period::format_day;
@@ -290,30 +290,51 @@ impl Judge<'_> {
     fn why(&self, p: Period, m: Missing) -> String {
         match m {
             Missing::NoRecords => {
-                let (from, to) = self.ev.groups().range;
-                format!(
-                    "no data for {} in {} (the data runs from {} to {})",
-                    scope_text(self.goal),
-                    self.calendar.label(p),
-                    format_day(from),
-                    format_day(to)
-                )
+                let range = self.ev.groups().range;
+                let (start, end) = self.calendar.bounds(p, range);
+                let label = self.calendar.label(p);
+                let runs = format!(
+                    "the data runs from {} to {}",
+                    format_day(range.0),
+                    format_day(range.1)
+                );
+                let scope = scope_text(self.goal);
+                // Outside the data, the period is the cause; inside it, the
+                // goal's scope is: its network, account or dimension has no
+                // records there, while others do.
+                if end < range.0 {
+                    format!("no data for {scope} in {label}, which is before the data ({runs})")
+                } else if start > range.1 {
+                    format!("no data for {scope} in {label}, which is after the data ({runs})")
+                } else {
+                    let whose = if is_unfiltered(self.goal) {
+                        String::new()
+                    } else {
+                        format!("{scope} ")
+                    };
+                    format!("no data: no {whose}records in {label}, though {runs}")
+                }
             }
             Missing::NoValue(reason) => format!("no data: {reason}"),
         }
     }
 
-    /// A value with its unit; currency amounts carry the currency.
+    /// A value with its unit, at the decimals the goal is judged at;
+    /// currency amounts carry the currency.
     fn shown(&self, x: f64, unit: &str) -> String {
-        money(fmt_value(x, unit), unit, self.currency)
+        money(
+            fmt_value_at(x, unit, self.goal.decimals()),
+            unit,
+            self.currency,
+        )
     }
 
     /// The status of a measure, and the words that say why.
     fn verdict(&self, x: f64, unit: &str) -> (Status, String) {
-        let target = &self.goal.target;
-        let status = if target.holds(x) {
+        let (target, d) = (&self.goal.target, self.goal.decimals());
+        let status = if target.holds_at(x, d) {
             Status::Pass
-        } else if self.goal.warn.is_some_and(|w| w.holds(x)) {
+        } else if self.goal.warn.is_some_and(|w| w.holds_at(x, d)) {
             Status::Warn
         } else {
             Status::Fail
@@ -321,20 +342,30 @@ impl Judge<'_> {
         (status, self.against(x, unit, target))
     }
 
-    /// `meets the target >= 4%`, `is 0.79 below the target 4%`.
+    /// `meets the target >= 4%`, `is 0.79 below the target 4%`, `is not
+    /// above the target > 4%`. Worded from the value as shown, so that the
+    /// words never contradict the number before them.
     fn against(&self, x: f64, unit: &str, target: &Condition) -> String {
-        if target.holds(x) {
-            return format!(
-                "meets the target {}",
-                money(target.display(unit), unit, self.currency)
-            );
+        let d = self.goal.decimals();
+        let display = |c: &Condition| money(c.display(unit), unit, self.currency);
+        if target.holds_at(x, d) {
+            return format!("meets the target {}", display(target));
         }
-        let gap = target.gap(x);
+        if target.on_strict_bound(x, d) {
+            let side = match target {
+                Condition::Cmp(super::condition::Op::Gt, _) => "above",
+                _ => "below",
+            };
+            return format!("is not {side} the target {}", display(target));
+        }
+        let gap = target.gap_at(x, d);
         let dir = if gap > 0.0 { "below" } else { "above" };
         format!(
             "is {} {dir} the target {}",
             money(
-                fmt_value(gap.abs(), unit).trim_end_matches('%').to_string(),
+                fmt_value_at(gap.abs(), unit, d)
+                    .trim_end_matches('%')
+                    .to_string(),
                 unit,
                 self.currency
             ),
@@ -350,7 +381,7 @@ impl Judge<'_> {
             Err(m) => return Ok(self.no_data(Some(out), self.why(p, m))),
         };
         // A period the data starts or stops in is judged on part of it: say so.
-        let (first, last) = self.ev.groups().range;
+        let (first, last) = (self.ev.groups().covered_from, self.ev.groups().range.1);
         let (start, end) = self.calendar.bounds(p, (first, last));
         let partial = match (p.grain == Grain::All, start < first, end > last) {
             (true, _, _) | (false, false, false) => String::new(),
@@ -410,10 +441,28 @@ impl Judge<'_> {
         };
         let change = (v - before) / before.abs() * 100.0;
         let (status, verdict) = self.verdict(change, "%");
-        let sign = if change > 0.0 { "+" } else { "" };
+        // No "+0%": a sign only on a rise that shows.
+        let sign = if shown_as(change, self.goal.decimals()) > 0.0 {
+            "+"
+        } else {
+            ""
+        };
+        // The period before may be the one the data starts in: its value
+        // is of the days covered, and the change is from that.
+        let covered = self.ev.groups().covered_from;
+        let partial =
+            if partial.is_empty() && self.calendar.bounds(q, (covered, covered)).0 < covered {
+                format!(
+                    " ({} is partial: the data starts {})",
+                    q_out.label,
+                    format_day(covered)
+                )
+            } else {
+                partial
+            };
         let message = format!(
             "{sign}{} change ({} in {} vs {} in {}) {verdict}{partial}",
-            fmt_value(change, "%"),
+            fmt_value_at(change, "%", self.goal.decimals()),
             self.shown(v, self.unit),
             out.label,
             self.shown(before, self.unit),
@@ -478,9 +527,14 @@ impl Judge<'_> {
             r.projection = Some(projection);
             return Ok(r);
         }
-        // The trend of the last complete periods that have a value.
-        let (first, _) = self.ev.groups().range;
-        let first = self.calendar.period_of(grain, first);
+        // The trend of the last complete periods that have a value. A period
+        // the data starts in is partial, as one it stops in is: neither is
+        // fitted on (a month of reach from its 20th would bend the line).
+        let first_day = self.ev.groups().covered_from;
+        let mut first = self.calendar.period_of(grain, first_day);
+        if self.calendar.bounds(first, (first_day, first_day)).0 < first_day {
+            first.index += 1;
+        }
         let mut points = Vec::new();
         let mut p = self.calendar.last_complete(grain, as_of);
         while p.index >= first.index && points.len() < Trend::PERIODS && p < d {
@@ -527,12 +581,15 @@ impl Judge<'_> {
             .map(|(p, _)| self.calendar.label(*p))
             .collect();
 
-        let target = &self.goal.target;
-        let status = if target.holds(projected) {
+        let (target, decimals) = (&self.goal.target, self.goal.decimals());
+        let status = if target.holds_at(projected, decimals) {
             Status::Pass
         } else if match self.goal.warn {
-            Some(w) => w.holds(projected),
-            None => target.gap(projected).abs() <= 0.1 * target.nearest_bound(projected).abs(),
+            Some(w) => w.holds_at(projected, decimals),
+            None => {
+                target.gap_at(projected, decimals).abs()
+                    <= 0.1 * target.nearest_bound(projected).abs()
+            }
         } {
             Status::Warn
         } else {
@@ -575,6 +632,11 @@ fn money(s: String, unit: &str, currency: Option<&str>) -> String {
         ("currency", Some(c)) => format!("{s} {c}"),
         _ => s,
     }
+}
+
+fn is_unfiltered(goal: &Goal) -> bool {
+    let f = &goal.filter;
+    f.network.is_none() && f.account.is_none() && f.dims.is_empty()
 }
 
 fn scope_text(goal: &Goal) -> String {

@@ -50,6 +50,37 @@ fn number(s: &str) -> Result<f64, String> {
         .ok_or_else(|| format!("`{}` is not a number", s.trim()))
 }
 
+/// How the numbers of a condition are written: with `%` or without.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Marks {
+    /// Some number is written with `%` (`>= 30%`).
+    pub percent: bool,
+    /// Some number other than 0 is written without `%` (`>= 0.02`); 0 is
+    /// 0 in any unit.
+    pub bare: bool,
+}
+
+impl Marks {
+    /// The marks of a condition's text (one that [`Condition::parse`] reads).
+    pub fn of(s: &str) -> Marks {
+        let t = s.trim();
+        let numbers: Vec<&str> = match t.strip_prefix("between ") {
+            Some(rest) => rest.split(" and ").collect(),
+            None => vec![t.trim_start_matches(['>', '<', '='])],
+        };
+        let mut marks = Marks::default();
+        for n in numbers {
+            let n = n.trim();
+            if n.ends_with('%') {
+                marks.percent = true;
+            } else if number(n).is_ok_and(|x| x != 0.0) {
+                marks.bare = true;
+            }
+        }
+        marks
+    }
+}
+
 impl Condition {
     pub fn parse(s: &str) -> Result<Condition, String> {
         let t = s.trim();
@@ -114,13 +145,50 @@ impl Condition {
         None
     }
 
+    /// The decimals this condition is judged and shown at: two, as every
+    /// value is shown; more for a bound under 0.1, enough to show two
+    /// significant digits of it (`>= 0.01` is judged at 0.010, so 0.006 is
+    /// not taken for 0.01); and more when a bound is written with more
+    /// (`>= 28.995`).
+    pub fn decimals(&self) -> usize {
+        let d = |x: f64| {
+            // `Display` gives the shortest text that reads back as `x`: the
+            // decimals the bound was written with, trailing zeros aside.
+            let s = x.to_string();
+            let written = s.split_once('.').map_or(0, |(_, f)| f.len());
+            let significant = if x == 0.0 || !x.is_finite() {
+                0
+            } else {
+                (SIGNIFICANT_DIGITS as i32 - 1 - x.abs().log10().floor() as i32).max(0) as usize
+            };
+            written.max(significant)
+        };
+        let bounds = match *self {
+            Condition::Cmp(_, x) => d(x),
+            Condition::Between(a, b) => d(a).max(d(b)),
+        };
+        bounds.clamp(SHOWN_DECIMALS, MAX_DECIMALS)
+    }
+
+    /// Whether `v` satisfies the condition, judged at [`Condition::decimals`].
     pub fn holds(&self, v: f64) -> bool {
+        self.holds_at(v, self.decimals())
+    }
+
+    /// Whether `v`, as shown with `decimals` decimals, satisfies the
+    /// condition. A value is judged as people read it: 28.999999999999996
+    /// (29 clicks / 100 impressions × 100) is shown as 29% and meets
+    /// `>= 29`; 28.996 is shown as 29% too and meets it; 28.994 is shown as
+    /// 28.99% and fails by 0.01. So a status never contradicts the number
+    /// next to it, and a gap is never "0".
+    pub fn holds_at(&self, v: f64, decimals: usize) -> bool {
+        let v = shown_as(v, decimals);
         match *self {
             Condition::Cmp(Op::Ge, x) => v >= x,
             Condition::Cmp(Op::Gt, x) => v > x,
             Condition::Cmp(Op::Le, x) => v <= x,
             Condition::Cmp(Op::Lt, x) => v < x,
-            Condition::Cmp(Op::Eq, x) => (v - x).abs() <= 1e-9 * x.abs().max(1.0),
+            Condition::Cmp(Op::Eq, x) => v == shown_as(x, decimals),
             Condition::Between(a, b) => v >= a && v <= b,
         }
     }
@@ -128,21 +196,37 @@ impl Condition {
     /// How far `v` is from satisfying the condition: positive means it needs
     /// to go up by that much, negative down; 0 when it holds.
     pub fn gap(&self, v: f64) -> f64 {
-        if self.holds(v) {
+        self.gap_at(v, self.decimals())
+    }
+
+    /// [`Condition::gap`] of `v` as shown with `decimals` decimals: the
+    /// distance between the two numbers a reader sees. It is 0 only when the
+    /// condition holds, or for a strict bound the value sits on (`> 4` with
+    /// 4): [`Condition::on_strict_bound`].
+    pub fn gap_at(&self, v: f64, decimals: usize) -> f64 {
+        if self.holds_at(v, decimals) {
             return 0.0;
         }
+        let v = shown_as(v, decimals);
+        // Differences of two numbers of `decimals` decimals: rounded again,
+        // so that 29 - 28.99 is 0.01, not 0.010000000000001563.
+        let diff = |x: f64| shown_as(x - v, decimals);
         match *self {
-            Condition::Cmp(Op::Ge | Op::Gt, x) => x - v,
-            Condition::Cmp(Op::Le | Op::Lt, x) => x - v,
-            Condition::Cmp(Op::Eq, x) => x - v,
+            Condition::Cmp(_, x) => diff(x),
             Condition::Between(a, b) => {
                 if v < a {
-                    a - v
+                    diff(a)
                 } else {
-                    b - v
+                    diff(b)
                 }
             }
         }
+    }
+
+    /// Whether `v`, as shown, sits on the bound of a strict condition
+    /// (`> 4` or `< 4` with 4): it fails, by no distance at all.
+    pub fn on_strict_bound(&self, v: f64, decimals: usize) -> bool {
+        matches!(*self, Condition::Cmp(Op::Gt | Op::Lt, x) if shown_as(v, decimals) == x)
     }
 
     /// The number a value is measured against: the threshold, or for
@@ -162,19 +246,19 @@ impl Condition {
 
     /// The condition with values formatted in `unit`: `>= 4%`.
     pub fn display(&self, unit: &str) -> String {
+        let v = |x: f64| fmt_value_at(x, unit, self.decimals());
         match *self {
-            Condition::Cmp(op, x) => format!("{} {}", op, fmt_value(x, unit)),
-            Condition::Between(a, b) => {
-                format!("between {} and {}", fmt_value(a, unit), fmt_value(b, unit))
-            }
+            Condition::Cmp(op, x) => format!("{} {}", op, v(x)),
+            Condition::Between(a, b) => format!("between {} and {}", v(a), v(b)),
         }
     }
 
     /// The target alone, for messages: `4%`, or `2 to 5`.
     pub fn threshold(&self, unit: &str) -> String {
+        let v = |x: f64| fmt_value_at(x, unit, self.decimals());
         match *self {
-            Condition::Cmp(_, x) => fmt_value(x, unit),
-            Condition::Between(a, b) => format!("{} to {}", fmt_value(a, unit), fmt_value(b, unit)),
+            Condition::Cmp(_, x) => v(x),
+            Condition::Between(a, b) => format!("{} to {}", v(a), v(b)),
         }
     }
 }
@@ -191,9 +275,36 @@ impl fmt::Display for Op {
     }
 }
 
+/// The decimals values are shown with (and judged at, see
+/// [`Condition::holds_at`]) unless a condition is written with more.
+pub const SHOWN_DECIMALS: usize = 2;
+/// The significant digits of a bound a value is judged at, at least: a
+/// small bound (a ratio, a cost per mille) is not rounded away.
+/// Two, as two decimals show a bound from 0.1 to 1: a rule that changes
+/// nothing there and extends it below.
+const SIGNIFICANT_DIGITS: usize = 2;
+/// Beyond this, a bound's decimals are float noise, not what was written.
+const MAX_DECIMALS: usize = 12;
+
+/// `x` as it reads with `decimals` decimals: the number its text stands for.
+/// Taken from the text itself, so that the judged number is exactly the
+/// shown one (multiplying by 100 and rounding can differ from the text on a
+/// half).
+pub fn shown_as(x: f64, decimals: usize) -> f64 {
+    if !x.is_finite() {
+        return x;
+    }
+    format!("{x:.decimals$}").parse().unwrap_or(x)
+}
+
 /// A number for people: at most two decimals, no trailing zeros.
 pub fn fmt_number(x: f64) -> String {
-    let s = format!("{:.2}", x);
+    fmt_decimals(x, SHOWN_DECIMALS)
+}
+
+/// A number with at most `decimals` decimals, no trailing zeros.
+pub fn fmt_decimals(x: f64, decimals: usize) -> String {
+    let s = format!("{x:.decimals$}");
     let s = if s.contains('.') {
         s.trim_end_matches('0').trim_end_matches('.').to_string()
     } else {
@@ -204,10 +315,16 @@ pub fn fmt_number(x: f64) -> String {
 
 /// A number with its unit: `3.21%`, `1.2 s`, `0.85` (currency is named by the workspace).
 pub fn fmt_value(x: f64, unit: &str) -> String {
+    fmt_value_at(x, unit, SHOWN_DECIMALS)
+}
+
+/// [`fmt_value`] with up to `decimals` decimals.
+pub fn fmt_value_at(x: f64, unit: &str, decimals: usize) -> String {
+    let n = fmt_decimals(x, decimals);
     match unit {
-        "%" => format!("{}%", fmt_number(x)),
-        "seconds" => format!("{} s", fmt_number(x)),
-        _ => fmt_number(x),
+        "%" => format!("{n}%"),
+        "seconds" => format!("{n} s"),
+        _ => n,
     }
 }
 
@@ -286,6 +403,85 @@ mod tests {
                 "{target} / {warn}: {got:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_value_on_its_bound_as_shown_holds() {
+        // 29 clicks / 100 impressions * 100 = 28.999999999999996 in floats,
+        // shown as 29%: on the bound of each of these.
+        let v = 29.0 / 100.0 * 100.0;
+        assert_ne!(v, 29.0);
+        for text in [
+            ">= 29",
+            "<= 29",
+            "== 29",
+            "between 29 and 30",
+            "between 28 and 29",
+        ] {
+            let c = Condition::parse(text).unwrap();
+            assert!(c.holds(v), "{text}");
+            assert_eq!(c.gap(v), 0.0, "{text}");
+        }
+        // Above the bound in floats, shown as the bound: 0.1 + 0.2 = 0.30000000000000004.
+        assert!(Condition::parse("<= 0.3").unwrap().holds(0.1 + 0.2));
+        // A strict bound is not met by the value on it, and no gap is made up.
+        let gt = Condition::parse("> 29").unwrap();
+        assert!(!gt.holds(v));
+        assert!(gt.on_strict_bound(v, 2));
+        assert_eq!(gt.gap(v), 0.0);
+    }
+
+    #[test]
+    fn values_are_judged_at_the_shown_decimals() {
+        let c = Condition::parse(">= 29").unwrap();
+        assert_eq!(c.decimals(), 2);
+        // 28.996 is shown as 29: it meets the target; 28.994 is shown as
+        // 28.99 and is 29 - 28.99 = 0.01 below.
+        assert!(c.holds(28.996));
+        assert!(!c.holds(28.994));
+        assert_eq!(c.gap(28.994), 0.01);
+        // A bound written with more decimals is judged at those: 28.9951
+        // is 28.995 at three decimals; 28.9944 is 28.994, 0.001 below.
+        let fine = Condition::parse(">= 28.995").unwrap();
+        assert_eq!(fine.decimals(), 3);
+        assert!(fine.holds(28.9951));
+        assert!(!fine.holds(28.9944));
+        assert_eq!(fine.gap(28.9944), 0.001);
+        // A small bound is judged at two significant digits: 0.035 at
+        // three decimals. 0.0349 is 0.035; 0.0344 is 0.034, 0.001 below.
+        let ratio = Condition::parse(">= 0.035").unwrap();
+        assert_eq!(ratio.decimals(), 3);
+        assert!(ratio.holds(0.0349));
+        assert!(!ratio.holds(0.0344));
+        assert_eq!(ratio.gap(0.0344), 0.001);
+        assert_eq!(ratio.display(""), ">= 0.035");
+        // 0.006 is not taken for 0.01 (as two decimals would show it).
+        let small = Condition::parse(">= 0.01").unwrap();
+        assert_eq!(small.decimals(), 3);
+        assert!(!small.holds(0.006));
+        assert_eq!(small.gap(0.006), 0.004);
+        // From 0.1 up, two decimals are two significant digits or more.
+        assert_eq!(Condition::parse(">= 0.4").unwrap().decimals(), 2);
+        assert_eq!(Condition::parse("<= 10000").unwrap().decimals(), 2);
+        // `between` is judged at its finer bound: 5.004 is 5 at 2 decimals.
+        let band = Condition::parse("between 2.5 and 5").unwrap();
+        assert!(band.holds(5.004));
+        assert_eq!(band.gap(5.006), -0.01);
+    }
+
+    #[test]
+    fn percent_marks() {
+        let m = |s: &str| {
+            let m = Marks::of(s);
+            (m.percent, m.bare)
+        };
+        assert_eq!(m(">= 2%"), (true, false));
+        assert_eq!(m(">= 0.02"), (false, true));
+        // 0 is 0 in any unit.
+        assert_eq!(m(">= 0"), (false, false));
+        assert_eq!(m("between 2% and 5%"), (true, false));
+        assert_eq!(m("between -5 and 5%"), (true, true));
+        assert_eq!(m("<= 30"), (false, true));
     }
 
     #[test]

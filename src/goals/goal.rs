@@ -5,7 +5,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
-use super::condition::Condition;
+use super::condition::{Condition, Marks};
 use crate::aggregate::period::{format_day, parse_day};
 use crate::aggregate::{Calendar, Day, Filter, Grain, Period, View};
 use crate::workspace::Located;
@@ -63,6 +63,19 @@ pub struct Goal {
     pub warn_text: Option<String>,
     /// Where the `kpi = ...` value stands, for diagnostics found later.
     pub kpi_span: Range<usize>,
+    /// Where the `target` (or `change`) and `warn` values stand, and how
+    /// their numbers are written (with `%` or not): whether a `%` fits the
+    /// KPI's unit is known once the KPIs are loaded.
+    pub target_at: (Range<usize>, Marks),
+    pub warn_at: Option<(Range<usize>, Marks)>,
+}
+
+/// A condition whose units do not fit its goal: where, why, and how to write it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UnitProblem {
+    pub span: Range<usize>,
+    pub message: String,
+    pub hint: String,
 }
 
 impl Goal {
@@ -87,6 +100,15 @@ impl Goal {
         }
     }
 
+    /// The decimals the goal's value is judged and shown at: those of its
+    /// conditions (see [`Condition::decimals`]), so that the target and the
+    /// warn band judge one and the same number.
+    pub fn decimals(&self) -> usize {
+        self.warn
+            .iter()
+            .fold(self.target.decimals(), |d, w| d.max(w.decimals()))
+    }
+
     /// The warn condition with its unit, if any.
     pub fn warn_display(&self, unit: &str) -> Option<String> {
         let unit = if self.measure == Measure::Change {
@@ -102,6 +124,95 @@ impl Goal {
             grain: self.grain,
             by: Vec::new(),
             filter: self.filter.clone(),
+        }
+    }
+
+    /// Where the goal's conditions say something its KPI's unit (`unit`, as
+    /// the KPI's `unit:` line gives it) cannot mean. A `%` is a
+    /// percentage: on a KPI in % it is that KPI's own unit, on a change it is
+    /// the change; on an amount, a count, seconds or a ratio it would be read
+    /// as a plain number (`<= 30%` on a cost per click in EUR as 30 EUR), so
+    /// it is refused rather than guessed. A change is always in %: `>= 0.02`
+    /// could be 2% written as a ratio or 0.02%, so it must say which.
+    pub fn unit_problems(&self, unit: &str, currency: Option<&str>) -> Vec<UnitProblem> {
+        let mut out = Vec::new();
+        let conditions = std::iter::once((&self.target_at, self.target_text.as_deref(), true))
+            .chain(
+                self.warn_at
+                    .iter()
+                    .map(|w| (w, self.warn_text.as_deref(), false)),
+            );
+        for ((span, marks), text, is_target) in conditions {
+            let text = text.unwrap_or_default();
+            let key = match (self.measure, is_target) {
+                (_, false) => "warn",
+                (Measure::Change, true) => "change",
+                (_, true) => "target",
+            };
+            let problem = |message: String, hint: String| UnitProblem {
+                span: span.clone(),
+                message: format!("goal `{}`: {message}", self.id),
+                hint,
+            };
+            if self.measure == Measure::Change {
+                if marks.bare {
+                    out.push(problem(
+                        format!(
+                            "`{key} = \"{text}\"`: a change is a % change, and a number without `%` could be a ratio or a percentage"
+                        ),
+                        format!(
+                            "write `%` after each number: `{}` for a rise of at least 2% (a ratio of 0.02), `>= 0.02%` for 0.02%",
+                            match key {
+                                "warn" => "warn = \">= 2%\"",
+                                _ => "change = \">= 2%\"",
+                            }
+                        ),
+                    ));
+                }
+                continue;
+            }
+            if !marks.percent || unit == "%" {
+                continue;
+            }
+            let plain = text.replace('%', "");
+            let plain = plain.split_whitespace().collect::<Vec<_>>().join(" ");
+            let what = match (unit, currency) {
+                ("currency", Some(c)) => format!("an amount in {c} (unit: currency)"),
+                ("currency", None) => "an amount of money (unit: currency)".to_string(),
+                ("count", _) => "a count (unit: count)".to_string(),
+                ("seconds", _) => "a duration in seconds (unit: seconds)".to_string(),
+                ("ratio", _) => "a ratio (unit: ratio)".to_string(),
+                ("", _) => {
+                    "a number without a unit (its doc comment has no `unit:` line)".to_string()
+                }
+                (other, _) => format!("in {other} (unit: {other})"),
+            };
+            let hint = match unit {
+                "ratio" => format!(
+                    "a ratio of 0.3 is 30%: write the ratio (`{key} = \"{}\"`)",
+                    ratio_of(self.target_for(is_target), &plain)
+                ),
+                "" => format!(
+                    "add `/// unit: %` to the KPI's doc comment if its values are percentages, or write `{key} = \"{plain}\"`"
+                ),
+                _ if key == "target" && self.measure == Measure::Value => format!(
+                    "write the number in the KPI's unit (`target = \"{plain}\"`), or for a % change from the period before, `change = \"{text}\"`"
+                ),
+                _ => format!("write the number in the KPI's unit: `{key} = \"{plain}\"`"),
+            };
+            out.push(problem(
+                format!("`{key} = \"{text}\"` is in %, but `{}` is {what}", self.kpi),
+                hint,
+            ));
+        }
+        out
+    }
+
+    fn target_for(&self, is_target: bool) -> Option<Condition> {
+        if is_target {
+            Some(self.target)
+        } else {
+            self.warn
         }
     }
 
@@ -294,7 +405,27 @@ impl Goal {
                 .map(|s| s.get_ref().trim().to_string()),
             warn_text: raw.warn.as_ref().map(|s| s.get_ref().trim().to_string()),
             kpi_span: raw.kpi.span(),
+            target_at: raw
+                .change
+                .as_ref()
+                .or(raw.target.as_ref())
+                .map(|s| (s.span(), Marks::of(s.get_ref())))
+                .unwrap_or_default(),
+            warn_at: raw
+                .warn
+                .as_ref()
+                .map(|s| (s.span(), Marks::of(s.get_ref()))),
         })
+    }
+}
+
+/// `c` with its numbers divided by 100, as written: `>= 0.3` for `>= 30%`.
+fn ratio_of(c: Option<Condition>, plain: &str) -> String {
+    let r = |x: f64| super::condition::fmt_decimals(x / 100.0, 12);
+    match c {
+        Some(Condition::Cmp(op, x)) => format!("{op} {}", r(x)),
+        Some(Condition::Between(a, b)) => format!("between {} and {}", r(a), r(b)),
+        None => plain.to_string(),
     }
 }
 

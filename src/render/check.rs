@@ -10,8 +10,10 @@ use crate::goals::check::{PeriodOut, Previous, Projection};
 use crate::goals::{GoalResult, Measure, Status, Summary};
 use crate::records::tally::Tally;
 
+/// A goal result as `check --format json` writes it; `report --format json`
+/// lists goals the same way.
 #[derive(Serialize, schemars::JsonSchema)]
-struct GoalJson<'a> {
+pub(crate) struct GoalJson<'a> {
     id: &'a str,
     kpi: &'a str,
     title: &'a str,
@@ -54,7 +56,7 @@ pub struct CheckJson<'a> {
     inputs: &'a [Tally],
 }
 
-fn goal_json<'a>(r: &'a GoalResult, currency: Option<&'a str>) -> GoalJson<'a> {
+pub(crate) fn goal_json<'a>(r: &'a GoalResult, currency: Option<&'a str>) -> GoalJson<'a> {
     let g = &r.goal;
     GoalJson {
         id: &g.id,

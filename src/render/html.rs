@@ -366,8 +366,9 @@ fn chart(r: &Report, c: &Chart) -> String {
     if let Some(p) = &c.projection {
         let _ = write!(
             legend,
-            "; dotted: the trend projected to {}, the deadline's period",
-            escape(&p.label)
+            "; dotted: the trend projected to {}, the deadline's period ({})",
+            escape(&p.label),
+            escape(&p.text(c))
         );
     }
     let _ = write!(out, "\n<p class=\"legend\">{legend}.</p>\n</figure>\n");

@@ -258,10 +258,19 @@ fn chart(r: &Report, c: &Chart) -> String {
             if p.highlight { format!("**{v}**") } else { v }
         }))
         .collect();
+    let (mut header, mut values) = (header, values);
+    // A deadline goal's projection is a column of its own, after the periods.
+    if let Some(p) = c.projection.as_ref().filter(|p| p.periods_after > 0) {
+        header.push(format!("{} (projected)", escape(&p.label)));
+        values.push(format!("→ {}", escape(&c.value_text(Some(p.value)))));
+    }
     let header_refs: Vec<&str> = header.iter().map(String::as_str).collect();
     let mut right = vec![false];
-    right.extend(std::iter::repeat_n(true, c.points.len()));
+    right.extend(std::iter::repeat_n(true, header.len() - 1));
     out += &table(&header_refs, &right, &[values]);
+    if let Some(p) = &c.projection {
+        out += &format!("\nProjection: {}.\n", escape(&p.text(c)));
+    }
     if c.points.iter().any(|p| p.partial && p.value.is_some()) {
         out += "\n\\* the data covers only part of that period.\n";
     }

@@ -207,6 +207,9 @@ pub struct Chart {
     pub results: Vec<usize>,
     /// A deadline goal's projection, drawn beyond the last point.
     pub projection: Option<ChartProjection>,
+    /// The decimals the goal is judged at (two, or those of a finer bound):
+    /// values and the target are shown with as many.
+    pub decimals: usize,
 }
 
 /// Where a deadline goal is heading: the value projected for the deadline's
@@ -217,6 +220,39 @@ pub struct ChartProjection {
     pub value: f64,
     pub periods_after: usize,
     pub latest: String,
+    /// The value of `latest`, the pace still needed from it to the deadline
+    /// and the trend's pace, both per day (as the goal's message gives them).
+    pub latest_value: f64,
+    pub needed_per_day: Option<f64>,
+    pub trend_per_day: Option<f64>,
+}
+
+impl ChartProjection {
+    /// `10,252 projected for 2026-12; needs +9.09/day from 9,800, trend +4.7/day`.
+    pub fn text(&self, c: &Chart) -> String {
+        let mut out = format!(
+            "{} projected for {}",
+            c.value_text(Some(self.value)),
+            self.label
+        );
+        if let Some(n) = self.needed_per_day {
+            out += &format!(
+                "; needs {} from {} ({})",
+                per_day(n),
+                c.value_text(Some(self.latest_value)),
+                self.latest
+            );
+        }
+        if let Some(t) = self.trend_per_day {
+            out += &format!(", trend {}", per_day(t));
+        }
+        out
+    }
+}
+
+/// `+9.09/day`, `-2/day`.
+pub fn per_day(x: f64) -> String {
+    format!("{}/day", signed(x, fmt_number))
 }
 
 pub struct Point {
@@ -233,7 +269,7 @@ impl Chart {
     /// A value with the KPI's unit and the workspace's currency: `7.92%`, `0.54 EUR`.
     pub fn value_text(&self, v: Option<f64>) -> String {
         match v {
-            Some(v) => with_unit(v, &self.unit, self.currency.as_deref()),
+            Some(v) => with_unit_at(v, &self.unit, self.currency.as_deref(), self.decimals),
             None => NONE.into(),
         }
     }
@@ -243,7 +279,7 @@ impl Chart {
         self.target.map(|t| {
             format!(
                 "target {}",
-                condition_text(&t, &self.unit, self.currency.as_deref())
+                condition_text_at(&t, &self.unit, self.currency.as_deref(), self.decimals)
             )
         })
     }
@@ -252,7 +288,12 @@ impl Chart {
 /// `0.54 EUR` for currency KPIs, `7.92%`, `12 s`, `1.5`, `8,800`: the
 /// thousands grouped, as in the report's figures.
 pub fn with_unit(v: f64, unit: &str, currency: Option<&str>) -> String {
-    let n = count(v);
+    with_unit_at(v, unit, currency, crate::goals::condition::SHOWN_DECIMALS)
+}
+
+/// [`with_unit`] with up to `decimals` decimals.
+pub fn with_unit_at(v: f64, unit: &str, currency: Option<&str>, decimals: usize) -> String {
+    let n = count_at(v, decimals);
     let s = match unit {
         "%" => format!("{n}%"),
         "seconds" => format!("{n} s"),
@@ -263,13 +304,15 @@ pub fn with_unit(v: f64, unit: &str, currency: Option<&str>) -> String {
 
 /// A condition with its values in `unit`: `>= 5,000`, `between 2% and 5%`.
 pub fn condition_text(c: &Condition, unit: &str, currency: Option<&str>) -> String {
+    condition_text_at(c, unit, currency, c.decimals())
+}
+
+/// [`condition_text`] with up to `decimals` decimals.
+fn condition_text_at(c: &Condition, unit: &str, currency: Option<&str>, decimals: usize) -> String {
+    let v = |x: f64| with_unit_at(x, unit, currency, decimals);
     match *c {
-        Condition::Cmp(op, x) => format!("{op} {}", with_unit(x, unit, currency)),
-        Condition::Between(a, b) => format!(
-            "between {} and {}",
-            with_unit(a, unit, currency),
-            with_unit(b, unit, currency)
-        ),
+        Condition::Cmp(op, x) => format!("{op} {}", v(x)),
+        Condition::Between(a, b) => format!("between {} and {}", v(a), v(b)),
     }
 }
 
@@ -282,16 +325,19 @@ fn money(s: String, unit: &str, currency: Option<&str>) -> String {
 
 /// A goal result's value with its unit, "—" without one.
 pub fn result_value(r: &GoalResult, currency: Option<&str>) -> String {
-    r.value
-        .map_or_else(|| NONE.into(), |v| with_unit(v, &r.unit, currency))
+    r.value.map_or_else(
+        || NONE.into(),
+        |v| with_unit_at(v, &r.unit, currency, r.goal.decimals()),
+    )
 }
 
 /// The goal's condition as people read it: `>= 4% (warn >= 3%)`.
 pub fn result_target(r: &GoalResult, currency: Option<&str>) -> String {
     let g = &r.goal;
     let (target, warn) = (
-        condition_text(&g.target, &r.unit, currency),
-        g.warn.map(|w| condition_text(&w, &r.unit, currency)),
+        condition_text_at(&g.target, &r.unit, currency, g.decimals()),
+        g.warn
+            .map(|w| condition_text_at(&w, &r.unit, currency, g.decimals())),
     );
     // A change goal's condition is on the change; a deadline's on the value
     // projected to it.
@@ -336,7 +382,7 @@ pub fn summary_line(results: &[GoalResult]) -> String {
 pub fn other_results_note(r: &Report) -> Option<String> {
     (r.other_results > 0).then(|| {
         format!(
-            "{} {} not listed (those of goals checked in each period are in their charts; those after this period are not due yet).",
+            "{} {} not listed (those of goals checked in each period are in their charts).",
             super::count(
                 r.other_results,
                 "result for another period",
@@ -349,7 +395,12 @@ pub fn other_results_note(r: &Report) -> Option<String> {
 
 /// `224,362`; decimals (at most two) are kept: `1,234.5`.
 pub fn count(x: f64) -> String {
-    let s = fmt_number(x);
+    count_at(x, crate::goals::condition::SHOWN_DECIMALS)
+}
+
+/// [`count`] with up to `decimals` decimals.
+fn count_at(x: f64, decimals: usize) -> String {
+    let s = crate::goals::condition::fmt_decimals(x, decimals);
     let (sign, digits) = match s.strip_prefix('-') {
         Some(rest) => ("-", rest),
         None => ("", s.as_str()),
@@ -391,6 +442,76 @@ fn signed(x: f64, fmt: fn(f64) -> String) -> String {
     } else {
         s
     }
+}
+
+/// `report --format json`: the report's numbers, versioned as `check`'s
+/// JSON is, with its goals in `check`'s shape and each chart's points and
+/// projection, for a dashboard to lay out its own way.
+pub fn json(r: &Report) -> String {
+    use serde_json::json;
+    let figure = |f: &Figure| {
+        let change = match (f.kind, f.value, f.previous) {
+            (FigureKind::Growth { pct, .. }, _, _) => pct,
+            (_, Some(v), Some(p)) if p != 0.0 => Some((v - p) / p.abs() * 100.0),
+            _ => None,
+        };
+        json!({"label": f.label, "value": f.value, "previous": f.previous, "change_pct": change})
+    };
+    let post = |p: &TopPost| {
+        json!({"network": p.network, "account": p.account, "post": p.post,
+               "published": p.published, "reach": p.reach, "engagements": p.engagements})
+    };
+    let chart = |c: &Chart| {
+        let results: Vec<&str> = c
+            .results
+            .iter()
+            .filter_map(|&i| r.results.get(i))
+            .filter_map(|res| res.period.as_ref().map(|p| p.label.as_str()))
+            .collect();
+        json!({
+            "goal": c.goal_id,
+            "title": c.title,
+            "kpi": c.kpi,
+            "unit": c.unit,
+            "target": c.target_text(),
+            "results": results,
+            "points": c.points.iter().map(|p| json!({
+                "label": p.label, "value": p.value,
+                "highlight": p.highlight, "partial": p.partial,
+            })).collect::<Vec<_>>(),
+            "projection": c.projection.as_ref().map(|p| json!({
+                "label": p.label, "value": p.value,
+                "latest": {"label": p.latest, "value": p.latest_value},
+                "needed_per_day": p.needed_per_day, "trend_per_day": p.trend_per_day,
+            })),
+        })
+    };
+    let meta = super::meta::Meta::new(&r.workspace, None);
+    let doc = json!({
+        "version": 1,
+        "command": "report",
+        "kpiscope_version": meta.kpiscope_version,
+        "generated_at": meta.generated_at,
+        "workspace": r.workspace,
+        "currency": r.currency,
+        "period": {"label": r.period.label, "start": r.period.start, "end": r.period.end},
+        "previous": r.previous,
+        "data": {"start": r.data.0, "end": r.data.1},
+        "as_of": r.as_of,
+        "in_progress": r.in_progress,
+        "goals": r.results.iter().map(|g| super::check::goal_json(g, r.currency.as_deref())).collect::<Vec<_>>(),
+        "summary": crate::goals::Summary::of(&r.results),
+        "other_results": r.other_results,
+        "sections": r.sections.iter().map(|s| json!({
+            "network": s.network,
+            "figures": s.figures.iter().map(figure).collect::<Vec<_>>(),
+            "top_posts": s.top_posts.iter().map(post).collect::<Vec<_>>(),
+            "posts_seen": s.posts_seen,
+            "charts": s.charts.iter().map(chart).collect::<Vec<_>>(),
+        })).collect::<Vec<_>>(),
+        "quiet_networks": r.quiet_networks,
+    });
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 use std::fmt::Write;
 
 use super::html::escape;
-use super::report::{Chart, with_unit};
+use super::report::{Chart, with_unit_at};
 use crate::goals::Condition;
 
 /// The drawing's size in user units; it scales to the page's width.
@@ -115,7 +115,7 @@ pub fn chart(c: &Chart) -> String {
     // A deadline's projection takes slots of its own, after the last point.
     let after = c.projection.as_ref().map_or(0, |p| p.periods_after);
     let n = (c.points.len() + after).max(1);
-    let unit = |v: f64| with_unit(v, &c.unit, c.currency.as_deref());
+    let unit = |v: f64| with_unit_at(v, &c.unit, c.currency.as_deref(), c.decimals);
     let targets = c
         .target
         .as_ref()
@@ -311,6 +311,9 @@ pub fn chart(c: &Chart) -> String {
             .and_then(|i| c.points[i].value.map(|v| (i, v)));
         let at = c.points.len() + p.periods_after - 1;
         let (px, py) = (r(x(at)), r(axis.y(p.value)));
+        // The labels end at the point: the right margin holds the target's
+        // label, which they would run into.
+        let tx = r(x(at) + 6.0);
         if let Some((i, v)) = from {
             let _ = write!(
                 s,
@@ -321,12 +324,23 @@ pub fn chart(c: &Chart) -> String {
         }
         let _ = write!(
             s,
-            r#"<circle cx="{px}" cy="{py}" r="5" fill="white" stroke="{LINE}" stroke-width="2"><title>{l}: {v} projected</title></circle><text x="{px}" y="{}" text-anchor="middle" fill="{LINE}" stroke="white" stroke-width="3" paint-order="stroke">{v} projected</text><text x="{px}" y="{}" text-anchor="middle" fill="{TEXT}" font-weight="bold">{l}</text>"#,
+            r#"<circle class="projected" cx="{px}" cy="{py}" r="5" fill="white" stroke="{LINE}" stroke-width="2"><title>{t}</title></circle><text x="{tx}" y="{}" text-anchor="end" fill="{LINE}" stroke="white" stroke-width="3" paint-order="stroke">{v} projected</text><text x="{px}" y="{}" text-anchor="middle" fill="{TEXT}" font-weight="bold">{l}</text>"#,
             r(axis.y(p.value) - 9.0),
             r(bottom + 16.0),
             l = escape(&p.label),
             v = escape(&unit(p.value)),
+            t = escape(&p.text(c)),
+            tx = tx,
         );
+        // The pace still needed, under the point: what the marketer acts on.
+        if let Some(n) = p.needed_per_day {
+            let _ = write!(
+                s,
+                r#"<text class="needed" x="{tx}" y="{}" text-anchor="end" fill="{TEXT}" stroke="white" stroke-width="3" paint-order="stroke">needs {}</text>"#,
+                r(axis.y(p.value) + 18.0),
+                escape(&super::report::per_day(n))
+            );
+        }
     }
     s.push_str("</svg>");
     s
@@ -357,6 +371,7 @@ mod tests {
                 .collect(),
             results: Vec::new(),
             projection: None,
+            decimals: 2,
         }
     }
 
@@ -387,10 +402,21 @@ mod tests {
             value: 5.0,
             periods_after: 2,
             latest: "2026-03".into(),
+            latest_value: 3.0,
+            needed_per_day: Some(0.05),
+            trend_per_day: Some(0.03),
         });
         let svg = chart(&c);
         assert!(svg.contains("class=\"projection\""), "{svg}");
         assert!(svg.contains(">5% projected<"), "{svg}");
+        assert!(svg.contains(">needs +0.05/day</text>"), "{svg}");
+        // The pace needed from the latest period, (5 - 3) / 40 days say.
+        assert!(
+            svg.contains(
+                "<title>5% projected for 2026-05; needs +0.05/day from 3% (2026-03), trend +0.03/day</title>"
+            ),
+            "{svg}"
+        );
         assert!(svg.contains(">2026-05<"), "{svg}");
     }
 

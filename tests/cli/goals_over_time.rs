@@ -465,7 +465,7 @@ fn a_fixed_period_outside_the_data_is_no_data_saying_where_the_data_is() {
     out.status(1);
     assert_eq!(
         one(&out, "old")["message"],
-        "no data for all networks in 2025-01 (the data runs from 2026-03-01 to 2026-10-15)"
+        "no data for all networks in 2025-01, which is before the data (the data runs from 2026-03-01 to 2026-10-15)"
     );
 }
 

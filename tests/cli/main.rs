@@ -10,6 +10,7 @@ mod eval;
 mod explain;
 mod exports;
 mod globs;
+mod goal_truth;
 mod goals;
 mod goals_over_time;
 mod harness;
