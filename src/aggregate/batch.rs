@@ -1,7 +1,9 @@
 //! Batches: parsed rows on their way into the cube, with the series and post
 //! names they bring, so that the cube asks for strings only the first time.
 
-use rustc_hash::FxHashMap;
+use std::hash::{Hash, Hasher};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::period::Day;
 use super::spec::{CubeSpec, Prepared, SeriesKey};
@@ -22,14 +24,35 @@ pub struct Batch {
     /// dates with their lines.
     pub(super) odd_rows: u64,
     pub(super) odd: Vec<(Day, u64)>,
+    /// The dimension names rows brought, and the network and account of
+    /// rows outside the loaded days: what names a filter may use
+    /// (see `names`), whatever the cube keeps.
+    pub(super) dim_names: Vec<String>,
+    pub(super) outside: Vec<(String, String)>,
+    outside_seen: FxHashSet<u64>,
 }
+
+/// Accounts outside the loaded days a batch notes: names to check filters
+/// against, not data.
+const MAX_OUTSIDE: usize = 10_000;
 
 /// Distinct implausible dates a warning names; the rest are counted.
 pub const ODD_DATES_SHOWN: usize = 3;
 
 impl Batch {
     pub fn push(&mut self, spec: &CubeSpec, row: &RowRef) {
+        for (name, _) in row.dims {
+            if !self.dim_names.iter().any(|n| n == name) {
+                self.dim_names.push(name.to_string());
+            }
+        }
         if !spec.in_range(row.date) {
+            let mut h = rustc_hash::FxHasher::default();
+            (row.network, row.account).hash(&mut h);
+            if self.outside.len() < MAX_OUTSIDE && self.outside_seen.insert(h.finish()) {
+                self.outside
+                    .push((row.network.to_string(), row.account.to_string()));
+            }
             return;
         }
         if !super::period::plausible(row.date) {
@@ -68,5 +91,8 @@ impl Batch {
         self.posts.clear();
         self.odd_rows = 0;
         self.odd.clear();
+        self.dim_names.clear();
+        self.outside.clear();
+        self.outside_seen.clear();
     }
 }

@@ -40,6 +40,10 @@ pub struct Cube {
     /// The dates the file being read brought: what [`Cube::finish_file`]
     /// tells its tally.
     file_dates: FileDates,
+    /// Dimension names rows brought, and accounts of rows outside the
+    /// loaded days: with the series, what filters may name (`names`).
+    pub(super) dim_names: std::collections::BTreeSet<String>,
+    pub(super) outside: std::collections::BTreeSet<(String, String)>,
 }
 
 /// The days one file brought into the cube: its range, and the dates
@@ -69,6 +73,8 @@ impl Cube {
             file: 1,
             tallies: Vec::new(),
             file_dates: FileDates::default(),
+            dim_names: Default::default(),
+            outside: Default::default(),
         };
         cube.slot(POSTS);
         cube
@@ -167,6 +173,14 @@ impl Cube {
     /// metrics must have been declared.
     pub fn add_batches(&mut self, batches: &[Batch]) {
         self.note_dates(batches);
+        for b in batches {
+            for n in &b.dim_names {
+                if !self.dim_names.contains(n) {
+                    self.dim_names.insert(n.clone());
+                }
+            }
+            self.outside.extend(b.outside.iter().cloned());
+        }
         let n = self.shards.len() as u64;
         let ctx = Ctx {
             base: self.spec.base,

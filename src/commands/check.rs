@@ -41,6 +41,7 @@ pub struct Checked {
 pub fn compute(s: &Session, args: &CheckArgs, style: Style) -> Result<Checked> {
     let goals = select(&s.ws.goals, &args.goals)?;
     let cube = s.load(&views_of(&goals), &args.range)?;
+    check_names(s, &goals, &cube)?;
     let results = evaluate_on(s, &goals, &args.range, &cube)?;
     let currency = s.ws.currency.as_deref();
     let text = match args.format()? {
@@ -121,6 +122,26 @@ fn select(all: &[Goal], ids: &[String]) -> Result<Vec<Goal>> {
         true => Ok(found),
         false => Err(Error::usages(unknown)),
     }
+}
+
+/// A goal whose network, account or `where` names nothing the data holds
+/// is a typo, not a goal without data: every such goal is an error at its
+/// place in kpiscope.toml, with the nearest name. (`kpiscope test` gives
+/// goals records of its own, where a missing network is a case to test.)
+fn check_names(s: &Session, goals: &[Goal], cube: &Cube) -> Result<()> {
+    let names = cube.names();
+    let mut problems = crate::diagnostic::Diagnostics::default();
+    for g in goals {
+        for p in names.problems(&g.filter) {
+            problems.push(crate::diagnostic::Diagnostic::at_span(
+                &s.ws.config_file(),
+                &s.ws.config_text,
+                g.kpi_span.clone(),
+                format!("goal `{}`: {p}", g.id),
+            ));
+        }
+    }
+    problems.into_result(())
 }
 
 /// Checks each goal on the cube that `load` builds for the goals' views:

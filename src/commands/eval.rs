@@ -47,6 +47,28 @@ pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
     let t = std::time::Instant::now();
     let cube = s.load(std::slice::from_ref(&view), a.range)?;
     let t_load = t.elapsed();
+    // A filter or breakdown that names nothing the data holds is a typo:
+    // said with the nearest name, not printed as rows without data.
+    let names = cube.names();
+    let mut problems: Vec<String> = names
+        .problems(&view.filter)
+        .into_iter()
+        .map(|p| {
+            let option = if p.starts_with("network") {
+                "--network"
+            } else {
+                "--account"
+            };
+            format!("{option}: {p}")
+        })
+        .collect();
+    problems.extend(by.iter().filter_map(|b| match b {
+        By::Dim(d) => names.by_problem(d),
+        _ => None,
+    }));
+    if !problems.is_empty() {
+        return Err(Error::usages(problems));
+    }
     let groups = Arc::new(cube.view(&view));
     let ev = s.evaluator(groups.clone(), &cube.catalog);
     // The table formats values by their unit; files for other programs

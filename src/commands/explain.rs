@@ -61,6 +61,10 @@ pub fn run(
         filter: scope.clone(),
     };
     let cube = s.load(std::slice::from_ref(&view), &range)?;
+    let problems = cube.names().problems(&view.filter);
+    if !problems.is_empty() {
+        return Err(Error::usages(problems));
+    }
     let Some(as_of) = cube.last_day() else {
         out += "\nno data loaded\n";
         crate::render::write_output(None, &out)?;

@@ -75,6 +75,14 @@ pub fn run(s: &Session, quiet: bool) -> Result<Outcome> {
                 crate::outln!("note: {r}")?;
             }
         }
+        // Names are checked where the data is read: say what was not.
+        if s.ws.goals.iter().any(|g| {
+            g.filter.network.is_some() || g.filter.account.is_some() || !g.filter.dims.is_empty()
+        }) {
+            crate::outln!(
+                "not checked without data: the networks, accounts and `where` values goals name (`check` does, with the nearest name)"
+            )?;
+        }
         if tests > 0 {
             crate::outln!(
                 "{} in {}/ (`kpiscope test` runs them)",

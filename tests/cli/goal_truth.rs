@@ -601,3 +601,73 @@ date,network,account,post,reach
         "+200% change (300 in 2026-10 vs 100 in 2026-09) meets the target >= 10% (2026-09 is partial: the data starts 2026-09-20)",
     );
 }
+
+/// A goal or a command filter that names nothing the data holds is a typo:
+/// exit 2 with the nearest name, every such goal at once, at its place.
+/// The data has instagram and facebook; accounts acme and bistro; the
+/// campaigns spring and summer.
+#[test]
+fn a_name_the_data_does_not_hold_is_an_error_with_the_nearest() {
+    use crate::goals::{err_goal, ws};
+    let goals = [
+        err_goal("net", "network = \"instagrm\""),
+        err_goal("acc", "network = \"instagram\"\naccount = \"Acme\""),
+        err_goal("dim", "where = { campain = \"spring\" }"),
+        err_goal("val", "where = { campaign = \"sprng\" }"),
+        err_goal("ok", "network = \"instagram\"\naccount = \"bistro\""),
+    ]
+    .concat();
+    let out = ws(&goals).args(&["check"]).run();
+    out.status(2);
+    for message in [
+        "goal `net`: network `instagrm` is in no record; did you mean `instagram`?",
+        "goal `acc`: account `Acme` is in no record of instagram; did you mean `acme`?",
+        "goal `dim`: dimension `campain` is in no record; did you mean `campaign`?",
+        "goal `val`: no record has campaign `sprng`; did you mean `spring`?",
+    ] {
+        assert!(out.stderr.contains(message), "{message}\n{}", out.stderr);
+    }
+    assert!(out.stderr.contains("4 problems found"), "{}", out.stderr);
+    assert!(!out.stderr.contains("goal `ok`"), "{}", out.stderr);
+    assert!(out.stderr.contains("kpiscope.toml:"), "{}", out.stderr);
+
+    // The same names on eval's command line.
+    let out = ws("")
+        .args(&[
+            "eval",
+            "--kpi",
+            "reach",
+            "--network",
+            "instagrm",
+            "--by",
+            "campain",
+        ])
+        .run();
+    out.status(2);
+    assert!(
+        out.stderr
+            .contains("--network: network `instagrm` is in no record; did you mean `instagram`?"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(
+            "--by campain: dimension `campain` is in no record; did you mean `campaign`?"
+        ),
+        "{}",
+        out.stderr
+    );
+    // A name that is in the data, outside the days asked: no data, no error.
+    let out = ws("")
+        .args(&[
+            "eval",
+            "--kpi",
+            "reach",
+            "--account",
+            "bistro",
+            "--from",
+            "2026-10-01",
+        ])
+        .run();
+    out.status(0);
+}
