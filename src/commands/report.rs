@@ -33,7 +33,7 @@ pub fn run(s: &Session, args: &ReportArgs) -> Result<Outcome> {
     let text = match args.format()? {
         ReportFormat::Markdown => render::markdown::report(&report),
         ReportFormat::Html => render::html::report(&report),
-        ReportFormat::Json => render::report::json(&report),
+        ReportFormat::Json => render::report_json::json(&report),
     };
     render::write_output(args.output.as_deref(), &text)?;
     // A report is a document, not a check: it succeeds whatever the goals

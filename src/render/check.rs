@@ -13,7 +13,7 @@ use crate::records::tally::Tally;
 /// A goal result as `check --format json` writes it; `report --format json`
 /// lists goals the same way.
 #[derive(Serialize, schemars::JsonSchema)]
-pub(crate) struct GoalJson<'a> {
+pub struct GoalJson<'a> {
     id: &'a str,
     kpi: &'a str,
     title: &'a str,
@@ -56,7 +56,7 @@ pub struct CheckJson<'a> {
     inputs: &'a [Tally],
 }
 
-pub(crate) fn goal_json<'a>(r: &'a GoalResult, currency: Option<&'a str>) -> GoalJson<'a> {
+pub fn goal_json<'a>(r: &'a GoalResult, currency: Option<&'a str>) -> GoalJson<'a> {
     let g = &r.goal;
     GoalJson {
         id: &g.id,

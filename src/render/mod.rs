@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod meta;
 pub mod output;
 pub mod report;
+pub mod report_json;
 pub mod schema;
 pub mod svg;
 pub mod table;

@@ -15,6 +15,12 @@ pub fn all() -> Vec<(&'static str, serde_json::Value)> {
             schema(schemars::schema_for!(super::eval::EvalJson<'static>)),
         ),
         (
+            "report.schema.json",
+            schema(schemars::schema_for!(
+                super::report_json::ReportJson<'static>
+            )),
+        ),
+        (
             "errors.schema.json",
             schema(schemars::schema_for!(super::errors::ErrorsJson)),
         ),

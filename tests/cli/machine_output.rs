@@ -61,6 +61,21 @@ fn check_and_eval_json_follow_their_schema_and_say_what_wrote_them() {
 }
 
 #[test]
+fn report_json_follows_its_schema() {
+    let out = ws()
+        .args(&["report", "--period", "2026-03", "--format", "json"])
+        .run();
+    out.status(0);
+    let j = out.json();
+    assert_valid("report.schema.json", &j);
+    assert_eq!(j["command"], "report");
+    assert_eq!(j["generated_at"], "2026-09-21T14:13:20Z");
+    // The month is in progress: goals are judged as of the data's last day.
+    assert_eq!(j["as_of"], "2026-03-10");
+    assert_eq!(j["goals"][0]["unit"], "EUR");
+}
+
+#[test]
 fn money_is_named_by_its_currency_code_in_csv_and_markdown() {
     let out = ws()
         .args(&["eval", "--kpi", "cpc", "--grain", "all", "--format", "csv"])

@@ -1,0 +1,224 @@
+//! `kpiscope report --format json`: the report's model as typed JSON, so
+//! that `docs/schema/report.schema.json` is generated from what writes it.
+
+use serde::Serialize;
+
+use super::check::GoalJson;
+use super::meta::{Meta, unit_code};
+use super::report::{Chart, Figure, FigureKind, Report, TopPost};
+use crate::goals::Summary;
+
+/// The periodic report, as `docs/schema/report.schema.json` describes it.
+#[derive(Serialize, schemars::JsonSchema)]
+pub struct ReportJson<'a> {
+    /// The version of this layout: 1.
+    version: u32,
+    /// `report`.
+    command: &'a str,
+    #[serde(flatten)]
+    meta: Meta,
+    /// The workspace's currency code, where it names one.
+    currency: Option<&'a str>,
+    period: SpanJson<'a>,
+    /// The label of the period the figures are compared with.
+    previous: Option<&'a str>,
+    /// The first and the last day of the data.
+    data: DataJson<'a>,
+    /// The data ends inside the period.
+    in_progress: bool,
+    /// Every goal's result in the period, as `check` writes them.
+    goals: Vec<GoalJson<'a>>,
+    summary: Summary,
+    /// Results of goals checked each period, in other periods: counted, not listed.
+    other_results: usize,
+    /// All networks first (`network` null), then one per network.
+    sections: Vec<SectionJson<'a>>,
+    /// Networks with records but none of the report's figures.
+    quiet_networks: &'a [String],
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+struct SpanJson<'a> {
+    label: &'a str,
+    start: &'a str,
+    end: &'a str,
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+struct DataJson<'a> {
+    start: &'a str,
+    end: &'a str,
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+struct SectionJson<'a> {
+    network: Option<&'a str>,
+    figures: Vec<FigureJson<'a>>,
+    top_posts: Vec<PostJson<'a>>,
+    /// Posts published in the period.
+    posts_seen: usize,
+    charts: Vec<ChartJson<'a>>,
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+struct FigureJson<'a> {
+    label: &'a str,
+    value: Option<f64>,
+    previous: Option<f64>,
+    /// The change from the period before, in %.
+    change_pct: Option<f64>,
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+struct PostJson<'a> {
+    network: &'a str,
+    account: &'a str,
+    post: &'a str,
+    /// Its first day in the period.
+    published: &'a str,
+    reach: f64,
+    engagements: Option<f64>,
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+struct ChartJson<'a> {
+    goal: &'a str,
+    title: &'a str,
+    kpi: &'a str,
+    unit: &'a str,
+    target: Option<String>,
+    /// The periods of the goal's results, among `points`.
+    results: Vec<&'a str>,
+    points: Vec<PointJson<'a>>,
+    /// A deadline goal's projection, beyond the last point.
+    projection: Option<ProjectionJson<'a>>,
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+struct PointJson<'a> {
+    label: &'a str,
+    /// null: no data in that period (a gap, not a zero).
+    value: Option<f64>,
+    highlight: bool,
+    /// The data covers only part of the period.
+    partial: bool,
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+struct ProjectionJson<'a> {
+    label: &'a str,
+    value: f64,
+    latest: LatestJson<'a>,
+    needed_per_day: Option<f64>,
+    trend_per_day: Option<f64>,
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+struct LatestJson<'a> {
+    label: &'a str,
+    value: f64,
+}
+
+fn figure(f: &Figure) -> FigureJson<'_> {
+    let change_pct = match (f.kind, f.value, f.previous) {
+        (FigureKind::Growth { pct, .. }, _, _) => pct,
+        (_, Some(v), Some(p)) if p != 0.0 => Some((v - p) / p.abs() * 100.0),
+        _ => None,
+    };
+    FigureJson {
+        label: &f.label,
+        value: f.value,
+        previous: f.previous,
+        change_pct,
+    }
+}
+
+fn post(p: &TopPost) -> PostJson<'_> {
+    PostJson {
+        network: &p.network,
+        account: &p.account,
+        post: &p.post,
+        published: &p.published,
+        reach: p.reach,
+        engagements: p.engagements,
+    }
+}
+
+fn chart<'a>(r: &'a Report, c: &'a Chart) -> ChartJson<'a> {
+    ChartJson {
+        goal: &c.goal_id,
+        title: &c.title,
+        kpi: &c.kpi,
+        unit: unit_code(&c.unit, r.currency.as_deref()),
+        target: c.target_text(),
+        results: c
+            .results
+            .iter()
+            .filter_map(|&i| r.results.get(i))
+            .filter_map(|res| res.period.as_ref().map(|p| p.label.as_str()))
+            .collect(),
+        points: c
+            .points
+            .iter()
+            .map(|p| PointJson {
+                label: &p.label,
+                value: p.value,
+                highlight: p.highlight,
+                partial: p.partial,
+            })
+            .collect(),
+        projection: c.projection.as_ref().map(|p| ProjectionJson {
+            label: &p.label,
+            value: p.value,
+            latest: LatestJson {
+                label: &p.latest,
+                value: p.latest_value,
+            },
+            needed_per_day: p.needed_per_day,
+            trend_per_day: p.trend_per_day,
+        }),
+    }
+}
+
+pub fn json(r: &Report) -> String {
+    let currency = r.currency.as_deref();
+    let mut meta = Meta::new(&r.workspace, None);
+    meta.as_of = Some(r.as_of.clone());
+    let doc = ReportJson {
+        version: 1,
+        command: "report",
+        meta,
+        currency,
+        period: SpanJson {
+            label: &r.period.label,
+            start: &r.period.start,
+            end: &r.period.end,
+        },
+        previous: r.previous.as_deref(),
+        data: DataJson {
+            start: &r.data.0,
+            end: &r.data.1,
+        },
+        in_progress: r.in_progress,
+        goals: r
+            .results
+            .iter()
+            .map(|g| super::check::goal_json(g, currency))
+            .collect(),
+        summary: Summary::of(&r.results),
+        other_results: r.other_results,
+        sections: r
+            .sections
+            .iter()
+            .map(|s| SectionJson {
+                network: s.network.as_deref(),
+                figures: s.figures.iter().map(figure).collect(),
+                top_posts: s.top_posts.iter().map(post).collect(),
+                posts_seen: s.posts_seen,
+                charts: s.charts.iter().map(|c| chart(r, c)).collect(),
+            })
+            .collect(),
+        quiet_networks: &r.quiet_networks,
+    };
+    serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
+}
