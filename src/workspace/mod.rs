@@ -470,29 +470,55 @@ pub(crate) fn parse_toml<'a>(at: &mut Located, text: &'a str) -> Option<DeTable<
 }
 
 /// Deserializes one table, reporting its first problem into `at`.
+/// Unknown keys of one table reported before giving up on it.
+const MAX_UNKNOWN_KEYS: usize = 16;
+
 pub(crate) fn de<T: for<'a> Deserialize<'a>>(
     at: &mut Located,
     value: Spanned<DeValue<'_>>,
     what: &str,
 ) -> Option<T> {
     let span = value.span();
-    match T::deserialize(ValueDeserializer::from(value)) {
-        Ok(v) => Some(v),
-        Err(e) => {
-            let msg = e.message().trim().replace("unknown field", "unknown key");
-            let mut d = at.diagnostic(e.span().unwrap_or(span), format!("{what}: {msg}"));
-            // serde lists the keys it expected: name the nearest.
-            if let Some((key, expected)) = msg
-                .strip_prefix("unknown key `")
-                .and_then(|r| r.split_once("`, expected one of "))
-            {
-                let keys = expected.split(", ").map(|k| k.trim_matches('`'));
-                if let Some(near) = crate::diagnostic::suggest(key, keys) {
-                    d = d.with_hint(format!("did you mean `{near}`?"));
+    let mut value = value;
+    let mut unknown_keys = false;
+    // serde stops at the first unknown key: each one is reported, taken out,
+    // and the table read again, so that every mistake of a table (a
+    // misspelt key and a bad value beside it) is told in one run.
+    for _ in 0..MAX_UNKNOWN_KEYS {
+        match T::deserialize(ValueDeserializer::from(value.clone())) {
+            // Past unknown keys the rest of the table was read too; its
+            // checks would only repeat them (a misspelt `valeu` is also a
+            // missing `value`), so the table stops here.
+            Ok(v) => return (!unknown_keys).then_some(v),
+            Err(e) => {
+                let msg = e.message().trim().replace("unknown field", "unknown key");
+                let mut d =
+                    at.diagnostic(e.span().unwrap_or(span.clone()), format!("{what}: {msg}"));
+                // serde lists the keys it expected: name the nearest.
+                let unknown = msg
+                    .strip_prefix("unknown key `")
+                    .and_then(|r| r.split_once("`, expected one of "));
+                if let Some((key, expected)) = unknown {
+                    let keys = expected.split(", ").map(|k| k.trim_matches('`'));
+                    if let Some(near) = crate::diagnostic::suggest(key, keys) {
+                        d = d.with_hint(format!("did you mean `{near}`?"));
+                    }
+                }
+                at.diagnostics.push(d);
+                let key = unknown.map(|(k, _)| k.to_string());
+                match (key, value.get_mut()) {
+                    (Some(key), DeValue::Table(t)) => {
+                        let Some(k) = t.keys().find(|k| k.get_ref().as_ref() == key).cloned()
+                        else {
+                            return None;
+                        };
+                        t.remove(&k);
+                        unknown_keys = true;
+                    }
+                    _ => return None,
                 }
             }
-            at.diagnostics.push(d);
-            None
         }
     }
+    None
 }

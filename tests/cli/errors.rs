@@ -60,6 +60,31 @@ fn two_unknown_keys_are_both_reported() {
     insta::assert_snapshot!(out.stderr);
 }
 
+/// serde stops at a table's first unknown key: every one of a table is
+/// still reported in one run, each with its nearest key, and no second
+/// error follows from the one misspelt (a `perod` is not also "no period").
+#[test]
+fn every_unknown_key_of_one_table_is_reported() {
+    let config = format!(
+        "{HEAD}\n[[goal]]\nid = \"g\"\nkpi = \"err\"\nperod = \"last\"\ntargt = \">= 4\"\n"
+    );
+    let out = check(&config);
+    out.status(2);
+    assert_error(&out, "kpiscope.toml:12:1: [[goal]]: unknown key `perod`");
+    assert_error(&out, "kpiscope.toml:13:1: [[goal]]: unknown key `targt`");
+    assert!(
+        out.stderr.contains("did you mean `period`?"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("did you mean `target`?"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("2 problems found"), "{}", out.stderr);
+}
+
 #[test]
 fn source_glob_matching_nothing() {
     let config = format!(
