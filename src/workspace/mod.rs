@@ -508,10 +508,7 @@ pub(crate) fn de<T: for<'a> Deserialize<'a>>(
                 let key = unknown.map(|(k, _)| k.to_string());
                 match (key, value.get_mut()) {
                     (Some(key), DeValue::Table(t)) => {
-                        let Some(k) = t.keys().find(|k| k.get_ref().as_ref() == key).cloned()
-                        else {
-                            return None;
-                        };
+                        let k = t.keys().find(|k| k.get_ref().as_ref() == key).cloned()?;
                         t.remove(&k);
                         unknown_keys = true;
                     }
