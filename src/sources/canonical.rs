@@ -429,9 +429,9 @@ fn parse_chunk(
     shown: &str,
     batch: &mut Batch,
 ) -> Result<()> {
-    let mut fields: Vec<&[u8]> = Vec::with_capacity(l.names.len());
+    let mut fields: Vec<&str> = Vec::with_capacity(l.names.len());
     let mut values: Vec<(MetricId, f64)> = Vec::with_capacity(l.metrics.len());
-    let mut row = |fields: &[&[u8]], line: usize, batch: &mut Batch| -> Result<()> {
+    let mut row = |fields: &[&str], line: usize, batch: &mut Batch| -> Result<()> {
         let err = |message: String| Error::Data {
             file: shown.to_string(),
             line,
@@ -444,14 +444,8 @@ fn parse_chunk(
                 l.names.len()
             )));
         }
-        let text = |i: usize| -> Result<&str> {
-            std::str::from_utf8(fields[i]).map(str::trim).map_err(|_| {
-                err(format!(
-                    "column `{}` is not UTF-8 text",
-                    printable(&l.names[i], 80)
-                ))
-            })
-        };
+        // The chunk is UTF-8, checked once: a cell needs no check of its own.
+        let text = |i: usize| -> Result<&str> { Ok(fields[i].trim()) };
         let date_text = text(l.date)?;
         let date = parse_date(date_text, &ctx.timezone).ok_or_else(|| {
             err(format!(
@@ -482,10 +476,10 @@ fn parse_chunk(
             if cell.is_empty() {
                 continue;
             }
-            let x = parse_number(cell).ok_or_else(|| {
+            let x = parse_number(cell.as_bytes()).ok_or_else(|| {
                 err(format!(
                     "`{}` in column `{}` is not a number",
-                    printable(String::from_utf8_lossy(cell).trim(), 80),
+                    printable(cell.trim(), 80),
                     printable(&l.names[i], 80)
                 ))
             })?;
@@ -516,10 +510,24 @@ fn parse_chunk(
     };
 
     let bytes = chunk.bytes.as_slice();
+    // One check of the whole chunk (fast on ASCII) instead of one per cell.
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        let at = e.valid_up_to();
+        let line_start = memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+        Error::Data {
+            file: shown.to_string(),
+            line: chunk.line + memchr::memchr_iter(b'\n', &bytes[..at]).count(),
+            message: format!(
+                "not UTF-8 text (byte 0x{:02x} at column {}): save the file as UTF-8",
+                bytes[at],
+                at - line_start + 1
+            ),
+        }
+    })?;
     if memchr::memchr(b'"', bytes).is_none() {
         // No quotes: fields are what lies between commas.
-        for (n, raw) in bytes.split(|&b| b == b'\n').enumerate() {
-            let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        for (n, raw) in text.split('\n').enumerate() {
+            let raw = raw.strip_suffix('\r').unwrap_or(raw);
             if raw.is_empty() {
                 continue;
             }
@@ -527,7 +535,7 @@ fn parse_chunk(
                 return Err(long_row(shown, chunk.line + n));
             }
             fields.clear();
-            fields.extend(raw.split(|&b| b == b','));
+            fields.extend(raw.split(','));
             row(&fields, chunk.line + n, batch)?;
         }
         return Ok(());
@@ -535,10 +543,10 @@ fn parse_chunk(
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
-        .from_reader(bytes);
-    let mut record = csv::ByteRecord::new();
+        .from_reader(text.as_bytes());
+    let mut record = csv::StringRecord::new();
     loop {
-        match rdr.read_byte_record(&mut record) {
+        match rdr.read_record(&mut record) {
             Ok(true) => {}
             Ok(false) => return Ok(()),
             Err(e) => {
@@ -554,7 +562,7 @@ fn parse_chunk(
         if record.as_slice().len() > crate::limits::MAX_ROW_BYTES {
             return Err(long_row(shown, line));
         }
-        let fields: Vec<&[u8]> = record.iter().collect();
+        let fields: Vec<&str> = record.iter().collect();
         row(&fields, line, batch)?;
     }
 }

@@ -471,3 +471,25 @@ fn a_row_or_header_past_the_limits_is_an_error_at_its_line() {
         .run();
     out.fails_with("x.csv: line 2: this row is longer than 4 MB");
 }
+
+/// A canonical file that stops being UTF-8 past its first kilobytes (two
+/// files joined, one saved in Latin-1): an error at the line and column of
+/// the first byte that is not UTF-8, not a number read from mojibake.
+#[test]
+fn a_canonical_file_that_stops_being_utf8_names_the_place() {
+    let mut bytes = b"date,network,account,dim.city,reach\n".to_vec();
+    for i in 0..400 {
+        bytes.extend_from_slice(format!("2026-03-{:02},x,acme,Lyon,{i}\n", i % 28 + 1).as_bytes());
+    }
+    // Line 402: `Orl\xe9ans` in Latin-1.
+    bytes.extend_from_slice(b"2026-03-01,x,acme,Orl\xe9ans,5\n");
+    let out = Test::new()
+        .file(
+            "kpiscope.toml",
+            "[workspace]\nname = \"Acme\"\n\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\"\n",
+        )
+        .bytes("data.csv", &bytes)
+        .args(REACH_IN_ALL)
+        .run();
+    out.fails_with("data.csv:402: not UTF-8 text (byte 0xe9 at column 22): save the file as UTF-8");
+}
