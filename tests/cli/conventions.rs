@@ -11,36 +11,26 @@ use crate::harness::Test;
 fn completions_name_the_subcommands_in_each_shell() {
     let out = Test::new().args(&["completions", "bash"]).run();
     out.status(0);
-    assert!(
-        out.stdout.contains("complete -F _kpiscope"),
-        "{}",
-        out.stdout
-    );
     for sub in ["check", "eval", "report", "explain", "completions", "man"] {
         assert!(out.stdout.contains(sub), "bash script without `{sub}`");
     }
-    let out = Test::new().args(&["completions", "zsh"]).run();
-    out.status(0);
-    assert!(
-        out.stdout.starts_with("#compdef kpiscope"),
-        "{}",
-        out.stdout
-    );
-    let out = Test::new().args(&["completions", "fish"]).run();
-    out.status(0);
-    assert!(
-        out.stdout
-            .contains("-a \"check\" -d 'Evaluate goals; exit 0 when all pass, 1 when one fails'"),
-        "{}",
-        out.stdout
-    );
-    let out = Test::new().args(&["completions", "powershell"]).run();
-    out.status(0);
-    assert!(
-        out.stdout.contains("Register-ArgumentCompleter"),
-        "{}",
-        out.stdout
-    );
+    // What each shell's script is recognised by.
+    for (shell, mark) in [
+        ("bash", "complete -F _kpiscope"),
+        ("zsh", "#compdef kpiscope"),
+        (
+            "fish",
+            "-a \"check\" -d 'Evaluate goals; exit 0 when all pass, 1 when one fails'",
+        ),
+        ("powershell", "Register-ArgumentCompleter"),
+    ] {
+        let out = Test::new().args(&["completions", shell]).run();
+        out.status(0);
+        assert!(out.stdout.contains(mark), "{shell}: {}", out.stdout);
+        if shell == "zsh" {
+            assert!(out.stdout.starts_with(mark), "{}", out.stdout);
+        }
+    }
 }
 
 #[test]
@@ -76,34 +66,21 @@ fn a_usage_error_says_where_help_is_once() {
 
 #[test]
 fn a_mistyped_value_on_the_command_line_is_suggested() {
-    let out = Test::new().args(&["eval", "--grain", "monthly"]).run();
-    out.status(2);
-    assert!(
-        out.stderr.contains("tip: a similar value exists: 'month'"),
-        "{}",
-        out.stderr
-    );
-    let out = Test::new().args(&["check", "--format", "jsn"]).run();
-    out.status(2);
-    assert!(
-        out.stderr.contains("tip: a similar value exists: 'json'"),
-        "{}",
-        out.stderr
-    );
-    let out = Test::new().args(&["list", "kpi"]).run();
-    out.status(2);
-    assert!(
-        out.stderr.contains("tip: a similar value exists: 'kpis'"),
-        "{}",
-        out.stderr
-    );
-    let out = Test::new().args(&["completions", "bsh"]).run();
-    out.status(2);
-    assert!(
-        out.stderr.contains("tip: a similar value exists: 'bash'"),
-        "{}",
-        out.stderr
-    );
+    for (args, tip) in [
+        (&["eval", "--grain", "monthly"][..], "month"),
+        (&["check", "--format", "jsn"], "json"),
+        (&["list", "kpi"], "kpis"),
+        (&["completions", "bsh"], "bash"),
+    ] {
+        let out = Test::new().args(args).run();
+        out.status(2);
+        assert!(
+            out.stderr
+                .contains(&format!("tip: a similar value exists: '{tip}'")),
+            "{args:?}: {}",
+            out.stderr
+        );
+    }
 }
 
 #[test]

@@ -2,18 +2,8 @@
 //! conditions mean something, periods the data starts in are partial, and
 //! the report lists every goal.
 
+use crate::goals::{err_goal, goal, ws};
 use crate::harness::{Output, Test, assert_close};
-
-/// The goal of id `id` in a `check --format json` output.
-fn goal(out: &Output, id: &str) -> serde_json::Value {
-    out.json()["goals"]
-        .as_array()
-        .expect("goals")
-        .iter()
-        .find(|g| g["id"] == id)
-        .unwrap_or_else(|| panic!("no goal {id} in\n{}", out.stdout))
-        .clone()
-}
 
 #[track_caller]
 fn assert_result(out: &Output, id: &str, status: &str, message: &str) {
@@ -608,7 +598,6 @@ date,network,account,post,reach
 /// campaigns spring and summer.
 #[test]
 fn a_name_the_data_does_not_hold_is_an_error_with_the_nearest() {
-    use crate::goals::{err_goal, ws};
     let goals = [
         err_goal("net", "network = \"instagrm\""),
         err_goal("acc", "network = \"instagram\"\naccount = \"Acme\""),

@@ -85,7 +85,7 @@ pub fn ws(goals: &str) -> Test {
 }
 
 /// The goal of id `id` in a `check --format json` output.
-fn goal(out: &Output, id: &str) -> serde_json::Value {
+pub fn goal(out: &Output, id: &str) -> serde_json::Value {
     out.json()["goals"]
         .as_array()
         .expect("goals")
