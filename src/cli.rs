@@ -322,36 +322,31 @@ pub fn format_for<F: ValueEnum>(
     let Some(path) = output else {
         return Ok(default);
     };
-    let names = || {
-        F::value_variants()
-            .iter()
-            .filter_map(|v| Some(v.to_possible_value()?.get_name().to_string()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     // No extension (`-o out`, `-o /dev/stdout`): nothing to tell.
     let Some(ext) = path.extension().map(|e| e.to_string_lossy().to_lowercase()) else {
         return Ok(default);
     };
-    let named = EXTENSIONS
+    if let Some(f) = EXTENSIONS
         .iter()
         .find(|(x, _)| *x == ext)
-        .and_then(|(_, name)| F::from_str(name, true).ok());
-    named.ok_or_else(|| {
-        crate::error::Error::usage(format!(
-            "cannot tell the format from `{}`: add --format ({}), or name the file .{}",
-            path.display(),
-            names(),
-            F::value_variants()
-                .iter()
-                .filter_map(|v| {
-                    let name = v.to_possible_value()?.get_name().to_string();
-                    EXTENSIONS.iter().find(|(_, n)| *n == name).map(|(x, _)| *x)
-                })
-                .collect::<Vec<_>>()
-                .join(", .")
-        ))
-    })
+        .and_then(|(_, name)| F::from_str(name, true).ok())
+    {
+        return Ok(f);
+    }
+    let names: Vec<String> = F::value_variants()
+        .iter()
+        .filter_map(|v| Some(v.to_possible_value()?.get_name().to_string()))
+        .collect();
+    let extensions: Vec<&str> = names
+        .iter()
+        .filter_map(|n| EXTENSIONS.iter().find(|(_, f)| f == n).map(|(x, _)| *x))
+        .collect();
+    Err(crate::error::Error::usage(format!(
+        "cannot tell the format from `{}`: add --format ({}), or name the file .{}",
+        path.display(),
+        names.join(", "),
+        extensions.join(", .")
+    )))
 }
 
 impl Cli {

@@ -4,6 +4,11 @@
 
 use std::fmt;
 
+/// The 1-based line of a byte offset of `text`.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())].matches('\n').count() + 1
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Diagnostic {
     pub file: String,
@@ -49,7 +54,7 @@ impl Diagnostic {
     ) -> Self {
         let start = span.start.min(source.len());
         let before = &source[..start];
-        let line = before.matches('\n').count() + 1;
+        let line = line_of(source, start);
         let line_start = before.rfind('\n').map_or(0, |i| i + 1);
         let col = source[line_start..start].chars().count() + 1;
         let end = span.end.min(source.len()).max(start);

@@ -37,7 +37,15 @@ pub struct Batch {
 const MAX_OUTSIDE: usize = 10_000;
 
 /// Distinct implausible dates a warning names; the rest are counted.
-pub const ODD_DATES_SHOWN: usize = 3;
+const ODD_DATES_SHOWN: usize = 3;
+
+/// Keeps `day` (first seen on `line`) among the implausible dates a warning
+/// names, while there is room and it is not there yet.
+pub(super) fn note_odd(odd: &mut Vec<(Day, u64)>, day: Day, line: u64) {
+    if odd.len() < ODD_DATES_SHOWN && !odd.iter().any(|o| o.0 == day) {
+        odd.push((day, line));
+    }
+}
 
 impl Batch {
     pub fn push(&mut self, spec: &CubeSpec, row: &RowRef) {
@@ -57,9 +65,7 @@ impl Batch {
         }
         if !super::period::plausible(row.date) {
             self.odd_rows += 1;
-            if self.odd.len() < ODD_DATES_SHOWN && !self.odd.iter().any(|o| o.0 == row.date) {
-                self.odd.push((row.date, row.line));
-            }
+            note_odd(&mut self.odd, row.date, row.line);
         }
         let mut buf = std::mem::take(&mut self.scratch);
         let p = spec.prepare(row, &mut buf);

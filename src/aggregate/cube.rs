@@ -13,7 +13,7 @@
 
 use rayon::prelude::*;
 
-use super::batch::{Batch, ODD_DATES_SHOWN};
+use super::batch::{Batch, note_odd};
 use super::period::{Calendar, Day, format_day};
 use super::shard::{Ctx, Shard};
 use super::spec::CubeSpec;
@@ -228,9 +228,7 @@ impl Cube {
         for b in batches {
             f.odd_rows += b.odd_rows;
             for &(day, line) in &b.odd {
-                if f.odd.len() < ODD_DATES_SHOWN && !f.odd.iter().any(|o| o.0 == day) {
-                    f.odd.push((day, line));
-                }
+                note_odd(&mut f.odd, day, line);
             }
         }
     }

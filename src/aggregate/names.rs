@@ -52,83 +52,80 @@ impl Cube {
 impl Names {
     /// What in `filter` names nothing the data holds, each with the nearest
     /// name; empty when every name is there (or there is no data at all,
-    /// which is said otherwise).
+    /// which is said otherwise). A network that is not there is the one
+    /// problem told: its accounts and values would only repeat it.
     pub fn problems(&self, filter: &Filter) -> Vec<String> {
-        let mut out = Vec::new();
-        if self.networks.is_empty() {
-            return out;
+        if let Some(p) = filter.network.as_deref().and_then(|n| self.network(n)) {
+            return vec![p];
         }
-        let near = |name: &str, among: &mut dyn Iterator<Item = &str>| {
-            let all: Vec<&str> = among.collect();
-            match suggest(name, all.iter().copied()) {
-                Some(s) => format!("; did you mean `{s}`?"),
-                None => format!("; the data has {}", shown(&all)),
-            }
-        };
-        if let Some(net) = &filter.network
-            && !self.networks.contains(net)
-        {
-            out.push(format!(
-                "network `{net}` is in no record{}",
-                near(net, &mut self.networks.iter().map(String::as_str))
-            ));
-            return out;
-        }
-        if let Some(acc) = &filter.account {
-            let in_scope = |n: &String| filter.network.as_ref().is_none_or(|f| f == n);
-            if !self.accounts.iter().any(|(n, a)| in_scope(n) && a == acc) {
-                let scope = filter
-                    .network
-                    .as_ref()
-                    .map(|n| format!(" of {n}"))
-                    .unwrap_or_default();
-                out.push(format!(
-                    "account `{acc}` is in no record{scope}{}",
-                    near(
-                        acc,
-                        &mut self
-                            .accounts
-                            .iter()
-                            .filter(|(n, _)| in_scope(n))
-                            .map(|(_, a)| a.as_str())
-                    )
-                ));
-            }
-        }
+        let mut out: Vec<String> = filter
+            .account
+            .as_deref()
+            .and_then(|a| self.account(filter.network.as_deref(), a))
+            .into_iter()
+            .collect();
         for (dim, value) in &filter.dims {
-            if !self.dims.contains(dim) {
-                out.push(format!(
-                    "dimension `{dim}` is in no record{}",
-                    near(dim, &mut self.dims.iter().map(String::as_str))
-                ));
-            } else if !self.partial
-                && let Some(values) = self.values.get(dim)
-                && !values.contains(value)
-            {
-                out.push(format!(
-                    "no record has {dim} `{value}`{}",
-                    near(value, &mut values.iter().map(String::as_str))
-                ));
-            }
+            out.extend(self.dim(dim).or_else(|| self.dim_value(dim, value)));
         }
         out
     }
 
-    /// The problem of breaking down by `dim`, a dimension no record has.
-    pub fn by_problem(&self, dim: &str) -> Option<String> {
-        (!self.networks.is_empty() && !self.dims.contains(dim)).then(|| {
-            let all: Vec<&str> = self.dims.iter().map(String::as_str).collect();
-            match suggest(dim, all.iter().copied()) {
-                Some(s) => {
-                    format!("--by {dim}: dimension `{dim}` is in no record; did you mean `{s}`?")
-                }
-                None if all.is_empty() => format!("--by {dim}: no record has dimensions"),
-                None => format!(
-                    "--by {dim}: dimension `{dim}` is in no record; the data has {}",
-                    shown(&all)
-                ),
-            }
+    /// `network` when no record has it.
+    pub fn network(&self, network: &str) -> Option<String> {
+        (!self.networks.is_empty() && !self.networks.contains(network)).then(|| {
+            format!(
+                "network `{network}` is in no record{}",
+                nearest(network, self.networks.iter().map(String::as_str))
+            )
         })
+    }
+
+    /// `account` when no record (of `network`, if given) has it.
+    pub fn account(&self, network: Option<&str>, account: &str) -> Option<String> {
+        let in_scope = |n: &String| network.is_none_or(|f| f == n);
+        let held = self
+            .accounts
+            .iter()
+            .filter(|(n, _)| in_scope(n))
+            .map(|(_, a)| a.as_str());
+        (!self.networks.is_empty() && !held.clone().any(|a| a == account)).then(|| {
+            let scope = network.map(|n| format!(" of {n}")).unwrap_or_default();
+            format!(
+                "account `{account}` is in no record{scope}{}",
+                nearest(account, held)
+            )
+        })
+    }
+
+    /// `dim` when no record has that dimension.
+    pub fn dim(&self, dim: &str) -> Option<String> {
+        (!self.networks.is_empty() && !self.dims.contains(dim)).then(|| {
+            format!(
+                "dimension `{dim}` is in no record{}",
+                nearest(dim, self.dims.iter().map(String::as_str))
+            )
+        })
+    }
+
+    /// `value` of `dim` when no loaded record has it (not checked when days
+    /// were left out: values outside them are not known).
+    pub fn dim_value(&self, dim: &str, value: &str) -> Option<String> {
+        let values = self.values.get(dim).filter(|_| !self.partial)?;
+        (!values.contains(value)).then(|| {
+            format!(
+                "no record has {dim} `{value}`{}",
+                nearest(value, values.iter().map(String::as_str))
+            )
+        })
+    }
+}
+
+/// `; did you mean `x`?`, or the names there are.
+fn nearest<'a>(name: &str, among: impl Iterator<Item = &'a str>) -> String {
+    let all: Vec<&str> = among.collect();
+    match suggest(name, all.iter().copied()) {
+        Some(s) => format!("; did you mean `{s}`?"),
+        None => format!("; the data has {}", shown(&all)),
     }
 }
 

@@ -7,7 +7,7 @@ use std::fmt;
 pub type Day = i32;
 
 /// Days from the civil date (Howard Hinnant's algorithm).
-pub fn day_from_ymd(y: i32, m: u32, d: u32) -> Day {
+pub const fn day_from_ymd(y: i32, m: u32, d: u32) -> Day {
     let y = if m <= 2 { y - 1 } else { y };
     let era = if y >= 0 { y } else { y - 399 } / 400;
     let yoe = y - era * 400;
@@ -61,9 +61,15 @@ pub fn parse_day(s: &str) -> Option<Day> {
 /// Whether `day` falls in [`crate::limits::PLAUSIBLE_YEARS`]: a date
 /// outside is read, with a warning (a typo in a year more likely than data).
 pub fn plausible(day: Day) -> bool {
-    let years = crate::limits::PLAUSIBLE_YEARS;
-    (day_from_ymd(*years.start(), 1, 1)..=day_from_ymd(*years.end(), 12, 31)).contains(&day)
+    (PLAUSIBLE_DAYS.0..=PLAUSIBLE_DAYS.1).contains(&day)
 }
+
+/// The first and the last day of the plausible years, computed once: every
+/// loaded row is checked against them.
+const PLAUSIBLE_DAYS: (Day, Day) = (
+    day_from_ymd(*crate::limits::PLAUSIBLE_YEARS.start(), 1, 1),
+    day_from_ymd(*crate::limits::PLAUSIBLE_YEARS.end(), 12, 31),
+);
 
 pub fn format_day(day: Day) -> String {
     let (y, m, d) = ymd(day);

@@ -61,15 +61,7 @@ pub fn compute(s: &Session, args: &CheckArgs, style: Style) -> Result<Checked> {
                 .ok()
                 .and_then(|d| config.strip_prefix(d).ok().map(|p| p.to_path_buf()))
                 .unwrap_or(config);
-            let line = |g: &Goal| {
-                crate::diagnostic::Diagnostic::at_span(
-                    "",
-                    &s.ws.config_text,
-                    g.kpi_span.clone(),
-                    "",
-                )
-                .line
-            };
+            let line = |g: &Goal| crate::diagnostic::line_of(&s.ws.config_text, g.kpi_span.start);
             render::check::github(&results, &shown.display().to_string(), line)
         }
     };

@@ -50,20 +50,20 @@ pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
     // A filter or breakdown that names nothing the data holds is a typo:
     // said with the nearest name, not printed as rows without data.
     let names = cube.names();
-    let mut problems: Vec<String> = names
-        .problems(&view.filter)
-        .into_iter()
-        .map(|p| {
-            let option = if p.starts_with("network") {
-                "--network"
-            } else {
-                "--account"
-            };
-            format!("{option}: {p}")
-        })
-        .collect();
+    let mut problems: Vec<String> = Vec::new();
+    if let Some(n) = &a.network {
+        problems.extend(names.network(n).map(|p| format!("--network: {p}")));
+    }
+    // Accounts of a network that is not there would only repeat it.
+    if let Some(acc) = a.account.as_ref().filter(|_| problems.is_empty()) {
+        problems.extend(
+            names
+                .account(a.network.as_deref(), acc)
+                .map(|p| format!("--account: {p}")),
+        );
+    }
     problems.extend(by.iter().filter_map(|b| match b {
-        By::Dim(d) => names.by_problem(d),
+        By::Dim(d) => names.dim(d).map(|p| format!("--by {d}: {p}")),
         _ => None,
     }));
     if !problems.is_empty() {

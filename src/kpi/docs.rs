@@ -139,7 +139,7 @@ pub fn parse_docs(docs: &[String]) -> (String, String, BTreeMap<String, String>)
     let mut meta = BTreeMap::new();
     for d in docs {
         let meta_line = d.split_once(':').filter(|(k, _)| {
-            ["unit", "stage", "better", "kind"].contains(&k.trim())
+            KEYS.iter().any(|(key, _)| *key == k.trim())
                 || (!k.contains(' ') && k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
         });
         if let (Some((k, v)), false) = (meta_line, title.is_empty()) {

@@ -170,15 +170,8 @@ pub fn github(
             &r.message,
         );
     }
-    let s = Summary::of(results);
-    out += &format!(
-        "{}: {} pass, {} warn, {} fail, {} no data\n",
-        super::goals_counted(results),
-        s.pass,
-        s.warn,
-        s.fail,
-        s.no_data
-    );
+    out += &super::report::summary_line(results);
+    out.push('\n');
     out
 }
 

@@ -69,21 +69,16 @@ pub fn entries(e: &anyhow::Error) -> Vec<ErrorJson> {
 
 fn plain(message: String) -> ErrorJson {
     // A usage error carries its hint on a line of its own (`  = hint: ...`).
-    match message.split_once("\n  = hint: ") {
-        Some((m, h)) => ErrorJson {
-            file: None,
-            line: None,
-            col: None,
-            message: m.to_string(),
-            hint: Some(h.to_string()),
-        },
-        None => ErrorJson {
-            file: None,
-            line: None,
-            col: None,
-            message,
-            hint: None,
-        },
+    let (message, hint) = match message.split_once("\n  = hint: ") {
+        Some((m, h)) => (m.to_string(), Some(h.to_string())),
+        None => (message, None),
+    };
+    ErrorJson {
+        file: None,
+        line: None,
+        col: None,
+        message,
+        hint,
     }
 }
 

@@ -445,15 +445,15 @@ fn parse_chunk(
             )));
         }
         // The chunk is UTF-8, checked once: a cell needs no check of its own.
-        let text = |i: usize| -> Result<&str> { Ok(fields[i].trim()) };
-        let date_text = text(l.date)?;
+        let text = |i: usize| fields[i].trim();
+        let date_text = text(l.date);
         let date = parse_date(date_text, &ctx.timezone).ok_or_else(|| {
             err(format!(
                 "date `{}` is not a date: write YYYY-MM-DD (or a date-time with its UTC offset)",
                 printable(date_text, 80)
             ))
         })?;
-        let network = match l.network.map(text).transpose()?.filter(|s| !s.is_empty()) {
+        let network = match l.network.map(text).filter(|s| !s.is_empty()) {
             Some(n) => n,
             None => ctx
                 .source
@@ -461,7 +461,7 @@ fn parse_chunk(
                 .as_deref()
                 .ok_or_else(|| err("the `network` cell is empty".into()))?,
         };
-        let account = match l.account.map(text).transpose()?.filter(|s| !s.is_empty()) {
+        let account = match l.account.map(text).filter(|s| !s.is_empty()) {
             Some(a) => a,
             None => ctx
                 .source
@@ -469,7 +469,7 @@ fn parse_chunk(
                 .as_deref()
                 .ok_or_else(|| err("the `account` cell is empty".into()))?,
         };
-        let post = l.post.map(text).transpose()?.filter(|s| !s.is_empty());
+        let post = l.post.map(text).filter(|s| !s.is_empty());
         values.clear();
         for &(i, m) in &l.metrics {
             let cell = fields[i];
@@ -487,7 +487,7 @@ fn parse_chunk(
         }
         let mut dims: Vec<(&str, &str)> = Vec::with_capacity(l.dims.len());
         for (i, d) in &l.dims {
-            dims.push((d.as_str(), text(*i)?));
+            dims.push((d.as_str(), text(*i)));
         }
         batch.push(
             spec,

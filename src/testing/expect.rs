@@ -2,8 +2,9 @@
 //! no data, in one period and scope.
 
 use super::raw::RawExpect;
-use super::suite::{label, line_of, tolerance};
+use super::suite::{label, tolerance};
 use crate::aggregate::{By, Filter, Period, View};
+use crate::diagnostic::line_of;
 use crate::session::Session;
 use crate::workspace::Located;
 

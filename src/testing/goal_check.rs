@@ -4,8 +4,9 @@
 use toml::Spanned;
 
 use super::raw::RawGoalCheck;
-use super::suite::{label, line_of, tolerance};
+use super::suite::{label, tolerance};
 use crate::aggregate::Calendar;
+use crate::diagnostic::line_of;
 use crate::diagnostic::suggest;
 use crate::goals::Status;
 use crate::session::Session;

@@ -14,7 +14,7 @@ use super::input::parse_input;
 use super::raw::{RawExpect, RawGoalCheck, RawTest, TOP_LEVEL};
 use crate::aggregate::period::parse_day;
 use crate::aggregate::{Calendar, Day, Period};
-use crate::diagnostic::suggest;
+use crate::diagnostic::{line_of, suggest};
 use crate::records::Record;
 use crate::session::Session;
 use crate::workspace::{Located, de, parse_toml};
@@ -237,9 +237,4 @@ pub(super) fn tolerance(at: &mut Located, t: Option<&Spanned<f64>>, default: f64
         at.error(t.span(), "`tolerance` is a number, 0 or more");
         None
     }
-}
-
-/// The 1-based line of a byte offset.
-pub fn line_of(text: &str, offset: usize) -> usize {
-    text[..offset.min(text.len())].matches('\n').count() + 1
 }

@@ -31,7 +31,7 @@ use super::{check, report};
 use crate::Outcome;
 use crate::cli::{CheckArgs, Cli, Command, ReportArgs, WatchWhat};
 use crate::error::{Error, Result};
-use crate::goals::{Status, Summary};
+use crate::goals::Status;
 use crate::render::table::Style;
 use crate::session::Session;
 use crate::workspace::discover;
@@ -92,13 +92,12 @@ fn next_change(rx: &Receiver<Msg>, plan: &Plan) -> Option<Vec<PathBuf>> {
             None => rx.recv().ok()?,
             Some(d) => match rx.recv_timeout(d.saturating_duration_since(Instant::now())) {
                 Ok(m) => m,
-                Err(RecvTimeoutError::Timeout) => match writing.still_open(plan) {
-                    None => return Some(changed),
-                    Some(wait) => {
-                        deadline = Some(Instant::now() + wait);
-                        continue;
-                    }
-                },
+                // Files still being written: look again after [`QUIET`].
+                Err(RecvTimeoutError::Timeout) if writing.still_open(plan) => {
+                    deadline = Some(Instant::now() + QUIET);
+                    continue;
+                }
+                Err(RecvTimeoutError::Timeout) => return Some(changed),
                 Err(RecvTimeoutError::Disconnected) => return None,
             },
         };
@@ -163,12 +162,12 @@ impl Writing {
         }
     }
 
-    /// How much longer to wait, or `None` to run now.
-    fn still_open(&mut self, plan: &Plan) -> Option<Duration> {
+    /// Whether a file written to is still open, so the run is to wait.
+    fn still_open(&mut self, plan: &Plan) -> bool {
         // A file removed or renamed away since is not being written.
         self.open.retain(|p| p.is_file());
         if self.open.is_empty() {
-            return None;
+            return false;
         }
         let shown = self
             .open
@@ -191,9 +190,9 @@ impl Writing {
                 SETTLE_MAX.as_secs()
             ));
             self.open.clear();
-            return None;
+            return false;
         }
-        Some(QUIET)
+        true
     }
 }
 
@@ -232,9 +231,9 @@ struct Watcher<'a> {
 struct Done {
     outcome: Outcome,
     statuses: Vec<(String, Status, String)>,
-    /// The goals and their results counted as `check` counts them (a goal
-    /// with `each` gives a result per period), and their statuses.
-    summary: Option<(String, Summary)>,
+    /// The goals, their results (a goal with `each` gives one per period)
+    /// and their statuses counted, as `check` counts them.
+    summary: Option<String>,
 }
 
 impl<'a> Watcher<'a> {
@@ -378,10 +377,7 @@ impl<'a> Watcher<'a> {
                         .iter()
                         .map(|r| (r.goal.id.clone(), r.status, r.message.clone()))
                         .collect(),
-                    summary: Some((
-                        crate::render::goals_counted(&c.results),
-                        Summary::of(&c.results),
-                    )),
+                    summary: Some(crate::render::report::summary_line(&c.results)),
                 };
                 if self.clear {
                     return Ok((done, Some((s, c))));
@@ -405,14 +401,9 @@ impl<'a> Watcher<'a> {
 
     fn report_good(&mut self, at: &str, done: &Done) {
         let quiet = self.cli.quiet;
-        let counts = done.summary.as_ref().map(|(counted, s)| {
-            format!(
-                "{counted}: {} pass, {} warn, {} fail, {} no data",
-                s.pass, s.warn, s.fail, s.no_data
-            )
-        });
+        let counts = &done.summary;
         if let (Some(o), false) = (self.output(), quiet) {
-            match &counts {
+            match counts {
                 Some(c) => say(&format!("[{at}] wrote {}: {c}", o.display())),
                 None => say(&format!("[{at}] wrote {}", o.display())),
             }
@@ -420,7 +411,7 @@ impl<'a> Watcher<'a> {
         if quiet {
             // Only what changed: the state at the start, then each goal
             // whose status moved.
-            match (&self.good, &counts) {
+            match (&self.good, counts) {
                 (None, Some(c)) => say(&format!("[{at}] {c}")),
                 (Some(g), _) => {
                     for (id, status, message) in &done.statuses {
