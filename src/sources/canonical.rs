@@ -526,7 +526,7 @@ fn parse_chunk(
     })?;
     if memchr::memchr(b'"', bytes).is_none() {
         // No quotes: fields are what lies between commas.
-        for (n, raw) in text.split('\n').enumerate() {
+        for (n, raw) in lines(text).enumerate() {
             let raw = raw.strip_suffix('\r').unwrap_or(raw);
             if raw.is_empty() {
                 continue;
@@ -535,7 +535,7 @@ fn parse_chunk(
                 return Err(long_row(shown, chunk.line + n));
             }
             fields.clear();
-            fields.extend(raw.split(','));
+            split_commas(raw, &mut fields);
             row(&fields, chunk.line + n, batch)?;
         }
         return Ok(());
@@ -565,6 +565,33 @@ fn parse_chunk(
         let fields: Vec<&str> = record.iter().collect();
         row(&fields, line, batch)?;
     }
+}
+
+/// The lines of `text`, cut where memchr finds `\n`: `str::split('\n')`
+/// searches through a char pattern, several times slower on short lines.
+fn lines(text: &str) -> impl Iterator<Item = &str> {
+    let mut start = 0;
+    memchr::memchr_iter(b'\n', text.as_bytes())
+        .chain(std::iter::once(text.len()))
+        .map(move |end| {
+            let line = &text[start..end];
+            start = end + 1;
+            line
+        })
+}
+
+/// The cells of an unquoted line: a byte loop over short cells beats a
+/// searcher called once a cell. Cutting at an ASCII `,` keeps every cell
+/// on character boundaries, so no cell is checked again.
+fn split_commas<'a>(line: &'a str, out: &mut Vec<&'a str>) {
+    let mut start = 0;
+    for (i, b) in line.bytes().enumerate() {
+        if b == b',' {
+            out.push(&line[start..i]);
+            start = i + 1;
+        }
+    }
+    out.push(&line[start..]);
 }
 
 fn long_row(shown: &str, line: usize) -> Error {
