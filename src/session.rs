@@ -299,15 +299,41 @@ impl Session {
             )));
         }
         let spec = self.cube_spec(views, (from, to));
-        let mut cube = Cube::new(spec, self.ws.calendar, self.catalog.clone());
-        let bytes: u64 = resolved
-            .iter()
-            .flat_map(|r| &r.files)
-            .filter_map(|(f, _)| f.metadata().ok())
-            .map(|m| m.len())
-            .sum();
+        let fresh = || Cube::new(spec.clone(), self.ws.calendar, self.catalog.clone());
+        let stamps = sources::stamps(&resolved);
+        let bytes: u64 = stamps.iter().map(|s| s.0).sum();
         let progress = sources::progress::Progress::new(bytes, self.quiet);
+        let mut cube = fresh();
+        // Files can be read twice, so keys are written down rather than
+        // remembered; a command's output cannot, so its load remembers them.
+        let twice = resolved.iter().all(|r| r.command.is_none());
+        if twice {
+            cube.log_keys();
+        }
         sources::load(&self.ws, &self.registry, &resolved, &mut cube, &progress)?;
+        if twice {
+            let log = std::env::temp_dir().join("kpiscope key log");
+            let settled = cube.settle().map_err(|e| Error::io(&log, e))?;
+            if !settled.suspects.is_empty() {
+                if self.verbose {
+                    say!(
+                        "note: {} records met more than once: reading the sources again to count each once",
+                        settled.suspects.len()
+                    );
+                }
+                drop(cube);
+                cube = fresh();
+                cube.track_only(&settled.suspects);
+                progress.restart();
+                sources::load(&self.ws, &self.registry, &resolved, &mut cube, &progress)?;
+                if let Some(file) = sources::changed(&resolved, &stamps) {
+                    return Err(Error::usage(format!(
+                        "{file} changed while it was read: run again once it is written"
+                    )));
+                }
+            }
+            cube.add_merged(&settled.merged);
+        }
         drop(progress);
         let told = self.told.swap(true, std::sync::atomic::Ordering::Relaxed);
         for t in cube.tallies.iter().filter(|_| !told) {

@@ -13,9 +13,12 @@
 
 use rayon::prelude::*;
 
+use rustc_hash::{FxHashMap, FxHashSet};
+
 use super::batch::{Batch, note_odd};
+use super::key_log::{KeyLog, Settled};
 use super::period::{Calendar, Day, format_day};
-use super::shard::{Ctx, Shard};
+use super::shard::{Ctx, Shard, Track};
 use super::spec::CubeSpec;
 use crate::limits::PLAUSIBLE_YEARS;
 use crate::records::catalog::POSTS;
@@ -40,6 +43,9 @@ pub struct Cube {
     /// The dates the file being read brought: what [`Cube::finish_file`]
     /// tells its tally.
     file_dates: FileDates,
+    /// Duplicate values, merged rows and merged stocks before the file
+    /// being read: what it added is told to its tally.
+    file_start: (u64, u64, u64),
     /// Dimension names rows brought, and accounts of rows outside the
     /// loaded days: with the series, what filters may name (`names`).
     pub(super) dim_names: std::collections::BTreeSet<String>,
@@ -73,6 +79,7 @@ impl Cube {
             file: 1,
             tallies: Vec::new(),
             file_dates: FileDates::default(),
+            file_start: (0, 0, 0),
             dim_names: Default::default(),
             outside: Default::default(),
         };
@@ -103,12 +110,26 @@ impl Cube {
     pub fn next_file(&mut self) {
         self.file += 1;
         self.file_dates = FileDates::default();
+        self.file_start = (
+            self.duplicate_values(),
+            self.merged_rows(),
+            self.merged_stocks(),
+        );
     }
 
-    /// Tells `tally` the days the file just read brought: its range (for
-    /// [`Cube::span_problem`]) and a warning for dates outside
-    /// [`PLAUSIBLE_YEARS`], naming the first few with their lines.
+    /// Tells `tally` what the file just read brought: its duplicate values
+    /// and merged rows, its days (for [`Cube::span_problem`]) and a warning
+    /// for dates outside [`PLAUSIBLE_YEARS`], naming the first few with
+    /// their lines.
     pub fn finish_file(&mut self, tally: &mut Tally) {
+        let (duplicates, merged, stocks) = self.file_start;
+        tally.input = self.file;
+        tally.duplicates = self.duplicate_values() - duplicates;
+        tally.merged = self.merged_rows() - merged;
+        tally.merged_stocks = self.merged_stocks() - stocks;
+        if !self.logging() {
+            tally.warn_merged_stocks();
+        }
         let dates = std::mem::take(&mut self.file_dates);
         tally.days = dates.range;
         if dates.odd_rows == 0 {
@@ -200,7 +221,9 @@ impl Cube {
                         .filter(|&i| (b.rows[i as usize].account % n) as usize == s)
                         .collect();
                     for (j, &i) in mine.iter().enumerate() {
-                        if let Some(&ahead) = mine.get(j + AHEAD) {
+                        if let Some(&ahead) = mine.get(j + AHEAD)
+                            && matches!(shard.track, Track::All)
+                        {
                             shard.seen.prefetch(b.rows[ahead as usize].key);
                         }
                         let p = &b.rows[i as usize];
@@ -233,11 +256,70 @@ impl Cube {
         }
     }
 
-    /// Makes room for about `n` more distinct records, to avoid rehashing.
+    /// Makes room for about `n` more distinct records, to avoid rehashing
+    /// (when every key is tracked).
     pub fn reserve(&mut self, n: usize) {
         let per = n / self.shards.len() + 1;
         for s in &mut self.shards {
-            s.seen.reserve(per);
+            if matches!(s.track, Track::All) {
+                s.seen.reserve(per);
+            }
+        }
+    }
+
+    /// Folds every row as new and writes its key down, for
+    /// [`Cube::settle`] to find the keys met twice (see `key_log`).
+    pub fn log_keys(&mut self) {
+        for s in &mut self.shards {
+            s.track = Track::Log(KeyLog::default());
+        }
+    }
+
+    fn logging(&self) -> bool {
+        self.shards.iter().any(|s| matches!(s.track, Track::Log(_)))
+    }
+
+    /// Reads back the keys [`Cube::log_keys`] wrote down: the keys met more
+    /// than once (to track when the inputs are read again), and the rows
+    /// merged within a file.
+    pub fn settle(&mut self) -> std::io::Result<Settled> {
+        let parts: Vec<std::io::Result<Settled>> = self
+            .shards
+            .par_iter_mut()
+            .map(|s| match std::mem::take(&mut s.track) {
+                Track::Log(log) => log.settle(),
+                _ => Ok(Settled::default()),
+            })
+            .collect();
+        let mut all = Settled::default();
+        for part in parts {
+            let part = part?;
+            all.suspects.extend(part.suspects);
+            for (file, (rows, stocks)) in part.merged {
+                let m = all.merged.entry(file).or_default();
+                m.0 += rows;
+                m.1 += stocks;
+            }
+        }
+        Ok(all)
+    }
+
+    /// Tracks only `keys`, the keys met more than once: every other row is
+    /// a record of its own.
+    pub fn track_only(&mut self, keys: &FxHashSet<u64>) {
+        for s in &mut self.shards {
+            s.track = Track::Only(keys.clone());
+        }
+    }
+
+    /// Adds to the tallies the rows each file merged, as the key log found.
+    pub fn add_merged(&mut self, merged: &FxHashMap<u32, (u64, u64)>) {
+        for t in &mut self.tallies {
+            if let Some(&(rows, stocks)) = merged.get(&t.input) {
+                t.merged += rows;
+                t.merged_stocks += stocks;
+            }
+            t.warn_merged_stocks();
         }
     }
 

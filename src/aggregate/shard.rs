@@ -3,9 +3,12 @@
 
 use rustc_hash::FxHashMap;
 
+use rustc_hash::FxHashSet;
+
 use super::acc::Acc;
+use super::key_log::KeyLog;
 use super::period::{Calendar, Day, Grain};
-use super::seen::Seen;
+use super::seen::{Claim, Seen};
 use super::spec::{Prepared, SeriesKey};
 use crate::records::{Kind, Level, MetricId};
 
@@ -39,6 +42,8 @@ pub struct Shard {
     /// memory, so that folding a row touches a couple of cache lines.
     accs: Vec<Acc>,
     stride: usize,
+    /// Which keys `seen` tracks.
+    pub(super) track: Track,
     /// Per record key, the slots already counted (bit = slot < 64).
     pub(super) seen: Seen,
     /// Per record key and slot past 64, the file that counted it.
@@ -54,6 +59,21 @@ pub struct Shard {
     /// only one of them can stand for the day.
     pub(super) merged_stocks: u64,
     fresh: Vec<bool>,
+}
+
+/// How a shard tells a duplicate.
+#[derive(Default)]
+pub enum Track {
+    /// Every key goes through `seen`: exact in one pass, but `seen` grows
+    /// with the records (inputs that cannot be read twice, test records).
+    #[default]
+    All,
+    /// Every row folds as new and its key is written down; the log says
+    /// afterwards whether a key came twice (see `key_log`).
+    Log(KeyLog),
+    /// Only these keys (met more than once, as `key_log` found) go through
+    /// `seen`; every other key is met once.
+    Only(FxHashSet<u64>),
 }
 
 /// A series' cells by period: `cells[period - first]`, `u32::MAX` for none.
@@ -173,13 +193,40 @@ impl Shard {
                 slot if slot < 64 => m | 1 << slot,
                 _ => m,
             });
-        let claim = self.seen.check(p.key, row, ctx.file, p.by_id);
+        let tracked = match &mut self.track {
+            Track::All => true,
+            Track::Only(keys) => keys.contains(&p.key.max(1)),
+            Track::Log(log) => {
+                if p.by_id {
+                    log.id(p.key);
+                } else {
+                    let stocks = metrics
+                        .iter()
+                        .filter(|(m, _)| ctx.slot_kind[ctx.slot_of[*m as usize] as usize] != Kind::Sum)
+                        .count();
+                    log.content(p.key, ctx.file, stocks as u32);
+                }
+                false
+            }
+        };
+        let claim = if tracked {
+            self.seen.check(p.key, row, ctx.file, p.by_id)
+        } else {
+            // A key met once so far, as far as this pass knows: all is new.
+            Claim {
+                new_bits: row,
+                new_record: true,
+                merged: false,
+            }
+        };
         self.merged_rows += u64::from(claim.merged);
         let mut fresh = std::mem::take(&mut self.fresh);
         fresh.clear();
         for &(m, _) in metrics {
             let slot = ctx.slot_of[m as usize];
-            let new = if slot < 64 {
+            let new = if !tracked {
+                true
+            } else if slot < 64 {
                 claim.new_bits & 1 << slot != 0
             } else {
                 match self.seen_wide.entry((p.key, slot)) {

@@ -46,6 +46,12 @@ pub struct Tally {
     /// error on a span beyond sense (see `Cube::span_problem`).
     #[serde(skip)]
     pub days: Option<(i32, i32)>,
+    /// The cube's number of this input, for what is counted after loading.
+    #[serde(skip)]
+    pub input: u32,
+    /// Values of stocks in merged rows: one row's stands for the day.
+    #[serde(skip)]
+    pub merged_stocks: u64,
 }
 
 impl Tally {
@@ -54,6 +60,17 @@ impl Tally {
             file: file.to_string(),
             plugin: plugin.to_string(),
             ..Tally::default()
+        }
+    }
+
+    /// The warning for values of stocks in merged rows, once their count is
+    /// known.
+    pub fn warn_merged_stocks(&mut self) {
+        let stocks = self.merged_stocks;
+        if stocks > 0 {
+            self.warn(format!(
+                "{stocks} values of metrics that do not add up (followers, or another `last`, `max`, `min` or `mean` metric) fall on a day, account and dimensions that another row of this file gives too: one row's value stands for the day; does the export break the account down by something the plugin does not keep (a region, a network)?"
+            ));
         }
     }
 

@@ -289,6 +289,33 @@ fn sniff(file: &Path, shown: &str) -> std::result::Result<decode::Decoded, Strin
     decode::decode(shown, bytes, None, None).map_err(|e| format!("{shown}: {e}"))
 }
 
+/// Each resolved file's size and modification time, in order: what tells a
+/// file that changed between two reads of a load.
+pub fn stamps(resolved: &[Resolved]) -> Vec<(u64, Option<std::time::SystemTime>)> {
+    resolved
+        .iter()
+        .flat_map(|r| &r.files)
+        .map(|(f, _)| match f.metadata() {
+            Ok(m) => (m.len(), m.modified().ok()),
+            Err(_) => (0, None),
+        })
+        .collect()
+}
+
+/// The first file whose stamp differs from `before`'s, as messages show it.
+pub fn changed(
+    resolved: &[Resolved],
+    before: &[(u64, Option<std::time::SystemTime>)],
+) -> Option<String> {
+    let files = resolved.iter().flat_map(|r| &r.files);
+    stamps(resolved)
+        .iter()
+        .zip(before)
+        .zip(files)
+        .find(|((now, then), _)| now != then)
+        .map(|(_, (f, _))| f.display().to_string())
+}
+
 /// Reads every resolved file into the cube, with a tally of each.
 pub fn load(
     ws: &Workspace,
@@ -320,12 +347,7 @@ pub fn load(
             let file_ctx = ctx.file_ctx(file, plugin);
             let mut tally = Tally::new(&file_ctx.shown, &m.name);
             cube.next_file();
-            let (rows, duplicates, merged, stocks) = (
-                cube.rows(),
-                cube.duplicate_values(),
-                cube.merged_rows(),
-                cube.merged_stocks(),
-            );
+            let rows = cube.rows();
             match (m.kind, file) {
                 (PluginKind::Canonical, Some(file)) => {
                     canonical::read(file, &ctx, cube, progress)?;
@@ -338,14 +360,6 @@ pub fn load(
                     sink.finish();
                     progress.inc(file.and_then(|f| f.metadata().ok()).map_or(0, |m| m.len()));
                 }
-            }
-            tally.duplicates = cube.duplicate_values() - duplicates;
-            tally.merged = cube.merged_rows() - merged;
-            let stocks = cube.merged_stocks() - stocks;
-            if stocks > 0 {
-                tally.warn(format!(
-                    "{stocks} values of metrics that do not add up (followers, or another `last`, `max`, `min` or `mean` metric) fall on a day, account and dimensions that another row of this file gives too: one row's value stands for the day; does the export break the account down by something the plugin does not keep (a region, a network)?"
-                ));
             }
             cube.finish_file(&mut tally);
             cube.tallies.push(tally);

@@ -36,6 +36,13 @@ impl Progress {
         }
     }
 
+    /// Starts over, for a second read of the same inputs.
+    pub fn restart(&self) {
+        if let Some(b) = &self.0 {
+            b.set_position(0);
+        }
+    }
+
     pub fn inc(&self, bytes: u64) {
         if let Some(b) = &self.0 {
             b.inc(bytes);
