@@ -2,8 +2,6 @@
 //! layouts each grid is, and hand the rows to the plugin's kind, whose
 //! records go to a sink (the cube, or a list for `plugin test`).
 
-use std::path::Path;
-
 use super::context::FileCtx;
 use super::decode::grid::normalise;
 use super::decode::text::printable;
@@ -23,13 +21,29 @@ use crate::records::tally::Tally;
 /// The way from bytes to records is the same for every plugin kind: decode
 /// the bytes into grids (`decode`), find each grid's layout and header
 /// (`match_layouts`), take its data rows (`rows::DataRows`), and let the
-/// plugin's kind map each row (`table`, `script`).
+/// plugin's kind map each row (`table`, `script`). A large file of
+/// delimited text is not held: its grids hold their first rows, and the
+/// rest is read from disk as it is mapped, each record handed to `sink` as
+/// it is made (`decode::decode_file`).
 pub fn read_file(
     plugin: &Plugin,
     registry: &Registry,
     ctx: &FileCtx,
     sink: &mut dyn Sink,
     tally: &mut Tally,
+) -> Result<()> {
+    read_file_from(plugin, registry, ctx, sink, tally, decode::STREAM_FROM)
+}
+
+/// [`read_file`], streaming delimited text of `stream_from` bytes or more
+/// (tests stream small files, to compare both ways).
+fn read_file_from(
+    plugin: &Plugin,
+    registry: &Registry,
+    ctx: &FileCtx,
+    sink: &mut dyn Sink,
+    tally: &mut Tally,
+    stream_from: u64,
 ) -> Result<()> {
     let m = &plugin.manifest;
     let push_all = |records: Vec<Record>, sink: &mut dyn Sink, tally: &mut Tally| {
@@ -44,7 +58,7 @@ pub fn read_file(
         push_all(records, sink, tally);
         return Ok(());
     }
-    let decoded = decode_for(plugin, ctx)?;
+    let decoded = decode_for(plugin, ctx, stream_from)?;
     if m.kind == PluginKind::Canonical {
         for g in &decoded.grids {
             let records = super::canonical::records_of(g, ctx)?;
@@ -66,10 +80,7 @@ pub fn read_file(
         tally.layout(&layout.title);
         match (m.kind, &layout.mapping) {
             (PluginKind::Table, Some(map)) => table::read(grid, h, layout, map, ctx, sink, tally)?,
-            (PluginKind::Rhai, _) => {
-                let records = script::map_rows(plugin, grid, h, layout, ctx, tally)?;
-                push_all(records, sink, tally)
-            }
+            (PluginKind::Rhai, _) => script::map_rows(plugin, grid, h, layout, ctx, sink, tally)?,
             _ => {}
         }
     }
@@ -120,11 +131,19 @@ fn unread_tables(
             .filter(|c| !c.is_empty())
             .collect();
         let why = format!("row of a table no layout reads (`{}`)", header.join("`, `"));
-        for r in g.rows_after(0) {
+        let mut rows = g.rows_after(0);
+        for r in rows.by_ref() {
             if r.cells.iter().any(|c| !c.trim().is_empty()) {
                 tally.rows += 1;
                 tally.skip(&why, r.line);
             }
+        }
+        if let Some(e) = rows.error() {
+            return Err(Error::Data {
+                file: g.name.clone(),
+                line: 0,
+                message: e.to_string(),
+            });
         }
     }
     Ok(())
@@ -135,7 +154,7 @@ fn unread_tables(
 /// format all the plugin's layouts share picks CSV or JSON, and their shared
 /// delimiter CSV's. A layout's `format = "csv"` names the table an export
 /// holds, so it reads a spreadsheet download of the same report too.
-pub fn decode_for(plugin: &Plugin, ctx: &FileCtx) -> Result<Decoded> {
+pub fn decode_for(plugin: &Plugin, ctx: &FileCtx, stream_from: u64) -> Result<Decoded> {
     let layouts = &plugin.manifest.layouts;
     let format = layouts
         .first()
@@ -145,23 +164,16 @@ pub fn decode_for(plugin: &Plugin, ctx: &FileCtx) -> Result<Decoded> {
         .first()
         .and_then(|l| l.delimiter)
         .filter(|d| layouts.iter().all(|l| l.delimiter == Some(*d)));
-    let bytes = match &ctx.path {
-        Some(p) => read_bytes(p, &ctx.shown)?,
+    let Some(path) = &ctx.path else {
         // No file (a command's source): nothing to decode, and no "empty file".
-        None => return Ok(Decoded::default()),
+        return Ok(Decoded::default());
     };
-    decode::decode(&ctx.shown, bytes, format, delimiter).map_err(|message| Error::Data {
-        file: ctx.shown.clone(),
-        line: 0,
-        message,
-    })
-}
-
-pub fn read_bytes(path: &Path, shown: &str) -> Result<Vec<u8>> {
-    std::fs::read(path).map_err(|e| Error::Data {
-        file: shown.to_string(),
-        line: 0,
-        message: format!("cannot read the file: {e}"),
+    decode::decode_file(path, &ctx.shown, format, delimiter, stream_from).map_err(|message| {
+        Error::Data {
+            file: ctx.shown.clone(),
+            line: 0,
+            message,
+        }
     })
 }
 
