@@ -880,6 +880,11 @@ fn describes(cells: &csv::StringRecord) -> bool {
 #[cfg(test)]
 fn read(text: &str, decimal: Option<Decimal>) -> (Vec<(u64, Vec<String>)>, Tally) {
     let g = &super::decode::delimited::grids(text.to_string(), "t.csv", None).expect("grids")[0];
+    read_grid(g, decimal)
+}
+
+#[cfg(test)]
+fn read_grid(g: &Grid, decimal: Option<Decimal>) -> (Vec<(u64, Vec<String>)>, Tally) {
     let mut rows = DataRows::new(g, 0, decimal, false);
     let kept = rows
         .by_ref()
@@ -1069,6 +1074,61 @@ mod tests {
         assert!(e.contains("4 cells where the header has 3"), "{e}");
         // Trailing empty cells are only a ragged end.
         assert_eq!(lines("a,b\n1,2,\n3,4,,\n"), [2, 3]);
+    }
+
+    /// `text` read from a file on disk, as a large file is: its rest read
+    /// again for each pass.
+    fn read_on_disk(text: &str, decimal: Option<Decimal>) -> (Vec<(u64, Vec<String>)>, Tally) {
+        use crate::sources::decode::{delimited, stored::Stored, text_file::TextFile};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, text).expect("write");
+        let file = TextFile::open(&path).expect("open");
+        let text = Stored::OnDisk(std::sync::Arc::new(file));
+        read_grid(
+            &delimited::grids_of(&text, "t.csv", None).expect("grids")[0],
+            decimal,
+        )
+    }
+
+    #[test]
+    fn what_the_whole_table_decides_is_decided_alike_on_disk() {
+        let many = |row: &str, n: usize| row.repeat(n);
+        for (text, want) in [
+            // The head leaves the mark open; a cell far below decides it.
+            (format!("a;b\n{}y;4,5\n", many("x;1,234\n", 300)), "1.234"),
+            // Tab-separated, nothing decides: a warning, read with a dot.
+            (format!("a\tb\n{}", many("x\t1,234\n", 300)), "1,234"),
+            // A summary first and last, each the sums of all the rows.
+            (
+                format!(
+                    "Region,Spend,Impressions\n,600,6000\n{},600,6000\n",
+                    many("Paris,2,20\n", 300)
+                ),
+                "2",
+            ),
+            // A Total row between data rows: a warning at its line.
+            (
+                format!(
+                    "Post,Reach\n{}Total,5\n{}",
+                    many("p,1\n", 100),
+                    many("q,2\n", 100)
+                ),
+                "1",
+            ),
+        ] {
+            let held = read(&text, None);
+            let on_disk = read_on_disk(&text, None);
+            assert_eq!(held.1, on_disk.1);
+            assert_eq!(held.0, on_disk.0);
+            assert_eq!(held.0[0].1[1], want, "{:?}", held.1);
+        }
+        // The summaries are found, from the first row's sums to the last's.
+        let text = format!(
+            "Region,Spend,Impressions\n,600,6000\n{},600,6000\n",
+            many("Paris,2,20\n", 300)
+        );
+        assert_eq!(read_on_disk(&text, None).1.skipped[skip::SUMMARY].rows, 2);
     }
 
     #[test]

@@ -7,15 +7,15 @@ use std::sync::Arc;
 use rhai::{AST, Array, CallFnOptions, Dynamic, Engine, Map, Scope};
 use serde_json::Value;
 
+use super::Plugin;
 use super::context::FileCtx;
 use super::decode::date::DateReader;
 use super::decode::grid::normalise;
 use super::decode::value::{NotANumber, NumberStyle, is_missing, parse_duration, parse_value};
 use super::decode::{Decoded, Grid};
-use super::layout::Layout;
 use super::emit::{Sink, from_json, push_record};
+use super::layout::Layout;
 use super::rows::{DataRows, Undated, check_dated, skip};
-use super::Plugin;
 use crate::error::{Error, Result};
 use crate::kpi::sandbox::{Stop, begin_call, sandboxed_engine};
 use crate::records::Record;

@@ -1,6 +1,10 @@
 //! Delimited text (CSV, TSV, `;`): a `sep=` first line, `#` preambles, the
 //! delimiter detected, quoted cells with newlines, and several tables in one
 //! file separated by blank lines.
+//!
+//! The text is read as a stream, held or on disk alike (`Stored`): one pass
+//! finds the tables, then each table's first rows are parsed and the rest
+//! is left to be read as it is iterated.
 
 use std::io::BufRead;
 use std::sync::Arc;
@@ -8,6 +12,7 @@ use std::sync::Arc;
 use super::grid::{Grid, Rest, Row};
 use super::records::Records;
 use super::stored::Stored;
+use super::text_file::changed;
 use crate::limits;
 
 /// Rows parsed at once; a table's later rows are read as they are iterated.
@@ -39,7 +44,7 @@ pub fn grids_of(text: &Stored, name: &str, forced: Option<u8>) -> Result<Vec<Gri
             if lines.read_until(b'\n', &mut l).map_err(io)? == 0 {
                 break;
             }
-            let l = std::str::from_utf8(&l).map_err(|_| changed())?;
+            let l = std::str::from_utf8(&l).map_err(|_| io(changed()))?;
             let t = l.trim().trim_matches('"');
             if i == 0
                 && line == 1
@@ -120,10 +125,6 @@ pub fn grids_of(text: &Stored, name: &str, forced: Option<u8>) -> Result<Vec<Gri
     Ok(out)
 }
 
-fn changed() -> String {
-    "cannot read the file: it changed while it was read (it is no longer the text it was)".into()
-}
-
 /// One table of the text: its bytes and the line of the first.
 #[derive(Debug, PartialEq, Eq)]
 struct Table {
@@ -169,7 +170,7 @@ fn tables(text: &Stored) -> std::io::Result<Vec<Table>> {
                 from = i + 1;
                 let end = offset + i as u64;
                 let this = std::str::from_utf8(&this_line)
-                    .map_err(|_| std::io::Error::other(changed()))?
+                    .map_err(|_| changed())?
                     .trim()
                     .trim_start_matches('\u{feff}');
                 let is_blank = this.is_empty();
@@ -268,7 +269,7 @@ fn line_ends(text: &Stored, at: u64, end: u64) -> std::io::Result<After> {
         let valid = match std::str::from_utf8(&carry) {
             Ok(s) => s.len(),
             Err(e) if e.error_len().is_none() => e.valid_up_to(),
-            Err(_) => return Err(std::io::Error::other(changed())),
+            Err(_) => return Err(changed()),
         };
         // `str::trim`'s spaces: any other character is a row.
         let text_part = std::str::from_utf8(&carry[..valid]).unwrap_or_default();
@@ -431,6 +432,74 @@ mod tests {
         // Row 81 comes after the two-line cell.
         assert_eq!(rows[80], (83, "81".to_string()));
         assert_eq!(rows[99], (102, "100".to_string()));
+    }
+
+    /// Every row of every grid, with the grids' preambles and delimiters.
+    fn all_rows(grids: &[super::Grid]) -> Vec<String> {
+        grids
+            .iter()
+            .flat_map(|g| {
+                let head = format!("{:?} {:?} {:?}", g.preamble, g.delimiter, g.rest.is_some());
+                std::iter::once(head).chain(
+                    g.rows
+                        .first()
+                        .into_iter()
+                        .chain(g.rows_after(0).collect::<Vec<_>>().iter().map(|r| &**r))
+                        .map(|r| format!("{} {:?}", r.line, r.cells.iter().collect::<Vec<_>>()))
+                        .collect::<Vec<_>>(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_file_on_disk_splits_and_reads_as_held_text_does() {
+        use super::super::{stored::Stored, text::decode_text, text_file::TextFile};
+        let mut long = String::from("# Account: Acme\r\n\r\nid,text\r\n");
+        for i in 1..=3000 {
+            long.push_str(&format!("{i},\"t{i}\r\nover, two\"\r\n"));
+        }
+        long.push_str("\r\n\r\n\u{feff}Day,Views\r\n");
+        for i in 1..=200 {
+            long.push_str(&format!("{i},{}\n", i * 2));
+        }
+        long.push_str("\"Instagram reach\"\nDay,Views\n1,2\n  \n\n");
+        let dir = tempfile::tempdir().expect("temp dir");
+        for text in [
+            long.as_str(),
+            "# Account: Acme\n# Start date: 20260701\n\nChannel;Sessions\n\"Organic\nSocial\";\"1 234\"\nGrand total;5\n\nDay Index;Sessions\n1;4\n",
+            "sep=;\r\n\"Facebook reach\"\r\n\"Date\",\"Primary\"\r\n\"2025-07-01T00:00:00\",\"10\"\r\n\"Instagram reach\"\r\n\"Date\",\"Primary\"\r\n\"2025-07-01T00:00:00\",\"4\"\r\n",
+            "Ad,Spend\na,1\nAd,Spend\nb,2",
+            "a,\"never closed\nb,2\n\nc,3\n",
+            "\n\n  \n",
+        ] {
+            let held = grids(text.to_string(), "t.csv", None).expect("grids");
+            for (variant, bytes) in [
+                ("utf8", text.as_bytes().to_vec()),
+                ("bom", [&[0xEF, 0xBB, 0xBF][..], text.as_bytes()].concat()),
+                (
+                    "utf16",
+                    [0xFF, 0xFE]
+                        .into_iter()
+                        .chain(text.encode_utf16().flat_map(u16::to_le_bytes))
+                        .collect(),
+                ),
+                ("cp1252", [text.as_bytes(), b"\xE9"].concat()),
+            ] {
+                let path = dir.path().join(variant);
+                std::fs::write(&path, &bytes).expect("write");
+                let file = TextFile::open(&path).expect("open");
+                let on_disk =
+                    super::grids_of(&Stored::OnDisk(std::sync::Arc::new(file)), "t.csv", None)
+                        .expect("grids");
+                let held = match variant {
+                    "utf8" => held.clone(),
+                    _ => grids(decode_text(bytes), "t.csv", None).expect("grids"),
+                };
+                assert_eq!(all_rows(&held), all_rows(&on_disk), "{variant}: {text:?}");
+            }
+        }
+        assert_eq!(grids(long, "t.csv", None).expect("grids").len(), 3);
     }
 
     #[test]

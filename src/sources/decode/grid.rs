@@ -102,15 +102,16 @@ impl Grid {
     /// The rows after row `h`, the unparsed rest included.
     pub fn rows_after(&self, h: usize) -> RowsAfter<'_> {
         let mut error = None;
-        let rest = self.rest.as_ref().and_then(|r| {
-            match r.text.reader(r.start, r.end) {
+        let rest = self
+            .rest
+            .as_ref()
+            .and_then(|r| match r.text.reader(r.start, r.end) {
                 Ok(input) => Some(Records::new(input, r.line, r.delimiter)),
                 Err(e) => {
                     error = Some(format!("cannot read the file: {e}"));
                     None
                 }
-            }
-        });
+            });
         RowsAfter {
             head: self.rows.get(h + 1..).unwrap_or_default().iter(),
             rest,

@@ -195,9 +195,7 @@ impl Decoder {
         };
         let mut whole = bytes.len() & !1;
         // A high surrogate last: its pair may start the next piece.
-        if whole >= 2
-            && (0xD800..0xDC00).contains(&read([bytes[whole - 2], bytes[whole - 1]]))
-        {
+        if whole >= 2 && (0xD800..0xDC00).contains(&read([bytes[whole - 2], bytes[whole - 1]])) {
             whole -= 2;
         }
         out.push_str(&utf16(&bytes[..whole], read));
@@ -281,6 +279,37 @@ mod tests {
             (b"caf\xe9 \x93quoted\x94 \x80".to_vec(), "café “quoted” €"),
         ] {
             assert_eq!(decode_text(bytes), want);
+        }
+    }
+
+    #[test]
+    fn text_decoded_in_pieces_is_the_text_decoded_whole() {
+        use super::{Decoder, Encoding};
+        // Surrogate pairs, a lone high surrogate last, and an odd last byte.
+        let text = "Date,€ 😀 views\n2026-07-01,\u{1F600}5\n";
+        let mut le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        le.extend_from_slice(&0xD83Du16.to_le_bytes());
+        le.push(b'x');
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let cp: Vec<u8> = (0u8..=255).collect();
+        for (encoding, bytes) in [
+            (Encoding::Utf16Le, le),
+            (Encoding::Utf16Be, be),
+            (Encoding::Cp1252, cp),
+        ] {
+            let mut whole = String::new();
+            let mut d = Decoder::new(encoding);
+            d.push(&bytes, &mut whole);
+            d.finish(&mut whole);
+            for piece in 1..7 {
+                let mut out = String::new();
+                let mut d = Decoder::new(encoding);
+                for chunk in bytes.chunks(piece) {
+                    d.push(chunk, &mut out);
+                }
+                d.finish(&mut out);
+                assert_eq!(out, whole, "{encoding:?} in pieces of {piece}");
+            }
         }
     }
 

@@ -119,7 +119,8 @@ impl TextFile {
     }
 }
 
-fn changed() -> io::Error {
+/// A file read again that is not the text it was when opened.
+pub fn changed() -> io::Error {
     io::Error::other("the file changed while it was read: read it again when it is written")
 }
 
@@ -135,7 +136,9 @@ impl Read for Exact {
         if self.left == 0 {
             return Ok(0);
         }
-        let want = buf.len().min(usize::try_from(self.left).unwrap_or(usize::MAX));
+        let want = buf
+            .len()
+            .min(usize::try_from(self.left).unwrap_or(usize::MAX));
         let n = self.file.read(&mut buf[..want])?;
         if n == 0 {
             return Err(changed());
