@@ -1132,6 +1132,29 @@ mod tests {
     }
 
     #[test]
+    fn a_file_changed_while_its_rows_are_read_is_an_error_not_fewer_rows() {
+        use crate::sources::decode::{delimited, stored::Stored, text_file::TextFile};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("t.csv");
+        // Its decimal mark told by the head: no pass over the rest before.
+        let text = format!("a,b\n{}", "x,1.5\n".repeat(500));
+        std::fs::write(&path, &text).expect("write");
+        let file = TextFile::open(&path).expect("open");
+        let grids = delimited::grids_of(&Stored::OnDisk(std::sync::Arc::new(file)), "t.csv", None)
+            .expect("grids");
+        // Cut short after the tables were found, as a download still being
+        // written over would be.
+        std::fs::write(&path, &text[..text.len() / 2]).expect("write");
+        let mut rows = DataRows::new(&grids[0], 0, None, false);
+        assert_eq!(rows.by_ref().count(), 63, "the head's rows");
+        let e = rows.finish(&mut Tally::default()).unwrap_err().to_string();
+        assert!(
+            e.contains("t.csv: cannot read the file: the file changed while it was read"),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn evidence_of_each_cell() {
         for (cell, want) in [
             ("1234", Evidence::None),

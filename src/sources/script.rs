@@ -297,9 +297,10 @@ pub fn map_rows(
             push_record(sink, r);
         }
     }
-    tally.records += made;
     rows.finish(tally)?;
     check_dated(&grid.name, &undated, made, &layout.title, "the date column")?;
+    // Counted once the table is read, as a table that fails counts none.
+    tally.records += made;
     Ok(())
 }
 

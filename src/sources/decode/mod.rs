@@ -6,6 +6,12 @@
 //! read by a plugin whose layouts say `format = "csv"`, is still read as a
 //! spreadsheet); a file that is no export (a PDF, an image, a web page, an
 //! empty file) is refused with one line saying what it is.
+//!
+//! A file is read whole into memory, but for delimited text of
+//! [`STREAM_FROM`] bytes or more (`decode_file`): its tables are found in
+//! one pass and their rows read from disk as they are iterated. What stays
+//! whole, and why: spreadsheets and zips (a zip's directory is at its end),
+//! and JSON documents (parsed as one value).
 
 pub mod archive;
 pub mod date;

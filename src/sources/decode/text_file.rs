@@ -23,6 +23,9 @@ pub struct TextFile {
     start: u64,
     /// Bytes of text.
     len: u64,
+    /// When `path` was last written, as first read: a file written again
+    /// in place between two passes is not the text the first one found.
+    modified: Option<std::time::SystemTime>,
     /// The copy, deleted when the text is dropped.
     _copy: Option<tempfile::TempPath>,
 }
@@ -31,8 +34,11 @@ impl TextFile {
     /// The text of the file at `path`.
     pub fn open(path: &Path) -> io::Result<TextFile> {
         let mut file = File::open(path)?;
-        let size = file.metadata()?.len();
+        let meta = file.metadata()?;
+        let size = meta.len();
         let mut head = Vec::new();
+        // What `encoding_of` reads: the marks (5 bytes at most) and 4096
+        // bytes past them.
         (&mut file).take(4096 + 5).read_to_end(&mut head)?;
         let (mark, encoding) = encoding_of(&head);
         let mark = mark as u64;
@@ -43,6 +49,7 @@ impl TextFile {
                     path: path.to_path_buf(),
                     start: mark,
                     len: size - mark,
+                    modified: meta.modified().ok(),
                     _copy: None,
                 });
             }
@@ -74,6 +81,7 @@ impl TextFile {
             path: copy.path().to_path_buf(),
             start: 0,
             len,
+            modified: copy.as_file().metadata()?.modified().ok(),
             _copy: Some(copy.into_temp_path()),
         })
     }
@@ -105,7 +113,8 @@ impl TextFile {
     /// fewer rows.
     pub fn reader(&self, start: u64, end: u64) -> io::Result<BufReader<Exact>> {
         let mut file = File::open(&self.path)?;
-        if file.metadata()?.len() != self.start + self.len {
+        let meta = file.metadata()?;
+        if meta.len() != self.start + self.len || meta.modified().ok() != self.modified {
             return Err(changed());
         }
         file.seek(SeekFrom::Start(self.start + start))?;
