@@ -37,24 +37,38 @@ pub mod skip {
     pub const NO_DATE: &str = "row without a date";
 }
 
+/// The rows a mapping found without a date: how many, and the first's line.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Undated {
+    rows: u64,
+    first: Option<u64>,
+}
+
+impl Undated {
+    pub fn add(&mut self, line: u64) {
+        self.rows += 1;
+        self.first = self.first.or(Some(line));
+    }
+}
+
 /// A few rows without a date are the network's (a deleted video, a post
 /// Meta could not compute); most of them mean the plugin reads the wrong
 /// date column: then the file is an error, not a near-empty load.
 pub fn check_dated(
     file: &str,
-    undated: &[u64],
+    undated: &Undated,
     records: u64,
     layout: &str,
     column: &str,
 ) -> crate::error::Result<()> {
-    match undated.first() {
-        Some(&line) if undated.len() as u64 > records => Err(crate::error::Error::Data {
+    match undated.first {
+        Some(line) if undated.rows > records => Err(crate::error::Error::Data {
             file: file.to_string(),
             line: line as usize,
             message: format!(
                 "{} of {} rows have no date in {column}: is it the column this {layout} dates its rows by?",
-                undated.len(),
-                undated.len() as u64 + records,
+                undated.rows,
+                undated.rows + records,
             ),
         }),
         _ => Ok(()),
@@ -277,6 +291,10 @@ pub struct DataRows<'g> {
     /// A row that cannot be data as it stands: the rows stop there, and
     /// [`DataRows::finish`] returns it.
     error: Option<Error>,
+    /// The table's text could not be read to its end (a file failing or
+    /// changed underneath): the rows stop there too, never fewer rows in
+    /// silence.
+    unreadable: Option<Error>,
     grid: &'g Grid,
     h: usize,
     tally: Tally,
@@ -289,8 +307,20 @@ impl<'g> DataRows<'g> {
     /// undecided, `forced` one that wins over the cells.
     pub fn new(grid: &'g Grid, h: usize, decimal: Option<Decimal>, forced: bool) -> DataRows<'g> {
         let mut tally = Tally::default();
-        let plan = plan(grid, h, decimal, forced, &mut tally);
-        DataRows::start(grid, h, plan, tally)
+        match plan(grid, h, decimal, forced, &mut tally) {
+            Ok(plan) => DataRows::start(grid, h, plan, tally),
+            Err(e) => {
+                let n = grid.rows[h].cells.len();
+                let none = Plan {
+                    numeric: vec![false; n],
+                    comma: vec![false; n],
+                    key: vec![false; n],
+                };
+                let mut rows = DataRows::start(grid, h, none, tally);
+                rows.unreadable = Some(rows.unreadable_error(e));
+                rows
+            }
+        }
     }
 
     fn start(grid: &'g Grid, h: usize, plan: Plan, tally: Tally) -> DataRows<'g> {
@@ -302,6 +332,7 @@ impl<'g> DataRows<'g> {
             ahead: Default::default(),
             summaries: Vec::new(),
             error: None,
+            unreadable: None,
             plan,
             grid,
             h,
@@ -352,9 +383,33 @@ impl<'g> DataRows<'g> {
     /// `tally`; the error of a row that stopped the rows.
     pub fn finish(self, tally: &mut Tally) -> Result<()> {
         tally.absorb(self.tally);
-        match self.error {
+        match self.error.or(self.unreadable) {
             Some(e) => Err(e),
             None => Ok(()),
+        }
+    }
+
+    /// Why the rows stopped before the table's end for want of its text,
+    /// if they did: a pass that is not finished (the year-less dates' look
+    /// over their column) must not go on as if the table ended there.
+    pub fn take_unreadable(&mut self) -> Option<Error> {
+        self.unreadable.take()
+    }
+
+    fn unreadable_error(&self, message: String) -> Error {
+        Error::Data {
+            file: self.grid.name.clone(),
+            line: 0,
+            message,
+        }
+    }
+
+    /// Notes why the table's rows ended, when it was not their end.
+    fn note_unreadable(&mut self, error: Option<&str>) {
+        if let Some(e) = error
+            && self.unreadable.is_none()
+        {
+            self.unreadable = Some(self.unreadable_error(e.to_string()));
         }
     }
 
@@ -408,7 +463,20 @@ impl<'g> DataRows<'g> {
 
     /// The next row of the table, read ahead or not.
     fn next_raw(&mut self) -> Option<Cow<'g, Row>> {
-        self.ahead.pop_front().or_else(|| self.rows.next())
+        if let Some(row) = self.ahead.pop_front() {
+            return Some(row);
+        }
+        let row = self.rows.next();
+        if row.is_none() {
+            self.check_read_own();
+        }
+        row
+    }
+
+    /// Notes why the rows this iterates ended, when it was not their end.
+    fn check_read_own(&mut self) {
+        let error = self.rows.error().map(str::to_string);
+        self.note_unreadable(error.as_deref());
     }
 
     /// Whether no data row follows the rows returned so far (reading ahead
@@ -419,7 +487,10 @@ impl<'g> DataRows<'g> {
             if i == self.ahead.len() {
                 match self.rows.next() {
                     Some(r) => self.ahead.push_back(r),
-                    None => return true,
+                    None => {
+                        self.check_read_own();
+                        return true;
+                    }
                 }
             }
             let r = &self.ahead[i];
@@ -462,11 +533,12 @@ impl<'g> DataRows<'g> {
     /// the summaries' found so far; and the same without the table's last
     /// data row too, when that one may be a summary as well (a first and a
     /// last summary row each hold the sums of the rows between them).
-    fn totals_without(&self, candidate: u64) -> [Vec<(f64, u64)>; 2] {
+    fn totals_without(&mut self, candidate: u64) -> [Vec<(f64, u64)>; 2] {
         let mut out = vec![(0.0, 0); self.header.len()];
         let mut last: Option<Vec<Option<f64>>> = None;
         let mut first = true;
-        for row in self.grid.rows_after(self.h) {
+        let mut rows = self.grid.rows_after(self.h);
+        for row in rows.by_ref() {
             if blank(&row) {
                 continue;
             }
@@ -483,6 +555,7 @@ impl<'g> DataRows<'g> {
             }
             last = self.may_summarise(&row).then_some(figures);
         }
+        self.note_unreadable(rows.error());
         let mut inner = out.clone();
         for (i, x) in last.unwrap_or_default().into_iter().enumerate() {
             if let Some(x) = x {
@@ -517,7 +590,7 @@ impl<'g> DataRows<'g> {
 impl<'g> Iterator for DataRows<'g> {
     type Item = Cow<'g, Row>;
     fn next(&mut self) -> Option<Cow<'g, Row>> {
-        if self.error.is_some() {
+        if self.error.is_some() || self.unreadable.is_some() {
             return None;
         }
         loop {
@@ -562,6 +635,9 @@ impl<'g> Iterator for DataRows<'g> {
                     .iter()
                     .any(|sums| self.sums_up(&row, sums))
             {
+                if self.unreadable.is_some() {
+                    return None;
+                }
                 self.summaries.push(row.line);
                 self.tally.skip(skip::SUMMARY, row.line);
                 continue;
@@ -647,7 +723,13 @@ fn blank(row: &Row) -> bool {
 /// Decides each column's kind and decimal mark from the rows parsed with
 /// the header, and from the rest of the table when those leave a numeric
 /// column's mark open.
-fn plan(grid: &Grid, h: usize, decimal: Option<Decimal>, forced: bool, tally: &mut Tally) -> Plan {
+fn plan(
+    grid: &Grid,
+    h: usize,
+    decimal: Option<Decimal>,
+    forced: bool,
+    tally: &mut Tally,
+) -> std::result::Result<Plan, String> {
     let header = &grid.rows[h].cells;
     let n = header.len();
     let sample: Vec<&Row> = grid.rows[h + 1..]
@@ -705,12 +787,16 @@ fn plan(grid: &Grid, h: usize, decimal: Option<Decimal>, forced: bool, tally: &m
     let decided = |s: &[bool; 4]| s[0] || s[1];
     let open = (0..n).any(|i| numeric[i] && !decided(&seen[i]));
     if open && grid.rest.is_some() && !forced {
-        for r in grid.rows_after(h).skip(grid.rows.len() - h - 1) {
+        let mut rows = grid.rows_after(h);
+        for r in rows.by_ref().skip(grid.rows.len() - h - 1) {
             for (i, c) in r.cells.iter().enumerate().take(n) {
                 if numeric[i] && !decided(&seen[i]) {
                     note(i, c, &mut seen);
                 }
             }
+        }
+        if let Some(e) = rows.error() {
+            return Err(e.to_string());
         }
     }
     let mark_of = |s: &[bool; 4]| match (s[0], s[1]) {
@@ -762,11 +848,11 @@ fn plan(grid: &Grid, h: usize, decimal: Option<Decimal>, forced: bool, tally: &m
             },
         };
     }
-    Plan {
+    Ok(Plan {
         numeric,
         comma,
         key,
-    }
+    })
 }
 
 /// Whether a row is a second header row of descriptions: sentences, no
@@ -794,6 +880,11 @@ fn describes(cells: &csv::StringRecord) -> bool {
 #[cfg(test)]
 fn read(text: &str, decimal: Option<Decimal>) -> (Vec<(u64, Vec<String>)>, Tally) {
     let g = &super::decode::delimited::grids(text.to_string(), "t.csv", None).expect("grids")[0];
+    read_grid(g, decimal)
+}
+
+#[cfg(test)]
+fn read_grid(g: &Grid, decimal: Option<Decimal>) -> (Vec<(u64, Vec<String>)>, Tally) {
     let mut rows = DataRows::new(g, 0, decimal, false);
     let kept = rows
         .by_ref()
@@ -983,6 +1074,84 @@ mod tests {
         assert!(e.contains("4 cells where the header has 3"), "{e}");
         // Trailing empty cells are only a ragged end.
         assert_eq!(lines("a,b\n1,2,\n3,4,,\n"), [2, 3]);
+    }
+
+    /// `text` read from a file on disk, as a large file is: its rest read
+    /// again for each pass.
+    fn read_on_disk(text: &str, decimal: Option<Decimal>) -> (Vec<(u64, Vec<String>)>, Tally) {
+        use crate::sources::decode::{delimited, stored::Stored, text_file::TextFile};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("t.csv");
+        std::fs::write(&path, text).expect("write");
+        let file = TextFile::open(&path).expect("open");
+        let text = Stored::OnDisk(std::sync::Arc::new(file));
+        read_grid(
+            &delimited::grids_of(&text, "t.csv", None).expect("grids")[0],
+            decimal,
+        )
+    }
+
+    #[test]
+    fn what_the_whole_table_decides_is_decided_alike_on_disk() {
+        let many = |row: &str, n: usize| row.repeat(n);
+        for (text, want) in [
+            // The head leaves the mark open; a cell far below decides it.
+            (format!("a;b\n{}y;4,5\n", many("x;1,234\n", 300)), "1.234"),
+            // Tab-separated, nothing decides: a warning, read with a dot.
+            (format!("a\tb\n{}", many("x\t1,234\n", 300)), "1,234"),
+            // A summary first and last, each the sums of all the rows.
+            (
+                format!(
+                    "Region,Spend,Impressions\n,600,6000\n{},600,6000\n",
+                    many("Paris,2,20\n", 300)
+                ),
+                "2",
+            ),
+            // A Total row between data rows: a warning at its line.
+            (
+                format!(
+                    "Post,Reach\n{}Total,5\n{}",
+                    many("p,1\n", 100),
+                    many("q,2\n", 100)
+                ),
+                "1",
+            ),
+        ] {
+            let held = read(&text, None);
+            let on_disk = read_on_disk(&text, None);
+            assert_eq!(held.1, on_disk.1);
+            assert_eq!(held.0, on_disk.0);
+            assert_eq!(held.0[0].1[1], want, "{:?}", held.1);
+        }
+        // The summaries are found, from the first row's sums to the last's.
+        let text = format!(
+            "Region,Spend,Impressions\n,600,6000\n{},600,6000\n",
+            many("Paris,2,20\n", 300)
+        );
+        assert_eq!(read_on_disk(&text, None).1.skipped[skip::SUMMARY].rows, 2);
+    }
+
+    #[test]
+    fn a_file_changed_while_its_rows_are_read_is_an_error_not_fewer_rows() {
+        use crate::sources::decode::{delimited, stored::Stored, text_file::TextFile};
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("t.csv");
+        // Its decimal mark told by the head: no pass over the rest before.
+        let text = format!("a,b\n{}", "x,1.5\n".repeat(500));
+        std::fs::write(&path, &text).expect("write");
+        let file = TextFile::open(&path).expect("open");
+        let grids = delimited::grids_of(&Stored::OnDisk(std::sync::Arc::new(file)), "t.csv", None)
+            .expect("grids");
+        // Cut short after the tables were found, as a download still being
+        // written over would be.
+        std::fs::write(&path, &text[..text.len() / 2]).expect("write");
+        let mut rows = DataRows::new(&grids[0], 0, None, false);
+        assert_eq!(rows.by_ref().count(), 63, "the head's rows");
+        let e = rows.finish(&mut Tally::default()).unwrap_err().to_string();
+        assert!(
+            e.contains("t.csv: cannot read the file: the file changed while it was read"),
+            "{e}"
+        );
     }
 
     #[test]

@@ -7,14 +7,15 @@ use std::sync::Arc;
 use rhai::{AST, Array, CallFnOptions, Dynamic, Engine, Map, Scope};
 use serde_json::Value;
 
+use super::Plugin;
 use super::context::FileCtx;
 use super::decode::date::DateReader;
 use super::decode::grid::normalise;
 use super::decode::value::{NotANumber, NumberStyle, is_missing, parse_duration, parse_value};
 use super::decode::{Decoded, Grid};
+use super::emit::{Sink, from_json, push_record};
 use super::layout::Layout;
-use super::rows::{DataRows, check_dated, skip};
-use super::{Plugin, emit::from_json};
+use super::rows::{DataRows, Undated, check_dated, skip};
 use crate::error::{Error, Result};
 use crate::kpi::sandbox::{Stop, begin_call, sandboxed_engine};
 use crate::records::Record;
@@ -201,15 +202,17 @@ fn cell_reader(
     }
 }
 
-/// `map_row(row)` over every data row of `grid`.
+/// `map_row(row)` over every data row of `grid`, each row's records handed
+/// to `sink` as they are made (a large file is never held as records).
 pub fn map_rows(
     plugin: &Plugin,
     grid: &Grid,
     h: usize,
     layout: &Layout,
     ctx: &FileCtx,
+    sink: &mut dyn Sink,
     tally: &mut Tally,
-) -> Result<Vec<Record>> {
+) -> Result<()> {
     let style = layout.style;
     let mut mapper = Mapper::new(plugin, ctx, &grid.preamble, style)?;
     // Which export this is, and the text above its header (a daily series'
@@ -263,8 +266,10 @@ pub fn map_rows(
                 !spelled.contains_key(&n) && !spelled.contains_key(bare)
             }),
     );
+    // A row's records, handed on before the next row's.
     let mut out = Vec::new();
-    let mut undated = Vec::new();
+    let mut made = 0u64;
+    let mut undated = Undated::default();
     for row in rows.by_ref() {
         let mut map = Map::new();
         for (names, cell) in header.iter().zip(row.cells.iter()) {
@@ -274,27 +279,29 @@ pub fn map_rows(
             }
         }
         let result = mapper.call("map_row", map.into(), &grid.name, row.line)?;
-        let before = out.len();
+        out.clear();
         match records(&result, ctx, &grid.name, row.line, style, &mut out)? {
             Some(why) => {
                 if why == skip::NO_DATE {
-                    undated.push(row.line);
+                    undated.add(row.line);
                 }
                 tally.skip(&why, row.line)
             }
-            None if out.len() == before => tally.skip(SKIPPED_BY_SCRIPT, row.line),
+            None if out.is_empty() => tally.skip(SKIPPED_BY_SCRIPT, row.line),
             None => {}
+        }
+        // A row's records that came before a `skip` in its array are kept,
+        // as they always were.
+        made += out.len() as u64;
+        for r in &out {
+            push_record(sink, r);
         }
     }
     rows.finish(tally)?;
-    check_dated(
-        &grid.name,
-        &undated,
-        out.len() as u64,
-        &layout.title,
-        "the date column",
-    )?;
-    Ok(out)
+    check_dated(&grid.name, &undated, made, &layout.title, "the date column")?;
+    // Counted once the table is read, as a table that fails counts none.
+    tally.records += made;
+    Ok(())
 }
 
 /// The strings a script names (its column names among them), by their

@@ -13,7 +13,7 @@ use super::decode::text::printable;
 use super::decode::{Grid, Row, grid::normalise};
 use super::emit::Sink;
 use super::layout::{Cols, DateFrom, Layout, Mapping};
-use super::rows::{DataRows, check_dated, skip::NO_DATE};
+use super::rows::{DataRows, Undated, check_dated, skip::NO_DATE};
 use crate::aggregate::batch::Batch;
 use crate::error::{Error, Result};
 use crate::records::tally::Tally;
@@ -193,17 +193,21 @@ pub fn read(
     if map.date.rolls_over() {
         // Whether year-less dates go up or down, and so which way they roll
         // over, is told by the whole column.
-        let cells = rows.rewound().map(|row| {
+        let mut column = rows.rewound();
+        let cells = column.by_ref().map(|row| {
             let (text, _) = parser.date_cell(&row);
             (row.line as usize, text.to_string())
         });
-        first_dates
-            .plan(cells, ctx.year.is_some())
-            .map_err(|(line, message)| Error::Data {
-                file: grid.name.clone(),
-                line,
-                message,
-            })?;
+        let planned = first_dates.plan(cells, ctx.year.is_some());
+        // A column the file stopped giving is no column to plan from.
+        if let Some(e) = column.take_unreadable() {
+            return Err(e);
+        }
+        planned.map_err(|(line, message)| Error::Data {
+            file: grid.name.clone(),
+            line,
+            message,
+        })?;
     }
     let dates = || first_dates.clone();
     let used = parser.r.used();
@@ -212,7 +216,16 @@ pub fn read(
             .filter(|i| !used.contains(i))
             .map(|i| header.get(i).unwrap_or("").trim().to_string()),
     );
-    let mut skips: Vec<(&'static str, u64)> = Vec::new();
+    // Rows the mapping made no record of, counted as they come: told to
+    // `tally` after the rows' own skips, as the reasons' first lines were.
+    let mut skips = Tally::default();
+    let mut undated = Undated::default();
+    let mut skip = |why: &'static str, line: u64| {
+        if why == NO_DATE {
+            undated.add(line);
+        }
+        skips.skip(why, line);
+    };
     let mut records = 0u64;
     // Rows are parsed on every core when the sink folds batches and no date
     // depends on the rows before it (year-less dates roll over in order).
@@ -252,7 +265,9 @@ pub fn read(
                 for p in parsed {
                     let (batch, skipped, made) = p?;
                     batches.push(batch);
-                    skips.extend(skipped);
+                    for (why, line) in skipped {
+                        skip(why, line);
+                    }
                     records += made;
                 }
                 sink.push_batches(batches);
@@ -263,7 +278,7 @@ pub fn read(
             let mut metrics = Vec::new();
             for row in rows.by_ref() {
                 match parser.parse(&row, &mut dates, &mut metrics, &mut |r| sink.push(r))? {
-                    Some(why) => skips.push((why, row.line)),
+                    Some(why) => skip(why, row.line),
                     None => records += 1,
                 }
             }
@@ -271,14 +286,7 @@ pub fn read(
     }
     rows.finish(tally)?;
     tally.records += records;
-    for (why, line) in &skips {
-        tally.skip(why, *line);
-    }
-    let undated: Vec<u64> = skips
-        .iter()
-        .filter(|(w, _)| *w == NO_DATE)
-        .map(|(_, l)| *l)
-        .collect();
+    tally.absorb(skips);
     let column = match &map.date.from {
         DateFrom::Column(cols) => cols.describe(),
         DateFrom::Preamble(key) => format!("the `# {key}:` line"),

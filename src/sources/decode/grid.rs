@@ -1,10 +1,13 @@
 //! A grid: a decoded table of text cells, whatever file it came from, with
-//! each row's line in that file for messages. A large delimited table keeps
-//! only its first rows parsed; the rest is read from its text as it is
-//! iterated, so that a file is not held twice.
+//! each row's line in that file for messages. A delimited table keeps only
+//! its first rows parsed; the rest is read from its text (held, or on disk
+//! for a large file) each time it is iterated, so that a file is not held
+//! twice, nor a large one at all.
 
 use std::borrow::Cow;
-use std::sync::Arc;
+
+use super::records::Records;
+use super::stored::Stored;
 
 /// One row of cells and where it was in the file.
 #[derive(Debug, Clone)]
@@ -36,49 +39,27 @@ pub struct Grid {
 /// record is on line `line`.
 #[derive(Debug, Clone)]
 pub struct Rest {
-    pub text: Arc<String>,
-    pub start: usize,
-    pub end: usize,
+    pub text: Stored,
+    pub start: u64,
+    pub end: u64,
     pub line: u64,
     pub delimiter: u8,
 }
 
-/// Line numbers of records, counted from their byte offsets: csv's own count
-/// slips on `\r\n` line ends.
-pub struct LineCounter<'t> {
-    body: &'t [u8],
-    counted_to: usize,
-    counted: u64,
-}
-
-impl<'t> LineCounter<'t> {
-    /// Counts lines of `body`, whose first byte is on line `line`.
-    pub fn new(body: &'t str, line: u64) -> Self {
-        LineCounter {
-            body: body.as_bytes(),
-            counted_to: 0,
-            counted: line,
-        }
-    }
-
-    /// The line of the record starting at byte `at` of the body.
-    pub fn line_at(&mut self, at: usize) -> u64 {
-        let mut at = at.min(self.body.len());
-        while at < self.body.len() && matches!(self.body[at], b'\r' | b'\n') {
-            at += 1;
-        }
-        let at = at.max(self.counted_to);
-        self.counted += memchr::memchr_iter(b'\n', &self.body[self.counted_to..at]).count() as u64;
-        self.counted_to = at;
-        self.counted
-    }
-}
-
 /// Every row after a header: the parsed ones, then the rest as it is read.
+/// A rest that cannot be read (a file failing or changed underneath) ends
+/// the rows, and [`RowsAfter::error`] says why.
 pub struct RowsAfter<'g> {
     head: std::slice::Iter<'g, Row>,
-    rest: Option<(csv::Reader<&'g [u8]>, LineCounter<'g>)>,
-    record: csv::StringRecord,
+    rest: Option<Records<'g>>,
+    error: Option<String>,
+}
+
+impl RowsAfter<'_> {
+    /// Why the rows ended before the table did, if they did.
+    pub fn error(&self) -> Option<&str> {
+        self.error.as_deref()
+    }
 }
 
 impl<'g> Iterator for RowsAfter<'g> {
@@ -87,17 +68,13 @@ impl<'g> Iterator for RowsAfter<'g> {
         if let Some(row) = self.head.next() {
             return Some(Cow::Borrowed(row));
         }
-        let (rdr, lines) = self.rest.as_mut()?;
-        // The text is UTF-8 and rows may be ragged, so reading cannot fail.
-        match rdr.read_record(&mut self.record) {
-            Ok(true) => {
-                let at = self.record.position().map_or(0, |p| p.byte() as usize);
-                Some(Cow::Owned(Row {
-                    line: lines.line_at(at),
-                    cells: compact(&self.record),
-                }))
+        match self.rest.as_mut()?.next_row() {
+            Ok(row) => row.map(Cow::Owned),
+            Err(e) => {
+                self.error = Some(e);
+                self.rest = None;
+                None
             }
-            _ => None,
         }
     }
 }
@@ -124,18 +101,21 @@ pub fn normalise(h: &str) -> String {
 impl Grid {
     /// The rows after row `h`, the unparsed rest included.
     pub fn rows_after(&self, h: usize) -> RowsAfter<'_> {
+        let mut error = None;
+        let rest = self
+            .rest
+            .as_ref()
+            .and_then(|r| match r.text.reader(r.start, r.end) {
+                Ok(input) => Some(Records::new(input, r.line, r.delimiter)),
+                Err(e) => {
+                    error = Some(format!("cannot read the file: {e}"));
+                    None
+                }
+            });
         RowsAfter {
             head: self.rows.get(h + 1..).unwrap_or_default().iter(),
-            rest: self.rest.as_ref().map(|r| {
-                let body = &r.text[r.start..r.end];
-                let rdr = csv::ReaderBuilder::new()
-                    .has_headers(false)
-                    .flexible(true)
-                    .delimiter(r.delimiter)
-                    .from_reader(body.as_bytes());
-                (rdr, LineCounter::new(body, r.line))
-            }),
-            record: csv::StringRecord::new(),
+            rest,
+            error,
         }
     }
 

@@ -6,6 +6,12 @@
 //! read by a plugin whose layouts say `format = "csv"`, is still read as a
 //! spreadsheet); a file that is no export (a PDF, an image, a web page, an
 //! empty file) is refused with one line saying what it is.
+//!
+//! A file is read whole into memory, but for delimited text of
+//! [`STREAM_FROM`] bytes or more (`decode_file`): its tables are found in
+//! one pass and their rows read from disk as they are iterated. What stays
+//! whole, and why: spreadsheets and zips (a zip's directory is at its end),
+//! and JSON documents (parsed as one value).
 
 pub mod archive;
 pub mod date;
@@ -16,13 +22,25 @@ pub mod grid;
 pub mod json;
 #[cfg(test)]
 mod props;
+pub mod records;
+pub mod stored;
 pub mod text;
+pub mod text_file;
 pub mod value;
 #[cfg(test)]
 mod value_props;
 pub mod xlsx;
 
 pub use grid::{Grid, Row};
+
+use std::io::Read;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Files of this size and larger are read as a stream when they hold
+/// delimited text: a few MiB is nothing to hold, and a file that small is
+/// read as fast whole.
+pub const STREAM_FROM: u64 = 4 << 20;
 
 /// The file formats the host reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -288,7 +306,6 @@ fn decode_nested(
     delimiter: Option<u8>,
     depth: usize,
 ) -> Result<Decoded, String> {
-    let year = date::year_in_name(name.rsplit('/').next().unwrap_or(name));
     let mut out = Decoded::default();
     match Content::of(&bytes) {
         Content::Not(what) => return Err(not_an_export(what, &bytes)),
@@ -350,10 +367,81 @@ fn decode_nested(
             }
         }
     }
-    for g in &mut out.grids {
+    year_hints(&mut out.grids, name);
+    Ok(out)
+}
+
+/// The year a year-less date of each grid belongs to: the grid's own, or
+/// the one its name (a zip member's) or the file's name gives.
+fn year_hints(grids: &mut [Grid], name: &str) {
+    let year = date::year_in_name(name.rsplit('/').next().unwrap_or(name));
+    for g in grids {
         g.year_hint = g.year_hint.or_else(|| date::year_in_name(&g.name)).or(year);
     }
-    Ok(out)
+}
+
+/// Decodes the file at `path`, shown as `name`, as [`decode`] decodes its
+/// bytes; but delimited text of `stream_from` bytes or more is not held:
+/// its tables are found in one pass over the file and their rows read from
+/// disk as they are iterated ([`stored::Stored::OnDisk`]), so a file of any
+/// size takes the memory of a few blocks and rows.
+///
+/// Spreadsheets, zips and JSON documents are read whole: a zip's directory
+/// is at its end, and a JSON document is parsed as one value (a JSON plugin
+/// maps the whole document).
+pub fn decode_file(
+    path: &Path,
+    name: &str,
+    format: Option<Format>,
+    delimiter: Option<u8>,
+    stream_from: u64,
+) -> Result<Decoded, String> {
+    let cannot = |e: std::io::Error| format!("cannot read the file: {e}");
+    let size = std::fs::metadata(path).map_err(cannot)?.len();
+    if size >= stream_from
+        && let Some(mut grids) = streamed(path, name, delimiter)?
+    {
+        year_hints(&mut grids, name);
+        return Ok(Decoded { grids, json: None });
+    }
+    let bytes = std::fs::read(path).map_err(cannot)?;
+    decode(name, bytes, format, delimiter)
+}
+
+/// The grids of a file of delimited text, read from disk; `None` when the
+/// file is something else (a spreadsheet, a zip, JSON, no export), which
+/// [`decode`] reads whole and judges as it always does.
+fn streamed(path: &Path, name: &str, delimiter: Option<u8>) -> Result<Option<Vec<Grid>>, String> {
+    let cannot = |e: std::io::Error| format!("cannot read the file: {e}");
+    // Enough to tell what the bytes are, and their encoding.
+    let mut head = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|f| f.take(text::CHECKED_BYTES as u64).read_to_end(&mut head))
+        .map_err(cannot)?;
+    // What the head says is what the whole file would say, but for a
+    // Windows program's header, found at an offset the head may not reach.
+    if Content::of(&head) != Content::Text || head.starts_with(b"MZ") {
+        return Ok(None);
+    }
+    // JSON, told early from the head before the file is decoded.
+    if !is_delimited(&text::decode_text(head)) {
+        return Ok(None);
+    }
+    let file = text_file::TextFile::open(path).map_err(cannot)?;
+    let head = file.head(text::CHECKED_BYTES).map_err(cannot)?;
+    text::check_text(&head)?;
+    if !is_delimited(&head) {
+        return Ok(None);
+    }
+    delimited::grids_of(&stored::Stored::OnDisk(Arc::new(file)), name, delimiter).map(Some)
+}
+
+/// Whether text starting with `head` is delimited text, as `text_format`
+/// tells it: anything but a document starting with `{` or `[`. A head of
+/// spaces alone leaves it open.
+fn is_delimited(head: &str) -> bool {
+    let start = head.trim_start_matches('\u{feff}').trim_start();
+    !start.is_empty() && !start.starts_with(['{', '['])
 }
 
 /// A member's error, named by the member (the zip is the file in the message).

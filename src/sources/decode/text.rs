@@ -13,7 +13,15 @@ const CHECKED_CHARS: usize = 64 << 10;
 /// The file's text, or why it holds none an export would.
 pub fn read_text(bytes: Vec<u8>) -> Result<String, String> {
     let text = decode_text(bytes);
-    let head = text.trim_start_matches('\u{feff}');
+    check_text(&text)?;
+    Ok(text)
+}
+
+/// Why text whose head is `head` is no export, if it is not: the checks
+/// look at the first characters only, so a streamed file's head says the
+/// same as its whole text would.
+pub fn check_text(head: &str) -> Result<(), String> {
+    let head = head.trim_start_matches('\u{feff}');
     let (mut chars, mut bad) = (0usize, 0usize);
     for c in head.chars().take(CHECKED_CHARS) {
         chars += 1;
@@ -32,8 +40,12 @@ pub fn read_text(bytes: Vec<u8>) -> Result<String, String> {
     if let Some(what) = markup(head) {
         return Err(what);
     }
-    Ok(text)
+    Ok(())
 }
+
+/// Bytes of text that hold the characters `check_text` looks at, whatever
+/// the encoding (four bytes a character at most).
+pub const CHECKED_BYTES: usize = CHECKED_CHARS * 4;
 
 /// Whether `c` cannot be shown in a message: a control character other
 /// than tab and line ends, or the replacement character of a bad byte.
@@ -97,38 +109,113 @@ pub fn printable(s: &str, max: usize) -> Cow<'_, str> {
 /// Decodes a file's bytes, whatever encoding the network chose. UTF-8, the
 /// common case, is taken over without a copy.
 pub fn decode_text(mut bytes: Vec<u8>) -> String {
-    if bytes.starts_with(&[0xEF, 0xBB, 0xBF]) {
-        bytes.drain(..3);
+    let (mark, encoding) = encoding_of(&bytes);
+    bytes.drain(..mark);
+    let encoding = match encoding {
+        Some(e) => e,
+        None => match String::from_utf8(bytes) {
+            Ok(s) => return s,
+            Err(e) => {
+                bytes = e.into_bytes();
+                Encoding::Cp1252
+            }
+        },
+    };
+    let mut out = String::with_capacity(bytes.len());
+    let mut decoder = Decoder::new(encoding);
+    decoder.push(&bytes, &mut out);
+    decoder.finish(&mut out);
+    out
+}
+
+/// An encoding other than UTF-8, which text is decoded from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Encoding {
+    Utf16Le,
+    Utf16Be,
+    Cp1252,
+}
+
+/// What the text of a file starting with `head` is in: the bytes of its
+/// marks, and its encoding, or `None` for UTF-8 if every byte after the
+/// marks is UTF-8, else Windows-1252 (which only the whole file tells).
+/// `head` needs 4096 bytes past the marks to tell UTF-16 without a mark.
+pub fn encoding_of(head: &[u8]) -> (usize, Option<Encoding>) {
+    let mark = if head.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        3
+    } else {
+        0
+    };
+    let rest = &head[mark..];
+    if rest.starts_with(&[0xFF, 0xFE]) {
+        return (mark + 2, Some(Encoding::Utf16Le));
     }
-    if let Some(rest) = bytes.strip_prefix(&[0xFF, 0xFE]) {
-        return utf16(rest, u16::from_le_bytes);
-    }
-    if let Some(rest) = bytes.strip_prefix(&[0xFE, 0xFF]) {
-        return utf16(rest, u16::from_be_bytes);
+    if rest.starts_with(&[0xFE, 0xFF]) {
+        return (mark + 2, Some(Encoding::Utf16Be));
     }
     // UTF-16 without a mark is valid UTF-8 when it is ASCII: its NUL bytes
     // tell it, so it is looked for first.
-    match utf16_without_mark(&bytes) {
-        Some(Endian::Little) => return utf16(&bytes, u16::from_le_bytes),
-        Some(Endian::Big) => return utf16(&bytes, u16::from_be_bytes),
-        None => {}
-    }
-    let bytes = match String::from_utf8(bytes) {
-        Ok(s) => return s,
-        Err(e) => e.into_bytes(),
-    };
-    bytes.iter().map(|&b| cp1252(b)).collect()
+    (mark, utf16_without_mark(rest))
 }
 
-enum Endian {
-    Little,
-    Big,
+/// Decodes bytes of one encoding as they come, in pieces cut anywhere: a
+/// UTF-16 unit or surrogate pair cut in two waits for its other half.
+pub struct Decoder {
+    encoding: Encoding,
+    /// Bytes of the last piece not decoded yet: an odd byte, or a high
+    /// surrogate whose low one may follow.
+    carry: Vec<u8>,
+}
+
+impl Decoder {
+    pub fn new(encoding: Encoding) -> Decoder {
+        Decoder {
+            encoding,
+            carry: Vec::new(),
+        }
+    }
+
+    /// Decodes `bytes` onto `out`.
+    pub fn push(&mut self, bytes: &[u8], out: &mut String) {
+        let read: fn([u8; 2]) -> u16 = match self.encoding {
+            Encoding::Cp1252 => {
+                out.extend(bytes.iter().map(|&b| cp1252(b)));
+                return;
+            }
+            Encoding::Utf16Le => u16::from_le_bytes,
+            Encoding::Utf16Be => u16::from_be_bytes,
+        };
+        let joined;
+        let bytes = if self.carry.is_empty() {
+            bytes
+        } else {
+            self.carry.extend_from_slice(bytes);
+            joined = std::mem::take(&mut self.carry);
+            &joined[..]
+        };
+        let mut whole = bytes.len() & !1;
+        // A high surrogate last: its pair may start the next piece.
+        if whole >= 2 && (0xD800..0xDC00).contains(&read([bytes[whole - 2], bytes[whole - 1]])) {
+            whole -= 2;
+        }
+        out.push_str(&utf16(&bytes[..whole], read));
+        self.carry = bytes[whole..].to_vec();
+    }
+
+    /// Decodes what the last piece left: a lone high surrogate is a
+    /// replacement character; an odd last byte is no character.
+    pub fn finish(&mut self, out: &mut String) {
+        if self.encoding != Encoding::Cp1252 && self.carry.len() >= 2 {
+            out.push(char::REPLACEMENT_CHARACTER);
+        }
+        self.carry.clear();
+    }
 }
 
 /// UTF-16 text without a byte-order mark: most of its first characters are
 /// Latin or digits, whose high byte is NUL, so NUL bytes fill one of the two
 /// positions of a pair and (almost) never the other.
-fn utf16_without_mark(bytes: &[u8]) -> Option<Endian> {
+fn utf16_without_mark(bytes: &[u8]) -> Option<Encoding> {
     let head = &bytes[..bytes.len().min(4096) & !1];
     let pairs = head.len() / 2;
     if pairs < 2 {
@@ -142,9 +229,9 @@ fn utf16_without_mark(bytes: &[u8]) -> Option<Endian> {
     let many = |n: usize| n * 10 >= pairs * 4;
     let few = |n: usize| n * 20 <= pairs;
     if many(odd) && few(even) {
-        Some(Endian::Little)
+        Some(Encoding::Utf16Le)
     } else if many(even) && few(odd) {
-        Some(Endian::Big)
+        Some(Encoding::Utf16Be)
     } else {
         None
     }
@@ -192,6 +279,37 @@ mod tests {
             (b"caf\xe9 \x93quoted\x94 \x80".to_vec(), "café “quoted” €"),
         ] {
             assert_eq!(decode_text(bytes), want);
+        }
+    }
+
+    #[test]
+    fn text_decoded_in_pieces_is_the_text_decoded_whole() {
+        use super::{Decoder, Encoding};
+        // Surrogate pairs, a lone high surrogate last, and an odd last byte.
+        let text = "Date,€ 😀 views\n2026-07-01,\u{1F600}5\n";
+        let mut le: Vec<u8> = text.encode_utf16().flat_map(u16::to_le_bytes).collect();
+        le.extend_from_slice(&0xD83Du16.to_le_bytes());
+        le.push(b'x');
+        let be: Vec<u8> = text.encode_utf16().flat_map(u16::to_be_bytes).collect();
+        let cp: Vec<u8> = (0u8..=255).collect();
+        for (encoding, bytes) in [
+            (Encoding::Utf16Le, le),
+            (Encoding::Utf16Be, be),
+            (Encoding::Cp1252, cp),
+        ] {
+            let mut whole = String::new();
+            let mut d = Decoder::new(encoding);
+            d.push(&bytes, &mut whole);
+            d.finish(&mut whole);
+            for piece in 1..7 {
+                let mut out = String::new();
+                let mut d = Decoder::new(encoding);
+                for chunk in bytes.chunks(piece) {
+                    d.push(chunk, &mut out);
+                }
+                d.finish(&mut out);
+                assert_eq!(out, whole, "{encoding:?} in pieces of {piece}");
+            }
         }
     }
 
