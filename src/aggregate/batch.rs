@@ -5,6 +5,7 @@ use std::hash::{Hash, Hasher};
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use super::folded::Folded;
 use super::period::Day;
 use super::spec::{CubeSpec, Prepared, SeriesKey};
 use crate::records::{MetricId, RowRef};
@@ -30,6 +31,8 @@ pub struct Batch {
     pub(super) dim_names: Vec<String>,
     pub(super) outside: Vec<(String, String)>,
     outside_seen: FxHashSet<u64>,
+    /// Rows folded as they come instead of kept (see `folded`).
+    pub folded: Option<Folded>,
 }
 
 /// Accounts outside the loaded days a batch notes: names to check filters
@@ -48,6 +51,14 @@ pub(super) fn note_odd(odd: &mut Vec<(Day, u64)>, day: Day, line: u64) {
 }
 
 impl Batch {
+    /// A batch that folds its rows as they come, when `folded` is given.
+    pub fn folding(folded: Option<Folded>) -> Batch {
+        Batch {
+            folded,
+            ..Batch::default()
+        }
+    }
+
     pub fn push(&mut self, spec: &CubeSpec, row: &RowRef) {
         for (name, _) in row.dims {
             if !self.dim_names.iter().any(|n| n == name) {
@@ -78,6 +89,10 @@ impl Batch {
                 .entry(p.post)
                 .or_insert_with(|| row.post.unwrap_or_default().to_string());
         }
+        if let Some(f) = &mut self.folded {
+            f.push(&p, row.metrics);
+            return;
+        }
         self.metrics.extend_from_slice(row.metrics);
         self.ends.push(self.metrics.len() as u32);
         self.rows.push(p);
@@ -100,5 +115,8 @@ impl Batch {
         self.dim_names.clear();
         self.outside.clear();
         self.outside_seen.clear();
+        if let Some(f) = &mut self.folded {
+            f.clear();
+        }
     }
 }

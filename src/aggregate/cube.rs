@@ -16,6 +16,7 @@ use rayon::prelude::*;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::batch::{Batch, note_odd};
+use super::folded::{FoldCtx, Folded};
 use super::key_log::{KeyLog, Settled};
 use super::period::{Calendar, Day, format_day};
 use super::shard::{Ctx, Shard, Track};
@@ -217,6 +218,10 @@ impl Cube {
             .enumerate()
             .for_each(|(s, shard)| {
                 for b in batches {
+                    if let Some(f) = &b.folded {
+                        shard.merge_folded(&ctx, f, s, &b.series, &b.posts);
+                        continue;
+                    }
                     let mine: Vec<u32> = (0..b.rows.len() as u32)
                         .filter(|&i| (b.rows[i as usize].account % n) as usize == s)
                         .collect();
@@ -242,10 +247,15 @@ impl Cube {
     /// Notes the range of the batches' days and their implausible dates.
     fn note_dates(&mut self, batches: &[Batch]) {
         let f = &mut self.file_dates;
-        for p in batches.iter().flat_map(|b| &b.rows) {
+        let folded = batches
+            .iter()
+            .filter_map(|b| b.folded.as_ref())
+            .flat_map(|f| f.days.iter().flatten().copied());
+        let rows = batches.iter().flat_map(|b| &b.rows).map(|p| (p.date, p.date));
+        for (first, last) in folded.chain(rows) {
             f.range = Some(
                 f.range
-                    .map_or((p.date, p.date), |(a, b)| (a.min(p.date), b.max(p.date))),
+                    .map_or((first, last), |(a, b)| (a.min(first), b.max(last))),
             );
         }
         for b in batches {
@@ -273,6 +283,20 @@ impl Cube {
         for s in &mut self.shards {
             s.track = Track::Log(KeyLog::default());
         }
+    }
+
+    /// An empty batch for rows whose metrics are all declared: one that
+    /// folds its rows at once when every row counts as new (see `folded`).
+    pub fn batch(&self) -> Batch {
+        Batch::folding(self.logging().then(|| {
+                Folded::new(std::sync::Arc::new(FoldCtx {
+                    base: self.spec.base,
+                    calendar: self.calendar,
+                    slot_of: self.slot_of.clone(),
+                    slot_kind: self.slot_kind.clone(),
+                    shards: self.shards.len() as u64,
+                }))
+        }))
     }
 
     fn logging(&self) -> bool {

@@ -5,6 +5,7 @@
 pub mod acc;
 pub mod batch;
 pub mod cube;
+pub mod folded;
 pub mod key_log;
 pub mod names;
 pub mod period;

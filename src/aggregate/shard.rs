@@ -6,6 +6,7 @@ use rustc_hash::FxHashMap;
 use rustc_hash::FxHashSet;
 
 use super::acc::Acc;
+use super::folded::Folded;
 use super::key_log::KeyLog;
 use super::period::{Calendar, Day, Grain};
 use super::seen::{Claim, Seen};
@@ -175,6 +176,50 @@ impl Shard {
 }
 
 impl Shard {
+    /// Merges the cells of a folded batch that fall to shard `s`, and
+    /// writes down their keys.
+    pub(super) fn merge_folded(
+        &mut self,
+        ctx: &Ctx,
+        f: &Folded,
+        s: usize,
+        series: &FxHashMap<u64, SeriesKey>,
+        posts: &FxHashMap<u64, String>,
+    ) {
+        self.rows += f.rows[s];
+        if let Some((a, b)) = f.days[s] {
+            self.first_day = Some(self.first_day.map_or(a, |d| d.min(a)));
+            self.last_day = Some(self.last_day.map_or(b, |d| d.max(b)));
+        }
+        if let Track::Log(log) = &mut self.track {
+            for &k in &f.ids[s] {
+                log.id(k);
+            }
+            for &(k, stocks) in &f.content[s] {
+                log.content(k, ctx.file, stocks);
+            }
+        }
+        self.restride(ctx.slot_kind.len());
+        let n = f.ctx.shards;
+        for (i, c) in f.cells.iter().enumerate() {
+            if (c.account % n) as usize != s {
+                continue;
+            }
+            let cell = self.cell_at(
+                c.series,
+                c.period,
+                c.post,
+                || series[&c.series].clone(),
+                || posts[&c.post].clone(),
+            ) as usize;
+            let from = &f.accs[i * f.stride..][..f.stride];
+            let to = &mut self.accs[cell * self.stride..][..f.stride];
+            for (slot, (a, &o)) in to.iter_mut().zip(from).enumerate() {
+                a.merge(ctx.slot_kind[slot], o, false);
+            }
+        }
+    }
+
     pub(super) fn apply(
         &mut self,
         ctx: &Ctx,
@@ -275,15 +320,6 @@ impl Shard {
         series_key: impl FnOnce() -> SeriesKey,
         post_id: impl FnOnce() -> String,
     ) -> u32 {
-        let series = match self.series_index.get(&p.series) {
-            Some(&id) => id,
-            None => {
-                let id = self.series.len() as u32;
-                self.series.push(series_key());
-                self.series_index.insert(p.series, id);
-                id
-            }
-        };
         if self.period_cache.is_empty() {
             self.period_cache = vec![(Day::MIN, 0); 1024];
         }
@@ -292,8 +328,30 @@ impl Shard {
             *cached = (p.date, ctx.calendar.period_of(ctx.base, p.date).index);
         }
         let period = cached.1;
+        self.cell_at(p.series, period, p.post, series_key, post_id)
+    }
+
+    /// The cell of a series, base period and post (by their hashes; post 0
+    /// is none), made when new.
+    fn cell_at(
+        &mut self,
+        series_hash: u64,
+        period: i32,
+        post_hash: u64,
+        series_key: impl FnOnce() -> SeriesKey,
+        post_id: impl FnOnce() -> String,
+    ) -> u32 {
+        let series = match self.series_index.get(&series_hash) {
+            Some(&id) => id,
+            None => {
+                let id = self.series.len() as u32;
+                self.series.push(series_key());
+                self.series_index.insert(series_hash, id);
+                id
+            }
+        };
         let next = self.cells.len() as u32;
-        let post = if p.post == 0 {
+        let post = if post_hash == 0 {
             if self.by_period.len() <= series as usize {
                 self.by_period
                     .resize_with(series as usize + 1, PeriodIndex::default);
@@ -311,12 +369,12 @@ impl Shard {
                 .resize(self.cells.len() * self.stride, Acc::default());
             return next;
         } else {
-            match self.post_index.get(&p.post) {
+            match self.post_index.get(&post_hash) {
                 Some(&id) => id,
                 None => {
                     let id = self.posts.len() as u32;
                     self.posts.push(post_id());
-                    self.post_index.insert(p.post, id);
+                    self.post_index.insert(post_hash, id);
                     id
                 }
             }

@@ -347,7 +347,7 @@ pub fn read(path: &Path, ctx: &SourceCtx, cube: &mut Cube, progress: &Progress) 
     // A file of one chunk is parsed here: a reader thread and a round over
     // the cores cost more than its rows (100,000 small files took minutes).
     if chunker.done && chunker.pending.is_empty() {
-        let mut batch = Batch::default();
+        let mut batch = cube.batch();
         parse_chunk(&first, &layout, &cube.spec, ctx, &shown, &mut batch)?;
         cube.add_batches(std::slice::from_ref(&batch));
         progress.inc(first.bytes.len() as u64);
@@ -356,7 +356,7 @@ pub fn read(path: &Path, ctx: &SourceCtx, cube: &mut Cube, progress: &Progress) 
 
     // Each round parses a chunk per thread, then folds them; buffers are reused.
     let round = rayon::current_num_threads();
-    let mut batches: Vec<Batch> = (0..round).map(|_| Batch::default()).collect();
+    let mut batches: Vec<Batch> = (0..round).map(|_| cube.batch()).collect();
     // A reader thread keeps the next chunks coming while these are folded;
     // used buffers go back to it.
     let (chunk_tx, chunk_rx) =
@@ -386,7 +386,7 @@ pub fn read(path: &Path, ctx: &SourceCtx, cube: &mut Cube, progress: &Progress) 
         let mut chunks = vec![first];
         // Double buffering: while one round of batches is folded into the
         // cube, the next round is parsed, so no core waits at a phase's end.
-        let mut parsed: Vec<Batch> = (0..round).map(|_| Batch::default()).collect();
+        let mut parsed: Vec<Batch> = (0..round).map(|_| cube.batch()).collect();
         let mut ready = 0;
         loop {
             while chunks.len() < round {

@@ -1,0 +1,136 @@
+//! Rows folded where they are parsed. When every row of a load counts as new
+//! (its keys are written down, see `key_log`), a batch needs not keep its
+//! rows for the shards to fold in order: it sums them at once into cells of
+//! its own, a few thousand that stay in the cache, and the shards merge those
+//! cells in batch order. Each value then crosses memory once, not three times
+//! (parsed row, batch, cell).
+
+use std::sync::Arc;
+
+use rustc_hash::FxHashMap;
+
+use super::acc::Acc;
+use super::period::{Calendar, Day, Grain};
+use super::spec::Prepared;
+use crate::records::{Kind, Level, MetricId};
+
+/// What folding needs of the cube, fixed while a file is read.
+#[derive(Debug)]
+pub struct FoldCtx {
+    pub base: Grain,
+    pub calendar: Calendar,
+    pub slot_of: Vec<u16>,
+    pub slot_kind: Vec<Kind>,
+    pub shards: u64,
+}
+
+/// A folded cell: series, base period and post, by their hashes, and the
+/// hash of its account (which picks the shard).
+#[derive(Debug, Clone, Copy)]
+pub struct FoldedCell {
+    pub series: u64,
+    pub account: u64,
+    pub period: i32,
+    pub post: u64,
+}
+
+/// A batch's rows, folded.
+#[derive(Debug)]
+pub struct Folded {
+    pub ctx: Arc<FoldCtx>,
+    index: FxHashMap<(u64, i32, u64), u32>,
+    pub cells: Vec<FoldedCell>,
+    /// `stride` accumulators per cell, by slot.
+    pub accs: Vec<Acc>,
+    pub stride: usize,
+    /// Per shard: the keys proven by an id, and content keys with the values
+    /// of stocks in their row, in row order.
+    pub ids: Vec<Vec<u64>>,
+    pub content: Vec<Vec<(u64, u32)>>,
+    /// Per shard: rows, and their first and last day.
+    pub rows: Vec<u64>,
+    pub days: Vec<Option<(Day, Day)>>,
+    period_cache: Vec<(Day, i32)>,
+}
+
+impl Folded {
+    pub fn new(ctx: Arc<FoldCtx>) -> Folded {
+        let shards = ctx.shards as usize;
+        Folded {
+            stride: ctx.slot_kind.len(),
+            ctx,
+            index: FxHashMap::default(),
+            cells: Vec::new(),
+            accs: Vec::new(),
+            ids: vec![Vec::new(); shards],
+            content: vec![Vec::new(); shards],
+            rows: vec![0; shards],
+            days: vec![None; shards],
+            period_cache: vec![(Day::MIN, 0); 1024],
+        }
+    }
+
+    pub fn clear(&mut self) {
+        self.index.clear();
+        self.cells.clear();
+        self.accs.clear();
+        self.ids.iter_mut().for_each(Vec::clear);
+        self.content.iter_mut().for_each(Vec::clear);
+        self.rows.iter_mut().for_each(|r| *r = 0);
+        self.days.iter_mut().for_each(|d| *d = None);
+    }
+
+    /// Folds a row as new, as `Shard::apply` does for a key met once.
+    #[inline]
+    pub fn push(&mut self, p: &Prepared, metrics: &[(MetricId, f64)]) {
+        let ctx = &*self.ctx;
+        let shard = (p.account % ctx.shards) as usize;
+        self.rows[shard] += 1;
+        let days = &mut self.days[shard];
+        *days = Some(days.map_or((p.date, p.date), |(a, b)| {
+            (a.min(p.date), b.max(p.date))
+        }));
+        if p.by_id {
+            self.ids[shard].push(p.key);
+        } else {
+            let stocks = metrics
+                .iter()
+                .filter(|(m, _)| ctx.slot_kind[ctx.slot_of[*m as usize] as usize] != Kind::Sum)
+                .count();
+            self.content[shard].push((p.key, stocks as u32));
+        }
+        let counts_post = p.level == Level::Post && !p.gives_posts;
+        if metrics.is_empty() && !counts_post {
+            return;
+        }
+        let cached = &mut self.period_cache[p.date as usize & 1023];
+        if cached.0 != p.date {
+            *cached = (p.date, ctx.calendar.period_of(ctx.base, p.date).index);
+        }
+        let period = cached.1;
+        let next = self.cells.len() as u32;
+        let cell = *self
+            .index
+            .entry((p.series, period, p.post))
+            .or_insert(next);
+        if cell == next {
+            self.cells.push(FoldedCell {
+                series: p.series,
+                account: p.account,
+                period,
+                post: p.post,
+            });
+            self.accs
+                .resize(self.cells.len() * self.stride, Acc::default());
+        }
+        let accs = &mut self.accs[cell as usize * self.stride..][..self.stride];
+        for &(m, x) in metrics {
+            let slot = ctx.slot_of[m as usize] as usize;
+            accs[slot].add(ctx.slot_kind[slot], x, p.date);
+        }
+        if counts_post {
+            // Slot 0 is `posts`.
+            accs[0].add(Kind::Sum, 1.0, p.date);
+        }
+    }
+}
