@@ -81,6 +81,13 @@ impl Batch {
         let mut buf = std::mem::take(&mut self.scratch);
         let p = spec.prepare(row, &mut buf);
         self.scratch = buf;
+        // A folded batch names a series and a post when it makes their
+        // cell: rows of a cell already made need no look-up.
+        if let Some(f) = &mut self.folded
+            && !f.push(&p, row.metrics)
+        {
+            return;
+        }
         self.series
             .entry(p.series)
             .or_insert_with(|| spec.series_key(row));
@@ -89,8 +96,7 @@ impl Batch {
                 .entry(p.post)
                 .or_insert_with(|| row.post.unwrap_or_default().to_string());
         }
-        if let Some(f) = &mut self.folded {
-            f.push(&p, row.metrics);
+        if self.folded.is_some() {
             return;
         }
         self.metrics.extend_from_slice(row.metrics);

@@ -80,9 +80,10 @@ impl Folded {
         self.days.iter_mut().for_each(|d| *d = None);
     }
 
-    /// Folds a row as new, as `Shard::apply` does for a key met once.
+    /// Folds a row as new, as `Shard::apply` does for a key met once; true
+    /// when it made a cell.
     #[inline]
-    pub fn push(&mut self, p: &Prepared, metrics: &[(MetricId, f64)]) {
+    pub fn push(&mut self, p: &Prepared, metrics: &[(MetricId, f64)]) -> bool {
         let ctx = &*self.ctx;
         let shard = (p.account % ctx.shards) as usize;
         self.rows[shard] += 1;
@@ -101,7 +102,7 @@ impl Folded {
         }
         let counts_post = p.level == Level::Post && !p.gives_posts;
         if metrics.is_empty() && !counts_post {
-            return;
+            return false;
         }
         let cached = &mut self.period_cache[p.date as usize & 1023];
         if cached.0 != p.date {
@@ -132,5 +133,6 @@ impl Folded {
             // Slot 0 is `posts`.
             accs[0].add(Kind::Sum, 1.0, p.date);
         }
+        cell == next
     }
 }
