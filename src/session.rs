@@ -276,6 +276,19 @@ impl Session {
 
     /// Reads every source into a cube fit for `views`.
     pub fn load(&self, views: &[View], range: &Range) -> Result<Cube> {
+        self.load_with(views, range, None)
+    }
+
+    /// Reads every source once into a cube fit for `views` and, when asked,
+    /// a companion cube fit for `views` of its own, over the days given (all
+    /// when none) or, `trailing`, from the month before the data's last day
+    /// on ([`Cube::with_companion`]).
+    pub fn load_with(
+        &self,
+        views: &[View],
+        range: &Range,
+        companion: Option<(&[View], Option<(Day, Day)>, bool)>,
+    ) -> Result<Cube> {
         let started = Instant::now();
         let resolved = sources::resolve(&self.ws, &self.registry)?;
         self.note_files(&resolved);
@@ -299,7 +312,19 @@ impl Session {
             )));
         }
         let spec = self.cube_spec(views, (from, to));
-        let fresh = || Cube::new(spec.clone(), self.ws.calendar, self.catalog.clone());
+        let fresh = || {
+            let mut cube = Cube::new(spec.clone(), self.ws.calendar, self.catalog.clone());
+            if let Some((views, days, trailing)) = companion {
+                let range = days.map_or((None, None), |(a, b)| (Some(a), Some(b)));
+                let theirs = Cube::new(
+                    self.cube_spec(views, range),
+                    self.ws.calendar,
+                    self.catalog.clone(),
+                );
+                cube.with_companion(theirs, trailing);
+            }
+            cube
+        };
         let stamps = sources::stamps(&resolved);
         let bytes: u64 = stamps.iter().map(|s| s.0).sum();
         let progress = sources::progress::Progress::new(bytes, self.quiet);

@@ -11,7 +11,7 @@ use super::spec::{CubeSpec, Prepared, SeriesKey};
 use crate::records::{MetricId, RowRef};
 
 /// Parsed rows on their way into the cube.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct Batch {
     pub rows: Vec<Prepared>,
     /// Row `i`'s metrics are `metrics[ends[i - 1]..ends[i]]`.
@@ -33,6 +33,9 @@ pub struct Batch {
     outside_seen: FxHashSet<u64>,
     /// Rows folded as they come instead of kept (see `folded`).
     pub folded: Option<Folded>,
+    /// The rows a companion cube takes, prepared by its own spec (see
+    /// `Cube::companion`).
+    pub(super) companion: Option<Box<(CubeSpec, Batch)>>,
 }
 
 /// Accounts outside the loaded days a batch notes: names to check filters
@@ -51,15 +54,13 @@ pub(super) fn note_odd(odd: &mut Vec<(Day, u64)>, day: Day, line: u64) {
 }
 
 impl Batch {
-    /// A batch that folds its rows as they come, when `folded` is given.
-    pub fn folding(folded: Option<Folded>) -> Batch {
-        Batch {
-            folded,
-            ..Batch::default()
-        }
-    }
-
     pub fn push(&mut self, spec: &CubeSpec, row: &RowRef) {
+        if let Some(c) = &mut self.companion
+            && c.0.in_range(row.date)
+        {
+            let (spec, batch) = &mut **c;
+            batch.push(spec, row);
+        }
         for (name, _) in row.dims {
             if !self.dim_names.iter().any(|n| n == name) {
                 self.dim_names.push(name.to_string());
@@ -123,6 +124,9 @@ impl Batch {
         self.outside_seen.clear();
         if let Some(f) = &mut self.folded {
             f.clear();
+        }
+        if let Some(c) = &mut self.companion {
+            c.1.clear();
         }
     }
 }

@@ -17,6 +17,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::batch::{Batch, note_odd};
 use super::folded::{FoldCtx, Folded};
+use super::period::Period;
 use super::key_log::{KeyLog, Settled};
 use super::period::{Calendar, Day, format_day};
 use super::shard::{Ctx, Shard, Track};
@@ -51,6 +52,13 @@ pub struct Cube {
     /// loaded days: with the series, what filters may name (`names`).
     pub(super) dim_names: std::collections::BTreeSet<String>,
     pub(super) outside: std::collections::BTreeSet<(String, String)>,
+    /// A second cube fed by the same load, with a spec of its own: the
+    /// report's posts of one period beside its goals' history, read once.
+    pub companion: Option<Box<Cube>>,
+    /// Keeps only the days from the month before the main cube's last day
+    /// on (a companion for the last complete month, which is known only
+    /// once the load ends).
+    trailing: bool,
 }
 
 /// The days one file brought into the cube: its range, and the dates
@@ -83,6 +91,8 @@ impl Cube {
             file_start: (0, 0, 0),
             dim_names: Default::default(),
             outside: Default::default(),
+            companion: None,
+            trailing: false,
         };
         cube.slot(POSTS);
         cube
@@ -104,11 +114,17 @@ impl Cube {
     pub fn declare_metric(&mut self, name: &str, kind: Kind, origin: &str) -> MetricId {
         let id = self.catalog.declare(name, kind, origin);
         self.slot(id);
+        if let Some(c) = &mut self.companion {
+            c.declare_metric(name, kind, origin);
+        }
         id
     }
 
     /// Starts the rows of another file (or command, or test input).
     pub fn next_file(&mut self) {
+        if let Some(c) = &mut self.companion {
+            c.next_file();
+        }
         self.file += 1;
         self.file_dates = FileDates::default();
         self.file_start = (
@@ -194,6 +210,24 @@ impl Cube {
     /// Folds batches, in order, every shard on its own thread. The batches'
     /// metrics must have been declared.
     pub fn add_batches(&mut self, batches: &[Batch]) {
+        let refs: Vec<&Batch> = batches.iter().collect();
+        self.fold(&refs);
+        let last = self.last_day();
+        if let Some(c) = &mut self.companion {
+            let theirs: Vec<&Batch> = batches
+                .iter()
+                .filter_map(|b| b.companion.as_ref().map(|c| &c.1))
+                .collect();
+            c.fold(&theirs);
+            if c.trailing
+                && let Some(last) = last
+            {
+                c.slide(last);
+            }
+        }
+    }
+
+    fn fold(&mut self, batches: &[&Batch]) {
         self.note_dates(batches);
         for b in batches {
             for n in &b.dim_names {
@@ -211,19 +245,25 @@ impl Cube {
             slot_of: &self.slot_of,
             slot_kind: &self.slot_kind,
         };
+        let spec = &self.spec;
         // How far ahead to fetch dedup slots: enough to overlap cache misses.
         const AHEAD: usize = 8;
         self.shards
             .par_iter_mut()
             .enumerate()
             .for_each(|(s, shard)| {
-                for b in batches {
+                for &b in batches {
                     if let Some(f) = &b.folded {
                         shard.merge_folded(&ctx, f, s, &b.series, &b.posts);
                         continue;
                     }
+                    // A trailing companion's range moves on while batches
+                    // made before are still filled: they are held to it here.
                     let mine: Vec<u32> = (0..b.rows.len() as u32)
-                        .filter(|&i| (b.rows[i as usize].account % n) as usize == s)
+                        .filter(|&i| {
+                            let p = &b.rows[i as usize];
+                            (p.account % n) as usize == s && spec.in_range(p.date)
+                        })
                         .collect();
                     for (j, &i) in mine.iter().enumerate() {
                         if let Some(&ahead) = mine.get(j + AHEAD)
@@ -245,7 +285,7 @@ impl Cube {
     }
 
     /// Notes the range of the batches' days and their implausible dates.
-    fn note_dates(&mut self, batches: &[Batch]) {
+    fn note_dates(&mut self, batches: &[&Batch]) {
         let f = &mut self.file_dates;
         let folded = batches
             .iter()
@@ -283,12 +323,17 @@ impl Cube {
         for s in &mut self.shards {
             s.track = Track::Log(KeyLog::default());
         }
+        // The companion's rows are some of these: this log speaks for them.
+        if let Some(c) = &mut self.companion {
+            c.track_only(&FxHashSet::default());
+        }
     }
 
     /// An empty batch for rows whose metrics are all declared: one that
     /// folds its rows at once when every row counts as new (see `folded`).
     pub fn batch(&self) -> Batch {
-        Batch::folding(self.logging().then(|| {
+        let mut b = self.row_batch();
+        b.folded = self.logging().then(|| {
                 Folded::new(std::sync::Arc::new(FoldCtx {
                     base: self.spec.base,
                     calendar: self.calendar,
@@ -296,7 +341,51 @@ impl Cube {
                     slot_kind: self.slot_kind.clone(),
                     shards: self.shards.len() as u64,
                 }))
-        }))
+        });
+        b
+    }
+
+    /// An empty batch that keeps its rows (for rows whose metrics may be
+    /// declared as they come), with the companion's part.
+    pub fn row_batch(&self) -> Batch {
+        let mut b = Batch::default();
+        if let Some(c) = &self.companion {
+            b.companion = Some(Box::new((c.spec.clone(), c.row_batch())));
+        }
+        b
+    }
+
+    /// Makes `companion` a second cube of this load. `trailing`: it keeps
+    /// the days from the month before this cube's last day on, whatever its
+    /// spec's range.
+    pub fn with_companion(&mut self, mut companion: Cube, trailing: bool) {
+        companion.trailing = trailing;
+        self.companion = Some(Box::new(companion));
+    }
+
+    /// A trailing companion moves its first day to the start of the month
+    /// before `last`, and drops what lies before.
+    fn slide(&mut self, last: Day) {
+        let month = self.calendar.period_of(super::Grain::Month, last);
+        let from = self.calendar.bounds(month.previous().unwrap_or(month), (last, last)).0;
+        if self.spec.range.0.is_some_and(|f| f >= from) {
+            return;
+        }
+        self.spec.range.0 = Some(from);
+        self.keep_days(from, Day::MAX);
+    }
+
+    /// Drops the cells outside the days `from..=to`: a companion trimmed to
+    /// the period it serves, as if it had loaded those days alone.
+    pub fn keep_days(&mut self, from: Day, to: Day) {
+        let (cal, base) = (self.calendar, self.spec.base);
+        let keep = |period: i32| {
+            let (start, end) = cal.bounds(Period { grain: base, index: period }, (from, to));
+            start >= from && end <= to
+        };
+        for s in &mut self.shards {
+            s.retain_periods(&keep, (from, to));
+        }
     }
 
     fn logging(&self) -> bool {
@@ -333,6 +422,9 @@ impl Cube {
     pub fn track_only(&mut self, keys: &FxHashSet<u64>) {
         for s in &mut self.shards {
             s.track = Track::Only(keys.clone());
+        }
+        if let Some(c) = &mut self.companion {
+            c.track_only(keys);
         }
     }
 

@@ -35,7 +35,7 @@ pub struct FoldedCell {
 }
 
 /// A batch's rows, folded.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Folded {
     pub ctx: Arc<FoldCtx>,
     index: FxHashMap<(u64, i32, u64), u32>,

@@ -30,6 +30,8 @@ pub struct Shard {
     pub series: Vec<SeriesKey>,
     series_index: FxHashMap<u64, u32>,
     pub posts: Vec<String>,
+    /// Each post's hash, by id (to index them again when cells are dropped).
+    post_hashes: Vec<u64>,
     post_index: FxHashMap<u64, u32>,
     pub cells: Vec<Cell>,
     /// Cells without a post, by series and period: a direct index, as every
@@ -154,6 +156,56 @@ impl Shard {
             }
         }
         out
+    }
+
+    /// Keeps only the cells whose period `keep` accepts, and the posts they
+    /// name; the days seen are held to `days`.
+    pub fn retain_periods(&mut self, keep: &impl Fn(i32) -> bool, days: (Day, Day)) {
+        if self.cells.iter().all(|c| keep(c.period)) {
+            return;
+        }
+        let cells = std::mem::take(&mut self.cells);
+        let accs = std::mem::take(&mut self.accs);
+        let posts = std::mem::take(&mut self.posts);
+        let hashes = std::mem::take(&mut self.post_hashes);
+        self.post_index.clear();
+        self.post_cells.clear();
+        self.by_period.clear();
+        let mut renamed: FxHashMap<u32, u32> = FxHashMap::default();
+        for (i, c) in cells.iter().enumerate().filter(|(_, c)| keep(c.period)) {
+            let next = self.cells.len() as u32;
+            let post = if c.post == NO_POST {
+                if self.by_period.len() <= c.series as usize {
+                    self.by_period
+                        .resize_with(c.series as usize + 1, PeriodIndex::default);
+                }
+                self.by_period[c.series as usize].set(c.period, next);
+                NO_POST
+            } else {
+                let id = *renamed.entry(c.post).or_insert_with(|| {
+                    let id = self.posts.len() as u32;
+                    self.posts.push(posts[c.post as usize].clone());
+                    self.post_hashes.push(hashes[c.post as usize]);
+                    self.post_index.insert(hashes[c.post as usize], id);
+                    id
+                });
+                self.post_cells.insert((c.series, c.period, id), next);
+                id
+            };
+            self.cells.push(Cell {
+                series: c.series,
+                period: c.period,
+                post,
+            });
+            self.accs
+                .extend_from_slice(&accs[i * self.stride..(i + 1) * self.stride]);
+        }
+        let (from, to) = days;
+        self.first_day = self.first_day.map(|d| d.max(from));
+        self.last_day = self.last_day.map(|d| d.min(to));
+        if self.cells.is_empty() || self.first_day > self.last_day {
+            (self.first_day, self.last_day) = (None, None);
+        }
     }
 
     /// Widens every cell to `slots` accumulators (a file brought new metrics).
@@ -374,6 +426,7 @@ impl Shard {
                 None => {
                     let id = self.posts.len() as u32;
                     self.posts.push(post_id());
+                    self.post_hashes.push(post_hash);
                     self.post_index.insert(post_hash, id);
                     id
                 }

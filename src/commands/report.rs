@@ -93,14 +93,28 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
     let cut = asked
         .filter(|p| p.grain != Grain::All)
         .map(|p| cal.bounds(p, (0, 0)).1);
-    let cube = s.load(
+    // The posts of the period load with the goals' cube, into a companion
+    // that keeps one group per post of the period, not of the whole history.
+    // An asked period's days are known; the default period, the last
+    // complete month, is known when the load ends, so the companion keeps
+    // the days from the month before the data's last day on.
+    let post_views = [post_view.clone(), day_view];
+    let post_days = asked
+        .filter(|p| p.grain != Grain::All)
+        .map(|p| cal.bounds(p, (0, 0)));
+    let mut cube = s.load_with(
         &views,
         &Range {
             from: None,
             to: cut.map(format_day),
             as_of: None,
         },
+        Some((&post_views, post_days, asked.is_none())),
     )?;
+    let mut post_cube = cube
+        .companion
+        .take()
+        .ok_or_else(|| Error::usage("the report's posts were not loaded"))?;
 
     let data = match (cube.data_range(), cut) {
         (Some(range), _) => Some(range),
@@ -151,16 +165,7 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
             .map(|(_, r)| r)
             .collect()
     };
-    // Posts only matter within the period: a cube of the period's days keeps
-    // one group per post of the period, not per post of the whole history.
-    let post_cube = s.load(
-        &[post_view.clone(), day_view],
-        &Range {
-            from: Some(format_day(start)),
-            to: Some(format_day(end)),
-            as_of: None,
-        },
-    )?;
+    post_cube.keep_days(start, end);
 
     let evaluator = |cube: &Cube, v: &View| s.evaluator(Arc::new(cube.view(v)), &cube.catalog);
     let total = evaluator(&cube, &total_view);

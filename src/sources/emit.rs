@@ -46,6 +46,10 @@ pub trait Sink {
     fn spec(&self) -> Option<CubeSpec> {
         None
     }
+    /// An empty batch for [`Sink::push_batches`].
+    fn new_batch(&self) -> Batch {
+        Batch::default()
+    }
     /// Batches built with `spec`, in file order.
     fn push_batches(&mut self, _batches: Vec<Batch>) {}
 }
@@ -63,8 +67,8 @@ impl<'a> CubeSink<'a> {
     pub fn new(cube: &'a mut Cube, origin: &str) -> CubeSink<'a> {
         CubeSink {
             spec: cube.spec.clone(),
+            batch: cube.row_batch(),
             cube,
-            batch: Batch::default(),
             origin: origin.to_string(),
         }
     }
@@ -95,6 +99,10 @@ impl Sink for CubeSink<'_> {
 
     fn spec(&self) -> Option<CubeSpec> {
         Some(self.spec.clone())
+    }
+
+    fn new_batch(&self) -> Batch {
+        self.cube.row_batch()
     }
 
     fn push_batches(&mut self, batches: Vec<Batch>) {

@@ -236,6 +236,7 @@ pub fn read(
             // every chunk's result is kept, so the error reported is the
             // first in the file whichever core met it first.
             let round = CHUNK * rayon::current_num_threads().max(1) * 2;
+            let empty = sink.new_batch();
             loop {
                 let batch_rows: Vec<Cow<Row>> = rows.by_ref().take(round).collect();
                 if batch_rows.is_empty() {
@@ -245,7 +246,7 @@ pub fn read(
                 let parsed: Vec<Result<Parsed>> = batch_rows
                     .par_chunks(CHUNK)
                     .map(|chunk| {
-                        let mut batch = Batch::default();
+                        let mut batch = empty.clone();
                         let mut skipped = Vec::new();
                         let mut made = 0;
                         let mut dates = dates();
