@@ -17,8 +17,8 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use super::batch::{Batch, note_odd};
 use super::folded::{FoldCtx, Folded};
-use super::period::Period;
 use super::key_log::{KeyLog, Settled};
+use super::period::Period;
 use super::period::{Calendar, Day, format_day};
 use super::shard::{Ctx, Shard, Track};
 use super::spec::CubeSpec;
@@ -291,7 +291,10 @@ impl Cube {
             .iter()
             .filter_map(|b| b.folded.as_ref())
             .flat_map(|f| f.days.iter().flatten().copied());
-        let rows = batches.iter().flat_map(|b| &b.rows).map(|p| (p.date, p.date));
+        let rows = batches
+            .iter()
+            .flat_map(|b| &b.rows)
+            .map(|p| (p.date, p.date));
         for (first, last) in folded.chain(rows) {
             f.range = Some(
                 f.range
@@ -334,13 +337,13 @@ impl Cube {
     pub fn batch(&self) -> Batch {
         let mut b = self.row_batch();
         b.folded = self.logging().then(|| {
-                Folded::new(std::sync::Arc::new(FoldCtx {
-                    base: self.spec.base,
-                    calendar: self.calendar,
-                    slot_of: self.slot_of.clone(),
-                    slot_kind: self.slot_kind.clone(),
-                    shards: self.shards.len() as u64,
-                }))
+            Folded::new(std::sync::Arc::new(FoldCtx {
+                base: self.spec.base,
+                calendar: self.calendar,
+                slot_of: self.slot_of.clone(),
+                slot_kind: self.slot_kind.clone(),
+                shards: self.shards.len() as u64,
+            }))
         });
         b
     }
@@ -367,7 +370,10 @@ impl Cube {
     /// before `last`, and drops what lies before.
     fn slide(&mut self, last: Day) {
         let month = self.calendar.period_of(super::Grain::Month, last);
-        let from = self.calendar.bounds(month.previous().unwrap_or(month), (last, last)).0;
+        let from = self
+            .calendar
+            .bounds(month.previous().unwrap_or(month), (last, last))
+            .0;
         if self.spec.range.0.is_some_and(|f| f >= from) {
             return;
         }
@@ -380,7 +386,13 @@ impl Cube {
     pub fn keep_days(&mut self, from: Day, to: Day) {
         let (cal, base) = (self.calendar, self.spec.base);
         let keep = |period: i32| {
-            let (start, end) = cal.bounds(Period { grain: base, index: period }, (from, to));
+            let (start, end) = cal.bounds(
+                Period {
+                    grain: base,
+                    index: period,
+                },
+                (from, to),
+            );
             start >= from && end <= to
         };
         for s in &mut self.shards {

@@ -88,9 +88,7 @@ impl Folded {
         let shard = (p.account % ctx.shards) as usize;
         self.rows[shard] += 1;
         let days = &mut self.days[shard];
-        *days = Some(days.map_or((p.date, p.date), |(a, b)| {
-            (a.min(p.date), b.max(p.date))
-        }));
+        *days = Some(days.map_or((p.date, p.date), |(a, b)| (a.min(p.date), b.max(p.date))));
         if p.by_id {
             self.ids[shard].push(p.key);
         } else {
@@ -110,10 +108,7 @@ impl Folded {
         }
         let period = cached.1;
         let next = self.cells.len() as u32;
-        let cell = *self
-            .index
-            .entry((p.series, period, p.post))
-            .or_insert(next);
+        let cell = *self.index.entry((p.series, period, p.post)).or_insert(next);
         if cell == next {
             self.cells.push(FoldedCell {
                 series: p.series,

@@ -299,7 +299,9 @@ impl Shard {
                 } else {
                     let stocks = metrics
                         .iter()
-                        .filter(|(m, _)| ctx.slot_kind[ctx.slot_of[*m as usize] as usize] != Kind::Sum)
+                        .filter(|(m, _)| {
+                            ctx.slot_kind[ctx.slot_of[*m as usize] as usize] != Kind::Sum
+                        })
                         .count();
                     log.content(p.key, ctx.file, stocks as u32);
                 }

@@ -624,7 +624,14 @@ fn separators(bytes: &[u8], mut f: impl FnMut(usize)) {
 fn trim(cell: &str) -> &str {
     let b = cell.as_bytes();
     match (b.first(), b.last()) {
-        (Some(f), Some(l)) if !f.is_ascii_whitespace() && !l.is_ascii_whitespace() && f.is_ascii() && l.is_ascii() => cell,
+        (Some(f), Some(l))
+            if !f.is_ascii_whitespace()
+                && !l.is_ascii_whitespace()
+                && f.is_ascii()
+                && l.is_ascii() =>
+        {
+            cell
+        }
         _ => cell.trim(),
     }
 }
@@ -761,7 +768,18 @@ mod tests {
             b"2024-06-19,linkedin,acct0187,p0,61566,11926\r\n2024-08-31,x,,1\n",
             "é,ü,\u{1F600},\n,,,,,,,,,,,,,,,,,\n\n".as_bytes(),
             &[b','; 23],
-            &[0x80, b',', 0xff, b'\n', 0x2c ^ 0x80, 0x0a ^ 0x80, 0xac, 0x8a, 0, b','],
+            &[
+                0x80,
+                b',',
+                0xff,
+                b'\n',
+                0x2c ^ 0x80,
+                0x0a ^ 0x80,
+                0xac,
+                0x8a,
+                0,
+                b',',
+            ],
         ];
         for bytes in cases {
             let mut got = Vec::new();

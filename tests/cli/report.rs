@@ -560,3 +560,56 @@ fn a_report_is_as_of_its_periods_end() {
         out.stdout
     );
 }
+
+/// A year of posts, in date order, over several read chunks (3 MB): the
+/// report reads its posts in the same load as its goals, keeping only the
+/// last months while the load goes on. Its top posts must be those of the
+/// last complete month, as when the month is asked for by name.
+#[test]
+fn the_report_reads_once_and_keeps_the_posts_of_its_month() {
+    let mut csv = String::from("date,network,account,post,reach,likes\n");
+    let mut november: Vec<(u64, String)> = Vec::new();
+    let mut i = 0u64;
+    for day in 0..349 {
+        // 2025-01-01 to 2025-12-15: November 2025 is the last complete month.
+        let date = jiff::civil::date(2025, 1, 1) + jiff::Span::new().days(day);
+        for _ in 0..250 {
+            let reach = i * 7919 % 100_003;
+            let post = format!("p{i}");
+            csv.push_str(&format!(
+                "{date},instagram,acme,{post},{reach},{}\n",
+                i % 97
+            ));
+            if date.month() == 11 {
+                november.push((reach, post));
+            }
+            i += 1;
+        }
+    }
+    assert!(csv.len() > 3 << 20, "more than one chunk: {}", csv.len());
+    november.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let want: Vec<String> = november.iter().take(5).map(|p| p.1.clone()).collect();
+
+    let run = |args: &[&str]| {
+        let out = Test::new()
+            .file("kpiscope.toml", "[workspace]\nname = \"Year\"\n\n[[source]]\nplugin = \"canonical\"\npath = \"data.csv\"\n")
+            .file("data.csv", &csv)
+            .args(args)
+            .run();
+        out.status(0);
+        out.stdout.clone()
+    };
+    let by_default = run(&["report"]);
+    assert!(
+        by_default.starts_with("# Year: social media report for 2025-11\n"),
+        "{by_default}"
+    );
+    assert_eq!(top_posts(section(&by_default, "All networks")), want);
+    // Asked by name, the month cuts the data at its end (the header says
+    // so); every figure and post below is the same.
+    let body = |md: &str| md[md.find("## Goals").expect("goals")..].to_string();
+    assert_eq!(
+        body(&by_default),
+        body(&run(&["report", "--period", "2025-11"]))
+    );
+}
