@@ -35,7 +35,16 @@ pub struct Batch {
     pub folded: Option<Folded>,
     /// The rows a companion cube takes, prepared by its own spec (see
     /// `Cube::companion`).
-    pub(super) companion: Option<Box<(CubeSpec, Batch)>>,
+    pub(super) companion: Option<Box<Companion>>,
+}
+
+/// A companion cube's part of a batch: its spec, and the first day it
+/// still takes, which moves on while the batch is filled.
+#[derive(Debug, Clone)]
+pub(super) struct Companion {
+    pub spec: CubeSpec,
+    pub floor: std::sync::Arc<std::sync::atomic::AtomicI32>,
+    pub batch: Batch,
 }
 
 /// Accounts outside the loaded days a batch notes: names to check filters
@@ -56,10 +65,10 @@ pub(super) fn note_odd(odd: &mut Vec<(Day, u64)>, day: Day, line: u64) {
 impl Batch {
     pub fn push(&mut self, spec: &CubeSpec, row: &RowRef) {
         if let Some(c) = &mut self.companion
-            && c.0.in_range(row.date)
+            && row.date >= c.floor.load(std::sync::atomic::Ordering::Relaxed)
+            && c.spec.in_range(row.date)
         {
-            let (spec, batch) = &mut **c;
-            batch.push(spec, row);
+            c.batch.push(&c.spec, row);
         }
         for (name, _) in row.dims {
             if !self.dim_names.iter().any(|n| n == name) {
@@ -126,7 +135,7 @@ impl Batch {
             f.clear();
         }
         if let Some(c) = &mut self.companion {
-            c.1.clear();
+            c.batch.clear();
         }
     }
 }

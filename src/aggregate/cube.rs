@@ -15,7 +15,7 @@ use rayon::prelude::*;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use super::batch::{Batch, note_odd};
+use super::batch::{Batch, Companion, note_odd};
 use super::folded::{FoldCtx, Folded};
 use super::key_log::{KeyLog, Settled};
 use super::period::Period;
@@ -59,6 +59,9 @@ pub struct Cube {
     /// on (a companion for the last complete month, which is known only
     /// once the load ends).
     trailing: bool,
+    /// A trailing companion's first day, shared with the batches being
+    /// filled so that they stop taking older rows at once.
+    floor: std::sync::Arc<std::sync::atomic::AtomicI32>,
 }
 
 /// The days one file brought into the cube: its range, and the dates
@@ -93,6 +96,7 @@ impl Cube {
             outside: Default::default(),
             companion: None,
             trailing: false,
+            floor: std::sync::Arc::new(std::sync::atomic::AtomicI32::new(Day::MIN)),
         };
         cube.slot(POSTS);
         cube
@@ -216,7 +220,7 @@ impl Cube {
         if let Some(c) = &mut self.companion {
             let theirs: Vec<&Batch> = batches
                 .iter()
-                .filter_map(|b| b.companion.as_ref().map(|c| &c.1))
+                .filter_map(|b| b.companion.as_ref().map(|c| &c.batch))
                 .collect();
             c.fold(&theirs);
             if c.trailing
@@ -353,7 +357,11 @@ impl Cube {
     pub fn row_batch(&self) -> Batch {
         let mut b = Batch::default();
         if let Some(c) = &self.companion {
-            b.companion = Some(Box::new((c.spec.clone(), c.row_batch())));
+            b.companion = Some(Box::new(Companion {
+                spec: c.spec.clone(),
+                floor: c.floor.clone(),
+                batch: c.row_batch(),
+            }));
         }
         b
     }
@@ -378,6 +386,7 @@ impl Cube {
             return;
         }
         self.spec.range.0 = Some(from);
+        self.floor.store(from, std::sync::atomic::Ordering::Relaxed);
         self.keep_days(from, Day::MAX);
     }
 
