@@ -287,7 +287,7 @@ impl Session {
         &self,
         views: &[View],
         range: &Range,
-        companion: Option<(&[View], Option<(Day, Day)>, bool)>,
+        companion: Option<Companion<'_>>,
     ) -> Result<Cube> {
         let started = Instant::now();
         let resolved = sources::resolve(&self.ws, &self.registry)?;
@@ -314,7 +314,12 @@ impl Session {
         let spec = self.cube_spec(views, (from, to));
         let fresh = || {
             let mut cube = Cube::new(spec.clone(), self.ws.calendar, self.catalog.clone());
-            if let Some((views, days, trailing)) = companion {
+            if let Some(Companion {
+                views,
+                days,
+                trailing,
+            }) = companion
+            {
                 let range = days.map_or((None, None), |(a, b)| (Some(a), Some(b)));
                 let theirs = Cube::new(
                     self.cube_spec(views, range),
@@ -398,4 +403,14 @@ impl Session {
             None => Ok(cube.last_day()),
         }
     }
+}
+
+/// A second cube for [`Session::load_with`] to fill from the same load.
+#[derive(Clone, Copy)]
+pub struct Companion<'a> {
+    pub views: &'a [View],
+    /// Its days; all when none.
+    pub days: Option<(Day, Day)>,
+    /// Keeps the days from the month before the data's last day on.
+    pub trailing: bool,
 }

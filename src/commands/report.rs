@@ -22,7 +22,7 @@ use crate::render::report::{
     Chart, ChartProjection, Figure, FigureKind, Point, Report, Section, Span, TopPost,
 };
 use crate::render::{self};
-use crate::session::Session;
+use crate::session::{Companion, Session};
 
 /// How many posts the report lists per section, and periods per chart.
 const TOP_POSTS: usize = 5;
@@ -109,7 +109,11 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
             to: cut.map(format_day),
             as_of: None,
         },
-        Some((&post_views, post_days, asked.is_none())),
+        Some(Companion {
+            views: &post_views,
+            days: post_days,
+            trailing: asked.is_none(),
+        }),
     )?;
     let mut post_cube = cube
         .companion
