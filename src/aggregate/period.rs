@@ -41,21 +41,63 @@ fn days_in_month(y: i32, m: u32) -> u32 {
 }
 
 /// Parses `YYYY-MM-DD` exactly, checking the calendar.
+///
+/// The canonical reader calls it on every row, so it reads the eight digits
+/// as one 64-bit word and checks them with a few masks, with no loop and no
+/// branch on the digits themselves.
 pub fn parse_day(s: &str) -> Option<Day> {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+    let b: &[u8; 10] = s.as_bytes().try_into().ok()?;
+    if b[4] != b'-' || b[7] != b'-' {
         return None;
     }
-    let num = |r: std::ops::Range<usize>| -> Option<u32> {
-        b[r].iter().try_fold(0u32, |acc, &c| {
-            c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32)
-        })
-    };
-    let (y, m, d) = (num(0..4)? as i32, num(5..7)?, num(8..10)?);
-    if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+    // "YYYYMMDD", the first digit in the lowest byte.
+    let v = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[5], b[6], b[8], b[9]]);
+    // Any byte outside '0'..='9' sets its own high bit in one of the two
+    // terms (a digit never carries or borrows into its neighbour).
+    if (v.wrapping_add(0x4646_4646_4646_4646) | v.wrapping_sub(0x3030_3030_3030_3030))
+        & 0x8080_8080_8080_8080
+        != 0
+    {
         return None;
     }
-    Some(day_from_ymd(y, m, d))
+    // Each even byte becomes the two-digit number starting there: YY, YY, MM, DD.
+    let v = v - 0x3030_3030_3030_3030;
+    let pairs = v * 10 + (v >> 8);
+    let pair = |i: u32| (pairs >> (i * 16)) as u32 & 0xFF;
+    let (y, m, d) = (pair(0) * 100 + pair(1), pair(2), pair(3));
+    if !(1..=12).contains(&m) || d == 0 || d > month_length(y, m) {
+        return None;
+    }
+    Some(day_from_ymd_0_9999(y, m, d))
+}
+
+/// [`days_in_month`] for a month of 1..=12 and a year of 0..=9999: the
+/// leap-year test (three divisions) only for February, the other months
+/// from their parity (31 days for odd months up to July, even ones after).
+#[inline]
+fn month_length(y: u32, m: u32) -> u32 {
+    if m == 2 {
+        let leap = y.is_multiple_of(4) && (!y.is_multiple_of(100) || y.is_multiple_of(400));
+        28 + u32::from(leap)
+    } else {
+        30 + ((m + (m >> 3)) & 1)
+    }
+}
+
+/// [`day_from_ymd`] for the years four digits can write (0..=9999), with
+/// unsigned arithmetic and a table of the days before each month instead
+/// of the March-based year.
+#[inline]
+fn day_from_ymd_0_9999(y: u32, m: u32, d: u32) -> Day {
+    const BEFORE: [u16; 13] = [0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+    // Leap days before the date: those of the years 0..y (0 is a leap
+    // year), and this year's once February is over. Counted on a year moved
+    // on by 399 so that the divisions round up, not down; the moved count
+    // is the true one plus 96.
+    let moved = y + 399 + u32::from(m > 2);
+    let leap_days = moved / 4 - moved / 100 + moved / 400 - 96;
+    // 719528: the days from 0000-01-01 to 1970-01-01.
+    (y * 365 + leap_days + u32::from(BEFORE[m as usize]) + d - 1) as i32 - 719_528
 }
 
 /// Whether `day` falls in [`crate::limits::PLAUSIBLE_YEARS`]: a date
@@ -351,5 +393,94 @@ mod tests {
         let w = sunday.period_of(Grain::Week, d);
         assert_eq!(sunday.label(w), "2026-10-04/week");
         assert_eq!(sunday.parse_label("2026-10-04/week"), Some(w));
+    }
+
+    /// `parse_day` before the word-at-a-time one, kept as the reference.
+    fn parse_day_before(s: &str) -> Option<Day> {
+        let b = s.as_bytes();
+        if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+            return None;
+        }
+        let num = |r: std::ops::Range<usize>| -> Option<u32> {
+            b[r].iter().try_fold(0u32, |acc, &c| {
+                c.is_ascii_digit().then(|| acc * 10 + (c - b'0') as u32)
+            })
+        };
+        let (y, m, d) = (num(0..4)? as i32, num(5..7)?, num(8..10)?);
+        if !(1..=12).contains(&m) || d == 0 || d > days_in_month(y, m) {
+            return None;
+        }
+        Some(day_from_ymd(y, m, d))
+    }
+
+    /// Every `YYYY-MM-DD` of the years 0000..=9999, months 00..=13 and days
+    /// 00..=32: every date four digits can write and the invalid ones beside
+    /// them. The valid ones come in order, so each is the day after the last.
+    #[test]
+    fn every_date_as_before() {
+        let mut buf = *b"0000-00-00";
+        let mut last = None;
+        let mut valid = 0;
+        for y in 0..=9999u32 {
+            buf[..4].copy_from_slice(format!("{y:04}").as_bytes());
+            for m in 0..=13u8 {
+                buf[5..7].copy_from_slice(&[b'0' + m / 10, b'0' + m % 10]);
+                for d in 0..=32u8 {
+                    buf[8..].copy_from_slice(&[b'0' + d / 10, b'0' + d % 10]);
+                    let s = std::str::from_utf8(&buf).expect("ASCII");
+                    let got = parse_day(s);
+                    assert_eq!(got, parse_day_before(s), "{s}");
+                    if let Some(day) = got {
+                        if let Some(last) = last {
+                            assert_eq!(day, last + 1, "{s}");
+                        }
+                        last = Some(day);
+                        valid += 1;
+                    }
+                }
+            }
+        }
+        // 25 cycles of 400 Gregorian years.
+        assert_eq!(valid, 25 * 146_097);
+        assert_eq!(last, Some(day_from_ymd(9999, 12, 31)));
+        assert_eq!(parse_day("0000-01-01"), Some(day_from_ymd(0, 1, 1)));
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            cases: crate::prop_config().cases.max(2048),
+            ..crate::prop_config()
+        })]
+
+        /// A valid date with one byte replaced: a separator, a digit out of
+        /// range, the bytes beside '0'..='9', or a multi-byte character.
+        #[test]
+        fn mutated_dates_as_before(
+            y in 0..=9999u32,
+            m in 1..=12u32,
+            d in 1..=31u32,
+            at in 0usize..10,
+            c in proptest::prop_oneof![
+                proptest::sample::select(&['/', ':', '-', ' ', '0', '9', '٣', 'é', '\0'][..]),
+                proptest::arbitrary::any::<char>(),
+            ],
+        ) {
+            let mut s = format!("{y:04}-{m:02}-{d:02}");
+            proptest::prop_assert_eq!(parse_day(&s), parse_day_before(&s), "{}", s);
+            s.replace_range(at..at + 1, c.encode_utf8(&mut [0; 4]));
+            proptest::prop_assert_eq!(parse_day(&s), parse_day_before(&s), "{:?}", s);
+        }
+
+        #[test]
+        fn malformed_days_as_before(s in "[0-9/: \u{0663}é-]{0,12}|\\PC{0,12}") {
+            proptest::prop_assert_eq!(parse_day(&s), parse_day_before(&s), "{:?}", s);
+        }
+
+        #[test]
+        fn ten_bytes_as_before(b in proptest::arbitrary::any::<[u8; 10]>()) {
+            if let Ok(s) = std::str::from_utf8(&b) {
+                proptest::prop_assert_eq!(parse_day(s), parse_day_before(s), "{:?}", s);
+            }
+        }
     }
 }
