@@ -38,7 +38,13 @@ pub struct FoldedCell {
 #[derive(Debug, Clone)]
 pub struct Folded {
     pub ctx: Arc<FoldCtx>,
+    /// Cells of single posts, by series, period and post.
     index: FxHashMap<(u64, i32, u64), u32>,
+    /// Cells without a post: the series' number in this batch, then a
+    /// direct index by period, small enough to stay in the cache where a
+    /// table of every cell would not.
+    series_ids: FxHashMap<u64, u32>,
+    by_period: Vec<(i32, Vec<u32>)>,
     pub cells: Vec<FoldedCell>,
     /// `stride` accumulators per cell, by slot.
     pub accs: Vec<Acc>,
@@ -60,6 +66,8 @@ impl Folded {
             stride: ctx.slot_kind.len(),
             ctx,
             index: FxHashMap::default(),
+            series_ids: FxHashMap::default(),
+            by_period: Vec::new(),
             cells: Vec::new(),
             accs: Vec::new(),
             ids: vec![Vec::new(); shards],
@@ -72,6 +80,8 @@ impl Folded {
 
     pub fn clear(&mut self) {
         self.index.clear();
+        self.series_ids.clear();
+        self.by_period.clear();
         self.cells.clear();
         self.accs.clear();
         self.ids.iter_mut().for_each(Vec::clear);
@@ -108,7 +118,29 @@ impl Folded {
         }
         let period = cached.1;
         let next = self.cells.len() as u32;
-        let cell = *self.index.entry((p.series, period, p.post)).or_insert(next);
+        let cell = if p.post == 0 {
+            let n = self.series_ids.len() as u32;
+            let id = *self.series_ids.entry(p.series).or_insert(n) as usize;
+            if id == self.by_period.len() {
+                self.by_period.push((period, Vec::new()));
+            }
+            let (first, cells) = &mut self.by_period[id];
+            if period < *first {
+                let shift = (*first - period) as usize;
+                cells.splice(0..0, std::iter::repeat_n(u32::MAX, shift));
+                *first = period;
+            }
+            let i = (period - *first) as usize;
+            if i >= cells.len() {
+                cells.resize(i + 1, u32::MAX);
+            }
+            if cells[i] == u32::MAX {
+                cells[i] = next;
+            }
+            cells[i]
+        } else {
+            *self.index.entry((p.series, period, p.post)).or_insert(next)
+        };
         if cell == next {
             self.cells.push(FoldedCell {
                 series: p.series,
