@@ -357,8 +357,10 @@ impl Session {
                 progress.restart();
                 sources::load(&self.ws, &self.registry, &resolved, &mut cube, &progress)?;
                 if let Some(file) = sources::changed(&resolved, &stamps) {
+                    let shown = file.strip_prefix(&self.ws.root).unwrap_or(file);
                     return Err(Error::usage(format!(
-                        "{file} changed while it was read: run again once it is written"
+                        "{} changed while it was read: run again once it is written",
+                        shown.display()
                     )));
                 }
             }

@@ -11,6 +11,8 @@ use rustc_hash::FxHashMap;
 
 use super::acc::Acc;
 use super::period::{Calendar, Day, Grain};
+use super::period_index::{PeriodCache, PeriodIndex};
+use super::shard::stock_values;
 use super::spec::Prepared;
 use crate::records::{Kind, Level, MetricId};
 
@@ -44,7 +46,7 @@ pub struct Folded {
     /// direct index by period, small enough to stay in the cache where a
     /// table of every cell would not.
     series_ids: FxHashMap<u64, u32>,
-    by_period: Vec<(i32, Vec<u32>)>,
+    by_period: Vec<PeriodIndex>,
     pub cells: Vec<FoldedCell>,
     /// `stride` accumulators per cell, by slot.
     pub accs: Vec<Acc>,
@@ -56,7 +58,7 @@ pub struct Folded {
     /// Per shard: rows, and their first and last day.
     pub rows: Vec<u64>,
     pub days: Vec<Option<(Day, Day)>>,
-    period_cache: Vec<(Day, i32)>,
+    period_cache: PeriodCache,
 }
 
 impl Folded {
@@ -74,7 +76,7 @@ impl Folded {
             content: vec![Vec::new(); shards],
             rows: vec![0; shards],
             days: vec![None; shards],
-            period_cache: vec![(Day::MIN, 0); 1024],
+            period_cache: PeriodCache::default(),
         }
     }
 
@@ -102,42 +104,26 @@ impl Folded {
         if p.by_id {
             self.ids[shard].push(p.key);
         } else {
-            let stocks = metrics
-                .iter()
-                .filter(|(m, _)| ctx.slot_kind[ctx.slot_of[*m as usize] as usize] != Kind::Sum)
-                .count();
-            self.content[shard].push((p.key, stocks as u32));
+            let stocks = stock_values(metrics, &ctx.slot_of, &ctx.slot_kind);
+            self.content[shard].push((p.key, stocks));
         }
         let counts_post = p.level == Level::Post && !p.gives_posts;
         if metrics.is_empty() && !counts_post {
             return false;
         }
-        let cached = &mut self.period_cache[p.date as usize & 1023];
-        if cached.0 != p.date {
-            *cached = (p.date, ctx.calendar.period_of(ctx.base, p.date).index);
-        }
-        let period = cached.1;
+        let period = self.period_cache.period(&ctx.calendar, ctx.base, p.date);
         let next = self.cells.len() as u32;
         let cell = if p.post == 0 {
             let n = self.series_ids.len() as u32;
             let id = *self.series_ids.entry(p.series).or_insert(n) as usize;
             if id == self.by_period.len() {
-                self.by_period.push((period, Vec::new()));
+                self.by_period.push(PeriodIndex::default());
             }
-            let (first, cells) = &mut self.by_period[id];
-            if period < *first {
-                let shift = (*first - period) as usize;
-                cells.splice(0..0, std::iter::repeat_n(u32::MAX, shift));
-                *first = period;
-            }
-            let i = (period - *first) as usize;
-            if i >= cells.len() {
-                cells.resize(i + 1, u32::MAX);
-            }
-            if cells[i] == u32::MAX {
-                cells[i] = next;
-            }
-            cells[i]
+            let index = &mut self.by_period[id];
+            index.get(period).unwrap_or_else(|| {
+                index.set(period, next);
+                next
+            })
         } else {
             *self.index.entry((p.series, period, p.post)).or_insert(next)
         };

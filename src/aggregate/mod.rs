@@ -9,6 +9,7 @@ pub mod folded;
 pub mod key_log;
 pub mod names;
 pub mod period;
+pub mod period_index;
 pub mod seen;
 pub mod shard;
 pub mod spec;

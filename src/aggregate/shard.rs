@@ -9,6 +9,7 @@ use super::acc::Acc;
 use super::folded::Folded;
 use super::key_log::KeyLog;
 use super::period::{Calendar, Day, Grain};
+use super::period_index::{PeriodCache, PeriodIndex};
 use super::seen::{Claim, Seen};
 use super::spec::{Prepared, SeriesKey};
 use crate::records::{Kind, Level, MetricId};
@@ -39,8 +40,7 @@ pub struct Shard {
     by_period: Vec<PeriodIndex>,
     /// Cells of single posts (`--by post`).
     post_cells: FxHashMap<(u32, i32, u32), u32>,
-    /// Day → base period, for the days seen lately.
-    period_cache: Vec<(Day, i32)>,
+    period_cache: PeriodCache,
     /// The cells' accumulators, `stride` per cell, by slot: one block of
     /// memory, so that folding a row touches a couple of cache lines.
     accs: Vec<Acc>,
@@ -79,34 +79,17 @@ pub enum Track {
     Only(FxHashSet<u64>),
 }
 
-/// A series' cells by period: `cells[period - first]`, `u32::MAX` for none.
-#[derive(Default)]
-struct PeriodIndex {
-    first: i32,
-    cells: Vec<u32>,
-}
-
-impl PeriodIndex {
-    fn get(&self, period: i32) -> Option<u32> {
-        let i = usize::try_from(period.checked_sub(self.first)?).ok()?;
-        self.cells.get(i).copied().filter(|&c| c != u32::MAX)
-    }
-
-    fn set(&mut self, period: i32, cell: u32) {
-        if self.cells.is_empty() {
-            self.first = period;
-        } else if period < self.first {
-            let shift = (self.first - period) as usize;
-            self.cells
-                .splice(0..0, std::iter::repeat_n(u32::MAX, shift));
-            self.first = period;
-        }
-        let i = (period - self.first) as usize;
-        if i >= self.cells.len() {
-            self.cells.resize(i + 1, u32::MAX);
-        }
-        self.cells[i] = cell;
-    }
+/// The values in `metrics` of metrics that do not add up (stocks): what a
+/// row merged into another of its day loses (see `key_log`).
+pub(super) fn stock_values(
+    metrics: &[(MetricId, f64)],
+    slot_of: &[u16],
+    slot_kind: &[Kind],
+) -> u32 {
+    metrics
+        .iter()
+        .filter(|(m, _)| slot_kind[slot_of[*m as usize] as usize] != Kind::Sum)
+        .count() as u32
 }
 
 /// What a shard needs to know of the whole cube while folding rows.
@@ -374,14 +357,7 @@ impl Shard {
         series_key: impl FnOnce() -> SeriesKey,
         post_id: impl FnOnce() -> String,
     ) -> u32 {
-        if self.period_cache.is_empty() {
-            self.period_cache = vec![(Day::MIN, 0); 1024];
-        }
-        let cached = &mut self.period_cache[p.date as usize & 1023];
-        if cached.0 != p.date {
-            *cached = (p.date, ctx.calendar.period_of(ctx.base, p.date).index);
-        }
-        let period = cached.1;
+        let period = self.period_cache.period(&ctx.calendar, ctx.base, p.date);
         self.cell_at(p.series, period, p.post, series_key, post_id)
     }
 

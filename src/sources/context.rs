@@ -71,6 +71,25 @@ pub struct FileCtx {
 }
 
 impl FileCtx {
+    /// The context of a test reading `path` with `plugin`: UTC, year-less
+    /// dates in 2026, no source settings.
+    #[cfg(test)]
+    pub fn for_test(shown: &str, path: &Path, root: &Path, plugin: &Plugin) -> FileCtx {
+        FileCtx {
+            shown: shown.to_string(),
+            path: Some(path.to_path_buf()),
+            root: root.to_path_buf(),
+            timezone: jiff::tz::TimeZone::UTC,
+            year: Some(2026),
+            decimal: None,
+            account: None,
+            network: None,
+            plugin_network: plugin.manifest.network.clone(),
+            settings: toml::Table::new(),
+            limits: Default::default(),
+        }
+    }
+
     /// The source's network, else the row's, else the plugin's.
     pub fn network<'a>(&'a self, from_row: Option<&'a str>) -> &'a str {
         self.network

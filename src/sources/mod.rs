@@ -302,18 +302,18 @@ pub fn stamps(resolved: &[Resolved]) -> Vec<(u64, Option<std::time::SystemTime>)
         .collect()
 }
 
-/// The first file whose stamp differs from `before`'s, as messages show it.
-pub fn changed(
-    resolved: &[Resolved],
+/// The first file whose stamp differs from `before`'s.
+pub fn changed<'a>(
+    resolved: &'a [Resolved],
     before: &[(u64, Option<std::time::SystemTime>)],
-) -> Option<String> {
+) -> Option<&'a Path> {
     let files = resolved.iter().flat_map(|r| &r.files);
     stamps(resolved)
         .iter()
         .zip(before)
         .zip(files)
         .find(|((now, then), _)| now != then)
-        .map(|(_, (f, _))| f.display().to_string())
+        .map(|(_, (f, _))| f.as_path())
 }
 
 /// Reads every resolved file into the cube, with a tally of each.

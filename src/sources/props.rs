@@ -149,19 +149,7 @@ proptest! {
         let dir = tempfile::tempdir().expect("temp dir");
         let path = dir.path().join(name);
         std::fs::write(&path, edited(text, &edits)).expect("write");
-        let ctx = FileCtx {
-            shown: name.clone(),
-            path: Some(path),
-            root: dir.path().to_path_buf(),
-            timezone: jiff::tz::TimeZone::UTC,
-            year: Some(2026),
-            decimal: None,
-            account: None,
-            network: None,
-            plugin_network: plugin.manifest.network.clone(),
-            settings: toml::Table::new(),
-            limits: Default::default(),
-        };
+        let ctx = FileCtx::for_test(name, &path, dir.path(), plugin);
         let mut sink = CollectSink::default();
         let mut tally = Tally::new(name, plugin_name);
         let read = read_file(plugin, &registry, &ctx, &mut sink, &mut tally);

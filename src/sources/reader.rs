@@ -323,19 +323,8 @@ mod tests {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
-        let ctx = FileCtx {
-            shown: shown.clone(),
-            path: Some(path.to_path_buf()),
-            root: path.parent().unwrap_or(Path::new("/")).to_path_buf(),
-            timezone: jiff::tz::TimeZone::UTC,
-            year: Some(2026),
-            decimal: None,
-            account: None,
-            network: None,
-            plugin_network: plugin.manifest.network.clone(),
-            settings: toml::Table::new(),
-            limits: Default::default(),
-        };
+        let root = path.parent().unwrap_or(Path::new("/"));
+        let ctx = FileCtx::for_test(&shown, path, root, plugin);
         let mut sink = CollectSink::default();
         let mut tally = Tally::new(&shown, &plugin.manifest.name);
         let error = read_file_from(plugin, &registry, &ctx, &mut sink, &mut tally, stream_from)
