@@ -36,6 +36,7 @@ pub mod kpi;
 pub mod limits;
 pub mod records;
 pub mod render;
+pub mod report;
 pub mod session;
 pub mod sources;
 pub mod testing;

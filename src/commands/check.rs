@@ -1,14 +1,12 @@
 //! `kpiscope check`: evaluate goals; the exit code says whether they passed.
 
-use crate::kpi::Evaluator;
-use std::collections::BTreeMap;
-
 use crate::Outcome;
-use crate::aggregate::{Cube, View};
-use crate::cli::{CheckArgs, CheckFormat, Range};
+use crate::aggregate::Cube;
+use crate::cli::{CheckArgs, CheckFormat};
 use crate::diagnostic::suggest;
 use crate::error::{Error, Result};
-use crate::goals::{Goal, GoalResult, check};
+use crate::goals::evaluate::{evaluate_on, views_of};
+use crate::goals::{Goal, GoalResult};
 use crate::render::{self, meta::Meta, table::Style};
 use crate::session::Session;
 
@@ -134,63 +132,4 @@ fn check_names(s: &Session, goals: &[Goal], cube: &Cube) -> Result<()> {
         }
     }
     problems.into_result(())
-}
-
-/// Checks each goal on the cube that `load` builds for the goals' views:
-/// the sources' data (`check`), or a test's records (`kpiscope test`), so
-/// that tests judge goals exactly as `check` does.
-pub fn evaluate_with(
-    s: &Session,
-    goals: &[Goal],
-    range: &Range,
-    load: impl FnOnce(&[View]) -> Result<Cube>,
-) -> Result<Vec<GoalResult>> {
-    evaluate_on(s, goals, range, &load(&views_of(goals))?)
-}
-
-/// Checks each goal on `cube`, loaded for (at least) [`views_of`] the goals.
-pub fn evaluate_on(
-    s: &Session,
-    goals: &[Goal],
-    range: &Range,
-    cube: &Cube,
-) -> Result<Vec<GoalResult>> {
-    let as_of = s.as_of(range, cube)?;
-    let evaluators = s.evaluators(views_of(goals), cube);
-    evaluate_in(s, goals, cube, &evaluators, as_of)
-}
-
-/// The views goals need: what a cube must be loaded for to check them.
-pub fn views_of(goals: &[Goal]) -> Vec<View> {
-    let mut views: Vec<_> = goals.iter().map(Goal::view).collect();
-    views.sort();
-    views.dedup();
-    views
-}
-
-/// Checks each goal with `evaluators` of (at least) [`views_of`] the goals
-/// on `cube`, as of `as_of`.
-pub fn evaluate_in(
-    s: &Session,
-    goals: &[Goal],
-    cube: &Cube,
-    evaluators: &BTreeMap<View, Evaluator>,
-    as_of: Option<crate::aggregate::Day>,
-) -> Result<Vec<GoalResult>> {
-    let mut results = Vec::new();
-    for g in goals {
-        let unit = s.unit_of(&g.kpi);
-        results.extend(
-            check::check(
-                g,
-                &evaluators[&g.view()],
-                &unit,
-                s.ws.currency.as_deref(),
-                as_of,
-                cube.spec.range.0,
-            )
-            .map_err(|d| Error::Diagnostics(crate::diagnostic::Diagnostics(vec![d])))?,
-        );
-    }
-    Ok(results)
 }

@@ -1,8 +1,10 @@
 //! Goals: a KPI, a scope, a period and a condition (DESIGN §6). The checked
-//! model lives in `goal`, the conditions in `condition`, evaluation in `check`.
+//! model lives in `goal`, the conditions in `condition`, evaluation of one goal in `check`, of a workspace's goals on a cube in
+//! `evaluate`.
 
 pub mod check;
 pub mod condition;
+pub mod evaluate;
 pub mod goal;
 pub mod projection;
 

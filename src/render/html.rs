@@ -53,6 +53,8 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 .status.warn { background: #fef3c7; color: #92400e; border-color: #fcd34d; }
 .status.fail { background: #fee2e2; color: #991b1b; border-color: #fca5a5; }
 .status.no_data { background: #f3f4f6; color: #374151; border-color: #d1d5db; }
+.good { color: #15803d; font-weight: 600; }
+.bad { color: #b91c1c; font-weight: 600; }
 .summary { display: flex; gap: 8px; flex-wrap: wrap; margin: .4rem 0; }
 figure.goal { margin: 1rem 0 1.4rem; padding: 12px 14px; border: 1px solid #e5e7eb; border-radius: 8px; }
 figure.goal figcaption { margin-bottom: 6px; }
@@ -250,9 +252,12 @@ fn section(r: &Report, s: &Section) -> String {
         .map(|f| {
             vec![
                 escape(&f.label),
-                escape(&f.value_text()),
-                escape(&f.previous_text()),
-                escape(&f.change_text()),
+                escape(&f.value_text(r.currency.as_deref())),
+                escape(&f.previous_text(r.currency.as_deref())),
+                match f.change_tone() {
+                    "" => escape(&f.change_text()),
+                    tone => format!("<span class=\"{tone}\">{}</span>", escape(&f.change_text())),
+                },
             ]
         })
         .collect();
@@ -267,6 +272,9 @@ fn section(r: &Report, s: &Section) -> String {
         &["", "num", "num", "num"],
         &rows,
     );
+    if let Some(line) = report::missing_line(s) {
+        let _ = writeln!(out, "<p class=\"meta\">{}</p>", escape(&line));
+    }
 
     out += "<h3>Top posts by reach</h3>\n";
     out += &top_posts(r, s);

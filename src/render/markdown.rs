@@ -165,8 +165,8 @@ fn section(r: &Report, s: &Section) -> String {
         .map(|f| {
             vec![
                 escape(&f.label),
-                f.value_text(),
-                f.previous_text(),
+                f.value_text(r.currency.as_deref()),
+                f.previous_text(r.currency.as_deref()),
                 f.change_text(),
             ]
         })
@@ -181,6 +181,9 @@ fn section(r: &Report, s: &Section) -> String {
         &[false, true, true, true],
         &rows,
     );
+    if let Some(line) = super::report::missing_line(s) {
+        out += &format!("\n{}\n", escape(&line));
+    }
 
     out += "\n### Top posts by reach\n\n";
     out += &top_posts(r, s);
@@ -287,13 +290,16 @@ fn chart(r: &Report, c: &Chart) -> String {
 fn sparkline(c: &Chart) -> String {
     const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
     let values: Vec<f64> = c.points.iter().filter_map(|p| p.value).collect();
-    let lo = values.iter().copied().fold(f64::INFINITY, f64::min);
-    let hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    // On the chart's honest scale: from zero (counts, rates and money are
+    // drawn from zero, as the HTML charts are), so that a 3% change is a
+    // step of a bar, not the whole height.
+    let lo = values.iter().copied().fold(0.0, f64::min);
+    let hi = values.iter().copied().fold(0.0, f64::max);
     c.points
         .iter()
         .map(|p| match p.value {
             None => ' ',
-            Some(_) if hi <= lo => BARS[3],
+            Some(_) if hi <= lo => BARS[0],
             Some(v) => BARS[(((v - lo) / (hi - lo)) * 7.0).round() as usize],
         })
         .collect()

@@ -4,54 +4,12 @@
 
 use crate::goals::condition::fmt_number;
 use crate::goals::{Condition, GoalResult, Measure, Status};
+pub use crate::report::model::{
+    Better, Chart, ChartProjection, Figure, FigureKind, Point, Report, Section, Span, TopPost,
+};
 
 /// What "no value" looks like: never a fake zero.
 pub const NONE: &str = "—";
-
-pub struct Report {
-    pub workspace: String,
-    /// The workspace's currency, shown with currency values.
-    pub currency: Option<String>,
-    pub period: Span,
-    /// The period before, whose figures the report compares with.
-    pub previous: Option<String>,
-    /// First and last day of the data.
-    pub data: (String, String),
-    /// The day goals were judged as of: the period's last day, or the data's
-    /// last day when the period is still in progress.
-    pub as_of: String,
-    /// The data ends inside the period.
-    pub in_progress: bool,
-    /// The goal results of the period, as `check` gives them: one per goal,
-    /// or several for a goal checked in each of several periods.
-    pub results: Vec<GoalResult>,
-    /// Results of such goals in other periods: not listed (their charts show
-    /// that history), but counted, so that the report says so.
-    pub other_results: usize,
-    /// All networks first, then one per network.
-    pub sections: Vec<Section>,
-    /// Networks that have records but none of the report's figures (a
-    /// website's `web` sessions, say): named, so nothing disappears silently.
-    pub quiet_networks: Vec<String>,
-}
-
-/// A period as the report names it.
-pub struct Span {
-    pub label: String,
-    pub start: String,
-    pub end: String,
-}
-
-pub struct Section {
-    /// `None`: all networks together.
-    pub network: Option<String>,
-    pub figures: Vec<Figure>,
-    pub top_posts: Vec<TopPost>,
-    /// Posts published in the period (some may lack a reach figure).
-    pub posts_seen: usize,
-    /// One per goal on this scope, in the order of kpiscope.toml.
-    pub charts: Vec<Chart>,
-}
 
 impl Section {
     pub fn title(&self) -> String {
@@ -62,35 +20,13 @@ impl Section {
     }
 }
 
-/// One key figure of a section, in the period and the one before.
-pub struct Figure {
-    pub label: String,
-    pub kind: FigureKind,
-    pub value: Option<f64>,
-    pub previous: Option<f64>,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum FigureKind {
-    /// A count: `224,362`; the change is shown in %.
-    Count,
-    /// Posts a day: `0.58`.
-    PerDay,
-    /// A difference of counts: `+1,583 (+5.1%)`, with the % of growth of
-    /// the period and of the one before.
-    Growth {
-        pct: Option<f64>,
-        previous_pct: Option<f64>,
-    },
-}
-
 impl Figure {
-    pub fn value_text(&self) -> String {
-        self.text(self.value, self.growth_pct(false))
+    pub fn value_text(&self, currency: Option<&str>) -> String {
+        self.text(self.value, self.growth_pct(false), currency)
     }
 
-    pub fn previous_text(&self) -> String {
-        self.text(self.previous, self.growth_pct(true))
+    pub fn previous_text(&self, currency: Option<&str>) -> String {
+        self.text(self.previous, self.growth_pct(true), currency)
     }
 
     fn growth_pct(&self, previous: bool) -> Option<f64> {
@@ -106,11 +42,13 @@ impl Figure {
         }
     }
 
-    fn text(&self, v: Option<f64>, pct: Option<f64>) -> String {
+    fn text(&self, v: Option<f64>, pct: Option<f64>, currency: Option<&str>) -> String {
         let Some(v) = v else { return NONE.into() };
         match self.kind {
             FigureKind::Count => count(v),
             FigureKind::PerDay => fmt_number(v),
+            FigureKind::Percent => with_unit(v, "%", currency),
+            FigureKind::Money => with_unit(v, "currency", currency),
             FigureKind::Growth { .. } => match pct {
                 Some(p) => format!("{} ({})", signed(v, count), signed(p, percent)),
                 None => signed(v, count),
@@ -118,17 +56,63 @@ impl Figure {
         }
     }
 
-    /// The change from the previous period in %; empty for a growth (it is
+    /// Whether the change is good or bad news, by the figure's `better`
+    /// direction (a falling CPC is good news): `"good"`, `"bad"`, or `""`
+    /// when it is neither or there is no change to judge.
+    pub fn change_tone(&self) -> &'static str {
+        let delta = match (self.kind, self.value, self.previous) {
+            (FigureKind::Growth { .. }, Some(v), _) => v,
+            (_, Some(v), Some(p)) => v - p,
+            _ => return "",
+        };
+        match (self.better, delta.partial_cmp(&0.0)) {
+            (Better::Higher, Some(std::cmp::Ordering::Greater))
+            | (Better::Lower, Some(std::cmp::Ordering::Less)) => "good",
+            (Better::Higher, Some(std::cmp::Ordering::Less))
+            | (Better::Lower, Some(std::cmp::Ordering::Greater)) => "bad",
+            _ => "",
+        }
+    }
+
+    /// The change from the previous period in %, of a rate in points
+    /// (`+0.5 pts`: a rate going from 4% to 4.5%); empty for a growth (it is
     /// a change already), "—" when either value is missing or the previous is 0.
     pub fn change_text(&self) -> String {
-        if matches!(self.kind, FigureKind::Growth { .. }) {
-            return String::new();
+        match self.kind {
+            FigureKind::Growth { .. } => return String::new(),
+            FigureKind::Percent => {
+                return match (self.value, self.previous) {
+                    (Some(v), Some(p)) => format!("{} pts", signed(v - p, fmt_number)),
+                    _ => NONE.into(),
+                };
+            }
+            _ => {}
         }
         match (self.value, self.previous) {
             (Some(v), Some(p)) if p != 0.0 => signed((v - p) / p.abs() * 100.0, percent),
             _ => NONE.into(),
         }
     }
+}
+
+/// The one line under a section's figures naming those the data cannot
+/// give, each with the export that would: figures that share an export
+/// are named together.
+pub fn missing_line(s: &Section) -> Option<String> {
+    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+    for m in &s.missing {
+        match groups.iter_mut().find(|(e, _)| *e == m.export) {
+            Some((_, labels)) => labels.push(&m.label),
+            None => groups.push((m.export, vec![&m.label])),
+        }
+    }
+    (!groups.is_empty()).then(|| {
+        let parts: Vec<String> = groups
+            .iter()
+            .map(|(export, labels)| format!("{} — {export}", labels.join(", ")))
+            .collect();
+        format!("Not in the data: {}.", parts.join("; "))
+    })
 }
 
 /// The top posts of a section as plain text, for each format to mark up:
@@ -182,51 +166,6 @@ impl PostTable {
     }
 }
 
-#[derive(Debug, Clone)]
-pub struct TopPost {
-    pub network: String,
-    pub account: String,
-    pub post: String,
-    /// Its first day in the period: its publish day, where post metrics count.
-    pub published: String,
-    pub reach: f64,
-    pub engagements: Option<f64>,
-}
-
-/// A goal KPI over the periods up to the report's, at the goal's grain.
-pub struct Chart {
-    pub goal_id: String,
-    pub title: String,
-    pub kpi: String,
-    pub unit: String,
-    pub currency: Option<String>,
-    /// The goal's pass condition, when it is on the KPI's value.
-    pub target: Option<crate::goals::Condition>,
-    pub points: Vec<Point>,
-    /// Indices into [`Report::results`]: this goal's results.
-    pub results: Vec<usize>,
-    /// A deadline goal's projection, drawn beyond the last point.
-    pub projection: Option<ChartProjection>,
-    /// The decimals the goal is judged at (two, or those of a finer bound):
-    /// values and the target are shown with as many.
-    pub decimals: usize,
-}
-
-/// Where a deadline goal is heading: the value projected for the deadline's
-/// period, `periods_after` periods after the chart's last point, drawn from
-/// the point of `latest` (the last period the trend was fitted on).
-pub struct ChartProjection {
-    pub label: String,
-    pub value: f64,
-    pub periods_after: usize,
-    pub latest: String,
-    /// The value of `latest`, the pace still needed from it to the deadline
-    /// and the trend's pace, both per day (as the goal's message gives them).
-    pub latest_value: f64,
-    pub needed_per_day: Option<f64>,
-    pub trend_per_day: Option<f64>,
-}
-
 impl ChartProjection {
     /// `10,252 projected for 2026-12; needs +9.09/day from 9,800, trend +4.7/day`.
     pub fn text(&self, c: &Chart) -> String {
@@ -253,16 +192,6 @@ impl ChartProjection {
 /// `+9.09/day`, `-2/day`.
 pub fn per_day(x: f64) -> String {
     format!("{}/day", signed(x, fmt_number))
-}
-
-pub struct Point {
-    pub label: String,
-    /// `None`: no data in that period (a gap, not a zero).
-    pub value: Option<f64>,
-    /// The report's period (or the period the goal was judged on).
-    pub highlight: bool,
-    /// The data covers only part of the period (it starts or stops in it).
-    pub partial: bool,
 }
 
 impl Chart {
@@ -463,6 +392,8 @@ mod tests {
     #[test]
     fn growth_has_its_sign_and_percent() {
         let f = Figure {
+            key: "follower_growth",
+            better: crate::report::model::Better::Higher,
             label: String::new(),
             kind: FigureKind::Growth {
                 pct: Some(5.06),
@@ -471,10 +402,12 @@ mod tests {
             value: Some(1583.0),
             previous: Some(-20.0),
         };
-        assert_eq!(f.value_text(), "+1,583 (+5.1%)");
-        assert_eq!(f.previous_text(), "-20");
+        assert_eq!(f.value_text(None), "+1,583 (+5.1%)");
+        assert_eq!(f.previous_text(None), "-20");
         assert_eq!(f.change_text(), "");
         let c = Figure {
+            key: "reach",
+            better: crate::report::model::Better::Higher,
             label: String::new(),
             kind: FigureKind::Count,
             value: Some(110.0),
@@ -484,7 +417,7 @@ mod tests {
         assert_eq!(signed(0.7, percent), "+0.7%");
         assert_eq!(signed(0.001, percent), "0%");
         let none = Figure { value: None, ..c };
-        assert_eq!(none.value_text(), NONE);
+        assert_eq!(none.value_text(None), NONE);
         assert_eq!(none.change_text(), NONE);
     }
 }

@@ -7,6 +7,7 @@ use super::check::GoalJson;
 use super::meta::{Meta, unit_code};
 use super::report::{Chart, Figure, FigureKind, Report, TopPost};
 use crate::goals::Summary;
+use crate::report::model::Better;
 
 /// The periodic report, as `docs/schema/report.schema.json` describes it.
 #[derive(Serialize, schemars::JsonSchema)]
@@ -54,6 +55,8 @@ struct DataJson<'a> {
 struct SectionJson<'a> {
     network: Option<&'a str>,
     figures: Vec<FigureJson<'a>>,
+    /// Figures the data cannot give in either period, left out of `figures`.
+    missing: Vec<MissingJson<'a>>,
     top_posts: Vec<PostJson<'a>>,
     /// Posts published in the period.
     posts_seen: usize,
@@ -61,8 +64,21 @@ struct SectionJson<'a> {
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
-struct FigureJson<'a> {
+struct MissingJson<'a> {
+    /// The KPI or metric, as in `figures`.
+    key: &'a str,
     label: &'a str,
+    /// The export that would give it, or why the network has none.
+    export: &'a str,
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+struct FigureJson<'a> {
+    /// The KPI or metric shown (`follower_growth`: the change of `followers`).
+    key: &'a str,
+    label: &'a str,
+    /// Which way of change is good news: `higher`, `lower` or `neither`.
+    better: &'static str,
     value: Option<f64>,
     previous: Option<f64>,
     /// The change from the period before, in %.
@@ -126,7 +142,13 @@ fn figure(f: &Figure) -> FigureJson<'_> {
         _ => None,
     };
     FigureJson {
+        key: f.key,
         label: &f.label,
+        better: match f.better {
+            Better::Higher => "higher",
+            Better::Lower => "lower",
+            Better::Neither => "neither",
+        },
         value: f.value,
         previous: f.previous,
         change_pct,
@@ -213,6 +235,15 @@ pub fn json(r: &Report) -> String {
             .map(|s| SectionJson {
                 network: s.network.as_deref(),
                 figures: s.figures.iter().map(figure).collect(),
+                missing: s
+                    .missing
+                    .iter()
+                    .map(|m| MissingJson {
+                        key: m.key,
+                        label: &m.label,
+                        export: m.export,
+                    })
+                    .collect(),
                 top_posts: s.top_posts.iter().map(post).collect(),
                 posts_seen: s.posts_seen,
                 charts: s.charts.iter().map(|c| chart(r, c)).collect(),

@@ -22,6 +22,8 @@ const BOTTOM: f64 = 44.0;
 /// The series colour; tests look for it in screenshots.
 pub const LINE: &str = "#2563eb";
 pub const TARGET: &str = "#dc2626";
+/// The warn threshold, beside the target: amber, as the warn status is.
+pub const WARN: &str = "#d97706";
 const HIGHLIGHT: &str = "#fde68a";
 const GRID: &str = "#e5e7eb";
 const TEXT: &str = "#374151";
@@ -121,8 +123,14 @@ pub fn chart(c: &Chart) -> String {
         .as_ref()
         .map(|t| thresholds(t, &unit))
         .unwrap_or_default();
+    let warns = c
+        .warn
+        .as_ref()
+        .map(|t| thresholds(t, &unit))
+        .unwrap_or_default();
     let mut all: Vec<f64> = c.points.iter().filter_map(|p| p.value).collect();
     all.extend(targets.iter().map(|(t, _)| *t));
+    all.extend(warns.iter().map(|(t, _)| *t));
     all.extend(c.projection.as_ref().map(|p| p.value));
     let axis = Axis::fit(&all);
     let plot_w = WIDTH - LEFT - RIGHT;
@@ -249,6 +257,22 @@ pub fn chart(c: &Chart) -> String {
         );
     }
 
+    // The warn threshold: dotted, labelled on the left inside the plot, so
+    // that it never runs into the target's label on the right.
+    for (t, text) in &warns {
+        let y = axis.y(*t);
+        let _ = write!(
+            s,
+            r#"<line class="warn" x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="{WARN}" stroke-width="1.5" stroke-dasharray="2 3"/><text class="warn-label" x="{}" y="{}" fill="{WARN}" stroke="white" stroke-width="3" paint-order="stroke">warn {}</text>"#,
+            r(LEFT),
+            r(WIDTH - RIGHT),
+            r(LEFT + 4.0),
+            r(y - 4.0),
+            escape(text),
+            y = r(y),
+        );
+    }
+
     // The series: a path broken at every period without data.
     let mut d = String::new();
     let mut pen_down = false;
@@ -359,6 +383,7 @@ mod tests {
             unit: "%".into(),
             currency: None,
             target: Some(Condition::parse(">= 4").expect("condition")),
+            warn: None,
             points: values
                 .iter()
                 .enumerate()

@@ -220,9 +220,23 @@ fn report_figures_by_network_with_the_total_first() {
         figures("Follower growth over the period"),
         ["-10 (-1.9%)", "+20 (+4%)", ""]
     );
-    // No data is a dash, never a zero.
-    assert_eq!(figures("Unique visitors (new sessions)"), ["—", "—", "—"]);
-    assert_eq!(figures("Views"), ["—", "—", "—"]);
+    // Engagements: f2 30+5+5, f3 5+1+0; by followers 46/510, by reach 46/1,500.
+    assert_eq!(figures("Engagements"), ["46", "10", "+360%"]);
+    assert_eq!(
+        figures("Engagement rate by followers"),
+        ["9.02%", "1.92%", "+7.1 pts"]
+    );
+    assert_eq!(
+        figures("Engagement rate by reach"),
+        ["3.07%", "2.5%", "+0.57 pts"]
+    );
+    // A figure with no data in either period is not a row of dashes: it is
+    // named once, with the export that would give it.
+    assert!(!fb.contains("| Views |"), "{fb}");
+    assert!(
+        fb.contains("Not in the data: Impressions — Meta reports views instead of impressions since 2025; Views — the network's post export with a Views column; Unique visitors (new sessions), Social traffic (site sessions) — GA4's Traffic acquisition export by session source;"),
+        "{fb}"
+    );
     assert_eq!(top_posts(fb), ["f2", "f3"]);
     assert_eq!(
         row(fb, "2"),
