@@ -278,6 +278,13 @@ impl Limits {
     }
 }
 
+/// The largest logo `[report] logo` may name: it is embedded in every report
+/// (HTML, e-mail, PDF), so a photo-sized file is a mistake, not a logo.
+pub const MAX_LOGO_BYTES: u64 = 512 << 10;
+
+/// The largest report template `[report] template` may name.
+pub const MAX_TEMPLATE_BYTES: u64 = 1 << 20;
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,3 +299,4 @@ mod tests {
         assert_eq!(show_bytes(2_400_000), "2.3 MB");
     }
 }
+

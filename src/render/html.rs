@@ -5,10 +5,12 @@
 
 use std::fmt::Write;
 
-use super::report::{
-    self, Chart, NONE, Report, Section, result_target, result_value, status_label, summary_line,
-};
+use super::page;
+use super::report::{NONE, Report, result_target, result_value, status_label, summary_line};
+use crate::diagnostic::{Diagnostic, Diagnostics};
+use crate::error::{Error, Result};
 use crate::goals::{GoalResult, Status};
+use crate::workspace::brand::Brand;
 
 /// Text for HTML content and attribute values.
 pub fn escape(s: &str) -> String {
@@ -183,204 +185,53 @@ pub fn check(workspace: &str, results: &[GoalResult]) -> String {
     page(&title, &body)
 }
 
-/// `kpiscope report --format html`.
-pub fn report(r: &Report) -> String {
-    let title = format!(
-        "{}: social media report for {}",
-        r.workspace, r.period.label
-    );
-    let mut body = format!("<header>\n<h1>{}</h1>\n", escape(&title));
-    let mut meta = format!("Period: {} to {}", r.period.start, r.period.end);
-    if let Some(p) = &r.previous {
-        let _ = write!(meta, ", compared with {p}");
-    }
-    let _ = write!(
-        meta,
-        ". Data from {} to {}; goals judged as of {}.",
-        r.data.0, r.data.1, r.as_of
-    );
-    let _ = writeln!(body, "<p class=\"meta\">{}</p>", escape(&meta));
-    if r.in_progress {
-        let _ = writeln!(
-            body,
-            "<p class=\"note\"><strong>The period is still in progress:</strong> the data ends on {}.</p>",
-            escape(&r.data.1)
-        );
-    }
-    body += "</header>\n<section id=\"goals\">\n<h2>Goals</h2>\n";
-    if r.results.is_empty() {
-        body += "<p>The workspace has no goals.</p>\n";
-    } else {
-        body += &summary_badges(&r.results);
-        body += &goal_table(&r.results, r.currency.as_deref());
-        if let Some(note) = report::other_results_note(r) {
-            let _ = writeln!(body, "<p class=\"meta\">{}</p>", escape(&note));
-        }
-    }
-    body += "</section>\n";
-    for s in &r.sections {
-        body += &section(r, s);
-    }
-    if !r.quiet_networks.is_empty() {
-        let _ = writeln!(
-            body,
-            "<p class=\"meta\">Not shown: {}, with records but none of the figures above.</p>",
-            escape(&r.quiet_networks.join(", "))
-        );
-    }
-    page(&title, &body)
-}
+/// The built-in report template; `[report] template` replaces it.
+const REPORT_TEMPLATE: &str = include_str!("../../templates/report.html");
 
-fn section(r: &Report, s: &Section) -> String {
-    let id = match &s.network {
-        None => "all-networks".to_string(),
-        Some(n) => format!(
-            "network-{}",
-            n.chars()
-                .map(|c| if c.is_ascii_alphanumeric() { c } else { '-' })
-                .collect::<String>()
-        ),
+/// `kpiscope report --format html`: the report's page laid out by the
+/// built-in template or the workspace's own. A template that does not
+/// compile or render is an error at its line.
+pub fn report(r: &Report, brand: &Brand) -> Result<String> {
+    let (name, source) = match &brand.template {
+        Some((path, text)) => (path.display().to_string(), text.as_str()),
+        None => ("<built-in>/report.html".to_string(), REPORT_TEMPLATE),
     };
-    let mut out = format!(
-        "<section class=\"network\" id=\"{}\">\n<h2>{}</h2>\n",
-        escape(&id),
-        escape(&s.title())
-    );
-    let rows: Vec<Vec<String>> = s
-        .figures
-        .iter()
-        .map(|f| {
-            vec![
-                escape(&f.label),
-                escape(&f.value_text(r.currency.as_deref())),
-                escape(&f.previous_text(r.currency.as_deref())),
-                match f.change_tone() {
-                    "" => escape(&f.change_text()),
-                    tone => format!("<span class=\"{tone}\">{}</span>", escape(&f.change_text())),
-                },
-            ]
-        })
-        .collect();
-    out += &table(
-        "figures",
-        &[
-            "Figure".to_string(),
-            escape(&r.period.label),
-            escape(r.previous.as_deref().unwrap_or("Previous")),
-            "Change".to_string(),
-        ],
-        &["", "num", "num", "num"],
-        &rows,
-    );
-    if let Some(line) = report::missing_line(s) {
-        let _ = writeln!(out, "<p class=\"meta\">{}</p>", escape(&line));
-    }
-
-    out += "<h3>Top posts by reach</h3>\n";
-    out += &top_posts(r, s);
-
-    if !s.charts.is_empty() {
-        out += "<h3>Goals over time</h3>\n";
-        for c in &s.charts {
-            out += &chart(r, c);
-        }
-    }
-    out += "</section>\n";
-    out
+    let mut env = minijinja::Environment::new();
+    // Every value is text to escape, whatever the template file is called.
+    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    let rendered = env
+        .template_from_named_str(&name, source)
+        .and_then(|t| t.render(page::page(r, brand)));
+    rendered.map_err(|e| template_error(&name, source, &e))
 }
 
-fn top_posts(r: &Report, s: &Section) -> String {
-    if s.top_posts.is_empty() {
-        let text = if s.posts_seen == 0 {
-            format!("No post was published in {}.", r.period.label)
-        } else {
-            format!(
-                "None of the {} published in {} has a reach figure.",
-                super::count(s.posts_seen, "post", "posts"),
-                r.period.label
-            )
-        };
-        return format!("<p>{}</p>\n", escape(&text));
+/// A template's error at its place, with the chain of causes.
+fn template_error(name: &str, source: &str, e: &minijinja::Error) -> Error {
+    let mut message = format!("the report template: {}", e.kind());
+    if let Some(detail) = e.detail() {
+        message += &format!(": {detail}");
     }
-    let t = report::PostTable::of(s);
-    let classes: Vec<&str> = t
-        .header
-        .iter()
-        .zip(&t.numeric)
-        .map(|(h, n)| match (*h, n) {
-            (_, true) => "num",
-            ("Published", _) => "nowrap",
-            _ => "",
-        })
-        .collect();
-    let rows: Vec<Vec<String>> = t
-        .rows
-        .iter()
-        .map(|row| {
-            row.iter()
-                .enumerate()
-                .map(|(c, v)| match c == t.post_column {
-                    true => format!("<code>{}</code>", escape(v)),
-                    false => escape(v),
-                })
-                .collect()
-        })
-        .collect();
-    table("posts", &strings(&t.header), &classes, &rows)
-}
-
-fn chart(r: &Report, c: &Chart) -> String {
-    let mut out = format!(
-        "<figure class=\"goal\" id=\"goal-{}\">\n<figcaption><strong>{}</strong> <code>{}</code>\n",
-        escape(&c.goal_id),
-        escape(&c.title),
-        escape(&c.goal_id)
-    );
-    for &i in &c.results {
-        let res = &r.results[i];
-        let period = res
-            .period
-            .as_ref()
-            .map_or(String::new(), |p| format!(" {}:", escape(&p.label)));
-        let _ = writeln!(
-            out,
-            "<p class=\"result\">{}{period} {}</p>",
-            status_badge(res.status),
-            escape(&res.message)
-        );
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        message += &format!(": {c}");
+        cause = c.source();
     }
-    out += "</figcaption>\n";
-    out += &super::svg::chart(c);
-    let mut legend = format!(
-        "<span class=\"swatch\" style=\"border-top: 3px solid {}\"></span><code>{}</code> per period",
-        super::svg::LINE,
-        escape(&c.kpi)
-    );
-    if let Some(t) = c.target_text() {
-        let _ = write!(
-            legend,
-            "<span class=\"swatch\" style=\"border-top: 2px dashed {}\"></span>{}",
-            super::svg::TARGET,
-            escape(&t)
-        );
+    let span = e.range().or_else(|| {
+        let line = e.line()?;
+        let start = source
+            .split_inclusive('\n')
+            .take(line.saturating_sub(1))
+            .map(str::len)
+            .sum::<usize>();
+        Some(start..start)
+    });
+    match span {
+        Some(span) => Error::Diagnostics(Diagnostics(vec![Diagnostic::at_span(
+            name, source, span, message,
+        )])),
+        None => Error::usage(format!("{name}: {message}")),
     }
-    legend += "; shaded: the period this report looks at";
-    if c.points.iter().any(|p| p.value.is_none()) {
-        legend += "; a gap is a period without data";
-    }
-    if c.points.iter().any(|p| p.partial && p.value.is_some()) {
-        legend += "; an open point is a period the data covers only in part";
-    }
-    if let Some(p) = &c.projection {
-        let _ = write!(
-            legend,
-            "; dotted: the trend projected to {}, the deadline's period ({})",
-            escape(&p.label),
-            escape(&p.text(c))
-        );
-    }
-    let _ = write!(out, "\n<p class=\"legend\">{legend}.</p>\n</figure>\n");
-    out
 }
 
 #[cfg(test)]

@@ -10,6 +10,7 @@ pub mod junit;
 pub mod markdown;
 pub mod meta;
 pub mod output;
+pub mod page;
 pub mod report;
 pub mod report_json;
 pub mod schema;

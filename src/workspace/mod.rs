@@ -1,6 +1,7 @@
 //! The workspace (DESIGN §2): `kpiscope.toml` parsed, then validated into a
 //! checked model. Every problem is reported at once, as `file:line:col`.
 
+pub mod brand;
 pub mod discover;
 #[cfg(test)]
 pub(crate) mod props;
@@ -23,7 +24,8 @@ use crate::records::{
     Kind,
     catalog::{is_metric_name, standard_kind},
 };
-use raw::{RawGoal, RawLimits, RawSource, RawWorkspace, TOP_LEVEL};
+use brand::Brand;
+use raw::{RawGoal, RawLimits, RawReport, RawSource, RawWorkspace, TOP_LEVEL};
 
 /// Collects diagnostics for one file, positions given as byte spans.
 pub struct Located {
@@ -98,6 +100,8 @@ pub struct Workspace {
     pub goals: Vec<Goal>,
     /// What a run may cost: the defaults, with `[limits]`.
     pub limits: Limits,
+    /// The agency's brand on the report: `[report]`.
+    pub brand: Brand,
     /// The config text, for diagnostics found after loading (unknown KPI...).
     pub config_text: String,
     /// Problems found in the config. Kept with the model rather than returned
@@ -147,6 +151,7 @@ impl Workspace {
         let mut metrics = Vec::new();
         let mut raw_sources: Vec<(Spanned<DeValue>, RawSource)> = Vec::new();
         let mut raw_goals: Vec<RawGoal> = Vec::new();
+        let mut raw_report = RawReport::default();
         for (key, value) in doc.iter() {
             let name: &str = key.get_ref();
             match name {
@@ -158,6 +163,11 @@ impl Workspace {
                 "params" => {
                     if let Some(p) = de::<toml::Table>(&mut at, value.clone(), "[params]") {
                         params = p;
+                    }
+                }
+                "report" => {
+                    if let Some(r) = de::<RawReport>(&mut at, value.clone(), "[report]") {
+                        raw_report = r;
                     }
                 }
                 "limits" => {
@@ -288,6 +298,7 @@ impl Workspace {
             },
         };
         let calendar = Calendar { week_start };
+        let brand = Brand::check(raw_report, root, &mut at);
 
         let mut sources = Vec::new();
         for (i, (item, s)) in raw_sources.into_iter().enumerate() {
@@ -384,6 +395,7 @@ impl Workspace {
             sources,
             goals,
             limits,
+            brand,
             config_text: text.to_string(),
             problems: Diagnostics::default(),
         };

@@ -62,5 +62,28 @@ pub struct RawLimits {
     pub date_span_years: Option<Spanned<i64>>,
 }
 
+/// `[report]`: the agency's brand on the periodic report.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawReport {
+    /// Who sends the report ("Prepared by …").
+    pub agency: Option<String>,
+    pub logo: Option<Spanned<String>>,
+    pub primary_color: Option<Spanned<String>>,
+    pub accent_color: Option<Spanned<String>>,
+    /// A paragraph or more opening the report; blank lines split paragraphs.
+    pub intro: Option<String>,
+    /// A template file replacing the built-in HTML one.
+    pub template: Option<Spanned<String>>,
+}
+
 /// The top-level keys; anything else is reported with its position.
-pub const TOP_LEVEL: &[&str] = &["workspace", "params", "metrics", "limits", "source", "goal"];
+pub const TOP_LEVEL: &[&str] = &[
+    "workspace",
+    "params",
+    "metrics",
+    "limits",
+    "report",
+    "source",
+    "goal",
+];

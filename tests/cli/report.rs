@@ -627,3 +627,87 @@ fn the_report_reads_once_and_keeps_the_posts_of_its_month() {
         body(&run(&["report", "--period", "2025-11"]))
     );
 }
+
+/// `[report]` brands the page: the agency, its logo embedded, its colours
+/// and intro; a template of its own replaces the built-in one.
+#[test]
+fn report_carries_the_agency_brand() {
+    let config = format!(
+        "{CONFIG}\n[report]\nagency = \"Studio Nord\"\nlogo = \"brand/logo.svg\"\nprimary_color = \"#0F766E\"\naccent_color = \"#f59e0b\"\nintro = \"\"\"\nDear client,\nhere is September.\n\nA good month.\"\"\"\n"
+    );
+    let out = Test::new()
+        .file("kpiscope.toml", &config)
+        .file("data.csv", DATA)
+        .file("brand/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
+        .args(&["report", "--format", "html"])
+        .run();
+    out.status(0);
+    let html = &out.stdout;
+    assert!(html.contains("Prepared by Studio Nord"), "{html}");
+    // base64 of the logo's 41 bytes, as a data URI: the report stays one file.
+    assert!(
+        html.contains("src=\"data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4=\""),
+        "{html}"
+    );
+    assert!(html.contains("--primary: #0f766e; --accent: #f59e0b;"));
+    assert!(html.contains("<p>Dear client, here is September.</p><p>A good month.</p>"));
+}
+
+#[test]
+fn report_template_of_the_workspace_replaces_the_built_in_one() {
+    let config = format!("{CONFIG}\n[report]\ntemplate = \"mine.html\"\n");
+    let out = Test::new()
+        .file("kpiscope.toml", &config)
+        .file("data.csv", DATA)
+        .file(
+            "mine.html",
+            "<h1>{{ workspace }} {{ period }}</h1>{% for s in sections %}<p>{{ s.title }}: {{ s.figures[0].value }}</p>{% endfor %}",
+        )
+        .args(&["report", "--format", "html"])
+        .run();
+    out.status(0);
+    assert_eq!(
+        out.stdout,
+        "<h1>Report test 2026-09</h1><p>All networks: 1,720</p><p>facebook: 510</p><p>instagram: 1,210</p>"
+    );
+}
+
+#[test]
+fn report_template_errors_point_at_their_line() {
+    let config = format!("{CONFIG}\n[report]\ntemplate = \"mine.html\"\n");
+    let out = Test::new()
+        .file("kpiscope.toml", &config)
+        .file("data.csv", DATA)
+        .file("mine.html", "<h1>{{ period }}</h1>\n<p>{{ no_such_value }}</p>\n")
+        .args(&["report", "--format", "html", "-o", "r.html"])
+        .run();
+    out.status(2);
+    assert!(out.stderr.contains("mine.html:2:"), "{}", out.stderr);
+    assert!(out.stderr.contains("undefined value"), "{}", out.stderr);
+    assert!(!out.dir.join("r.html").exists(), "nothing half-written");
+}
+
+#[test]
+fn report_brand_problems_are_all_reported_at_their_place() {
+    let config = format!(
+        "{CONFIG}\n[report]\nlogo = \"brand/none.png\"\nprimary_color = \"blue\"\ntemplate = \"missing.html\"\n"
+    );
+    let out = Test::new()
+        .file("kpiscope.toml", &config)
+        .file("data.csv", DATA)
+        .args(&["report"])
+        .run();
+    out.status(2);
+    let lines = CONFIG.lines().count();
+    for (line, text) in [
+        (lines + 3, "logo `brand/none.png`: no such file in the workspace"),
+        (lines + 4, "`blue` is not a colour: write it as #rrggbb or #rgb"),
+        (lines + 5, "template `missing.html`: no such file in the workspace"),
+    ] {
+        assert!(
+            out.stderr.contains(&format!("kpiscope.toml:{line}:")) && out.stderr.contains(text),
+            "{line} {text}\n{}",
+            out.stderr
+        );
+    }
+}
