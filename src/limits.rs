@@ -299,4 +299,3 @@ mod tests {
         assert_eq!(show_bytes(2_400_000), "2.3 MB");
     }
 }
-

@@ -346,22 +346,43 @@ pub fn chart(c: &Chart) -> String {
                 r(axis.y(v))
             );
         }
+        // The labels stand above the point, the pace needed on the line
+        // below the value, and both rise above the highlighted point's
+        // label when they would run into it (a projection near the last
+        // value, as a deadline close to reach has).
+        let lines = if p.needed_per_day.is_some() { 2.0 } else { 1.0 };
+        let mut bottom_line = axis.y(p.value) - 9.0;
+        let hl = c
+            .points
+            .iter()
+            .rposition(|q| q.highlight && q.value.is_some());
+        if let Some(h) = hl
+            && let Some(v) = c.points[h].value
+        {
+            let label_top = axis.y(v) - 9.0 - 12.0;
+            let width = 7.0 * (unit(p.value).len() as f64 + 10.0);
+            let overlaps_x = x(h) + 4.0 * unit(v).len() as f64 > x(at) + 6.0 - width;
+            if overlaps_x && bottom_line > label_top - 2.0 {
+                bottom_line = label_top - 2.0;
+            }
+        }
+        let value_line = bottom_line - (lines - 1.0) * 13.0;
         let _ = write!(
             s,
             r#"<circle class="projected" cx="{px}" cy="{py}" r="5" fill="white" stroke="{LINE}" stroke-width="2"><title>{t}</title></circle><text x="{tx}" y="{}" text-anchor="end" fill="{LINE}" stroke="white" stroke-width="3" paint-order="stroke">{v} projected</text><text x="{px}" y="{}" text-anchor="middle" fill="{TEXT}" font-weight="bold">{l}</text>"#,
-            r(axis.y(p.value) - 9.0),
+            r(value_line),
             r(bottom + 16.0),
             l = escape(&p.label),
             v = escape(&unit(p.value)),
             t = escape(&p.text(c)),
             tx = tx,
         );
-        // The pace still needed, under the point: what the marketer acts on.
+        // The pace still needed: what the marketer acts on.
         if let Some(n) = p.needed_per_day {
             let _ = write!(
                 s,
                 r#"<text class="needed" x="{tx}" y="{}" text-anchor="end" fill="{TEXT}" stroke="white" stroke-width="3" paint-order="stroke">needs {}</text>"#,
-                r(axis.y(p.value) + 18.0),
+                r(bottom_line),
                 escape(&super::report::per_day(n))
             );
         }

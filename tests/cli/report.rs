@@ -638,7 +638,10 @@ fn report_carries_the_agency_brand() {
     let out = Test::new()
         .file("kpiscope.toml", &config)
         .file("data.csv", DATA)
-        .file("brand/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
+        .file(
+            "brand/logo.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        )
         .args(&["report", "--format", "html"])
         .run();
     out.status(0);
@@ -678,7 +681,10 @@ fn report_template_errors_point_at_their_line() {
     let out = Test::new()
         .file("kpiscope.toml", &config)
         .file("data.csv", DATA)
-        .file("mine.html", "<h1>{{ period }}</h1>\n<p>{{ no_such_value }}</p>\n")
+        .file(
+            "mine.html",
+            "<h1>{{ period }}</h1>\n<p>{{ no_such_value }}</p>\n",
+        )
         .args(&["report", "--format", "html", "-o", "r.html"])
         .run();
     out.status(2);
@@ -700,9 +706,18 @@ fn report_brand_problems_are_all_reported_at_their_place() {
     out.status(2);
     let lines = CONFIG.lines().count();
     for (line, text) in [
-        (lines + 3, "logo `brand/none.png`: no such file in the workspace"),
-        (lines + 4, "`blue` is not a colour: write it as #rrggbb or #rgb"),
-        (lines + 5, "template `missing.html`: no such file in the workspace"),
+        (
+            lines + 3,
+            "logo `brand/none.png`: no such file in the workspace",
+        ),
+        (
+            lines + 4,
+            "`blue` is not a colour: write it as #rrggbb or #rgb",
+        ),
+        (
+            lines + 5,
+            "template `missing.html`: no such file in the workspace",
+        ),
     ] {
         assert!(
             out.stderr.contains(&format!("kpiscope.toml:{line}:")) && out.stderr.contains(text),
