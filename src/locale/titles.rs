@@ -23,10 +23,8 @@ impl Locale {
     /// whether it is the standard library's own (whose titles the
     /// language files translate).
     pub fn kpi_title(&self, name: &str, doc_title: Option<&str>, standard: bool) -> String {
-        if standard {
-            if let Some(t) = self.raw_text(&format!("kpi.{name}")) {
-                return t.to_string();
-            }
+        if standard && let Some(t) = self.raw_text(&format!("kpi.{name}")) {
+            return t.to_string();
         }
         if let Some(t) = doc_title.filter(|t| !t.trim().is_empty()) {
             return t.trim().to_string();
