@@ -34,6 +34,7 @@ pub mod goals;
 pub mod interrupt;
 pub mod kpi;
 pub mod limits;
+pub mod locale;
 pub mod records;
 pub mod render;
 pub mod report;

@@ -20,6 +20,7 @@ use crate::diagnostic::{Diagnostic, Diagnostics, suggest};
 use crate::error::{Error, Result};
 use crate::goals::Goal;
 use crate::limits::{Limits, MAX_FILES_PER_SOURCE};
+use crate::locale::Locale;
 use crate::records::{
     Kind,
     catalog::{is_metric_name, standard_kind},
@@ -93,6 +94,9 @@ pub struct Workspace {
     pub currency: Option<String>,
     pub timezone: jiff::tz::TimeZone,
     pub calendar: Calendar,
+    /// How the report writes numbers, money, periods and its own words
+    /// (`locale = "fr-FR"`; `en-US` when not given).
+    pub locale: Locale,
     pub params: toml::Table,
     /// Kinds of the workspace's own metrics (`[metrics]`).
     pub metrics: Vec<(String, Kind)>,
@@ -299,6 +303,16 @@ impl Workspace {
         };
         let calendar = Calendar { week_start };
         let brand = Brand::check(raw_report, root, &mut at);
+        let locale = match &ws_raw.locale {
+            None => Locale::default(),
+            Some(tag) => match Locale::parse(tag.get_ref()) {
+                Ok(l) => l,
+                Err(e) => {
+                    at.error(tag.span(), format!("`locale`: {e}"));
+                    Locale::default()
+                }
+            },
+        };
 
         let mut sources = Vec::new();
         for (i, (item, s)) in raw_sources.into_iter().enumerate() {
@@ -390,6 +404,7 @@ impl Workspace {
             currency: ws_raw.currency,
             timezone,
             calendar,
+            locale,
             params,
             metrics,
             sources,

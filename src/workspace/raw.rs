@@ -13,6 +13,8 @@ pub struct RawWorkspace {
     pub currency: Option<String>,
     pub timezone: Option<Spanned<String>>,
     pub week_start: Option<Spanned<String>>,
+    /// The language and region of the report's words and numbers: `fr-FR`.
+    pub locale: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -374,3 +374,60 @@ fn inits_commented_goals_over_time_work_once_uncommented() {
     assert_eq!(got, want);
     assert_close(j["goals"][5]["value"].as_f64().unwrap(), 1170.0);
 }
+
+#[test]
+fn a_locale_is_checked_where_it_is_written() {
+    let with_locale = |tag: &str| {
+        HEAD.replacen(
+            "currency = \"EUR\"\n",
+            &format!("currency = \"EUR\"\nlocale = \"{tag}\"\n"),
+            1,
+        ) + &err_goal("g", "")
+    };
+    // A language kpiscope has no file for: an error at the value, line 4
+    // column 10, with the languages there are.
+    let out = Test::new()
+        .file("kpiscope.toml", &with_locale("xx-YY"))
+        .file("data.csv", DATA)
+        .args(&["validate"])
+        .run();
+    out.status(2);
+    assert!(
+        out.stderr.contains(
+            "kpiscope.toml:4:10: `locale`: unknown language `xx` in `xx-YY`: the languages are en (English), fr (français)"
+        ),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("locale = \"xx-YY\""), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("^^^^^^^"),
+        "the caret under the value: {}",
+        out.stderr
+    );
+
+    // Not a language tag at all.
+    let out = Test::new()
+        .file("kpiscope.toml", &with_locale("French"))
+        .file("data.csv", DATA)
+        .args(&["validate"])
+        .run();
+    out.status(2);
+    assert!(
+        out.stderr
+            .contains("kpiscope.toml:4:10: `locale`: `French` is not a language tag"),
+        "{}",
+        out.stderr
+    );
+
+    // A known language with a region it has no conventions for is fine:
+    // written as the language's default region.
+    for good in ["fr-FR", "fr-SN", "en-GB", "en"] {
+        let out = Test::new()
+            .file("kpiscope.toml", &with_locale(good))
+            .file("data.csv", DATA)
+            .args(&["validate"])
+            .run();
+        out.status(0);
+    }
+}
