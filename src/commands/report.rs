@@ -12,7 +12,9 @@ pub fn run(s: &Session, args: &ReportArgs) -> Result<Outcome> {
     let report = build(s, args.period.as_deref())?;
     let text = match args.format()? {
         ReportFormat::Markdown => render::markdown::report(&report),
-        ReportFormat::Html => render::html::report(&report, &s.ws.brand)?,
+        ReportFormat::Html => {
+            render::html::report(&report, &s.ws.brand, &s.ws.locale, &s.ws.calendar)?
+        }
         ReportFormat::Json => render::report_json::json(&report),
     };
     render::write_output(args.output.as_deref(), &text)?;

@@ -7,9 +7,11 @@ use std::fmt::Write;
 
 use super::page;
 use super::report::{NONE, Report, result_target, result_value, status_label, summary_line};
+use crate::aggregate::Calendar;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::goals::{GoalResult, Status};
+use crate::locale::Locale;
 use crate::workspace::brand::Brand;
 
 /// Text for HTML content and attribute values.
@@ -191,7 +193,7 @@ const REPORT_TEMPLATE: &str = include_str!("../../templates/report.html");
 /// `kpiscope report --format html`: the report's page laid out by the
 /// built-in template or the workspace's own. A template that does not
 /// compile or render is an error at its line.
-pub fn report(r: &Report, brand: &Brand) -> Result<String> {
+pub fn report(r: &Report, brand: &Brand, loc: &Locale, cal: &Calendar) -> Result<String> {
     let (name, source) = match &brand.template {
         Some((path, text)) => (path.display().to_string(), text.as_str()),
         None => ("<built-in>/report.html".to_string(), REPORT_TEMPLATE),
@@ -202,7 +204,7 @@ pub fn report(r: &Report, brand: &Brand) -> Result<String> {
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     let rendered = env
         .template_from_named_str(&name, source)
-        .and_then(|t| t.render(page::page(r, brand)));
+        .and_then(|t| t.render(page::page(r, brand, loc, cal)));
     rendered.map_err(|e| template_error(&name, source, &e))
 }
 

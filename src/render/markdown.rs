@@ -181,7 +181,9 @@ fn section(r: &Report, s: &Section) -> String {
         &[false, true, true, true],
         &rows,
     );
-    if let Some(line) = super::report::missing_line(s) {
+    if let Some(line) =
+        super::report::missing_line(s, &crate::locale::Locale::default(), &|m| m.label.clone())
+    {
         out += &format!("\n{}\n", escape(&line));
     }
 

@@ -11,6 +11,7 @@ pub mod markdown;
 pub mod meta;
 pub mod output;
 pub mod page;
+pub mod people;
 pub mod report;
 pub mod report_json;
 pub mod schema;

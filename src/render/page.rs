@@ -7,16 +7,16 @@
 use base64::Engine;
 use serde::Serialize;
 
-use super::report::{
-    self, Chart, NONE, PostTable, Report, Section, result_target, result_value, status_label,
-    summary_line,
-};
+use super::people::People;
+use super::report::{self, Chart, Figure, Missing, NONE, PostTable, Report, Section, TopPost};
+use crate::aggregate::Calendar;
 use crate::goals::{Status, Summary};
+use crate::locale::{Locale, NO_VALUE};
 use crate::workspace::brand::Brand;
 
 #[derive(Serialize)]
 pub struct Page {
-    pub lang: &'static str,
+    pub lang: String,
     /// The browser tab's title and the e-mail's subject.
     pub title: String,
     pub workspace: String,
@@ -43,6 +43,8 @@ pub struct Page {
 #[derive(Serialize)]
 pub struct BrandView {
     pub agency: Option<String>,
+    /// `Prepared by {agency}`, in the report's language.
+    pub prepared_by: Option<String>,
     /// A `data:` URI: the report stays one file.
     pub logo: Option<String>,
     pub primary: String,
@@ -50,45 +52,48 @@ pub struct BrandView {
     pub intro: Vec<String>,
 }
 
-/// The template's own words.
+/// The template's own words, in the workspace's language.
 #[derive(Serialize)]
 pub struct Words {
-    pub report: &'static str,
-    pub prepared_by: &'static str,
-    pub goals: &'static str,
-    pub no_goals: &'static str,
-    pub status: &'static str,
-    pub goal: &'static str,
-    pub period: &'static str,
-    pub value: &'static str,
-    pub target: &'static str,
-    pub result: &'static str,
-    pub figure: &'static str,
-    pub change: &'static str,
-    pub key_figures: &'static str,
-    pub top_posts: &'static str,
-    pub goals_over_time: &'static str,
-    pub contents: &'static str,
+    pub report: String,
+    pub goals: String,
+    pub no_goals: String,
+    pub status: String,
+    pub goal: String,
+    pub period: String,
+    pub value: String,
+    pub target: String,
+    pub result: String,
+    pub figure: String,
+    pub change: String,
+    pub key_figures: String,
+    pub top_posts: String,
+    pub goals_over_time: String,
+    pub contents: String,
 }
 
-const ENGLISH: Words = Words {
-    report: "Social media report",
-    prepared_by: "Prepared by",
-    goals: "Goals",
-    no_goals: "The workspace has no goals.",
-    status: "Status",
-    goal: "Goal",
-    period: "Period",
-    value: "Value",
-    target: "Target",
-    result: "Result",
-    figure: "Figure",
-    change: "Change",
-    key_figures: "Key figures",
-    top_posts: "Top posts",
-    goals_over_time: "Goals over time",
-    contents: "Contents",
-};
+impl Words {
+    fn of(loc: &Locale) -> Words {
+        let t = |k: &str| loc.text(k);
+        Words {
+            report: t("report.subtitle"),
+            goals: t("section.goals"),
+            no_goals: t("goals.none"),
+            status: t("column.status"),
+            goal: t("column.goal"),
+            period: t("column.period"),
+            value: t("column.value"),
+            target: t("column.target"),
+            result: t("column.result"),
+            figure: t("column.figure"),
+            change: t("column.change"),
+            key_figures: t("section.key_figures"),
+            top_posts: t("section.top_posts"),
+            goals_over_time: t("section.goals_over_time"),
+            contents: t("report.contents"),
+        }
+    }
+}
 
 #[derive(Serialize)]
 pub struct SummaryView {
@@ -100,14 +105,14 @@ pub struct SummaryView {
 pub struct StatusCount {
     /// `pass`, `warn`, `fail`, `no_data`: a CSS class.
     pub status: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub count: usize,
 }
 
 #[derive(Serialize)]
 pub struct GoalRow {
     pub status: &'static str,
-    pub status_label: &'static str,
+    pub status_label: String,
     pub id: String,
     pub title: String,
     pub period: String,
@@ -146,7 +151,7 @@ pub struct PostsView {
     pub title: String,
     /// Said instead of a table when there is no post to list.
     pub empty: Option<String>,
-    pub header: Vec<&'static str>,
+    pub header: Vec<String>,
     pub numeric: Vec<bool>,
     pub rows: Vec<Vec<String>>,
     pub post_column: usize,
@@ -165,23 +170,55 @@ pub struct ChartView {
 #[derive(Serialize)]
 pub struct ChartResult {
     pub status: &'static str,
-    pub status_label: &'static str,
+    pub status_label: String,
     pub period: Option<String>,
     pub message: String,
 }
 
-/// The page of report `r` in `brand`'s colours.
-pub fn page(r: &Report, brand: &Brand) -> Page {
-    let currency = r.currency.as_deref();
-    let mut period_note = format!("{} to {}", r.period.start, r.period.end);
-    if let Some(p) = &r.previous {
-        period_note += &format!(", compared with {p}");
-    }
+/// The page of report `r` in `brand`'s colours and `loc`'s words.
+pub fn page(r: &Report, brand: &Brand, loc: &Locale, cal: &Calendar) -> Page {
+    let people = People {
+        loc,
+        cal,
+        currency: r.currency.as_deref(),
+    };
+    let p = &people;
+    let period = p.period(&r.period.label);
+    let previous = r.previous.as_deref().map(|x| p.period(x));
+    let (start, end) = (p.day(&r.period.start), p.day(&r.period.end));
+    let mut period_note = match &previous {
+        Some(prev) => loc.message(
+            "report.period_compared",
+            &[("start", &start), ("end", &end), ("previous", prev)],
+        ),
+        None => loc.message("report.period", &[("start", &start), ("end", &end)]),
+    };
     period_note.push('.');
+    let data_note = format!(
+        "{}; {}.",
+        loc.message(
+            "report.data_range",
+            &[("first", &p.day(&r.data.0)), ("last", &p.day(&r.data.1))]
+        ),
+        loc.message("report.judged_as_of", &[("day", &p.day(&r.as_of))])
+    );
     let summary = (!r.results.is_empty()).then(|| {
         let s = Summary::of(&r.results);
+        let n = |x: usize| loc.count(x as f64);
         SummaryView {
-            text: summary_line(&r.results),
+            text: loc.message(
+                "goals.summary",
+                &[
+                    (
+                        "goals",
+                        &loc.counted("count.goals", r.results.len() as u64, &[]),
+                    ),
+                    ("pass", &n(s.pass)),
+                    ("warn", &n(s.warn)),
+                    ("fail", &n(s.fail)),
+                    ("no_data", &n(s.no_data)),
+                ],
+            ),
             counts: [
                 (Status::Pass, s.pass),
                 (Status::Warn, s.warn),
@@ -191,7 +228,7 @@ pub fn page(r: &Report, brand: &Brand) -> Page {
             .into_iter()
             .map(|(status, count)| StatusCount {
                 status: status.as_str(),
-                label: status_label(status),
+                label: p.status(status),
                 count,
             })
             .collect(),
@@ -202,18 +239,26 @@ pub fn page(r: &Report, brand: &Brand) -> Page {
         .iter()
         .map(|g| GoalRow {
             status: g.status.as_str(),
-            status_label: status_label(g.status),
+            status_label: p.status(g.status),
             id: g.goal.id.clone(),
             title: g.goal.title.clone(),
-            period: g.period.as_ref().map_or(NONE.into(), |p| p.label.clone()),
-            value: result_value(g, currency),
-            target: result_target(g, currency),
-            message: g.message.clone(),
+            period: g
+                .period
+                .as_ref()
+                .map_or(NO_VALUE.into(), |x| p.period(&x.label)),
+            value: p.result_value(g),
+            target: p.result_target(g),
+            message: p.result_message(g),
         })
         .collect();
-    let sections: Vec<SectionView> = r.sections.iter().map(|s| section(r, s)).collect();
+    let sections: Vec<SectionView> = r
+        .sections
+        .iter()
+        .map(|s| section(r, s, p, &period, previous.as_deref()))
+        .collect();
     // The tiles: the all-networks figures a client looks at first.
-    let highlights = sections
+    let highlights = r
+        .sections
         .first()
         .map(|s| {
             s.figures
@@ -222,56 +267,85 @@ pub fn page(r: &Report, brand: &Brand) -> Page {
                     ["followers", "reach", "engagements", "err", "impressions"].contains(&f.key)
                 })
                 .take(4)
-                .map(|f| FigureRow {
-                    key: f.key,
-                    label: f.label.clone(),
-                    value: f.value.clone(),
-                    previous: f.previous.clone(),
-                    change: f.change.clone(),
-                    tone: f.tone,
-                })
+                .map(|f| figure_row(f, p, &r.as_of))
                 .collect()
         })
         .unwrap_or_default();
     Page {
-        lang: "en",
-        title: format!(
-            "{}: social media report for {}",
-            r.workspace, r.period.label
+        lang: loc.language().to_string(),
+        title: loc.message(
+            "report.title",
+            &[("workspace", &r.workspace), ("period", &period)],
         ),
         workspace: r.workspace.clone(),
-        period: r.period.label.clone(),
+        period,
         period_note,
-        data_note: format!(
-            "Data from {} to {}; goals judged as of {}.",
-            r.data.0, r.data.1, r.as_of
-        ),
+        data_note,
         in_progress: r.in_progress.then(|| {
             format!(
-                "The period is still in progress: the data ends on {}.",
-                r.data.1
+                "{} {}",
+                loc.text("report.in_progress_title"),
+                loc.message("report.in_progress", &[("day", &p.day(&r.data.1))])
             )
         }),
-        brand: brand_view(brand),
-        words: ENGLISH,
+        brand: brand_view(brand, loc),
+        words: Words::of(loc),
         summary,
         goals,
-        goals_note: report::other_results_note(r),
+        goals_note: (r.other_results > 0)
+            .then(|| loc.counted("goals.other_results", r.other_results as u64, &[])),
         highlights,
         sections,
         quiet_note: (!r.quiet_networks.is_empty()).then(|| {
-            format!(
-                "Not shown: {}, with records but none of the figures above.",
-                r.quiet_networks.join(", ")
-            )
+            let names: Vec<String> = r.quiet_networks.iter().map(|n| loc.network(n)).collect();
+            loc.message("report.quiet_networks", &[("networks", &names.join(", "))])
         }),
-        generator: format!("Made with kpiscope {}.", env!("CARGO_PKG_VERSION")),
+        generator: loc.message(
+            "report.made_with",
+            &[("version", env!("CARGO_PKG_VERSION"))],
+        ),
     }
 }
 
-fn brand_view(b: &Brand) -> BrandView {
+/// A figure's row; `as_of` is the day the community is counted on.
+fn figure_row(f: &Figure, p: &People, as_of: &str) -> FigureRow {
+    FigureRow {
+        key: f.key,
+        label: figure_label(f.key, p, as_of),
+        value: p.figure(f, false),
+        previous: p.figure(f, true),
+        change: p.change(f),
+        tone: f.change_tone(),
+    }
+}
+
+/// A figure's name in the report's language.
+fn figure_label(key: &str, p: &People, as_of: &str) -> String {
+    let message = match key {
+        "followers" => {
+            return p
+                .loc
+                .message("figure.community_on", &[("day", &p.day(as_of))]);
+        }
+        "follower_growth" => "figure.follower_growth_period",
+        "sessions_new" => "figure.unique_visitors",
+        "posting_frequency" => "figure.posting_frequency_per_day",
+        "er" => "figure.engagement_rate_by_followers",
+        "err" => "figure.engagement_rate_by_reach",
+        "sessions" => "figure.social_traffic",
+        "cpc" | "cpl" => return p.loc.text(&format!("kpi.{key}")),
+        other => return p.loc.text(&format!("figure.{other}")),
+    };
+    p.loc.text(message)
+}
+
+fn brand_view(b: &Brand, loc: &Locale) -> BrandView {
     BrandView {
         agency: b.agency.clone(),
+        prepared_by: b
+            .agency
+            .as_ref()
+            .map(|a| loc.message("report.prepared_by", &[("agency", a)])),
         logo: b.logo.as_ref().map(|l| {
             format!(
                 "data:{};base64,{}",
@@ -285,8 +359,13 @@ fn brand_view(b: &Brand) -> BrandView {
     }
 }
 
-fn section(r: &Report, s: &Section) -> SectionView {
-    let currency = r.currency.as_deref();
+fn section(
+    r: &Report,
+    s: &Section,
+    p: &People,
+    period: &str,
+    previous: Option<&str>,
+) -> SectionView {
     let id = match &s.network {
         None => "all-networks".to_string(),
         Some(n) => format!(
@@ -299,51 +378,95 @@ fn section(r: &Report, s: &Section) -> SectionView {
     let figures = s
         .figures
         .iter()
-        .map(|f| FigureRow {
-            key: f.key,
-            label: f.label.clone(),
-            value: f.value_text(currency),
-            previous: f.previous_text(currency),
-            change: f.change_text(),
-            tone: f.change_tone(),
-        })
+        .map(|f| figure_row(f, p, &r.as_of))
         .collect();
+    let label = |m: &Missing| figure_label(m.key, p, &r.as_of);
     SectionView {
         id,
-        title: s.title(),
-        period: r.period.label.clone(),
-        previous: r.previous.clone().unwrap_or_else(|| "Previous".into()),
+        title: match &s.network {
+            None => p.loc.text("section.all_networks"),
+            Some(n) => p.loc.network(n),
+        },
+        period: period.to_string(),
+        previous: previous.map_or_else(|| p.loc.text("column.previous"), str::to_string),
         figures,
-        missing: report::missing_line(s),
-        posts: posts(r, s),
-        charts: s.charts.iter().map(|c| chart(r, c)).collect(),
+        missing: report::missing_line(s, p.loc, &label),
+        posts: posts(r, s, p),
+        charts: s.charts.iter().map(|c| chart(r, c, p)).collect(),
     }
 }
 
-fn posts(r: &Report, s: &Section) -> PostsView {
+fn posts(r: &Report, s: &Section, p: &People) -> PostsView {
+    let period = p.period(&r.period.label);
     let empty = s.top_posts.is_empty().then(|| {
         if s.posts_seen == 0 {
-            format!("No post was published in {}.", r.period.label)
+            p.loc
+                .message("posts.none_published", &[("period", &period)])
         } else {
-            format!(
-                "None of the {} published in {} has a reach figure.",
-                super::count(s.posts_seen, "post", "posts"),
-                r.period.label
+            p.loc.counted(
+                "posts.none_ranked",
+                s.posts_seen as u64,
+                &[
+                    ("period", &period),
+                    ("figure", &p.loc.text("measure.reach")),
+                ],
             )
         }
     });
     let t = PostTable::of(s);
+    let header = t
+        .header
+        .iter()
+        .map(|h| match *h {
+            "#" => "#".to_string(),
+            other => p.loc.text(&format!("column.{}", other.to_lowercase())),
+        })
+        .collect();
+    let network_column = t.header.iter().position(|h| *h == "Network");
+    let published_column = t.header.iter().position(|h| *h == "Published");
+    let rows = s
+        .top_posts
+        .iter()
+        .zip(t.rows)
+        .map(|(post, mut row)| {
+            if let Some(c) = network_column {
+                row[c] = p.loc.network(&post.network);
+            }
+            if let Some(c) = published_column {
+                row[c] = p.day(&post.published);
+            }
+            for (c, numeric) in t.numeric.iter().enumerate().skip(1) {
+                if *numeric && row[c] != NONE {
+                    row[c] = match c {
+                        _ if Some(c) == published_column => row[c].clone(),
+                        _ => numeric_cell(post, c, &t.header, p),
+                    };
+                }
+            }
+            row
+        })
+        .collect();
     PostsView {
-        title: "Top posts by reach".into(),
+        title: p.loc.text("section.top_posts_by_reach"),
         empty,
-        header: t.header,
+        header,
         numeric: t.numeric,
-        rows: t.rows,
+        rows,
         post_column: t.post_column,
     }
 }
 
-fn chart(r: &Report, c: &Chart) -> ChartView {
+/// A top post's figure in column `c`, in the locale's numbers.
+fn numeric_cell(post: &TopPost, c: usize, header: &[&str], p: &People) -> String {
+    let v = match header[c] {
+        "Reach" => Some(post.reach),
+        "Engagements" => post.engagements,
+        _ => None,
+    };
+    v.map_or_else(|| NONE.into(), |v| p.loc.number_up_to(v, 2))
+}
+
+fn chart(r: &Report, c: &Chart, p: &People) -> ChartView {
     let results = c
         .results
         .iter()
@@ -351,42 +474,68 @@ fn chart(r: &Report, c: &Chart) -> ChartView {
             let res = &r.results[i];
             ChartResult {
                 status: res.status.as_str(),
-                status_label: status_label(res.status),
-                period: res.period.as_ref().map(|p| p.label.clone()),
-                message: res.message.clone(),
+                status_label: p.status(res.status),
+                period: res.period.as_ref().map(|x| p.period(&x.label)),
+                message: p.result_message(res),
             }
         })
         .collect();
-    let mut legend = format!("{} per period", c.kpi);
-    if let Some(t) = c.target_text() {
-        legend += &format!("; dashed: {t}");
+    let loc = p.loc;
+    let mut legend = vec![loc.message("chart.per_period", &[("kpi", &kpi_title(&c.kpi, loc))])];
+    if let Some(t) = &c.target {
+        legend.push(format!(
+            "{} {}",
+            loc.text("word.target"),
+            p.condition(t, &c.unit, c.decimals)
+        ));
     }
     if let Some(w) = &c.warn {
-        legend += &format!(
-            "; dotted amber: warn {}",
-            report::condition_text(w, &c.unit, c.currency.as_deref())
-        );
+        legend.push(format!(
+            "{} {}",
+            loc.text("word.warn"),
+            p.condition(w, &c.unit, c.decimals)
+        ));
     }
-    legend += "; shaded: the period this report looks at";
-    if c.points.iter().any(|p| p.value.is_none()) {
-        legend += "; a gap is a period without data";
+    legend.push(loc.text("chart.shaded"));
+    if c.points.iter().any(|x| x.value.is_none()) {
+        legend.push(loc.text("chart.gap"));
     }
-    if c.points.iter().any(|p| p.partial && p.value.is_some()) {
-        legend += "; an open point is a period the data covers only in part";
+    if c.points.iter().any(|x| x.partial && x.value.is_some()) {
+        legend.push(loc.text("chart.open_point"));
     }
-    if let Some(p) = &c.projection {
-        legend += &format!(
-            "; dotted: the trend projected to {}, the deadline's period ({})",
-            p.label,
-            p.text(c)
-        );
+    if let Some(proj) = &c.projection {
+        legend.push(loc.message(
+            "chart.projection_legend",
+            &[
+                ("period", &p.period(&proj.label)),
+                ("projection", &p.projection(c, proj)),
+            ],
+        ));
     }
+    let mut legend = legend.join("; ");
     legend.push('.');
     ChartView {
         id: format!("goal-{}", c.goal_id),
         title: c.title.clone(),
         results,
-        svg: super::svg::chart(c),
+        svg: super::svg::chart(c, p),
         legend,
+    }
+}
+
+/// `+7,92/jour`.
+pub fn per_day(loc: &Locale, x: f64) -> String {
+    loc.message("unit.per_day", &[("n", &loc.signed_number_up_to(x, 2))])
+}
+
+/// A KPI's title in the report's language (`err` → `Engagement rate by
+/// reach (ERR)`); a change goal's chart shows `<kpi> change`.
+pub fn kpi_title(kpi: &str, loc: &Locale) -> String {
+    match kpi.strip_suffix(" change") {
+        Some(k) => format!("{} ({})", kpi_title(k, loc), loc.text("word.change")),
+        None => loc
+            .raw_text(&format!("kpi.{kpi}"))
+            .or_else(|| loc.raw_text(&format!("metric.{kpi}")))
+            .map_or_else(|| kpi.to_string(), str::to_string),
     }
 }

@@ -5,7 +5,8 @@
 use crate::goals::condition::fmt_number;
 use crate::goals::{Condition, GoalResult, Measure, Status};
 pub use crate::report::model::{
-    Better, Chart, ChartProjection, Figure, FigureKind, Point, Report, Section, Span, TopPost,
+    Better, Chart, ChartProjection, Figure, FigureKind, Missing, Point, Report, Section, Span,
+    TopPost,
 };
 
 /// What "no value" looks like: never a fake zero.
@@ -96,22 +97,34 @@ impl Figure {
 }
 
 /// The one line under a section's figures naming those the data cannot
-/// give, each with the export that would: figures that share an export
-/// are named together.
-pub fn missing_line(s: &Section) -> Option<String> {
-    let mut groups: Vec<(&str, Vec<&str>)> = Vec::new();
+/// give, each with the export that would (`missing.*` in the locale's
+/// words): figures that share an export are named together.
+pub fn missing_line(
+    s: &Section,
+    loc: &crate::locale::Locale,
+    label: &dyn Fn(&Missing) -> String,
+) -> Option<String> {
+    let mut groups: Vec<(&str, Vec<String>)> = Vec::new();
     for m in &s.missing {
         match groups.iter_mut().find(|(e, _)| *e == m.export) {
-            Some((_, labels)) => labels.push(&m.label),
-            None => groups.push((m.export, vec![&m.label])),
+            Some((_, labels)) => labels.push(label(m)),
+            None => groups.push((m.export, vec![label(m)])),
         }
     }
     (!groups.is_empty()).then(|| {
-        let parts: Vec<String> = groups
+        let items: Vec<String> = groups
             .iter()
-            .map(|(export, labels)| format!("{} — {export}", labels.join(", ")))
+            .map(|(export, labels)| {
+                loc.message(
+                    "missing.item",
+                    &[
+                        ("figures", &labels.join(", ")),
+                        ("export", &loc.text(&format!("missing.{export}"))),
+                    ],
+                )
+            })
             .collect();
-        format!("Not in the data: {}.", parts.join("; "))
+        loc.message("missing.line", &[("items", &items.join("; "))])
     })
 }
 

@@ -69,7 +69,7 @@ struct MissingJson<'a> {
     key: &'a str,
     label: &'a str,
     /// The export that would give it, or why the network has none.
-    export: &'a str,
+    export: String,
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
@@ -204,6 +204,8 @@ fn chart<'a>(r: &'a Report, c: &'a Chart) -> ChartJson<'a> {
 
 pub fn json(r: &Report) -> String {
     let currency = r.currency.as_deref();
+    // Machine output: its words are English, whatever the report's locale.
+    let english = crate::locale::Locale::default();
     let mut meta = Meta::new(&r.workspace, None);
     meta.as_of = Some(r.as_of.clone());
     let doc = ReportJson {
@@ -241,7 +243,7 @@ pub fn json(r: &Report) -> String {
                     .map(|m| MissingJson {
                         key: m.key,
                         label: &m.label,
-                        export: m.export,
+                        export: english.text(&format!("missing.{}", m.export)),
                     })
                     .collect(),
                 top_posts: s.top_posts.iter().map(post).collect(),

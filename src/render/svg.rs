@@ -7,7 +7,9 @@
 use std::fmt::Write;
 
 use super::html::escape;
-use super::report::{Chart, with_unit_at};
+use super::page::{kpi_title, per_day};
+use super::people::People;
+use super::report::Chart;
 use crate::goals::Condition;
 
 /// The drawing's size in user units; it scales to the page's width.
@@ -106,18 +108,42 @@ impl Axis {
     }
 }
 
+/// Each point's label on the x axis: short (`Oct`, `W41`), with its year
+/// on the first point and where the year changes.
+fn axis_labels(c: &Chart, who: &People) -> Vec<String> {
+    let mut year = "";
+    c.points
+        .iter()
+        .map(|p| {
+            let short = who.period_short(&p.label);
+            let y = p.label.get(..4).unwrap_or("");
+            let with_year =
+                y != year && y.chars().all(|ch| ch.is_ascii_digit()) && !short.contains(y);
+            year = y;
+            if with_year {
+                format!("{short} {y}")
+            } else {
+                short
+            }
+        })
+        .collect()
+}
+
 /// Round to what a drawing needs, so the SVG stays small and stable.
 fn r(x: f64) -> String {
     let s = format!("{x:.1}");
     s.strip_suffix(".0").unwrap_or(&s).to_string()
 }
 
-/// The chart of `c` as an `<svg>` element.
-pub fn chart(c: &Chart) -> String {
+/// The chart of `c` as an `<svg>` element, its values and words as `who`
+/// writes them.
+pub fn chart(c: &Chart, who: &People) -> String {
+    let loc = who.loc;
     // A deadline's projection takes slots of its own, after the last point.
     let after = c.projection.as_ref().map_or(0, |p| p.periods_after);
     let n = (c.points.len() + after).max(1);
-    let unit = |v: f64| with_unit_at(v, &c.unit, c.currency.as_deref(), c.decimals);
+    let unit = |v: f64| who.value(v, &c.unit, c.decimals);
+    let kpi = kpi_title(&c.kpi, loc);
     let targets = c
         .target
         .as_ref()
@@ -138,7 +164,7 @@ pub fn chart(c: &Chart) -> String {
     let x = |i: usize| LEFT + slot * (i as f64 + 0.5);
     let bottom = HEIGHT - BOTTOM;
 
-    let title = format!("{}: {} per period", c.title, c.kpi);
+    let title = loc.message("chart.title", &[("title", &c.title), ("kpi", &kpi)]);
     let mut s = String::new();
     let _ = write!(
         s,
@@ -187,7 +213,8 @@ pub fn chart(c: &Chart) -> String {
 
     // X labels: every period when they fit, else every k-th (the report's
     // periods always).
-    let longest = c.points.iter().map(|p| p.label.len()).max().unwrap_or(0) as f64;
+    let shown = axis_labels(c, who);
+    let longest = shown.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64;
     let every = ((longest * 6.5 + 6.0) / slot).ceil().max(1.0) as usize;
     // The last highlighted period always has its label; others only on the
     // rhythm, and not so near it that they would overlap (a month's report
@@ -199,28 +226,34 @@ pub fn chart(c: &Chart) -> String {
             continue;
         }
         let (fill, weight, note) = match (p.value, p.highlight) {
-            (None, _) => (MUTED, "normal", "<title>no data</title>"),
-            (Some(_), true) => (TEXT, "bold", ""),
-            (Some(_), false) => (TEXT, "normal", ""),
+            (None, _) => (MUTED, "normal", true),
+            (Some(_), true) => (TEXT, "bold", false),
+            (Some(_), false) => (TEXT, "normal", false),
         };
         let _ = write!(
             s,
-            r#"<text x="{}" y="{}" text-anchor="middle" fill="{fill}" font-weight="{weight}">{note}{}</text>"#,
+            r#"<text x="{}" y="{}" text-anchor="middle" fill="{fill}" font-weight="{weight}">{}{}</text>"#,
             r(x(i)),
             r(bottom + 16.0),
-            escape(&p.label)
+            if note {
+                format!("<title>{}</title>", escape(&loc.text("word.no_data")))
+            } else {
+                String::new()
+            },
+            escape(&shown[i])
         );
     }
     let _ = write!(
         s,
-        r#"<text x="{}" y="{}" text-anchor="middle" fill="{MUTED}">period</text>"#,
+        r#"<text x="{}" y="{}" text-anchor="middle" fill="{MUTED}">{}</text>"#,
         r(LEFT + plot_w / 2.0),
-        r(HEIGHT - 6.0)
+        r(HEIGHT - 6.0),
+        escape(&loc.text("chart.axis_period"))
     );
     let y_title = match (c.unit.as_str(), c.currency.as_deref()) {
-        ("", _) => c.kpi.clone(),
-        ("currency", Some(cur)) => format!("{} ({cur})", c.kpi),
-        (u, _) => format!("{} ({u})", c.kpi),
+        ("currency", Some(cur)) => format!("{kpi} ({cur})"),
+        ("%", _) => format!("{kpi} (%)"),
+        _ => kpi.clone(),
     };
     let _ = write!(
         s,
@@ -234,9 +267,10 @@ pub fn chart(c: &Chart) -> String {
         if p.value.is_none() {
             let _ = write!(
                 s,
-                r#"<text class="no-data" x="{}" y="{}" text-anchor="middle" fill="{MUTED}" font-size="10">no data</text>"#,
+                r#"<text class="no-data" x="{}" y="{}" text-anchor="middle" fill="{MUTED}" font-size="10">{}</text>"#,
                 r(x(i)),
-                r(bottom - 10.0)
+                r(bottom - 10.0),
+                escape(&loc.text("word.no_data"))
             );
         }
     }
@@ -246,11 +280,12 @@ pub fn chart(c: &Chart) -> String {
         let y = axis.y(*t);
         let _ = write!(
             s,
-            r#"<line class="target" x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="6 4"/><text class="target-label" x="{}" y="{}" fill="{TARGET}">target<tspan x="{}" dy="13">{}</tspan></text>"#,
+            r#"<line class="target" x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="{TARGET}" stroke-width="1.5" stroke-dasharray="6 4"/><text class="target-label" x="{}" y="{}" fill="{TARGET}">{}<tspan x="{}" dy="13">{}</tspan></text>"#,
             r(LEFT),
             r(WIDTH - RIGHT),
             r(WIDTH - RIGHT + 6.0),
             r(y - 2.0),
+            escape(&loc.text("word.target")),
             r(WIDTH - RIGHT + 6.0),
             escape(text),
             y = r(y),
@@ -263,11 +298,12 @@ pub fn chart(c: &Chart) -> String {
         let y = axis.y(*t);
         let _ = write!(
             s,
-            r#"<line class="warn" x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="{WARN}" stroke-width="1.5" stroke-dasharray="2 3"/><text class="warn-label" x="{}" y="{}" fill="{WARN}" stroke="white" stroke-width="3" paint-order="stroke">warn {}</text>"#,
+            r#"<line class="warn" x1="{}" y1="{y}" x2="{}" y2="{y}" stroke="{WARN}" stroke-width="1.5" stroke-dasharray="2 3"/><text class="warn-label" x="{}" y="{}" fill="{WARN}" stroke="white" stroke-width="3" paint-order="stroke">{} {}</text>"#,
             r(LEFT),
             r(WIDTH - RIGHT),
             r(LEFT + 4.0),
             r(y - 4.0),
+            escape(&loc.text("word.warn")),
             escape(text),
             y = r(y),
         );
@@ -304,15 +340,16 @@ pub fn chart(c: &Chart) -> String {
         let radius = if p.highlight { "5" } else { "3.5" };
         // A period the data covers in part is an open point.
         let (fill, note) = if p.partial {
-            ("white", " (the data covers part of this period)")
+            ("white", format!(" ({})", loc.text("chart.partial_point")))
         } else {
-            (LINE, "")
+            (LINE, String::new())
         };
         let _ = write!(
             s,
-            r#"<circle cx="{cx}" cy="{cy}" r="{radius}" fill="{fill}" stroke="{LINE}" stroke-width="2"><title>{}: {}{note}</title></circle>"#,
-            escape(&p.label),
-            escape(&unit(v))
+            r#"<circle cx="{cx}" cy="{cy}" r="{radius}" fill="{fill}" stroke="{LINE}" stroke-width="2"><title>{}: {}{}</title></circle>"#,
+            escape(&who.period(&p.label)),
+            escape(&unit(v)),
+            escape(&note)
         );
         if p.highlight {
             let _ = write!(
@@ -369,21 +406,22 @@ pub fn chart(c: &Chart) -> String {
         let value_line = bottom_line - (lines - 1.0) * 13.0;
         let _ = write!(
             s,
-            r#"<circle class="projected" cx="{px}" cy="{py}" r="5" fill="white" stroke="{LINE}" stroke-width="2"><title>{t}</title></circle><text x="{tx}" y="{}" text-anchor="end" fill="{LINE}" stroke="white" stroke-width="3" paint-order="stroke">{v} projected</text><text x="{px}" y="{}" text-anchor="middle" fill="{TEXT}" font-weight="bold">{l}</text>"#,
+            r#"<circle class="projected" cx="{px}" cy="{py}" r="5" fill="white" stroke="{LINE}" stroke-width="2"><title>{t}</title></circle><text x="{tx}" y="{}" text-anchor="end" fill="{LINE}" stroke="white" stroke-width="3" paint-order="stroke">{v} {pr}</text><text x="{px}" y="{}" text-anchor="middle" fill="{TEXT}" font-weight="bold">{l}</text>"#,
             r(value_line),
             r(bottom + 16.0),
-            l = escape(&p.label),
+            l = escape(&who.period_short(&p.label)),
             v = escape(&unit(p.value)),
-            t = escape(&p.text(c)),
+            pr = escape(&loc.text("word.projected")),
+            t = escape(&who.projection(c, p)),
             tx = tx,
         );
         // The pace still needed: what the marketer acts on.
         if let Some(n) = p.needed_per_day {
             let _ = write!(
                 s,
-                r#"<text class="needed" x="{tx}" y="{}" text-anchor="end" fill="{TEXT}" stroke="white" stroke-width="3" paint-order="stroke">needs {}</text>"#,
+                r#"<text class="needed" x="{tx}" y="{}" text-anchor="end" fill="{TEXT}" stroke="white" stroke-width="3" paint-order="stroke">{}</text>"#,
                 r(bottom_line),
-                escape(&super::report::per_day(n))
+                escape(&loc.message("chart.needs", &[("rate", &per_day(loc, n))]))
             );
         }
     }
@@ -395,6 +433,19 @@ pub fn chart(c: &Chart) -> String {
 mod tests {
     use super::*;
     use crate::render::report::Point;
+
+    fn chart(c: &Chart) -> String {
+        let loc = crate::locale::Locale::default();
+        let cal = crate::aggregate::Calendar::default();
+        super::chart(
+            c,
+            &People {
+                loc: &loc,
+                cal: &cal,
+                currency: None,
+            },
+        )
+    }
 
     fn chart_of(values: &[Option<f64>]) -> Chart {
         Chart {
@@ -459,11 +510,13 @@ mod tests {
         // The pace needed from the latest period, (5 - 3) / 40 days say.
         assert!(
             svg.contains(
-                "<title>5% projected for 2026-05; needs +0.05/day from 3% (2026-03), trend +0.03/day</title>"
+                "<title>5% projected for May 2026; needs +0.05/day from 3% (March 2026), trend +0.03/day</title>"
             ),
             "{svg}"
         );
-        assert!(svg.contains(">2026-05<"), "{svg}");
+        assert!(svg.contains(">May<"), "{svg}");
+        // The axis names its periods short, the year where it starts.
+        assert!(svg.contains(">Jan 2026<") && svg.contains(">Feb<"), "{svg}");
     }
 
     #[test]

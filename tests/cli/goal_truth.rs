@@ -500,7 +500,8 @@ fn the_report_lists_every_goal_with_its_projection() {
         html.stdout
     );
     assert!(
-        html.stdout.contains("needs +2.17/day from 9,800 (2026-09)"),
+        html.stdout
+            .contains("needs +2.17/day from 9,800 (September 2026)"),
         "{}",
         html.stdout
     );

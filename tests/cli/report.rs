@@ -671,7 +671,7 @@ fn report_template_of_the_workspace_replaces_the_built_in_one() {
     out.status(0);
     assert_eq!(
         out.stdout,
-        "<h1>Report test 2026-09</h1><p>All networks: 1,720</p><p>facebook: 510</p><p>instagram: 1,210</p>"
+        "<h1>Report test September 2026</h1><p>All networks: 1,720</p><p>Facebook: 510</p><p>Instagram: 1,210</p>"
     );
 }
 
@@ -725,4 +725,61 @@ fn report_brand_problems_are_all_reported_at_their_place() {
             out.stderr
         );
     }
+}
+
+/// A copy of the demo workspace whose kpiscope.toml gets `extra` after its
+/// `[workspace]` table's first line.
+fn demo_with(extra: &str) -> tempfile::TempDir {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for e in std::fs::read_dir(from).expect("read demo") {
+            let e = e.expect("entry");
+            let target = to.join(e.file_name());
+            if e.file_type().expect("type").is_dir() {
+                copy(&e.path(), &target);
+            } else {
+                std::fs::copy(e.path(), &target).expect("copy");
+            }
+        }
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let demo = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/demo"));
+    copy(demo, dir.path());
+    let config = dir.path().join("kpiscope.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    let text = text.replacen("[workspace]\n", &format!("[workspace]\n{extra}\n"), 1);
+    std::fs::write(&config, text).expect("write config");
+    dir
+}
+
+/// `locale = "fr-FR"`: the report in French, its numbers and money in the
+/// French conventions (ads-cpc is 0.5673 EUR, EXPECTED.md).
+#[test]
+fn demo_report_in_french() {
+    let dir = demo_with("locale = \"fr-FR\"");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_kpiscope"))
+        .args(["--workspace"])
+        .arg(dir.path())
+        .args(["report", "--format", "html"])
+        .output()
+        .expect("run");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = String::from_utf8(out.stdout).expect("utf-8");
+    assert!(html.contains("<html lang=\"fr\">"));
+    assert!(html.contains("<h1>octobre 2026</h1>"), "{html}");
+    // ads-cpc: 0.5673 EUR to two decimals, a no-break space before the euro sign.
+    assert!(
+        html.contains("<td class=\"num\" data-label=\"Valeur\">0,57\u{a0}€</td>"),
+        "{html}"
+    );
+    assert!(html.contains("0,57\u{a0}€ atteint l’objectif ≤ 0,60\u{a0}€"));
+    // 31,529 followers on 2026-10-31 (all networks), grouped with U+202F.
+    assert!(html.contains("<div class=\"value\">31\u{202f}529</div>"));
+    assert!(html.contains("Communauté : abonnés au 31 octobre 2026"));
+    assert!(html.contains("<h2>Tous les réseaux</h2>"));
+    assert!(html.contains("✓ atteint"));
 }

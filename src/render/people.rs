@@ -1,0 +1,236 @@
+//! The report's values as people read them, in the workspace's locale:
+//! periods named (`octobre 2026`), days written out, numbers and money in
+//! the local conventions (`0,57 €`), conditions and goal results in words.
+//! The HTML page and its charts take every value from here.
+
+use super::page::per_day;
+use super::report::{Chart, ChartProjection, Figure, FigureKind};
+use crate::aggregate::Calendar;
+use crate::aggregate::period::parse_day;
+use crate::goals::condition::{Op, SHOWN_DECIMALS};
+use crate::goals::{Condition, GoalResult, Measure, Status};
+use crate::locale::{Locale, NO_VALUE};
+
+pub struct People<'a> {
+    pub loc: &'a Locale,
+    pub cal: &'a Calendar,
+    pub currency: Option<&'a str>,
+}
+
+impl People<'_> {
+    /// A period label (`2026-10`) as people name it (`October 2026`); a
+    /// label that is not a period is shown as it is.
+    pub fn period(&self, label: &str) -> String {
+        self.cal
+            .parse_label(label)
+            .map_or_else(|| label.to_string(), |p| self.loc.period(p, self.cal))
+    }
+
+    /// A period label on a chart's axis: `Oct`, `W41`.
+    pub fn period_short(&self, label: &str) -> String {
+        self.cal
+            .parse_label(label)
+            .map_or_else(|| label.to_string(), |p| self.loc.period_short(p, self.cal))
+    }
+
+    /// A `YYYY-MM-DD` day written out: `31 October 2026`.
+    pub fn day(&self, text: &str) -> String {
+        parse_day(text).map_or_else(|| text.to_string(), |d| self.loc.day(d))
+    }
+
+    /// A value in a KPI's unit with up to `decimals` decimals.
+    pub fn value(&self, v: f64, unit: &str, decimals: usize) -> String {
+        self.loc.value(v, unit, self.currency, decimals)
+    }
+
+    /// `≥ 4 %`, `between 2 % and 5 %`.
+    pub fn condition(&self, c: &Condition, unit: &str, decimals: usize) -> String {
+        let v = |x: f64| self.value(x, unit, decimals);
+        match *c {
+            // The signs people write, not the ones kpiscope.toml is typed with.
+            Condition::Cmp(op, x) => {
+                let sign = match op {
+                    Op::Ge => "≥",
+                    Op::Gt => ">",
+                    Op::Le => "≤",
+                    Op::Lt => "<",
+                    Op::Eq => "=",
+                };
+                format!("{sign} {}", v(x))
+            }
+            Condition::Between(a, b) => self
+                .loc
+                .message("goals.between", &[("low", &v(a)), ("high", &v(b))]),
+        }
+    }
+
+    /// A figure's value (`previous`: of the period before).
+    pub fn figure(&self, f: &Figure, previous: bool) -> String {
+        let Some(v) = (if previous { f.previous } else { f.value }) else {
+            return NO_VALUE.into();
+        };
+        match f.kind {
+            FigureKind::Count => self.loc.number_up_to(v, SHOWN_DECIMALS),
+            FigureKind::PerDay => self.loc.number_up_to(v, SHOWN_DECIMALS),
+            FigureKind::Percent => self.loc.percent_up_to(v, SHOWN_DECIMALS),
+            FigureKind::Money => self.value(v, "currency", SHOWN_DECIMALS),
+            FigureKind::Growth { pct, previous_pct } => {
+                let count = self.loc.signed_count(v);
+                match if previous { previous_pct } else { pct } {
+                    Some(p) => format!("{count} ({})", self.loc.signed_percent_up_to(p, 1)),
+                    None => count,
+                }
+            }
+        }
+    }
+
+    /// A figure's change from the period before: in %, of a rate in points.
+    pub fn change(&self, f: &Figure) -> String {
+        match (f.kind, f.value, f.previous) {
+            (FigureKind::Growth { .. }, _, _) => String::new(),
+            (FigureKind::Percent, Some(v), Some(p)) => self.loc.message(
+                "unit.points",
+                &[("n", &self.loc.signed_number_up_to(v - p, SHOWN_DECIMALS))],
+            ),
+            (_, Some(v), Some(p)) if p != 0.0 => {
+                self.loc.signed_percent_up_to((v - p) / p.abs() * 100.0, 1)
+            }
+            _ => NO_VALUE.into(),
+        }
+    }
+
+    /// A goal result's value, "—" without one.
+    pub fn result_value(&self, r: &GoalResult) -> String {
+        r.value.map_or_else(
+            || NO_VALUE.into(),
+            |v| self.value(v, &r.unit, r.goal.decimals()),
+        )
+    }
+
+    /// The goal's condition in words: `≥ 4 % (warn ≥ 3 %)`, `change ≥ 2 %`,
+    /// `≥ 10 000 by 31 December 2026`.
+    pub fn result_target(&self, r: &GoalResult) -> String {
+        let g = &r.goal;
+        let target = self.condition(&g.target, &r.unit, g.decimals());
+        let target = match g.measure {
+            Measure::Value => target,
+            Measure::Change => self
+                .loc
+                .message("goals.target_change", &[("condition", &target)]),
+            Measure::Deadline(day) => self.loc.message(
+                "goals.target_by",
+                &[("condition", &target), ("day", &self.loc.day(day))],
+            ),
+        };
+        match g.warn {
+            Some(w) => self.loc.message(
+                "goals.target_with_warn",
+                &[
+                    ("target", &target),
+                    ("warn", &self.condition(&w, &r.unit, g.decimals())),
+                ],
+            ),
+            None => target,
+        }
+    }
+
+    /// What a result says: the checker's own sentence in English, which
+    /// tells by how much; in another language the same verdict in its words,
+    /// with a deadline's projection and the pace it needs.
+    pub fn result_message(&self, r: &GoalResult) -> String {
+        if self.loc.language() == "en" {
+            return r.message.clone();
+        }
+        let value = self.result_value(r);
+        let target = self.condition(&r.goal.target, &r.unit, r.goal.decimals());
+        let mut out = match r.status {
+            Status::Pass => self
+                .loc
+                .message("result.meets", &[("value", &value), ("target", &target)]),
+            Status::Warn => self
+                .loc
+                .message("result.warn", &[("value", &value), ("target", &target)]),
+            Status::Fail => self
+                .loc
+                .message("result.misses", &[("value", &value), ("target", &target)]),
+            Status::NoData => self.loc.text("result.no_data"),
+        };
+        if let Some(p) = &r.projection
+            && !p.passed
+        {
+            let rate = |x: f64| per_day(self.loc, x);
+            let mut parts = vec![self.loc.message(
+                "projection.value",
+                &[
+                    (
+                        "value",
+                        &self.value(p.projected, &r.unit, r.goal.decimals()),
+                    ),
+                    ("period", &self.period(&p.period.label)),
+                ],
+            )];
+            if let (Some(n), Some(l)) = (p.needed_per_day, &p.latest) {
+                parts.push(self.loc.message(
+                    "projection.needs",
+                    &[
+                        ("rate", &rate(n)),
+                        ("value", &self.value(l.value, &r.unit, r.goal.decimals())),
+                        ("period", &self.period(&l.label)),
+                    ],
+                ));
+            }
+            if let Some(t) = p.trend_per_day {
+                parts.push(self.loc.message("projection.trend", &[("rate", &rate(t))]));
+            }
+            out = format!("{out} ({})", parts.join(", "));
+        }
+        out
+    }
+
+    /// A deadline's projection in words: `10 137 projetés pour décembre
+    /// 2026 ; il faut +7,92/jour depuis 9 517 (octobre 2026), tendance …`.
+    pub fn projection(&self, c: &Chart, p: &ChartProjection) -> String {
+        let loc = self.loc;
+        let value = |v: f64| self.value(v, &c.unit, c.decimals);
+        let mut out = loc.message(
+            "projection.value",
+            &[
+                ("value", &value(p.value)),
+                ("period", &self.period(&p.label)),
+            ],
+        );
+        if let Some(n) = p.needed_per_day {
+            out += &format!(
+                "; {}",
+                loc.message(
+                    "projection.needs",
+                    &[
+                        ("rate", &per_day(loc, n)),
+                        ("value", &value(p.latest_value)),
+                        ("period", &self.period(&p.latest)),
+                    ],
+                )
+            );
+        }
+        if let Some(t) = p.trend_per_day {
+            out += &format!(
+                ", {}",
+                loc.message("projection.trend", &[("rate", &per_day(loc, t))])
+            );
+        }
+        out
+    }
+
+    pub fn status(&self, s: Status) -> String {
+        let sign = match s {
+            Status::Pass => "✓",
+            Status::Warn => "!",
+            Status::Fail => "✗",
+            Status::NoData => "–",
+        };
+        format!(
+            "{sign} {}",
+            self.loc.text(&format!("status.{}", s.as_str()))
+        )
+    }
+}
