@@ -657,3 +657,36 @@ fn a_broken_language_file_says_what_is_wrong() {
         );
     }
 }
+
+proptest::proptest! {
+    #![proptest_config(crate::prop_config())]
+
+    /// In every locale, a number read back (its group marks taken out, its
+    /// decimal mark and minus made ASCII) is Rust's own text of it, with no
+    /// `-0`, `NaN` or `inf` ever written.
+    #[test]
+    fn numbers_read_back_as_written(
+        x in proptest::prelude::any::<f64>(),
+        decimals in 0usize..6,
+        tag in proptest::sample::select(vec!["en-US", "en-GB", "fr-FR", "fr-CA", "de-DE", "de-CH", "de-AT", "ru-RU"]),
+    ) {
+        let l = loc(tag);
+        let s = l.number(x, decimals);
+        if !x.is_finite() {
+            proptest::prop_assert_eq!(s, NO_VALUE);
+            return Ok(());
+        }
+        let n = &l.conventions.numbers;
+        let plain = s
+            .replace(&n.group, "")
+            .replace(&n.decimal, ".")
+            .replace(&n.minus, "-");
+        let want = format!("{x:.decimals$}");
+        let want = if want.trim_start_matches('-').bytes().all(|b| b == b'0' || b == b'.') {
+            want.trim_start_matches('-').to_string()
+        } else {
+            want
+        };
+        proptest::prop_assert_eq!(plain, want, "{} {}", tag, s);
+    }
+}
