@@ -14,6 +14,7 @@ pub struct Dates {
     pub months: Vec<String>,
     pub day_months: Vec<String>,
     pub months_short: Vec<String>,
+    pub day_months_short: Vec<String>,
     pub first_day: Option<String>,
     pub day: String,
     pub day_short: String,
@@ -39,14 +40,20 @@ impl Dates {
                 .ok_or_else(|| format!("[dates] lacks `{key}`"))
         }
         let months = pick(&patch.months, &base.months, "months")?;
+        let months_short = pick(&patch.months_short, &base.months_short, "months_short")?;
         let d = Dates {
+            day_months_short: patch
+                .day_months_short
+                .clone()
+                .or_else(|| base.day_months_short.clone())
+                .unwrap_or_else(|| months_short.clone()),
+            months_short,
             day_months: patch
                 .day_months
                 .clone()
                 .or_else(|| base.day_months.clone())
                 .unwrap_or_else(|| months.clone()),
             months,
-            months_short: pick(&patch.months_short, &base.months_short, "months_short")?,
             first_day: patch.first_day.clone().or_else(|| base.first_day.clone()),
             day: pick(&patch.day, &base.day, "day")?,
             day_short: pick(&patch.day_short, &base.day_short, "day_short")?,
@@ -63,6 +70,7 @@ impl Dates {
             ("months", &d.months),
             ("day_months", &d.day_months),
             ("months_short", &d.months_short),
+            ("day_months_short", &d.day_months_short),
         ] {
             if names.len() != 12 {
                 return Err(format!("[dates] `{key}` has {} names, not 12", names.len()));
@@ -116,7 +124,7 @@ impl Dates {
             &self.day_short,
             &[
                 ("day", &self.day_number(d)),
-                ("month", &self.months_short[m as usize - 1]),
+                ("month", &self.day_months_short[m as usize - 1]),
             ],
         )
     }

@@ -303,6 +303,11 @@ impl Locale {
         key.to_string()
     }
 
+    /// A goal status as a word: `pass` / `atteint`, `no data` / `sans données`.
+    pub fn status(&self, status: crate::goals::Status) -> String {
+        self.text(&format!("status.{}", status.as_str()))
+    }
+
     /// A network as its brand writes it: `instagram` → Instagram, `x` → X,
     /// `web` → Website / Site web; an id the table does not know as written.
     pub fn network(&self, id: &str) -> String {

@@ -68,6 +68,9 @@ pub struct RawDates {
     pub day_months: Option<Vec<String>>,
     /// For chart axes: `Oct`, `oct.`.
     pub months_short: Option<Vec<String>>,
+    /// The short names inside a short date (`3 мая`), where a language
+    /// declines them; the same as `months_short` when not given.
+    pub day_months_short: Option<Vec<String>>,
     /// How the first day of a month is written, when not as a number (`1er`).
     pub first_day: Option<String>,
     pub day: Option<String>,

@@ -297,6 +297,51 @@ fn short_names_for_chart_axes() {
 }
 
 #[test]
+fn german_and_russian_are_one_file_each() {
+    let cal = Calendar::default();
+    let oct3 = day_from_ymd(2026, 10, 3);
+    let (de, at, ch, ru) = (loc("de-DE"), loc("de-AT"), loc("de-CH"), loc("ru-RU"));
+    for (got, want) in [
+        (de.number(1234.5, 1), "1.234,5"),
+        (de.money(0.57, "EUR", 2), "0,57~€"),
+        (at.money(-1.2, "EUR", 2), "−€~1,20"),
+        (ch.money(1234.5, "CHF", 2), "CHF~1’234.50"),
+        (ch.percent(12.5, 1), "12.5%"),
+        (de.percent(12.5, 1), "12,5~%"),
+        (de.day(oct3), "3. Oktober 2026"),
+        (
+            at.period(cal.period_of(Grain::Month, day_from_ymd(2026, 1, 9)), &cal),
+            "Jänner 2026",
+        ),
+        (
+            de.period(cal.period_of(Grain::Week, oct3), &cal),
+            "KW 40/2026",
+        ),
+        (ru.number(1234.5, 1), "1~234,5"),
+        (ru.money(0.57, "RUB", 2), "0,57~₽"),
+        (
+            ru.period(cal.period_of(Grain::Month, oct3), &cal),
+            "октябрь 2026~г.",
+        ),
+        (ru.day(oct3), "3 октября 2026~г."),
+        (ru.day_short(day_from_ymd(2026, 5, 9)), "9 мая"),
+        (ru.month_short(5).to_string(), "май"),
+        (
+            ru.period(cal.period_of(Grain::Quarter, oct3), &cal),
+            "4-й кв. 2026~г.",
+        ),
+        (ru.counted("count.posts", 1, &[]), "1 публикация"),
+        (ru.counted("count.posts", 3, &[]), "3 публикации"),
+        (ru.counted("count.posts", 11, &[]), "11 публикаций"),
+        (ru.counted("count.posts", 1021, &[]), "1~021 публикация"),
+        (ru.network("vk"), "VK"),
+        (ru.network("web"), "Сайт"),
+    ] {
+        assert_eq!(shown(&got), want);
+    }
+}
+
+#[test]
 fn tags_and_regions() {
     for (tag, want) in [
         ("en", "en-US"),
@@ -330,6 +375,7 @@ fn an_unknown_language_lists_the_known_ones() {
     );
     assert!(message.contains("en (English)"), "{message}");
     assert!(message.contains("fr (français)"), "{message}");
+    assert!(message.contains("de (Deutsch)"), "{message}");
     let e = Locale::parse("French").unwrap_err();
     assert!(matches!(e, LocaleError::Syntax { .. }), "{e}");
 }
@@ -357,6 +403,8 @@ fn messages_with_placeholders_and_english_fallback() {
         ),
         "Absent des données : Portée — exportez les statistiques du compte pour l’obtenir"
     );
+    assert_eq!(fr.status(crate::goals::Status::Fail), "non atteint");
+    assert_eq!(en.status(crate::goals::Status::NoData), "no data");
     // A key nobody has is shown as the key: a slip is seen, not a blank.
     assert_eq!(fr.text("no.such.key"), "no.such.key");
 }
@@ -528,7 +576,7 @@ fn every_language_file_reads_and_has_every_english_key_with_its_placeholders() {
         let theirs = placeholders_by_key(&lang.catalog);
         // The languages shipped whole; a new one may start with fewer keys,
         // its missing ones shown in English.
-        if ["en", "fr"].contains(&lang.code.as_str()) {
+        if ["en", "fr", "de", "ru"].contains(&lang.code.as_str()) {
             for key in english.keys() {
                 assert!(theirs.contains_key(key), "{}.toml lacks `{key}`", lang.code);
             }
@@ -607,5 +655,38 @@ fn a_broken_language_file_says_what_is_wrong() {
             e.to_string().starts_with(&format!("locales/{file}: ")),
             "{e}"
         );
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(crate::prop_config())]
+
+    /// In every locale, a number read back (its group marks taken out, its
+    /// decimal mark and minus made ASCII) is Rust's own text of it, with no
+    /// `-0`, `NaN` or `inf` ever written.
+    #[test]
+    fn numbers_read_back_as_written(
+        x in proptest::prelude::any::<f64>(),
+        decimals in 0usize..6,
+        tag in proptest::sample::select(vec!["en-US", "en-GB", "fr-FR", "fr-CA", "de-DE", "de-CH", "de-AT", "ru-RU"]),
+    ) {
+        let l = loc(tag);
+        let s = l.number(x, decimals);
+        if !x.is_finite() {
+            proptest::prop_assert_eq!(s, NO_VALUE);
+            return Ok(());
+        }
+        let n = &l.conventions.numbers;
+        let plain = s
+            .replace(&n.group, "")
+            .replace(&n.decimal, ".")
+            .replace(&n.minus, "-");
+        let want = format!("{x:.decimals$}");
+        let want = if want.trim_start_matches('-').bytes().all(|b| b == b'0' || b == b'.') {
+            want.trim_start_matches('-').to_string()
+        } else {
+            want
+        };
+        proptest::prop_assert_eq!(plain, want, "{} {}", tag, s);
     }
 }

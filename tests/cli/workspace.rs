@@ -394,7 +394,7 @@ fn a_locale_is_checked_where_it_is_written() {
     out.status(2);
     assert!(
         out.stderr.contains(
-            "kpiscope.toml:4:10: `locale`: unknown language `xx` in `xx-YY`: the languages are en (English), fr (français)"
+            "kpiscope.toml:4:10: `locale`: unknown language `xx` in `xx-YY`: the languages are de (Deutsch), en (English), fr (français), ru (русский)"
         ),
         "{}",
         out.stderr
