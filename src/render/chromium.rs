@@ -134,9 +134,15 @@ impl Chromium {
     }
 
     /// A PNG screenshot of the first `width` x `height` pixels of `html`,
-    /// laid out in a window that wide.
-    pub fn screenshot(&self, html: &str, width: u32, height: u32) -> Result<Vec<u8>, ChromiumError> {
-        self.run(html, "take a screenshot", "shot.png", |out| {
+    /// laid out in a window that wide (a phone's too: see [`framed`]).
+    pub fn screenshot(
+        &self,
+        html: &str,
+        width: u32,
+        height: u32,
+    ) -> Result<Vec<u8>, ChromiumError> {
+        let html = framed(html, width, height);
+        self.run(&html, "take a screenshot", "shot.png", |out| {
             vec![
                 format!("--screenshot={}", out.display()),
                 format!("--window-size={width},{height}"),
@@ -147,9 +153,12 @@ impl Chromium {
 
     /// The DOM of `html` once loaded in a window `width` x `height` (after
     /// its scripts ran: a test's page can write what it measured).
+    /// A page narrower than [`MIN_WIDTH`] is in a frame (see [`framed`]):
+    /// the DOM is the frame's parent's, so the page's script writes what it
+    /// measured into `parent.document` (the same origin).
     pub fn dump_dom(&self, html: &str, width: u32, height: u32) -> Result<String, ChromiumError> {
         let dir = workdir()?;
-        let page = write_page(dir.path(), html)?;
+        let page = write_page(dir.path(), &framed(html, width, height))?;
         let out = self.spawn(
             dir.path(),
             &page,
@@ -292,6 +301,27 @@ impl Chromium {
         }
         Ok(ran)
     }
+}
+
+/// The narrowest window headless Chromium lays a page out in: asked for a
+/// narrower one, it lays the page out 500 px wide and crops the screenshot.
+pub const MIN_WIDTH: u32 = 500;
+
+/// `html` as Chromium lays it out in a window `width` wide. Below
+/// [`MIN_WIDTH`], the page goes into a frame exactly `width` x `height`
+/// at the window's top left corner (`srcdoc`, so the frame has its
+/// parent's origin), where its media queries and widths are a phone's.
+fn framed(html: &str, width: u32, height: u32) -> std::borrow::Cow<'_, str> {
+    if width >= MIN_WIDTH {
+        return html.into();
+    }
+    let doc = html.replace('&', "&amp;").replace('"', "&quot;");
+    format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><style>html, body {{ margin: 0; padding: 0; overflow: hidden; }} \
+         iframe {{ display: block; border: 0; width: {width}px; height: {height}px; }}</style></head>\
+         <body><iframe srcdoc=\"{doc}\"></iframe></body></html>\n"
+    )
+    .into()
 }
 
 /// What a finished run printed.

@@ -19,7 +19,10 @@ pub fn inline_html(html: &str) -> Result<String, PngError> {
     let html = png::without_scripts(html);
     let charts = png::charts(&html)?;
     Ok(png::replace_charts(&html, &charts, |_, c| {
-        format!("data:image/png;base64,{}", super::mime::base64(&c.png.bytes))
+        format!(
+            "data:image/png;base64,{}",
+            super::mime::base64(&c.png.bytes)
+        )
     }))
 }
 
@@ -50,11 +53,17 @@ pub fn message(
         html_part
     } else {
         let mut parts = vec![html_part];
-        parts.extend(charts.into_iter().zip(&ids).enumerate().map(|(i, (c, id))| {
-            Part::binary("image/png", c.png.bytes)
-                .content_id(id)
-                .inline(&format!("chart-{}.png", i + 1))
-        }));
+        parts.extend(
+            charts
+                .into_iter()
+                .zip(&ids)
+                .enumerate()
+                .map(|(i, (c, id))| {
+                    Part::binary("image/png", c.png.bytes)
+                        .content_id(id)
+                        .inline(&format!("chart-{}.png", i + 1))
+                }),
+        );
         Part::multipart("related", parts)
     };
     let body = Part::multipart("alternative", vec![Part::text("text/plain", text), rich]);
@@ -136,7 +145,9 @@ mod tests {
     #[test]
     fn the_subject_is_the_pages_title() {
         assert_eq!(
-            title_of("<html><head><TITLE>Acme &amp; Co: report\n for 2026-09 &#8212; &#x2713;</title>"),
+            title_of(
+                "<html><head><TITLE>Acme &amp; Co: report\n for 2026-09 &#8212; &#x2713;</title>"
+            ),
             Some("Acme & Co: report for 2026-09 — ✓".to_string())
         );
         assert_eq!(title_of("<title> </title>"), None);
@@ -145,11 +156,19 @@ mod tests {
 
     #[test]
     fn a_page_without_charts_is_html_and_text() {
-        let m = message("<title>T</title><p>x</p>", "x", "F", "Thu, 3 Dec 2026 01:00:00 +0000")
-            .expect("message");
+        let m = message(
+            "<title>T</title><p>x</p>",
+            "x",
+            "F",
+            "Thu, 3 Dec 2026 01:00:00 +0000",
+        )
+        .expect("message");
         let text = String::from_utf8(m.to_bytes()).expect("ascii");
         assert!(text.contains("Subject: T\r\n"), "{text}");
-        assert!(text.contains("Date: Thu, 3 Dec 2026 01:00:00 +0000\r\n"), "{text}");
+        assert!(
+            text.contains("Date: Thu, 3 Dec 2026 01:00:00 +0000\r\n"),
+            "{text}"
+        );
         assert!(!text.contains("multipart/related"), "{text}");
         assert_eq!(text.matches("Content-Type: text/").count(), 2, "{text}");
     }
@@ -158,6 +177,11 @@ mod tests {
     fn a_date_header_is_rfc_2822() {
         let d = now();
         let parsed = jiff::fmt::rfc2822::parse(&d).expect("parses back");
-        assert!((jiff::Timestamp::now() - parsed.timestamp()).get_seconds().abs() < 60);
+        assert!(
+            (jiff::Timestamp::now() - parsed.timestamp())
+                .get_seconds()
+                .abs()
+                < 60
+        );
     }
 }

@@ -74,7 +74,10 @@ impl Part {
     /// Shown in the body, with `filename` when it is saved.
     pub fn inline(self, filename: &str) -> Part {
         let name = filename.replace(['"', '\\'], "_");
-        self.header("Content-Disposition", &format!("inline; filename=\"{name}\""))
+        self.header(
+            "Content-Disposition",
+            &format!("inline; filename=\"{name}\""),
+        )
     }
 
     fn write(&self, out: &mut String, boundaries: &mut usize, seed: u64) {
@@ -266,8 +269,7 @@ fn quoted_printable(text: &str, out: &mut String) {
         let mut width = 0;
         for (i, &b) in bytes.iter().enumerate() {
             let last = i + 1 == bytes.len();
-            let plain = (b == b' ' || b == b'\t') && !last
-                || (33..=126).contains(&b) && b != b'=';
+            let plain = (b == b' ' || b == b'\t') && !last || (33..=126).contains(&b) && b != b'=';
             let piece = if plain {
                 (b as char).to_string()
             } else {
@@ -311,7 +313,10 @@ mod tests {
         base64_lines(&[0u8; 120], &mut out);
         let lines: Vec<&str> = out.split_terminator("\r\n").collect();
         // 120 bytes: 57 + 57 + 6, 76 + 76 + 8 characters.
-        assert_eq!(lines.iter().map(|l| l.len()).collect::<Vec<_>>(), [76, 76, 8]);
+        assert_eq!(
+            lines.iter().map(|l| l.len()).collect::<Vec<_>>(),
+            [76, 76, 8]
+        );
     }
 
     #[test]
@@ -341,7 +346,10 @@ mod tests {
         let mut out = String::new();
         header(&mut out, "Subject", &"word ".repeat(20));
         assert!(out.split("\r\n").all(|l| l.len() <= 78), "{out}");
-        assert_eq!(out.replace("\r\n", ""), format!("Subject: {}\r\n", "word ".repeat(20)).replace("\r\n", ""));
+        assert_eq!(
+            out.replace("\r\n", ""),
+            format!("Subject: {}\r\n", "word ".repeat(20)).replace("\r\n", "")
+        );
     }
 
     #[test]

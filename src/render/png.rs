@@ -38,7 +38,11 @@ pub enum PngError {
     #[error("chart {index} of the report is not SVG that can be drawn: {message}")]
     Parse { index: usize, message: String },
     #[error("chart {index} of the report has no drawable size ({width} x {height})")]
-    Size { index: usize, width: f32, height: f32 },
+    Size {
+        index: usize,
+        width: f32,
+        height: f32,
+    },
     #[error("chart {index} of the report could not be encoded as PNG: {message}")]
     Encode { index: usize, message: String },
     #[error("the report's HTML has an unclosed <svg> element at byte {0}")]
@@ -269,7 +273,11 @@ pub fn charts(html: &str) -> Result<Vec<Chart>, PngError> {
 /// `html` with each chart replaced by an `<img>` whose `src` is
 /// `src(index, chart)`, at the chart's drawing size and never wider than
 /// its column.
-pub fn replace_charts(html: &str, charts: &[Chart], src: impl Fn(usize, &Chart) -> String) -> String {
+pub fn replace_charts(
+    html: &str,
+    charts: &[Chart],
+    src: impl Fn(usize, &Chart) -> String,
+) -> String {
     let mut out = String::with_capacity(html.len());
     let mut last = 0;
     for (i, c) in charts.iter().enumerate() {
@@ -440,6 +448,10 @@ mod tests {
     #[test]
     fn a_broken_chart_is_an_error_that_names_it() {
         let e = rasterise("<svg><g></svg>", 3).expect_err("broken");
-        assert!(e.to_string().starts_with("chart 3 of the report is not SVG"), "{e}");
+        assert!(
+            e.to_string()
+                .starts_with("chart 3 of the report is not SVG"),
+            "{e}"
+        );
     }
 }

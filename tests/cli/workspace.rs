@@ -121,7 +121,7 @@ fn validate_a_good_workspace() {
         "[[source]]",
         "[params]\nbenchmark_cpc = 0.85\n\n[[source]]",
         1,
-    ) + &err_goal("g", "");
+    ) + err_goal("g", "").as_str();
     let out = Test::new()
         .file("kpiscope.toml", &config)
         .file("data.csv", DATA)
