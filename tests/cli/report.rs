@@ -918,6 +918,11 @@ fn pdf_report_is_printed_by_chromium() {
         .collect();
     files.sort();
     assert_eq!(files, ["data.csv", "kpiscope.toml", "report.pdf"]);
+    // Asked for with `-o -`, the PDF goes to stdout, and no file is made.
+    let out = ws().args(&["report", "--format", "pdf", "-o", "-"]).run();
+    out.status(0);
+    assert!(out.stdout.starts_with("%PDF-"), "a PDF on stdout");
+    assert!(!out.file_exists("-"));
 }
 
 /// The demo report's page, and whether the screenshots go to docs/.
