@@ -2,7 +2,8 @@
 //! pdf`) and to take screenshots of it (the tests, the README's pictures).
 //!
 //! The browser is the one in `KPISCOPE_CHROMIUM`, else `chromium`,
-//! `chromium-browser`, `google-chrome` or `google-chrome-stable` on the PATH.
+//! `chromium-browser`, `google-chrome` or `google-chrome-stable` on the PATH,
+//! else (on macOS) the Chromium or Google Chrome app in /Applications.
 //! Each run gets a temporary folder holding the page, a profile of its own
 //! (so a user's open browser is never touched) and what the browser writes;
 //! it is removed afterwards. A run has a time limit, past which the browser's
@@ -20,6 +21,15 @@ pub const NAMES: [&str; 4] = [
     "google-chrome",
     "google-chrome-stable",
 ];
+
+/// Where the apps put their browser on macOS, tried after the PATH.
+#[cfg(target_os = "macos")]
+const APPS: [&str; 2] = [
+    "/Applications/Chromium.app/Contents/MacOS/Chromium",
+    "/Applications/Google Chrome.app/Contents/MacOS/Google Chrome",
+];
+#[cfg(not(target_os = "macos"))]
+const APPS: [&str; 0] = [];
 
 /// The environment variable that names the browser to use.
 pub const ENV: &str = "KPISCOPE_CHROMIUM";
@@ -104,6 +114,7 @@ impl Chromium {
             .iter()
             .flat_map(std::env::split_paths)
             .flat_map(|dir| NAMES.map(|n| dir.join(n)))
+            .chain(APPS.iter().map(PathBuf::from))
             .find(|p| is_executable(p))
             .map(|path| Chromium { path })
             .ok_or_else(|| ChromiumError::NotFound {
