@@ -62,6 +62,10 @@ pub enum ReportFormat {
     Markdown,
     Html,
     Json,
+    /// The HTML report printed to PDF by headless Chromium
+    Pdf,
+    /// An RFC 5322 message (.eml): HTML with the charts as PNG parts, and the Markdown as its text
+    Email,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -240,9 +244,12 @@ pub struct ReportArgs {
     /// The output format (default: from -o FILE's extension, else markdown)
     #[arg(long, value_enum)]
     pub format: Option<ReportFormat>,
-    /// Write the report to FILE (atomically) instead of stdout
+    /// Write the report to FILE (atomically) instead of stdout; `-o -` is stdout (a PDF needs one or the other)
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// With --format html: the charts as PNG data: URIs instead of inline SVG, and no script
+    #[arg(long)]
+    pub inline: bool,
 }
 
 #[derive(Debug, Clone, Subcommand)]
@@ -303,6 +310,8 @@ const EXTENSIONS: &[(&str, &str)] = &[
     ("markdown", "markdown"),
     ("html", "html"),
     ("htm", "html"),
+    ("pdf", "pdf"),
+    ("eml", "email"),
     ("xml", "junit"),
     ("txt", "table"),
 ];

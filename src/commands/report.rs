@@ -3,21 +3,48 @@
 
 use crate::Outcome;
 use crate::cli::{ReportArgs, ReportFormat};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::render;
 use crate::report::build;
 use crate::session::Session;
 
 pub fn run(s: &Session, args: &ReportArgs) -> Result<Outcome> {
-    let report = build(s, args.period.as_deref())?;
-    let text = match args.format()? {
-        ReportFormat::Markdown => render::markdown::report(&report),
-        ReportFormat::Html => {
-            render::html::report(&report, &s.ws.brand, &s.ws.locale, &s.ws.calendar)?
+    let format = args.format()?;
+    // `-o -` is stdout, asked for: the one way to have a PDF there.
+    let dash = args.output.as_deref() == Some(std::path::Path::new("-"));
+    let output = args.output.as_deref().filter(|_| !dash);
+    if args.inline && format != ReportFormat::Html {
+        return Err(Error::usage(
+            "--inline is for --format html (the e-mail's charts are always PNG)",
+        ));
+    }
+    // Checked before the data is read: a missing browser is said at once.
+    let chromium = match format {
+        ReportFormat::Pdf if args.output.is_none() => {
+            return Err(Error::usage(
+                "a PDF is not text for a terminal: write it with -o report.pdf, or to stdout with -o -",
+            ));
         }
-        ReportFormat::Json => render::report_json::json(&report),
+        ReportFormat::Pdf => Ok(render::chromium::Chromium::find("`report --format pdf`")?),
+        _ => Err(Error::usage("only a PDF is printed by Chromium")),
     };
-    render::write_output(args.output.as_deref(), &text)?;
+    let report = build(s, args.period.as_deref())?;
+    let html = || render::html::report(&report, &s.ws.brand, &s.ws.locale, &s.ws.calendar);
+    let bytes = match format {
+        ReportFormat::Markdown => render::markdown::report(&report).into_bytes(),
+        ReportFormat::Html if args.inline => render::email::inline_html(&html()?)?.into_bytes(),
+        ReportFormat::Html => html()?.into_bytes(),
+        ReportFormat::Json => render::report_json::json(&report).into_bytes(),
+        ReportFormat::Pdf => chromium?.print_pdf(&html()?)?,
+        ReportFormat::Email => render::email::message(
+            &html()?,
+            &render::markdown::report(&report),
+            &s.ws.locale.text("report.subtitle"),
+            &render::email::now(),
+        )?
+        .to_bytes(),
+    };
+    render::write_with(output, |w| w.write_all(&bytes))?;
     // A report is a document, not a check: it succeeds whatever the goals
     // say (`kpiscope check` is the command whose exit code judges them).
     Ok(Outcome::Success)

@@ -3,15 +3,19 @@
 //! writing them atomically, so that a failed run leaves no half-written file.
 
 pub mod check;
+pub mod chromium;
+pub mod email;
 pub mod errors;
 pub mod eval;
 pub mod html;
 pub mod junit;
 pub mod markdown;
 pub mod meta;
+pub mod mime;
 pub mod output;
 pub mod page;
 pub mod people;
+pub mod png;
 pub mod report;
 pub mod report_json;
 pub mod schema;

@@ -783,3 +783,425 @@ fn demo_report_in_french() {
     assert!(html.contains("<h2>Tous les réseaux</h2>"));
     assert!(html.contains("✓ atteint"));
 }
+
+// ---------------------------------------------------------------------------
+// The report as an e-mail, a PDF and screenshots.
+
+/// One part of a MIME message: its headers (unfolded) and its body.
+struct MimePart {
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl MimePart {
+    fn parse(text: &str) -> MimePart {
+        let (head, body) = text.split_once("\r\n\r\n").expect("headers end");
+        let mut headers: Vec<(String, String)> = Vec::new();
+        for line in head.split("\r\n") {
+            if line.starts_with([' ', '\t']) {
+                let last = headers.last_mut().expect("a folded line follows a header");
+                last.1.push_str(line);
+            } else {
+                let (name, value) = line.split_once(':').expect("name: value");
+                headers.push((name.to_ascii_lowercase(), value.trim().to_string()));
+            }
+        }
+        MimePart {
+            headers,
+            body: body.to_string(),
+        }
+    }
+
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n == &name.to_ascii_lowercase())
+            .map(|(_, v)| v.as_str())
+    }
+
+    fn content_type(&self) -> &str {
+        let t = self.header("content-type").expect("content-type");
+        t.split(';').next().unwrap_or(t).trim()
+    }
+
+    /// A multipart's parts, split on its boundary, which must appear
+    /// nowhere else.
+    fn children(&self) -> Vec<MimePart> {
+        let t = self.header("content-type").expect("content-type");
+        let b = t
+            .split("boundary=\"")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("boundary");
+        let body = format!("\r\n{}", self.body);
+        let pieces: Vec<&str> = body.split(&format!("\r\n--{b}")).collect();
+        assert_eq!(pieces[0], "", "no preamble");
+        let last = pieces.last().expect("closing delimiter");
+        assert!(last.starts_with("--"), "closed with --{b}--");
+        assert_eq!(
+            body.matches(&format!("--{b}")).count(),
+            pieces.len() - 1,
+            "the boundary appears only as a delimiter"
+        );
+        pieces[1..pieces.len() - 1]
+            .iter()
+            .map(|p| MimePart::parse(p.strip_prefix("\r\n").expect("CRLF after the delimiter")))
+            .collect()
+    }
+
+    /// The body decoded as its Content-Transfer-Encoding says.
+    fn decoded(&self) -> Vec<u8> {
+        match self.header("content-transfer-encoding") {
+            Some("base64") => {
+                for line in self.body.split("\r\n") {
+                    assert!(line.len() <= 76, "base64 line of {}", line.len());
+                }
+                base64_decode(&self.body)
+            }
+            Some("quoted-printable") => qp_decode(&self.body),
+            other => panic!("encoding {other:?}"),
+        }
+    }
+}
+
+fn base64_decode(text: &str) -> Vec<u8> {
+    let value = |c: u8| match c {
+        b'A'..=b'Z' => c - b'A',
+        b'a'..=b'z' => c - b'a' + 26,
+        b'0'..=b'9' => c - b'0' + 52,
+        b'+' => 62,
+        b'/' => 63,
+        _ => panic!("not base64: {c}"),
+    };
+    let clean: Vec<u8> = text.bytes().filter(|b| !b.is_ascii_whitespace()).collect();
+    assert_eq!(clean.len() % 4, 0, "base64 padded to 4");
+    let mut out = Vec::new();
+    for q in clean.chunks(4) {
+        let pad = q.iter().filter(|&&c| c == b'=').count();
+        let n = q
+            .iter()
+            .take(4 - pad)
+            .fold(0u32, |n, &c| (n << 6) | u32::from(value(c)))
+            << (6 * pad);
+        out.extend_from_slice(&n.to_be_bytes()[1..4 - pad]);
+    }
+    out
+}
+
+fn qp_decode(text: &str) -> Vec<u8> {
+    let joined = text.replace("=\r\n", "");
+    let b = joined.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'=' {
+            let hex = std::str::from_utf8(&b[i + 1..i + 3]).expect("hex");
+            out.push(u8::from_str_radix(hex, 16).expect("=XX"));
+            i += 3;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out)
+        .expect("utf-8")
+        .replace("\r\n", "\n")
+        .into_bytes()
+}
+
+/// A PNG's width and height, from its IHDR chunk.
+fn png_size(bytes: &[u8]) -> (u32, u32) {
+    assert!(bytes.starts_with(b"\x89PNG\r\n\x1a\n"), "a PNG signature");
+    assert_eq!(&bytes[12..16], b"IHDR");
+    let be = |s: &[u8]| u32::from_be_bytes(s.try_into().expect("4 bytes"));
+    (be(&bytes[16..20]), be(&bytes[20..24]))
+}
+
+#[test]
+fn email_report_is_a_mime_message_with_a_png_per_chart() {
+    let out = ws().args(&["report", "-o", "report.eml"]).run();
+    out.status(0);
+    let eml = out.read("report.eml");
+    // Lines end with CRLF, none longer than 78 characters.
+    assert!(!eml.replace("\r\n", "").contains('\n'), "a bare LF");
+    assert!(!eml.replace("\r\n", "").contains('\r'), "a bare CR");
+    for line in eml.split("\r\n") {
+        assert!(line.len() <= 78, "line of {}: {line}", line.len());
+    }
+    let m = MimePart::parse(&eml);
+    assert_eq!(m.header("mime-version"), Some("1.0"));
+    assert_eq!(
+        m.header("subject"),
+        Some("Report test: social media report for September 2026")
+    );
+    assert!(
+        m.header("date")
+            .is_some_and(|d| d.ends_with("+0000") || d.len() > 20)
+    );
+    assert_eq!(m.header("from"), None, "addressed in the mail client");
+    assert_eq!(m.content_type(), "multipart/alternative");
+    let alt = m.children();
+    assert_eq!(alt.len(), 2);
+    // The plain-text part is the Markdown report.
+    assert_eq!(alt[0].content_type(), "text/plain");
+    let md = ws().args(&["report"]).run();
+    md.status(0);
+    assert_eq!(
+        String::from_utf8(alt[0].decoded()).expect("utf-8"),
+        md.stdout
+    );
+    assert_eq!(alt[1].content_type(), "multipart/related");
+    let related = alt[1].children();
+    assert_eq!(related[0].content_type(), "text/html");
+    let html = String::from_utf8(related[0].decoded()).expect("utf-8");
+    assert!(!html.contains("<svg"), "no SVG left");
+    assert!(!html.contains("<script"), "no script");
+    // Three goals, three charts, each referenced once and each a PNG of
+    // the drawing's 760 x 260 units at twice the size.
+    let cids: Vec<&str> = html
+        .split("src=\"cid:")
+        .skip(1)
+        .map(|s| s.split('"').next().expect("cid"))
+        .collect();
+    assert_eq!(cids.len(), 3, "{cids:?}");
+    let images = &related[1..];
+    assert_eq!(images.len(), 3);
+    let ids: std::collections::BTreeSet<&str> = images
+        .iter()
+        .map(|p| {
+            p.header("content-id")
+                .and_then(|v| v.strip_prefix('<'))
+                .and_then(|v| v.strip_suffix('>'))
+                .expect("content-id in brackets")
+        })
+        .collect();
+    assert_eq!(ids.len(), 3, "content ids are unique");
+    for cid in &cids {
+        assert!(ids.contains(cid), "cid:{cid} has no part");
+    }
+    for p in images {
+        assert_eq!(p.content_type(), "image/png");
+        assert_eq!(png_size(&p.decoded()), (1520, 520));
+    }
+    // The HTML part as a mail client gets it; the image ids hash the
+    // images, which a new resvg or font may draw a pixel apart.
+    let mut shown = html.clone();
+    for (i, cid) in cids.iter().enumerate() {
+        shown = shown.replace(cid, &format!("chart-{}.[HASH]@kpiscope", i + 1));
+    }
+    insta::assert_snapshot!(shown);
+}
+
+#[test]
+fn inline_html_has_its_charts_as_png_data() {
+    let out = ws().args(&["report", "--format", "html", "--inline"]).run();
+    out.status(0);
+    assert!(!out.stdout.contains("<svg"));
+    let uris: Vec<&str> = out
+        .stdout
+        .split("src=\"data:image/png;base64,")
+        .skip(1)
+        .map(|s| s.split('"').next().expect("uri"))
+        .collect();
+    assert_eq!(uris.len(), 3);
+    for u in uris {
+        assert_eq!(png_size(&base64_decode(u)), (1520, 520));
+    }
+    let out = ws().args(&["report", "--format", "json", "--inline"]).run();
+    out.status(2);
+    assert!(
+        out.stderr.contains("--inline is for --format html"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[test]
+fn pdf_without_chromium_says_how_to_get_one() {
+    // On macOS an app in /Applications is found whatever the PATH says.
+    let apps = ["Google Chrome.app", "Chromium.app"];
+    if cfg!(target_os = "macos")
+        && apps
+            .iter()
+            .any(|a| Path::new("/Applications").join(a).exists())
+    {
+        eprintln!("skipped: a Chromium app is installed in /Applications");
+        return;
+    }
+    let empty = tempfile::tempdir().expect("temp dir");
+    let out = ws()
+        .env("PATH", &empty.path().display().to_string())
+        .env("KPISCOPE_CHROMIUM", "")
+        .args(&["report", "-o", "report.pdf"])
+        .run();
+    out.status(2);
+    for said in [
+        "`report --format pdf` needs headless Chromium, and none was found",
+        "set KPISCOPE_CHROMIUM",
+        "apt-get install chromium",
+        "kpiscope report --format html -o report.html",
+    ] {
+        assert!(out.stderr.contains(said), "{said}: {}", out.stderr);
+    }
+    assert!(!out.file_exists("report.pdf"));
+    let out = ws()
+        .env("KPISCOPE_CHROMIUM", "/no/such/chromium")
+        .args(&["report", "-o", "report.pdf"])
+        .run();
+    out.status(2);
+    assert!(
+        out.stderr
+            .contains("KPISCOPE_CHROMIUM is `/no/such/chromium`, which is not a file"),
+        "{}",
+        out.stderr
+    );
+    // A PDF is not for a terminal: a file, or stdout asked with `-o -`.
+    let out = ws().args(&["report", "--format", "pdf"]).run();
+    out.status(2);
+    assert!(
+        out.stderr.contains("-o report.pdf, or to stdout with -o -"),
+        "{}",
+        out.stderr
+    );
+}
+
+/// Chromium as kpiscope finds it, or why the test skips.
+fn browser_or_skip() -> Option<kpiscope::render::chromium::Chromium> {
+    match kpiscope::render::chromium::Chromium::find("this test") {
+        Ok(b) => Some(b),
+        Err(e) if std::env::var("KPISCOPE_REQUIRE_CHROMIUM").as_deref() == Ok("1") => {
+            panic!("KPISCOPE_REQUIRE_CHROMIUM=1 but: {e}")
+        }
+        Err(_) => {
+            eprintln!("skipped: no chromium on the PATH (apt-get install chromium)");
+            None
+        }
+    }
+}
+
+#[test]
+fn pdf_report_is_printed_by_chromium() {
+    if browser_or_skip().is_none() {
+        return;
+    }
+    let out = ws().args(&["report", "-o", "report.pdf"]).run();
+    out.status(0);
+    let pdf = std::fs::read(out.dir.join("report.pdf")).expect("pdf");
+    assert!(pdf.starts_with(b"%PDF-"), "a PDF header");
+    let tail = String::from_utf8_lossy(&pdf[pdf.len().saturating_sub(64)..]).into_owned();
+    assert!(tail.contains("%%EOF"), "a whole PDF: {tail:?}");
+    assert!(pdf.len() > 10_000, "{} bytes", pdf.len());
+    // Written atomically: nothing else is left beside it.
+    let mut files: Vec<String> = std::fs::read_dir(&out.dir)
+        .expect("dir")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files, ["data.csv", "kpiscope.toml", "report.pdf"]);
+    // Asked for with `-o -`, the PDF goes to stdout, and no file is made.
+    let out = ws().args(&["report", "--format", "pdf", "-o", "-"]).run();
+    out.status(0);
+    assert!(out.stdout.starts_with("%PDF-"), "a PDF on stdout");
+    assert!(!out.file_exists("-"));
+}
+
+/// The demo report's page, and whether the screenshots go to docs/.
+fn demo_html() -> String {
+    let demo = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/demo");
+    let out = Test::new()
+        .args(&["--workspace", demo, "report", "--format", "html"])
+        .run();
+    out.status(0);
+    out.stdout
+}
+
+/// Asserts a screenshot is a page: mostly white, with text and colour.
+fn assert_a_page(name: &str, png_file: &Path) {
+    let (_, _, pixels) = rgb_pixels(png_file);
+    let ink = pixels.iter().filter(|p| p.iter().any(|&c| c < 200)).count();
+    assert!(
+        ink * 100 > pixels.len() && ink * 2 < pixels.len(),
+        "{name} looks blank or black: {ink} of {} pixels dark",
+        pixels.len()
+    );
+    let distinct: std::collections::HashSet<&[u8; 3]> = pixels.iter().collect();
+    assert!(distinct.len() > 50, "{name}: {} colours", distinct.len());
+}
+
+#[test]
+fn demo_report_screenshots_at_desktop_and_phone_width_and_its_pdf() {
+    let Some(browser) = browser_or_skip() else {
+        return;
+    };
+    let html = demo_html();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let write = std::env::var("KPISCOPE_WRITE_SCREENSHOTS").as_deref() == Ok("1");
+    let docs = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots");
+    let mut shots = Vec::new();
+    for (name, w, h) in [
+        ("report-desktop.png", 1400, 1800),
+        ("report-phone.png", 390, 1600),
+    ] {
+        let png = browser.screenshot(&html, w, h).expect("screenshot");
+        assert_eq!(png_size(&png), (w, h), "{name}");
+        let file = dir.path().join(name);
+        std::fs::write(&file, &png).expect("write");
+        assert_a_page(name, &file);
+        shots.push((name, file));
+    }
+    // At 390 px the page does not scroll sideways: the document is no
+    // wider than the window (tables scroll inside their own box).
+    // Headless Chromium lays out no window narrower than 500 px: the runner
+    // puts the page in a 390 px frame, whose parent's DOM is the one dumped.
+    let measured = html.replace(
+        "</body>",
+        "<script>(parent || window).document.body.setAttribute('data-scroll-width', \
+         document.documentElement.scrollWidth)</script></body>",
+    );
+    let dom = browser.dump_dom(&measured, 390, 1600).expect("dump dom");
+    let width: u32 = dom
+        .split("data-scroll-width=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .and_then(|s| s.parse().ok())
+        .expect("the page wrote its width");
+    assert!(width <= 390, "the page is {width} px wide at 390 px");
+
+    // The PDF's first page, as pdftoppm draws it.
+    let pdf = browser.print_pdf(&html).expect("pdf");
+    assert!(pdf.starts_with(b"%PDF-"));
+    let pdf_file = dir.path().join("report.pdf");
+    std::fs::write(&pdf_file, &pdf).expect("write pdf");
+    let page = dir.path().join("report-pdf");
+    match Command::new("pdftoppm")
+        .args(["-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile"])
+        .arg(&pdf_file)
+        .arg(&page)
+        .status()
+    {
+        Ok(s) => {
+            assert!(s.success(), "pdftoppm failed");
+            let file = page.with_extension("png");
+            let (w, h, _) = rgb_pixels(&file);
+            // Letter or A4 at 80 dpi, upright.
+            assert!(
+                (650..=690).contains(&w) && (880..=940).contains(&h),
+                "{w} x {h}"
+            );
+            assert_a_page("the PDF's first page", &file);
+            shots.push(("report-pdf.png", file));
+        }
+        Err(e) if std::env::var("KPISCOPE_REQUIRE_CHROMIUM").as_deref() == Ok("1") => {
+            panic!("pdftoppm: {e} (apt-get install poppler-utils)")
+        }
+        Err(e) => {
+            eprintln!("the PDF's page not drawn: pdftoppm: {e} (apt-get install poppler-utils)")
+        }
+    }
+    if write {
+        std::fs::create_dir_all(&docs).expect("docs/screenshots");
+        for (name, file) in shots {
+            std::fs::copy(file, docs.join(name)).expect("copy screenshot");
+        }
+    }
+}

@@ -121,7 +121,7 @@ fn validate_a_good_workspace() {
         "[[source]]",
         "[params]\nbenchmark_cpc = 0.85\n\n[[source]]",
         1,
-    ) + &err_goal("g", "");
+    ) + err_goal("g", "").as_str();
     let out = Test::new()
         .file("kpiscope.toml", &config)
         .file("data.csv", DATA)
@@ -382,7 +382,7 @@ fn a_locale_is_checked_where_it_is_written() {
             "currency = \"EUR\"\n",
             &format!("currency = \"EUR\"\nlocale = \"{tag}\"\n"),
             1,
-        ) + &err_goal("g", "")
+        ) + err_goal("g", "").as_str()
     };
     // A language kpiscope has no file for: an error at the value, line 4
     // column 10, with the languages there are.
