@@ -25,7 +25,7 @@ use super::spec::CubeSpec;
 use crate::limits::PLAUSIBLE_YEARS;
 use crate::records::catalog::POSTS;
 use crate::records::tally::Tally;
-use crate::records::{Catalog, Kind, MetricId};
+use crate::records::{Catalog, Kind, MetricId, PostAttrs};
 
 pub struct Cube {
     pub spec: CubeSpec,
@@ -62,6 +62,64 @@ pub struct Cube {
     /// A trailing companion's first day, shared with the batches being
     /// filled so that they stop taking older rows at once.
     floor: std::sync::Arc<std::sync::atomic::AtomicI32>,
+    /// Post attributes (text, link, format) by the post's dedup key: kept
+    /// by a companion only, for the rows on its days, so that memory is
+    /// bounded by the posts of the period it serves.
+    attrs: Option<FxHashMap<u64, Versions>>,
+    /// Rows of attributes folded so far: the order "latest" falls back on.
+    attrs_seen: u64,
+}
+
+/// One version of a post's attributes and the last row that gave it.
+#[derive(Debug)]
+struct KeptAttrs {
+    attrs: PostAttrs,
+    /// The row's day, file and place in the load: the latest wins.
+    at: (Day, u32, u64),
+}
+
+/// The versions of a post's attributes: nearly always one, kept inline so
+/// that a post costs no list of its own.
+#[derive(Debug)]
+struct Versions {
+    first: KeptAttrs,
+    others: Vec<KeptAttrs>,
+}
+
+impl Versions {
+    fn iter(&self) -> impl Iterator<Item = &KeptAttrs> {
+        std::iter::once(&self.first).chain(&self.others)
+    }
+
+    /// Notes `attrs` seen `at`: a version already kept moves to the later
+    /// of its two times.
+    fn note(&mut self, attrs: &PostAttrs, at: (Day, u32, u64)) {
+        match std::iter::once(&mut self.first)
+            .chain(&mut self.others)
+            .find(|v| v.attrs == *attrs)
+        {
+            Some(v) => v.at = v.at.max(at),
+            None => self.others.push(KeptAttrs {
+                attrs: attrs.clone(),
+                at,
+            }),
+        }
+    }
+
+    /// Keeps the versions seen on a day of `days`; false when none is left.
+    fn retain(&mut self, days: &std::ops::RangeInclusive<Day>) -> bool {
+        self.others.retain(|v| days.contains(&v.at.0));
+        if days.contains(&self.first.at.0) {
+            return true;
+        }
+        match self.others.pop() {
+            Some(v) => {
+                self.first = v;
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// The days one file brought into the cube: its range, and the dates
@@ -97,6 +155,8 @@ impl Cube {
             companion: None,
             trailing: false,
             floor: std::sync::Arc::new(std::sync::atomic::AtomicI32::new(Day::MIN)),
+            attrs: None,
+            attrs_seen: 0,
         };
         cube.slot(POSTS);
         cube
@@ -233,6 +293,7 @@ impl Cube {
 
     fn fold(&mut self, batches: &[&Batch]) {
         self.note_dates(batches);
+        self.keep_attrs(batches);
         for b in batches {
             for n in &b.dim_names {
                 if !self.dim_names.contains(n) {
@@ -286,6 +347,51 @@ impl Cube {
                     }
                 }
             });
+    }
+
+    /// Keeps the batches' post attributes, in order: of two rows of a post
+    /// that disagree (a re-export with an edited text), the later day wins,
+    /// then the later file, then the later row.
+    fn keep_attrs(&mut self, batches: &[&Batch]) {
+        let Some(kept) = &mut self.attrs else {
+            return;
+        };
+        for b in batches {
+            for (key, day, attrs) in b.attrs.iter().flatten() {
+                // A trailing companion's range may have moved past the day.
+                if !self.spec.in_range(*day) {
+                    continue;
+                }
+                self.attrs_seen += 1;
+                let at = (*day, self.file, self.attrs_seen);
+                match kept.entry(*key) {
+                    std::collections::hash_map::Entry::Occupied(mut e) => {
+                        e.get_mut().note(attrs, at)
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(Versions {
+                            first: KeptAttrs {
+                                attrs: attrs.clone(),
+                                at,
+                            },
+                            others: Vec::new(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// The attributes of a post (by its network, account and id) on the
+    /// days this cube keeps: the latest row's, when the cube keeps them.
+    pub fn post_attrs(&self, network: &str, account: &str, post: &str) -> Option<&PostAttrs> {
+        let kept = self.attrs.as_ref()?;
+        // The key its rows were kept by: their dedup key.
+        let key = CubeSpec::post_key(network, account, post);
+        kept.get(&key)?
+            .iter()
+            .max_by_key(|v| v.at)
+            .map(|v| &v.attrs)
     }
 
     /// Notes the range of the batches' days and their implausible dates.
@@ -356,6 +462,7 @@ impl Cube {
     /// declared as they come), with the companion's part.
     pub fn row_batch(&self) -> Batch {
         let mut b = Batch::default();
+        b.attrs = self.attrs.is_some().then(Vec::new);
         if let Some(c) = &self.companion {
             b.companion = Some(Box::new(Companion {
                 spec: c.spec.clone(),
@@ -369,8 +476,10 @@ impl Cube {
     /// Makes `companion` a second cube of this load. `trailing`: it keeps
     /// the days from the month before this cube's last day on, whatever its
     /// spec's range.
+    /// The companion keeps its posts' attributes ([`Cube::post_attrs`]).
     pub fn with_companion(&mut self, mut companion: Cube, trailing: bool) {
         companion.trailing = trailing;
+        companion.attrs = Some(FxHashMap::default());
         self.companion = Some(Box::new(companion));
     }
 
@@ -406,6 +515,9 @@ impl Cube {
         };
         for s in &mut self.shards {
             s.retain_periods(&keep, (from, to));
+        }
+        if let Some(kept) = &mut self.attrs {
+            kept.retain(|_, versions| versions.retain(&(from..=to)));
         }
     }
 

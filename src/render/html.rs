@@ -268,7 +268,7 @@ fn section(r: &Report, s: &Section) -> String {
         &rows,
     );
 
-    out += "<h3>Top posts by reach</h3>\n";
+    out += &format!("<h3>{}</h3>\n", escape(&report::PostTable::title(s)));
     out += &top_posts(r, s);
 
     if !s.charts.is_empty() {
@@ -287,7 +287,7 @@ fn top_posts(r: &Report, s: &Section) -> String {
             format!("No post was published in {}.", r.period.label)
         } else {
             format!(
-                "None of the {} published in {} has a reach figure.",
+                "None of the {} published in {} has a reach, impressions or views figure.",
                 super::count(s.posts_seen, "post", "posts"),
                 r.period.label
             )
@@ -308,17 +308,33 @@ fn top_posts(r: &Report, s: &Section) -> String {
     let rows: Vec<Vec<String>> = t
         .rows
         .iter()
-        .map(|row| {
+        .zip(&t.posts)
+        .map(|(row, post)| {
             row.iter()
                 .enumerate()
                 .map(|(c, v)| match c == t.post_column {
-                    true => format!("<code>{}</code>", escape(v)),
+                    true => post_cell(post),
                     false => escape(v),
                 })
                 .collect()
         })
         .collect();
     table("posts", &strings(&t.header), &classes, &rows)
+}
+
+/// A post's headline as a link to it (its id as code when it has no text);
+/// only web links are made links.
+fn post_cell(p: &report::PostCell) -> String {
+    let text = match p.is_id {
+        true => format!("<code>{}</code>", escape(&p.text)),
+        false => escape(&p.text),
+    };
+    match &p.url {
+        Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+            format!("<a href=\"{}\">{text}</a>", escape(url))
+        }
+        _ => text,
+    }
 }
 
 fn chart(r: &Report, c: &Chart) -> String {

@@ -132,19 +132,44 @@ impl Figure {
 }
 
 /// The top posts of a section as plain text, for each format to mark up:
-/// the all-networks section has a network column.
+/// the all-networks section has a network column, and a column that says
+/// which figure ranks each row (networks without reach rank by another).
 pub struct PostTable {
     pub header: Vec<&'static str>,
     /// Right-aligned (numbers) columns.
     pub numeric: Vec<bool>,
     pub rows: Vec<Vec<String>>,
-    /// The column of post ids, shown as code.
+    /// The column that names the post: its headline, else its id.
     pub post_column: usize,
+    /// Row by row, what the post column shows.
+    pub posts: Vec<PostCell>,
+}
+
+/// How a post is named in its table: by its headline, linked to the post
+/// when the export gave a link; by its id (shown as code) when it has no text.
+pub struct PostCell {
+    pub text: String,
+    pub url: Option<String>,
+    /// `text` is the post's id, not its headline.
+    pub is_id: bool,
 }
 
 impl PostTable {
+    /// The heading of a section's top posts: `Top posts by reach`, by the
+    /// figure that ranks them all, or `Top posts` when networks rank by
+    /// different figures (the table then says which, row by row).
+    pub fn title(s: &Section) -> String {
+        let mut by = s.top_posts.iter().map(|p| p.rank_by);
+        let first = by.next().unwrap_or(RankBy::Reach);
+        match by.all(|b| b == first) {
+            true => format!("Top posts by {}", first.label()),
+            false => "Top posts".into(),
+        }
+    }
+
     pub fn of(s: &Section) -> PostTable {
         let all = s.network.is_none();
+        let views = s.top_posts.iter().any(|p| p.rank_by == RankBy::Views);
         let mut header = vec!["#"];
         let mut numeric = vec![true];
         if all {
@@ -152,24 +177,64 @@ impl PostTable {
             numeric.push(false);
         }
         let post_column = header.len() + 1;
-        header.extend(["Account", "Post", "Published", "Reach", "Engagements"]);
-        numeric.extend([false, false, false, true, true]);
+        header.extend([
+            "Account",
+            "Post",
+            "Format",
+            "Published",
+            "Reach",
+            "Impressions",
+        ]);
+        numeric.extend([false, false, false, false, true, true]);
+        if views {
+            header.push("Views");
+            numeric.push(true);
+        }
+        header.push("Engagements");
+        numeric.push(true);
+        if all {
+            header.push("Ranked by");
+            numeric.push(false);
+        }
+        let figure = |v: Option<f64>| v.map_or_else(|| NONE.into(), count);
+        let mut posts = Vec::new();
         let rows = s
             .top_posts
             .iter()
             .enumerate()
             .map(|(i, p)| {
+                let cell = match &p.title {
+                    Some(t) => PostCell {
+                        text: t.clone(),
+                        url: p.url.clone(),
+                        is_id: false,
+                    },
+                    None => PostCell {
+                        text: p.post.clone(),
+                        url: p.url.clone(),
+                        is_id: true,
+                    },
+                };
                 let mut row = vec![(i + 1).to_string()];
                 if all {
                     row.push(p.network.clone());
                 }
                 row.extend([
                     p.account.clone(),
-                    p.post.clone(),
+                    cell.text.clone(),
+                    p.format.clone().unwrap_or_else(|| NONE.into()),
                     p.published.clone(),
-                    count(p.reach),
-                    p.engagements.map_or_else(|| NONE.into(), count),
+                    figure(p.reach),
+                    figure(p.impressions),
                 ]);
+                if views {
+                    row.push(figure(p.views));
+                }
+                row.push(figure(p.engagements));
+                if all {
+                    row.push(p.rank_by.label().to_string());
+                }
+                posts.push(cell);
                 row
             })
             .collect();
@@ -178,6 +243,30 @@ impl PostTable {
             numeric,
             rows,
             post_column,
+            posts,
+        }
+    }
+}
+
+/// The figure a network's posts are ranked by: reach where its posts have
+/// one; else impressions (X gives no reach); else views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RankBy {
+    Reach,
+    Impressions,
+    Views,
+}
+
+impl RankBy {
+    /// In the order they are tried.
+    pub const ALL: [RankBy; 3] = [RankBy::Reach, RankBy::Impressions, RankBy::Views];
+
+    /// The metric's name, as JSON and the tables say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            RankBy::Reach => "reach",
+            RankBy::Impressions => "impressions",
+            RankBy::Views => "views",
         }
     }
 }
@@ -189,8 +278,35 @@ pub struct TopPost {
     pub post: String,
     /// Its first day in the period: its publish day, where post metrics count.
     pub published: String,
-    pub reach: f64,
+    /// The first non-empty line of its text, trimmed and cut at about 120
+    /// characters; `None` when the export gave no text.
+    pub title: Option<String>,
+    pub url: Option<String>,
+    /// `photo`, `video`, `reel`, `carousel`, `text`, `link`, `story`, or the
+    /// export's own word.
+    pub format: Option<String>,
+    pub reach: Option<f64>,
+    pub impressions: Option<f64>,
+    pub views: Option<f64>,
     pub engagements: Option<f64>,
+    /// The figure that ranked it (it has a value).
+    pub rank_by: RankBy,
+}
+
+impl TopPost {
+    /// Its figure `by`.
+    pub fn rank_value_of(&self, by: RankBy) -> Option<f64> {
+        match by {
+            RankBy::Reach => self.reach,
+            RankBy::Impressions => self.impressions,
+            RankBy::Views => self.views,
+        }
+    }
+
+    /// The value it was ranked on.
+    pub fn rank_value(&self) -> f64 {
+        self.rank_value_of(self.rank_by).unwrap_or(0.0)
+    }
 }
 
 /// A goal KPI over the periods up to the report's, at the goal's grain.

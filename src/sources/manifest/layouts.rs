@@ -14,7 +14,7 @@ use crate::records::{Level, catalog::is_metric_name};
 use crate::sources::decode::Format;
 use crate::sources::decode::date::IdClock;
 use crate::sources::decode::value::NumberStyle;
-use crate::sources::layout::{Cols, DateFrom, DateSpec, Layout, Mapping, MetricSpec};
+use crate::sources::layout::{AttrCols, Cols, DateFrom, DateSpec, Layout, Mapping, MetricSpec};
 use crate::workspace::{Located, de};
 
 #[derive(Debug, Deserialize, Default)]
@@ -41,6 +41,16 @@ struct RawTable {
     network: Option<Spanned<DeOwned>>,
     dims: Option<BTreeMap<String, Spanned<DeOwned>>>,
     metrics: Option<BTreeMap<String, Spanned<DeOwned>>>,
+    attrs: Option<Spanned<DeOwned>>,
+}
+
+/// `[table.attrs]`: the columns of a post's text, link and format.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAttrs {
+    title: Option<DeOwned>,
+    url: Option<DeOwned>,
+    format: Option<DeOwned>,
 }
 
 /// `[[layout]]`'s own keys; the others are `[input]`'s and `[table]`'s.
@@ -62,7 +72,7 @@ const INPUT_KEYS: &[&str] = &[
     "percent",
 ];
 const TABLE_KEYS: &[&str] = &[
-    "level", "post", "date", "account", "network", "dims", "metrics",
+    "level", "post", "date", "account", "network", "dims", "metrics", "attrs",
 ];
 
 /// A value kept as TOML to be read by hand, for messages that say what fits.
@@ -439,6 +449,10 @@ fn mapping(at: &mut Located, t: RawTable, span: &std::ops::Range<usize>) -> Opti
             "a table mapping needs `[table.metrics]`: metric = \"column\"",
         );
     }
+    let attrs = match &t.attrs {
+        None => AttrCols::default(),
+        Some(a) => attr_cols(at, a, level)?,
+    };
     Some(Mapping {
         level,
         post,
@@ -447,6 +461,41 @@ fn mapping(at: &mut Located, t: RawTable, span: &std::ops::Range<usize>) -> Opti
         network,
         dims,
         metrics,
+        attrs,
+    })
+}
+
+/// `attrs = { title = "Post title", url = "Post link", format = "Content Type" }`:
+/// on post-level mappings only, as an account's day has no text.
+fn attr_cols(at: &mut Located, a: &Spanned<DeOwned>, level: Level) -> Option<AttrCols> {
+    let raw: RawAttrs = match a.get_ref().clone().try_into() {
+        Ok(r) => r,
+        Err(e) => {
+            at.error(
+                a.span(),
+                format!(
+                    "`attrs` is {{ title = \"Post title\", url = \"Post link\", format = \"Content Type\" }}: {}",
+                    e.message().trim().replace("unknown field", "unknown key")
+                ),
+            );
+            return None;
+        }
+    };
+    if level != Level::Post {
+        at.error(
+            a.span(),
+            "`attrs` names the columns of a post's text, link and format: it is for `level = \"post\"` mappings",
+        );
+        return None;
+    }
+    let mut col = |v: &Option<DeOwned>, what: &str| match v {
+        None => Some(None),
+        Some(v) => cols_value(at, v, a.span(), what).map(Some),
+    };
+    Some(AttrCols {
+        title: col(&raw.title, "`attrs.title`")?,
+        url: col(&raw.url, "`attrs.url`")?,
+        format: col(&raw.format, "`attrs.format`")?,
     })
 }
 
