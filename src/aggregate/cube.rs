@@ -609,3 +609,119 @@ impl Cube {
         self.slot_kind[slot]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::Grain;
+    use crate::aggregate::period::parse_day;
+    use crate::records::{AttrsRef, Level, RowRef};
+
+    fn spec() -> CubeSpec {
+        CubeSpec {
+            base: Grain::Day,
+            keep_dims: Vec::new(),
+            keep_posts: true,
+            range: (None, None),
+        }
+    }
+
+    fn day(s: &str) -> Day {
+        parse_day(s).unwrap_or_default()
+    }
+
+    /// Folds one post row of x/acme dated `date` with `title`.
+    fn push(cube: &mut Cube, date: &str, post: &str, title: &str) {
+        let reach = cube.declare_metric("reach", Kind::Sum, "test");
+        let mut batch = cube.row_batch();
+        let spec = cube.spec.clone();
+        batch.push(
+            &spec,
+            &RowRef {
+                date: day(date),
+                network: "x",
+                account: "acme",
+                post: Some(post),
+                level: Level::Post,
+                dims: &[],
+                metrics: &[(reach, 10.0)],
+                attrs: AttrsRef {
+                    title: Some(title),
+                    url: Some("https://x.com/acme/status/1"),
+                    format: Some("IMAGE"),
+                },
+                line: 2,
+            },
+        );
+        cube.add_batches(std::slice::from_ref(&batch));
+    }
+
+    fn title<'a>(cube: &'a Cube, post: &str) -> Option<&'a str> {
+        cube.companion
+            .as_ref()?
+            .post_attrs("x", "acme", post)?
+            .title
+            .as_deref()
+    }
+
+    fn loaded() -> Cube {
+        let mut cube = Cube::new(spec(), Calendar::default(), Catalog::standard());
+        let companion = Cube::new(spec(), Calendar::default(), Catalog::standard());
+        cube.with_companion(companion, false);
+        cube
+    }
+
+    #[test]
+    fn the_companion_keeps_the_latest_attributes_of_a_post() {
+        let mut cube = loaded();
+        // File 1: p1 as first written; p2 on its later day.
+        push(&mut cube, "2026-10-05", "p1", "Old text\nsecond line");
+        push(&mut cube, "2026-10-09", "p2", "p2 on the 9th");
+        cube.next_file();
+        // File 2, a re-export: p1 edited on the same day wins (later
+        // file); p2 on an earlier day does not (the later day wins).
+        push(&mut cube, "2026-10-05", "p1", "  Edited text ");
+        push(&mut cube, "2026-10-07", "p2", "p2 on the 7th");
+        cube.next_file();
+        // File 3 writes p1's old text again: the same version, seen later.
+        push(&mut cube, "2026-10-05", "p1", "Old text\nsecond line");
+        assert_eq!(title(&cube, "p1"), Some("Old text"));
+        assert_eq!(title(&cube, "p2"), Some("p2 on the 9th"));
+        let a = cube
+            .companion
+            .as_ref()
+            .and_then(|c| c.post_attrs("x", "acme", "p2"));
+        assert_eq!(a.and_then(|a| a.format.as_deref()), Some("photo"));
+        assert_eq!(title(&cube, "p3"), None);
+        // Another account's p1 is another post.
+        let other = cube
+            .companion
+            .as_ref()
+            .and_then(|c| c.post_attrs("x", "acme2", "p1"));
+        assert!(other.is_none());
+        // The main cube keeps no text.
+        assert!(cube.post_attrs("x", "acme", "p1").is_none());
+    }
+
+    #[test]
+    fn keeping_days_keeps_the_attributes_of_those_days() {
+        let mut cube = loaded();
+        push(&mut cube, "2026-10-05", "p1", "October");
+        push(&mut cube, "2026-11-02", "p1", "November");
+        push(&mut cube, "2026-11-03", "p2", "Only November");
+        let Some(mut c) = cube.companion.take() else {
+            panic!("a companion")
+        };
+        assert_eq!(
+            c.post_attrs("x", "acme", "p1").and_then(|a| a.title.as_deref()),
+            Some("November")
+        );
+        // The report of October: November's rows are not its posts'.
+        c.keep_days(day("2026-10-01"), day("2026-10-31"));
+        assert_eq!(
+            c.post_attrs("x", "acme", "p1").and_then(|a| a.title.as_deref()),
+            Some("October")
+        );
+        assert!(c.post_attrs("x", "acme", "p2").is_none());
+    }
+}

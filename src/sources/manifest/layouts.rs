@@ -569,3 +569,71 @@ fn date_spec(at: &mut Located, d: &Spanned<DeOwned>) -> Option<DateSpec> {
     }
     Some(spec)
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::sources::layout::Cols;
+    use crate::sources::manifest::Manifest;
+
+    const MANIFEST: &str = r#"name = "alpha"
+title = "Alpha"
+version = "1.0.0"
+api = 1
+kind = "table"
+network = "alpha"
+
+[input]
+detect = ["Post ID", "Reach"]
+
+[table]
+level = "post"
+post = "Post ID"
+date = { column = "Published", format = "%Y-%m-%d" }
+ATTRS
+
+[table.metrics]
+reach = "Reach"
+"#;
+
+    fn parse(attrs: &str) -> Result<Manifest, String> {
+        Manifest::parse("plugin.toml", &MANIFEST.replace("ATTRS", attrs)).map_err(|d| d.to_string())
+    }
+
+    #[test]
+    fn attrs_name_a_posts_text_link_and_format_columns() {
+        let m = parse(r#"attrs = { title = "Text", url = ["Link", "Permalink"] }"#)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let attrs = &m.layouts[0].mapping.as_ref().expect("a mapping").attrs;
+        assert_eq!(attrs.title, Some(Cols(vec!["Text".into()])));
+        assert_eq!(
+            attrs.url,
+            Some(Cols(vec!["Link".into(), "Permalink".into()]))
+        );
+        assert_eq!(attrs.format, None);
+        let none = parse("").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(none.layouts[0].mapping.as_ref().map(|m| m.attrs.all().count()), Some(0));
+    }
+
+    #[test]
+    fn bad_attrs_are_errors_at_their_line() {
+        for (attrs, want) in [
+            (
+                r#"attrs = { title = "Text", link = "Link" }"#,
+                "plugin.toml:15:9: `attrs` is { title = \"Post title\", url = \"Post link\", format = \"Content Type\" }: unknown key `link`",
+            ),
+            (r#"attrs = { title = 3 }"#, "plugin.toml:15:9: `attrs.title` is a column name"),
+            (r#"attrs = "Text""#, "plugin.toml:15:9: `attrs` is {"),
+        ] {
+            let err = parse(attrs).err().unwrap_or_else(|| panic!("{attrs} parsed"));
+            assert!(err.contains(want), "{attrs}: {err}");
+        }
+        let account = MANIFEST
+            .replace("level = \"post\"", "level = \"account\"")
+            .replace("ATTRS", r#"attrs = { title = "Text" }"#);
+        let err = Manifest::parse("plugin.toml", &account)
+            .err()
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        assert!(err.contains("it is for `level = \"post\"` mappings"), "{err}");
+    }
+}
