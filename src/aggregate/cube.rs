@@ -713,13 +713,15 @@ mod tests {
             panic!("a companion")
         };
         assert_eq!(
-            c.post_attrs("x", "acme", "p1").and_then(|a| a.title.as_deref()),
+            c.post_attrs("x", "acme", "p1")
+                .and_then(|a| a.title.as_deref()),
             Some("November")
         );
         // The report of October: November's rows are not its posts'.
         c.keep_days(day("2026-10-01"), day("2026-10-31"));
         assert_eq!(
-            c.post_attrs("x", "acme", "p1").and_then(|a| a.title.as_deref()),
+            c.post_attrs("x", "acme", "p1")
+                .and_then(|a| a.title.as_deref()),
             Some("October")
         );
         assert!(c.post_attrs("x", "acme", "p2").is_none());

@@ -315,7 +315,11 @@ fn demo_report_top_posts_have_text_and_link_on_every_network() {
         .args(["report", "--format", "json"])
         .output()
         .expect("run kpiscope");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
     let sections = json["sections"].as_array().expect("sections");
     let networks: Vec<&str> = sections

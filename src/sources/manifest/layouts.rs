@@ -611,7 +611,13 @@ reach = "Reach"
         );
         assert_eq!(attrs.format, None);
         let none = parse("").unwrap_or_else(|e| panic!("{e}"));
-        assert_eq!(none.layouts[0].mapping.as_ref().map(|m| m.attrs.all().count()), Some(0));
+        assert_eq!(
+            none.layouts[0]
+                .mapping
+                .as_ref()
+                .map(|m| m.attrs.all().count()),
+            Some(0)
+        );
     }
 
     #[test]
@@ -621,10 +627,15 @@ reach = "Reach"
                 r#"attrs = { title = "Text", link = "Link" }"#,
                 "plugin.toml:15:9: `attrs` is { title = \"Post title\", url = \"Post link\", format = \"Content Type\" }: unknown key `link`",
             ),
-            (r#"attrs = { title = 3 }"#, "plugin.toml:15:9: `attrs.title` is a column name"),
+            (
+                r#"attrs = { title = 3 }"#,
+                "plugin.toml:15:9: `attrs.title` is a column name",
+            ),
             (r#"attrs = "Text""#, "plugin.toml:15:9: `attrs` is {"),
         ] {
-            let err = parse(attrs).err().unwrap_or_else(|| panic!("{attrs} parsed"));
+            let err = parse(attrs)
+                .err()
+                .unwrap_or_else(|| panic!("{attrs} parsed"));
             assert!(err.contains(want), "{attrs}: {err}");
         }
         let account = MANIFEST
@@ -634,6 +645,9 @@ reach = "Reach"
             .err()
             .map(|d| d.to_string())
             .unwrap_or_default();
-        assert!(err.contains("it is for `level = \"post\"` mappings"), "{err}");
+        assert!(
+            err.contains("it is for `level = \"post\"` mappings"),
+            "{err}"
+        );
     }
 }
