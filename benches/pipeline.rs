@@ -154,6 +154,7 @@ fn cube(c: &mut Criterion) {
                         level: Level::Post,
                         dims: &[],
                         metrics: &metrics,
+                        attrs: Default::default(),
                         line: i as u64 + 2,
                     },
                 );

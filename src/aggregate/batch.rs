@@ -8,7 +8,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use super::folded::Folded;
 use super::period::Day;
 use super::spec::{CubeSpec, Prepared, SeriesKey};
-use crate::records::{MetricId, RowRef};
+use crate::records::{Level, MetricId, PostAttrs, RowRef};
 
 /// Parsed rows on their way into the cube.
 #[derive(Debug, Default, Clone)]
@@ -36,6 +36,10 @@ pub struct Batch {
     /// The rows a companion cube takes, prepared by its own spec (see
     /// `Cube::companion`).
     pub(super) companion: Option<Box<Companion>>,
+    /// Post rows' attributes, by dedup key, with their day: only in a
+    /// batch of a cube that keeps them (the report's companion), so that
+    /// other loads copy no text.
+    pub(super) attrs: Option<Vec<(u64, Day, PostAttrs)>>,
 }
 
 /// A companion cube's part of a batch: its spec, and the first day it
@@ -91,6 +95,13 @@ impl Batch {
         let mut buf = std::mem::take(&mut self.scratch);
         let p = spec.prepare(row, &mut buf);
         self.scratch = buf;
+        if let Some(attrs) = &mut self.attrs
+            && row.level == Level::Post
+            && row.post.is_some()
+            && !row.attrs.is_empty()
+        {
+            attrs.push((p.key, row.date, PostAttrs::kept(&row.attrs)));
+        }
         // A folded batch names a series and a post when it makes their
         // cell: rows of a cell already made need no look-up.
         if let Some(f) = &mut self.folded
@@ -136,6 +147,9 @@ impl Batch {
         }
         if let Some(c) = &mut self.companion {
             c.batch.clear();
+        }
+        if let Some(a) = &mut self.attrs {
+            a.clear();
         }
     }
 }

@@ -25,7 +25,7 @@ use super::spec::CubeSpec;
 use crate::limits::PLAUSIBLE_YEARS;
 use crate::records::catalog::POSTS;
 use crate::records::tally::Tally;
-use crate::records::{Catalog, Kind, MetricId};
+use crate::records::{Catalog, Kind, MetricId, PostAttrs};
 
 pub struct Cube {
     pub spec: CubeSpec,
@@ -62,6 +62,64 @@ pub struct Cube {
     /// A trailing companion's first day, shared with the batches being
     /// filled so that they stop taking older rows at once.
     floor: std::sync::Arc<std::sync::atomic::AtomicI32>,
+    /// Post attributes (text, link, format) by the post's dedup key: kept
+    /// by a companion only, for the rows on its days, so that memory is
+    /// bounded by the posts of the period it serves.
+    attrs: Option<FxHashMap<u64, Versions>>,
+    /// Rows of attributes folded so far: the order "latest" falls back on.
+    attrs_seen: u64,
+}
+
+/// One version of a post's attributes and the last row that gave it.
+#[derive(Debug)]
+struct KeptAttrs {
+    attrs: PostAttrs,
+    /// The row's day, file and place in the load: the latest wins.
+    at: (Day, u32, u64),
+}
+
+/// The versions of a post's attributes: nearly always one, kept inline so
+/// that a post costs no list of its own.
+#[derive(Debug)]
+struct Versions {
+    first: KeptAttrs,
+    others: Vec<KeptAttrs>,
+}
+
+impl Versions {
+    fn iter(&self) -> impl Iterator<Item = &KeptAttrs> {
+        std::iter::once(&self.first).chain(&self.others)
+    }
+
+    /// Notes `attrs` seen `at`: a version already kept moves to the later
+    /// of its two times.
+    fn note(&mut self, attrs: &PostAttrs, at: (Day, u32, u64)) {
+        match std::iter::once(&mut self.first)
+            .chain(&mut self.others)
+            .find(|v| v.attrs == *attrs)
+        {
+            Some(v) => v.at = v.at.max(at),
+            None => self.others.push(KeptAttrs {
+                attrs: attrs.clone(),
+                at,
+            }),
+        }
+    }
+
+    /// Keeps the versions seen on a day of `days`; false when none is left.
+    fn retain(&mut self, days: &std::ops::RangeInclusive<Day>) -> bool {
+        self.others.retain(|v| days.contains(&v.at.0));
+        if days.contains(&self.first.at.0) {
+            return true;
+        }
+        match self.others.pop() {
+            Some(v) => {
+                self.first = v;
+                true
+            }
+            None => false,
+        }
+    }
 }
 
 /// The days one file brought into the cube: its range, and the dates
@@ -97,6 +155,8 @@ impl Cube {
             companion: None,
             trailing: false,
             floor: std::sync::Arc::new(std::sync::atomic::AtomicI32::new(Day::MIN)),
+            attrs: None,
+            attrs_seen: 0,
         };
         cube.slot(POSTS);
         cube
@@ -233,6 +293,7 @@ impl Cube {
 
     fn fold(&mut self, batches: &[&Batch]) {
         self.note_dates(batches);
+        self.keep_attrs(batches);
         for b in batches {
             for n in &b.dim_names {
                 if !self.dim_names.contains(n) {
@@ -286,6 +347,51 @@ impl Cube {
                     }
                 }
             });
+    }
+
+    /// Keeps the batches' post attributes, in order: of two rows of a post
+    /// that disagree (a re-export with an edited text), the later day wins,
+    /// then the later file, then the later row.
+    fn keep_attrs(&mut self, batches: &[&Batch]) {
+        let Some(kept) = &mut self.attrs else {
+            return;
+        };
+        for b in batches {
+            for (key, day, attrs) in b.attrs.iter().flatten() {
+                // A trailing companion's range may have moved past the day.
+                if !self.spec.in_range(*day) {
+                    continue;
+                }
+                self.attrs_seen += 1;
+                let at = (*day, self.file, self.attrs_seen);
+                match kept.entry(*key) {
+                    std::collections::hash_map::Entry::Occupied(mut e) => {
+                        e.get_mut().note(attrs, at)
+                    }
+                    std::collections::hash_map::Entry::Vacant(e) => {
+                        e.insert(Versions {
+                            first: KeptAttrs {
+                                attrs: attrs.clone(),
+                                at,
+                            },
+                            others: Vec::new(),
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    /// The attributes of a post (by its network, account and id) on the
+    /// days this cube keeps: the latest row's, when the cube keeps them.
+    pub fn post_attrs(&self, network: &str, account: &str, post: &str) -> Option<&PostAttrs> {
+        let kept = self.attrs.as_ref()?;
+        // The key its rows were kept by: their dedup key.
+        let key = CubeSpec::post_key(network, account, post);
+        kept.get(&key)?
+            .iter()
+            .max_by_key(|v| v.at)
+            .map(|v| &v.attrs)
     }
 
     /// Notes the range of the batches' days and their implausible dates.
@@ -356,6 +462,7 @@ impl Cube {
     /// declared as they come), with the companion's part.
     pub fn row_batch(&self) -> Batch {
         let mut b = Batch::default();
+        b.attrs = self.attrs.is_some().then(Vec::new);
         if let Some(c) = &self.companion {
             b.companion = Some(Box::new(Companion {
                 spec: c.spec.clone(),
@@ -369,8 +476,10 @@ impl Cube {
     /// Makes `companion` a second cube of this load. `trailing`: it keeps
     /// the days from the month before this cube's last day on, whatever its
     /// spec's range.
+    /// The companion keeps its posts' attributes ([`Cube::post_attrs`]).
     pub fn with_companion(&mut self, mut companion: Cube, trailing: bool) {
         companion.trailing = trailing;
+        companion.attrs = Some(FxHashMap::default());
         self.companion = Some(Box::new(companion));
     }
 
@@ -406,6 +515,9 @@ impl Cube {
         };
         for s in &mut self.shards {
             s.retain_periods(&keep, (from, to));
+        }
+        if let Some(kept) = &mut self.attrs {
+            kept.retain(|_, versions| versions.retain(&(from..=to)));
         }
     }
 
@@ -495,5 +607,123 @@ impl Cube {
 
     pub fn slot_kind(&self, slot: usize) -> Kind {
         self.slot_kind[slot]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aggregate::Grain;
+    use crate::aggregate::period::parse_day;
+    use crate::records::{AttrsRef, Level, RowRef};
+
+    fn spec() -> CubeSpec {
+        CubeSpec {
+            base: Grain::Day,
+            keep_dims: Vec::new(),
+            keep_posts: true,
+            range: (None, None),
+        }
+    }
+
+    fn day(s: &str) -> Day {
+        parse_day(s).unwrap_or_default()
+    }
+
+    /// Folds one post row of x/acme dated `date` with `title`.
+    fn push(cube: &mut Cube, date: &str, post: &str, title: &str) {
+        let reach = cube.declare_metric("reach", Kind::Sum, "test");
+        let mut batch = cube.row_batch();
+        let spec = cube.spec.clone();
+        batch.push(
+            &spec,
+            &RowRef {
+                date: day(date),
+                network: "x",
+                account: "acme",
+                post: Some(post),
+                level: Level::Post,
+                dims: &[],
+                metrics: &[(reach, 10.0)],
+                attrs: AttrsRef {
+                    title: Some(title),
+                    url: Some("https://x.com/acme/status/1"),
+                    format: Some("IMAGE"),
+                },
+                line: 2,
+            },
+        );
+        cube.add_batches(std::slice::from_ref(&batch));
+    }
+
+    fn title<'a>(cube: &'a Cube, post: &str) -> Option<&'a str> {
+        cube.companion
+            .as_ref()?
+            .post_attrs("x", "acme", post)?
+            .title
+            .as_deref()
+    }
+
+    fn loaded() -> Cube {
+        let mut cube = Cube::new(spec(), Calendar::default(), Catalog::standard());
+        let companion = Cube::new(spec(), Calendar::default(), Catalog::standard());
+        cube.with_companion(companion, false);
+        cube
+    }
+
+    #[test]
+    fn the_companion_keeps_the_latest_attributes_of_a_post() {
+        let mut cube = loaded();
+        // File 1: p1 as first written; p2 on its later day.
+        push(&mut cube, "2026-10-05", "p1", "Old text\nsecond line");
+        push(&mut cube, "2026-10-09", "p2", "p2 on the 9th");
+        cube.next_file();
+        // File 2, a re-export: p1 edited on the same day wins (later
+        // file); p2 on an earlier day does not (the later day wins).
+        push(&mut cube, "2026-10-05", "p1", "  Edited text ");
+        push(&mut cube, "2026-10-07", "p2", "p2 on the 7th");
+        cube.next_file();
+        // File 3 writes p1's old text again: the same version, seen later.
+        push(&mut cube, "2026-10-05", "p1", "Old text\nsecond line");
+        assert_eq!(title(&cube, "p1"), Some("Old text"));
+        assert_eq!(title(&cube, "p2"), Some("p2 on the 9th"));
+        let a = cube
+            .companion
+            .as_ref()
+            .and_then(|c| c.post_attrs("x", "acme", "p2"));
+        assert_eq!(a.and_then(|a| a.format.as_deref()), Some("photo"));
+        assert_eq!(title(&cube, "p3"), None);
+        // Another account's p1 is another post.
+        let other = cube
+            .companion
+            .as_ref()
+            .and_then(|c| c.post_attrs("x", "acme2", "p1"));
+        assert!(other.is_none());
+        // The main cube keeps no text.
+        assert!(cube.post_attrs("x", "acme", "p1").is_none());
+    }
+
+    #[test]
+    fn keeping_days_keeps_the_attributes_of_those_days() {
+        let mut cube = loaded();
+        push(&mut cube, "2026-10-05", "p1", "October");
+        push(&mut cube, "2026-11-02", "p1", "November");
+        push(&mut cube, "2026-11-03", "p2", "Only November");
+        let Some(mut c) = cube.companion.take() else {
+            panic!("a companion")
+        };
+        assert_eq!(
+            c.post_attrs("x", "acme", "p1")
+                .and_then(|a| a.title.as_deref()),
+            Some("November")
+        );
+        // The report of October: November's rows are not its posts'.
+        c.keep_days(day("2026-10-01"), day("2026-10-31"));
+        assert_eq!(
+            c.post_attrs("x", "acme", "p1")
+                .and_then(|a| a.title.as_deref()),
+            Some("October")
+        );
+        assert!(c.post_attrs("x", "acme", "p2").is_none());
     }
 }

@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value};
 
-use super::Level;
+use super::{Level, PostAttrs};
 use crate::aggregate::period::{Day, format_day, parse_day};
 
 #[derive(Debug, Clone)]
@@ -19,6 +19,8 @@ pub struct Record {
     pub level: Level,
     pub dims: BTreeMap<String, String>,
     pub metrics: BTreeMap<String, f64>,
+    /// A post's text, link and format; empty on account records.
+    pub attrs: PostAttrs,
     /// The line of the file (or of a program's output) the record came
     /// from, for messages; 0 when it has none (a JSON document, a test's
     /// input). Not part of what the record is: equality leaves it out.
@@ -63,15 +65,28 @@ impl Record {
             post,
             dims,
             metrics,
+            attrs: PostAttrs::default(),
             line: 0,
         }
     }
 
-    /// The record's identity: what de-duplication keys on, without values.
+    /// This record with a post's attributes; an account record has none
+    /// (they would describe no post).
+    pub fn with_attrs(mut self, attrs: PostAttrs) -> Record {
+        if self.level == Level::Post {
+            self.attrs = attrs;
+        }
+        self
+    }
+
+    /// The record's identity: what de-duplication keys on, without values
+    /// or the post's attributes (an edited text is the same post).
     pub fn key(&self) -> String {
         let mut v = self.to_json();
         if let Value::Object(m) = &mut v {
-            m.remove("metrics");
+            for k in ["metrics", "title", "url", "format"] {
+                m.remove(k);
+            }
         }
         v.to_string()
     }
@@ -84,6 +99,9 @@ impl Record {
         m.insert("account".into(), self.account.clone().into());
         if let Some(p) = &self.post {
             m.insert("post".into(), p.clone().into());
+        }
+        for (k, v) in self.attr_fields() {
+            m.insert(k.into(), v.into());
         }
         if !self.dims.is_empty() {
             let dims: Map<String, Value> = self
@@ -115,6 +133,9 @@ impl Record {
         if let Some(p) = &self.post {
             line.push_str(&format!(",\"post\":{}", text(p)));
         }
+        for (k, v) in self.attr_fields() {
+            line.push_str(&format!(",\"{k}\":{}", text(v)));
+        }
         if let Some(Value::Object(m)) = self
             .to_json()
             .as_object_mut()
@@ -125,6 +146,14 @@ impl Record {
         let metrics = self.to_json()["metrics"].to_string();
         line.push_str(&format!(",\"metrics\":{metrics}}}"));
         line
+    }
+
+    /// The attributes present, in the documented order.
+    fn attr_fields(&self) -> impl Iterator<Item = (&'static str, &str)> {
+        let a = &self.attrs;
+        [("title", &a.title), ("url", &a.url), ("format", &a.format)]
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v.as_deref()?)))
     }
 
     /// Reads a record map. Text metric values go through `number`; a
@@ -141,9 +170,13 @@ impl Record {
             ));
         };
         for k in m.keys() {
-            if !["date", "network", "account", "post", "dims", "metrics"].contains(&k.as_str()) {
+            if ![
+                "date", "network", "account", "post", "title", "url", "format", "dims", "metrics",
+            ]
+            .contains(&k.as_str())
+            {
                 return Err(format!(
-                    "unknown record field `{k}`: a record has date, network, account, post, dims, metrics"
+                    "unknown record field `{k}`: a record has date, network, account, post, title, url, format, dims, metrics"
                 ));
             }
         }
@@ -197,6 +230,12 @@ impl Record {
             None => return Err("the record has no `metrics`".into()),
             Some(other) => return Err(format!("record `metrics` is a map, not `{other}`")),
         }
+        let (title, url, format) = (text("title")?, text("url")?, text("format")?);
+        let attrs = PostAttrs::of(&super::AttrsRef {
+            title: title.as_deref(),
+            url: url.as_deref(),
+            format: format.as_deref(),
+        });
         Ok(Record::new(
             date,
             text("network")?.unwrap_or_default(),
@@ -204,7 +243,8 @@ impl Record {
             post,
             dims,
             metrics,
-        ))
+        )
+        .with_attrs(attrs))
     }
 }
 

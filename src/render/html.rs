@@ -202,6 +202,20 @@ pub fn report(r: &Report, brand: &Brand, loc: &Locale, cal: &Calendar) -> Result
     // Every value is text to escape, whatever the template file is called.
     env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    // Escaped as the rest of kpiscope's HTML is (`&<>"'`): MiniJinja's own
+    // escaping also writes `/` as `&#x2f;`, which makes every link and
+    // date unreadable in the page's source.
+    env.set_formatter(|out, state, value| {
+        if value.is_safe() || value.is_undefined() || value.is_none() {
+            return minijinja::escape_formatter(out, state, value);
+        }
+        let text = match value.as_str() {
+            Some(s) => escape(s),
+            None => escape(&value.to_string()),
+        };
+        out.write_str(&text)
+            .map_err(|e| minijinja::Error::new(minijinja::ErrorKind::WriteFailure, e.to_string()))
+    });
     let rendered = env
         .template_from_named_str(&name, source)
         .and_then(|t| t.render(page::page(r, brand, loc, cal)));

@@ -187,7 +187,7 @@ fn section(r: &Report, s: &Section) -> String {
         out += &format!("\n{}\n", escape(&line));
     }
 
-    out += "\n### Top posts by reach\n\n";
+    out += &format!("\n### {}\n\n", report::PostTable::title(s));
     out += &top_posts(r, s);
 
     if !s.charts.is_empty() {
@@ -205,7 +205,7 @@ fn top_posts(r: &Report, s: &Section) -> String {
             format!("No post was published in {}.\n", escape(&r.period.label))
         } else {
             format!(
-                "None of the {} published in {} has a reach figure.\n",
+                "None of the {} published in {} has a reach, impressions or views figure.\n",
                 super::count(s.posts_seen, "post", "posts"),
                 escape(&r.period.label)
             )
@@ -215,17 +215,46 @@ fn top_posts(r: &Report, s: &Section) -> String {
     let rows: Vec<Vec<String>> = t
         .rows
         .iter()
-        .map(|row| {
+        .zip(&t.posts)
+        .map(|(row, post)| {
             row.iter()
                 .enumerate()
                 .map(|(c, v)| match c == t.post_column {
-                    true => code(v),
+                    true => post_cell(post),
                     false => escape(v),
                 })
                 .collect()
         })
         .collect();
     table(&t.header, &t.numeric, &rows)
+}
+
+/// A post's headline as a link to it (its id as code when it has no text).
+fn post_cell(p: &report::PostCell) -> String {
+    let text = match p.is_id {
+        true => code(&p.text),
+        false => escape(&p.text),
+    };
+    match &p.url {
+        Some(url) if url.starts_with("https://") || url.starts_with("http://") => {
+            // Characters that would end the link or the table cell, encoded.
+            let mut safe = String::with_capacity(url.len());
+            for c in url.chars() {
+                match c {
+                    ' ' => safe.push_str("%20"),
+                    '(' => safe.push_str("%28"),
+                    ')' => safe.push_str("%29"),
+                    '|' => safe.push_str("%7C"),
+                    '<' => safe.push_str("%3C"),
+                    '>' => safe.push_str("%3E"),
+                    '\\' => safe.push_str("%5C"),
+                    _ => safe.push(c),
+                }
+            }
+            format!("[{text}]({safe})")
+        }
+        _ => text,
+    }
 }
 
 fn chart(r: &Report, c: &Chart) -> String {

@@ -8,7 +8,7 @@ use base64::Engine;
 use serde::Serialize;
 
 use super::people::People;
-use super::report::{self, Chart, Figure, Missing, NONE, PostTable, Report, Section, TopPost};
+use super::report::{self, Chart, Figure, Missing, NONE, PostTable, Report, Section};
 use crate::aggregate::Calendar;
 use crate::goals::{Status, Summary};
 use crate::locale::{Locale, NO_VALUE};
@@ -154,7 +154,19 @@ pub struct PostsView {
     pub header: Vec<String>,
     pub numeric: Vec<bool>,
     pub rows: Vec<Vec<String>>,
+    /// The column that names the post, from `links`.
     pub post_column: usize,
+    /// Row by row, the post: its headline (else its id) and its link.
+    pub links: Vec<PostLink>,
+}
+
+#[derive(Serialize)]
+pub struct PostLink {
+    pub text: String,
+    /// A web link to the post, when the export gave one.
+    pub url: Option<String>,
+    /// `text` is the post's id: no headline in the export.
+    pub is_id: bool,
 }
 
 #[derive(Serialize)]
@@ -397,73 +409,93 @@ fn section(
 }
 
 fn posts(r: &Report, s: &Section, p: &People) -> PostsView {
+    let loc = p.loc;
     let period = p.period(&r.period.label);
     let empty = s.top_posts.is_empty().then(|| {
         if s.posts_seen == 0 {
-            p.loc
-                .message("posts.none_published", &[("period", &period)])
+            loc.message("posts.none_published", &[("period", &period)])
         } else {
-            p.loc.counted(
+            let figures = ["reach", "impressions", "views"]
+                .map(|m| loc.text(&format!("measure.{m}")))
+                .join(" / ");
+            loc.counted(
                 "posts.none_ranked",
                 s.posts_seen as u64,
-                &[
-                    ("period", &period),
-                    ("figure", &p.loc.text("measure.reach")),
-                ],
+                &[("period", &period), ("figure", &figures)],
             )
         }
     });
     let t = PostTable::of(s);
-    let header = t
+    let header: Vec<String> = t
         .header
         .iter()
         .map(|h| match *h {
             "#" => "#".to_string(),
-            other => p.loc.text(&format!("column.{}", other.to_lowercase())),
+            other => loc.text(&format!(
+                "column.{}",
+                other.to_lowercase().replace(' ', "_")
+            )),
         })
         .collect();
-    let network_column = t.header.iter().position(|h| *h == "Network");
-    let published_column = t.header.iter().position(|h| *h == "Published");
     let rows = s
         .top_posts
         .iter()
         .zip(t.rows)
         .map(|(post, mut row)| {
-            if let Some(c) = network_column {
-                row[c] = p.loc.network(&post.network);
-            }
-            if let Some(c) = published_column {
-                row[c] = p.day(&post.published);
-            }
-            for (c, numeric) in t.numeric.iter().enumerate().skip(1) {
-                if *numeric && row[c] != NONE {
-                    row[c] = match c {
-                        _ if Some(c) == published_column => row[c].clone(),
-                        _ => numeric_cell(post, c, &t.header, p),
-                    };
-                }
+            for (c, h) in t.header.iter().enumerate() {
+                row[c] = match *h {
+                    "Network" => loc.network(&post.network),
+                    "Published" => p.day(&post.published),
+                    "Format" => post.format.as_deref().map_or_else(
+                        || NONE.to_string(),
+                        |f| {
+                            loc.raw_text(&format!("format.{f}"))
+                                .map_or_else(|| f.to_string(), str::to_string)
+                        },
+                    ),
+                    "Ranked by" => loc.text(&format!("measure.{}", post.rank_by.label())),
+                    "Reach" | "Impressions" | "Views" | "Engagements" => {
+                        let v = match *h {
+                            "Reach" => post.reach,
+                            "Impressions" => post.impressions,
+                            "Views" => post.views,
+                            _ => post.engagements,
+                        };
+                        v.map_or_else(|| NONE.into(), |v| loc.number_up_to(v, 2))
+                    }
+                    _ => std::mem::take(&mut row[c]),
+                };
             }
             row
         })
         .collect();
+    let links = t
+        .posts
+        .iter()
+        .map(|cell| PostLink {
+            text: cell.text.clone(),
+            // Only web links are made links: a `javascript:` URL in an
+            // export must not become one.
+            url: cell
+                .url
+                .clone()
+                .filter(|u| u.starts_with("https://") || u.starts_with("http://")),
+            is_id: cell.is_id,
+        })
+        .collect();
+    let title = match PostTable::ranked_by(s) {
+        Some(by) => loc.text(&format!("section.top_posts_by_{}", by.label())),
+        None => loc.text("section.top_posts"),
+    };
     PostsView {
-        title: p.loc.text("section.top_posts_by_reach"),
+        title,
         empty,
         header,
         numeric: t.numeric,
         rows,
         post_column: t.post_column,
+        links,
     }
-}
-
-/// A top post's figure in column `c`, in the locale's numbers.
-fn numeric_cell(post: &TopPost, c: usize, header: &[&str], p: &People) -> String {
-    let v = match header[c] {
-        "Reach" => Some(post.reach),
-        "Engagements" => post.engagements,
-        _ => None,
-    };
-    v.map_or_else(|| NONE.into(), |v| p.loc.number_up_to(v, 2))
 }
 
 fn chart(r: &Report, c: &Chart, p: &People) -> ChartView {

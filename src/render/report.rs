@@ -5,8 +5,8 @@
 use crate::goals::condition::fmt_number;
 use crate::goals::{Condition, GoalResult, Measure, Status};
 pub use crate::report::model::{
-    Better, Chart, ChartProjection, Figure, FigureKind, Missing, Point, Report, Section, Span,
-    TopPost,
+    Better, Chart, ChartProjection, Figure, FigureKind, Missing, Point, RankBy, Report, Section,
+    Span, TopPost,
 };
 
 /// What "no value" looks like: never a fake zero.
@@ -129,19 +129,50 @@ pub fn missing_line(
 }
 
 /// The top posts of a section as plain text, for each format to mark up:
-/// the all-networks section has a network column.
+/// the all-networks section has a network column, and a column that says
+/// which figure ranks each row (networks without reach rank by another).
 pub struct PostTable {
     pub header: Vec<&'static str>,
     /// Right-aligned (numbers) columns.
     pub numeric: Vec<bool>,
     pub rows: Vec<Vec<String>>,
-    /// The column of post ids, shown as code.
+    /// The column that names the post: its headline, else its id.
     pub post_column: usize,
+    /// Row by row, what the post column shows.
+    pub posts: Vec<PostCell>,
+}
+
+/// How a post is named in its table: by its headline, linked to the post
+/// when the export gave a link; by its id (shown as code) when it has no text.
+pub struct PostCell {
+    pub text: String,
+    pub url: Option<String>,
+    /// `text` is the post's id, not its headline.
+    pub is_id: bool,
 }
 
 impl PostTable {
+    /// The heading of a section's top posts: `Top posts by reach`, by the
+    /// figure that ranks them all, or `Top posts` when networks rank by
+    /// different figures (the table then says which, row by row).
+    pub fn title(s: &Section) -> String {
+        match Self::ranked_by(s) {
+            Some(by) => format!("Top posts by {}", by.label()),
+            None => "Top posts".into(),
+        }
+    }
+
+    /// The figure that ranks every listed post, if one does (reach when
+    /// none is listed).
+    pub fn ranked_by(s: &Section) -> Option<RankBy> {
+        let mut by = s.top_posts.iter().map(|p| p.rank_by);
+        let first = by.next().unwrap_or(RankBy::Reach);
+        by.all(|b| b == first).then_some(first)
+    }
+
     pub fn of(s: &Section) -> PostTable {
         let all = s.network.is_none();
+        let views = s.top_posts.iter().any(|p| p.rank_by == RankBy::Views);
         let mut header = vec!["#"];
         let mut numeric = vec![true];
         if all {
@@ -149,24 +180,64 @@ impl PostTable {
             numeric.push(false);
         }
         let post_column = header.len() + 1;
-        header.extend(["Account", "Post", "Published", "Reach", "Engagements"]);
-        numeric.extend([false, false, false, true, true]);
+        header.extend([
+            "Account",
+            "Post",
+            "Format",
+            "Published",
+            "Reach",
+            "Impressions",
+        ]);
+        numeric.extend([false, false, false, false, true, true]);
+        if views {
+            header.push("Views");
+            numeric.push(true);
+        }
+        header.push("Engagements");
+        numeric.push(true);
+        if all {
+            header.push("Ranked by");
+            numeric.push(false);
+        }
+        let figure = |v: Option<f64>| v.map_or_else(|| NONE.into(), count);
+        let mut posts = Vec::new();
         let rows = s
             .top_posts
             .iter()
             .enumerate()
             .map(|(i, p)| {
+                let cell = match &p.title {
+                    Some(t) => PostCell {
+                        text: t.clone(),
+                        url: p.url.clone(),
+                        is_id: false,
+                    },
+                    None => PostCell {
+                        text: p.post.clone(),
+                        url: p.url.clone(),
+                        is_id: true,
+                    },
+                };
                 let mut row = vec![(i + 1).to_string()];
                 if all {
                     row.push(p.network.clone());
                 }
                 row.extend([
                     p.account.clone(),
-                    p.post.clone(),
+                    cell.text.clone(),
+                    p.format.clone().unwrap_or_else(|| NONE.into()),
                     p.published.clone(),
-                    count(p.reach),
-                    p.engagements.map_or_else(|| NONE.into(), count),
+                    figure(p.reach),
+                    figure(p.impressions),
                 ]);
+                if views {
+                    row.push(figure(p.views));
+                }
+                row.push(figure(p.engagements));
+                if all {
+                    row.push(p.rank_by.label().to_string());
+                }
+                posts.push(cell);
                 row
             })
             .collect();
@@ -175,6 +246,7 @@ impl PostTable {
             numeric,
             rows,
             post_column,
+            posts,
         }
     }
 }

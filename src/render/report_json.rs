@@ -89,11 +89,24 @@ struct FigureJson<'a> {
 struct PostJson<'a> {
     network: &'a str,
     account: &'a str,
+    /// The network's id of the post.
     post: &'a str,
+    /// The first non-empty line of its text, trimmed, cut at about 120
+    /// characters with `…`; null when the export gave no text.
+    title: Option<&'a str>,
+    /// The link to the post, where the export gave one.
+    url: Option<&'a str>,
+    /// photo, video, reel, carousel, text, link, story, or the export's own word.
+    format: Option<&'a str>,
     /// Its first day in the period.
     published: &'a str,
-    reach: f64,
+    reach: Option<f64>,
+    impressions: Option<f64>,
+    views: Option<f64>,
     engagements: Option<f64>,
+    /// The figure it is ranked by: `reach`, else `impressions` (networks
+    /// without reach, such as X), else `views`.
+    rank_by: &'a str,
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
@@ -160,9 +173,15 @@ fn post(p: &TopPost) -> PostJson<'_> {
         network: &p.network,
         account: &p.account,
         post: &p.post,
+        title: p.title.as_deref(),
+        url: p.url.as_deref(),
+        format: p.format.as_deref(),
         published: &p.published,
         reach: p.reach,
+        impressions: p.impressions,
+        views: p.views,
         engagements: p.engagements,
+        rank_by: p.rank_by.label(),
     }
 }
 

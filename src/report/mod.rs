@@ -27,13 +27,13 @@ use crate::kpi::Evaluator;
 use crate::session::{Companion, Session};
 use charts::{ChartSpan, charts};
 use figures::figures;
-use model::{Chart, Report, Section, Span, TopPost};
+use model::{Chart, RankBy, Report, Section, Span, TopPost};
 use posts::rank_posts;
 use shown::{results_periods, shown_results};
 use value::diag;
 
 /// How many posts the report lists per section.
-const TOP_POSTS: usize = 5;
+pub const TOP_POSTS: usize = 5;
 
 /// A view over every record, at `grain`, broken down by `by`.
 fn view(grain: Grain, by: Vec<By>) -> View {
@@ -189,9 +189,13 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
 
     let ranked = rank_posts(&posts, period)?;
     let engagements = |mut top: Vec<TopPost>, ids: &[usize]| -> Result<Vec<TopPost>> {
-        // Only the listed posts need their engagements: one script call each.
+        // Only the listed posts need their engagements (one script call
+        // each), and their impressions when another figure ranked them.
         for (t, &i) in top.iter_mut().zip(ids) {
             t.engagements = posts.eval("engagements", i).map_err(diag)?.number();
+            if t.rank_by == RankBy::Reach {
+                t.impressions = posts.eval("impressions", i).map_err(diag)?.number();
+            }
         }
         Ok(top)
     };
@@ -209,7 +213,19 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
             .count();
         let chosen: Vec<&(usize, TopPost)> = mine.into_iter().take(TOP_POSTS).collect();
         let ids: Vec<usize> = chosen.iter().map(|(i, _)| *i).collect();
-        let top = chosen.iter().map(|(_, p)| p.clone()).collect();
+        // Only the listed posts need their text, link and format.
+        let top = chosen
+            .iter()
+            .map(|(_, p)| {
+                let mut p = p.clone();
+                if let Some(a) = post_cube.post_attrs(&p.network, &p.account, &p.post) {
+                    p.title.clone_from(&a.title);
+                    p.url.clone_from(&a.url);
+                    p.format.clone_from(&a.format);
+                }
+                p
+            })
+            .collect();
         Ok((engagements(top, &ids)?, seen))
     };
 

@@ -106,8 +106,58 @@ pub struct TopPost {
     pub post: String,
     /// Its first day in the period: its publish day, where post metrics count.
     pub published: String,
-    pub reach: f64,
+    /// The first non-empty line of its text, trimmed and cut at about 120
+    /// characters; `None` when the export gave no text.
+    pub title: Option<String>,
+    pub url: Option<String>,
+    /// `photo`, `video`, `reel`, `carousel`, `text`, `link`, `story`, or the
+    /// export's own word.
+    pub format: Option<String>,
+    pub reach: Option<f64>,
+    pub impressions: Option<f64>,
+    pub views: Option<f64>,
     pub engagements: Option<f64>,
+    /// The figure that ranked it (it has a value).
+    pub rank_by: RankBy,
+}
+
+impl TopPost {
+    /// Its figure `by`.
+    pub fn rank_value_of(&self, by: RankBy) -> Option<f64> {
+        match by {
+            RankBy::Reach => self.reach,
+            RankBy::Impressions => self.impressions,
+            RankBy::Views => self.views,
+        }
+    }
+
+    /// The value it was ranked on.
+    pub fn rank_value(&self) -> f64 {
+        self.rank_value_of(self.rank_by).unwrap_or(0.0)
+    }
+}
+
+/// The figure a network's posts are ranked by: reach where its posts have
+/// one; else impressions (X gives no reach); else views.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RankBy {
+    Reach,
+    Impressions,
+    Views,
+}
+
+impl RankBy {
+    /// In the order they are tried.
+    pub const ALL: [RankBy; 3] = [RankBy::Reach, RankBy::Impressions, RankBy::Views];
+
+    /// The metric's name, as JSON and the tables say it.
+    pub fn label(self) -> &'static str {
+        match self {
+            RankBy::Reach => "reach",
+            RankBy::Impressions => "impressions",
+            RankBy::Views => "views",
+        }
+    }
 }
 
 /// A goal KPI over the periods up to the report's, at the goal's grain.

@@ -1,7 +1,7 @@
 //! The `canonical` plugin: the generic CSV layout of DESIGN §3. The header
 //! names the columns: `date`, optional `network`, `account`, `post`,
-//! `dim.<name>` dimensions, and one column per metric. An empty cell is no
-//! value, not zero.
+//! `dim.<name>` dimensions, optional post attributes `title`, `url` and
+//! `format`, and one column per metric. An empty cell is no value, not zero.
 //!
 //! Files are read in chunks cut at record boundaries; chunks are parsed on
 //! every core, then folded into the cube in file order.
@@ -22,7 +22,7 @@ use crate::aggregate::batch::Batch;
 use crate::aggregate::period::{Day, parse_day};
 use crate::aggregate::spec::CubeSpec;
 use crate::error::{Error, Result};
-use crate::records::{Kind, Level, MetricId, RowRef, catalog::is_metric_name};
+use crate::records::{AttrsRef, Kind, Level, MetricId, RowRef, catalog::is_metric_name};
 
 const CHUNK: usize = 2 << 20;
 
@@ -33,9 +33,15 @@ struct Layout {
     network: Option<usize>,
     account: Option<usize>,
     post: Option<usize>,
+    /// The `title`, `url` and `format` columns, and whether there is one.
+    attrs: [Option<usize>; 3],
+    has_attrs: bool,
     dims: Vec<(usize, String)>,
     metrics: Vec<(usize, MetricId)>,
 }
+
+/// The post attribute columns, in [`Layout::attrs`]'s order.
+const ATTRS: [&str; 3] = ["title", "url", "format"];
 
 impl Layout {
     fn from_header(
@@ -55,6 +61,8 @@ impl Layout {
             network: None,
             account: None,
             post: None,
+            attrs: [None; 3],
+            has_attrs: false,
             dims: Vec::new(),
             metrics: Vec::new(),
         };
@@ -82,6 +90,9 @@ impl Layout {
                 "network" => l.network = Some(i),
                 "account" => l.account = Some(i),
                 "post" => l.post = Some(i),
+                "title" => l.attrs[0] = Some(i),
+                "url" => l.attrs[1] = Some(i),
+                "format" => l.attrs[2] = Some(i),
                 lower if lower.starts_with("dim.") && lower.len() > 4 => {
                     l.dims.push((i, name[4..].to_string()))
                 }
@@ -90,13 +101,14 @@ impl Layout {
                     .push((i, cube.declare_metric(&name, Kind::Sum, "canonical"))),
                 _ => {
                     return Err(err(format!(
-                        "column `{}` is not a metric name: the canonical layout has date, network, account, post, dim.<name> and snake_case metric columns",
+                        "column `{}` is not a metric name: the canonical layout has date, network, account, post, title, url, format, dim.<name> and snake_case metric columns",
                         printable(&name, 80)
                     )));
                 }
             }
             l.names.push(name);
         }
+        l.has_attrs = l.attrs.iter().any(Option::is_some);
         if l.date == usize::MAX {
             return Err(err(format!(
                 "no `date` column; the columns are: {}",
@@ -503,6 +515,7 @@ fn parse_chunk(
                 },
                 dims: &dims,
                 metrics: &values,
+                attrs: attrs_of(l, fields, post.is_some()),
                 line: line as u64,
             },
         );
@@ -589,6 +602,25 @@ fn parse_chunk(
     }
 }
 
+/// A post row's `title` (as written), `url` and `format` cells; blank cells
+/// and account rows have none.
+#[inline]
+fn attrs_of<'a>(l: &Layout, fields: &[&'a str], post: bool) -> AttrsRef<'a> {
+    if !post || !l.has_attrs {
+        return AttrsRef::default();
+    }
+    let cell = |i: Option<usize>, raw: bool| {
+        let s = fields[i?];
+        let s = if raw { s } else { trim(s) };
+        (!s.trim().is_empty()).then_some(s)
+    };
+    AttrsRef {
+        title: cell(l.attrs[0], true),
+        url: cell(l.attrs[1], false),
+        format: cell(l.attrs[2], false),
+    }
+}
+
 /// Calls `f` with the index of every `,` and `\n` of `bytes`, in order:
 /// eight bytes at a time, a word's matches found at once (SWAR), as cells
 /// are short and a search called per cell or per match costs more.
@@ -668,6 +700,7 @@ pub fn is_canonical_header(cells: &csv::StringRecord) -> bool {
     names.contains(&"date")
         && names.iter().all(|n| {
             matches!(*n, "date" | "network" | "account" | "post")
+                || ATTRS.contains(n)
                 || n.strip_prefix("dim.").is_some_and(is_metric_name)
                 || is_metric_name(n)
         })
@@ -728,7 +761,9 @@ pub fn records_of(
             let Some(v) = cell(Some(i)) else { continue };
             if let Some(d) = n.strip_prefix("dim.") {
                 dims.insert(d.to_string(), v);
-            } else if !matches!(n.as_str(), "date" | "network" | "account" | "post") {
+            } else if !matches!(n.as_str(), "date" | "network" | "account" | "post")
+                && !ATTRS.contains(&n.as_str())
+            {
                 let x = parse_number(v.as_bytes()).ok_or_else(|| {
                     err(
                         row.line,
@@ -748,7 +783,14 @@ pub fn records_of(
         let network = ctx.network(network_cell.as_deref());
         let account = ctx.account(account_cell.as_deref(), network).to_string();
         let network = network.to_string();
-        let mut r = crate::records::Record::new(day, network, account, post, dims, metrics);
+        let raw = |name: &str| col(name).and_then(|i| row.cells.get(i));
+        let attrs = crate::records::PostAttrs::of(&AttrsRef {
+            title: raw("title"),
+            url: raw("url"),
+            format: raw("format"),
+        });
+        let mut r = crate::records::Record::new(day, network, account, post, dims, metrics)
+            .with_attrs(attrs);
         r.line = row.line;
         out.push(r);
     }

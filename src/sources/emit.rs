@@ -6,7 +6,7 @@ use super::decode::value::{NumberStyle, parse_value};
 use crate::aggregate::Cube;
 use crate::aggregate::batch::Batch;
 use crate::aggregate::spec::CubeSpec;
-use crate::records::{Catalog, Kind, MetricId, Record, RowRef};
+use crate::records::{Catalog, Kind, MetricId, PostAttrs, Record, RowRef};
 
 /// A record map from a script or a command, its text numbers read in
 /// `style`, with the source's network and account applied.
@@ -145,6 +145,7 @@ impl Sink for CollectSink {
                 .iter()
                 .map(|&(id, x)| (self.catalog.get(id).name.clone(), x))
                 .collect(),
+            attrs: PostAttrs::of(&row.attrs),
             line: row.line,
         });
     }
@@ -171,6 +172,7 @@ pub fn push_record(sink: &mut dyn Sink, r: &Record) {
         level: r.level,
         dims: &dims,
         metrics: &metrics,
+        attrs: r.attrs.borrowed(),
         line: r.line,
     });
 }

@@ -69,6 +69,21 @@ pub struct MetricSpec {
     pub optional: bool,
 }
 
+/// The columns of a post's attributes (`[table.attrs]`): each optional,
+/// and read only when the header has it, as exports add and drop them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct AttrCols {
+    pub title: Option<Cols>,
+    pub url: Option<Cols>,
+    pub format: Option<Cols>,
+}
+
+impl AttrCols {
+    pub fn all(&self) -> impl Iterator<Item = &Cols> {
+        [&self.title, &self.url, &self.format].into_iter().flatten()
+    }
+}
+
 /// A `table` plugin's mapping of one layout.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Mapping {
@@ -79,6 +94,8 @@ pub struct Mapping {
     pub network: Option<Cols>,
     pub dims: Vec<(String, Cols)>,
     pub metrics: Vec<MetricSpec>,
+    /// A post's text, link and format (post-level mappings only).
+    pub attrs: AttrCols,
 }
 
 #[derive(Debug, Clone, PartialEq)]

@@ -17,7 +17,7 @@ use super::rows::{DataRows, Undated, check_dated, skip::NO_DATE};
 use crate::aggregate::batch::Batch;
 use crate::error::{Error, Result};
 use crate::records::tally::Tally;
-use crate::records::{Level, MetricId, RowRef};
+use crate::records::{AttrsRef, Level, MetricId, RowRef};
 
 /// Why a data row made no record.
 const NO_POST: &str = "post row without an id or a figure";
@@ -31,6 +31,8 @@ struct Resolved {
     network: Option<usize>,
     dims: Vec<(String, usize)>,
     metrics: Vec<(usize, usize)>,
+    /// The title, url and format columns the header has.
+    attrs: [Option<usize>; 3],
 }
 
 impl Resolved {
@@ -47,6 +49,7 @@ impl Resolved {
         .flatten()
         .chain(self.dims.iter().map(|(_, i)| *i))
         .chain(self.metrics.iter().map(|(_, i)| *i))
+        .chain(self.attrs.iter().flatten().copied())
         .collect()
     }
 }
@@ -109,6 +112,8 @@ pub fn read(
         network: need(&map.network, "network"),
         dims: Vec::new(),
         metrics: Vec::new(),
+        attrs: [&map.attrs.title, &map.attrs.url, &map.attrs.format]
+            .map(|c| c.as_ref().and_then(|c| find(header, c))),
     };
     for (name, cols) in &map.dims {
         if let Some(i) = need(&Some(cols.clone()), &format!("dimension {name}")) {
@@ -127,6 +132,7 @@ pub fn read(
         .flatten()
         .chain(map.dims.iter().map(|(_, c)| c))
         .chain(map.metrics.iter().map(|m| &m.cols))
+        .chain(map.attrs.all())
         .filter_map(|c| twice(header, c))
         .collect();
     doubled.dedup();
@@ -431,14 +437,27 @@ impl RowParser<'_> {
                 .iter()
                 .filter_map(|(name, i)| Some((name.as_str(), text_of(Some(*i))?))),
         );
+        let post = if map.level == Level::Post { post } else { None };
+        // A blank cell is no text, and a `-` no link or format (a post may
+        // say "None"); the text is kept as exported, newlines and all.
+        let attr = |i: Option<usize>, marker_is_none: bool| {
+            i.map(cell).filter(|s| {
+                post.is_some() && !s.trim().is_empty() && !(marker_is_none && is_missing(s))
+            })
+        };
         emit(&RowRef {
             date,
             network,
             account,
-            post: if map.level == Level::Post { post } else { None },
+            post,
             level: map.level,
             dims: &dims,
             metrics: metrics.as_slice(),
+            attrs: AttrsRef {
+                title: attr(r.attrs[0], false),
+                url: attr(r.attrs[1], true),
+                format: attr(r.attrs[2], true),
+            },
             line: row.line,
         });
         Ok(None)

@@ -294,3 +294,93 @@ fn demo_deadline_goal() {
     assert_close(&p["trend_per_day"], 10.1480, "trend_per_day in September");
     assert_eq!(p["basis"][0], "2026-04");
 }
+
+/// The demo report's top posts are named by their text and linked, on every
+/// network of the demo: Business Suite's `Description` and `Permalink`, X's
+/// `Post text` and `Post Link`. First rows of 2026-10, checked by hand in
+/// the export files:
+/// - instagram `Oct-01-2026_Oct-31-2026_….csv`, post 17990000385070530:
+///   "Weekend at the café, Croix-Rousse", IG reel, 10/25/2026, reach 4,691;
+///   likes 304 + comments 34 + shares 30 = 368 engagements.
+/// - facebook, post 1220000178951908: the same text, Reels, 10/25/2026,
+///   reach 3,143; reactions 128 + comments 13 + shares 20 = 161.
+/// - x `account_analytics_content_2026-10-01_2026-10-31.csv`, post
+///   2052000012769039098 (no reach: ranked by impressions), Oct 9, 3,303
+///   impressions; likes 37 + replies 5 + reposts 11 = 53.
+#[test]
+fn demo_report_top_posts_have_text_and_link_on_every_network() {
+    let out = Command::new(env!("CARGO_BIN_EXE_kpiscope"))
+        .arg("--workspace")
+        .arg(DEMO)
+        .args(["report", "--format", "json"])
+        .output()
+        .expect("run kpiscope");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let sections = json["sections"].as_array().expect("sections");
+    let networks: Vec<&str> = sections
+        .iter()
+        .filter_map(|s| s["network"].as_str())
+        .collect();
+    assert_eq!(networks, ["facebook", "instagram", "x"]);
+    for s in sections {
+        let posts = s["top_posts"].as_array().expect("top posts");
+        assert_eq!(posts.len(), 5, "{}", s["network"]);
+        for p in posts {
+            let title = p["title"].as_str().unwrap_or_default();
+            let url = p["url"].as_str().unwrap_or_default();
+            assert!(
+                !title.is_empty() && url.starts_with("https://"),
+                "{}: {p}",
+                s["network"]
+            );
+        }
+    }
+    let first = |network: &str| -> &Value {
+        let s = sections
+            .iter()
+            .find(|s| s["network"] == network)
+            .unwrap_or_else(|| panic!("no {network} section"));
+        &s["top_posts"][0]
+    };
+    let ig = first("instagram");
+    assert_eq!(ig["title"], "Weekend at the café, Croix-Rousse");
+    assert_eq!(ig["url"], "https://www.instagram.com/reel/YmSFHjERvDw/");
+    assert_eq!(ig["format"], "reel");
+    assert_eq!(ig["published"], "2026-10-25");
+    assert_eq!(ig["reach"], 4691.0);
+    assert_eq!(ig["engagements"], 368.0);
+    assert_eq!(ig["rank_by"], "reach");
+    let fb = first("facebook");
+    assert_eq!(fb["post"], "1220000178951908");
+    assert_eq!(fb["title"], "Weekend at the café, Croix-Rousse");
+    assert_eq!(fb["url"], "https://www.facebook.com/reel/900000006298737");
+    assert_eq!(fb["format"], "reel");
+    assert_eq!(fb["reach"], 3143.0);
+    assert_eq!(fb["engagements"], 161.0);
+    let x = first("x");
+    assert_eq!(
+        x["title"],
+        "New in the shop: the Lyon blend, 250 g https://northwindcoffee.com/shop"
+    );
+    assert_eq!(
+        x["url"],
+        "https://x.com/northwindcoffee/status/2052000012769039098"
+    );
+    assert_eq!(x["format"], Value::Null);
+    assert_eq!(x["published"], "2026-10-09");
+    assert_eq!(x["reach"], Value::Null);
+    assert_eq!(x["impressions"], 3303.0);
+    assert_eq!(x["engagements"], 53.0);
+    assert_eq!(x["rank_by"], "impressions");
+    // All networks: each row says which figure ranked it.
+    assert!(
+        sections[0]["top_posts"]
+            .as_array()
+            .is_some_and(|p| p.iter().all(|p| p["rank_by"] == "reach"))
+    );
+}

@@ -190,10 +190,14 @@ fn report_figures_by_network_with_the_total_first() {
             "1",
             "instagram",
             "acme",
+            // No text in the canonical file: the id names the post.
             "`i6`",
+            "—",
             "2026-09-28",
             "2,500",
-            "115"
+            "—",
+            "115",
+            "reach"
         ]
     );
 
@@ -240,7 +244,7 @@ fn report_figures_by_network_with_the_total_first() {
     assert_eq!(top_posts(fb), ["f2", "f3"]);
     assert_eq!(
         row(fb, "2"),
-        ["2", "acme", "`f3`", "2026-09-20", "300", "6"]
+        ["2", "acme", "`f3`", "—", "2026-09-20", "300", "—", "6"]
     );
 }
 
@@ -1204,4 +1208,169 @@ fn demo_report_screenshots_at_desktop_and_phone_width_and_its_pdf() {
             std::fs::copy(file, docs.join(name)).expect("copy screenshot");
         }
     }
+}
+
+/// Posts a person recognises: text, link and format from the canonical
+/// CSV's `title`, `url` and `format`; X, without reach, ranked by
+/// impressions; a re-export with an edited text wins.
+///
+/// | post | day        | network   | reach | impressions | likes+comments+shares |
+/// |------|------------|-----------|-------|-------------|-----------------------|
+/// | i1   | 2026-09-02 | instagram | 900   | 1400        | 30+5+5 = 40           |
+/// | i2   | 2026-09-05 | instagram | 1500  | 2100        | 60+10+10 = 80         |
+/// | x1   | 2026-09-07 | x         |       | 800         | 8+1+2 = 11            |
+/// | x2   | 2026-09-08 | x         |       | 1200        | 5+0+1 = 6             |
+/// | x3   | 2026-09-10 | x         |       |             | 1+0+0 = 1             |
+///
+/// All networks, each by its own figure: i2 1500 (reach), x2 1200
+/// (impressions), i1 900 (reach), x1 800 (impressions); x3 has neither.
+#[test]
+fn top_posts_have_their_text_link_and_format() {
+    const POSTS: &str = "\
+date,network,account,post,title,url,format,reach,impressions,likes,comments,shares
+2026-09-02,instagram,acme,i1,\"Autumn menu \nPumpkin latte\",https://www.instagram.com/p/i1/,IG carousel,900,1400,30,5,5
+2026-09-05,instagram,acme,i2,,https://www.instagram.com/reel/i2/,Reels,1500,2100,60,10,10
+2026-09-07,x,acme,x1,Launch day | finally [1],https://x.com/acme/status/1,,,800,8,1,2
+2026-09-08,x,acme,x2,Second tweet,https://x.com/acme/status/2,,,1200,5,0,1
+2026-09-10,x,acme,x3,No impressions yet,,,,,1,0,0
+2026-10-01,instagram,acme,,,,,10,,,,
+";
+    // Read after posts.csv: i1's text as edited since (its figures are the
+    // same record's, counted once).
+    const REEXPORT: &str = "\
+date,network,account,post,title,url,format,reach,impressions,likes,comments,shares
+2026-09-02,instagram,acme,i1,\"  Autumn menu, edited \n\nPumpkin latte\",https://www.instagram.com/p/i1/,IG carousel,900,1400,30,5,5
+";
+    let ws = || {
+        Test::new()
+            .file(
+                "kpiscope.toml",
+                "[workspace]\nname = \"Posts\"\n\n[[source]]\nplugin = \"canonical\"\npath = \"posts.csv\"\n\n[[source]]\nplugin = \"canonical\"\npath = \"reexport.csv\"\n",
+            )
+            .file("posts.csv", POSTS)
+            .file("reexport.csv", REEXPORT)
+    };
+    let out = ws().args(&["report"]).run();
+    out.status(0);
+    let md = &out.stdout;
+    let all = section(md, "All networks");
+    assert!(all.contains("\n### Top posts\n"), "{all}");
+    assert_eq!(
+        row(all, "#"),
+        [
+            "#",
+            "Network",
+            "Account",
+            "Post",
+            "Format",
+            "Published",
+            "Reach",
+            "Impressions",
+            "Engagements",
+            "Ranked by"
+        ]
+    );
+    assert_eq!(
+        row(all, "1"),
+        [
+            "1",
+            "instagram",
+            "acme",
+            // No text: the id names it, linked.
+            "[`i2`](https://www.instagram.com/reel/i2/)",
+            "reel",
+            "2026-09-05",
+            "1,500",
+            "2,100",
+            "80",
+            "reach"
+        ]
+    );
+    assert_eq!(
+        row(all, "2"),
+        [
+            "2",
+            "x",
+            "acme",
+            "[Second tweet](https://x.com/acme/status/2)",
+            "—",
+            "2026-09-08",
+            "—",
+            "1,200",
+            "6",
+            "impressions"
+        ]
+    );
+    assert_eq!(
+        row(all, "3"),
+        [
+            "3",
+            "instagram",
+            "acme",
+            "[Autumn menu, edited](https://www.instagram.com/p/i1/)",
+            "carousel",
+            "2026-09-02",
+            "900",
+            "1,400",
+            "40",
+            "reach"
+        ]
+    );
+    assert_eq!(
+        row(all, "4"),
+        [
+            "4",
+            "x",
+            "acme",
+            r"[Launch day \| finally \[1\]](https://x.com/acme/status/1)",
+            "—",
+            "2026-09-07",
+            "—",
+            "800",
+            "11",
+            "impressions"
+        ]
+    );
+    assert!(
+        !all.lines().any(|l| l.starts_with("| 5 |")),
+        "x3 has no figure to rank it:\n{md}"
+    );
+    let x = section(md, "x");
+    assert!(x.contains("\n### Top posts by impressions\n"), "{x}");
+    assert_eq!(
+        row(x, "1")[2],
+        "[Second tweet](https://x.com/acme/status/2)"
+    );
+    let ig = section(md, "instagram");
+    assert!(ig.contains("\n### Top posts by reach\n"), "{ig}");
+
+    let json = ws().args(&["report", "--format", "json"]).run();
+    json.status(0);
+    let j = json.json();
+    let top = &j["sections"][0]["top_posts"];
+    assert_eq!(top[1]["post"], "x2");
+    assert_eq!(top[1]["title"], "Second tweet");
+    assert_eq!(top[1]["url"], "https://x.com/acme/status/2");
+    assert_eq!(top[1]["format"], serde_json::Value::Null);
+    assert_eq!(top[1]["reach"], serde_json::Value::Null);
+    assert_eq!(top[1]["impressions"], 1200.0);
+    assert_eq!(top[1]["rank_by"], "impressions");
+    assert_eq!(top[2]["title"], "Autumn menu, edited");
+    assert_eq!(top[2]["format"], "carousel");
+    assert_eq!(top[2]["rank_by"], "reach");
+    assert_eq!(top[0]["title"], serde_json::Value::Null);
+
+    let html = ws().args(&["report", "--format", "html"]).run();
+    html.status(0);
+    assert!(
+        html.stdout
+            .contains("<a href=\"https://x.com/acme/status/2\">Second tweet</a>"),
+        "{}",
+        html.stdout
+    );
+    assert!(
+        html.stdout
+            .contains("<a href=\"https://www.instagram.com/reel/i2/\"><code>i2</code></a>")
+    );
+    assert!(html.stdout.contains("Launch day | finally [1]</a>"));
 }

@@ -14,7 +14,7 @@ use crate::records::{Level, catalog::is_metric_name};
 use crate::sources::decode::Format;
 use crate::sources::decode::date::IdClock;
 use crate::sources::decode::value::NumberStyle;
-use crate::sources::layout::{Cols, DateFrom, DateSpec, Layout, Mapping, MetricSpec};
+use crate::sources::layout::{AttrCols, Cols, DateFrom, DateSpec, Layout, Mapping, MetricSpec};
 use crate::workspace::{Located, de};
 
 #[derive(Debug, Deserialize, Default)]
@@ -41,6 +41,16 @@ struct RawTable {
     network: Option<Spanned<DeOwned>>,
     dims: Option<BTreeMap<String, Spanned<DeOwned>>>,
     metrics: Option<BTreeMap<String, Spanned<DeOwned>>>,
+    attrs: Option<Spanned<DeOwned>>,
+}
+
+/// `[table.attrs]`: the columns of a post's text, link and format.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawAttrs {
+    title: Option<DeOwned>,
+    url: Option<DeOwned>,
+    format: Option<DeOwned>,
 }
 
 /// `[[layout]]`'s own keys; the others are `[input]`'s and `[table]`'s.
@@ -62,7 +72,7 @@ const INPUT_KEYS: &[&str] = &[
     "percent",
 ];
 const TABLE_KEYS: &[&str] = &[
-    "level", "post", "date", "account", "network", "dims", "metrics",
+    "level", "post", "date", "account", "network", "dims", "metrics", "attrs",
 ];
 
 /// A value kept as TOML to be read by hand, for messages that say what fits.
@@ -439,6 +449,10 @@ fn mapping(at: &mut Located, t: RawTable, span: &std::ops::Range<usize>) -> Opti
             "a table mapping needs `[table.metrics]`: metric = \"column\"",
         );
     }
+    let attrs = match &t.attrs {
+        None => AttrCols::default(),
+        Some(a) => attr_cols(at, a, level)?,
+    };
     Some(Mapping {
         level,
         post,
@@ -447,6 +461,41 @@ fn mapping(at: &mut Located, t: RawTable, span: &std::ops::Range<usize>) -> Opti
         network,
         dims,
         metrics,
+        attrs,
+    })
+}
+
+/// `attrs = { title = "Post title", url = "Post link", format = "Content Type" }`:
+/// on post-level mappings only, as an account's day has no text.
+fn attr_cols(at: &mut Located, a: &Spanned<DeOwned>, level: Level) -> Option<AttrCols> {
+    let raw: RawAttrs = match a.get_ref().clone().try_into() {
+        Ok(r) => r,
+        Err(e) => {
+            at.error(
+                a.span(),
+                format!(
+                    "`attrs` is {{ title = \"Post title\", url = \"Post link\", format = \"Content Type\" }}: {}",
+                    e.message().trim().replace("unknown field", "unknown key")
+                ),
+            );
+            return None;
+        }
+    };
+    if level != Level::Post {
+        at.error(
+            a.span(),
+            "`attrs` names the columns of a post's text, link and format: it is for `level = \"post\"` mappings",
+        );
+        return None;
+    }
+    let mut col = |v: &Option<DeOwned>, what: &str| match v {
+        None => Some(None),
+        Some(v) => cols_value(at, v, a.span(), what).map(Some),
+    };
+    Some(AttrCols {
+        title: col(&raw.title, "`attrs.title`")?,
+        url: col(&raw.url, "`attrs.url`")?,
+        format: col(&raw.format, "`attrs.format`")?,
     })
 }
 
@@ -519,4 +568,86 @@ fn date_spec(at: &mut Located, d: &Spanned<DeOwned>) -> Option<DateSpec> {
         return None;
     }
     Some(spec)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::sources::layout::Cols;
+    use crate::sources::manifest::Manifest;
+
+    const MANIFEST: &str = r#"name = "alpha"
+title = "Alpha"
+version = "1.0.0"
+api = 1
+kind = "table"
+network = "alpha"
+
+[input]
+detect = ["Post ID", "Reach"]
+
+[table]
+level = "post"
+post = "Post ID"
+date = { column = "Published", format = "%Y-%m-%d" }
+ATTRS
+
+[table.metrics]
+reach = "Reach"
+"#;
+
+    fn parse(attrs: &str) -> Result<Manifest, String> {
+        Manifest::parse("plugin.toml", &MANIFEST.replace("ATTRS", attrs)).map_err(|d| d.to_string())
+    }
+
+    #[test]
+    fn attrs_name_a_posts_text_link_and_format_columns() {
+        let m = parse(r#"attrs = { title = "Text", url = ["Link", "Permalink"] }"#)
+            .unwrap_or_else(|e| panic!("{e}"));
+        let attrs = &m.layouts[0].mapping.as_ref().expect("a mapping").attrs;
+        assert_eq!(attrs.title, Some(Cols(vec!["Text".into()])));
+        assert_eq!(
+            attrs.url,
+            Some(Cols(vec!["Link".into(), "Permalink".into()]))
+        );
+        assert_eq!(attrs.format, None);
+        let none = parse("").unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(
+            none.layouts[0]
+                .mapping
+                .as_ref()
+                .map(|m| m.attrs.all().count()),
+            Some(0)
+        );
+    }
+
+    #[test]
+    fn bad_attrs_are_errors_at_their_line() {
+        for (attrs, want) in [
+            (
+                r#"attrs = { title = "Text", link = "Link" }"#,
+                "plugin.toml:15:9: `attrs` is { title = \"Post title\", url = \"Post link\", format = \"Content Type\" }: unknown key `link`",
+            ),
+            (
+                r#"attrs = { title = 3 }"#,
+                "plugin.toml:15:9: `attrs.title` is a column name",
+            ),
+            (r#"attrs = "Text""#, "plugin.toml:15:9: `attrs` is {"),
+        ] {
+            let err = parse(attrs)
+                .err()
+                .unwrap_or_else(|| panic!("{attrs} parsed"));
+            assert!(err.contains(want), "{attrs}: {err}");
+        }
+        let account = MANIFEST
+            .replace("level = \"post\"", "level = \"account\"")
+            .replace("ATTRS", r#"attrs = { title = "Text" }"#);
+        let err = Manifest::parse("plugin.toml", &account)
+            .err()
+            .map(|d| d.to_string())
+            .unwrap_or_default();
+        assert!(
+            err.contains("it is for `level = \"post\"` mappings"),
+            "{err}"
+        );
+    }
 }
