@@ -437,7 +437,7 @@ fn posts(r: &Report, s: &Section, p: &People) -> PostsView {
             )),
         })
         .collect();
-    let rows = s
+    let rows: Vec<Vec<String>> = s
         .top_posts
         .iter()
         .zip(t.rows)
@@ -445,7 +445,7 @@ fn posts(r: &Report, s: &Section, p: &People) -> PostsView {
             for (c, h) in t.header.iter().enumerate() {
                 row[c] = match *h {
                     "Network" => loc.network(&post.network),
-                    "Published" => p.day(&post.published),
+                    "Published" => p.day_short(&post.published),
                     "Format" => post.format.as_deref().map_or_else(
                         || NONE.to_string(),
                         |f| {
@@ -483,6 +483,26 @@ fn posts(r: &Report, s: &Section, p: &People) -> PostsView {
             is_id: cell.is_id,
         })
         .collect();
+    // A figure (or format) no listed post has is a column of dashes: left out (an
+    // Instagram post has views, not impressions, since 2025).
+    let (mut header, mut numeric, mut rows) = (header, t.numeric, rows);
+    let empty_columns: Vec<usize> = t
+        .header
+        .iter()
+        .enumerate()
+        .filter(|(c, h)| {
+            ["Format", "Reach", "Impressions", "Views", "Engagements"].contains(h)
+                && rows.iter().all(|r: &Vec<String>| r[*c] == NONE)
+        })
+        .map(|(c, _)| c)
+        .collect();
+    for &c in empty_columns.iter().rev() {
+        header.remove(c);
+        numeric.remove(c);
+        for r in &mut rows {
+            r.remove(c);
+        }
+    }
     let title = match PostTable::ranked_by(s) {
         Some(by) => loc.text(&format!("section.top_posts_by_{}", by.label())),
         None => loc.text("section.top_posts"),
@@ -491,7 +511,7 @@ fn posts(r: &Report, s: &Section, p: &People) -> PostsView {
         title,
         empty,
         header,
-        numeric: t.numeric,
+        numeric,
         rows,
         post_column: t.post_column,
         links,

@@ -38,6 +38,11 @@ impl People<'_> {
         parse_day(text).map_or_else(|| text.to_string(), |d| self.loc.day(d))
     }
 
+    /// A `YYYY-MM-DD` day in short, its year left to the page: `25 Oct`.
+    pub fn day_short(&self, text: &str) -> String {
+        parse_day(text).map_or_else(|| text.to_string(), |d| self.loc.day_short(d))
+    }
+
     /// A value in a KPI's unit with up to `decimals` decimals.
     pub fn value(&self, v: f64, unit: &str, decimals: usize) -> String {
         self.loc.value(v, unit, self.currency, decimals)
