@@ -206,13 +206,21 @@ pub fn page(r: &Report, brand: &Brand, loc: &Locale, cal: &Calendar) -> Page {
         None => loc.message("report.period", &[("start", &start), ("end", &end)]),
     };
     period_note.push('.');
-    let data_note = format!(
-        "{}; {}.",
-        loc.message(
-            "report.data_range",
-            &[("first", &p.day(&r.data.0)), ("last", &p.day(&r.data.1))]
-        ),
-        loc.message("report.judged_as_of", &[("day", &p.day(&r.as_of))])
+    let data_note = loc.message(
+        "report.data_note",
+        &[
+            (
+                "data",
+                &loc.message(
+                    "report.data_range",
+                    &[("first", &p.day(&r.data.0)), ("last", &p.day(&r.data.1))],
+                ),
+            ),
+            (
+                "judged",
+                &loc.message("report.judged_as_of", &[("day", &p.day(&r.as_of))]),
+            ),
+        ],
     );
     let summary = (!r.results.is_empty()).then(|| {
         let s = Summary::of(&r.results);

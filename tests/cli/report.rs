@@ -1374,3 +1374,30 @@ date,network,account,post,title,url,format,reach,impressions,likes,comments,shar
     );
     assert!(html.stdout.contains("Launch day | finally [1]</a>"));
 }
+
+/// The report in each text format, for review: the HTML page from its
+/// template (in English and in French), and the JSON. None names a path;
+/// the version is filtered so that a release does not churn them.
+#[test]
+fn report_formats_snapshots() {
+    let version = env!("CARGO_PKG_VERSION");
+    let filtered = |text: &str| text.replace(version, "[VERSION]");
+    let html = ws().args(&["report", "--format", "html"]).run();
+    html.status(0);
+    insta::assert_snapshot!("report_html_en", filtered(&html.stdout));
+    let french = CONFIG.replacen(
+        "currency = \"EUR\"",
+        "currency = \"EUR\"\nlocale = \"fr-FR\"",
+        1,
+    );
+    let html = Test::new()
+        .file("kpiscope.toml", &french)
+        .file("data.csv", DATA)
+        .args(&["report", "--format", "html"])
+        .run();
+    html.status(0);
+    insta::assert_snapshot!("report_html_fr", filtered(&html.stdout));
+    let json = ws().args(&["report", "--format", "json"]).run();
+    json.status(0);
+    insta::assert_snapshot!("report_json", filtered(&json.stdout));
+}
