@@ -5,6 +5,7 @@ use crate::Outcome;
 use crate::cli::{ReportArgs, ReportFormat};
 use crate::error::{Error, Result};
 use crate::render;
+use crate::render::html::Layout;
 use crate::report::build;
 use crate::session::Session;
 
@@ -29,7 +30,9 @@ pub fn run(s: &Session, args: &ReportArgs) -> Result<Outcome> {
         _ => Err(Error::usage("only a PDF is printed by Chromium")),
     };
     let report = build(s, args.period.as_deref())?;
-    let html = || render::html::report(&report, &s.ws.brand, &s.ws.locale, &s.ws.calendar);
+    let html_as =
+        |layout| render::html::report(&report, &s.ws.brand, &s.ws.locale, &s.ws.calendar, layout);
+    let html = || html_as(Layout::Page);
     let bytes = match format {
         ReportFormat::Markdown => render::markdown::report(&report).into_bytes(),
         ReportFormat::Html if args.inline => render::email::inline_html(&html()?)?.into_bytes(),
@@ -37,7 +40,7 @@ pub fn run(s: &Session, args: &ReportArgs) -> Result<Outcome> {
         ReportFormat::Json => render::report_json::json(&report).into_bytes(),
         ReportFormat::Pdf => chromium?.print_pdf(&html()?)?,
         ReportFormat::Email => render::email::message(
-            &html()?,
+            &html_as(Layout::Email)?,
             &render::markdown::report(&report),
             &s.ws.locale.text("report.subtitle"),
             &render::email::now(),

@@ -190,13 +190,33 @@ pub fn check(workspace: &str, results: &[GoalResult]) -> String {
 /// The built-in report template; `[report] template` replaces it.
 const REPORT_TEMPLATE: &str = include_str!("../../templates/report.html");
 
+/// The built-in e-mail template: the same page in tables and inline styles.
+const EMAIL_TEMPLATE: &str = include_str!("../../templates/email.html");
+
+/// Which layout of the report's page.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// The page for a browser, a PDF or a file: the workspace's template if
+    /// it has one.
+    Page,
+    /// The page for a mail client.
+    Email,
+}
+
 /// `kpiscope report --format html`: the report's page laid out by the
 /// built-in template or the workspace's own. A template that does not
 /// compile or render is an error at its line.
-pub fn report(r: &Report, brand: &Brand, loc: &Locale, cal: &Calendar) -> Result<String> {
-    let (name, source) = match &brand.template {
-        Some((path, text)) => (path.display().to_string(), text.as_str()),
-        None => ("<built-in>/report.html".to_string(), REPORT_TEMPLATE),
+pub fn report(
+    r: &Report,
+    brand: &Brand,
+    loc: &Locale,
+    cal: &Calendar,
+    layout: Layout,
+) -> Result<String> {
+    let (name, source) = match (layout, &brand.template) {
+        (Layout::Email, _) => ("<built-in>/email.html".to_string(), EMAIL_TEMPLATE),
+        (Layout::Page, Some((path, text))) => (path.display().to_string(), text.as_str()),
+        (Layout::Page, None) => ("<built-in>/report.html".to_string(), REPORT_TEMPLATE),
     };
     let mut env = minijinja::Environment::new();
     // Every value is text to escape, whatever the template file is called.
