@@ -41,7 +41,7 @@ pub fn run(s: &Session, args: &ReportArgs) -> Result<Outcome> {
         ReportFormat::Pdf => chromium?.print_pdf(&html()?)?,
         ReportFormat::Email => render::email::message(
             &html_as(Layout::Email)?,
-            &render::markdown::report(&report),
+            &html_as(Layout::Text)?,
             &s.ws.locale.text("report.subtitle"),
             &render::email::now(),
         )?

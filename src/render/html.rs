@@ -193,6 +193,9 @@ const REPORT_TEMPLATE: &str = include_str!("../../templates/report.html");
 /// The built-in e-mail template: the same page in tables and inline styles.
 const EMAIL_TEMPLATE: &str = include_str!("../../templates/email.html");
 
+/// The e-mail's plain-text part, from the same page.
+const EMAIL_TEXT_TEMPLATE: &str = include_str!("../../templates/email.txt");
+
 /// Which layout of the report's page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Layout {
@@ -201,6 +204,8 @@ pub enum Layout {
     Page,
     /// The page for a mail client.
     Email,
+    /// The e-mail's plain text, for a client that shows no HTML.
+    Text,
 }
 
 /// `kpiscope report --format html`: the report's page laid out by the
@@ -215,18 +220,23 @@ pub fn report(
 ) -> Result<String> {
     let (name, source) = match (layout, &brand.template) {
         (Layout::Email, _) => ("<built-in>/email.html".to_string(), EMAIL_TEMPLATE),
+        (Layout::Text, _) => ("<built-in>/email.txt".to_string(), EMAIL_TEXT_TEMPLATE),
         (Layout::Page, Some((path, text))) => (path.display().to_string(), text.as_str()),
         (Layout::Page, None) => ("<built-in>/report.html".to_string(), REPORT_TEMPLATE),
     };
     let mut env = minijinja::Environment::new();
     // Every value is text to escape, whatever the template file is called.
-    env.set_auto_escape_callback(|_| minijinja::AutoEscape::Html);
+    let escape_html = layout != Layout::Text;
+    env.set_auto_escape_callback(move |_| match escape_html {
+        true => minijinja::AutoEscape::Html,
+        false => minijinja::AutoEscape::None,
+    });
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     // Escaped as the rest of kpiscope's HTML is (`&<>"'`): MiniJinja's own
     // escaping also writes `/` as `&#x2f;`, which makes every link and
     // date unreadable in the page's source.
-    env.set_formatter(|out, state, value| {
-        if value.is_safe() || value.is_undefined() || value.is_none() {
+    env.set_formatter(move |out, state, value| {
+        if !escape_html || value.is_safe() || value.is_undefined() || value.is_none() {
             return minijinja::escape_formatter(out, state, value);
         }
         let text = match value.as_str() {

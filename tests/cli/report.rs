@@ -946,13 +946,28 @@ fn email_report_is_a_mime_message_with_a_png_per_chart() {
     assert_eq!(m.content_type(), "multipart/alternative");
     let alt = m.children();
     assert_eq!(alt.len(), 2);
-    // The plain-text part is the Markdown report.
+    // The plain-text part is the same page in words, for a client
+    // without HTML: the goals, each section's figures, its top posts.
     assert_eq!(alt[0].content_type(), "text/plain");
-    let md = ws().args(&["report"]).run();
-    md.status(0);
-    assert_eq!(
-        String::from_utf8(alt[0].decoded()).expect("utf-8"),
-        md.stdout
+    let text = String::from_utf8(alt[0].decoded()).expect("utf-8");
+    assert!(
+        text.starts_with("Report test: social media report for September 2026\n"),
+        "{text}"
+    );
+    for line in [
+        "3 goals: 1 pass, 1 warn, 1 fail, 0 no data",
+        "! warn  Instagram ERR at least 4%",
+        "    September 2026: 3.82% (Target ≥ 4% (warn ≥ 3%))",
+        "== Facebook ==",
+        "- Engagements: 46 / 10 / +360%",
+        "- Engagement rate by reach: 3.82% / 4% / −0.18 pts",
+        "   Account: acme · Published: Sep 12 · Reach: 1,200 · Engagements: 40",
+    ] {
+        assert!(text.contains(line), "{line}\n{text}");
+    }
+    assert!(
+        !text.contains('<') || text.contains("Reach <b>5,000</b>"),
+        "no markup but the goal's own title"
     );
     assert_eq!(alt[1].content_type(), "multipart/related");
     let related = alt[1].children();
