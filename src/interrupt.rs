@@ -175,3 +175,32 @@ impl Drop for GroupGuard {
         }
     }
 }
+
+/// Whether `child` has exited, leaving it unreaped (a zombie) so that its
+/// process group keeps its id until the group is killed: a plugin's or a
+/// browser's helpers may outlive it, and a reaped child's group id may be
+/// another's by then.
+#[cfg(unix)]
+pub fn exited_unreaped(child: &mut std::process::Child) -> std::io::Result<bool> {
+    // SAFETY: `info` is zeroed, which waitid with WNOHANG leaves as it is
+    // when nothing has exited; it only writes into it.
+    unsafe {
+        let mut info: libc::siginfo_t = std::mem::zeroed();
+        let rc = libc::waitid(
+            libc::P_PID,
+            child.id() as libc::id_t,
+            &mut info,
+            libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
+        );
+        if rc != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
+        Ok(info.si_pid() != 0)
+    }
+}
+
+/// Whether `child` has exited (reaped: no process groups here).
+#[cfg(not(unix))]
+pub fn exited_unreaped(child: &mut std::process::Child) -> std::io::Result<bool> {
+    child.try_wait().map(|s| s.is_some())
+}

@@ -263,7 +263,7 @@ impl Chromium {
         let guard = crate::interrupt::GroupGuard::new(child.id());
         let started = Instant::now();
         let finished = loop {
-            match exited(&child) {
+            match crate::interrupt::exited_unreaped(&mut child) {
                 Ok(true) => break true,
                 Ok(false) if started.elapsed() > TIMEOUT => break false,
                 Ok(false) => std::thread::sleep(Duration::from_millis(50)),
@@ -339,32 +339,6 @@ fn framed(html: &str, width: u32, height: u32) -> std::borrow::Cow<'_, str> {
 struct Ran {
     stdout: String,
     stderr: String,
-}
-
-/// Whether the browser has exited, leaving it unreaped (a zombie) so that
-/// its process group keeps its id until [`kill_group`].
-#[cfg(unix)]
-fn exited(child: &std::process::Child) -> std::io::Result<bool> {
-    // SAFETY: `info` is zeroed, which waitid with WNOHANG leaves as it is
-    // when nothing has exited; it only writes into it.
-    unsafe {
-        let mut info: libc::siginfo_t = std::mem::zeroed();
-        let rc = libc::waitid(
-            libc::P_PID,
-            child.id() as libc::id_t,
-            &mut info,
-            libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
-        );
-        if rc != 0 {
-            return Err(std::io::Error::last_os_error());
-        }
-        Ok(info.si_pid() != 0)
-    }
-}
-
-#[cfg(not(unix))]
-fn exited(child: &mut std::process::Child) -> std::io::Result<bool> {
-    child.try_wait().map(|s| s.is_some())
 }
 
 fn kill_group(child: &std::process::Child) {

@@ -1,7 +1,9 @@
 //! Goal results and the periodic report as one standalone HTML page: inline
 //! CSS (with a print stylesheet, so a browser prints it to PDF), inline SVG
 //! charts, system fonts, and nothing fetched from anywhere, so the file can
-//! be mailed, archived or opened offline as it is.
+//! be mailed, archived or opened offline as it is. `check`'s page is written
+//! here; the report's page is laid out by a MiniJinja template
+//! (`templates/`) from [`page::Page`].
 
 use std::fmt::Write;
 
@@ -57,15 +59,7 @@ code { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; fo
 .status.warn { background: #fef3c7; color: #92400e; border-color: #fcd34d; }
 .status.fail { background: #fee2e2; color: #991b1b; border-color: #fca5a5; }
 .status.no_data { background: #f3f4f6; color: #374151; border-color: #d1d5db; }
-.good { color: #15803d; font-weight: 600; }
-.bad { color: #b91c1c; font-weight: 600; }
 .summary { display: flex; gap: 8px; flex-wrap: wrap; margin: .4rem 0; }
-figure.goal { margin: 1rem 0 1.4rem; padding: 12px 14px; border: 1px solid #e5e7eb; border-radius: 8px; }
-figure.goal figcaption { margin-bottom: 6px; }
-figure.goal .result { margin: 2px 0; }
-svg.chart { display: block; width: 100%; height: auto; }
-.legend { color: #6b7280; font-size: .85rem; }
-.legend .swatch { display: inline-block; width: 22px; height: 0; vertical-align: middle; margin: 0 4px 0 10px; }
 footer { margin-top: 2.5rem; color: #6b7280; font-size: .85rem; }
 @media print {
   @page { margin: 14mm 12mm; }
@@ -73,7 +67,7 @@ footer { margin-top: 2.5rem; color: #6b7280; font-size: .85rem; }
   main { max-width: none; padding: 0; }
   * { -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   .scroll { overflow: visible; }
-  figure.goal, tr, table.figures, table.posts { break-inside: avoid; page-break-inside: avoid; }
+  tr { break-inside: avoid; page-break-inside: avoid; }
   h2, h3 { break-after: avoid; page-break-after: avoid; }
   thead { display: table-header-group; }
 }

@@ -316,30 +316,10 @@ impl Running {
         Running { child, guard }
     }
 
-    /// Whether the program has exited, leaving it unreaped (a zombie) so
-    /// that its process group keeps its id until [`Running::kill_group`].
-    #[cfg(unix)]
+    /// Whether the program has exited, leaving it unreaped so that its
+    /// process group keeps its id until [`Running::kill_group`].
     fn exited(&mut self) -> std::io::Result<bool> {
-        // SAFETY: `info` is zeroed, which waitid with WNOHANG leaves as it
-        // is when nothing has exited; it only writes into it.
-        unsafe {
-            let mut info: libc::siginfo_t = std::mem::zeroed();
-            let rc = libc::waitid(
-                libc::P_PID,
-                self.child.id() as libc::id_t,
-                &mut info,
-                libc::WEXITED | libc::WNOHANG | libc::WNOWAIT,
-            );
-            if rc != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(info.si_pid() != 0)
-        }
-    }
-
-    #[cfg(not(unix))]
-    fn exited(&mut self) -> std::io::Result<bool> {
-        self.child.try_wait().map(|s| s.is_some())
+        crate::interrupt::exited_unreaped(&mut self.child)
     }
 
     /// Kills the program's whole process group: what it started too.
