@@ -11,6 +11,8 @@ name = "My company"
 currency = "EUR"
 timezone = "Europe/Paris"
 week_start = "monday"
+# The report's language, numbers and money: en-US, en-GB, fr-FR, de-DE, ru-RU.
+locale = "en-US"
 
 [params]
 benchmark_cpc = 0.85
