@@ -59,7 +59,24 @@ pub struct Folded {
     pub rows: Vec<u64>,
     pub days: Vec<Option<(Day, Day)>>,
     period_cache: PeriodCache,
+    /// The last row pushed, summed into its cell only when the next row
+    /// comes (or at [`Folded::finish`]): its cell's accumulators are fetched
+    /// from memory meanwhile, while the next row is parsed, instead of the
+    /// parser waiting on them.
+    pending: Pending,
 }
+
+/// A row waiting for its cell's accumulators (see `Folded::pending`).
+#[derive(Debug, Clone, Default)]
+struct Pending {
+    /// `NONE` when no row waits.
+    cell: u32,
+    date: Day,
+    counts_post: bool,
+    metrics: Vec<(MetricId, f64)>,
+}
+
+const NONE: u32 = u32::MAX;
 
 impl Folded {
     pub fn new(ctx: Arc<FoldCtx>) -> Folded {
@@ -77,6 +94,10 @@ impl Folded {
             rows: vec![0; shards],
             days: vec![None; shards],
             period_cache: PeriodCache::default(),
+            pending: Pending {
+                cell: NONE,
+                ..Pending::default()
+            },
         }
     }
 
@@ -90,6 +111,31 @@ impl Folded {
         self.content.iter_mut().for_each(Vec::clear);
         self.rows.iter_mut().for_each(|r| *r = 0);
         self.days.iter_mut().for_each(|d| *d = None);
+        self.pending.cell = NONE;
+    }
+
+    /// Sums the row still waiting for its cell: the batch is then whole.
+    pub fn finish(&mut self) {
+        let p = &mut self.pending;
+        if p.cell == NONE {
+            return;
+        }
+        let ctx = &*self.ctx;
+        let accs = &mut self.accs[p.cell as usize * self.stride..][..self.stride];
+        for &(m, x) in &p.metrics {
+            let slot = ctx.slot_of[m as usize] as usize;
+            accs[slot].add(ctx.slot_kind[slot], x, p.date);
+        }
+        if p.counts_post {
+            // Slot 0 is `posts`.
+            accs[0].add(Kind::Sum, 1.0, p.date);
+        }
+        p.cell = NONE;
+    }
+
+    /// Whether every row pushed is summed (see [`Folded::finish`]).
+    pub fn is_finished(&self) -> bool {
+        self.pending.cell == NONE
     }
 
     /// Folds a row as new, as `Shard::apply` does for a key met once; true
@@ -137,15 +183,44 @@ impl Folded {
             self.accs
                 .resize(self.cells.len() * self.stride, Acc::default());
         }
-        let accs = &mut self.accs[cell as usize * self.stride..][..self.stride];
-        for &(m, x) in metrics {
-            let slot = ctx.slot_of[m as usize] as usize;
-            accs[slot].add(ctx.slot_kind[slot], x, p.date);
-        }
-        if counts_post {
-            // Slot 0 is `posts`.
-            accs[0].add(Kind::Sum, 1.0, p.date);
-        }
+        prefetch(&self.accs[cell as usize * self.stride..][..self.stride]);
+        self.finish();
+        let wait = &mut self.pending;
+        wait.cell = cell;
+        wait.date = p.date;
+        wait.counts_post = counts_post;
+        wait.metrics.clear();
+        wait.metrics.extend_from_slice(metrics);
         cell == next
     }
+}
+
+/// Asks the cache for the lines of `accs`, without waiting for them.
+#[inline]
+pub(super) fn prefetch(accs: &[Acc]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let bytes = std::mem::size_of_val(accs);
+        let start = accs.as_ptr().cast::<i8>();
+        let mut at = 0;
+        while at < bytes {
+            // SAFETY: prefetching is a hint; the address is within `accs`.
+            unsafe {
+                std::arch::x86_64::_mm_prefetch(start.add(at), std::arch::x86_64::_MM_HINT_T0)
+            };
+            at += 64;
+        }
+        // The last line, when `accs` ends past the line of a 64-byte step.
+        if bytes > 0 {
+            // SAFETY: as above, the last byte of `accs`.
+            unsafe {
+                std::arch::x86_64::_mm_prefetch(
+                    start.add(bytes - 1),
+                    std::arch::x86_64::_MM_HINT_T0,
+                )
+            };
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = accs;
 }

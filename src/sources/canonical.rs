@@ -206,6 +206,7 @@ struct Chunker<R> {
     /// What is left to read of the file, as its size said: room is made
     /// for no more.
     left: u64,
+    /// Read past the last chunk's end: the start of its next record.
     pending: Vec<u8>,
     line: usize,
     done: bool,
@@ -225,39 +226,42 @@ impl<R: Read> Chunker<R> {
     /// longer than a chunk makes the chunk longer, up to the row limit: a
     /// record is never cut in two.
     fn next(&mut self, mut out: Vec<u8>) -> std::result::Result<Option<Chunk>, ChunkError> {
+        // The file is read straight into `out`, after the record the last
+        // chunk left cut: only that tail is copied, not the chunk.
+        out.clear();
+        out.extend_from_slice(&self.pending);
+        self.pending.clear();
         let mut want = CHUNK;
         let cut = loop {
-            while !self.done && self.pending.len() < want {
+            while !self.done && out.len() < want {
                 // Reads into spare room, never zeroing a chunk first: a
                 // small file costs its size, not 2 MiB (100,000 small
                 // files took minutes of zeroing).
-                let need = (want - self.pending.len()) as u64;
-                self.pending
-                    .reserve(need.min(self.left.saturating_add(1)) as usize);
+                let need = (want - out.len()) as u64;
+                out.reserve(need.min(self.left.saturating_add(1)) as usize);
                 let n = (&mut self.src)
                     .take(need)
-                    .read_to_end(&mut self.pending)
+                    .read_to_end(&mut out)
                     .map_err(ChunkError::Io)? as u64;
                 self.left = self.left.saturating_sub(n);
                 self.done = n < need;
             }
-            if self.pending.is_empty() {
+            if out.is_empty() {
                 return Ok(None);
             }
             if self.done {
-                break self.pending.len();
+                break out.len();
             }
-            match record_boundary(&self.pending) {
+            match record_boundary(&out) {
                 Some(cut) => break cut,
-                None if self.pending.len() > crate::limits::MAX_ROW_BYTES => {
+                None if out.len() > crate::limits::MAX_ROW_BYTES => {
                     return Err(ChunkError::LongRow(self.line));
                 }
-                None => want = self.pending.len() + CHUNK,
+                None => want = out.len() + CHUNK,
             }
         };
-        out.clear();
-        out.extend_from_slice(&self.pending[..cut]);
-        self.pending.drain(..cut);
+        self.pending.extend_from_slice(&out[cut..]);
+        out.truncate(cut);
         let line = self.line;
         self.line += memchr::memchr_iter(b'\n', &out).count();
         Ok(Some(Chunk { bytes: out, line }))
@@ -421,7 +425,22 @@ pub fn read(path: &Path, ctx: &SourceCtx, cube: &mut Cube, progress: &Progress) 
     })
 }
 
+/// Parses a chunk's rows into `batch`, which is then whole (see
+/// [`Batch::finish`]).
 fn parse_chunk(
+    chunk: &Chunk,
+    l: &Layout,
+    spec: &CubeSpec,
+    ctx: &SourceCtx,
+    shown: &str,
+    batch: &mut Batch,
+) -> Result<()> {
+    parse_rows(chunk, l, spec, ctx, shown, batch)?;
+    batch.finish();
+    Ok(())
+}
+
+fn parse_rows(
     chunk: &Chunk,
     l: &Layout,
     spec: &CubeSpec,
