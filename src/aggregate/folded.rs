@@ -26,6 +26,24 @@ pub struct FoldCtx {
     pub shards: u64,
 }
 
+impl FoldCtx {
+    /// The shard of an account's hash: `account % shards`, without a
+    /// division when the shards are a power of two (the usual core counts).
+    #[inline]
+    pub fn shard_of(&self, account: u64) -> usize {
+        if self.shards.is_power_of_two() {
+            (account & (self.shards - 1)) as usize
+        } else {
+            (account % self.shards) as usize
+        }
+    }
+}
+
+/// Accumulators a batch keeps its cells for, from one chunk to the next:
+/// past them it starts afresh, so that a file whose cells change as it goes
+/// (dated in order) does not make the batch grow with it.
+const KEEP_ACCS: usize = 1 << 17;
+
 /// A folded cell: series, base period and post, by their hashes, and the
 /// hash of its account (which picks the shard).
 #[derive(Debug, Clone, Copy)]
@@ -47,9 +65,16 @@ pub struct Folded {
     /// table of every cell would not.
     series_ids: FxHashMap<u64, u32>,
     by_period: Vec<PeriodIndex>,
+    /// Cells are kept from one chunk to the next (up to [`KEEP_ACCS`]), as
+    /// the next chunk's rows mostly fall into the same cells: their look-up
+    /// is then warm and made once, not once per chunk.
     pub cells: Vec<FoldedCell>,
-    /// `stride` accumulators per cell, by slot.
+    /// `stride` accumulators per cell, by slot; empty in a cell not touched.
     pub accs: Vec<Acc>,
+    /// The cells this chunk's rows went to, in the order first met: what
+    /// the shards merge.
+    pub touched: Vec<u32>,
+    live: Vec<bool>,
     pub stride: usize,
     /// Per shard: the keys proven by an id, and content keys with the values
     /// of stocks in their row, in row order.
@@ -89,6 +114,8 @@ impl Folded {
             by_period: Vec::new(),
             cells: Vec::new(),
             accs: Vec::new(),
+            touched: Vec::new(),
+            live: Vec::new(),
             ids: vec![Vec::new(); shards],
             content: vec![Vec::new(); shards],
             rows: vec![0; shards],
@@ -102,11 +129,20 @@ impl Folded {
     }
 
     pub fn clear(&mut self) {
-        self.index.clear();
-        self.series_ids.clear();
-        self.by_period.clear();
-        self.cells.clear();
-        self.accs.clear();
+        if self.accs.len() > KEEP_ACCS {
+            self.index.clear();
+            self.series_ids.clear();
+            self.by_period.clear();
+            self.cells.clear();
+            self.accs.clear();
+            self.live.clear();
+        } else {
+            for &c in &self.touched {
+                self.accs[c as usize * self.stride..][..self.stride].fill(Acc::default());
+                self.live[c as usize] = false;
+            }
+        }
+        self.touched.clear();
         self.ids.iter_mut().for_each(Vec::clear);
         self.content.iter_mut().for_each(Vec::clear);
         self.rows.iter_mut().for_each(|r| *r = 0);
@@ -139,11 +175,12 @@ impl Folded {
     }
 
     /// Folds a row as new, as `Shard::apply` does for a key met once; true
-    /// when it made a cell.
+    /// when it made a cell (kept cells were named when they were made: the
+    /// shards know them from then).
     #[inline]
     pub fn push(&mut self, p: &Prepared, metrics: &[(MetricId, f64)]) -> bool {
         let ctx = &*self.ctx;
-        let shard = (p.account % ctx.shards) as usize;
+        let shard = ctx.shard_of(p.account);
         self.rows[shard] += 1;
         let days = &mut self.days[shard];
         *days = Some(days.map_or((p.date, p.date), |(a, b)| (a.min(p.date), b.max(p.date))));
@@ -182,6 +219,11 @@ impl Folded {
             });
             self.accs
                 .resize(self.cells.len() * self.stride, Acc::default());
+            self.live.push(false);
+        }
+        if !self.live[cell as usize] {
+            self.live[cell as usize] = true;
+            self.touched.push(cell);
         }
         prefetch(&self.accs[cell as usize * self.stride..][..self.stride]);
         self.finish();

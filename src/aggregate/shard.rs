@@ -239,11 +239,11 @@ impl Shard {
         self.restride(ctx.slot_kind.len());
         // First each cell's place in the shard, then the sums, fetching the
         // places a few cells ahead: they lie anywhere in the shard's cells.
-        let n = f.ctx.shards;
         let mut to = std::mem::take(&mut self.merge_to);
         to.clear();
-        for (i, c) in f.cells.iter().enumerate() {
-            if (c.account % n) as usize != s {
+        for &i in &f.touched {
+            let c = &f.cells[i as usize];
+            if f.ctx.shard_of(c.account) != s {
                 continue;
             }
             let cell = self.cell_at(
@@ -253,7 +253,7 @@ impl Shard {
                 || series[&c.series].clone(),
                 || posts[&c.post].clone(),
             );
-            to.push((i as u32, cell));
+            to.push((i, cell));
         }
         const AHEAD: usize = 8;
         for (j, &(i, cell)) in to.iter().enumerate() {
