@@ -133,7 +133,10 @@ impl Batch {
     /// Whether every row pushed is summed (see [`Batch::finish`]).
     pub(super) fn is_finished(&self) -> bool {
         self.folded.as_ref().is_none_or(Folded::is_finished)
-            && self.companion.as_ref().is_none_or(|c| c.batch.is_finished())
+            && self
+                .companion
+                .as_ref()
+                .is_none_or(|c| c.batch.is_finished())
     }
 
     /// Empties the batch, keeping its memory for the next one.

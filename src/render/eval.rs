@@ -89,36 +89,36 @@ pub fn csv(
         let blocks: Vec<String> = round
             .par_chunks(2048)
             .map(|block| {
-            let mut out = String::new();
-            let mut value = String::new();
-            for r in block {
-                value.clear();
-                if let Some(v) = r.value {
-                    use std::fmt::Write;
-                    let _ = write!(value, "{v}");
+                let mut out = String::new();
+                let mut value = String::new();
+                for r in block {
+                    value.clear();
+                    if let Some(v) = r.value {
+                        use std::fmt::Write;
+                        let _ = write!(value, "{v}");
+                    }
+                    let mut fields: Vec<&str> = Vec::with_capacity(header.len());
+                    fields.extend([r.kpi, r.network.unwrap_or(""), r.account.unwrap_or("")]);
+                    if with_post {
+                        fields.push(r.post.unwrap_or(""));
+                    }
+                    fields.extend(
+                        dims.iter()
+                            .map(|d| r.dims.get(d).map_or("", String::as_str)),
+                    );
+                    fields.extend([
+                        r.period.label.as_str(),
+                        &r.period.start,
+                        &r.period.end,
+                        &value,
+                        r.unit,
+                        r.reason.unwrap_or(""),
+                    ]);
+                    write_line(&mut out, &fields);
                 }
-                let mut fields: Vec<&str> = Vec::with_capacity(header.len());
-                fields.extend([r.kpi, r.network.unwrap_or(""), r.account.unwrap_or("")]);
-                if with_post {
-                    fields.push(r.post.unwrap_or(""));
-                }
-                fields.extend(
-                    dims.iter()
-                        .map(|d| r.dims.get(d).map_or("", String::as_str)),
-                );
-                fields.extend([
-                    r.period.label.as_str(),
-                    &r.period.start,
-                    &r.period.end,
-                    &value,
-                    r.unit,
-                    r.reason.unwrap_or(""),
-                ]);
-                write_line(&mut out, &fields);
-            }
-            out
-        })
-        .collect();
+                out
+            })
+            .collect();
         for b in &blocks {
             w.write_all(b.as_bytes())?;
         }

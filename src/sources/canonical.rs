@@ -452,7 +452,8 @@ fn parse_rows(
     batch: &mut Batch,
 ) -> Result<()> {
     let mut fields: Vec<&str> = Vec::with_capacity(l.names.len());
-    let mut values: Vec<(MetricId, f64)> = Vec::with_capacity(l.metrics.len());
+    // A row's values, written in place: at most one per metric column.
+    let mut values: Vec<(MetricId, f64)> = vec![(0, 0.0); l.metrics.len()];
     let mut row = |fields: &[&str], line: usize, batch: &mut Batch| -> Result<()> {
         let err = |message: String| Error::Data {
             file: shown.to_string(),
@@ -492,7 +493,7 @@ fn parse_rows(
                 .ok_or_else(|| err("the `account` cell is empty".into()))?,
         };
         let post = l.post.map(text).filter(|s| !s.is_empty());
-        values.clear();
+        let mut count = 0;
         for &(i, m) in &l.metrics {
             let cell = fields[i];
             if cell.is_empty() {
@@ -505,7 +506,8 @@ fn parse_rows(
                     printable(&l.names[i], 80)
                 ))
             })?;
-            values.push((m, x));
+            values[count] = (m, x);
+            count += 1;
         }
         let mut dims: Vec<(&str, &str)> = Vec::with_capacity(l.dims.len());
         for (i, d) in &l.dims {
@@ -524,7 +526,7 @@ fn parse_rows(
                     Level::Account
                 },
                 dims: &dims,
-                metrics: &values,
+                metrics: &values[..count],
                 line: line as u64,
             },
         );
@@ -559,10 +561,14 @@ fn parse_rows(
             n += 1;
             fields.clear();
             let mut from = row_start;
-            for &c in commas.iter() {
-                fields.push(&text[from..c]);
+            fields.extend(commas.iter().map(|&c| {
+                // SAFETY: `from..c` lies within `text`, between two of its
+                // separators (or its start), which are ASCII: both ends
+                // are char boundaries.
+                let field = unsafe { text.get_unchecked(from..c) };
                 from = c + 1;
-            }
+                field
+            }));
             commas.clear();
             let last = &text[from..at];
             fields.push(last.strip_suffix('\r').unwrap_or(last));
@@ -620,7 +626,9 @@ fn separators(bytes: &[u8], mut f: impl FnMut(usize, bool)) {
     let mut base = 0;
     #[cfg(target_arch = "x86_64")]
     {
-        use std::arch::x86_64::{_mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8};
+        use std::arch::x86_64::{
+            _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+        };
         let mut blocks = bytes.chunks_exact(16);
         for block in &mut blocks {
             // SAFETY: SSE2 is part of x86-64; `block` is 16 bytes, loaded
@@ -635,7 +643,7 @@ fn separators(bytes: &[u8], mut f: impl FnMut(usize, bool)) {
             let mut m = commas | ends;
             while m != 0 {
                 let i = m.trailing_zeros();
-                f(base + i as usize, ends >> i & 1 != 0);
+                f(base + i as usize, (ends >> i) & 1 != 0);
                 m &= m - 1;
             }
             base += 16;
@@ -655,7 +663,7 @@ fn separators(bytes: &[u8], mut f: impl FnMut(usize, bool)) {
         let mut m = zeros(w ^ (ONES * u64::from(b','))) | ends;
         while m != 0 {
             let i = m.trailing_zeros();
-            f(base + i as usize / 8, ends >> i & 1 != 0);
+            f(base + i as usize / 8, (ends >> i) & 1 != 0);
             m &= m - 1;
         }
         base += 8;
