@@ -266,3 +266,107 @@ pub(super) fn prefetch(accs: &[Acc]) {
     #[cfg(not(target_arch = "x86_64"))]
     let _ = accs;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::Cube;
+    use super::super::period::{Calendar, Grain, parse_day};
+    use super::super::spec::CubeSpec;
+    use super::super::view::{By, Filter, View};
+    use crate::records::catalog::POSTS;
+    use crate::records::{Catalog, Kind, Level, RowRef};
+
+    /// Loads `chunks` chunks through one folded batch, as the canonical
+    /// reader does: in each, every account posts once, in January when its
+    /// number is even, else in February, with a reach of (chunk + 1) / 2.
+    /// Gives each account's posts and reach, by month.
+    fn load(accounts: usize, chunks: usize) -> Vec<(String, i32, f64, f64)> {
+        let spec = CubeSpec {
+            base: Grain::Month,
+            keep_dims: Vec::new(),
+            keep_posts: false,
+            range: (None, None),
+        };
+        let mut cube = Cube::new(spec.clone(), Calendar::default(), Catalog::standard());
+        let reach = cube.declare_metric("reach", Kind::Sum, "test");
+        cube.log_keys();
+        let mut batch = cube.batch();
+        let names: Vec<String> = (0..accounts).map(|a| format!("acct{a}")).collect();
+        for chunk in 0..chunks {
+            batch.clear();
+            for (a, account) in names.iter().enumerate() {
+                let day = if a % 2 == 0 {
+                    "2025-01-10"
+                } else {
+                    "2025-02-10"
+                };
+                let post = format!("p{chunk}-{a}");
+                let metrics = [(reach, (chunk + 1) as f64 * 0.5)];
+                batch.push(
+                    &spec,
+                    &RowRef {
+                        date: parse_day(day).unwrap(),
+                        network: "x",
+                        account,
+                        post: Some(&post),
+                        level: Level::Post,
+                        dims: &[],
+                        metrics: &metrics,
+                        line: 0,
+                    },
+                );
+            }
+            batch.finish();
+            cube.add_batches(std::slice::from_ref(&batch));
+        }
+        let view = View {
+            grain: Grain::Month,
+            by: vec![By::Account],
+            filter: Filter::default(),
+        };
+        let mut out: Vec<(String, i32, f64, f64)> = cube
+            .view(&view)
+            .groups
+            .iter()
+            .map(|g| {
+                (
+                    g.account.clone().unwrap_or_default(),
+                    g.period.index,
+                    g.values[POSTS as usize],
+                    g.values[reach as usize],
+                )
+            })
+            .collect();
+        out.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(&b.1)));
+        out
+    }
+
+    #[test]
+    fn kept_cells_count_each_chunk_once() {
+        // Three chunks: 3 posts per account, reach 0.5 + 1 + 1.5 = 3.
+        let got = load(3, 3);
+        let jan = 2025 * 12;
+        let want = vec![
+            ("acct0".to_string(), jan, 3.0, 3.0),
+            ("acct1".to_string(), jan + 1, 3.0, 3.0),
+            ("acct2".to_string(), jan, 3.0, 3.0),
+        ];
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn a_batch_past_its_kept_cells_starts_afresh_and_loses_nothing() {
+        // 70,000 cells of two slots each are more than a batch keeps
+        // (2^17 accumulators): every chunk starts with no cells.
+        let got = load(70_000, 2);
+        assert_eq!(got.len(), 70_000);
+        // Two posts per account, reach 0.5 + 1 = 1.5.
+        assert!(
+            got.iter().all(|g| g.2 == 2.0 && g.3 == 1.5),
+            "{:?}",
+            &got[..3]
+        );
+        let posts: f64 = got.iter().map(|g| g.2).sum();
+        assert_eq!(posts, 140_000.0);
+    }
+}
