@@ -130,6 +130,26 @@ impl Batch {
         &self.metrics[start..self.ends[i] as usize]
     }
 
+    /// Sums the last row of a folded batch, which waits for the next row
+    /// (see `Folded::finish`): call once the batch is filled.
+    pub fn finish(&mut self) {
+        if let Some(f) = &mut self.folded {
+            f.finish();
+        }
+        if let Some(c) = &mut self.companion {
+            c.batch.finish();
+        }
+    }
+
+    /// Whether every row pushed is summed (see [`Batch::finish`]).
+    pub(super) fn is_finished(&self) -> bool {
+        self.folded.as_ref().is_none_or(Folded::is_finished)
+            && self
+                .companion
+                .as_ref()
+                .is_none_or(|c| c.batch.is_finished())
+    }
+
     /// Empties the batch, keeping its memory for the next one.
     pub fn clear(&mut self) {
         self.rows.clear();

@@ -292,6 +292,11 @@ impl Cube {
     }
 
     fn fold(&mut self, batches: &[&Batch]) {
+        // A row left out would be a wrong sum, not a slower one.
+        assert!(
+            batches.iter().all(|b| b.is_finished()),
+            "a folded batch must be finished before it is added"
+        );
         self.note_dates(batches);
         self.keep_attrs(batches);
         for b in batches {

@@ -6,7 +6,7 @@ use rustc_hash::FxHashMap;
 use rustc_hash::FxHashSet;
 
 use super::acc::Acc;
-use super::folded::Folded;
+use super::folded::{Folded, prefetch};
 use super::key_log::KeyLog;
 use super::period::{Calendar, Day, Grain};
 use super::period_index::{PeriodCache, PeriodIndex};
@@ -62,6 +62,8 @@ pub struct Shard {
     /// only one of them can stand for the day.
     pub(super) merged_stocks: u64,
     fresh: Vec<bool>,
+    /// Scratch of `merge_folded`: a folded cell and its cell here.
+    merge_to: Vec<(u32, u32)>,
 }
 
 /// How a shard tells a duplicate.
@@ -235,9 +237,13 @@ impl Shard {
             }
         }
         self.restride(ctx.slot_kind.len());
-        let n = f.ctx.shards;
-        for (i, c) in f.cells.iter().enumerate() {
-            if (c.account % n) as usize != s {
+        // First each cell's place in the shard, then the sums, fetching the
+        // places a few cells ahead: they lie anywhere in the shard's cells.
+        let mut to = std::mem::take(&mut self.merge_to);
+        to.clear();
+        for &i in &f.touched {
+            let c = &f.cells[i as usize];
+            if f.ctx.shard_of(c.account) != s {
                 continue;
             }
             let cell = self.cell_at(
@@ -246,13 +252,21 @@ impl Shard {
                 c.post,
                 || series[&c.series].clone(),
                 || posts[&c.post].clone(),
-            ) as usize;
-            let from = &f.accs[i * f.stride..][..f.stride];
-            let to = &mut self.accs[cell * self.stride..][..f.stride];
-            for (slot, (a, &o)) in to.iter_mut().zip(from).enumerate() {
+            );
+            to.push((i, cell));
+        }
+        const AHEAD: usize = 8;
+        for (j, &(i, cell)) in to.iter().enumerate() {
+            if let Some(&(_, ahead)) = to.get(j + AHEAD) {
+                prefetch(&self.accs[ahead as usize * self.stride..][..f.stride]);
+            }
+            let from = &f.accs[i as usize * f.stride..][..f.stride];
+            let into = &mut self.accs[cell as usize * self.stride..][..f.stride];
+            for (slot, (a, &o)) in into.iter_mut().zip(from).enumerate() {
                 a.merge(ctx.slot_kind[slot], o, false);
             }
         }
+        self.merge_to = to;
     }
 
     pub(super) fn apply(

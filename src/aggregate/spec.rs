@@ -55,6 +55,18 @@ pub struct Prepared {
 /// Sets the seed of post keys apart from the account hash itself.
 const POST_KEY: u64 = 0x7f4a_7c15_9e37_79b9;
 
+/// Sets the seed of account hashes apart from other hashes of a network.
+const ACCOUNT_KEY: u64 = 0x2545_f491_4f6c_dd1d;
+
+/// The hash of a network and account: the account's bytes hashed with the
+/// network's hash as seed, two short hashes instead of copying both names
+/// into one buffer for every row.
+#[inline]
+fn account_hash(network: &str, account: &str) -> u64 {
+    let seed = xxhash_rust::xxh3::xxh3_64_with_seed(network.as_bytes(), ACCOUNT_KEY);
+    xxhash_rust::xxh3::xxh3_64_with_seed(account.as_bytes(), seed)
+}
+
 /// Hashes `parts` separated by 0xff (which UTF-8 never contains).
 fn hash_parts(buf: &mut Vec<u8>, tag: u8, parts: &[&[u8]]) -> u64 {
     buf.clear();
@@ -79,17 +91,13 @@ impl CubeSpec {
     /// `network` and `account`: what a companion keeps attributes by. Apart
     /// from `prepare`, so that the hot path keeps its one caller (inlined).
     pub fn post_key(network: &str, account: &str, post: &str) -> u64 {
-        let account = hash_parts(
-            &mut Vec::new(),
-            b's',
-            &[network.as_bytes(), account.as_bytes()],
-        );
+        let account = account_hash(network, account);
         xxhash_rust::xxh3::xxh3_64_with_seed(post.as_bytes(), account ^ POST_KEY)
     }
 
     /// The keys of `row`; `buf` is scratch space reused between rows.
     pub fn prepare(&self, row: &RowRef, buf: &mut Vec<u8>) -> Prepared {
-        let account = hash_parts(buf, b's', &[row.network.as_bytes(), row.account.as_bytes()]);
+        let account = account_hash(row.network, row.account);
         let post_level = row.level == Level::Post;
         let series = if self.keep_dims.is_empty() {
             // A cheap, distinct key for the account's post-level series.

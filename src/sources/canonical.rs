@@ -24,7 +24,10 @@ use crate::aggregate::spec::CubeSpec;
 use crate::error::{Error, Result};
 use crate::records::{AttrsRef, Kind, Level, MetricId, RowRef, catalog::is_metric_name};
 
-const CHUNK: usize = 2 << 20;
+/// Bytes a chunk holds: each chunk's cells are merged into the cube once,
+/// so larger chunks merge less per row (4 MiB: 8% less CPU on 8M rows than
+/// 2 MiB, for 6 MB more memory).
+const CHUNK: usize = 4 << 20;
 
 /// What each column of a file is.
 struct Layout {
@@ -218,6 +221,7 @@ struct Chunker<R> {
     /// What is left to read of the file, as its size said: room is made
     /// for no more.
     left: u64,
+    /// Read past the last chunk's end: the start of its next record.
     pending: Vec<u8>,
     line: usize,
     done: bool,
@@ -237,39 +241,42 @@ impl<R: Read> Chunker<R> {
     /// longer than a chunk makes the chunk longer, up to the row limit: a
     /// record is never cut in two.
     fn next(&mut self, mut out: Vec<u8>) -> std::result::Result<Option<Chunk>, ChunkError> {
+        // The file is read straight into `out`, after the record the last
+        // chunk left cut: only that tail is copied, not the chunk.
+        out.clear();
+        out.extend_from_slice(&self.pending);
+        self.pending.clear();
         let mut want = CHUNK;
         let cut = loop {
-            while !self.done && self.pending.len() < want {
+            while !self.done && out.len() < want {
                 // Reads into spare room, never zeroing a chunk first: a
                 // small file costs its size, not 2 MiB (100,000 small
                 // files took minutes of zeroing).
-                let need = (want - self.pending.len()) as u64;
-                self.pending
-                    .reserve(need.min(self.left.saturating_add(1)) as usize);
+                let need = (want - out.len()) as u64;
+                out.reserve(need.min(self.left.saturating_add(1)) as usize);
                 let n = (&mut self.src)
                     .take(need)
-                    .read_to_end(&mut self.pending)
+                    .read_to_end(&mut out)
                     .map_err(ChunkError::Io)? as u64;
                 self.left = self.left.saturating_sub(n);
                 self.done = n < need;
             }
-            if self.pending.is_empty() {
+            if out.is_empty() {
                 return Ok(None);
             }
             if self.done {
-                break self.pending.len();
+                break out.len();
             }
-            match record_boundary(&self.pending) {
+            match record_boundary(&out) {
                 Some(cut) => break cut,
-                None if self.pending.len() > crate::limits::MAX_ROW_BYTES => {
+                None if out.len() > crate::limits::MAX_ROW_BYTES => {
                     return Err(ChunkError::LongRow(self.line));
                 }
-                None => want = self.pending.len() + CHUNK,
+                None => want = out.len() + CHUNK,
             }
         };
-        out.clear();
-        out.extend_from_slice(&self.pending[..cut]);
-        self.pending.drain(..cut);
+        self.pending.extend_from_slice(&out[cut..]);
+        out.truncate(cut);
         let line = self.line;
         self.line += memchr::memchr_iter(b'\n', &out).count();
         Ok(Some(Chunk { bytes: out, line }))
@@ -433,6 +440,8 @@ pub fn read(path: &Path, ctx: &SourceCtx, cube: &mut Cube, progress: &Progress) 
     })
 }
 
+/// Parses a chunk's rows into `batch`, which is then whole (see
+/// [`Batch::finish`]).
 fn parse_chunk(
     chunk: &Chunk,
     l: &Layout,
@@ -441,8 +450,22 @@ fn parse_chunk(
     shown: &str,
     batch: &mut Batch,
 ) -> Result<()> {
+    parse_rows(chunk, l, spec, ctx, shown, batch)?;
+    batch.finish();
+    Ok(())
+}
+
+fn parse_rows(
+    chunk: &Chunk,
+    l: &Layout,
+    spec: &CubeSpec,
+    ctx: &SourceCtx,
+    shown: &str,
+    batch: &mut Batch,
+) -> Result<()> {
     let mut fields: Vec<&str> = Vec::with_capacity(l.names.len());
-    let mut values: Vec<(MetricId, f64)> = Vec::with_capacity(l.metrics.len());
+    // A row's values, written in place: at most one per metric column.
+    let mut values: Vec<(MetricId, f64)> = vec![(0, 0.0); l.metrics.len()];
     let mut row = |fields: &[&str], line: usize, batch: &mut Batch| -> Result<()> {
         let err = |message: String| Error::Data {
             file: shown.to_string(),
@@ -482,7 +505,7 @@ fn parse_chunk(
                 .ok_or_else(|| err("the `account` cell is empty".into()))?,
         };
         let post = l.post.map(text).filter(|s| !s.is_empty());
-        values.clear();
+        let mut count = 0;
         for &(i, m) in &l.metrics {
             let cell = fields[i];
             if cell.is_empty() {
@@ -495,7 +518,8 @@ fn parse_chunk(
                     printable(&l.names[i], 80)
                 ))
             })?;
-            values.push((m, x));
+            values[count] = (m, x);
+            count += 1;
         }
         let mut dims: Vec<(&str, &str)> = Vec::with_capacity(l.dims.len());
         for (i, d) in &l.dims {
@@ -514,7 +538,7 @@ fn parse_chunk(
                     Level::Account
                 },
                 dims: &dims,
-                metrics: &values,
+                metrics: &values[..count],
                 attrs: attrs_of(l, fields, post.is_some()),
                 line: line as u64,
             },
@@ -539,41 +563,46 @@ fn parse_chunk(
     })?;
     if memchr::memchr(b'"', bytes).is_none() {
         // No quotes: fields are what lies between commas. One pass over the
-        // chunk, eight bytes at a time, finds every comma and line end.
-        let (mut start, mut line_start, mut n) = (0, 0, 0);
-        let mut result = Ok(());
-        fields.clear();
-        let mut at_separator = |at: usize| -> Result<()> {
-            fields.push(&text[start..at]);
-            start = at + 1;
-            if at < bytes.len() && bytes[at] == b',' {
-                return Ok(());
-            }
+        // chunk finds every comma and line end; a row's commas are noted as
+        // they come and its fields cut once its line ends.
+        let (mut start, mut n) = (0, 0);
+        let mut commas: Vec<usize> = Vec::with_capacity(l.names.len());
+        let mut end_row = |at: usize, commas: &mut Vec<usize>| -> Result<()> {
             let line = chunk.line + n;
-            let row_bytes = at - line_start;
-            line_start = start;
+            let row_start = start;
+            start = at + 1;
             n += 1;
-            if let Some(last) = fields.last_mut() {
-                *last = last.strip_suffix('\r').unwrap_or(last);
-            }
+            fields.clear();
+            let mut from = row_start;
+            fields.extend(commas.iter().map(|&c| {
+                // SAFETY: `from..c` lies within `text`, between two of its
+                // separators (or its start), which are ASCII: both ends
+                // are char boundaries.
+                let field = unsafe { text.get_unchecked(from..c) };
+                from = c + 1;
+                field
+            }));
+            commas.clear();
+            let last = &text[from..at];
+            fields.push(last.strip_suffix('\r').unwrap_or(last));
             if fields.len() == 1 && fields[0].is_empty() {
-                fields.clear();
                 return Ok(());
             }
-            if row_bytes > crate::limits::MAX_ROW_BYTES {
+            if at - row_start > crate::limits::MAX_ROW_BYTES {
                 return Err(long_row(shown, line));
             }
-            row(&fields, line, batch)?;
-            fields.clear();
-            Ok(())
+            row(&fields, line, batch)
         };
-        separators(bytes, |at| {
-            if result.is_ok() {
-                result = at_separator(at);
+        let mut result = Ok(());
+        separators(bytes, |at, line_end| {
+            if !line_end {
+                commas.push(at);
+            } else if result.is_ok() {
+                result = end_row(at, &mut commas);
             }
         });
         result?;
-        return at_separator(bytes.len());
+        return end_row(bytes.len(), &mut commas);
     }
     let mut rdr = csv::ReaderBuilder::new()
         .has_headers(false)
@@ -621,10 +650,37 @@ fn attrs_of<'a>(l: &Layout, fields: &[&'a str], post: bool) -> AttrsRef<'a> {
     }
 }
 
-/// Calls `f` with the index of every `,` and `\n` of `bytes`, in order:
-/// eight bytes at a time, a word's matches found at once (SWAR), as cells
+/// Calls `f` with the index of every `,` and `\n` of `bytes`, in order, and
+/// whether it is a line end: sixteen bytes at a time (SSE2, which every
+/// x86-64 has), else eight (SWAR), a block's matches found at once, as cells
 /// are short and a search called per cell or per match costs more.
-fn separators(bytes: &[u8], mut f: impl FnMut(usize)) {
+fn separators(bytes: &[u8], mut f: impl FnMut(usize, bool)) {
+    let mut base = 0;
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_set1_epi8,
+        };
+        let mut blocks = bytes.chunks_exact(16);
+        for block in &mut blocks {
+            // SAFETY: SSE2 is part of x86-64; `block` is 16 bytes, loaded
+            // unaligned.
+            let (commas, ends) = unsafe {
+                let v = _mm_loadu_si128(block.as_ptr().cast());
+                (
+                    _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b',' as i8))) as u32,
+                    _mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(b'\n' as i8))) as u32,
+                )
+            };
+            let mut m = commas | ends;
+            while m != 0 {
+                let i = m.trailing_zeros();
+                f(base + i as usize, (ends >> i) & 1 != 0);
+                m &= m - 1;
+            }
+            base += 16;
+        }
+    }
     const ONES: u64 = 0x0101_0101_0101_0101;
     const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     /// The high bit of every byte of `w` that is zero, exactly.
@@ -632,20 +688,21 @@ fn separators(bytes: &[u8], mut f: impl FnMut(usize)) {
     fn zeros(w: u64) -> u64 {
         !(((w & LOW7) + LOW7) | w | LOW7)
     }
-    let mut words = bytes.chunks_exact(8);
-    let mut base = 0;
+    let mut words = bytes[base..].chunks_exact(8);
     for word in &mut words {
         let w = u64::from_le_bytes(word.try_into().unwrap_or_default());
-        let mut m = zeros(w ^ (ONES * u64::from(b','))) | zeros(w ^ (ONES * u64::from(b'\n')));
+        let ends = zeros(w ^ (ONES * u64::from(b'\n')));
+        let mut m = zeros(w ^ (ONES * u64::from(b','))) | ends;
         while m != 0 {
-            f(base + m.trailing_zeros() as usize / 8);
+            let i = m.trailing_zeros();
+            f(base + i as usize / 8, (ends >> i) & 1 != 0);
             m &= m - 1;
         }
         base += 8;
     }
     for (i, &b) in words.remainder().iter().enumerate() {
         if b == b',' || b == b'\n' {
-            f(base + i);
+            f(base + i, b == b'\n');
         }
     }
 }
@@ -810,6 +867,7 @@ mod tests {
             b"2024-06-19,linkedin,acct0187,p0,61566,11926\r\n2024-08-31,x,,1\n",
             "é,ü,\u{1F600},\n,,,,,,,,,,,,,,,,,\n\n".as_bytes(),
             &[b','; 23],
+            b"2024-06-19,linkedin,acct0187,p0,61566,11926\n2024-08-31,x,acct0001,p1,1,2,3,4,5\n,\n",
             &[
                 0x80,
                 b',',
@@ -825,9 +883,10 @@ mod tests {
         ];
         for bytes in cases {
             let mut got = Vec::new();
-            separators(bytes, |i| got.push(i));
-            let want: Vec<usize> = (0..bytes.len())
+            separators(bytes, |i, end| got.push((i, end)));
+            let want: Vec<(usize, bool)> = (0..bytes.len())
                 .filter(|&i| bytes[i] == b',' || bytes[i] == b'\n')
+                .map(|i| (i, bytes[i] == b'\n'))
                 .collect();
             assert_eq!(got, want, "{:?}", String::from_utf8_lossy(bytes));
         }

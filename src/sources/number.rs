@@ -35,7 +35,7 @@ fn parse_slow(cell: &[u8]) -> Option<f64> {
 /// is at most 2^53 and the power of ten at most 10^22, both exact in f64, so
 /// one IEEE division rounds the exact quotient once (Clinger's fast path).
 /// `None` sends the cell to the slow path, never to an error by itself.
-#[inline]
+#[inline(always)]
 fn fast_decimal(b: &[u8]) -> Option<f64> {
     let (neg, digits) = match b {
         [b'-', rest @ ..] => (true, rest),
@@ -66,7 +66,7 @@ const POW10: [f64; 23] = [
 /// One to eight bytes of digits and at most one `.`, as one 64-bit word:
 /// the mantissa and the count of digits after the dot. Every such mantissa
 /// is below 10^8 and every scale below 8, so no range check is needed.
-#[inline]
+#[inline(always)]
 fn short_decimal(b: &[u8]) -> Option<(u64, usize)> {
     const ZEROS: u64 = 0x3030_3030_3030_3030;
     let n = b.len();
