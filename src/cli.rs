@@ -268,6 +268,7 @@ pub struct HistoryArgs {
     /// Only this period's results: 2026-10, 2026-Q4...
     #[arg(long)]
     pub period: Option<String>,
+    /// A table, a JSON array of the results, or CSV
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
     /// Only runs on or after this day (UTC, YYYY-MM-DD)

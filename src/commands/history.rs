@@ -48,7 +48,7 @@ pub fn run(s: &Session, args: &HistoryArgs, style: Style) -> Result<Outcome> {
         .rows(&query)
         .map_err(|e| Error::usage(e.to_string()))?;
     let text = match args.format {
-        Format::Table => table(&rows, style),
+        Format::Table => table(&rows, s.ws.currency.as_deref(), style),
         Format::Json => json(&rows),
         Format::Csv => csv(&rows),
     };
@@ -60,24 +60,29 @@ const HEADER: [&str; 9] = [
     "run", "at", "as_of", "goal", "period", "start", "end", "value", "status",
 ];
 
-fn value(r: &Row) -> String {
+fn value(r: &Row, currency: Option<&str>) -> String {
     match r.value {
-        // Six decimals at most: 160/5000*100 is 3.2, not 3.2000000000000006
-        // (JSON and CSV keep the stored value whole).
-        Some(v) => format!("{}{}", (v * 1e6).round() / 1e6, unit_suffix(&r.unit)),
+        // Four decimals at most: 160/5000*100 is 3.2, not 3.2000000000000006,
+        // and a restated figure still shows (JSON and CSV keep it whole).
+        Some(v) => format!(
+            "{}{}",
+            (v * 1e4).round() / 1e4,
+            unit_suffix(&r.unit, currency)
+        ),
         None => "-".into(),
     }
 }
 
-fn unit_suffix(unit: &str) -> String {
+fn unit_suffix(unit: &str, currency: Option<&str>) -> String {
     match unit {
         "" | "count" => String::new(),
         "%" => "%".into(),
+        "currency" => currency.map(|c| format!(" {c}")).unwrap_or_default(),
         u => format!(" {u}"),
     }
 }
 
-fn cells(r: &Row) -> Vec<String> {
+fn cells(r: &Row, currency: Option<&str>) -> Vec<String> {
     let o = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
     vec![
         r.run.to_string(),
@@ -87,13 +92,13 @@ fn cells(r: &Row) -> Vec<String> {
         o(&r.period),
         o(&r.first_day),
         o(&r.last_day),
-        value(r),
+        value(r, currency),
         r.status.clone(),
     ]
 }
 
-fn table(rows: &[Row], style: Style) -> String {
-    let cells: Vec<Vec<String>> = rows.iter().map(cells).collect();
+fn table(rows: &[Row], currency: Option<&str>, style: Style) -> String {
+    let cells: Vec<Vec<String>> = rows.iter().map(|r| cells(r, currency)).collect();
     render::table::render(&HEADER, &cells, style, Some(8))
 }
 
@@ -110,7 +115,7 @@ fn csv(rows: &[Row]) -> String {
     ];
     let mut lines = vec![header.map(String::from).to_vec()];
     for r in rows {
-        let mut c = cells(r);
+        let mut c = cells(r, None);
         c[7] = r.value.map(|v| v.to_string()).unwrap_or_default();
         c.insert(8, r.unit.clone());
         lines.push(c);
