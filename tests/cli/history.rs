@@ -283,3 +283,25 @@ fn two_checks_at_once_both_land() {
     let runs: Vec<i64> = series(&out).iter().map(|r| r.0).collect();
     assert_eq!(runs, vec![1, 2], "{}", out.stderr);
 }
+
+#[test]
+fn a_store_locked_past_the_busy_timeout_is_a_warning_and_check_still_answers() {
+    let dir = fixture("");
+    kp(&dir, &["check"]).status(0);
+    // Another process holding the write lock for longer than the 10-second
+    // busy timeout.
+    let holder = rusqlite::Connection::open(dir.join(STORE)).expect("open");
+    holder.execute_batch("BEGIN EXCLUSIVE").expect("lock");
+    let check = kp(&dir, &["check"]);
+    check.status(0);
+    assert!(check.stdout.contains("sep"), "{}", check.stdout);
+    assert!(
+        check.stderr.contains("locked by another process"),
+        "{}",
+        check.stderr
+    );
+    holder.execute_batch("COMMIT").expect("unlock");
+    drop(holder);
+    let out = kp(&dir, &["history", "sep", "--format", "json"]);
+    assert_eq!(series(&out).len(), 1, "the locked run added nothing");
+}
