@@ -23,6 +23,12 @@ pub struct Cli {
     /// Print what is loaded and how long it takes
     #[arg(short, long, global = true)]
     pub verbose: bool,
+    /// The results store (default: [history] path in kpiscope.toml, else .kpiscope/history.db)
+    #[arg(long, global = true, value_name = "PATH")]
+    pub history: Option<PathBuf>,
+    /// Do not record this run's results in the history
+    #[arg(long, global = true, conflicts_with = "history")]
+    pub no_history: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -142,6 +148,8 @@ pub enum Command {
         #[command(flatten)]
         range: Range,
     },
+    /// Goals' status and value over runs and periods, from the results store
+    History(HistoryArgs),
     /// The periodic report: community, reach, posts, top posts and goals, per network
     Report(ReportArgs),
     /// Re-run `check` (or `report`) whenever data, scripts, plugins or the config change
@@ -250,6 +258,25 @@ pub struct ReportArgs {
     /// With --format html: the charts as PNG data: URIs instead of inline SVG, and no script
     #[arg(long)]
     pub inline: bool,
+}
+
+#[derive(Debug, Clone, clap::Args)]
+pub struct HistoryArgs {
+    /// Only this goal (default: all)
+    #[arg(value_name = "GOAL_ID")]
+    pub goal: Option<String>,
+    /// Only this period's results: 2026-10, 2026-Q4...
+    #[arg(long)]
+    pub period: Option<String>,
+    /// A table, a JSON array of the results, or CSV
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Only runs on or after this day (UTC, YYYY-MM-DD)
+    #[arg(long, value_name = "DATE")]
+    pub since: Option<String>,
+    /// Only the last N runs
+    #[arg(long, value_name = "N")]
+    pub last: Option<usize>,
 }
 
 #[derive(Debug, Clone, Subcommand)]

@@ -31,6 +31,7 @@ pub mod commands;
 pub mod diagnostic;
 pub mod error;
 pub mod goals;
+pub mod history;
 pub mod interrupt;
 pub mod kpi;
 pub mod limits;

@@ -48,6 +48,10 @@ pub struct Session {
     /// The files' tallies were printed: a command that loads twice (the
     /// report) says what each file gave once.
     told: std::sync::atomic::AtomicBool,
+    /// The results store to append to; `None` with `--no-history`.
+    pub history: Option<std::path::PathBuf>,
+    /// The files the sources matched, for the history's fingerprint.
+    inputs: std::sync::Mutex<Vec<std::path::PathBuf>>,
 }
 
 impl Session {
@@ -114,13 +118,21 @@ impl Session {
         }
         match library {
             Some(library) if problems.is_empty() => Ok(Session {
-                ws,
                 registry,
                 catalog,
                 library,
                 verbose: cli.verbose,
                 quiet: cli.quiet,
                 told: Default::default(),
+                history: (!cli.no_history).then(|| {
+                    crate::history::path_of(
+                        &ws.root,
+                        ws.history_path.as_deref(),
+                        cli.history.as_deref(),
+                    )
+                }),
+                inputs: Default::default(),
+                ws,
             }),
             _ => Err(Error::Diagnostics(problems)),
         }
@@ -144,6 +156,8 @@ impl Session {
             verbose,
             quiet,
             told: Default::default(),
+            history: None,
+            inputs: Default::default(),
         })
     }
 
@@ -160,6 +174,8 @@ impl Session {
             verbose: self.verbose,
             quiet: self.quiet,
             told: Default::default(),
+            history: None,
+            inputs: Default::default(),
         }
     }
 
@@ -274,6 +290,14 @@ impl Session {
         }
     }
 
+    /// The files every load of this session read (a file read twice once).
+    pub fn inputs(&self) -> Vec<std::path::PathBuf> {
+        let mut files = self.inputs.lock().map(|f| f.clone()).unwrap_or_default();
+        files.sort();
+        files.dedup();
+        files
+    }
+
     /// Reads every source into a cube fit for `views`.
     pub fn load(&self, views: &[View], range: &Range) -> Result<Cube> {
         self.load_with(views, range, None)
@@ -292,6 +316,13 @@ impl Session {
         let started = Instant::now();
         let resolved = sources::resolve(&self.ws, &self.registry)?;
         self.note_files(&resolved);
+        if let Ok(mut inputs) = self.inputs.lock() {
+            inputs.extend(
+                resolved
+                    .iter()
+                    .flat_map(|r| r.files.iter().map(|f| f.0.clone())),
+            );
+        }
         let day = |s: &Option<String>, what: &str| -> Result<Option<Day>> {
             s.as_deref()
                 .map(|s| {

@@ -13,6 +13,7 @@ use crate::session::Session;
 pub fn run(s: &Session, args: &CheckArgs, style: Style) -> Result<Outcome> {
     let checked = compute(s, args, style)?;
     write(s, args, &checked)?;
+    crate::history::record(s, "check", checked.as_of.clone(), &checked.results);
     // `-q` leaves out the table, not what broke: cron mail and CI logs
     // name each goal that fails or warns (`watch -q` says changes instead).
     if quiet_table(s, args) {
@@ -33,6 +34,8 @@ pub struct Checked {
     pub text: String,
     pub results: Vec<GoalResult>,
     pub outcome: Outcome,
+    /// The day `last` and `current` counted from, for the history.
+    pub as_of: Option<String>,
 }
 
 /// Evaluates the selected goals and renders them in the asked format.
@@ -69,10 +72,14 @@ pub fn compute(s: &Session, args: &CheckArgs, style: Style) -> Result<Checked> {
     } else {
         Outcome::Success
     };
+    let as_of = s
+        .as_of(&args.range, &cube)?
+        .map(crate::aggregate::period::format_day);
     Ok(Checked {
         text,
         results,
         outcome,
+        as_of,
     })
 }
 

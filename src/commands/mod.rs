@@ -5,6 +5,7 @@ pub(crate) mod check;
 mod completions;
 mod eval;
 mod explain;
+mod history;
 mod init;
 mod list;
 mod man;
@@ -102,6 +103,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
     let outcome = match &cli.command {
         Command::Check(args) => check::run(&session, args, style)?,
         Command::Report(args) => report::run(&session, args)?,
+        Command::History(args) => history::run(&session, args, style)?,
         Command::Test(args) => test::run(&session, args, style)?,
         Command::Eval {
             kpi,

@@ -30,6 +30,7 @@ pub fn run(s: &Session, args: &ReportArgs) -> Result<Outcome> {
         _ => Err(Error::usage("only a PDF is printed by Chromium")),
     };
     let report = build(s, args.period.as_deref())?;
+    crate::history::record(s, "report", Some(report.as_of.clone()), &report.results);
     let html_as =
         |layout| render::html::report(&report, &s.ws.brand, &s.ws.locale, &s.ws.calendar, layout);
     let html = || html_as(Layout::Page);

@@ -26,7 +26,7 @@ use crate::records::{
     catalog::{is_metric_name, standard_kind},
 };
 use brand::Brand;
-use raw::{RawGoal, RawLimits, RawReport, RawSource, RawWorkspace, TOP_LEVEL};
+use raw::{RawGoal, RawHistory, RawLimits, RawReport, RawSource, RawWorkspace, TOP_LEVEL};
 
 /// Collects diagnostics for one file, positions given as byte spans.
 pub struct Located {
@@ -106,6 +106,8 @@ pub struct Workspace {
     pub limits: Limits,
     /// The agency's brand on the report: `[report]`.
     pub brand: Brand,
+    /// `[history] path`: the results store's file, as written (from the root).
+    pub history_path: Option<PathBuf>,
     /// The config text, for diagnostics found after loading (unknown KPI...).
     pub config_text: String,
     /// Problems found in the config. Kept with the model rather than returned
@@ -156,6 +158,7 @@ impl Workspace {
         let mut raw_sources: Vec<(Spanned<DeValue>, RawSource)> = Vec::new();
         let mut raw_goals: Vec<RawGoal> = Vec::new();
         let mut raw_report = RawReport::default();
+        let mut raw_history = RawHistory::default();
         for (key, value) in doc.iter() {
             let name: &str = key.get_ref();
             match name {
@@ -172,6 +175,11 @@ impl Workspace {
                 "report" => {
                     if let Some(r) = de::<RawReport>(&mut at, value.clone(), "[report]") {
                         raw_report = r;
+                    }
+                }
+                "history" => {
+                    if let Some(h) = de::<RawHistory>(&mut at, value.clone(), "[history]") {
+                        raw_history = h;
                     }
                 }
                 "limits" => {
@@ -411,6 +419,7 @@ impl Workspace {
             goals,
             limits,
             brand,
+            history_path: raw_history.path.map(PathBuf::from),
             config_text: text.to_string(),
             problems: Diagnostics::default(),
         };

@@ -79,6 +79,14 @@ pub struct RawReport {
     pub template: Option<Spanned<String>>,
 }
 
+/// `[history]`: where the results store is (issue 14).
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawHistory {
+    /// The SQLite file, from the workspace's root (default `.kpiscope/history.db`).
+    pub path: Option<String>,
+}
+
 /// The top-level keys; anything else is reported with its position.
 pub const TOP_LEVEL: &[&str] = &[
     "workspace",
@@ -86,6 +94,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "metrics",
     "limits",
     "report",
+    "history",
     "source",
     "goal",
 ];

@@ -14,6 +14,7 @@ mod goal_truth;
 mod goals;
 mod goals_over_time;
 mod harness;
+mod history;
 mod kpitest;
 mod machine_output;
 mod output_safety;

@@ -1104,7 +1104,10 @@ fn pdf_report_is_printed_by_chromium() {
     if browser_or_skip().is_none() {
         return;
     }
-    let out = ws().args(&["report", "-o", "report.pdf"]).run();
+    // No results store either: the folder holds the PDF and the inputs alone.
+    let out = ws()
+        .args(&["report", "-o", "report.pdf", "--no-history"])
+        .run();
     out.status(0);
     let pdf = std::fs::read(out.dir.join("report.pdf")).expect("pdf");
     assert!(pdf.starts_with(b"%PDF-"), "a PDF header");

@@ -258,6 +258,8 @@ impl<'a> Watcher<'a> {
                 color: cli.color,
                 quiet: cli.quiet,
                 verbose: cli.verbose,
+                history: cli.history.clone(),
+                no_history: cli.no_history,
                 command: Command::Validate,
             },
             job,
