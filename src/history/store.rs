@@ -136,11 +136,7 @@ impl Store {
                 known: schema::VERSION,
             });
         }
-        let path = self.path.clone();
-        let sql = |source| HistoryError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let sql = sqlite_error(&self.path);
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -158,11 +154,7 @@ impl Store {
 
     /// Appends `run` in one transaction; returns its id.
     pub fn append(&mut self, run: &Run) -> Result<i64, HistoryError> {
-        let path = self.path.clone();
-        let sql = |source| HistoryError::Sqlite {
-            path: path.clone(),
-            source,
-        };
+        let sql = sqlite_error(&self.path);
         let tx = self
             .conn
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
@@ -294,6 +286,14 @@ impl Store {
             })
             .map_err(sql)?;
         inputs.collect::<Result<Vec<_>, _>>().map_err(sql)
+    }
+}
+
+/// A SQLite error on the store at `path`, for `map_err`.
+fn sqlite_error(path: &std::path::Path) -> impl Fn(rusqlite::Error) -> HistoryError + Copy + '_ {
+    move |source| HistoryError::Sqlite {
+        path: path.to_path_buf(),
+        source,
     }
 }
 
