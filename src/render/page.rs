@@ -8,7 +8,7 @@ use base64::Engine;
 use serde::Serialize;
 
 use super::people::People;
-use super::report::{self, Chart, Figure, Missing, NONE, PostTable, Report, Section};
+use super::report::{self, Chart, Figure, Missing, NONE, PostTable, PostWords, Report, Section};
 use crate::aggregate::Calendar;
 use crate::goals::{Status, Summary};
 use crate::locale::{Locale, NO_VALUE};
@@ -433,7 +433,19 @@ fn posts(r: &Report, s: &Section, p: &People) -> PostsView {
             )
         }
     });
-    let t = PostTable::of(s);
+    let t = PostTable::worded(
+        s,
+        &PostWords {
+            network: &|n| loc.network(n),
+            day: &|d| p.day_short(d),
+            format: &|f| {
+                loc.raw_text(&format!("format.{f}"))
+                    .map_or_else(|| f.to_string(), str::to_string)
+            },
+            number: &|v| loc.number_up_to(v, 2),
+            rank_by: &|b| loc.text(&format!("measure.{}", b.label())),
+        },
+    );
     let header: Vec<String> = t
         .header
         .iter()
@@ -443,38 +455,6 @@ fn posts(r: &Report, s: &Section, p: &People) -> PostsView {
                 "column.{}",
                 other.to_lowercase().replace(' ', "_")
             )),
-        })
-        .collect();
-    let rows: Vec<Vec<String>> = s
-        .top_posts
-        .iter()
-        .zip(t.rows)
-        .map(|(post, mut row)| {
-            for (c, h) in t.header.iter().enumerate() {
-                row[c] = match *h {
-                    "Network" => loc.network(&post.network),
-                    "Published" => p.day_short(&post.published),
-                    "Format" => post.format.as_deref().map_or_else(
-                        || NONE.to_string(),
-                        |f| {
-                            loc.raw_text(&format!("format.{f}"))
-                                .map_or_else(|| f.to_string(), str::to_string)
-                        },
-                    ),
-                    "Ranked by" => loc.text(&format!("measure.{}", post.rank_by.label())),
-                    "Reach" | "Impressions" | "Views" | "Engagements" => {
-                        let v = match *h {
-                            "Reach" => post.reach,
-                            "Impressions" => post.impressions,
-                            "Views" => post.views,
-                            _ => post.engagements,
-                        };
-                        v.map_or_else(|| NONE.into(), |v| loc.number_up_to(v, 2))
-                    }
-                    _ => std::mem::take(&mut row[c]),
-                };
-            }
-            row
         })
         .collect();
     let links = t
@@ -493,14 +473,14 @@ fn posts(r: &Report, s: &Section, p: &People) -> PostsView {
         .collect();
     // A figure (or format) no listed post has is a column of dashes: left out (an
     // Instagram post has views, not impressions, since 2025).
-    let (mut header, mut numeric, mut rows) = (header, t.numeric, rows);
+    let (mut header, mut numeric, mut rows) = (header, t.numeric, t.rows);
     let empty_columns: Vec<usize> = t
         .header
         .iter()
         .enumerate()
         .filter(|(c, h)| {
             ["Format", "Reach", "Impressions", "Views", "Engagements"].contains(h)
-                && rows.iter().all(|r: &Vec<String>| r[*c] == NONE)
+                && rows.iter().all(|r| r[*c] == NONE)
         })
         .map(|(c, _)| c)
         .collect();

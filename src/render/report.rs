@@ -142,6 +142,16 @@ pub struct PostTable {
     pub posts: Vec<PostCell>,
 }
 
+/// How a top-posts table words its cells: the network, the publish day
+/// (`YYYY-MM-DD`), the format, a figure, the figure that ranked a post.
+pub struct PostWords<'a> {
+    pub network: &'a dyn Fn(&str) -> String,
+    pub day: &'a dyn Fn(&str) -> String,
+    pub format: &'a dyn Fn(&str) -> String,
+    pub number: &'a dyn Fn(f64) -> String,
+    pub rank_by: &'a dyn Fn(RankBy) -> String,
+}
+
 /// How a post is named in its table: by its headline, linked to the post
 /// when the export gave a link; by its id (shown as code) when it has no text.
 pub struct PostCell {
@@ -170,7 +180,22 @@ impl PostTable {
         by.all(|b| b == first).then_some(first)
     }
 
+    /// The table in English, as the Markdown report shows it.
     pub fn of(s: &Section) -> PostTable {
+        Self::worded(
+            s,
+            &PostWords {
+                network: &|n| n.to_string(),
+                day: &|d| d.to_string(),
+                format: &|f| f.to_string(),
+                number: &count,
+                rank_by: &|b| b.label().to_string(),
+            },
+        )
+    }
+
+    /// The table with its cells worded by `w`.
+    pub fn worded(s: &Section, w: &PostWords) -> PostTable {
         let all = s.network.is_none();
         let views = s.top_posts.iter().any(|p| p.rank_by == RankBy::Views);
         let mut header = vec!["#"];
@@ -199,7 +224,7 @@ impl PostTable {
             header.push("Ranked by");
             numeric.push(false);
         }
-        let figure = |v: Option<f64>| v.map_or_else(|| NONE.into(), count);
+        let figure = |v: Option<f64>| v.map_or_else(|| NONE.into(), w.number);
         let mut posts = Vec::new();
         let rows = s
             .top_posts
@@ -220,13 +245,13 @@ impl PostTable {
                 };
                 let mut row = vec![(i + 1).to_string()];
                 if all {
-                    row.push(p.network.clone());
+                    row.push((w.network)(&p.network));
                 }
                 row.extend([
                     p.account.clone(),
                     cell.text.clone(),
-                    p.format.clone().unwrap_or_else(|| NONE.into()),
-                    p.published.clone(),
+                    p.format.as_deref().map_or_else(|| NONE.into(), w.format),
+                    (w.day)(&p.published),
                     figure(p.reach),
                     figure(p.impressions),
                 ]);
@@ -235,7 +260,7 @@ impl PostTable {
                 }
                 row.push(figure(p.engagements));
                 if all {
-                    row.push(p.rank_by.label().to_string());
+                    row.push((w.rank_by)(p.rank_by));
                 }
                 posts.push(cell);
                 row
