@@ -106,8 +106,13 @@ target = ">= 4"
 "#;
 
 fn ws() -> Test {
+    ws_with(CONFIG)
+}
+
+/// The test data with kpiscope.toml `config`.
+fn ws_with(config: &str) -> Test {
     Test::new()
-        .file("kpiscope.toml", CONFIG)
+        .file("kpiscope.toml", config)
         .file("data.csv", DATA)
 }
 
@@ -414,11 +419,7 @@ fn a_period_in_progress_is_said_so_and_goals_look_at_the_last_complete_one() {
 #[test]
 fn a_workspace_without_goals_still_has_its_report() {
     let config = CONFIG[..CONFIG.find("[[goal]]").expect("goals")].to_string();
-    let out = Test::new()
-        .file("kpiscope.toml", &config)
-        .file("data.csv", DATA)
-        .args(&["report"])
-        .run();
+    let out = ws_with(&config).args(&["report"]).run();
     out.status(0);
     assert!(
         out.stdout
@@ -640,9 +641,7 @@ fn report_carries_the_agency_brand() {
     let config = format!(
         "{CONFIG}\n[report]\nagency = \"Studio Nord\"\nlogo = \"brand/logo.svg\"\nprimary_color = \"#0F766E\"\naccent_color = \"#f59e0b\"\nintro = \"\"\"\nDear client,\nhere is September.\n\nA good month.\"\"\"\n"
     );
-    let out = Test::new()
-        .file("kpiscope.toml", &config)
-        .file("data.csv", DATA)
+    let out = ws_with(&config)
         .file(
             "brand/logo.svg",
             "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
@@ -664,9 +663,7 @@ fn report_carries_the_agency_brand() {
 #[test]
 fn report_template_of_the_workspace_replaces_the_built_in_one() {
     let config = format!("{CONFIG}\n[report]\ntemplate = \"mine.html\"\n");
-    let out = Test::new()
-        .file("kpiscope.toml", &config)
-        .file("data.csv", DATA)
+    let out = ws_with(&config)
         .file(
             "mine.html",
             "<h1>{{ workspace }} {{ period }}</h1>{% for s in sections %}<p>{{ s.title }}: {{ s.figures[0].value }}</p>{% endfor %}",
@@ -683,9 +680,7 @@ fn report_template_of_the_workspace_replaces_the_built_in_one() {
 #[test]
 fn report_template_errors_point_at_their_line() {
     let config = format!("{CONFIG}\n[report]\ntemplate = \"mine.html\"\n");
-    let out = Test::new()
-        .file("kpiscope.toml", &config)
-        .file("data.csv", DATA)
+    let out = ws_with(&config)
         .file(
             "mine.html",
             "<h1>{{ period }}</h1>\n<p>{{ no_such_value }}</p>\n",
@@ -703,11 +698,7 @@ fn report_brand_problems_are_all_reported_at_their_place() {
     let config = format!(
         "{CONFIG}\n[report]\nlogo = \"brand/none.png\"\nprimary_color = \"blue\"\ntemplate = \"missing.html\"\n"
     );
-    let out = Test::new()
-        .file("kpiscope.toml", &config)
-        .file("data.csv", DATA)
-        .args(&["report"])
-        .run();
+    let out = ws_with(&config).args(&["report"]).run();
     out.status(2);
     let lines = CONFIG.lines().count();
     for (line, text) in [
@@ -1419,11 +1410,7 @@ fn report_formats_snapshots() {
         "currency = \"EUR\"\nlocale = \"fr-FR\"",
         1,
     );
-    let html = Test::new()
-        .file("kpiscope.toml", &french)
-        .file("data.csv", DATA)
-        .args(&["report", "--format", "html"])
-        .run();
+    let html = ws_with(&french).args(&["report", "--format", "html"]).run();
     html.status(0);
     insta::assert_snapshot!("report_html_fr", filtered(&html.stdout));
     let json = ws().args(&["report", "--format", "json"]).run();
