@@ -163,30 +163,15 @@ impl People<'_> {
         if let Some(p) = &r.projection
             && !p.passed
         {
-            let rate = |x: f64| per_day(self.loc, x);
-            let mut parts = vec![self.loc.message(
-                "projection.value",
-                &[
-                    (
-                        "value",
-                        &self.value(p.projected, &r.unit, r.goal.decimals()),
-                    ),
-                    ("period", &self.period(&p.period.label)),
-                ],
-            )];
-            if let (Some(n), Some(l)) = (p.needed_per_day, &p.latest) {
-                parts.push(self.loc.message(
-                    "projection.needs",
-                    &[
-                        ("rate", &rate(n)),
-                        ("value", &self.value(l.value, &r.unit, r.goal.decimals())),
-                        ("period", &self.period(&l.label)),
-                    ],
-                ));
-            }
-            if let Some(t) = p.trend_per_day {
-                parts.push(self.loc.message("projection.trend", &[("rate", &rate(t))]));
-            }
+            let (value, needs, trend) = self.projection_parts(
+                &r.unit,
+                r.goal.decimals(),
+                (p.projected, &p.period.label),
+                p.needed_per_day
+                    .zip(p.latest.as_ref().map(|l| (l.value, l.label.as_str()))),
+                p.trend_per_day,
+            );
+            let parts: Vec<String> = [Some(value), needs, trend].into_iter().flatten().collect();
             out = format!("{out} ({})", parts.join(", "));
         }
         out
@@ -195,35 +180,55 @@ impl People<'_> {
     /// A deadline's projection in words: `10 137 projetés pour décembre
     /// 2026 ; il faut +7,92/jour depuis 9 517 (octobre 2026), tendance …`.
     pub fn projection(&self, c: &Chart, p: &ChartProjection) -> String {
-        let loc = self.loc;
-        let value = |v: f64| self.value(v, &c.unit, c.decimals);
-        let mut out = loc.message(
-            "projection.value",
-            &[
-                ("value", &value(p.value)),
-                ("period", &self.period(&p.label)),
-            ],
+        let (mut out, needs, trend) = self.projection_parts(
+            &c.unit,
+            c.decimals,
+            (p.value, &p.label),
+            p.needed_per_day
+                .map(|n| (n, (p.latest_value, p.latest.as_str()))),
+            p.trend_per_day,
         );
-        if let Some(n) = p.needed_per_day {
-            out += &format!(
-                "; {}",
-                loc.message(
-                    "projection.needs",
-                    &[
-                        ("rate", &per_day(loc, n)),
-                        ("value", &value(p.latest_value)),
-                        ("period", &self.period(&p.latest)),
-                    ],
-                )
-            );
+        if let Some(n) = needs {
+            out += &format!("; {n}");
         }
-        if let Some(t) = p.trend_per_day {
-            out += &format!(
-                ", {}",
-                loc.message("projection.trend", &[("rate", &per_day(loc, t))])
-            );
+        if let Some(t) = trend {
+            out += &format!(", {t}");
         }
         out
+    }
+
+    /// A projection's three parts in words: the value projected for its
+    /// period; the pace needed from the latest value, when known; the
+    /// trend's pace, when known.
+    fn projection_parts(
+        &self,
+        unit: &str,
+        decimals: usize,
+        (projected, period): (f64, &str),
+        needed: Option<(f64, (f64, &str))>,
+        trend: Option<f64>,
+    ) -> (String, Option<String>, Option<String>) {
+        let loc = self.loc;
+        let rate = |x: f64| per_day(loc, x);
+        let value = loc.message(
+            "projection.value",
+            &[
+                ("value", &self.value(projected, unit, decimals)),
+                ("period", &self.period(period)),
+            ],
+        );
+        let needs = needed.map(|(n, (latest, label))| {
+            loc.message(
+                "projection.needs",
+                &[
+                    ("rate", &rate(n)),
+                    ("value", &self.value(latest, unit, decimals)),
+                    ("period", &self.period(label)),
+                ],
+            )
+        });
+        let trend = trend.map(|t| loc.message("projection.trend", &[("rate", &rate(t))]));
+        (value, needs, trend)
     }
 
     pub fn status(&self, s: Status) -> String {
