@@ -76,7 +76,10 @@ pub enum ReportFormat {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
+    /// A goal that warns
     Warn,
+    /// A past period's figure that changed since it was last checked
+    Restated,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -105,7 +108,7 @@ pub enum Shell {
 }
 
 /// Options that restrict the data and fix "now".
-#[derive(Debug, Clone, clap::Args)]
+#[derive(Debug, Clone, Default, clap::Args)]
 pub struct Range {
     /// Ignore records before this day (YYYY-MM-DD)
     #[arg(long, value_name = "DATE")]
@@ -237,9 +240,9 @@ pub struct CheckArgs {
     /// Write the output to FILE (atomically) instead of stdout
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Also exit 1 when a goal warns
-    #[arg(long, value_enum)]
-    pub fail_on: Option<FailOn>,
+    /// Also exit 1 when a goal warns, or when a past figure was restated (comma-separated)
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub fail_on: Vec<FailOn>,
     #[command(flatten)]
     pub range: Range,
 }

@@ -2,18 +2,18 @@
 
 use crate::Outcome;
 use crate::aggregate::Cube;
-use crate::cli::{CheckArgs, CheckFormat};
+use crate::cli::{CheckArgs, CheckFormat, FailOn};
 use crate::diagnostic::suggest;
 use crate::error::{Error, Result};
 use crate::goals::evaluate::{evaluate_on, views_of};
 use crate::goals::{Goal, GoalResult};
+use crate::history;
 use crate::render::{self, meta::Meta, table::Style};
 use crate::session::Session;
 
 pub fn run(s: &Session, args: &CheckArgs, style: Style) -> Result<Outcome> {
-    let checked = compute(s, args, style)?;
-    write(s, args, &checked)?;
-    crate::history::record(s, "check", checked.as_of.clone(), &checked.results);
+    let mut checked = compute(s, args, style)?;
+    finish(s, args, &mut checked)?;
     // `-q` leaves out the table, not what broke: cron mail and CI logs
     // name each goal that fails or warns (`watch -q` says changes instead).
     if quiet_table(s, args) {
@@ -34,8 +34,9 @@ pub struct Checked {
     pub text: String,
     pub results: Vec<GoalResult>,
     pub outcome: Outcome,
-    /// The day `last` and `current` counted from, for the history.
-    pub as_of: Option<String>,
+    /// The results as they will be recorded, and what changed since the
+    /// last run; `None` with `--no-history`.
+    pub history: Option<history::Entry>,
 }
 
 /// Evaluates the selected goals and renders them in the asked format.
@@ -44,17 +45,35 @@ pub fn compute(s: &Session, args: &CheckArgs, style: Style) -> Result<Checked> {
     let cube = s.load(&views_of(&goals), &args.range)?;
     check_names(s, &goals, &cube)?;
     let results = evaluate_on(s, &goals, &args.range, &cube)?;
+    let as_of = s
+        .as_of(&args.range, &cube)?
+        .map(crate::aggregate::period::format_day);
+    if args.fail_on.contains(&FailOn::Restated) && s.history.is_none() {
+        return Err(Error::usage(
+            "--fail-on restated compares with the history, which --no-history leaves out",
+        ));
+    }
+    let entry = history::prepare(s, "check", None, &args.range, as_of, &results);
+    let changes = entry.as_ref().map_or(&[][..], |e| &e.changes[..]);
     let currency = s.ws.currency.as_deref();
     let text = match args.format()? {
-        CheckFormat::Table => render::check::table(&s.ws.name, &results, style),
+        CheckFormat::Table => {
+            render::check::table(&s.ws.name, &results, style)
+                + render::changes::section(changes, currency, style).as_str()
+        }
         CheckFormat::Json => {
             let meta = Meta::new(&s.ws.name, s.as_of(&args.range, &cube)?);
-            render::check::json(&meta, currency, &results, &cube.tallies)
+            render::check::json(&meta, currency, &results, &cube.tallies, changes)
         }
         CheckFormat::Csv => render::check::csv(&results, currency),
-        CheckFormat::Markdown => render::markdown::check(&s.ws.name, currency, &results),
+        CheckFormat::Markdown => {
+            render::markdown::check(&s.ws.name, currency, &results)
+                + render::changes::markdown(changes, currency).as_str()
+        }
         CheckFormat::Html => render::html::check(&s.ws.name, &results),
-        CheckFormat::Junit => render::junit::check(&s.ws.name, &results, args.fail_on.is_some()),
+        CheckFormat::Junit => {
+            render::junit::check(&s.ws.name, &results, args.fail_on.contains(&FailOn::Warn))
+        }
         CheckFormat::Github => {
             let config = s.ws.root.join(s.ws.config_file());
             // GitHub places an annotation by its path from the job's folder.
@@ -66,21 +85,30 @@ pub fn compute(s: &Session, args: &CheckArgs, style: Style) -> Result<Checked> {
             render::check::github(&results, &shown.display().to_string(), line)
         }
     };
-    let fail_on_warn = args.fail_on.is_some();
-    let outcome = if results.iter().any(|r| r.fails(fail_on_warn)) {
+    let fail_on_warn = args.fail_on.contains(&FailOn::Warn);
+    let restated = args.fail_on.contains(&FailOn::Restated)
+        && entry
+            .as_ref()
+            .is_some_and(|e| e.changes.iter().any(|c| c.kind == history::Kind::Restated));
+    let outcome = if restated || results.iter().any(|r| r.fails(fail_on_warn)) {
         Outcome::GoalsFailed
     } else {
         Outcome::Success
     };
-    let as_of = s
-        .as_of(&args.range, &cube)?
-        .map(crate::aggregate::period::format_day);
     Ok(Checked {
         text,
         results,
         outcome,
-        as_of,
+        history: entry,
     })
+}
+
+/// Writes a computed check, then records it in the history: a run whose
+/// output could not be written is not one to compare the next with.
+pub fn finish(s: &Session, args: &CheckArgs, checked: &mut Checked) -> Result<()> {
+    write(s, args, checked)?;
+    history::record(checked.history.as_mut());
+    Ok(())
 }
 
 /// Writes a computed check to `-o FILE` (atomically) or stdout.

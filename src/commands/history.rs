@@ -61,25 +61,7 @@ const HEADER: [&str; 9] = [
 ];
 
 fn value(r: &Row, currency: Option<&str>) -> String {
-    match r.value {
-        // Four decimals at most: 160/5000*100 is 3.2, not 3.2000000000000006,
-        // and a restated figure still shows (JSON and CSV keep it whole).
-        Some(v) => format!(
-            "{}{}",
-            (v * 1e4).round() / 1e4,
-            unit_suffix(&r.unit, currency)
-        ),
-        None => "-".into(),
-    }
-}
-
-fn unit_suffix(unit: &str, currency: Option<&str>) -> String {
-    match unit {
-        "" | "count" => String::new(),
-        "%" => "%".into(),
-        "currency" => currency.map(|c| format!(" {c}")).unwrap_or_default(),
-        u => format!(" {u}"),
-    }
+    render::changes::figure(r.value, &r.unit, currency)
 }
 
 fn cells(r: &Row, currency: Option<&str>) -> Vec<String> {

@@ -30,7 +30,14 @@ pub fn run(s: &Session, args: &ReportArgs) -> Result<Outcome> {
         _ => Err(Error::usage("only a PDF is printed by Chromium")),
     };
     let report = build(s, args.period.as_deref())?;
-    crate::history::record(s, "report", Some(report.as_of.clone()), &report.results);
+    let mut entry = crate::history::prepare(
+        s,
+        "report",
+        Some("report"),
+        &crate::cli::Range::default(),
+        Some(report.as_of.clone()),
+        &report.results,
+    );
     let html_as =
         |layout| render::html::report(&report, &s.ws.brand, &s.ws.locale, &s.ws.calendar, layout);
     let html = || html_as(Layout::Page);
@@ -49,6 +56,7 @@ pub fn run(s: &Session, args: &ReportArgs) -> Result<Outcome> {
         .to_bytes(),
     };
     render::write_with(output, |w| w.write_all(&bytes))?;
+    crate::history::record(entry.as_mut());
     // A report is a document, not a check: it succeeds whatever the goals
     // say (`kpiscope check` is the command whose exit code judges them).
     Ok(Outcome::Success)

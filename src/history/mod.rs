@@ -7,6 +7,7 @@
 //! (corrupt, locked past the busy timeout, from a newer kpiscope) is a
 //! warning on stderr, and the check's output and exit code stay its own.
 
+pub mod changes;
 pub mod error;
 pub mod fingerprint;
 pub mod schema;
@@ -14,6 +15,7 @@ pub mod store;
 
 use std::path::{Path, PathBuf};
 
+pub use changes::{Change, Kind};
 pub use error::HistoryError;
 pub use fingerprint::Input;
 pub use store::{Query, Row, Run, Store};
@@ -33,26 +35,119 @@ pub fn path_of(root: &Path, configured: Option<&Path>, flag: Option<&Path>) -> P
     root.join(p)
 }
 
-/// Appends a run's results to the session's store, unless `--no-history`.
-/// A failure is a warning: the results were computed and are printed anyway.
-pub fn record(s: &Session, command: &str, as_of: Option<String>, results: &[GoalResult]) {
-    let Some(path) = &s.history else {
-        return;
-    };
+/// A run's results about to be recorded, with what changed since the runs
+/// before: made before the output is written (which shows the changes),
+/// recorded after.
+pub struct Entry {
+    pub run: Run,
+    /// What differs from the store's latest results; empty on a first run
+    /// and when the store cannot be read (said when recording).
+    pub changes: Vec<Change>,
+    /// The run's id once [`record`]ed.
+    pub id: Option<i64>,
+    /// The open store, or why it could not be opened.
+    store: Result<Store, String>,
+}
+
+/// Compares `results` with the store (the runs of `compare_with`, any
+/// command when `None`) and keeps them for [`record`]; `None` with
+/// `--no-history`.
+pub fn prepare(
+    s: &Session,
+    command: &str,
+    compare_with: Option<&str>,
+    range: &crate::cli::Range,
+    as_of: Option<String>,
+    results: &[GoalResult],
+) -> Option<Entry> {
+    let path = s.history.as_ref()?;
     let run = Run {
         at: now(),
         command: command.to_string(),
         as_of,
         version: env!("CARGO_PKG_VERSION").to_string(),
-        inputs: fingerprint::of(&s.ws.root, &s.inputs()),
+        range: (range.from.clone(), range.to.clone()),
+        inputs: fingerprint::of(&s.ws.root, &inputs(s)),
         results: results.iter().map(Row::of).collect(),
     };
-    let written = Store::open(path, true).and_then(|mut st| st.append(&run));
-    if let Err(e) = written {
-        say!(
+    let store = Store::open(path, true).map_err(|e| e.to_string());
+    let changes = store
+        .as_ref()
+        .ok()
+        .and_then(|st| {
+            changes::since(
+                st,
+                compare_with,
+                &run.range,
+                run.as_of.as_deref(),
+                &run.inputs,
+                &run.results,
+            )
+            .ok()
+        })
+        .unwrap_or_default();
+    Some(Entry {
+        run,
+        changes,
+        id: None,
+        store,
+    })
+}
+
+/// Appends a prepared run to the store and keeps its id in the entry. A
+/// failure is a warning: the results were computed and are printed anyway.
+pub fn record(entry: Option<&mut Entry>) {
+    let Some(entry) = entry else {
+        return;
+    };
+    let written = match &mut entry.store {
+        Ok(st) => st.append(&entry.run).map_err(|e| e.to_string()),
+        Err(e) => Err(e.clone()),
+    };
+    match written {
+        Ok(id) => entry.id = Some(id),
+        Err(e) => say!(
             "{} the results were not recorded in the history: {e}",
             crate::color::warning()
-        );
+        ),
+    }
+}
+
+impl Entry {
+    /// The store, for what is kept beside a run (alerts to deliver); `None`
+    /// when it could not be opened (already said by [`record`]).
+    pub fn store(&mut self) -> Option<&mut Store> {
+        self.store.as_mut().ok()
+    }
+}
+
+/// What a run is computed from: the files its sources read, the config,
+/// and the workspace's scripts and plugins (an edited script restates
+/// figures as surely as a new export).
+fn inputs(s: &Session) -> Vec<PathBuf> {
+    let mut files = s.inputs();
+    files.push(s.ws.root.join(s.ws.config_file()));
+    for dir in ["scripts", "plugins"] {
+        walk_files(&s.ws.root.join(dir), &mut files);
+    }
+    files
+}
+
+/// The files under `dir`, hidden ones left out (editors' swap files).
+fn walk_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        if e.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let p = e.path();
+        match e.file_type() {
+            Ok(t) if t.is_dir() => walk_files(&p, out),
+            Ok(t) if t.is_file() => out.push(p),
+            _ => {}
+        }
     }
 }
 

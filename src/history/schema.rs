@@ -6,7 +6,12 @@
 //! view gives one row per goal result with its run's time, as-of and version.
 
 /// The schema this kpiscope writes and reads.
-pub const VERSION: i64 = 1;
+pub const VERSION: i64 = 2;
+
+/// The steps from each version to the next: `MIGRATIONS[n]` takes a store
+/// at version `n` to `n + 1`, all in the one transaction that sets
+/// `user_version`, so a store is never left between two versions.
+pub const MIGRATIONS: [&str; 2] = [V1, V2];
 
 /// Version 1: runs, their inputs and their goal results.
 pub const V1: &str = "
@@ -40,5 +45,30 @@ CREATE VIEW history AS
     SELECT run.id AS run_id, run.at, run.command, run.as_of, result.goal,
            result.period, result.first_day, result.last_day, result.value,
            result.status, result.unit, run.kpiscope_version
+    FROM result JOIN run ON run.id = result.run_id;
+";
+
+/// Version 2: a run's `--from`/`--to` (a figure computed on part of the data
+/// is compared only with figures computed on the same part), and the alerts
+/// waiting to be delivered (a failed delivery is retried by the next run).
+pub const V2: &str = "
+ALTER TABLE run ADD COLUMN range_from TEXT;   -- --from, YYYY-MM-DD
+ALTER TABLE run ADD COLUMN range_to TEXT;     -- --to, YYYY-MM-DD
+CREATE TABLE delivery (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    run_id INTEGER NOT NULL REFERENCES run(id),
+    target TEXT NOT NULL,             -- the [[notify]] it goes to
+    payload TEXT NOT NULL,            -- the body, exactly as sent
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,                  -- why the last attempt failed
+    sent_at TEXT                      -- UTC, RFC 3339; NULL until delivered
+);
+CREATE INDEX delivery_pending ON delivery (sent_at);
+DROP VIEW history;
+CREATE VIEW history AS
+    SELECT run.id AS run_id, run.at, run.command, run.as_of, result.goal,
+           result.period, result.first_day, result.last_day, result.value,
+           result.status, result.unit, run.kpiscope_version,
+           run.range_from, run.range_to
     FROM result JOIN run ON run.id = result.run_id;
 ";

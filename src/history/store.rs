@@ -8,6 +8,7 @@ use std::time::Duration;
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
+use super::changes::Range;
 use super::error::HistoryError;
 use super::fingerprint::Input;
 use super::schema;
@@ -28,6 +29,8 @@ pub struct Run {
     pub command: String,
     pub as_of: Option<String>,
     pub version: String,
+    /// `--from` and `--to`, when the run read part of the data.
+    pub range: Range,
     pub inputs: Vec<Input>,
     pub results: Vec<Row>,
 }
@@ -144,8 +147,10 @@ impl Store {
         let now: i64 = tx
             .pragma_query_value(None, "user_version", |r| r.get(0))
             .map_err(sql)?;
-        if now == 0 {
-            tx.execute_batch(schema::V1).map_err(sql)?;
+        if now < schema::VERSION {
+            for step in &schema::MIGRATIONS[now.max(0) as usize..] {
+                tx.execute_batch(step).map_err(sql)?;
+            }
             tx.pragma_update(None, "user_version", schema::VERSION)
                 .map_err(sql)?;
         }
@@ -160,8 +165,16 @@ impl Store {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(sql)?;
         tx.execute(
-            "INSERT INTO run (at, command, as_of, kpiscope_version) VALUES (?1, ?2, ?3, ?4)",
-            params![run.at, run.command, run.as_of, run.version],
+            "INSERT INTO run (at, command, as_of, kpiscope_version, range_from, range_to)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![
+                run.at,
+                run.command,
+                run.as_of,
+                run.version,
+                run.range.0,
+                run.range.1
+            ],
         )
         .map_err(sql)?;
         let id = tx.last_insert_rowid();
@@ -230,31 +243,63 @@ impl Store {
         };
         let mut stmt = self
             .conn
-            .prepare(
-                "SELECT run_id, at, as_of, goal, period, first_day, last_day, value, unit, status
-                 FROM history
+            .prepare(&format!(
+                "SELECT {COLUMNS} FROM history
                  WHERE (?1 IS NULL OR goal = ?1) AND (?2 IS NULL OR period = ?2)
                    AND (?3 IS NULL OR at >= ?3) AND (?4 IS NULL OR run_id >= ?4)
-                 ORDER BY run_id, goal, first_day, period",
-            )
+                 ORDER BY run_id, goal, first_day, period"
+            ))
             .map_err(sql)?;
         let rows = stmt
-            .query_map(params![q.goal, q.period, q.since, cutoff], |r| {
-                Ok(Row {
-                    run: r.get(0)?,
-                    at: r.get(1)?,
-                    as_of: r.get(2)?,
-                    goal: r.get(3)?,
-                    period: r.get(4)?,
-                    first_day: r.get(5)?,
-                    last_day: r.get(6)?,
-                    value: r.get(7)?,
-                    unit: r.get(8)?,
-                    status: r.get(9)?,
-                })
-            })
+            .query_map(params![q.goal, q.period, q.since, cutoff], row_of)
             .map_err(sql)?;
         rows.collect::<Result<Vec<_>, _>>().map_err(sql)
+    }
+
+    /// The latest result of `goal` for `period`, among the runs of
+    /// `command` (any when `None`) that read the same `range`.
+    pub fn latest(
+        &self,
+        goal: &str,
+        period: Option<&str>,
+        command: Option<&str>,
+        range: &Range,
+    ) -> Result<Option<Row>, HistoryError> {
+        self.one(
+            "goal = ?1 AND period IS ?2 ORDER BY run_id DESC",
+            params![goal, period, command, range.0, range.1],
+        )
+    }
+
+    /// The latest result of `goal` for the last period that began before
+    /// `first_day`, among the same runs as [`Store::latest`].
+    pub fn before(
+        &self,
+        goal: &str,
+        first_day: Option<&str>,
+        command: Option<&str>,
+        range: &Range,
+    ) -> Result<Option<Row>, HistoryError> {
+        self.one(
+            "goal = ?1 AND first_day < ?2 ORDER BY first_day DESC, run_id DESC",
+            params![goal, first_day, command, range.0, range.1],
+        )
+    }
+
+    /// The first row of `history` where `tail` holds, `?3` to `?5` being
+    /// the command and the range.
+    fn one(&self, tail: &str, p: impl rusqlite::Params) -> Result<Option<Row>, HistoryError> {
+        let (head, order) = tail.split_once(" ORDER BY ").unwrap_or((tail, "run_id"));
+        let q = format!(
+            "SELECT {COLUMNS} FROM history
+             WHERE {head} AND (?3 IS NULL OR command = ?3)
+               AND range_from IS ?4 AND range_to IS ?5
+             ORDER BY {order} LIMIT 1"
+        );
+        self.conn
+            .query_row(&q, p, row_of)
+            .optional()
+            .map_err(|e| self.sql(e))
     }
 
     /// Every goal id the store has results for.
@@ -287,6 +332,24 @@ impl Store {
             .map_err(sql)?;
         inputs.collect::<Result<Vec<_>, _>>().map_err(sql)
     }
+}
+
+/// The `history` view's columns that make a [`Row`], in [`row_of`]'s order.
+const COLUMNS: &str = "run_id, at, as_of, goal, period, first_day, last_day, value, unit, status";
+
+fn row_of(r: &rusqlite::Row<'_>) -> rusqlite::Result<Row> {
+    Ok(Row {
+        run: r.get(0)?,
+        at: r.get(1)?,
+        as_of: r.get(2)?,
+        goal: r.get(3)?,
+        period: r.get(4)?,
+        first_day: r.get(5)?,
+        last_day: r.get(6)?,
+        value: r.get(7)?,
+        unit: r.get(8)?,
+        status: r.get(9)?,
+    })
 }
 
 /// A SQLite error on the store at `path`, for `map_err`.
@@ -322,6 +385,7 @@ mod tests {
             command: "check".into(),
             as_of: Some("2026-10-15".into()),
             version: "0.1.0".into(),
+            range: (None, None),
             inputs: vec![Input {
                 path: "data.csv".into(),
                 size: 10,
@@ -420,7 +484,7 @@ mod tests {
         drop(c);
         match Store::open(&path, true) {
             Err(HistoryError::Newer {
-                found: 7, known: 1, ..
+                found: 7, known: 2, ..
             }) => {}
             other => panic!("{:?}", other.err()),
         }

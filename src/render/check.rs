@@ -8,6 +8,7 @@ use super::meta::{Meta, unit_code};
 use super::table::{self, Style};
 use crate::goals::check::{PeriodOut, Previous, Projection};
 use crate::goals::{GoalResult, Measure, Status, Summary};
+use crate::history::Change;
 use crate::records::tally::Tally;
 
 /// A goal result as `check --format json` writes it; `report --format json`
@@ -54,6 +55,10 @@ pub struct CheckJson<'a> {
     summary: Summary,
     /// What reading each input found (rows, records, skipped rows...).
     inputs: &'a [Tally],
+    /// What differs from the results stored before (new failures,
+    /// recoveries, restated figures); empty on a first run and with
+    /// `--no-history`.
+    changes: &'a [Change],
 }
 
 pub fn goal_json<'a>(r: &'a GoalResult, currency: Option<&'a str>) -> GoalJson<'a> {
@@ -93,6 +98,7 @@ pub fn json(
     currency: Option<&str>,
     results: &[GoalResult],
     inputs: &[Tally],
+    changes: &[Change],
 ) -> String {
     let doc = CheckJson {
         version: 1,
@@ -101,6 +107,7 @@ pub fn json(
         goals: results.iter().map(|r| goal_json(r, currency)).collect(),
         summary: Summary::of(results),
         inputs,
+        changes,
     };
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }

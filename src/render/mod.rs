@@ -2,6 +2,7 @@
 //! Markdown and HTML (goal results and the periodic report); and
 //! writing them atomically, so that a failed run leaves no half-written file.
 
+pub mod changes;
 pub mod check;
 pub mod chromium;
 pub mod email;

@@ -315,10 +315,10 @@ impl<'a> Watcher<'a> {
                     let _ = out.flush();
                     self.print_header(&header, changed);
                 }
-                if let (Some((s, checked)), Job::Check(args)) = (pending, self.job) {
+                if let (Some((s, mut checked)), Job::Check(args)) = (pending, self.job) {
                     // To stdout: a closed pipe is ignored, but a full disk
                     // is said, and the watch goes on.
-                    if let Err(e) = check::write(&s, args, &checked) {
+                    if let Err(e) = check::finish(&s, args, &mut checked) {
                         crate::print_error(&anyhow::Error::from(e));
                     }
                 }
@@ -371,7 +371,7 @@ impl<'a> Watcher<'a> {
         self.watch_plan();
         match self.job {
             Job::Check(args) => {
-                let c = check::compute(&s, args, self.style)?;
+                let mut c = check::compute(&s, args, self.style)?;
                 let done = Done {
                     outcome: c.outcome,
                     statuses: c
@@ -384,7 +384,7 @@ impl<'a> Watcher<'a> {
                 if self.clear {
                     return Ok((done, Some((s, c))));
                 }
-                check::write(&s, args, &c)?;
+                check::finish(&s, args, &mut c)?;
                 Ok((done, None))
             }
             Job::Report(args) => {
