@@ -25,7 +25,7 @@ use super::store::{Row, Store};
 pub enum Kind {
     /// Fails now; did not before.
     NewFailure,
-    /// Passes now; failed or warned before.
+    /// No longer fails (or warned and passes now).
     Recovered,
     /// A past period's value differs from the value stored for it.
     Restated,
@@ -130,7 +130,10 @@ pub fn since(
             continue;
         } else if r.status == "fail" {
             Kind::NewFailure
-        } else if r.status == "pass" && matches!(prev.status.as_str(), "fail" | "warn") {
+        } else if matches!(
+            (prev.status.as_str(), r.status.as_str()),
+            ("fail", "pass" | "warn") | ("warn", "pass")
+        ) {
             Kind::Recovered
         } else {
             Kind::Status

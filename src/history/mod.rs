@@ -45,8 +45,10 @@ pub struct Entry {
     pub changes: Vec<Change>,
     /// The run's id once [`record`]ed.
     pub id: Option<i64>,
-    /// The open store, or why it could not be opened.
-    store: Result<Store, String>,
+    /// The open store (`None` before a first run makes it), or why it
+    /// could not be opened.
+    store: Result<Option<Store>, String>,
+    path: PathBuf,
 }
 
 /// Compares `results` with the store (the runs of `compare_with`, any
@@ -70,10 +72,16 @@ pub fn prepare(
         inputs: fingerprint::of(&s.ws.root, &inputs(s)),
         results: results.iter().map(Row::of).collect(),
     };
-    let store = Store::open(path, true).map_err(|e| e.to_string());
+    // Not made yet: a run that fails to write its output leaves no store.
+    let store = match Store::open(path, false) {
+        Ok(st) => Ok(Some(st)),
+        Err(HistoryError::Missing { .. }) => Ok(None),
+        Err(e) => Err(e.to_string()),
+    };
     let changes = store
         .as_ref()
         .ok()
+        .and_then(Option::as_ref)
         .and_then(|st| {
             changes::since(
                 st,
@@ -91,6 +99,7 @@ pub fn prepare(
         changes,
         id: None,
         store,
+        path: path.clone(),
     })
 }
 
@@ -100,8 +109,14 @@ pub fn record(entry: Option<&mut Entry>) {
     let Some(entry) = entry else {
         return;
     };
+    if let Ok(None) = entry.store {
+        entry.store = Store::open(&entry.path, true)
+            .map(Some)
+            .map_err(|e| e.to_string());
+    }
     let written = match &mut entry.store {
-        Ok(st) => st.append(&entry.run).map_err(|e| e.to_string()),
+        Ok(Some(st)) => st.append(&entry.run).map_err(|e| e.to_string()),
+        Ok(None) => return,
         Err(e) => Err(e.clone()),
     };
     match written {
@@ -117,7 +132,7 @@ impl Entry {
     /// The store, for what is kept beside a run (alerts to deliver); `None`
     /// when it could not be opened (already said by [`record`]).
     pub fn store(&mut self) -> Option<&mut Store> {
-        self.store.as_mut().ok()
+        self.store.as_mut().ok().and_then(Option::as_mut)
     }
 }
 

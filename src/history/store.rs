@@ -489,4 +489,38 @@ mod tests {
             other => panic!("{:?}", other.err()),
         }
     }
+
+    #[test]
+    fn a_version_1_store_is_migrated_and_keeps_its_runs() {
+        let dir = tempfile::tempdir().expect("dir");
+        let path = dir.path().join("history.db");
+        let c = Connection::open(&path).expect("raw");
+        c.execute_batch(schema::V1).expect("v1");
+        c.execute_batch(
+            "INSERT INTO run (at, command, as_of, kpiscope_version)
+                 VALUES ('2026-11-01T10:00:00Z', 'check', '2026-10-15', '0.1.0');
+             INSERT INTO result (run_id, goal, period, first_day, last_day, value, status, unit)
+                 VALUES (1, 'err', '2026-09', '2026-09-01', '2026-09-30', 3.2, 'warn', '%');
+             PRAGMA user_version = 1;",
+        )
+        .expect("a v1 run");
+        drop(c);
+        let mut st = Store::open(&path, true).expect("migrated");
+        let old = st
+            .latest("err", Some("2026-09"), None, &(None, None))
+            .expect("latest")
+            .expect("the v1 run");
+        assert_eq!((old.run, old.value), (1, Some(3.2)));
+        st.append(&run(
+            "2026-11-02T10:00:00Z",
+            vec![row("err", "2026-09", 4.0, "pass")],
+        ))
+        .expect("append");
+        assert_eq!(st.rows(&Query::default()).expect("rows").len(), 2);
+        let v: i64 = st
+            .conn
+            .pragma_query_value(None, "user_version", |r| r.get(0))
+            .expect("version");
+        assert_eq!(v, schema::VERSION);
+    }
 }

@@ -510,6 +510,7 @@ fn json_has_the_keys_of_the_design_and_of_the_goal_kinds() {
         keys(&j),
         sorted(&[
             "version",
+            "changes",
             "command",
             "kpiscope_version",
             "generated_at",

@@ -177,7 +177,7 @@ fn the_sqlite3_command_line_reads_the_store() {
         .arg(
             "PRAGMA user_version;
              SELECT run_id, goal, period, status FROM history WHERE goal = 'sep' ORDER BY run_id;
-             SELECT COUNT(*), COUNT(DISTINCT hash), MIN(path), MIN(size) FROM input;
+             SELECT COUNT(*), COUNT(DISTINCT hash), MIN(path), MIN(size) FROM input WHERE path = 'data.csv';
              SELECT COUNT(*), MIN(command), MIN(kpiscope_version) FROM run;",
         )
         .output()
@@ -191,7 +191,7 @@ fn the_sqlite3_command_line_reads_the_store() {
     assert_eq!(
         text,
         format!(
-            "1\n1|sep|2026-09|warn\n2|sep|2026-09|pass\n3|sep|2026-09|pass\n3|2|data.csv|{}\n3|check|{}\n",
+            "2\n1|sep|2026-09|warn\n2|sep|2026-09|pass\n3|sep|2026-09|pass\n3|2|data.csv|{}\n3|check|{}\n",
             DATA.len(),
             env!("CARGO_PKG_VERSION")
         )
@@ -207,7 +207,7 @@ fn a_store_from_a_newer_kpiscope_is_a_clear_error_and_check_still_answers() {
         .expect("version");
     drop(conn);
     kp(&dir, &["history"])
-        .fails_with("written by a newer kpiscope (schema version 99, this one reads up to 1)");
+        .fails_with("written by a newer kpiscope (schema version 99, this one reads up to 2)");
     let check = kp(&dir, &["check"]);
     check.status(0);
     assert!(check.stdout.contains("sep"), "{}", check.stdout);
@@ -304,4 +304,112 @@ fn a_store_locked_past_the_busy_timeout_is_a_warning_and_check_still_answers() {
     drop(holder);
     let out = kp(&dir, &["history", "sep", "--format", "json"]);
     assert_eq!(series(&out).len(), 1, "the locked run added nothing");
+}
+
+#[test]
+fn a_restated_figure_is_shown_with_both_values_and_the_export_that_changed() {
+    let dir = fixture("");
+    let first = kp(&dir, &["check", "--fail-on", "restated"]);
+    first.status(0);
+    assert!(
+        !first.stdout.contains("Since the last run"),
+        "{}",
+        first.stdout
+    );
+    redownload(&dir);
+    let second = kp(&dir, &["check", "--fail-on", "restated"]);
+    // September was over at both runs: 3.2% then 4.2%, and it now passes;
+    // the team that freezes its months is told by the exit code.
+    second.status(1);
+    let line = second
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("restated"))
+        .unwrap_or_else(|| panic!("{}", second.stdout));
+    assert!(line.contains("sep"), "{line}");
+    assert!(line.contains("2026-09"), "{line}");
+    assert!(line.contains("3.2% → 4.2%; warn → pass"), "{line}");
+    assert!(line.contains("last checked in run 1"), "{line}");
+    assert!(line.contains("inputs: data.csv changed"), "{line}");
+    // August is the same figure: no line.
+    let section = second
+        .stdout
+        .split("Since the last run")
+        .nth(1)
+        .unwrap_or_default();
+    assert_eq!(
+        section.lines().filter(|l| l.contains("aug")).count(),
+        0,
+        "{section}"
+    );
+
+    let json = kp(&dir, &["check", "--format", "json", "--no-history"]);
+    assert_eq!(json.json()["changes"], serde_json::json!([]));
+    // The third run compares with the second: nothing changed since.
+    let third = kp(
+        &dir,
+        &["check", "--fail-on", "restated", "--format", "json"],
+    );
+    third.status(0);
+    assert_eq!(third.json()["changes"], serde_json::json!([]));
+}
+
+#[test]
+fn the_json_lists_new_failures_and_recoveries_against_the_last_run() {
+    let dir = fixture("");
+    kp(&dir, &["check"]).status(0);
+    // A stricter warn threshold: August's 3% now fails, with the same figure.
+    let stricter = config("").replace("warn = \">= 3\"", "warn = \">= 3.1\"");
+    assert_ne!(stricter, config(""));
+    std::fs::write(dir.join("kpiscope.toml"), &stricter).expect("config");
+    let out = kp(&dir, &["check", "--format", "json"]);
+    out.status(1);
+    let changes = out.json()["changes"].clone();
+    let kinds: Vec<(&str, &str)> = changes
+        .as_array()
+        .expect("changes")
+        .iter()
+        .map(|c| {
+            (
+                c["kind"].as_str().expect("kind"),
+                c["goal"].as_str().expect("goal"),
+            )
+        })
+        .collect();
+    assert_eq!(kinds, vec![("new_failure", "aug")]);
+    let aug = &changes[0];
+    assert_eq!(aug["status"], "fail");
+    assert_eq!(aug["before"]["status"], "warn");
+    assert_eq!(aug["before"]["run"], 1);
+    assert_close(aug["value"].as_f64().expect("value"), 3.0);
+    assert_close(aug["before"]["value"].as_f64().expect("before"), 3.0);
+    assert!(aug.get("inputs").is_none(), "{aug}");
+
+    std::fs::write(dir.join("kpiscope.toml"), config("")).expect("config");
+    let back = kp(&dir, &["check", "--format", "markdown"]);
+    back.status(0);
+    assert!(
+        back.stdout.contains("## Since the last run"),
+        "{}",
+        back.stdout
+    );
+    // No longer failing is a recovery, though it still warns.
+    assert_eq!(
+        back.stdout
+            .matches("- **recovered** `aug` 2026-08: warn at 3%, was fail at 3% (run 2,")
+            .count(),
+        1,
+        "{}",
+        back.stdout
+    );
+}
+
+#[test]
+fn fail_on_restated_needs_the_history() {
+    let dir = fixture("");
+    kp(
+        &dir,
+        &["check", "--fail-on", "warn,restated", "--no-history"],
+    )
+    .fails_with("--fail-on restated compares with the history");
 }
