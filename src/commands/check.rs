@@ -68,7 +68,7 @@ pub fn compute(s: &Session, args: &CheckArgs, style: Style) -> Result<Checked> {
         CheckFormat::Csv => render::check::csv(&results, currency),
         CheckFormat::Markdown => {
             render::markdown::check(&s.ws.name, currency, &results)
-                + render::changes::markdown(changes, currency).as_str()
+                + render::changes::markdown("Since the last run", changes, currency).as_str()
         }
         CheckFormat::Html => render::html::check(&s.ws.name, &results),
         CheckFormat::Junit => {

@@ -29,7 +29,7 @@ pub fn run(s: &Session, args: &ReportArgs) -> Result<Outcome> {
         ReportFormat::Pdf => Ok(render::chromium::Chromium::find("`report --format pdf`")?),
         _ => Err(Error::usage("only a PDF is printed by Chromium")),
     };
-    let report = build(s, args.period.as_deref())?;
+    let mut report = build(s, args.period.as_deref())?;
     let mut entry = crate::history::prepare(
         s,
         "report",
@@ -38,6 +38,10 @@ pub fn run(s: &Session, args: &ReportArgs) -> Result<Outcome> {
         Some(report.as_of.clone()),
         &report.results,
     );
+    report.since = entry
+        .as_ref()
+        .map(|e| e.changes.clone())
+        .unwrap_or_default();
     let html_as =
         |layout| render::html::report(&report, &s.ws.brand, &s.ws.locale, &s.ws.calendar, layout);
     let html = || html_as(Layout::Page);

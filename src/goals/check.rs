@@ -31,6 +31,13 @@ impl Status {
             Status::NoData => "no_data",
         }
     }
+
+    /// The status [`Status::as_str`] wrote (in the results store).
+    pub fn parse(s: &str) -> Option<Status> {
+        [Status::Pass, Status::Warn, Status::Fail, Status::NoData]
+            .into_iter()
+            .find(|x| x.as_str() == s)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, schemars::JsonSchema)]

@@ -169,9 +169,10 @@ pub fn since(
     Ok(out)
 }
 
-/// Whether the row's period was over on the day its run counted from.
+/// Whether the row's period was complete on the day its run counted from
+/// (data through its last day, as a report of that period has).
 fn past(r: &Row, as_of: Option<&str>) -> bool {
-    matches!((r.last_day.as_deref(), as_of), (Some(last), Some(as_of)) if last < as_of)
+    matches!((r.last_day.as_deref(), as_of), (Some(last), Some(as_of)) if last <= as_of)
 }
 
 /// Two figures differ beyond the last bits of a float: a sum taken in

@@ -95,12 +95,12 @@ pub fn section(changes: &[Change], currency: Option<&str>, style: Style) -> Stri
     out
 }
 
-/// The same, as a Markdown list.
-pub fn markdown(changes: &[Change], currency: Option<&str>) -> String {
+/// The same, as a Markdown list under `## {title}`.
+pub fn markdown(title: &str, changes: &[Change], currency: Option<&str>) -> String {
     if changes.is_empty() {
         return String::new();
     }
-    let mut out = "\n## Since the last run\n\n".to_string();
+    let mut out = format!("\n## {title}\n\n");
     for c in changes {
         out += &format!(
             "- **{}** `{}` {}: {}\n",

@@ -116,6 +116,7 @@ pub fn report(r: &Report) -> String {
         if let Some(note) = report::other_results_note(r) {
             out += &format!("\n{}\n", escape(&note));
         }
+        out += &super::changes::markdown("Since the last report", &r.since, currency);
     }
     for s in &r.sections {
         out += &section(r, s);

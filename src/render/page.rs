@@ -119,6 +119,8 @@ pub struct GoalRow {
     pub value: String,
     pub target: String,
     pub message: String,
+    /// What changed since the last report (from the results store).
+    pub since: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -269,6 +271,14 @@ pub fn page(r: &Report, brand: &Brand, loc: &Locale, cal: &Calendar) -> Page {
             value: p.result_value(g),
             target: p.result_target(g),
             message: p.result_message(g),
+            since: r
+                .since
+                .iter()
+                .find(|c| {
+                    c.goal == g.goal.id
+                        && c.period.as_deref() == g.period.as_ref().map(|x| x.label.as_str())
+                })
+                .map(|c| p.since(g, c)),
         })
         .collect();
     let sections: Vec<SectionView> = r

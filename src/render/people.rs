@@ -9,6 +9,7 @@ use crate::aggregate::Calendar;
 use crate::aggregate::period::parse_day;
 use crate::goals::condition::{Op, SHOWN_DECIMALS};
 use crate::goals::{Condition, GoalResult, Measure, Status};
+use crate::history::{Change, Kind};
 use crate::locale::{Locale, NO_VALUE};
 
 pub struct People<'a> {
@@ -46,6 +47,52 @@ impl People<'_> {
     /// A value in a KPI's unit with up to `decimals` decimals.
     pub fn value(&self, v: f64, unit: &str, decimals: usize) -> String {
         self.loc.value(v, unit, self.currency, decimals)
+    }
+
+    /// What changed in a goal's result since the last report, in a sentence:
+    /// a recovery or a new failure with the status and value before, a
+    /// restated figure with both values and the inputs that changed.
+    pub fn since(&self, r: &GoalResult, c: &Change) -> String {
+        let figure = |x: Option<f64>| {
+            x.map_or_else(
+                || NO_VALUE.into(),
+                |v| self.value(v, &c.unit, r.goal.decimals()),
+            )
+        };
+        let was = figure(c.before.value);
+        let day = self.day(c.before.at.get(..10).unwrap_or(&c.before.at));
+        let mut out = match c.kind {
+            Kind::Restated => self.loc.message(
+                "since.restated",
+                &[("was", &was), ("now", &figure(c.value)), ("day", &day)],
+            ),
+            kind => {
+                let key = match kind {
+                    Kind::NewFailure => "since.new_failure",
+                    Kind::Recovered => "since.recovered",
+                    _ => "since.status",
+                };
+                let status = Status::parse(&c.before.status)
+                    .map_or_else(|| c.before.status.clone(), |s| self.status(s));
+                let period = c
+                    .before
+                    .period
+                    .as_deref()
+                    .map_or(NO_VALUE.into(), |p| self.period(p));
+                self.loc.message(
+                    key,
+                    &[("was_status", &status), ("was", &was), ("period", &period)],
+                )
+            }
+        };
+        if !c.inputs.is_empty() {
+            let files: Vec<&str> = c.inputs.iter().map(|i| i.path.as_str()).collect();
+            out.push(' ');
+            out += &self
+                .loc
+                .message("since.inputs", &[("files", &files.join(", "))]);
+        }
+        out
     }
 
     /// `≥ 4 %`, `between 2 % and 5 %`.

@@ -36,6 +36,10 @@ pub struct ReportJson<'a> {
     sections: Vec<SectionJson<'a>>,
     /// Networks with records but none of the report's figures.
     quiet_networks: &'a [String],
+    /// What differs from the last report's results (goals that recovered
+    /// or now fail, restated figures); empty on a first report and with
+    /// `--no-history`.
+    changes: &'a [crate::history::Change],
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
@@ -271,6 +275,7 @@ pub fn json(r: &Report) -> String {
             })
             .collect(),
         quiet_networks: &r.quiet_networks,
+        changes: &r.since,
     };
     serde_json::to_string_pretty(&doc).unwrap_or_default() + "\n"
 }

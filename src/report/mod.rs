@@ -298,5 +298,6 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
         other_results,
         sections,
         quiet_networks,
+        since: Vec::new(),
     })
 }

@@ -29,6 +29,10 @@ pub struct Report {
     /// Networks that have records but none of the report's figures (a
     /// website's `web` sessions, say): named, so nothing disappears silently.
     pub quiet_networks: Vec<String>,
+    /// What changed since the last report, from the results store: goals
+    /// that recovered or now fail, figures restated. Filled by the command
+    /// that records the report (the model is the same with `--no-history`).
+    pub since: Vec<crate::history::Change>,
 }
 
 /// A period as the report names it.

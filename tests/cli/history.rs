@@ -413,3 +413,56 @@ fn fail_on_restated_needs_the_history() {
     )
     .fails_with("--fail-on restated compares with the history");
 }
+
+#[test]
+fn the_report_says_what_changed_since_the_last_report() {
+    let dir = fixture("");
+    // A check in between is not a report: the first report has no line.
+    kp(&dir, &["check"]).status(0);
+    let first = kp(&dir, &["report", "--period", "2026-09"]);
+    first.status(0);
+    assert!(
+        !first.stdout.contains("Since the last report"),
+        "{}",
+        first.stdout
+    );
+    redownload(&dir);
+    let md = kp(&dir, &["report", "--period", "2026-09"]);
+    md.status(0);
+    let since = md
+        .stdout
+        .split("## Since the last report")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{}", md.stdout));
+    assert!(
+        since.contains(
+            "- **restated** `sep` 2026-09: 3.2% → 4.2%; warn → pass (last checked in run 2,"
+        ),
+        "{since}"
+    );
+    assert!(since.contains("inputs: data.csv changed"), "{since}");
+    let json = kp(&dir, &["report", "--period", "2026-09", "--format", "json"]);
+    // The third report compares with the second: the figure is the same.
+    assert_eq!(json.json()["changes"], serde_json::json!([]));
+
+    // The page words it in the report's language, under the goal's result.
+    redownload_back(&dir);
+    let html = kp(&dir, &["report", "--period", "2026-09", "--format", "html"]);
+    html.status(0);
+    let line = html
+        .stdout
+        .split("<span class=\"since\">")
+        .nth(1)
+        .and_then(|s| s.split("</span>").next())
+        .unwrap_or_else(|| panic!("no since line"));
+    assert!(line.starts_with("Restated since the report of "), "{line}");
+    assert!(
+        line.ends_with(": 4.2% then, 3.2% now. Changed inputs: data.csv."),
+        "{line}"
+    );
+}
+
+/// The export as it was first downloaded.
+fn redownload_back(dir: &Path) {
+    std::fs::write(dir.join("data.csv"), DATA).expect("rewrite");
+}
