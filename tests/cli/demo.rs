@@ -64,7 +64,9 @@ const EXPECTED_EACH: &[(&str, f64, &str)] = &[
 
 /// Runs `kpiscope --workspace DIR check --format json ARGS`: exit code, JSON.
 fn check_json(workspace: &Path, args: &[&str]) -> (Option<i32>, Value) {
+    // The repository's demo is read, never written: no results store.
     let out = Command::new(env!("CARGO_BIN_EXE_kpiscope"))
+        .arg("--no-history")
         .arg("--workspace")
         .arg(workspace)
         .args(["check", "--format", "json"])
@@ -150,7 +152,15 @@ fn demo_fails_with_fail_on_warn() {
 #[test]
 fn quiet_check_prints_only_what_fails_or_warns() {
     let out = Command::new(env!("CARGO_BIN_EXE_kpiscope"))
-        .args(["-q", "--workspace", DEMO, "check", "--fail-on", "warn"])
+        .args([
+            "-q",
+            "--no-history",
+            "--workspace",
+            DEMO,
+            "check",
+            "--fail-on",
+            "warn",
+        ])
         .env("NO_COLOR", "1")
         .output()
         .expect("run kpiscope");
@@ -165,7 +175,7 @@ fn quiet_check_prints_only_what_fails_or_warns() {
     assert!(out.stderr.is_empty());
     // All passing: nothing at all.
     let out = Command::new(env!("CARGO_BIN_EXE_kpiscope"))
-        .args(["-q", "--workspace", DEMO, "check", "ig-err"])
+        .args(["-q", "--no-history", "--workspace", DEMO, "check", "ig-err"])
         .output()
         .expect("run kpiscope");
     assert_eq!(out.status.code(), Some(0));
@@ -310,6 +320,7 @@ fn demo_deadline_goal() {
 #[test]
 fn demo_report_top_posts_have_text_and_link_on_every_network() {
     let out = Command::new(env!("CARGO_BIN_EXE_kpiscope"))
+        .arg("--no-history")
         .arg("--workspace")
         .arg(DEMO)
         .args(["report", "--format", "json"])
@@ -382,5 +393,77 @@ fn demo_report_top_posts_have_text_and_link_on_every_network() {
         sections[0]["top_posts"]
             .as_array()
             .is_some_and(|p| p.iter().all(|p| p["rank_by"] == "reach"))
+    );
+}
+
+/// The walkthrough of examples/demo/README.md: three checks, October's X
+/// export downloaded again between the second and the third with 10% more
+/// impressions (tools/redownload.py). x-ctr for October: 1.0720% (pass),
+/// then 0.9745% (warn) — the same clicks over 10% more impressions.
+#[test]
+fn demo_history_after_a_redownloaded_export_shows_the_restatement() {
+    let dir = crate::harness::demo_with("");
+    let root = dir.path();
+    let kp = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_kpiscope"))
+            .args(args)
+            .current_dir(root)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run kpiscope");
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stdout).into_owned(),
+        )
+    };
+    assert_eq!(kp(&["check"]).0, Some(0));
+    let (code, second) = kp(&["check"]);
+    assert_eq!(code, Some(0));
+    assert!(!second.contains("Since the last run"), "{second}");
+    let name = "account_analytics_content_2026-10-01_2026-10-31.csv";
+    std::fs::copy(
+        root.join("redownload/x").join(name),
+        root.join("data/x").join(name),
+    )
+    .expect("the re-downloaded export");
+    let (code, third) = kp(&["check", "--fail-on", "restated"]);
+    assert_eq!(code, Some(1), "{third}");
+    let lines: Vec<&str> = third
+        .lines()
+        .filter(|l| l.starts_with("restated"))
+        .collect();
+    assert_eq!(lines.len(), 2, "{third}");
+    assert!(lines[0].contains("x-ctr"), "{}", lines[0]);
+    assert!(
+        lines[0].contains("1.072% → 0.9745%; pass → warn (last checked in run 2,"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[0].ends_with(&format!("inputs: data/x/{name} changed")),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[1].contains("x-engagement-monthly  2026-10  1.8259% → 1.6598%"),
+        "{}",
+        lines[1]
+    );
+    let (code, history) = kp(&["history", "x-ctr", "--format", "csv"]);
+    assert_eq!(code, Some(0));
+    // To the 4 decimals of EXPECTED.md.
+    let values: Vec<(f64, &str)> = history
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let c: Vec<&str> = l.split(',').collect();
+            let v: f64 = c[7].parse().expect("value");
+            ((v * 1e4).round() / 1e4, c[9])
+        })
+        .collect();
+    assert_eq!(
+        values,
+        vec![(1.072, "pass"), (1.072, "pass"), (0.9745, "warn")],
+        "{history}"
     );
 }

@@ -83,10 +83,23 @@ impl Test {
         self
     }
 
-    /// Runs `kpiscope` with the workspace as current directory.
+    /// Runs `kpiscope` with the workspace as current directory. A run on
+    /// another workspace (`--workspace examples/demo`) keeps its results
+    /// store in the test's folder: the repository is never written to, and
+    /// no test compares with another's runs.
     pub fn run(self) -> Output {
+        let mut args = self.args.clone();
+        let elsewhere = args.iter().any(|a| a == "--workspace")
+            && !args.iter().any(|a| a == "--history" || a == "--no-history");
+        if elsewhere {
+            let store = self.dir.path().join(".kpiscope").join("history.db");
+            args.splice(
+                0..0,
+                ["--history".into(), store.to_string_lossy().into_owned()],
+            );
+        }
         let out = Command::new(env!("CARGO_BIN_EXE_kpiscope"))
-            .args(&self.args)
+            .args(&args)
             .current_dir(self.current_dir.as_deref().unwrap_or(self.dir.path()))
             .envs(self.envs.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .output()
@@ -171,4 +184,33 @@ pub fn assert_close(actual: f64, expected: f64) {
         ((actual - expected) / scale).abs() < 1e-9,
         "expected {expected}, got {actual}"
     );
+}
+
+/// A copy of the demo workspace whose kpiscope.toml gets `extra` after its
+/// `[workspace]` table's first line.
+pub fn demo_with(extra: &str) -> tempfile::TempDir {
+    fn copy(from: &std::path::Path, to: &std::path::Path) {
+        std::fs::create_dir_all(to).expect("mkdir");
+        for e in std::fs::read_dir(from).expect("read demo") {
+            let e = e.expect("entry");
+            let target = to.join(e.file_name());
+            // A results store left by a run by hand is not the demo's.
+            if e.file_name() == ".kpiscope" {
+                continue;
+            }
+            if e.file_type().expect("type").is_dir() {
+                copy(&e.path(), &target);
+            } else {
+                std::fs::copy(e.path(), &target).expect("copy");
+            }
+        }
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let demo = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/demo"));
+    copy(demo, dir.path());
+    let config = dir.path().join("kpiscope.toml");
+    let text = std::fs::read_to_string(&config).expect("config");
+    let text = text.replacen("[workspace]\n", &format!("[workspace]\n{extra}\n"), 1);
+    std::fs::write(&config, text).expect("write config");
+    dir
 }

@@ -723,36 +723,11 @@ fn report_brand_problems_are_all_reported_at_their_place() {
     }
 }
 
-/// A copy of the demo workspace whose kpiscope.toml gets `extra` after its
-/// `[workspace]` table's first line.
-fn demo_with(extra: &str) -> tempfile::TempDir {
-    fn copy(from: &std::path::Path, to: &std::path::Path) {
-        std::fs::create_dir_all(to).expect("mkdir");
-        for e in std::fs::read_dir(from).expect("read demo") {
-            let e = e.expect("entry");
-            let target = to.join(e.file_name());
-            if e.file_type().expect("type").is_dir() {
-                copy(&e.path(), &target);
-            } else {
-                std::fs::copy(e.path(), &target).expect("copy");
-            }
-        }
-    }
-    let dir = tempfile::tempdir().expect("temp dir");
-    let demo = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/examples/demo"));
-    copy(demo, dir.path());
-    let config = dir.path().join("kpiscope.toml");
-    let text = std::fs::read_to_string(&config).expect("config");
-    let text = text.replacen("[workspace]\n", &format!("[workspace]\n{extra}\n"), 1);
-    std::fs::write(&config, text).expect("write config");
-    dir
-}
-
 /// `locale = "fr-FR"`: the report in French, its numbers and money in the
 /// French conventions (ads-cpc is 0.5673 EUR, EXPECTED.md).
 #[test]
 fn demo_report_in_french() {
-    let dir = demo_with("locale = \"fr-FR\"");
+    let dir = crate::harness::demo_with("locale = \"fr-FR\"");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_kpiscope"))
         .args(["--workspace"])
         .arg(dir.path())
