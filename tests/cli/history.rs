@@ -466,3 +466,56 @@ fn the_report_says_what_changed_since_the_last_report() {
 fn redownload_back(dir: &Path) {
     std::fs::write(dir.join("data.csv"), DATA).expect("rewrite");
 }
+
+/// A disk that fills while the run is written: the file-size limit of the
+/// process (RLIMIT_FSIZE) stops SQLite's writes past 4 KiB, as a full disk
+/// would. The check prints its results and keeps its exit code; the store
+/// keeps its runs, whole, and the next run with room is recorded.
+#[cfg(unix)]
+#[test]
+fn a_disk_that_fills_while_recording_leaves_the_store_as_it_was() {
+    use std::os::unix::process::CommandExt;
+    let dir = fixture("");
+    kp(&dir, &["check"]).status(0);
+    let mut c = command(&dir, &["check"]);
+    // SAFETY: between fork and exec only async-signal-safe calls are made.
+    unsafe {
+        c.pre_exec(|| {
+            let limit = libc::rlimit {
+                rlim_cur: 4096,
+                rlim_max: 4096,
+            };
+            // Past the limit a write fails with EFBIG instead of killing the
+            // process with SIGXFSZ.
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &limit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = c.output().expect("run kpiscope");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.contains("sep"), "{stdout}");
+    assert!(stderr.contains("were not recorded"), "{stderr}");
+    let conn = rusqlite::Connection::open(dir.join(STORE)).expect("open");
+    let ok: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .expect("integrity");
+    assert_eq!(ok, "ok");
+    let count = |conn: &rusqlite::Connection| -> (i64, i64) {
+        conn.query_row(
+            "SELECT (SELECT COUNT(*) FROM run), (SELECT COUNT(*) FROM result)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("count")
+    };
+    assert_eq!(count(&conn), (1, 2));
+    drop(conn);
+    kp(&dir, &["check"]).status(0);
+    let conn = rusqlite::Connection::open(dir.join(STORE)).expect("open");
+    assert_eq!(count(&conn), (2, 4));
+}
