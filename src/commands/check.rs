@@ -70,7 +70,7 @@ pub fn compute(s: &Session, args: &CheckArgs, style: Style) -> Result<Checked> {
             render::markdown::check(&s.ws.name, currency, &results)
                 + render::changes::markdown("Since the last run", changes, currency).as_str()
         }
-        CheckFormat::Html => render::html::check(&s.ws.name, &results),
+        CheckFormat::Html => render::html::check(&s.ws.name, &results, changes),
         CheckFormat::Junit => {
             render::junit::check(&s.ws.name, &results, args.fail_on.contains(&FailOn::Warn))
         }

@@ -74,12 +74,10 @@ fn day_time(at: &str) -> String {
     }
 }
 
-/// The section under `check`'s table; empty when nothing changed.
-pub fn section(changes: &[Change], currency: Option<&str>, style: Style) -> String {
-    if changes.is_empty() {
-        return String::new();
-    }
-    let rows: Vec<Vec<String>> = changes
+/// Each change as its kind, goal, period and sentence: the columns of the
+/// table, the items of the Markdown and HTML lists.
+pub fn rows(changes: &[Change], currency: Option<&str>) -> Vec<Vec<String>> {
+    changes
         .iter()
         .map(|c| {
             vec![
@@ -89,9 +87,21 @@ pub fn section(changes: &[Change], currency: Option<&str>, style: Style) -> Stri
                 sentence(c, currency),
             ]
         })
-        .collect();
+        .collect()
+}
+
+/// The section under `check`'s table; empty when nothing changed.
+pub fn section(changes: &[Change], currency: Option<&str>, style: Style) -> String {
+    if changes.is_empty() {
+        return String::new();
+    }
     let mut out = format!("\n{}\n", style.paint("Since the last run", "bold"));
-    out += &table::render(&["CHANGE", "GOAL", "PERIOD", "WHAT"], &rows, style, None);
+    out += &table::render(
+        &["CHANGE", "GOAL", "PERIOD", "WHAT"],
+        &rows(changes, currency),
+        style,
+        None,
+    );
     out
 }
 
@@ -101,13 +111,13 @@ pub fn markdown(title: &str, changes: &[Change], currency: Option<&str>) -> Stri
         return String::new();
     }
     let mut out = format!("\n## {title}\n\n");
-    for c in changes {
+    for r in rows(changes, currency) {
         out += &format!(
             "- **{}** `{}` {}: {}\n",
-            c.kind.as_str(),
-            c.goal,
-            c.period.as_deref().unwrap_or("-"),
-            super::markdown::escape(&sentence(c, currency))
+            r[0],
+            r[1],
+            r[2],
+            super::markdown::escape(&r[3])
         );
     }
     out

@@ -13,6 +13,7 @@ use crate::aggregate::Calendar;
 use crate::diagnostic::{Diagnostic, Diagnostics};
 use crate::error::{Error, Result};
 use crate::goals::{GoalResult, Status};
+use crate::history::Change;
 use crate::locale::Locale;
 use crate::workspace::brand::Brand;
 
@@ -168,7 +169,7 @@ fn goal_table(results: &[GoalResult], currency: Option<&str>) -> String {
 }
 
 /// `kpiscope check --format html`.
-pub fn check(workspace: &str, results: &[GoalResult]) -> String {
+pub fn check(workspace: &str, results: &[GoalResult], changes: &[Change]) -> String {
     let title = format!("{workspace}: goals");
     let mut body = format!("<h1>{}</h1>\n", escape(&title));
     if results.is_empty() {
@@ -177,6 +178,19 @@ pub fn check(workspace: &str, results: &[GoalResult]) -> String {
         body += &summary_badges(results);
         // `check` is given no workspace currency: its messages name it.
         body += &goal_table(results, None);
+    }
+    if !changes.is_empty() {
+        body += "<h2>Since the last run</h2>\n<ul class=\"changes\">\n";
+        for r in super::changes::rows(changes, None) {
+            body += &format!(
+                "<li><strong>{}</strong> <code>{}</code> {}: {}</li>\n",
+                escape(&r[0]),
+                escape(&r[1]),
+                escape(&r[2]),
+                escape(&r[3])
+            );
+        }
+        body += "</ul>\n";
     }
     page(&title, &body)
 }

@@ -402,6 +402,18 @@ fn the_json_lists_new_failures_and_recoveries_against_the_last_run() {
         "{}",
         back.stdout
     );
+
+    // The HTML page lists them too, escaped.
+    std::fs::write(dir.join("kpiscope.toml"), &stricter).expect("config");
+    let html = kp(&dir, &["check", "--format", "html"]);
+    html.status(1);
+    assert!(
+        html.stdout.contains(
+            "<li><strong>new failure</strong> <code>aug</code> 2026-08: fail at 3%, was warn at 3% (run 3, "
+        ),
+        "{}",
+        html.stdout
+    );
 }
 
 #[test]
