@@ -218,18 +218,7 @@ mod tests {
     use crate::history::store::Run;
 
     fn row(goal: &str, period: &str, value: f64, status: &str) -> Row {
-        Row {
-            run: 0,
-            at: String::new(),
-            as_of: None,
-            goal: goal.into(),
-            period: Some(period.into()),
-            first_day: Some(format!("{period}-01")),
-            last_day: Some(format!("{period}-28")),
-            value: Some(value),
-            unit: "count".into(),
-            status: status.into(),
-        }
+        Row::sample(goal, period, value, status)
     }
 
     fn input(path: &str, hash: &str) -> Input {

@@ -69,6 +69,25 @@ impl Row {
     }
 }
 
+#[cfg(test)]
+impl Row {
+    /// A result of `period` (`2026-09`: 1 to 30 September) in %, for tests.
+    pub(crate) fn sample(goal: &str, period: &str, value: f64, status: &str) -> Row {
+        Row {
+            run: 0,
+            at: String::new(),
+            as_of: None,
+            goal: goal.into(),
+            period: Some(period.into()),
+            first_day: Some(format!("{period}-01")),
+            last_day: Some(format!("{period}-30")),
+            value: Some(value),
+            unit: "%".into(),
+            status: status.into(),
+        }
+    }
+}
+
 /// What `history` asks for; every field narrows.
 #[derive(Debug, Default, Clone)]
 pub struct Query {
@@ -365,18 +384,7 @@ mod tests {
     use super::*;
 
     fn row(goal: &str, period: &str, value: f64, status: &str) -> Row {
-        Row {
-            run: 0,
-            at: String::new(),
-            as_of: None,
-            goal: goal.into(),
-            period: Some(period.into()),
-            first_day: Some(format!("{period}-01")),
-            last_day: Some(format!("{period}-30")),
-            value: Some(value),
-            unit: "%".into(),
-            status: status.into(),
-        }
+        Row::sample(goal, period, value, status)
     }
 
     fn run(at: &str, results: Vec<Row>) -> Run {
