@@ -158,6 +158,15 @@ pub enum Command {
     },
     /// Goals' status and value over runs and periods, from the results store
     History(HistoryArgs),
+    /// The alert targets ([[notify]]) and their undelivered alerts; --test sends each a sample
+    Notify {
+        /// Only these targets, by name (default: all)
+        #[arg(value_name = "NAME")]
+        targets: Vec<String>,
+        /// Send a sample alert to each target now (not kept, not retried)
+        #[arg(long)]
+        test: bool,
+    },
     /// The periodic report: community, reach, posts, top posts and goals, per network
     Report(ReportArgs),
     /// Re-run `check` (or `report`) whenever data, scripts, plugins or the config change

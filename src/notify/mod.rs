@@ -247,8 +247,28 @@ impl Run<'_> {
     }
 }
 
+/// A sample alert for `kpiscope notify --test`: what the target's format
+/// looks like, and whether the target takes it.
+pub fn sample(t: &Target, s: &Session) -> String {
+    let alert = Alert {
+        kpiscope_alert: alert::JSON_VERSION,
+        workspace: s.ws.name.clone(),
+        run: None,
+        at: history::now(),
+        as_of: None,
+        on: t.on.as_str(),
+        summary: format!("kpiscope: a test alert from {}", s.ws.name),
+        changes: Vec::new(),
+        failing: Vec::new(),
+        counts: alert::Counts::default(),
+        kpiscope_version: env!("CARGO_PKG_VERSION"),
+        currency: s.ws.currency.clone(),
+    };
+    payload::build(t, &alert)
+}
+
 /// One attempt at delivering `payload` to `t`.
-fn send(t: &Target, payload: &str) -> Result<(), NotifyError> {
+pub fn send(t: &Target, payload: &str) -> Result<(), NotifyError> {
     match &t.kind {
         target::Kind::Webhook { url, .. } => webhook::post(t, url, payload),
         target::Kind::Email(e) => smtp::send(t, e, payload),

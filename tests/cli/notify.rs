@@ -518,3 +518,61 @@ fn bad_notify_tables_are_each_reported_at_their_place() {
     );
     kp(&twins, &["check"], &[]).fails_with("two [[notify]] are named `json`");
 }
+
+#[test]
+fn notify_lists_the_targets_and_test_sends_each_a_sample() {
+    let http = Http::start();
+    let dir = fixture(
+        &format!(
+            "[[notify]]\nname = \"chat\"\nwebhook = \"{}\"\nformat = \"slack\"\ngoals = [\"sep\"]\n\n[[notify]]\nname = \"down\"\nwebhook = \"http://127.0.0.1:9/x\"\non = \"always\"\n",
+            http.url("/chat")
+        ),
+        "",
+    );
+    // `down` refuses: its alert is kept, and listed.
+    kp(&dir, &["check"], &[]).status(0);
+    let list = kp(&dir, &["notify"], &[]);
+    list.status(0);
+    let lines: Vec<&str> = list.stdout.lines().collect();
+    assert!(lines[0].starts_with("name"), "{}", list.stdout);
+    assert!(
+        lines[1].starts_with("chat")
+            && lines[1].contains("change")
+            && lines[1].contains("sep")
+            && lines[1].ends_with('0'),
+        "{}",
+        list.stdout
+    );
+    assert!(
+        lines[2].starts_with("down") && lines[2].contains("always") && lines[2].ends_with('1'),
+        "{}",
+        list.stdout
+    );
+
+    let out = kp(&dir, &["notify", "--test", "chat"], &[]);
+    out.status(0);
+    assert!(
+        out.stderr.contains("sent a test alert to `chat`"),
+        "{}",
+        out.stderr
+    );
+    let reqs = http.requests();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(
+        reqs[0].json()["text"],
+        "kpiscope: a test alert from Goals test"
+    );
+    // Nothing stored for a test.
+    assert_eq!(deliveries(&dir).len(), 1);
+
+    let out = kp(&dir, &["notify", "--test"], &[]);
+    out.status(1);
+    assert!(
+        out.stderr
+            .contains("the test alert was not delivered: `down`"),
+        "{}",
+        out.stderr
+    );
+    kp(&dir, &["notify", "chta"], &[])
+        .fails_with("no [[notify]] is named `chta`; did you mean `chat`?");
+}
