@@ -127,3 +127,57 @@ impl Store {
             .map_err(sql)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::history::Run;
+
+    fn run(at: &str) -> Run {
+        Run {
+            at: at.into(),
+            command: "check".into(),
+            as_of: None,
+            version: "0.1.0".into(),
+            range: (None, None),
+            inputs: Vec::new(),
+            results: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn pending_alerts_are_oldest_first_within_their_attempts_and_age() {
+        let dir = tempfile::tempdir().expect("dir");
+        let mut st = Store::open(&dir.path().join("h.db"), true).expect("open");
+        let old = st.append(&run("2026-01-01T00:00:00Z")).expect("run");
+        let new = st.append(&run("2026-12-01T00:00:00Z")).expect("run");
+        st.queue(old, &[("a".into(), "{}".into())]).expect("queue");
+        let ids = st
+            .queue(new, &[("a".into(), "1".into()), ("b".into(), "2".into())])
+            .expect("queue");
+        let pending = |st: &Store, before| -> Vec<i64> {
+            st.pending(3, "2026-06-01T00:00:00Z", before, 10)
+                .expect("pending")
+                .iter()
+                .map(|d| d.id)
+                .collect()
+        };
+        // Too old: run `old` is before the cutoff.
+        assert_eq!(pending(&st, i64::MAX), ids);
+        // Only the runs before the one asking.
+        assert_eq!(pending(&st, new), Vec::<i64>::new());
+        assert_eq!(st.failed(ids[0], "HTTP 500").expect("failed"), 1);
+        assert_eq!(st.failed(ids[0], "HTTP 500").expect("failed"), 2);
+        assert_eq!(pending(&st, i64::MAX), ids);
+        assert_eq!(st.failed(ids[0], "HTTP 500").expect("failed"), 3);
+        // Past its attempts: given up.
+        assert_eq!(pending(&st, i64::MAX), vec![ids[1]]);
+        st.delivered(ids[1], "2026-12-01T00:00:01Z").expect("sent");
+        assert_eq!(pending(&st, i64::MAX), Vec::<i64>::new());
+        let d = &st.pending(9, "", i64::MAX, 10).expect("pending")[1];
+        assert_eq!(
+            (d.target.as_str(), d.payload.as_str(), d.attempts),
+            ("a", "1", 3)
+        );
+    }
+}

@@ -81,12 +81,17 @@ pub fn deliver(s: &Session, results: &[GoalResult], entry: Option<&mut Entry>) -
     };
     match outbox {
         Ok((id, store)) => {
-            run.retry(store, id);
+            // This run's alerts are kept before anything is sent: a run
+            // stopped while an earlier alert is retried loses none of them.
             let queued = alerts
                 .iter()
                 .map(|(t, p)| (t.name.clone(), p.clone()))
                 .collect::<Vec<_>>();
-            match store.queue(id, &queued) {
+            let kept = store.queue(id, &queued);
+            // The earlier runs' alerts first, so that a target receives
+            // them in the order they happened.
+            run.retry(store, id);
+            match kept {
                 Ok(ids) => {
                     for ((t, p), d) in alerts.iter().zip(ids) {
                         run.attempt_kept(store, t, d, p, 0, false);
