@@ -68,7 +68,10 @@ pub fn send(target: &Target, e: &Email, message: &str) -> Result<(), NotifyError
                     seconds: target.timeout.as_secs_f64(),
                 }
             } else {
-                fail(format!("the SMTP server {}:{}: {err}", e.host, e.port))
+                fail(trust::hint(format!(
+                    "the SMTP server {}:{}: {err}",
+                    e.host, e.port
+                )))
             }
         })
 }

@@ -32,3 +32,15 @@ pub fn custom_roots(target: &Target) -> Result<Option<Vec<u8>>, NotifyError> {
     }
     Ok(Some(pem))
 }
+
+/// `reason` with what to do when it is a certificate that was not
+/// trusted: the server's CA is not among the built-in roots.
+pub fn hint(reason: String) -> String {
+    if reason.contains("UnknownIssuer") || reason.contains("certificate") {
+        format!(
+            "{reason} (a server whose certificate comes from a company's own CA: give its PEM file as `ca_file`, or in {CERT_FILE_ENV})"
+        )
+    } else {
+        reason
+    }
+}

@@ -55,7 +55,7 @@ pub fn post(target: &Target, secret: &Secret, body: &str) -> Result<(), NotifyEr
             },
             e => NotifyError::Send {
                 target: name.clone(),
-                reason: scrub(e.to_string()),
+                reason: trust::hint(scrub(e.to_string())),
             },
         })?;
     let status = response.status().as_u16();

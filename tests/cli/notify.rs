@@ -576,3 +576,35 @@ fn notify_lists_the_targets_and_test_sends_each_a_sample() {
     kp(&dir, &["notify", "chta"], &[])
         .fails_with("no [[notify]] is named `chta`; did you mean `chat`?");
 }
+
+#[test]
+fn an_https_webhook_is_trusted_through_its_ca_file_only() {
+    let ca = crate::servers::TestCa::new();
+    let https = Http::start_tls(&ca);
+    let url = https.url("/hook");
+    assert!(url.starts_with("https://127.0.0.1:"));
+    let dir = fixture(
+        &format!(
+            "[[notify]]\nname = \"trusted\"\nwebhook = \"{url}\"\non = \"always\"\nca_file = \"ca.pem\"\n\n[[notify]]\nname = \"untrusted\"\nwebhook = \"{url}\"\non = \"always\"\n"
+        ),
+        "",
+    );
+    std::fs::write(dir.join("ca.pem"), &ca.ca_pem).expect("ca");
+    let out = kp(&dir, &["check"], &[]);
+    out.status(0);
+    assert!(
+        out.stderr.contains("sent alert to `trusted`"),
+        "{}",
+        out.stderr
+    );
+    // The built-in roots do not know the test CA: no request is made.
+    assert!(
+        out.stderr.contains("an alert was not delivered: `untrusted`")
+            && out.stderr.contains("invalid peer certificate: UnknownIssuer (a server whose certificate comes from a company's own CA: give its PEM file as `ca_file`, or in SSL_CERT_FILE)"),
+        "{}",
+        out.stderr
+    );
+    let reqs = https.requests();
+    assert_eq!(reqs.len(), 1);
+    assert_eq!(reqs[0].json()["kpiscope_alert"], 1);
+}

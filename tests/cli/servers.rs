@@ -36,6 +36,7 @@ impl Request {
 
 pub struct Http {
     pub port: u16,
+    scheme: &'static str,
     requests: Arc<Mutex<Vec<Request>>>,
     status: Arc<AtomicU16>,
     /// Milliseconds to wait before answering.
@@ -45,10 +46,20 @@ pub struct Http {
 impl Http {
     /// A server answering 200 to every request.
     pub fn start() -> Http {
+        Http::serve(None)
+    }
+
+    /// The same over TLS, with a certificate of `ca` for 127.0.0.1.
+    pub fn start_tls(ca: &TestCa) -> Http {
+        Http::serve(Some(ca.server_config()))
+    }
+
+    fn serve(tls: Option<Arc<rustls::ServerConfig>>) -> Http {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let server = Http {
             port,
+            scheme: if tls.is_some() { "https" } else { "http" },
             requests: Default::default(),
             status: Arc::new(AtomicU16::new(200)),
             delay: Default::default(),
@@ -61,7 +72,20 @@ impl Http {
         std::thread::spawn(move || {
             for stream in listener.incoming().flatten() {
                 let (requests, status, delay) = (requests.clone(), status.clone(), delay.clone());
-                std::thread::spawn(move || serve_http(stream, &requests, &status, &delay));
+                let tls = tls.clone();
+                std::thread::spawn(move || {
+                    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+                    match tls {
+                        None => serve_http(stream, &requests, &status, &delay),
+                        Some(config) => {
+                            let Ok(conn) = rustls::ServerConnection::new(config) else {
+                                return;
+                            };
+                            let tls = rustls::StreamOwned::new(conn, stream);
+                            serve_http(tls, &requests, &status, &delay)
+                        }
+                    }
+                });
             }
         });
         server
@@ -69,7 +93,7 @@ impl Http {
 
     /// The URL of `path` on this server.
     pub fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
+        format!("{}://127.0.0.1:{}{path}", self.scheme, self.port)
     }
 
     /// Answers `status` from now on.
@@ -88,14 +112,13 @@ impl Http {
     }
 }
 
-fn serve_http(
-    stream: TcpStream,
+fn serve_http<S: Read + Write>(
+    stream: S,
     requests: &Mutex<Vec<Request>>,
     status: &AtomicU16,
     delay: &AtomicU64,
 ) {
-    let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
-    let mut reader = BufReader::new(stream.try_clone().expect("clone"));
+    let mut reader = BufReader::new(stream);
     let mut line = String::new();
     if reader.read_line(&mut line).unwrap_or(0) == 0 {
         return;
@@ -135,12 +158,13 @@ fn serve_http(
     std::thread::sleep(Duration::from_millis(delay.load(Ordering::SeqCst)));
     let code = status.load(Ordering::SeqCst);
     let text = if code == 200 { "ok" } else { "server on fire" };
-    let mut stream = stream;
+    let stream = reader.get_mut();
     let _ = write!(
         stream,
         "HTTP/1.1 {code} X\r\nContent-Type: text/plain\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{text}",
         text.len()
     );
+    let _ = stream.flush();
 }
 
 // ---------------------------------------------------------------------------
@@ -156,6 +180,7 @@ pub struct TestCa {
 }
 
 impl TestCa {
+    #[allow(clippy::new_without_default)]
     pub fn new() -> TestCa {
         let ca_key = rcgen::KeyPair::generate().expect("key");
         let mut ca_params = rcgen::CertificateParams::new(Vec::<String>::new()).expect("params");
@@ -176,7 +201,7 @@ impl TestCa {
         }
     }
 
-    fn server_config(&self) -> Arc<rustls::ServerConfig> {
+    pub fn server_config(&self) -> Arc<rustls::ServerConfig> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         let config = rustls::ServerConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
