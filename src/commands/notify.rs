@@ -21,7 +21,7 @@ pub fn run(s: &Session, names: &[String], test: bool, style: Style) -> Result<Ou
                 let kept = pending.iter().filter(|d| d.target == t.name).count();
                 vec![
                     t.name.clone(),
-                    t.describe(),
+                    t.destination(),
                     t.on.as_str().to_string(),
                     match t.goals.is_empty() {
                         true => "all".into(),

@@ -12,14 +12,13 @@ use crate::render::mime::{Message, Part};
 /// The body `target` is sent for `alert`.
 pub fn build(target: &Target, alert: &Alert) -> String {
     match &target.kind {
-        Kind::Webhook { format, .. } => {
-            let v = match format {
-                Format::Slack => slack(alert),
-                Format::Teams => teams(alert),
-                Format::Json => json!(alert),
-            };
-            v.to_string()
-        }
+        Kind::Webhook { format, .. } => match format {
+            Format::Slack => slack(alert).to_string(),
+            Format::Teams => teams(alert).to_string(),
+            // The struct itself, not a `Value`: its fields in the order
+            // docs/notify.md gives them, the version first.
+            Format::Json => serde_json::to_string(alert).unwrap_or_default(),
+        },
         Kind::Email(e) => {
             // The message is ASCII (its text quoted-printable, its headers
             // encoded words): stored as text like the JSON bodies.

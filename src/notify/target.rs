@@ -151,20 +151,20 @@ pub const USER_ENV: &str = "KPISCOPE_SMTP_USER";
 pub const PASSWORD_ENV: &str = "KPISCOPE_SMTP_PASSWORD";
 
 impl Target {
-    /// What the target is, for messages: its name and where it sends, a
-    /// webhook by its host alone (its path and query hold the token).
+    /// What the target is, for messages: its name and where it sends.
     pub fn describe(&self) -> String {
+        format!("`{}` ({})", self.name, self.destination())
+    }
+
+    /// Where it sends: a webhook by its host alone (its path and query
+    /// hold the token), or by the variable that holds it.
+    pub fn destination(&self) -> String {
         match &self.kind {
             Kind::Webhook { url, format } => match url {
-                Secret::Literal(u) => format!(
-                    "`{}` ({} webhook, {})",
-                    self.name,
-                    format.as_str(),
-                    redact(u)
-                ),
-                Secret::Env(v) => format!("`{}` ({} webhook, ${v})", self.name, format.as_str()),
+                Secret::Literal(u) => format!("{} webhook, {}", format.as_str(), redact(u)),
+                Secret::Env(v) => format!("{} webhook, ${v}", format.as_str()),
             },
-            Kind::Email(e) => format!("`{}` (e-mail via {}:{})", self.name, e.host, e.port),
+            Kind::Email(e) => format!("e-mail to {} via {}:{}", e.to.join(", "), e.host, e.port),
         }
     }
 

@@ -368,8 +368,9 @@ fn email_goes_over_starttls_with_the_login_from_the_environment() {
     let out = kp(&dir, &["check"], &env);
     out.status(1);
     assert!(
-        out.stderr
-            .contains("sent alert to `email` (e-mail via 127.0.0.1:"),
+        out.stderr.contains(
+            "sent alert to `email` (e-mail to ana@agency.example, bo@agency.example via 127.0.0.1:"
+        ),
         "{}",
         out.stderr
     );
