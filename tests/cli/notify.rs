@@ -609,3 +609,49 @@ fn an_https_webhook_is_trusted_through_its_ca_file_only() {
     assert_eq!(reqs.len(), 1);
     assert_eq!(reqs[0].json()["kpiscope_alert"], 1);
 }
+
+/// An e-mail target on `server`, with `extra` lines.
+fn email_target(port: u16, extra: &str) -> String {
+    format!(
+        "[[notify]]\nemail = [\"ana@agency.example\"]\nsmtp = \"127.0.0.1:{port}\"\nfrom = \"kpiscope@agency.example\"\non = \"always\"\ntimeout = \"5s\"\nca_file = \"ca.pem\"\n{extra}"
+    )
+}
+
+#[test]
+fn starttls_is_required_unless_tls_is_none_and_tls_speaks_it_from_the_start() {
+    use crate::servers::SmtpTls;
+    // A server that does not offer STARTTLS: nothing is sent in plain text.
+    let plain = Smtp::start_with(SmtpTls::Plain);
+    let dir = fixture(&email_target(plain.port, ""), "");
+    std::fs::write(dir.join("ca.pem"), &plain.ca.ca_pem).expect("ca");
+    let out = kp(&dir, &["check"], &[]);
+    out.status(0);
+    assert!(
+        out.stderr.contains("an alert was not delivered: `email`"),
+        "{}",
+        out.stderr
+    );
+    assert!(plain.mails().is_empty());
+    // Unless asked: a relay on the same host.
+    let dir = fixture(&email_target(plain.port, "tls = \"none\"\n"), "");
+    std::fs::write(dir.join("ca.pem"), &plain.ca.ca_pem).expect("ca");
+    kp(&dir, &["check"], &[]).status(0);
+    let mails = plain.mails();
+    assert_eq!(mails.len(), 1);
+    assert!(!mails[0].tls);
+
+    // tls = "tls": TLS from the first byte (port 465's way).
+    let implicit = Smtp::start_with(SmtpTls::Implicit);
+    let dir = fixture(&email_target(implicit.port, "tls = \"tls\"\n"), "");
+    std::fs::write(dir.join("ca.pem"), &implicit.ca.ca_pem).expect("ca");
+    let out = kp(&dir, &["check"], &[]);
+    out.status(0);
+    assert!(
+        out.stderr.contains("sent alert to `email`"),
+        "{}",
+        out.stderr
+    );
+    let mails = implicit.mails();
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].tls);
+}

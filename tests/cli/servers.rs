@@ -271,8 +271,23 @@ pub struct Smtp {
     refuse: Arc<std::sync::atomic::AtomicBool>,
 }
 
+/// How the SMTP server speaks TLS.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmtpTls {
+    /// Offers STARTTLS (submission, port 587).
+    StartTls,
+    /// TLS from the first byte (port 465).
+    Implicit,
+    /// No TLS at all: does not offer STARTTLS.
+    Plain,
+}
+
 impl Smtp {
     pub fn start() -> Smtp {
+        Smtp::start_with(SmtpTls::StartTls)
+    }
+
+    pub fn start_with(mode: SmtpTls) -> Smtp {
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
         let port = listener.local_addr().expect("addr").port();
         let ca = Arc::new(TestCa::new());
@@ -288,7 +303,7 @@ impl Smtp {
             for stream in listener.incoming().flatten() {
                 let (mails, refuse, config) = (mails.clone(), refuse.clone(), config.clone());
                 std::thread::spawn(move || {
-                    let _ = serve_smtp(stream, &mails, &refuse, config);
+                    let _ = serve_smtp(stream, &mails, &refuse, config, mode);
                 });
             }
         });
@@ -350,9 +365,17 @@ fn serve_smtp(
     mails: &Mutex<Vec<Mail>>,
     refuse: &std::sync::atomic::AtomicBool,
     config: Arc<rustls::ServerConfig>,
+    mode: SmtpTls,
 ) -> std::io::Result<()> {
     stream.set_read_timeout(Some(Duration::from_secs(10)))?;
-    let mut conn = Conn::Plain(stream);
+    let mut conn = match mode {
+        SmtpTls::Implicit => {
+            let server =
+                rustls::ServerConnection::new(config.clone()).map_err(std::io::Error::other)?;
+            Conn::Tls(Box::new(rustls::StreamOwned::new(server, stream)))
+        }
+        _ => Conn::Plain(stream),
+    };
     conn.say("220 127.0.0.1 ESMTP kpiscope-test")?;
     let mut login = None;
     let mut from = String::new();
@@ -364,10 +387,12 @@ fn serve_smtp(
         if upper.starts_with("EHLO") || upper.starts_with("HELO") {
             if tls {
                 conn.say("250-127.0.0.1\r\n250-AUTH PLAIN\r\n250 8BITMIME")?;
+            } else if mode == SmtpTls::Plain {
+                conn.say("250-127.0.0.1\r\n250 8BITMIME")?;
             } else {
                 conn.say("250-127.0.0.1\r\n250-STARTTLS\r\n250 8BITMIME")?;
             }
-        } else if upper == "STARTTLS" {
+        } else if upper == "STARTTLS" && mode == SmtpTls::StartTls {
             conn.say("220 go ahead")?;
             let Conn::Plain(tcp) = conn else {
                 return Ok(());
