@@ -158,6 +158,19 @@ impl Run<'_> {
         let mut gone = BTreeSet::new();
         for d in pending {
             match self.s.ws.notify.iter().find(|t| t.name == d.target) {
+                // A target renamed onto another of the other kind: its
+                // JSON is no e-mail, an e-mail no JSON.
+                Some(t)
+                    if is_json(&d.payload) != matches!(t.kind, target::Kind::Webhook { .. }) =>
+                {
+                    if gone.insert(d.target.clone()) {
+                        say!(
+                            "{} an alert kept for `{}` is not retried: it was made for a target of another kind (it stays in the history's delivery table)",
+                            crate::color::warning(),
+                            d.target
+                        );
+                    }
+                }
                 Some(t) => self.attempt_kept(store, t, d.id, &d.payload, d.attempts, true),
                 None => {
                     if gone.insert(d.target.clone()) {
@@ -270,6 +283,12 @@ pub fn sample(t: &Target, s: &Session) -> String {
         currency: s.ws.currency.clone(),
     };
     payload::build(t, &alert)
+}
+
+/// Whether a stored payload is a webhook's JSON (an e-mail starts with
+/// its headers).
+fn is_json(payload: &str) -> bool {
+    payload.trim_start().starts_with('{')
 }
 
 /// One attempt at delivering `payload` to `t`.

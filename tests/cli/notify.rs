@@ -655,3 +655,39 @@ fn starttls_is_required_unless_tls_is_none_and_tls_speaks_it_from_the_start() {
     assert_eq!(mails.len(), 1);
     assert!(mails[0].tls);
 }
+
+#[test]
+fn a_kept_alert_is_not_sent_to_a_target_renamed_onto_another_kind() {
+    let dir = fixture(
+        "[[notify]]\nname = \"ops\"\nwebhook = \"http://127.0.0.1:9/down\"\non = \"always\"\n",
+        "",
+    );
+    kp(&dir, &["check"], &[]).status(0);
+    let smtp = Smtp::start();
+    let config = std::fs::read_to_string(dir.join("kpiscope.toml")).expect("config");
+    let at = config.find("[[notify]]").expect("notify");
+    let config = format!(
+        "{}[[notify]]\nname = \"ops\"\n{}",
+        &config[..at],
+        email_target(smtp.port, "").replacen("[[notify]]\n", "", 1)
+    );
+    std::fs::write(dir.join("kpiscope.toml"), config).expect("config");
+    std::fs::write(dir.join("ca.pem"), &smtp.ca.ca_pem).expect("ca");
+    let out = kp(&dir, &["check"], &[]);
+    out.status(0);
+    assert!(
+        out.stderr.contains(
+            "an alert kept for `ops` is not retried: it was made for a target of another kind"
+        ),
+        "{}",
+        out.stderr
+    );
+    // Only this run's own alert went, as an e-mail.
+    assert_eq!(smtp.mails().len(), 1);
+    let rows = deliveries(&dir);
+    assert!(
+        rows[0].starts_with("1|ops|1|") && rows[0].ends_with("|0"),
+        "{rows:?}"
+    );
+    assert!(rows[1].ends_with("|1"), "{rows:?}");
+}
