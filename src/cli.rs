@@ -29,6 +29,9 @@ pub struct Cli {
     /// Do not record this run's results in the history
     #[arg(long, global = true, conflicts_with = "history")]
     pub no_history: bool,
+    /// Send no alert ([[notify]]): a dry run, a CI job; alerts kept for retrying wait for the next run
+    #[arg(long, global = true)]
+    pub no_notify: bool,
     #[command(subcommand)]
     pub command: Command,
 }
@@ -80,6 +83,8 @@ pub enum FailOn {
     Warn,
     /// A past period's figure that changed since it was last checked
     Restated,
+    /// An alert ([[notify]]) that could not be delivered
+    Notify,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -153,6 +158,15 @@ pub enum Command {
     },
     /// Goals' status and value over runs and periods, from the results store
     History(HistoryArgs),
+    /// The alert targets ([[notify]]) and their undelivered alerts; --test sends each a sample
+    Notify {
+        /// Only these targets, by name (default: all)
+        #[arg(value_name = "NAME")]
+        targets: Vec<String>,
+        /// Send a sample alert to each target now (not kept, not retried)
+        #[arg(long)]
+        test: bool,
+    },
     /// The periodic report: community, reach, posts, top posts and goals, per network
     Report(ReportArgs),
     /// Re-run `check` (or `report`) whenever data, scripts, plugins or the config change
@@ -240,7 +254,7 @@ pub struct CheckArgs {
     /// Write the output to FILE (atomically) instead of stdout
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Also exit 1 when a goal warns, or when a past figure was restated (comma-separated)
+    /// Also exit 1 when a goal warns, a past figure was restated, or an alert was not delivered (comma-separated)
     #[arg(long, value_enum, value_delimiter = ',')]
     pub fail_on: Vec<FailOn>,
     #[command(flatten)]

@@ -36,6 +36,7 @@ pub mod interrupt;
 pub mod kpi;
 pub mod limits;
 pub mod locale;
+pub mod notify;
 pub mod records;
 pub mod render;
 pub mod report;

@@ -299,3 +299,45 @@ mod tests {
         assert_eq!(show_bytes(2_400_000), "2.3 MB");
     }
 }
+
+// ---------------------------------------------------------------------------
+// Alerts (`[[notify]]`): what delivering them may cost a run.
+// ---------------------------------------------------------------------------
+
+pub mod notify {
+    use std::time::Duration;
+
+    /// How long one delivery (a webhook's POST, an SMTP dialogue) may take
+    /// when its `[[notify]]` gives no `timeout`: Slack and Teams answer in
+    /// well under a second; a server that has not answered in 10 s is down
+    /// or hanging, and a cron job must not wait on it.
+    pub const TIMEOUT: Duration = Duration::from_secs(10);
+
+    /// The longest `timeout` a `[[notify]]` may ask: a slow mail relay
+    /// takes some seconds; past two minutes a run would look stuck.
+    pub const MAX_TIMEOUT: Duration = Duration::from_secs(120);
+
+    /// Attempts of one alert before it is given up (left in the `delivery`
+    /// table, unsent, with its last error): a webhook down for five runs in
+    /// a row is a removed webhook, not a passing outage.
+    pub const MAX_ATTEMPTS: i64 = 5;
+
+    /// Days after which an undelivered alert is no longer retried: news of
+    /// a goal's status a week late is noise, and the runs since then have
+    /// sent their own.
+    pub const MAX_AGE_DAYS: i64 = 7;
+
+    /// Pending alerts retried by one run, oldest first: a backlog of a
+    /// watch left running against a dead server is drained over some runs
+    /// rather than making one run wait on each of them.
+    pub const RETRIES_PER_RUN: usize = 20;
+
+    /// Bytes of a failing server's answer kept in the warning and the
+    /// store's `last_error`: enough for its reason, never a whole page.
+    pub const ERROR_BODY_BYTES: usize = 200;
+
+    /// Changes or failing results listed in one alert; the rest are
+    /// counted ("… and 12 more"): Slack cuts a section at 3,000 characters,
+    /// and a message of hundreds of lines is read by no one.
+    pub const MAX_LINES: usize = 20;
+}

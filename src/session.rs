@@ -50,6 +50,8 @@ pub struct Session {
     told: std::sync::atomic::AtomicBool,
     /// The results store to append to; `None` with `--no-history`.
     pub history: Option<std::path::PathBuf>,
+    /// Whether `[[notify]]` alerts are sent (not with `--no-notify`).
+    pub notify: bool,
     /// The files the sources matched, for the history's fingerprint.
     inputs: std::sync::Mutex<Vec<std::path::PathBuf>>,
 }
@@ -131,6 +133,7 @@ impl Session {
                         cli.history.as_deref(),
                     )
                 }),
+                notify: !cli.no_notify,
                 inputs: Default::default(),
                 ws,
             }),
@@ -157,6 +160,7 @@ impl Session {
             quiet,
             told: Default::default(),
             history: None,
+            notify: false,
             inputs: Default::default(),
         })
     }
@@ -175,6 +179,7 @@ impl Session {
             quiet: self.quiet,
             told: Default::default(),
             history: None,
+            notify: false,
             inputs: Default::default(),
         }
     }

@@ -103,11 +103,16 @@ pub fn compute(s: &Session, args: &CheckArgs, style: Style) -> Result<Checked> {
     })
 }
 
-/// Writes a computed check, then records it in the history: a run whose
-/// output could not be written is not one to compare the next with.
+/// Writes a computed check, records it in the history (a run whose output
+/// could not be written is not one to compare the next with), then sends
+/// its alerts: an alert tells of results already written and kept.
 pub fn finish(s: &Session, args: &CheckArgs, checked: &mut Checked) -> Result<()> {
     write(s, args, checked)?;
     history::record(checked.history.as_mut());
+    let sent = crate::notify::deliver(s, &checked.results, checked.history.as_mut());
+    if sent.failed > 0 && args.fail_on.contains(&FailOn::Notify) {
+        checked.outcome = Outcome::GoalsFailed;
+    }
     Ok(())
 }
 

@@ -10,6 +10,7 @@ mod init;
 mod list;
 mod man;
 mod new;
+mod notify;
 mod plugin;
 mod report;
 mod test;
@@ -104,6 +105,7 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
         Command::Check(args) => check::run(&session, args, style)?,
         Command::Report(args) => report::run(&session, args)?,
         Command::History(args) => history::run(&session, args, style)?,
+        Command::Notify { targets, test } => notify::run(&session, targets, *test, style)?,
         Command::Test(args) => test::run(&session, args, style)?,
         Command::Eval {
             kpi,

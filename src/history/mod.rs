@@ -10,6 +10,7 @@
 pub mod changes;
 pub mod error;
 pub mod fingerprint;
+pub mod outbox;
 pub mod schema;
 pub mod store;
 
@@ -18,6 +19,7 @@ use std::path::{Path, PathBuf};
 pub use changes::{Change, Kind};
 pub use error::HistoryError;
 pub use fingerprint::Input;
+pub use outbox::Delivery;
 pub use store::{Query, Row, Run, Store};
 
 use crate::goals::GoalResult;
@@ -167,7 +169,7 @@ fn walk_files(dir: &Path, out: &mut Vec<PathBuf>) {
 }
 
 /// The time of a run, UTC, RFC 3339 to the second.
-fn now() -> String {
+pub fn now() -> String {
     jiff::Timestamp::now()
         .strftime("%Y-%m-%dT%H:%M:%SZ")
         .to_string()

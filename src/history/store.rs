@@ -128,6 +128,20 @@ impl Store {
         Ok(store)
     }
 
+    /// The store's file, for messages.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The connection, for the tables kept beside the runs (`outbox`).
+    pub(super) fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    pub(super) fn conn_mut(&mut self) -> &mut Connection {
+        &mut self.conn
+    }
+
     fn sql(&self, source: rusqlite::Error) -> HistoryError {
         HistoryError::Sqlite {
             path: self.path.clone(),

@@ -26,7 +26,9 @@ use crate::records::{
     catalog::{is_metric_name, standard_kind},
 };
 use brand::Brand;
-use raw::{RawGoal, RawHistory, RawLimits, RawReport, RawSource, RawWorkspace, TOP_LEVEL};
+use raw::{
+    RawGoal, RawHistory, RawLimits, RawNotify, RawReport, RawSource, RawWorkspace, TOP_LEVEL,
+};
 
 /// Collects diagnostics for one file, positions given as byte spans.
 pub struct Located {
@@ -108,6 +110,8 @@ pub struct Workspace {
     pub brand: Brand,
     /// `[history] path`: the results store's file, as written (from the root).
     pub history_path: Option<PathBuf>,
+    /// `[[notify]]`: where alerts go.
+    pub notify: Vec<crate::notify::Target>,
     /// The config text, for diagnostics found after loading (unknown KPI...).
     pub config_text: String,
     /// Problems found in the config. Kept with the model rather than returned
@@ -159,6 +163,7 @@ impl Workspace {
         let mut raw_goals: Vec<RawGoal> = Vec::new();
         let mut raw_report = RawReport::default();
         let mut raw_history = RawHistory::default();
+        let mut raw_notify: Vec<(Range<usize>, RawNotify)> = Vec::new();
         for (key, value) in doc.iter() {
             let name: &str = key.get_ref();
             match name {
@@ -240,13 +245,17 @@ impl Workspace {
                         );
                     }
                 }
-                "source" | "goal" => {
+                "source" | "goal" | "notify" => {
                     let DeValue::Array(items) = value.get_ref() else {
                         at.error(value.span(), format!("write `[[{name}]]` tables"));
                         continue;
                     };
                     for item in items.iter() {
-                        if name == "source" {
+                        if name == "notify" {
+                            if let Some(n) = de::<RawNotify>(&mut at, item.clone(), "[[notify]]") {
+                                raw_notify.push((item.span(), n));
+                            }
+                        } else if name == "source" {
                             if let Some(s) = de::<RawSource>(&mut at, item.clone(), "[[source]]") {
                                 raw_sources.push((item.clone(), s));
                             }
@@ -401,6 +410,9 @@ impl Workspace {
             }
         }
 
+        let goal_ids: Vec<&str> = goals.iter().map(|g| g.id.as_str()).collect();
+        let notify = crate::notify::target::check(raw_notify, &goal_ids, root, &mut at);
+
         let ws = Workspace {
             root: root.to_path_buf(),
             name: ws_raw.name.unwrap_or_else(|| {
@@ -420,6 +432,7 @@ impl Workspace {
             limits,
             brand,
             history_path: raw_history.path.map(PathBuf::from),
+            notify,
             config_text: text.to_string(),
             problems: Diagnostics::default(),
         };

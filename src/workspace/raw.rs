@@ -87,6 +87,37 @@ pub struct RawHistory {
     pub path: Option<String>,
 }
 
+/// `[[notify]]`: where alerts go (issue 14), a webhook or e-mail over SMTP.
+/// Checked into `crate::notify::Target`; secrets are never in the file:
+/// `webhook = "env:VAR"` and the SMTP credentials come from the environment.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawNotify {
+    pub name: Option<Spanned<String>>,
+    /// An http(s) URL, or `env:VAR` naming the variable that holds it.
+    pub webhook: Option<Spanned<String>>,
+    /// slack | teams | json.
+    pub format: Option<Spanned<String>>,
+    /// The recipients of an e-mail alert.
+    pub email: Option<Spanned<Vec<Spanned<String>>>>,
+    /// host[:port] of the SMTP server.
+    pub smtp: Option<Spanned<String>>,
+    pub from: Option<Spanned<String>>,
+    /// starttls (default) | tls | none.
+    pub tls: Option<Spanned<String>>,
+    /// The variables holding the SMTP user and password.
+    pub user_env: Option<Spanned<String>>,
+    pub password_env: Option<Spanned<String>>,
+    /// change (default) | fail | always.
+    pub on: Option<Spanned<String>>,
+    /// Only these goals' results and changes.
+    pub goals: Option<Vec<Spanned<String>>>,
+    /// How long one delivery may take: "10s", "500ms", "1m".
+    pub timeout: Option<Spanned<String>>,
+    /// A PEM file of the certificates to trust instead of the built-in roots.
+    pub ca_file: Option<Spanned<String>>,
+}
+
 /// The top-level keys; anything else is reported with its position.
 pub const TOP_LEVEL: &[&str] = &[
     "workspace",
@@ -95,6 +126,7 @@ pub const TOP_LEVEL: &[&str] = &[
     "limits",
     "report",
     "history",
+    "notify",
     "source",
     "goal",
 ];

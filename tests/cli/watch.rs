@@ -90,13 +90,18 @@ struct Watch {
 impl Watch {
     /// The fixture workspace, watched with `args` after `kpiscope`.
     fn start(args: &[&str]) -> Watch {
+        Watch::start_with(args, CONFIG)
+    }
+
+    /// The fixture workspace with `config` as its kpiscope.toml.
+    fn start_with(args: &[&str], config: &str) -> Watch {
         let dir = tempfile::tempdir().expect("temp dir");
         let w = |p: &str, text: &str| {
             let full = dir.path().join(p);
             std::fs::create_dir_all(full.parent().expect("parent")).expect("mkdir");
             std::fs::write(full, text).expect("write fixture");
         };
-        w("kpiscope.toml", CONFIG);
+        w("kpiscope.toml", config);
         w("scripts/my.rhai", SCRIPT);
         w("data/posts.csv", &posts(52));
         let mut child = Command::new(env!("CARGO_BIN_EXE_kpiscope"))
@@ -509,4 +514,31 @@ fn report_is_rewritten_on_changes() {
     assert!(Path::new(&w.path("report.md")).is_file());
     let (code, log) = w.stop(libc::SIGINT);
     assert!(code == 0 || code == 1, "{log}");
+}
+
+#[test]
+fn each_run_that_changes_a_status_sends_its_alert() {
+    let http = crate::servers::Http::start();
+    let config = format!(
+        "{CONFIG}\n[[notify]]\nwebhook = \"{}\"\n",
+        http.url("/watch")
+    );
+    let mut w = Watch::start_with(&["watch"], &config);
+    w.wait_for(Stream::Err, "watching kpiscope.toml, scripts/, data/*.csv");
+    // The first run has nothing to compare with.
+    assert!(http.requests().is_empty());
+
+    w.write("data/posts.csv", &posts(20));
+    w.wait_for(Stream::Err, "sent alert to `json`");
+    let reqs = http.requests();
+    assert_eq!(reqs.len(), 1);
+    let body = reqs[0].json();
+    assert_eq!(body["summary"], "kpiscope: 1 goal changed in Watch test");
+    assert_eq!(body["changes"][0]["kind"], "new_failure");
+    assert_eq!(body["changes"][0]["goal"], "engagement");
+    assert_eq!(body["run"], 2);
+
+    let (code, log) = w.stop(libc::SIGTERM);
+    assert_eq!(code, 1, "the last run failed:\n{log}");
+    assert_eq!(http.requests().len(), 1, "{log}");
 }

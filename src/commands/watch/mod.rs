@@ -260,6 +260,7 @@ impl<'a> Watcher<'a> {
                 verbose: cli.verbose,
                 history: cli.history.clone(),
                 no_history: cli.no_history,
+                no_notify: cli.no_notify,
                 command: Command::Validate,
             },
             job,
