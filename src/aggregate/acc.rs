@@ -3,7 +3,7 @@
 use crate::records::Kind;
 
 /// `n == 0` means no value (an empty cell is not zero).
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct Acc {
     pub v: f64,
     pub n: u32,
@@ -11,13 +11,29 @@ pub struct Acc {
     pub day: i32,
 }
 
+impl Default for Acc {
+    /// No value, and a sum of none: -0.0, as `-0.0 + x` is exactly `x` for
+    /// every `x` (`0.0 + -0.0` is `0.0`), so that a sum needs no branch on
+    /// its first value.
+    fn default() -> Self {
+        Acc {
+            v: -0.0,
+            n: 0,
+            day: 0,
+        }
+    }
+}
+
 impl Acc {
     /// Adds one observation on `day`.
     #[inline]
     pub fn add(&mut self, kind: Kind, x: f64, day: i32) {
         if kind == Kind::Sum {
-            // The common case, without the general merge's branches.
-            self.v = if self.n == 0 { x } else { self.v + x };
+            // The common case, without the general merge's branches: an
+            // empty sum is -0.0 (see `Default`), or was, until a merge or a
+            // value of another kind set `v` with `n` still 0, which only
+            // `*self = o` does, with `o.n > 0`.
+            self.v += x;
             self.n += 1;
             return;
         }

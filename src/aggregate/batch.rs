@@ -92,9 +92,7 @@ impl Batch {
             self.odd_rows += 1;
             note_odd(&mut self.odd, row.date, row.line);
         }
-        let mut buf = std::mem::take(&mut self.scratch);
-        let p = spec.prepare(row, &mut buf);
-        self.scratch = buf;
+        let p = spec.prepare(row, &mut self.scratch);
         if let Some(attrs) = &mut self.attrs
             && row.level == Level::Post
             && row.post.is_some()

@@ -157,10 +157,14 @@ impl Folded {
             return;
         }
         let ctx = &*self.ctx;
+        // The tables as slices held here: read through `ctx`, their length
+        // and place were read again for every value, as a store into `accs`
+        // might have changed them for all the compiler knows.
+        let (slot_of, kinds) = (ctx.slot_of.as_slice(), ctx.slot_kind.as_slice());
         let accs = &mut self.accs[p.cell as usize * self.stride..][..self.stride];
         for &(m, x) in &p.metrics {
-            let slot = ctx.slot_of[m as usize] as usize;
-            accs[slot].add(ctx.slot_kind[slot], x, p.date);
+            let slot = slot_of[m as usize] as usize;
+            accs[slot].add(kinds[slot], x, p.date);
         }
         if p.counts_post {
             // Slot 0 is `posts`.

@@ -280,11 +280,22 @@ impl Cube {
             }
         }
 
-        let groups: Vec<Group> = keys
+        // Made in the order `Groups::new` sorts them, which then finds them
+        // sorted: scopes are ranked once, instead of compared per pair of
+        // groups.
+        let mut by_scope: Vec<u32> = (0..scopes.len() as u32).collect();
+        by_scope.sort_by(|&a, &b| scopes[a as usize].cmp(&scopes[b as usize]));
+        let mut rank = vec![0u32; scopes.len()];
+        for (r, &id) in by_scope.iter().enumerate() {
+            rank[id as usize] = r as u32;
+        }
+        let mut order: Vec<usize> = (0..keys.len()).collect();
+        order.sort_unstable_by_key(|&g| (rank[keys[g].0 as usize], keys[g].1));
+        let mut totals: Vec<Option<Vec<Acc>>> = totals.into_iter().map(Some).collect();
+        let groups: Vec<Group> = order
             .into_iter()
-            .zip(totals)
-            .zip(firsts)
-            .map(|(((scope, period), accs), first)| {
+            .map(|g| (keys[g], totals[g].take().unwrap_or_default(), firsts[g]))
+            .map(|((scope, period), accs, first)| {
                 let scope = scopes[scope as usize].clone();
                 let (start, end) = self.calendar.bounds(period, range);
                 // A period the data starts or stops in counts the days the

@@ -89,10 +89,18 @@ pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
         .collect::<std::result::Result<_, _>>()
         .map_err(|d| Error::Diagnostics(Diagnostics(vec![d])))?;
 
-    let periods: Vec<_> = groups
+    // Groups share a few periods: each is worded once, not once per group.
+    let mut periods = Vec::new();
+    let mut period_at: rustc_hash::FxHashMap<_, usize> = Default::default();
+    let group_period: Vec<usize> = groups
         .groups
         .iter()
-        .map(|g| period_out(&s.ws.calendar, g.period, groups.range))
+        .map(|g| {
+            *period_at.entry(g.period).or_insert_with(|| {
+                periods.push(period_out(&s.ws.calendar, g.period, groups.range));
+                periods.len() - 1
+            })
+        })
         .collect();
     let mut rows = Vec::with_capacity(kpis.len() * groups.groups.len());
     for (k, name) in kpis.iter().enumerate() {
@@ -106,7 +114,7 @@ pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
                 account: g.account.as_deref(),
                 post: g.post.as_deref(),
                 dims: &g.dims,
-                period: &periods[i],
+                period: &periods[group_period[i]],
                 value: v.number(),
                 unit: &units[k],
                 reason: v.reason(),
@@ -143,5 +151,12 @@ pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
             t.elapsed() - t_load
         );
     }
+    // Freeing every group's names and values one by one is the last thing
+    // the run would wait for (9,600 groups: 18 of the 97 million
+    // instructions of this function at 200,000 rows): another thread does
+    // it while the command returns.
+    drop(rows);
+    drop(ev);
+    let _ = std::thread::Builder::new().spawn(move || drop(groups));
     Ok(Outcome::Success)
 }

@@ -9,6 +9,7 @@ use std::sync::Arc;
 use rhai::{CallFnOptions, Dynamic, Engine, EvalAltResult, NativeCallContext, Position, Scope};
 use rustc_hash::FxHashMap;
 
+use super::formula::{Compiler, Formula};
 use super::library::Library;
 pub use super::sandbox::sandboxed_engine;
 use super::sandbox::{Stop, begin_call};
@@ -159,6 +160,9 @@ pub struct Evaluator<'l> {
     library: &'l Library,
     data: Arc<Data>,
     limits: Limits,
+    /// The KPIs that are plain arithmetic, computed without Rhai (see
+    /// `formula`).
+    formulas: FxHashMap<String, Formula>,
 }
 
 /// Several KPIs evaluated by one script call per group: Rhai sets up its
@@ -166,8 +170,10 @@ pub struct Evaluator<'l> {
 /// than one call each.
 pub struct Many {
     names: Vec<String>,
-    /// The library plus a function returning every KPI of `names` in an
-    /// array; `None` when fewer than two are scripts.
+    /// Each name's formula, if it has one.
+    formulas: Vec<Option<Formula>>,
+    /// The library plus a function returning every KPI of `names` without
+    /// a formula in an array; `None` when fewer than two are such scripts.
     driver: Option<rhai::AST>,
 }
 
@@ -256,11 +262,17 @@ impl<'l> Evaluator<'l> {
                 }
             },
         );
+        let mut compiler = Compiler::new(&library.ast, &data.metrics);
+        let formulas = library
+            .names()
+            .filter_map(|n| Some((n.to_string(), compiler.formula(n)?)))
+            .collect();
         Evaluator {
             engine,
             library,
             data,
             limits: *limits,
+            formulas,
         }
     }
 
@@ -268,7 +280,7 @@ impl<'l> Evaluator<'l> {
     pub fn many(&self, names: &[String]) -> Many {
         let scripted: Vec<&String> = names
             .iter()
-            .filter(|n| self.library.get(n).is_some())
+            .filter(|n| self.library.get(n).is_some() && !self.formulas.contains_key(*n))
             .collect();
         let driver = (scripted.len() > 1).then(|| {
             let calls: Vec<String> = scripted.iter().map(|n| format!("{n}()")).collect();
@@ -281,6 +293,10 @@ impl<'l> Evaluator<'l> {
         });
         Many {
             names: names.to_vec(),
+            formulas: names
+                .iter()
+                .map(|n| self.formulas.get(n).cloned())
+                .collect(),
             driver,
         }
     }
@@ -296,9 +312,18 @@ impl<'l> Evaluator<'l> {
                 .ok()
         });
         let mut scripted = fast.into_iter().flatten();
+        let values = &self.data.groups.groups[i].values;
         many.names
             .iter()
-            .map(|n| {
+            .zip(&many.formulas)
+            .map(|(n, formula)| {
+                if let Some(f) = formula {
+                    return match f.eval(values) {
+                        Some(x) if x.is_finite() => Ok(Value::Number(x)),
+                        // No data: the script says why.
+                        _ => self.eval(n, i),
+                    };
+                }
                 if self.library.get(n).is_none() {
                     return self.eval(n, i);
                 }
@@ -322,6 +347,12 @@ impl<'l> Evaluator<'l> {
 
     /// Evaluates KPI `name` (or a metric: its value) in group `i`.
     pub fn eval(&self, name: &str, i: usize) -> Result<Value, Diagnostic> {
+        if let Some(f) = self.formulas.get(name)
+            && let Some(x) = f.eval(&self.data.groups.groups[i].values)
+            && x.is_finite()
+        {
+            return Ok(Value::Number(x));
+        }
         if self.library.get(name).is_none()
             && let Some(&id) = self.data.metrics.get(name)
         {

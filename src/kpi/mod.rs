@@ -4,6 +4,7 @@
 
 pub mod docs;
 pub mod engine;
+pub mod formula;
 pub mod library;
 pub mod sandbox;
 pub mod uses;

@@ -12,6 +12,7 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use super::context::{FileCtx, SourceCtx};
+use super::date_cache::DateCache;
 use super::decode::text::printable;
 use super::decode::{self, Format};
 use super::emit::{CubeSink, push_record};
@@ -466,6 +467,7 @@ fn parse_rows(
     let mut fields: Vec<&str> = Vec::with_capacity(l.names.len());
     // A row's values, written in place: at most one per metric column.
     let mut values: Vec<(MetricId, f64)> = vec![(0, 0.0); l.metrics.len()];
+    let mut dates = DateCache::default();
     let mut row = |fields: &[&str], line: usize, batch: &mut Batch| -> Result<()> {
         let err = |message: String| Error::Data {
             file: shown.to_string(),
@@ -482,7 +484,7 @@ fn parse_rows(
         // The chunk is UTF-8, checked once: a cell needs no check of its own.
         let text = |i: usize| trim(fields[i]);
         let date_text = text(l.date);
-        let date = parse_date(date_text, &ctx.timezone).ok_or_else(|| {
+        let date = dates.day(date_text, |s| parse_date(s, &ctx.timezone)).ok_or_else(|| {
             err(format!(
                 "date `{}` is not a date: write YYYY-MM-DD (or a date-time with its UTC offset)",
                 printable(date_text, 80)

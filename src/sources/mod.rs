@@ -4,6 +4,7 @@
 pub mod canonical;
 pub mod command;
 pub mod context;
+pub mod date_cache;
 pub mod decode;
 pub mod emit;
 pub mod fixture;

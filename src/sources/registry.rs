@@ -3,7 +3,7 @@
 //! override them by name.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use rhai::AST;
 
@@ -40,14 +40,43 @@ pub struct Plugin {
     pub manifest: Manifest,
     pub origin: Origin,
     pub files: Files,
-    /// A rhai plugin's `map.rhai`, compiled once when the registry checks it.
-    pub script: Option<Arc<AST>>,
+    /// A rhai plugin's `map.rhai`, compiled once: a workspace plugin's when
+    /// the registry checks it, a built-in's (the binary's own, which the
+    /// tests check) when a file first needs it, as most runs read none
+    /// through it and compiling the seven took longer than the rest of
+    /// opening a workspace.
+    script: OnceLock<Option<Arc<AST>>>,
 }
 
 impl Plugin {
+    /// A plugin as its manifest and files describe it, its script not yet
+    /// compiled.
+    pub fn new(manifest: Manifest, origin: Origin, files: Files) -> Plugin {
+        Plugin {
+            manifest,
+            origin,
+            files,
+            script: OnceLock::new(),
+        }
+    }
+
+    /// A rhai plugin's compiled `map.rhai`; `None` for other plugins.
+    pub fn script(&self) -> Option<Arc<AST>> {
+        self.script
+            .get_or_init(|| {
+                // Only a built-in's is left to now (see `Registry::add`).
+                let source = self.file_text(SCRIPT)?;
+                let shown = self.shown_file(SCRIPT);
+                check_script(&shown, &source, &Limits::default(), &self.origin)
+                    .ok()
+                    .map(Arc::new)
+            })
+            .clone()
+    }
+
     /// Whether the plugin's script reads whole JSON documents.
     pub fn maps_documents(&self) -> bool {
-        self.script.as_ref().is_some_and(|ast| {
+        self.script().as_ref().is_some_and(|ast| {
             ast.iter_functions()
                 .any(|f| f.name == "map_document" && f.params.len() == 1)
         })
@@ -153,12 +182,7 @@ impl Registry {
             let shown = format!("plugins/{}", file.path().display());
             match Manifest::parse(&shown, text) {
                 Ok(m) => reg.add(
-                    Plugin {
-                        manifest: m,
-                        origin: Origin::Builtin,
-                        files: Files::Embedded(dir),
-                        script: None,
-                    },
+                    Plugin::new(m, Origin::Builtin, Files::Embedded(dir)),
                     &mut problems,
                     limits,
                 ),
@@ -225,12 +249,16 @@ impl Registry {
 
     /// Adds a plugin after checking what the manifest alone cannot: that a
     /// rhai plugin has its script.
-    fn add(&mut self, mut p: Plugin, problems: &mut Diagnostics, limits: &Limits) {
-        if p.manifest.kind == PluginKind::Rhai {
+    fn add(&mut self, p: Plugin, problems: &mut Diagnostics, limits: &Limits) {
+        // A built-in's script is compiled when first needed (see
+        // `Plugin::script`).
+        if p.manifest.kind == PluginKind::Rhai && p.origin != Origin::Builtin {
             let shown = p.shown_file(SCRIPT);
             match p.file_text(SCRIPT) {
                 Some(source) => match check_script(&shown, &source, limits, &p.origin) {
-                    Ok(ast) => p.script = Some(Arc::new(ast)),
+                    Ok(ast) => {
+                        let _ = p.script.set(Some(Arc::new(ast)));
+                    }
                     Err(d) => problems.push(d),
                 },
                 None => problems.push(Diagnostic::file(
@@ -333,15 +361,14 @@ pub fn load_dir(dir: &Path, shown: &Path, limits: &Limits) -> Result<Plugin, Dia
     let text = std::fs::read_to_string(&path)
         .map_err(|e| Diagnostics(vec![Diagnostic::file(&shown_toml, e.to_string())]))?;
     let manifest = Manifest::parse(&shown_toml, &text)?;
-    let p = Plugin {
+    let p = Plugin::new(
         manifest,
-        origin: Origin::Workspace {
+        Origin::Workspace {
             dir: dir.to_path_buf(),
             overrides: false,
         },
-        files: Files::Disk(dir.to_path_buf(), shown.to_path_buf()),
-        script: None,
-    };
+        Files::Disk(dir.to_path_buf(), shown.to_path_buf()),
+    );
     let mut problems = Diagnostics::default();
     let mut reg = Registry::default();
     reg.add(p, &mut problems, limits);
