@@ -402,13 +402,18 @@ fn demo_report_top_posts_have_text_and_link_on_every_network() {
 /// then 0.9745% (warn) — the same clicks over 10% more impressions.
 #[test]
 fn demo_history_after_a_redownloaded_export_shows_the_restatement() {
+    let hook = crate::servers::Http::start();
     let dir = crate::harness::demo_with("");
     let root = dir.path();
+    let mut config = std::fs::read_to_string(root.join("kpiscope.toml")).expect("config");
+    config += "\n[[notify]]\nname = \"team\"\nwebhook = \"env:NORTHWIND_WEBHOOK\"\nformat = \"json\"\ngoals = [\"x-ctr\"]\n";
+    std::fs::write(root.join("kpiscope.toml"), config).expect("config");
     let kp = |args: &[&str]| {
         let out = std::process::Command::new(env!("CARGO_BIN_EXE_kpiscope"))
             .args(args)
             .current_dir(root)
             .env("NO_COLOR", "1")
+            .env("NORTHWIND_WEBHOOK", hook.url("/northwind"))
             .output()
             .expect("run kpiscope");
         (
@@ -466,4 +471,21 @@ fn demo_history_after_a_redownloaded_export_shows_the_restatement() {
         vec![(1.072, "pass"), (1.072, "pass"), (0.9745, "warn")],
         "{history}"
     );
+
+    // One alert, from the third run: nothing changed before it.
+    let sent = hook.requests();
+    assert_eq!(sent.len(), 1);
+    let body = sent[0].json();
+    assert_eq!(body["run"], 3);
+    assert_eq!(
+        body["summary"],
+        "kpiscope: 1 goal changed in Northwind Coffee Roasters"
+    );
+    let change = &body["changes"][0];
+    assert_eq!(change["kind"], "restated");
+    assert_eq!(change["goal"], "x-ctr");
+    assert_eq!(change["before"]["status"], "pass");
+    assert_eq!(change["status"], "warn");
+    assert_eq!(change["inputs"][0]["path"], format!("data/x/{name}"));
+    assert_eq!(body["counts"]["warn"], 1);
 }
