@@ -22,6 +22,7 @@ mod plugins;
 mod progress;
 mod real_data;
 mod report;
+mod ru_sources;
 mod script_limits;
 mod stdlib;
 mod watch;
