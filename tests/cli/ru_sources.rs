@@ -402,3 +402,57 @@ fn metrica_table_by_month_is_refused() {
             "this Metrica table is grouped by `Месяц визита`, which kpiscope does not read",
         );
 }
+
+/// GA4's conversion paths by source / medium, July: Facebook opened 12 key
+/// events' paths and closed none (100% assisted); VK assisted 5 and closed 8
+/// (5 / 13); Instagram twice in a row (`×2`) both assisted and closed its 4
+/// (50%); t.co assisted 5 (100%).
+#[test]
+fn ga4_conversion_paths_give_assisted_and_direct_conversions() {
+    let paths = include_str!("../../plugins/ga4/fixtures/conversion_paths_source.csv");
+    let out = eval(
+        Test::new()
+            .file("kpiscope.toml", &source(Some("ga4"), "data/paths.csv"))
+            .file("data/paths.csv", paths),
+        "assisted_conversion_share,assisted_conversions,direct_conversions",
+        true,
+    );
+    out.status(0);
+    expect(
+        &out,
+        "assisted_conversion_share",
+        "2026-07",
+        Some("facebook"),
+        Some(100.0),
+    );
+    expect(
+        &out,
+        "assisted_conversion_share",
+        "2026-07",
+        Some("vk"),
+        Some(5.0 / 13.0 * 100.0),
+    );
+    expect(
+        &out,
+        "assisted_conversion_share",
+        "2026-07",
+        Some("instagram"),
+        Some(50.0),
+    );
+    expect(
+        &out,
+        "assisted_conversion_share",
+        "2026-07",
+        Some("x"),
+        Some(100.0),
+    );
+    expect(&out, "direct_conversions", "2026-07", Some("vk"), Some(8.0));
+    // The rest of the site: direct assisted 8; closed 12 (direct) + 30 + 5 (google).
+    expect(
+        &out,
+        "assisted_conversion_share",
+        "2026-07",
+        Some("web"),
+        Some(8.0 / 55.0 * 100.0),
+    );
+}
