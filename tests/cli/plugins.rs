@@ -725,7 +725,7 @@ fn every_builtin_plugin_passes_its_fixtures() {
     }
     assert!(!out.stdout.contains("FAILED"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("75 fixture(s): 75 passed, 0 failed"),
+        out.stdout.contains("76 fixture(s): 76 passed, 0 failed"),
         "{}",
         out.stdout
     );
