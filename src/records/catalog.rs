@@ -106,7 +106,17 @@ const CANONICAL: &[(&str, &[&str])] = &[
     ("service", &["questions", "responses", "response_time"]),
     (
         "money",
-        &["spend", "cost", "leads", "conversions", "revenue"],
+        &[
+            "spend",
+            "cost",
+            "leads",
+            "conversions",
+            "revenue",
+            // Attribution: conversions whose path a channel joined before its
+            // last touchpoint, and those it closed (GA4 conversion paths).
+            "assisted_conversions",
+            "direct_conversions",
+        ],
     ),
     (
         "web",

@@ -84,6 +84,9 @@ const TOTAL_LABELS: &[&str] = &[
     "summary",
     "итого",
     "всего",
+    // Yandex.Metrica's first row: the sums of counts and the means of rates.
+    "итого и средние",
+    "total and averages",
     "total général",
     "total general",
     "totale",
@@ -958,6 +961,21 @@ mod tests {
             lines("date,text,reach\n2026-03-01,\"one\ntwo, three\nfour\",1\n"),
             [2]
         );
+    }
+
+    #[test]
+    fn metricas_totals_and_averages_row_is_a_total() {
+        // Yandex.Metrica writes it right below the header, in either language.
+        for label in ["Итого и средние", "Total and averages"] {
+            let text = format!(
+                "Source,Visits,Bounce rate\n{label},\"1 300\",0.21\nvk.com,1000,0.2\nok.ru,300,0.25\n"
+            );
+            assert_eq!(lines(&text), [3, 4]);
+            assert_eq!(
+                skipped(&text),
+                BTreeMap::from([(skip::TOTAL.to_string(), (1, 2))])
+            );
+        }
     }
 
     #[test]

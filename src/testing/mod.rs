@@ -81,7 +81,11 @@ mod tests {
             .flat_map(|s| &s.tests)
             .flat_map(|t| &t.expects)
             .collect();
-        assert_eq!(s.library.kpis.len(), 45, "KPIS.md lists 45 KPIs");
+        assert_eq!(
+            s.library.kpis.len(),
+            46,
+            "KPIS.md lists 45 KPIs, and assisted_conversion_share"
+        );
         let mut missing = Vec::new();
         for k in &s.library.kpis {
             let mine = || expects.iter().filter(|e| e.kpi == k.name);

@@ -23,6 +23,7 @@ mod plugins;
 mod progress;
 mod real_data;
 mod report;
+mod ru_sources;
 mod script_limits;
 mod servers;
 mod stdlib;

@@ -713,6 +713,8 @@ fn every_builtin_plugin_passes_its_fixtures() {
         "meta_ads",
         "vk",
         "telegram",
+        "yandex_metrica",
+        "ok",
     ] {
         assert!(
             out.stdout.contains(&format!("\n{plugin}  "))
@@ -723,7 +725,7 @@ fn every_builtin_plugin_passes_its_fixtures() {
     }
     assert!(!out.stdout.contains("FAILED"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("65 fixture(s): 65 passed, 0 failed"),
+        out.stdout.contains("76 fixture(s): 76 passed, 0 failed"),
         "{}",
         out.stdout
     );

@@ -21,7 +21,8 @@
 //!   pageviews 500+900 = 1400, time_on_site 20000+40000 = 60000,
 //!   target_action_users 20+25 = 45, questions 10+10 = 20, responses 8+8 = 16,
 //!   response_time 4800+4800 = 9600, mentions 20+20 = 40,
-//!   mentions_positive 12+10 = 22, mentions_negative 3+5 = 8.
+//!   mentions_positive 12+10 = 22, mentions_negative 3+5 = 8,
+//!   assisted_conversions 3+4 = 7, direct_conversions 1+2 = 3.
 //!
 //! 2026-10 (days = 31), posts p4, p5, p6, p7 (posts = 4):
 //!   likes 150+90+200+60 = 500, comments 20+8+25+7 = 60, shares 10+2+15+3 = 30,
@@ -38,7 +39,8 @@
 //!   pageviews 1200+1800 = 3000, time_on_site 36000+54000 = 90000,
 //!   target_action_users 40+60 = 100, questions 15+15 = 30, responses 12+13 = 25,
 //!   response_time 6000+4400 = 10400, mentions 30+30+10 = 70,
-//!   mentions_positive 20+19+6 = 45, mentions_negative 4+6+2 = 12.
+//!   mentions_positive 20+19+6 = 45, mentions_negative 4+6+2 = 12,
+//!   assisted_conversions 4+2 = 6, direct_conversions 2+4 = 6.
 
 use crate::harness::{Test, assert_close};
 
@@ -73,6 +75,8 @@ const CASES: &[(&str, &str, f64)] = &[
     ("response_time_change", OCT, 44.230769230769231), // (9600/16=600) / 416 - 1, *100
     ("net_sentiment", OCT, 47.142857142857143), // (45-12)/70*100: 10-31 gives mentions only
     ("earned_media_value", OCT, 850.0), // 1000*0.85 from [params]
+    ("assisted_conversion_share", SEP, 70.0), // 7/(7+3)*100
+    ("assisted_conversion_share", OCT, 50.0), // 6/(6+6)*100
     ("roi", SEP, -42.307692307692308), // (750-(300+1000))/(300+1000)*100 = -550/1300*100
 ];
 
@@ -128,7 +132,11 @@ fn stdlib_values_match_hand_computed_cases() {
         .iter()
         .filter(|r| r["period"]["label"] == OCT)
         .collect();
-    assert_eq!(october.len(), 45, "KPIS.md lists 45 KPIs");
+    assert_eq!(
+        october.len(),
+        46,
+        "KPIS.md lists 45 KPIs, and assisted_conversion_share"
+    );
     let without: Vec<String> = october
         .iter()
         .filter(|r| r["value"].is_null())
