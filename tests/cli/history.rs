@@ -15,7 +15,7 @@ use crate::harness::{Output, assert_close, workspace};
 
 const STORE: &str = ".kpiscope/history.db";
 
-fn config(extra: &str) -> String {
+pub fn config(extra: &str) -> String {
     format!(
         "{HEAD}{extra}{}{}",
         err_goal("sep", "period = \"2026-09\""),
@@ -34,7 +34,12 @@ fn command(dir: &Path, args: &[&str]) -> Command {
 }
 
 fn kp(dir: &Path, args: &[&str]) -> Output {
-    let out = command(dir, args).output().expect("run kpiscope");
+    output_of(dir, command(dir, args))
+}
+
+/// Runs `c` (a kpiscope command in `dir`) to its end.
+pub fn output_of(dir: &Path, mut c: Command) -> Output {
+    let out = c.output().expect("run kpiscope");
     Output {
         status: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -44,7 +49,7 @@ fn kp(dir: &Path, args: &[&str]) -> Output {
 }
 
 /// The export with i1's likes 80 → 130, the same size but for one byte.
-fn redownload(dir: &Path) {
+pub fn redownload(dir: &Path) {
     let changed = DATA.replace(
         "2026-09-05,instagram,acme,i1,spring,2000,80,",
         "2026-09-05,instagram,acme,i1,spring,2000,130,",

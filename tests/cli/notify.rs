@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::goals::{DATA, HEAD, err_goal};
+use crate::goals::DATA;
 use crate::harness::{Output, workspace};
 use crate::servers::{Http, Smtp};
 
@@ -22,11 +22,7 @@ const FAILS: &str =
     "\n[[goal]]\nid = \"fails\"\nkpi = \"err\"\nperiod = \"2026-08\"\ntarget = \">= 5\"\n";
 
 fn fixture(notify: &str, goals: &str) -> PathBuf {
-    let config = format!(
-        "{HEAD}{}{}{goals}\n{notify}",
-        err_goal("sep", "period = \"2026-09\""),
-        err_goal("aug", "period = \"2026-08\"")
-    );
+    let config = format!("{}{goals}\n{notify}", crate::history::config(""));
     workspace(&[("kpiscope.toml", &config), ("data.csv", DATA)])
 }
 
@@ -44,21 +40,7 @@ fn kp(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Output {
     for (k, v) in env {
         c.env(k, v);
     }
-    let out = c.output().expect("run kpiscope");
-    Output {
-        status: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-        dir: dir.to_path_buf(),
-    }
-}
-
-fn redownload(dir: &Path) {
-    let changed = DATA.replace(
-        "2026-09-05,instagram,acme,i1,spring,2000,80,",
-        "2026-09-05,instagram,acme,i1,spring,2000,130,",
-    );
-    std::fs::write(dir.join("data.csv"), changed).expect("rewrite");
+    crate::history::output_of(dir, c)
 }
 
 /// The rows of the `delivery` table, through the sqlite3 command line
@@ -107,7 +89,7 @@ fn a_status_change_sends_one_slack_alert_and_no_change_sends_none() {
     kp(&dir, &["check"], &env).status(0);
     assert_eq!(http.requests().len(), 0);
 
-    redownload(&dir);
+    crate::history::redownload(&dir);
     let out = kp(&dir, &["check"], &env);
     out.status(0);
     assert!(
