@@ -26,6 +26,16 @@ pub enum HistoryError {
     },
 }
 
+impl HistoryError {
+    /// Another process holds the store's lock.
+    pub fn is_busy(&self) -> bool {
+        matches!(self, HistoryError::Sqlite { source, .. } if matches!(
+            source.sqlite_error_code(),
+            Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+        ))
+    }
+}
+
 /// SQLite's own words, with what they mean for the user's file.
 fn describe(e: &rusqlite::Error) -> String {
     use rusqlite::ErrorCode::*;

@@ -114,6 +114,21 @@ impl Store {
                 })?;
             }
         }
+        // Two first runs at once both make the file and ask for WAL; SQLite
+        // answers the loser "locked" at once, without waiting as it does for
+        // a write: it tries again until the busy timeout.
+        let started = std::time::Instant::now();
+        loop {
+            match Store::connect(path) {
+                Err(e) if e.is_busy() && started.elapsed() < BUSY => {
+                    std::thread::sleep(Duration::from_millis(20));
+                }
+                other => return other,
+            }
+        }
+    }
+
+    fn connect(path: &Path) -> Result<Store, HistoryError> {
         let sql = |source| HistoryError::Sqlite {
             path: path.into(),
             source,
