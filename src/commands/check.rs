@@ -45,9 +45,8 @@ pub fn compute(s: &Session, args: &CheckArgs, style: Style) -> Result<Checked> {
     let cube = s.load(&views_of(&goals), &args.range)?;
     check_names(s, &goals, &cube)?;
     let results = evaluate_on(s, &goals, &args.range, &cube)?;
-    let as_of = s
-        .as_of(&args.range, &cube)?
-        .map(crate::aggregate::period::format_day);
+    let as_of_day = s.as_of(&args.range, &cube)?;
+    let as_of = as_of_day.map(crate::aggregate::period::format_day);
     if args.fail_on.contains(&FailOn::Restated) && s.history.is_none() {
         return Err(Error::usage(
             "--fail-on restated compares with the history, which --no-history leaves out",
@@ -62,7 +61,7 @@ pub fn compute(s: &Session, args: &CheckArgs, style: Style) -> Result<Checked> {
                 + render::changes::section(changes, currency, style).as_str()
         }
         CheckFormat::Json => {
-            let meta = Meta::new(&s.ws.name, s.as_of(&args.range, &cube)?);
+            let meta = Meta::new(&s.ws.name, as_of_day);
             render::check::json(&meta, currency, &results, &cube.tallies, changes)
         }
         CheckFormat::Csv => render::check::csv(&results, currency),

@@ -23,7 +23,9 @@ pub use outbox::Delivery;
 pub use store::{Query, Row, Run, Store};
 
 use crate::goals::GoalResult;
+use crate::limits::MAX_FILES_PER_SOURCE;
 use crate::session::Session;
+use crate::workspace::walk;
 
 /// Where the store is when neither `[history] path` nor `--history` moves it.
 pub const DEFAULT_PATH: &str = ".kpiscope/history.db";
@@ -80,22 +82,28 @@ pub fn prepare(
         Err(HistoryError::Missing { .. }) => Ok(None),
         Err(e) => Err(e.to_string()),
     };
-    let changes = store
-        .as_ref()
-        .ok()
-        .and_then(Option::as_ref)
-        .and_then(|st| {
-            changes::since(
-                st,
-                compare_with,
-                &run.range,
-                run.as_of.as_deref(),
-                &run.inputs,
-                &run.results,
-            )
-            .ok()
-        })
-        .unwrap_or_default();
+    let compared = match &store {
+        Ok(Some(st)) => changes::since(
+            st,
+            compare_with,
+            &run.range,
+            run.as_of.as_deref(),
+            &run.inputs,
+            &run.results,
+        ),
+        // Nothing to compare with; a store that cannot be opened is said
+        // when recording.
+        _ => Ok(Vec::new()),
+    };
+    // Said, not passed over: no line under the table must not read as
+    // "nothing changed" when the store could not be read.
+    let changes = compared.unwrap_or_else(|e| {
+        say!(
+            "{} could not compare with the last run: {e}",
+            crate::color::warning()
+        );
+        Vec::new()
+    });
     Some(Entry {
         run,
         changes,
@@ -140,32 +148,18 @@ impl Entry {
 
 /// What a run is computed from: the files its sources read, the config,
 /// and the workspace's scripts and plugins (an edited script restates
-/// figures as surely as a new export).
+/// figures as surely as a new export). The folders are walked as a source's
+/// glob is: hidden files (editors' swap files) left out, a link loop walked
+/// once; one that cannot be read is left out of the fingerprint.
 fn inputs(s: &Session) -> Vec<PathBuf> {
     let mut files = s.inputs();
     files.push(s.ws.root.join(s.ws.config_file()));
-    for dir in ["scripts", "plugins"] {
-        walk_files(&s.ws.root.join(dir), &mut files);
+    for pattern in ["scripts/**/*", "plugins/**/*"] {
+        if let Ok(w) = walk::expand(&s.ws.root, pattern, MAX_FILES_PER_SOURCE) {
+            files.extend(w.files.into_iter().filter(|f| f.is_file()));
+        }
     }
     files
-}
-
-/// The files under `dir`, hidden ones left out (editors' swap files).
-fn walk_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    for e in entries.flatten() {
-        if e.file_name().to_string_lossy().starts_with('.') {
-            continue;
-        }
-        let p = e.path();
-        match e.file_type() {
-            Ok(t) if t.is_dir() => walk_files(&p, out),
-            Ok(t) if t.is_file() => out.push(p),
-            _ => {}
-        }
-    }
 }
 
 /// The time of a run, UTC, RFC 3339 to the second.

@@ -314,7 +314,8 @@ impl Store {
         range: &Range,
     ) -> Result<Option<Row>, HistoryError> {
         self.one(
-            "goal = ?1 AND period IS ?2 ORDER BY run_id DESC",
+            "goal = ?1 AND period IS ?2",
+            "run_id DESC",
             params![goal, period, command, range.0, range.1],
         )
     }
@@ -329,18 +330,23 @@ impl Store {
         range: &Range,
     ) -> Result<Option<Row>, HistoryError> {
         self.one(
-            "goal = ?1 AND first_day < ?2 ORDER BY first_day DESC, run_id DESC",
+            "goal = ?1 AND first_day < ?2",
+            "first_day DESC, run_id DESC",
             params![goal, first_day, command, range.0, range.1],
         )
     }
 
-    /// The first row of `history` where `tail` holds, `?3` to `?5` being
-    /// the command and the range.
-    fn one(&self, tail: &str, p: impl rusqlite::Params) -> Result<Option<Row>, HistoryError> {
-        let (head, order) = tail.split_once(" ORDER BY ").unwrap_or((tail, "run_id"));
+    /// The first row of `history` in `order` where `cond` holds, `?3` to
+    /// `?5` being the command and the range.
+    fn one(
+        &self,
+        cond: &str,
+        order: &str,
+        p: impl rusqlite::Params,
+    ) -> Result<Option<Row>, HistoryError> {
         let q = format!(
             "SELECT {COLUMNS} FROM history
-             WHERE {head} AND (?3 IS NULL OR command = ?3)
+             WHERE {cond} AND (?3 IS NULL OR command = ?3)
                AND range_from IS ?4 AND range_to IS ?5
              ORDER BY {order} LIMIT 1"
         );
