@@ -182,6 +182,18 @@ pub enum Command {
     Test(TestArgs),
     /// Load config, plugins and scripts and report every problem; read no data
     Validate,
+    /// Write the records the file sources read into a warehouse table (upsert; one transaction a file)
+    Load {
+        /// Where to: `postgres` (or an engine speaking its protocol)
+        #[arg(long, value_parser = ["postgres"])]
+        to: String,
+        /// The server: `env:VAR`, a URL or `key=value` words (default: libpq's PG* variables, ~/.pgpass)
+        #[arg(long, value_name = "CONNECTION")]
+        connection: Option<String>,
+        /// The table, created when missing
+        #[arg(long, default_value = "kpiscope.records", value_name = "SCHEMA.TABLE")]
+        table: String,
+    },
     /// List KPIs, metrics, plugins, goals or sources
     List {
         /// What to list

@@ -93,6 +93,22 @@ pub const SCRIPT_TIME: Duration = Duration::from_secs(2);
 /// `[limits] script_run_seconds`.
 pub const SCRIPT_RUN_TIME: Duration = Duration::from_secs(600);
 
+/// How long one statement a warehouse runs for kpiscope may take (the
+/// query of a source, a file's upsert in `load --to postgres`): the server
+/// stops it past this, so that a query that scans a table without end does
+/// not hold the warehouse. Summing 20 million rows takes seconds; ten
+/// minutes leaves room for tables a hundred times larger.
+/// `[limits] warehouse_seconds`.
+pub const WAREHOUSE_TIME: Duration = Duration::from_secs(600);
+
+/// How long connecting to a warehouse may take (unless its
+/// `connect_timeout` says otherwise).
+pub const WAREHOUSE_CONNECT_TIME: Duration = Duration::from_secs(10);
+
+/// Cells fetched from a warehouse at a time: what memory a source's result
+/// costs while it streams in, whatever the number of cells.
+pub const WAREHOUSE_FETCH_ROWS: i32 = 10_000;
+
 /// Size of one script file (a KPI script or a `map.rhai`), in bytes. Rhai's
 /// parser looks variables up among all the functions seen so far, which is
 /// quadratic in their number (a 2.4 MB script took minutes; 20,000 one-line
@@ -171,6 +187,7 @@ pub struct Limits {
     pub script_bytes: usize,
     pub script_memory: usize,
     pub date_span_years: u32,
+    pub warehouse_time: Duration,
 }
 
 impl Default for Limits {
@@ -182,6 +199,7 @@ impl Default for Limits {
             script_bytes: SCRIPT_BYTES,
             script_memory: SCRIPT_MEMORY,
             date_span_years: DATE_SPAN_YEARS,
+            warehouse_time: WAREHOUSE_TIME,
         }
     }
 }
@@ -273,6 +291,9 @@ impl Limits {
         }
         if let Some(d) = secs(&raw.script_run_seconds, "script_run_seconds") {
             limits.script_run_time = d;
+        }
+        if let Some(d) = secs(&raw.warehouse_seconds, "warehouse_seconds") {
+            limits.warehouse_time = d;
         }
         limits
     }

@@ -372,11 +372,24 @@ impl Session {
         let mut cube = fresh();
         // Files can be read twice, so keys are written down rather than
         // remembered; a command's output cannot, so its load remembers them.
-        let twice = resolved.iter().all(|r| r.command.is_none());
+        let twice = resolved
+            .iter()
+            .all(|r| r.command.is_none() && r.warehouse.is_none());
+        let pushed = sources::Pushdown::of(
+            views.iter().chain(companion.iter().flat_map(|c| c.views)),
+            self.verbose,
+        );
         if twice {
             cube.log_keys();
         }
-        sources::load(&self.ws, &self.registry, &resolved, &mut cube, &progress)?;
+        sources::load(
+            &self.ws,
+            &self.registry,
+            &resolved,
+            &mut cube,
+            &progress,
+            &pushed,
+        )?;
         if twice {
             let log = std::env::temp_dir().join("kpiscope key log");
             let settled = cube.settle().map_err(|e| Error::io(&log, e))?;
@@ -391,7 +404,14 @@ impl Session {
                 cube = fresh();
                 cube.track_only(&settled.suspects);
                 progress.restart();
-                sources::load(&self.ws, &self.registry, &resolved, &mut cube, &progress)?;
+                sources::load(
+            &self.ws,
+            &self.registry,
+            &resolved,
+            &mut cube,
+            &progress,
+            &pushed,
+        )?;
                 if let Some(file) = sources::changed(&resolved, &stamps) {
                     let shown = file.strip_prefix(&self.ws.root).unwrap_or(file);
                     return Err(Error::usage(format!(
@@ -417,9 +437,12 @@ impl Session {
         if self.verbose {
             let files: usize = resolved.iter().map(|r| r.files.len()).sum();
             let commands = resolved.iter().filter(|r| r.command.is_some()).count();
-            let commands = match commands {
-                0 => String::new(),
-                n => format!(" and {n} command(s)"),
+            let warehouses = resolved.iter().filter(|r| r.warehouse.is_some()).count();
+            let commands = match (commands, warehouses) {
+                (0, 0) => String::new(),
+                (n, 0) => format!(" and {n} command(s)"),
+                (0, w) => format!(" and {w} warehouse source(s)"),
+                (n, w) => format!(", {n} command(s) and {w} warehouse source(s)"),
             };
             say!(
                 "loaded {} rows from {files} files{commands} into {} cells in {:.2?} ({} duplicate values dropped)",

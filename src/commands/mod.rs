@@ -8,6 +8,7 @@ mod explain;
 mod history;
 mod init;
 mod list;
+mod load;
 mod man;
 mod new;
 mod notify;
@@ -130,6 +131,11 @@ pub fn run(cli: Cli) -> anyhow::Result<Outcome> {
             eval::run(&session, &args, style)?
         }
         Command::Validate => validate::run(&session, cli.quiet)?,
+        Command::Load {
+            to: _,
+            connection,
+            table,
+        } => load::run(&session, connection.as_deref(), table, cli.quiet)?,
         Command::List { what, format } => list::run(&session, *what, *format, style)?,
         Command::Explain {
             kpi,

@@ -11,6 +11,7 @@ pub mod fixture;
 pub mod layout;
 pub mod manifest;
 pub mod number;
+pub mod postgres;
 pub mod progress;
 #[cfg(test)]
 mod props;
@@ -39,6 +40,9 @@ pub struct Resolved<'a> {
     pub command: Option<&'a Plugin>,
     /// How the glob found the files (links followed twice...), for `-v`.
     pub notes: Vec<String>,
+    /// A warehouse source's checked mapping, and its network when no
+    /// column gives it.
+    pub warehouse: Option<(crate::workspace::warehouse::Warehouse, Option<String>)>,
 }
 
 /// Resolves every source's files and plugin, reporting every problem at once.
@@ -69,6 +73,45 @@ pub fn resolve<'a>(ws: &'a Workspace, registry: &'a Registry) -> Result<Vec<Reso
             },
             None => None,
         };
+        let is_warehouse = explicit.is_some_and(|p| p.manifest.kind == PluginKind::Postgres);
+        if is_warehouse || !source.warehouse.is_empty() {
+            let (plugin, raw) = match explicit {
+                Some(p) if is_warehouse => (p, source.warehouse.over(&p.manifest.warehouse)),
+                _ => {
+                    problems.push(at.diagnostic(
+                        source.plugin_span.clone(),
+                        format!("{}: `connection`, `table`, `query`, `dialect` and `columns` are a warehouse source's keys: write `plugin = \"postgres\"` (or a plugin of kind postgres)", source.describe()),
+                    ));
+                    continue;
+                }
+            };
+            if let Some(path) = &source.pattern {
+                problems.push(at.diagnostic(
+                    source.pattern_span.clone(),
+                    format!("{}: a warehouse source reads no file: drop `path = \"{path}\"`", source.describe()),
+                ));
+                continue;
+            }
+            let network = source.network.clone().or(plugin.manifest.network.clone());
+            let mut located = ws.located();
+            match crate::workspace::warehouse::Warehouse::check(
+                &raw,
+                source.span.clone(),
+                source.account.as_deref(),
+                network.as_deref(),
+                &mut located,
+            ) {
+                Some(wh) => out.push(Resolved {
+                    source,
+                    files: Vec::new(),
+                    command: None,
+                    notes: Vec::new(),
+                    warehouse: Some((wh, network)),
+                }),
+                None => problems.0.extend(located.diagnostics.0),
+            }
+            continue;
+        }
         if source.pattern.is_none() {
             match explicit {
                 Some(p) if p.manifest.kind == PluginKind::Command => out.push(Resolved {
@@ -76,6 +119,7 @@ pub fn resolve<'a>(ws: &'a Workspace, registry: &'a Registry) -> Result<Vec<Reso
                     files: Vec::new(),
                     command: Some(p),
                     notes: Vec::new(),
+                    warehouse: None,
                 }),
                 _ => problems.push(at.diagnostic(
                     source.plugin_span.clone(),
@@ -125,6 +169,7 @@ pub fn resolve<'a>(ws: &'a Workspace, registry: &'a Registry) -> Result<Vec<Reso
             files: resolved,
             command: None,
             notes: matched.notes,
+            warehouse: None,
         });
     }
     problems.into_result(out)
@@ -317,6 +362,34 @@ pub fn changed<'a>(
         .map(|(_, (f, _))| f.as_path())
 }
 
+/// What a warehouse source is told besides the cube's spec: the rows the
+/// command's views accept (every row when `None`), and whether to say what
+/// the server did (`-v`).
+#[derive(Debug, Clone, Default)]
+pub struct Pushdown {
+    pub filters: Option<Vec<crate::aggregate::Filter>>,
+    pub verbose: bool,
+}
+
+impl Pushdown {
+    /// The filters of `views`: none when a view takes every row.
+    pub fn of<'a>(views: impl IntoIterator<Item = &'a crate::aggregate::View>, verbose: bool) -> Pushdown {
+        let mut filters = Vec::new();
+        for v in views {
+            if v.filter == crate::aggregate::Filter::default() {
+                return Pushdown { filters: None, verbose };
+            }
+            if !filters.contains(&v.filter) {
+                filters.push(v.filter.clone());
+            }
+        }
+        Pushdown {
+            filters: (!filters.is_empty()).then_some(filters),
+            verbose,
+        }
+    }
+}
+
 /// Reads every resolved file into the cube, with a tally of each.
 pub fn load(
     ws: &Workspace,
@@ -324,8 +397,30 @@ pub fn load(
     resolved: &[Resolved],
     cube: &mut Cube,
     progress: &progress::Progress,
+    pushed: &Pushdown,
 ) -> Result<()> {
     for r in resolved {
+        if let Some((wh, network)) = &r.warehouse {
+            let shown = postgres::shown(r.source, wh);
+            let mut tally = Tally::new(&shown, "postgres");
+            cube.next_file();
+            postgres::load(
+                ws,
+                r.source,
+                wh,
+                network.as_deref(),
+                cube,
+                pushed.filters.clone(),
+                &mut tally,
+                pushed.verbose,
+            )?;
+            cube.finish_file(&mut tally);
+            cube.tallies.push(tally);
+            if let Some(message) = cube.span_problem(ws.limits.date_span_years) {
+                return Err(Error::usage(message));
+            }
+            continue;
+        }
         let ctx = SourceCtx {
             source: r.source,
             root: &ws.root,

@@ -7,6 +7,7 @@ pub mod discover;
 pub(crate) mod props;
 pub mod raw;
 pub mod walk;
+pub mod warehouse;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -71,6 +72,11 @@ pub struct Source {
     pub account: Option<String>,
     pub network: Option<String>,
     pub settings: toml::Table,
+    /// A warehouse source's keys as written, checked with its plugin's
+    /// (`sources::postgres`); empty for a file source.
+    pub warehouse: warehouse::RawWarehouse,
+    /// The whole `[[source]]` table, for what is missing from it.
+    pub span: Range<usize>,
 }
 
 impl Source {
@@ -390,6 +396,14 @@ impl Workspace {
                 year,
                 decimal,
                 settings: s.settings.unwrap_or_default(),
+                warehouse: warehouse::RawWarehouse {
+                    connection: s.connection,
+                    table: s.table,
+                    query: s.query,
+                    dialect: s.dialect,
+                    columns: s.columns,
+                },
+                span: item.span(),
             });
         }
 

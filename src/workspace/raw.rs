@@ -29,6 +29,12 @@ pub struct RawSource {
     pub year: Option<Spanned<i64>>,
     pub decimal: Option<Spanned<String>>,
     pub settings: Option<toml::Table>,
+    /// A warehouse source's server, relation and mapping (see `warehouse`).
+    pub connection: Option<Spanned<String>>,
+    pub table: Option<Spanned<String>>,
+    pub query: Option<Spanned<String>>,
+    pub dialect: Option<Spanned<String>>,
+    pub columns: Option<super::warehouse::RawColumns>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -62,6 +68,7 @@ pub struct RawLimits {
     pub script_kb: Option<Spanned<i64>>,
     pub script_mb: Option<Spanned<i64>>,
     pub date_span_years: Option<Spanned<i64>>,
+    pub warehouse_seconds: Option<Spanned<f64>>,
 }
 
 /// `[report]`: the agency's brand on the periodic report.

@@ -11,6 +11,7 @@ use toml::de::DeValue;
 use super::layout::Layout;
 use crate::diagnostic::{Diagnostics, suggest};
 use crate::records::{Kind, catalog::is_metric_name};
+use crate::workspace::warehouse::{RawWarehouse, Warehouse};
 use crate::workspace::{Located, de, parse_toml};
 
 mod layouts;
@@ -22,7 +23,7 @@ pub const API: u32 = 1;
 
 const TOP_LEVEL: &[&str] = &[
     "name", "title", "version", "api", "kind", "network", "input", "table", "layout", "command",
-    "metrics",
+    "metrics", "postgres",
 ];
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,6 +39,9 @@ pub enum PluginKind {
     Table,
     Rhai,
     Command,
+    /// A table or query of a SQL engine speaking the PostgreSQL protocol,
+    /// summed there into cells (`sources::postgres`).
+    Postgres,
 }
 
 #[derive(Debug, Clone)]
@@ -58,6 +62,8 @@ pub struct Manifest {
     pub layouts: Vec<Layout>,
     pub command: Option<CommandSpec>,
     pub metrics: Vec<(String, Kind)>,
+    /// A `postgres` plugin's mapping (`[postgres]`), completed by the source.
+    pub warehouse: RawWarehouse,
 }
 
 impl Manifest {
@@ -135,12 +141,16 @@ impl Manifest {
             Some(("table", _)) => Some(PluginKind::Table),
             Some(("rhai", _)) => Some(PluginKind::Rhai),
             Some(("command", _)) => Some(PluginKind::Command),
+            Some(("postgres", _)) => Some(PluginKind::Postgres),
             Some((other, span)) => {
                 at.error(
                     span,
                     format!(
-                        "unknown plugin kind `{other}`: use table, rhai or command{}",
-                        crate::diagnostic::did_you_mean(other, ["table", "rhai", "command"])
+                        "unknown plugin kind `{other}`: use table, rhai, command or postgres{}",
+                        crate::diagnostic::did_you_mean(
+                            other,
+                            ["table", "rhai", "command", "postgres"]
+                        )
                     ),
                 );
                 None
@@ -148,7 +158,7 @@ impl Manifest {
             None => {
                 at.error(
                     whole.clone(),
-                    "the manifest has no `kind`: use table, rhai or command",
+                    "the manifest has no `kind`: use table, rhai, command or postgres",
                 );
                 None
             }
@@ -211,6 +221,28 @@ impl Manifest {
                 })
             });
 
+        let warehouse = top
+            .get("postgres")
+            .and_then(|v| de::<RawWarehouse>(&mut at, v.clone(), "[postgres]"))
+            .unwrap_or_default();
+        match kind {
+            Some(PluginKind::Postgres) => {
+                if let Some(c) = &warehouse.connection {
+                    at.error(
+                        c.span(),
+                        "a manifest names no server: `connection` belongs in the workspace's [[source]] (or the environment)",
+                    );
+                }
+                // The mapping's names, checked where they are written; what
+                // the source adds is checked with the source.
+                Warehouse::check_names(&warehouse, &mut at);
+            }
+            Some(_) if top.contains_key("postgres") => at.error(
+                top["postgres"].span(),
+                "[postgres] is for `kind = \"postgres\"` plugins",
+            ),
+            _ => {}
+        }
         let plugin_name = name.clone().unwrap_or_default();
         let plugin_title = title.clone().unwrap_or_else(|| plugin_name.clone());
         let mapped = matches!(kind, Some(PluginKind::Table));
@@ -245,6 +277,7 @@ impl Manifest {
                 layouts,
                 command,
                 metrics,
+                warehouse,
             }),
             _ => Err(at.diagnostics),
         }

@@ -1,0 +1,422 @@
+//! A warehouse source: a table or query of a SQL engine that speaks the
+//! PostgreSQL protocol, summed by the server into the cells the command
+//! needs (`query`), so that kpiscope receives cells, never the table's rows.
+//! The cells go into the cube like a file's records: an account's own
+//! figures still win over its posts', and a post the table holds twice is
+//! refused rather than guessed at, so the numbers are those of the same rows
+//! read from canonical CSV.
+
+pub mod catalog;
+pub mod query;
+
+use std::time::Instant;
+
+use crate::aggregate::period::format_day;
+use crate::aggregate::{Cube, Filter, Grain};
+use crate::diagnostic::{Diagnostics, suggest};
+use crate::error::{Error, Result};
+use crate::limits::{WAREHOUSE_CONNECT_TIME, WAREHOUSE_FETCH_ROWS};
+use crate::pg::{self, PgError};
+use crate::records::tally::Tally;
+use crate::records::{Kind, Level, MetricId, RowRef};
+use crate::sources::emit::{CubeSink, Sink};
+use crate::workspace::warehouse::Warehouse;
+use crate::workspace::{Source, Workspace};
+use query::{Asked, DateType, Need, Plan};
+
+/// What one source's load did, for `-v`: the rows the server summed and the
+/// cells it sent.
+pub struct Transfer {
+    pub rows: u64,
+    pub cells: u64,
+    pub sql: String,
+}
+
+/// Reads `wh` (of `source`) into `cube`: the cells of its spec, for the rows
+/// `filters` accept (every row when `None`).
+pub fn load(
+    ws: &Workspace,
+    source: &Source,
+    wh: &Warehouse,
+    network: Option<&str>,
+    cube: &mut Cube,
+    filters: Option<Vec<Filter>>,
+    tally: &mut Tally,
+    verbose: bool,
+) -> Result<Transfer> {
+    let started = Instant::now();
+    let at = ws.located();
+    let info = pg::settings(wh.connection.as_deref())?;
+    let mut client = pg::connect(&info, WAREHOUSE_CONNECT_TIME)?;
+    let what = shown(source, wh);
+    let mut tx = client
+        .build_transaction()
+        .read_only(true)
+        .start()
+        .map_err(|e| PgError::statement(&what, e))?;
+    tx.batch_execute(&format!(
+        "SET LOCAL statement_timeout = {}",
+        ws.limits.warehouse_time.as_millis()
+    ))
+    .map_err(|e| PgError::statement(&what, e))?;
+
+    // The mapping against the relation's columns: every problem at once.
+    let columns = catalog::columns(&mut tx, wh)?;
+    let mut problems = Diagnostics::default();
+    let mut date_type = DateType::Date;
+    for (col, role) in wh.columns() {
+        let Some(found) = columns.iter().find(|c| c.name == col.name) else {
+            let hint = suggest(&col.name, columns.iter().map(|c| c.name.as_str()))
+                .map(|s| format!("did you mean `{s}`?"))
+                .unwrap_or_else(|| {
+                    format!(
+                        "its columns are {}",
+                        columns
+                            .iter()
+                            .map(|c| c.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )
+                });
+            problems.push(
+                at.diagnostic(
+                    col.span.clone(),
+                    format!(
+                        "{}: the {role} column `{}` is not in {}",
+                        source.describe(),
+                        col.name,
+                        wh.relation.shown()
+                    ),
+                )
+                .with_hint(hint),
+            );
+            continue;
+        };
+        if role == "date" {
+            match catalog::date_type(&found.ty) {
+                Some(t) => date_type = t,
+                None => problems.push(at.diagnostic(
+                    col.span.clone(),
+                    format!(
+                        "{}: the date column `{}` is of type {}: a date column is a date, a timestamp or a timestamptz (in a `query`, cast it: `CAST(day AS date) AS day`)",
+                        source.describe(),
+                        col.name,
+                        found.ty
+                    ),
+                )),
+            }
+        } else if role.starts_with("metric") && !catalog::is_number(&found.ty) {
+            problems.push(at.diagnostic(
+                col.span.clone(),
+                format!(
+                    "{}: the {role} column `{}` is of type {}, not a number",
+                    source.describe(),
+                    col.name,
+                    found.ty
+                ),
+            ).with_hint("map a column of numbers (integer, numeric, real, double precision), or cast it in a `query`"));
+        }
+    }
+    let mut asked = Vec::new();
+    for (name, col) in &wh.metrics {
+        let kind = cube.declare_metric(name, Kind::Sum, "postgres");
+        let kind = cube.catalog.get(kind).kind;
+        if kind == Kind::Mean {
+            problems.push(at.diagnostic(
+                col.span.clone(),
+                format!("{}: metric `{name}` is a mean, which a warehouse cannot sum for kpiscope", source.describe()),
+            ).with_hint("map the sum and the count as two metrics, and divide them in a KPI"));
+        }
+        asked.push(Asked {
+            metric: name.clone(),
+            kind,
+        });
+    }
+    if !problems.is_empty() {
+        return Err(Error::Diagnostics(problems));
+    }
+
+    let spec = need_of(cube);
+    let kinds: Vec<Kind> = asked.iter().map(|a| a.kind).collect();
+    let tz = ws.timezone.iana_name().unwrap_or("UTC").to_string();
+    let need = Need {
+        bucket: Plan::bucket(spec.base, &kinds),
+        keep_dims: &spec.keep_dims,
+        keep_posts: spec.keep_posts,
+        range: spec.range,
+        filters,
+        timezone: &tz,
+        network,
+        account: source.account.as_deref(),
+    };
+    let plan = Plan::build(wh, date_type, &asked, &need);
+    let params: Vec<&(dyn postgres::types::ToSql + Sync)> = plan
+        .params
+        .iter()
+        .map(|p| p as &(dyn postgres::types::ToSql + Sync))
+        .collect();
+
+    if wh.post.is_some() && !catalog::unique_post(&mut tx, wh) {
+        let sql = query::repeated_posts(wh, &plan).unwrap_or_default();
+        let rows = tx
+            .query(&sql, &params)
+            .map_err(|e| PgError::statement(&what, e))?;
+        if let Some(r) = rows.first() {
+            let keyed = plan.has_network as usize + plan.has_account as usize;
+            let text = |i: usize| r.try_get::<_, Option<String>>(i).ok().flatten().unwrap_or_default();
+            let mut who: Vec<String> = (0..keyed).map(text).collect();
+            if !plan.has_network {
+                who.insert(0, network.unwrap_or_default().to_string());
+            }
+            if !plan.has_account {
+                who.push(source.account.clone().unwrap_or_default());
+            }
+            let n: i64 = r.try_get(keyed + 1).unwrap_or(0);
+            let first: i32 = r.try_get(keyed + 2).unwrap_or(0);
+            let last: i32 = r.try_get(keyed + 3).unwrap_or(0);
+            return Err(Error::usage(format!(
+                "{what}: post {} of {} is on {n} rows ({} to {}){}: kpiscope counts a post once and cannot tell which row is right; keep one row a post (a unique key on ({}) proves it, and `kpiscope load --to postgres` keeps one)",
+                text(keyed),
+                who.join("/"),
+                format_day(first),
+                format_day(last),
+                if rows.len() > 1 { ", among others" } else { "" },
+                [wh.network.as_ref(), wh.account.as_ref(), wh.post.as_ref()]
+                    .into_iter()
+                    .flatten()
+                    .map(|c| c.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
+    }
+
+    let transfer = fetch(&mut tx, &plan, &params, source, network, cube, tally, &what)?;
+    tx.commit().map_err(|e| PgError::statement(&what, e))?;
+    if verbose {
+        say!(
+            "note: {what}: the server summed {} rows into {} cells ({} bucket) in {:.2?}",
+            transfer.rows,
+            transfer.cells,
+            if need.bucket == Grain::Month { "month" } else { "day" },
+            started.elapsed()
+        );
+        say!(
+            "note: {what}: the query ({} parameters: {}):\n{}",
+            plan.params.len(),
+            plan.params.join(", "),
+            plan.sql
+        );
+    }
+    Ok(transfer)
+}
+
+/// How messages name a warehouse source: `source #2 (postgres, social.posts)`.
+pub fn shown(source: &Source, wh: &Warehouse) -> String {
+    format!(
+        "source #{} ({}, {})",
+        source.number,
+        source.plugin.as_deref().unwrap_or("postgres"),
+        wh.relation.shown()
+    )
+}
+
+/// The cells the cube (and its companion, which the same query feeds) keeps.
+fn need_of(cube: &Cube) -> crate::aggregate::spec::CubeSpec {
+    let mut spec = cube.spec.clone();
+    if let Some(c) = &cube.companion {
+        if c.spec.base == Grain::Day {
+            spec.base = Grain::Day;
+        }
+        spec.keep_posts |= c.spec.keep_posts;
+        for d in &c.spec.keep_dims {
+            if !spec.keep_dims.contains(d) {
+                spec.keep_dims.push(d.clone());
+            }
+        }
+        spec.keep_dims.sort();
+        let (a, b) = (spec.range, c.spec.range);
+        spec.range = (
+            a.0.zip(b.0).map(|(x, y)| x.min(y)),
+            a.1.zip(b.1).map(|(x, y)| x.max(y)),
+        );
+    }
+    spec
+}
+
+/// Streams the plan's cells into the cube, a portal's fetch at a time.
+#[allow(clippy::too_many_arguments)]
+fn fetch(
+    tx: &mut postgres::Transaction,
+    plan: &Plan,
+    params: &[&(dyn postgres::types::ToSql + Sync)],
+    source: &Source,
+    network: Option<&str>,
+    cube: &mut Cube,
+    tally: &mut Tally,
+    what: &str,
+) -> Result<Transfer> {
+    let ids: Vec<MetricId> = plan
+        .metrics
+        .iter()
+        .map(|m| cube.declare_metric(&m.metric, m.kind, "postgres"))
+        .collect();
+    let posts_id = cube.declare_metric("posts", Kind::Sum, "postgres");
+    let keep_dims = need_of(cube).keep_dims;
+    let portal = tx
+        .bind(plan.sql.as_str(), params)
+        .map_err(|e| PgError::statement(what, e))?;
+    let mut sink = CubeSink::new(cube, "postgres");
+    let (mut rows_total, mut cells) = (0u64, 0u64);
+    let mut first_day: Option<(i32, String, String)> = None;
+    let mut earliest_cell = i32::MAX;
+    let mut ambiguous: (u64, Option<String>) = (0, None);
+    let mut merged = 0u64;
+    let mut metrics: Vec<(MetricId, f64)> = Vec::new();
+    let bad = |e: postgres::Error| Error::from(PgError::statement(what, e));
+    loop {
+        let batch = tx
+            .query_portal(&portal, WAREHOUSE_FETCH_ROWS)
+            .map_err(bad)?;
+        if batch.is_empty() {
+            break;
+        }
+        for r in &batch {
+            let text = |i: usize| -> Result<Option<String>> { r.try_get(i).map_err(bad) };
+            let last: i32 = r.try_get(0).map_err(bad)?;
+            let first: i32 = r.try_get(1).map_err(bad)?;
+            let n: i64 = r.try_get(2).map_err(bad)?;
+            let mut i = 3;
+            let net = match plan.has_network {
+                true => {
+                    i += 1;
+                    text(i - 1)?
+                }
+                false => network.map(str::to_string),
+            };
+            let acc = match plan.has_account {
+                true => {
+                    i += 1;
+                    text(i - 1)?
+                }
+                false => source.account.clone(),
+            };
+            let mut dims: Vec<(&str, String)> = Vec::new();
+            for &d in &plan.dims {
+                if let Some(v) = text(i)? {
+                    dims.push((keep_dims[d].as_str(), v));
+                }
+                i += 1;
+            }
+            let is_post = match plan.has_level {
+                true => {
+                    i += 1;
+                    r.try_get::<_, bool>(i - 1).map_err(bad)?
+                }
+                false => false,
+            };
+            let post = match plan.has_post {
+                true => {
+                    i += 1;
+                    text(i - 1)?
+                }
+                false => None,
+            };
+            metrics.clear();
+            for (m, &id) in plan.metrics.iter().zip(&ids) {
+                let v: Option<f64> = r.try_get(i).map_err(bad)?;
+                i += 1;
+                if m.kind == Kind::Last {
+                    let least: Option<f64> = r.try_get(i).map_err(bad)?;
+                    let count: i64 = r.try_get(i + 1).map_err(bad)?;
+                    i += 2;
+                    if count > 1 && least != v {
+                        ambiguous.0 += 1;
+                        ambiguous.1.get_or_insert_with(|| {
+                            format!(
+                                "{}/{} {}: {} and {}",
+                                net.as_deref().unwrap_or_default(),
+                                acc.as_deref().unwrap_or_default(),
+                                format_day(last),
+                                least.unwrap_or_default(),
+                                v.unwrap_or_default()
+                            )
+                        });
+                    }
+                }
+                if let Some(v) = v {
+                    metrics.push((id, v));
+                }
+            }
+            if plan.has_level {
+                let counted: i64 = r.try_get(i).map_err(bad)?;
+                let given = metrics.iter().position(|(id, _)| *id == posts_id);
+                match given {
+                    Some(g) => metrics[g].1 += counted as f64,
+                    None if is_post => metrics.push((posts_id, counted as f64)),
+                    None => {}
+                }
+            }
+            let (Some(net), Some(acc)) = (net, acc) else {
+                // A row without network or account is no record: counted,
+                // as a file's row without them would be.
+                tally.skip("rows without a network or account", 0);
+                continue;
+            };
+            if !is_post && first == last && n > 1 {
+                merged += n as u64 - 1;
+            }
+            rows_total += n as u64;
+            cells += 1;
+            earliest_cell = earliest_cell.min(last);
+            if first_day.as_ref().is_none_or(|f| first < f.0) {
+                first_day = Some((first, net.clone(), acc.clone()));
+            }
+            let dim_refs: Vec<(&str, &str)> = dims.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            sink.push(&RowRef {
+                date: last,
+                network: &net,
+                account: &acc,
+                post: post.as_deref(),
+                level: if is_post { Level::Post } else { Level::Account },
+                dims: &dim_refs,
+                metrics: &metrics,
+                attrs: Default::default(),
+                line: 0,
+            });
+        }
+    }
+    // A month's cell is dated by its last day; the data's first day, which
+    // periods such as `each` start from, is told by an empty record.
+    if let Some((day, net, acc)) = first_day
+        && day < earliest_cell
+    {
+        sink.push(&RowRef {
+            date: day,
+            network: &net,
+            account: &acc,
+            post: None,
+            level: Level::Account,
+            dims: &[],
+            metrics: &[],
+            attrs: Default::default(),
+            line: 0,
+        });
+    }
+    sink.finish();
+    tally.rows = rows_total;
+    tally.records = cells;
+    tally.merged = merged;
+    if ambiguous.0 > 0 {
+        tally.warn(format!(
+            "{} cells of a stock have more than one value on their day (first: {}): the largest is used",
+            ambiguous.0,
+            ambiguous.1.unwrap_or_default()
+        ));
+    }
+    Ok(Transfer {
+        rows: rows_total,
+        cells,
+        sql: plan.sql.clone(),
+    })
+}

@@ -1,0 +1,310 @@
+//! The one query a warehouse source sends: the table's rows summed into the
+//! cells the command needs, by the server. Built from checked identifiers
+//! (always quoted) and the command's values as parameters, never as SQL
+//! text. What it asks for:
+//!
+//! - the cells' keys: the day (or the month, when every view rolls up from
+//!   months and no metric is a stock), network, account, the dimensions a
+//!   view keeps, whether the rows are a post's (an account's own figures win
+//!   over its posts', so the two never share a cell), and the post only where
+//!   a view needs posts;
+//! - each metric by its kind: `sum`, `max`, `min`; a stock (`last`) by its
+//!   day's value, with its count and least value, which tell a day given two
+//!   different values (a warning, as for files);
+//! - the rows each cell sums, the posts it holds, and its first and last day
+//!   (a month cell is dated by its last day, so "the last complete period"
+//!   is the same as from files);
+//! - only the rows of the command's days and of its views' filters.
+
+use std::fmt::Write;
+
+use crate::aggregate::period::{Day, format_day};
+use crate::aggregate::{Filter, Grain};
+use crate::records::Kind;
+use crate::workspace::warehouse::{Col, Warehouse};
+
+/// What the date column holds, which says how a row's day is found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateType {
+    Date,
+    /// Wall-clock time: its day as written.
+    Timestamp,
+    /// An instant: its day in the workspace's time zone.
+    TimestampTz,
+}
+
+/// The cells a command needs from one source.
+#[derive(Debug, Clone)]
+pub struct Need<'a> {
+    /// `Grain::Day` or `Grain::Month`.
+    pub bucket: Grain,
+    pub keep_dims: &'a [String],
+    pub keep_posts: bool,
+    pub range: (Option<Day>, Option<Day>),
+    /// Rows any of these accept; `None`: every row.
+    pub filters: Option<Vec<Filter>>,
+    /// The workspace's time zone (an IANA name).
+    pub timezone: &'a str,
+    /// The source's fixed network and account, where no column holds them.
+    pub network: Option<&'a str>,
+    pub account: Option<&'a str>,
+}
+
+/// A metric the query asks for, and how its values are read back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Asked {
+    pub metric: String,
+    pub kind: Kind,
+}
+
+/// The query, its parameters (all text, cast in SQL), and the layout of a
+/// result row.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    pub sql: String,
+    /// A row's day, and the rows asked for (`FROM … WHERE …`): what the
+    /// look-up of repeated posts shares with the query.
+    pub day: String,
+    pub rows: String,
+    pub params: Vec<String>,
+    /// Result columns: day, first day, rows, then these (present only when
+    /// the mapping has them), then the metrics.
+    pub has_network: bool,
+    pub has_account: bool,
+    /// The kept dimensions the mapping has, by their place in `keep_dims`.
+    pub dims: Vec<usize>,
+    pub has_level: bool,
+    pub has_post: bool,
+    pub metrics: Vec<Asked>,
+    /// Whether `posts` is counted by the query (post rows) or given by a
+    /// column.
+    pub gives_posts: bool,
+}
+
+/// The metric `posts`: counted from post rows unless a column gives it.
+const POSTS: &str = "posts";
+
+/// A nullable text of `col`, empty text as none (an empty cell is no value).
+fn text(col: &Col) -> String {
+    format!("NULLIF(CAST({} AS text), '')", col.sql())
+}
+
+impl Plan {
+    /// The bucket a command can ask for: months when every view rolls up
+    /// from months and no metric is a stock (a stock's day must be kept).
+    pub fn bucket(base: Grain, kinds: &[Kind]) -> Grain {
+        if base == Grain::Month && !kinds.contains(&Kind::Last) {
+            Grain::Month
+        } else {
+            Grain::Day
+        }
+    }
+
+    pub fn build(
+        wh: &Warehouse,
+        date_type: DateType,
+        metrics: &[Asked],
+        need: &Need,
+    ) -> Plan {
+        let mut params: Vec<String> = Vec::new();
+        let mut param = |v: String| {
+            params.push(v);
+            format!("CAST(${} AS text)", params.len())
+        };
+        let date = wh.date.sql();
+        let tz = matches!(date_type, DateType::TimestampTz).then(|| param(need.timezone.into()));
+        let day = match (&tz, date_type) {
+            (_, DateType::Date) => date.clone(),
+            (Some(tz), DateType::TimestampTz) => format!("CAST(({date} AT TIME ZONE {tz}) AS date)"),
+            _ => format!("CAST({date} AS date)"),
+        };
+        let bucket = match need.bucket {
+            Grain::Month => format!("CAST(date_trunc('month', {day}) AS date)"),
+            _ => day.clone(),
+        };
+        let epoch = "DATE '1970-01-01'";
+        let post = wh.post.as_ref().map(text);
+
+        let mut select: Vec<String> = vec![
+            format!("(max({day}) - {epoch})"),
+            format!("(min({day}) - {epoch})"),
+            "count(*)".into(),
+        ];
+        let mut group: Vec<String> = vec![format!("({bucket} - {epoch})")];
+        let key = |e: String, select: &mut Vec<String>, group: &mut Vec<String>| {
+            select.push(e.clone());
+            group.push(e);
+        };
+        let has_network = wh.network.is_some();
+        if let Some(n) = &wh.network {
+            key(text(n), &mut select, &mut group);
+        }
+        let has_account = wh.account.is_some();
+        if let Some(a) = &wh.account {
+            key(text(a), &mut select, &mut group);
+        }
+        let mut dims = Vec::new();
+        for (i, name) in need.keep_dims.iter().enumerate() {
+            if let Some((_, c)) = wh.dims.iter().find(|(n, _)| n == name) {
+                dims.push(i);
+                key(text(c), &mut select, &mut group);
+            }
+        }
+        let has_level = post.is_some();
+        if let Some(p) = &post {
+            key(format!("({p} IS NOT NULL)"), &mut select, &mut group);
+        }
+        let has_post = need.keep_posts && post.is_some();
+        if has_post && let Some(p) = &post {
+            key(p.clone(), &mut select, &mut group);
+        }
+        let mut asked = Vec::new();
+        let mut gives_posts = false;
+        for m in metrics {
+            let Some((_, c)) = wh.metrics.iter().find(|(n, _)| *n == m.metric) else {
+                continue;
+            };
+            let v = c.sql();
+            if m.metric == POSTS {
+                gives_posts = true;
+            }
+            match m.kind {
+                Kind::Last => {
+                    select.push(format!("CAST(max({v}) AS float8)"));
+                    select.push(format!("CAST(min({v}) AS float8)"));
+                    select.push(format!("count({v})"));
+                }
+                Kind::Max => select.push(format!("CAST(max({v}) AS float8)")),
+                Kind::Min => select.push(format!("CAST(min({v}) AS float8)")),
+                // A mean is refused before (see `check`): its parts are
+                // sums a KPI divides.
+                Kind::Sum | Kind::Mean => select.push(format!("CAST(sum({v}) AS float8)")),
+            }
+            asked.push(m.clone());
+        }
+        // The posts a cell counts: its post rows that do not give `posts`.
+        if let Some(p) = &post {
+            let given = wh
+                .metrics
+                .iter()
+                .find(|(n, _)| n == POSTS)
+                .filter(|_| gives_posts)
+                .map(|(_, c)| format!(" AND {} IS NULL", c.sql()))
+                .unwrap_or_default();
+            let counted = format!("{p} IS NOT NULL{given}");
+            select.push(match wh.dialect.has_filter() {
+                true => format!("count(*) FILTER (WHERE {counted})"),
+                false => format!("count(CASE WHEN {counted} THEN 1 END)"),
+            });
+        }
+
+        let mut wheres: Vec<String> = Vec::new();
+        let (from, to) = need.range;
+        match date_type {
+            DateType::Date => {
+                if let Some(f) = from {
+                    wheres.push(format!("{date} >= CAST({} AS date)", param(format_day(f))));
+                }
+                if let Some(t) = to {
+                    wheres.push(format!("{date} <= CAST({} AS date)", param(format_day(t))));
+                }
+            }
+            _ => {
+                // The bounds as instants, so that an index on the column serves.
+                let at = |p: String| match &tz {
+                    Some(tz) => format!("(CAST({p} AS timestamp) AT TIME ZONE {tz})"),
+                    None => format!("CAST({p} AS timestamp)"),
+                };
+                if let Some(f) = from {
+                    let p = param(format_day(f));
+                    wheres.push(format!("{date} >= {}", at(p)));
+                }
+                if let Some(t) = to {
+                    let p = param(format_day(t + 1));
+                    wheres.push(format!("{date} < {}", at(p)));
+                }
+            }
+        }
+        if let Some(filters) = &need.filters {
+            let mut any: Vec<String> = Vec::new();
+            for f in filters {
+                let mut all: Vec<String> = Vec::new();
+                let mut possible = true;
+                let mut fixed = |col: &Option<Col>, fixed: Option<&str>, want: &Option<String>, all: &mut Vec<String>| {
+                    let Some(want) = want else { return true };
+                    match col {
+                        Some(c) => {
+                            all.push(format!("{} = {}", text(c), param(want.clone())));
+                            true
+                        }
+                        None => fixed == Some(want.as_str()),
+                    }
+                };
+                possible &= fixed(&wh.network, need.network, &f.network, &mut all);
+                possible &= fixed(&wh.account, need.account, &f.account, &mut all);
+                for (dim, value) in &f.dims {
+                    match wh.dims.iter().find(|(n, _)| n == dim) {
+                        Some((_, c)) => all.push(format!("{} = {}", text(c), param(value.clone()))),
+                        None => possible = false,
+                    }
+                }
+                if !possible {
+                    continue;
+                }
+                if all.is_empty() {
+                    any.clear();
+                    any.push("TRUE".into());
+                    break;
+                }
+                any.push(format!("({})", all.join(" AND ")));
+            }
+            match any.as_slice() {
+                [] => wheres.push("FALSE".into()),
+                [t] if t == "TRUE" => {}
+                _ => wheres.push(format!("({})", any.join(" OR "))),
+            }
+        }
+
+        let mut rows = format!("FROM {} AS src", wh.relation.sql());
+        if !wheres.is_empty() {
+            let _ = write!(rows, "\nWHERE {}", wheres.join(" AND "));
+        }
+        let sql = format!(
+            "SELECT {}\n{rows}\nGROUP BY {}",
+            select.join(", "),
+            group.join(", ")
+        );
+        Plan {
+            sql,
+            day,
+            rows,
+            params,
+            has_network,
+            has_account,
+            dims,
+            has_level,
+            has_post,
+            metrics: asked,
+            gives_posts,
+        }
+    }
+}
+
+/// The query that finds a post on more than one row, where no unique key
+/// proves there is none: among the rows `plan` asks for, with their days.
+pub fn repeated_posts(wh: &Warehouse, plan: &Plan) -> Option<String> {
+    let post = text(wh.post.as_ref()?);
+    let mut keys = Vec::new();
+    keys.extend(wh.network.as_ref().map(text));
+    keys.extend(wh.account.as_ref().map(text));
+    keys.push(post.clone());
+    let rows = match plan.rows.contains("\nWHERE ") {
+        true => format!("{} AND {post} IS NOT NULL", plan.rows),
+        false => format!("{}\nWHERE {post} IS NOT NULL", plan.rows),
+    };
+    Some(format!(
+        "SELECT {k}, count(*), (min({d}) - DATE '1970-01-01'), (max({d}) - DATE '1970-01-01')\n{rows}\nGROUP BY {k}\nHAVING count(*) > 1\nLIMIT 3",
+        k = keys.join(", "),
+        d = plan.day,
+    ))
+}
