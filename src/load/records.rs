@@ -24,6 +24,8 @@ pub struct Row {
     /// The dimensions, sorted by name.
     pub dims: BTreeMap<String, String>,
     pub metrics: BTreeMap<String, f64>,
+    /// A post's title, link and format as the file gave them.
+    pub attrs: crate::records::PostAttrs,
 }
 
 impl Row {
@@ -69,6 +71,7 @@ pub fn identify(records: Vec<Record>, kind: &dyn Fn(&str) -> Kind) -> Vec<Row> {
             post,
             dims,
             metrics: r.metrics,
+            attrs: r.attrs,
         };
         let key = match &row.post {
             Some(p) => (row.network.clone(), row.account.clone(), p.clone(), None, String::new()),

@@ -7,6 +7,7 @@
 //!     dims text NOT NULL DEFAULT '',  -- the dimensions' identity: name=value, sorted
 //!     file text NOT NULL,             -- the export it came from
 //!     loaded_at timestamptz NOT NULL DEFAULT now(),
+//!     post_title text, post_url text, post_format text,  -- a post's text, link, format
 //!     -- then a text column per dimension (dim_campaign) and a double
 //!     -- precision column per metric (reach), added as files bring them
 //! );
@@ -25,10 +26,21 @@ use std::time::Duration;
 
 use super::records::Row;
 use crate::aggregate::period::format_day;
-use crate::workspace::warehouse::{RawColumns, Relation, quote};
+use crate::workspace::warehouse::{Relation, quote};
 
 /// The columns every table has, which no metric or dimension may take.
-const FIXED: &[&str] = &["day", "network", "account", "post", "dims", "file", "loaded_at"];
+const FIXED: &[&str] = &[
+    "day",
+    "network",
+    "account",
+    "post",
+    "dims",
+    "file",
+    "loaded_at",
+    "post_title",
+    "post_url",
+    "post_format",
+];
 
 /// Why a file could not be written.
 #[derive(Debug)]
@@ -89,7 +101,10 @@ impl Table {
                  post text,
                  dims text NOT NULL DEFAULT '',
                  file text NOT NULL,
-                 loaded_at timestamptz NOT NULL DEFAULT now()
+                 loaded_at timestamptz NOT NULL DEFAULT now(),
+                 post_title text,
+                 post_url text,
+                 post_format text
              );
              CREATE UNIQUE INDEX IF NOT EXISTS {post_key} ON {rel} (network, account, post);
              CREATE UNIQUE INDEX IF NOT EXISTS {day_key} ON {rel} (network, account, day, dims) WHERE post IS NULL;",
@@ -174,7 +189,17 @@ impl Table {
         let rel = self.relation.sql();
         let dims: Vec<&String> = self.dims.iter().collect();
         let metrics: Vec<&String> = self.metrics.iter().collect();
-        let mut cols: Vec<String> = ["day", "network", "account", "post", "dims", "file"]
+        let mut cols: Vec<String> = [
+            "day",
+            "network",
+            "account",
+            "post",
+            "dims",
+            "file",
+            "post_title",
+            "post_url",
+            "post_format",
+        ]
             .iter()
             .map(|c| c.to_string())
             .collect();
@@ -189,7 +214,17 @@ impl Table {
         for r in rows {
             line.clear();
             line.push_str(&format_day(r.day));
-            for field in [Some(r.network.as_str()), Some(r.account.as_str()), r.post.as_deref(), Some(&r.dims_key()), Some(file)] {
+            let a = &r.attrs;
+            for field in [
+                Some(r.network.as_str()),
+                Some(r.account.as_str()),
+                r.post.as_deref(),
+                Some(&r.dims_key()),
+                Some(file),
+                a.title.as_deref(),
+                a.url.as_deref(),
+                a.format.as_deref(),
+            ] {
                 line.push('\t');
                 escape(&mut line, field);
             }
@@ -210,16 +245,17 @@ impl Table {
         }
         copy.finish()?;
         let keep = |target: &str| {
-            let sets: Vec<String> = dims
+            let sets: Vec<String> = ["post_title", "post_url", "post_format"]
                 .iter()
-                .map(|d| quote(&dim_column(d)))
+                .map(|c| c.to_string())
+                .chain(dims.iter().map(|d| quote(&dim_column(d))))
                 .chain(metrics.iter().map(|m| quote(m)))
                 .map(|c| format!("{c} = COALESCE(t.{c}, EXCLUDED.{c})"))
                 .collect();
             format!(
                 "WITH ins AS (INSERT INTO {rel} AS t ({list}) SELECT {list} FROM kpiscope_load WHERE {target} \
                  DO UPDATE SET {} RETURNING (xmax = 0) AS new) SELECT count(*) FILTER (WHERE new) FROM ins",
-                if sets.is_empty() { "file = t.file".to_string() } else { sets.join(", ") }
+                sets.join(", ")
             )
         };
         let mut new = 0i64;
@@ -233,19 +269,6 @@ impl Table {
         Ok(new as u64)
     }
 
-    /// The `[source.columns]` that read the table back.
-    pub fn mapping(&self) -> RawColumns {
-        let span = |s: String| toml::Spanned::new(0..0, s);
-        RawColumns {
-            date: Some(span("day".into())),
-            account: Some(span("account".into())),
-            post: Some(span("post".into())),
-            network: Some(span("network".into())),
-            dims: Some(self.dims.iter().map(|d| (d.clone(), span(dim_column(d)))).collect()),
-            metrics: Some(self.metrics.iter().map(|m| (m.clone(), span(m.clone()))).collect()),
-        }
-    }
-
     /// The `[[source]]` to paste into kpiscope.toml.
     pub fn source_toml(&self, connection: Option<&str>) -> String {
         let mut out = String::from("[[source]]\nplugin = \"postgres\"\n");
@@ -254,6 +277,7 @@ impl Table {
         }
         out.push_str(&format!("table = \"{}\"\n[source.columns]\n", self.relation.shown()));
         out.push_str("date = \"day\"\nnetwork = \"network\"\naccount = \"account\"\npost = \"post\"\n");
+        out.push_str("title = \"post_title\"\nurl = \"post_url\"\nformat = \"post_format\"\n");
         let pairs = |items: Vec<(String, String)>| {
             items
                 .iter()

@@ -431,8 +431,9 @@ mod tests {
             ("postgres:///agency", Ok(info(&[("dbname", "agency")]))),
             (
                 "host=db port = 5432 password='it''s' user=ana",
-                Err("has no closing quote"),
+                Err("`'s'` has no value"),
             ),
+            ("host=db password='open", Err("has no closing quote")),
             (
                 "host=db password='a b\\'c' dbname=x",
                 Ok(info(&[("host", "db"), ("password", "a b'c"), ("dbname", "x")])),

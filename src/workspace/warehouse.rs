@@ -28,6 +28,11 @@ pub struct RawColumns {
     pub network: Option<Spanned<String>>,
     pub dims: Option<BTreeMap<String, Spanned<String>>>,
     pub metrics: Option<BTreeMap<String, Spanned<String>>>,
+    /// A post's title (its text's first line), link and format, for the
+    /// report's top posts.
+    pub title: Option<Spanned<String>>,
+    pub url: Option<Spanned<String>>,
+    pub format: Option<Spanned<String>>,
 }
 
 /// The warehouse keys of a `[[source]]` or a manifest's `[postgres]`.
@@ -74,6 +79,9 @@ impl RawWarehouse {
                     network: m.network.or(t.network),
                     dims: m.dims.or(t.dims),
                     metrics: m.metrics.or(t.metrics),
+                    title: m.title.or(t.title),
+                    url: m.url.or(t.url),
+                    format: m.format.or(t.format),
                 }),
                 (m, t) => m.or(t),
             },
@@ -181,6 +189,8 @@ pub struct Warehouse {
     pub dims: Vec<(String, Col)>,
     /// Metric name → column, sorted by name.
     pub metrics: Vec<(String, Col)>,
+    /// A post's title, link and format columns.
+    pub attrs: [Option<Col>; 3],
 }
 
 /// Quotes an identifier for SQL (checked names hold no `"`, but a quote is
@@ -328,6 +338,11 @@ impl Warehouse {
             );
         }
         let post = col(&columns.post, "`post`", at);
+        let attrs = [
+            col(&columns.title, "`title`", at),
+            col(&columns.url, "`url`", at),
+            col(&columns.format, "`format`", at),
+        ];
         let named = |map: &Option<BTreeMap<String, Spanned<String>>>,
                      what: &str,
                      at: &mut Located|
@@ -370,6 +385,7 @@ impl Warehouse {
             network: network_col,
             dims,
             metrics,
+            attrs,
         })
     }
 
@@ -377,7 +393,7 @@ impl Warehouse {
     /// can be told before the source completes it.
     pub fn check_names(raw: &RawWarehouse, at: &mut Located) {
         let c = raw.columns.clone().unwrap_or_default();
-        let singles = [c.date, c.account, c.post, c.network];
+        let singles = [c.date, c.account, c.post, c.network, c.title, c.url, c.format];
         let maps = c.dims.iter().chain(&c.metrics).flat_map(|m| m.values().cloned());
         for s in singles.into_iter().flatten().chain(maps) {
             if !is_identifier(s.get_ref().trim()) {
@@ -409,6 +425,9 @@ impl Warehouse {
         out.extend(self.network.iter().map(|c| (c, "network".to_string())));
         out.extend(self.dims.iter().map(|(n, c)| (c, format!("dimension `{n}`"))));
         out.extend(self.metrics.iter().map(|(n, c)| (c, format!("metric `{n}`"))));
+        for (c, what) in self.attrs.iter().zip(["title", "url", "format"]) {
+            out.extend(c.iter().map(|c| (c, what.to_string())));
+        }
         out
     }
 }

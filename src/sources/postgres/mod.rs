@@ -201,12 +201,11 @@ pub fn load(
             if need.bucket == Grain::Month { "month" } else { "day" },
             started.elapsed()
         );
-        say!(
-            "note: {what}: the query ({} parameters: {}):\n{}",
-            plan.params.len(),
-            plan.params.join(", "),
-            plan.sql
-        );
+        let params = match plan.params.len() {
+            0 => "no parameters".to_string(),
+            _ => format!("parameters: {}", plan.params.join(", ")),
+        };
+        say!("note: {what}: the query ({params}):\n{}", plan.sql);
     }
     Ok(transfer)
 }
@@ -322,6 +321,13 @@ fn fetch(
                 }
                 false => None,
             };
+            let mut attrs: [Option<String>; 3] = Default::default();
+            for (a, has) in attrs.iter_mut().zip(plan.attrs) {
+                if has {
+                    *a = text(i)?;
+                    i += 1;
+                }
+            }
             metrics.clear();
             for (m, &id) in plan.metrics.iter().zip(&ids) {
                 let v: Option<f64> = r.try_get(i).map_err(bad)?;
@@ -381,7 +387,11 @@ fn fetch(
                 level: if is_post { Level::Post } else { Level::Account },
                 dims: &dim_refs,
                 metrics: &metrics,
-                attrs: Default::default(),
+                attrs: crate::records::AttrsRef {
+                    title: attrs[0].as_deref(),
+                    url: attrs[1].as_deref(),
+                    format: attrs[2].as_deref(),
+                },
                 line: 0,
             });
         }

@@ -75,6 +75,8 @@ pub struct Plan {
     pub dims: Vec<usize>,
     pub has_level: bool,
     pub has_post: bool,
+    /// Which of a post's title, link and format follow the post's id.
+    pub attrs: [bool; 3],
     pub metrics: Vec<Asked>,
     /// Whether `posts` is counted by the query (post rows) or given by a
     /// column.
@@ -157,6 +159,16 @@ impl Plan {
         let has_post = need.keep_posts && post.is_some();
         if has_post && let Some(p) = &post {
             key(p.clone(), &mut select, &mut group);
+        }
+        // A post's title, link and format: the report's top posts.
+        let mut attrs = [false; 3];
+        if has_post {
+            for (has, c) in attrs.iter_mut().zip(&wh.attrs) {
+                if let Some(c) = c {
+                    *has = true;
+                    select.push(format!("max({})", text(c)));
+                }
+            }
         }
         let mut asked = Vec::new();
         let mut gives_posts = false;
@@ -284,6 +296,7 @@ impl Plan {
             dims,
             has_level,
             has_post,
+            attrs,
             metrics: asked,
             gives_posts,
         }
