@@ -1,0 +1,362 @@
+//! Warehouse sources against a real PostgreSQL (`pg_server`): the demo
+//! loaded with `load --to postgres` and read back gives the demo's results
+//! for every command; hand-counted cells from a table of our own; every way
+//! the mapping, the table or the server can be wrong, each with its message.
+
+use std::path::Path;
+
+use crate::harness::{Output, Test};
+use crate::pg_server::{PgDb, database};
+
+const DEMO: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/demo");
+const WAREHOUSE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/warehouse");
+
+/// `kpiscope ARGS` with `KPISCOPE_PG` naming `db`, no history.
+fn run(db: &PgDb, args: &[&str]) -> Output {
+    let mut all = vec!["--no-history"];
+    all.extend(args);
+    Test::new().env("KPISCOPE_PG", &db.url).args(&all).run()
+}
+
+/// The two JSON documents agree: every string and count the same, every
+/// number to 1e-9 of its size (the server adds in its own order), leaving
+/// out what names the inputs and the time.
+fn same_json(files: &serde_json::Value, warehouse: &serde_json::Value, path: &str) {
+    use serde_json::Value;
+    match (files, warehouse) {
+        (Value::Object(a), Value::Object(b)) => {
+            for k in a.keys().chain(b.keys()) {
+                if matches!(k.as_str(), "generated_at" | "inputs" | "sources") {
+                    continue;
+                }
+                same_json(&a[k], &b[k], &format!("{path}.{k}"));
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            assert_eq!(a.len(), b.len(), "{path}: lengths differ");
+            for (i, (x, y)) in a.iter().zip(b).enumerate() {
+                same_json(x, y, &format!("{path}[{i}]"));
+            }
+        }
+        (Value::Number(a), Value::Number(b)) => {
+            let (a, b) = (a.as_f64().unwrap_or(0.0), b.as_f64().unwrap_or(0.0));
+            assert!(
+                (a - b).abs() <= 1e-9 * a.abs().max(1.0),
+                "{path}: {a} from files, {b} from the warehouse"
+            );
+        }
+        (a, b) => assert_eq!(a, b, "{path}"),
+    }
+}
+
+#[test]
+fn the_demo_from_the_warehouse_gives_the_demos_results_for_every_command() {
+    let Some(db) = database("demo") else { return };
+    let loaded = run(&db, &["--workspace", DEMO, "load", "--to", "postgres", "--connection", "env:KPISCOPE_PG"]);
+    loaded.status(0);
+    assert!(
+        loaded.stdout.contains("loaded 72 files into kpiscope.records: 7231 records, 6756 new"),
+        "{}",
+        loaded.stdout
+    );
+    // The table holds what the files hold, record for record: 475 records
+    // are account days that overlapping exports give twice.
+    assert_eq!(db.psql("select count(*) from kpiscope.records"), "6756");
+    assert_eq!(
+        db.psql("select count(*) from kpiscope.records where post is not null"),
+        "540"
+    );
+    // Loading again changes nothing.
+    let again = run(&db, &["--workspace", DEMO, "load", "--to", "postgres", "--connection", "env:KPISCOPE_PG"]);
+    assert!(again.stdout.contains("7231 records, 0 new"), "{}", again.stdout);
+
+    for args in [
+        &["eval", "--grain", "month", "--by", "network", "--format", "json"][..],
+        &["eval", "--grain", "week", "--by", "account", "--format", "json", "--from", "2026-06-01"],
+        &["eval", "--grain", "all", "--by", "post", "--kpi", "reach,likes", "--network", "instagram", "--format", "json"],
+        &["eval", "--grain", "month", "--by", "campaign", "--format", "json"],
+        &["check", "--format", "json"],
+        &["report", "--format", "json"],
+    ] {
+        let files = run(&db, &[&["--workspace", DEMO][..], args].concat());
+        let warehouse = run(&db, &[&["--workspace", WAREHOUSE][..], args].concat());
+        assert_eq!(files.status, warehouse.status, "{args:?}: {}", warehouse.stderr);
+        same_json(&files.json(), &warehouse.json(), &args.join(" "));
+    }
+    let files = run(&db, &["--workspace", DEMO, "test"]);
+    let warehouse = run(&db, &["--workspace", WAREHOUSE, "test"]);
+    files.status(0);
+    assert_eq!(files.stdout, warehouse.stdout);
+}
+
+#[test]
+fn the_warehouse_variant_is_the_demo_goal_for_goal() {
+    let demo = std::fs::read_to_string(Path::new(DEMO).join("kpiscope.toml")).unwrap();
+    let warehouse = std::fs::read_to_string(Path::new(WAREHOUSE).join("kpiscope.toml")).unwrap();
+    let goals = |text: &str| text[text.find("# Goals.").expect("goals")..].to_string();
+    assert_eq!(goals(&demo), goals(&warehouse));
+    let head = |text: &str| {
+        let from = &text[text.find("[workspace]").expect("[workspace]")..];
+        from[..from.find("\n#").expect("a comment after [params]")].to_string()
+    };
+    assert_eq!(head(&demo), head(&warehouse));
+}
+
+/// A table of posts and account days, and a workspace reading it.
+fn posts_table(db: &PgDb, key: &str) {
+    db.psql(&format!(
+        "create schema social;
+         create table social.post_metrics (
+             published_at timestamptz, network text, account_id text, post_id text,
+             campaign text, reach bigint, likes integer, comments numeric(10,0),
+             followers_count bigint, label text{key});
+         insert into social.post_metrics values
+           ('2026-09-03 10:00+00', 'instagram', 'acme', 'p1', 'spring', 100, 10, 1, null, 'a'),
+           ('2026-09-20 10:00+00', 'instagram', 'acme', 'p2', null, 200, 20, null, null, 'b'),
+           ('2026-10-05 10:00+00', 'instagram', 'acme', 'p3', 'spring', 300, 30, 3, null, 'c'),
+           ('2026-10-31 23:30+00', 'instagram', 'acme', 'p4', 'fall', 40, 4, 0, null, 'd'),
+           ('2026-10-06 10:00+00', 'instagram', 'bolt', 'q1', 'fall', 50, 5, 0, null, 'e'),
+           ('2026-09-30 12:00+00', 'instagram', 'acme', '', null, 1000, null, null, 500, 'f'),
+           ('2026-09-30 13:00+00', 'instagram', 'acme', null, null, 10, null, null, null, 'g'),
+           ('2026-10-30 12:00+00', 'instagram', 'acme', null, null, 1200, null, null, 520, 'h'),
+           ('2026-10-30 12:00+00', 'instagram', 'bolt', null, null, null, null, null, 80, 'i');"
+    ));
+}
+
+const MAPPED: &str = r#"[workspace]
+timezone = "Europe/Paris"
+
+[[source]]
+plugin = "postgres"
+connection = "env:KPISCOPE_PG"
+table = "social.post_metrics"
+network = "instagram"
+[source.columns]
+date = "published_at"
+account = "account_id"
+post = "post_id"
+dims = { campaign = "campaign" }
+metrics = { reach = "reach", likes = "likes", comments = "comments", followers = "followers_count" }
+"#;
+
+fn mapped(db: &PgDb, config: &str, args: &[&str]) -> Output {
+    Test::new()
+        .file("kpiscope.toml", config)
+        .env("KPISCOPE_PG", &db.url)
+        .args(&[&["--no-history"][..], args].concat())
+        .run()
+}
+
+#[test]
+fn cells_summed_by_the_server_count_as_the_rows_would() {
+    let Some(db) = database("cells") else { return };
+    posts_table(&db, ", primary key (network, account_id, post_id)");
+    let out = mapped(
+        &db,
+        MAPPED,
+        &["-v", "eval", "--grain", "month", "--by", "account", "--kpi", "reach,likes,comments,followers,posts", "--format", "json"],
+    );
+    out.status(0);
+    let value = |kpi: &str, account: &str, period: &str| -> Option<f64> {
+        out.rows()
+            .iter()
+            .find(|r| r["kpi"] == kpi && r["account"] == account && r["period"]["label"] == period)
+            .unwrap_or_else(|| panic!("no {kpi} {account} {period}"))["value"]
+            .as_f64()
+    };
+    // acme, September: its own reach (1000 + 10 on the 30th, one account
+    // day: the empty post id is the account's) wins over its posts' 300.
+    assert_eq!(value("reach", "acme", "2026-09"), Some(1010.0));
+    assert_eq!(value("likes", "acme", "2026-09"), Some(30.0));
+    assert_eq!(value("comments", "acme", "2026-09"), Some(1.0));
+    assert_eq!(value("posts", "acme", "2026-09"), Some(2.0));
+    assert_eq!(value("followers", "acme", "2026-09"), Some(500.0));
+    // October: p4, at 23:30 UTC on the 31st, is on 1 November in Paris.
+    assert_eq!(value("posts", "acme", "2026-10"), Some(1.0));
+    assert_eq!(value("likes", "acme", "2026-10"), Some(30.0));
+    assert_eq!(value("posts", "acme", "2026-11"), Some(1.0));
+    assert_eq!(value("followers", "acme", "2026-10"), Some(520.0));
+    assert_eq!(value("reach", "bolt", "2026-10"), Some(50.0));
+    // Nine rows, summed into cells: a day each (a stock is mapped).
+    assert!(
+        out.stderr.contains("the server summed 9 rows into 8 cells (day bucket)"),
+        "{}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("AT TIME ZONE CAST($1 AS text)"), "{}", out.stderr);
+    assert!(out.stderr.contains("parameters: Europe/Paris"), "{}", out.stderr);
+
+    // Without the stock, months: seven cells (acme's posts and its days in
+    // September and October, its posts in November, bolt's posts and days).
+    let no_stock = MAPPED.replace(", followers = \"followers_count\"", "");
+    let out = mapped(&db, &no_stock, &["-v", "eval", "--grain", "month", "--kpi", "reach", "--format", "json"]);
+    assert!(
+        out.stderr.contains("the server summed 9 rows into 7 cells (month bucket)"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(out.value("reach", "2026-09", None), Some(1010.0));
+    // October: acme's day (1200) and bolt's post (50); acme's posts give way.
+    assert_eq!(out.value("reach", "2026-10", None), Some(1250.0));
+}
+
+#[test]
+fn the_commands_filters_and_days_travel_as_parameters() {
+    let Some(db) = database("filters") else { return };
+    posts_table(&db, "");
+    let out = mapped(
+        &db,
+        MAPPED,
+        &["-v", "eval", "--grain", "all", "--kpi", "likes", "--account", "bolt", "--from", "2026-10-01", "--format", "json"],
+    );
+    out.status(0);
+    assert_eq!(out.value("likes", "all", None), Some(5.0));
+    assert!(out.stderr.contains("parameters: Europe/Paris, 2026-10-01, bolt"), "{}", out.stderr);
+    assert!(out.stderr.contains("the server summed 2 rows"), "{}", out.stderr);
+    // A value made to break out of a string is a parameter like any other.
+    let out = mapped(
+        &db,
+        MAPPED,
+        &["eval", "--grain", "all", "--kpi", "likes", "--account", "x' or '1'='1", "--format", "json"],
+    );
+    assert!(out.stderr.contains("account `x' or '1'='1` is in no record"), "{}", out.stderr);
+}
+
+#[test]
+fn a_post_on_two_rows_stops_the_run_unless_a_key_proves_there_is_none() {
+    let Some(db) = database("twice") else { return };
+    posts_table(&db, "");
+    db.psql("insert into social.post_metrics values ('2026-10-02 10:00+00', 'instagram', 'acme', 'p1', null, 1, 1, null, null, 'z')");
+    mapped(&db, MAPPED, &["eval", "--kpi", "likes"]).fails_with(
+        "source #1 (postgres, social.post_metrics): post p1 of instagram/acme is on 2 rows (2026-09-03 to 2026-10-02): kpiscope counts a post once and cannot tell which row is right",
+    );
+}
+
+#[test]
+fn a_mapping_that_does_not_fit_the_table_is_told_at_its_place() {
+    let Some(db) = database("mapping") else { return };
+    posts_table(&db, "");
+    let config = MAPPED
+        .replace("likes = \"likes\"", "likes = \"like\"")
+        .replace("reach = \"reach\"", "reach = \"label\"")
+        .replace("date = \"published_at\"", "date = \"account_id\"");
+    let out = mapped(&db, &config, &["eval"]);
+    out.status(2);
+    for want in [
+        "kpiscope.toml:10:8: error: source #1 (postgres): the date column `account_id` is of type text: a date column is a date, a timestamp or a timestamptz",
+        "kpiscope.toml:14:",
+        "the metric `likes` column `like` is not in social.post_metrics",
+        "did you mean `likes`?",
+        "the metric `reach` column `label` is of type text, not a number",
+    ] {
+        assert!(out.stderr.contains(want), "{want}\n{}", out.stderr);
+    }
+    mapped(&db, &MAPPED.replace("social.post_metrics", "social.post_metric"), &["eval"])
+        .fails_with("table `social.post_metric` is not in the database; did you mean `social.post_metrics`?");
+    mapped(&db, &MAPPED.replace("table = \"social.post_metrics\"", "table = \"social.post_metrics; drop table x\""), &["eval"])
+        .fails_with("is not a table name");
+}
+
+#[test]
+fn a_query_reads_and_only_reads() {
+    let Some(db) = database("query") else { return };
+    posts_table(&db, "");
+    let query = MAPPED.replace(
+        "table = \"social.post_metrics\"",
+        "query = \"select * from social.post_metrics where account_id = 'bolt'\"",
+    );
+    let out = mapped(&db, &query, &["eval", "--grain", "all", "--kpi", "likes", "--format", "json"]);
+    assert_eq!(out.value("likes", "all", None), Some(5.0));
+    let writes = MAPPED.replace(
+        "table = \"social.post_metrics\"",
+        "query = \"with gone as (delete from social.post_metrics returning *) select * from gone\"",
+    );
+    mapped(&db, &writes, &["eval"]).fails_with("cannot execute DELETE in a read-only transaction");
+    assert_eq!(db.psql("select count(*) from social.post_metrics"), "9");
+}
+
+#[test]
+fn a_server_that_cannot_be_had_is_told_with_what_to_do() {
+    let Some(db) = database("server") else { return };
+    // A port nothing listens on.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let out = Test::new()
+        .file("kpiscope.toml", MAPPED)
+        .env("KPISCOPE_PG", &format!("postgres://kp@127.0.0.1:{closed}/x"))
+        .args(&["--no-history", "eval"])
+        .run();
+    out.fails_with(&format!("cannot connect to PostgreSQL at 127.0.0.1:{closed}/x as kp"));
+    assert!(out.stderr.contains("is the server running, and are the host and port right?"), "{}", out.stderr);
+    // A password that is not the user's.
+    if let Some((before, after)) = db.url.split_once('@')
+        && let Some((user, _)) = before.rsplit_once(':')
+    {
+        let wrong = format!("{user}:not-the-password@{after}");
+        let out = Test::new()
+            .file("kpiscope.toml", MAPPED)
+            .env("KPISCOPE_PG", &wrong)
+            .args(&["--no-history", "eval"])
+            .run();
+        out.fails_with("password authentication failed");
+        assert!(out.stderr.contains("check the password"), "{}", out.stderr);
+        assert!(!out.stderr.contains("not-the-password"), "{}", out.stderr);
+    }
+    // TLS required of a server that has none.
+    let out = Test::new()
+        .file("kpiscope.toml", MAPPED)
+        .env("KPISCOPE_PG", &format!("{}?sslmode=require", db.url))
+        .args(&["--no-history", "eval"])
+        .run();
+    out.fails_with("server does not support TLS");
+    // The variable unset.
+    Test::new()
+        .file("kpiscope.toml", MAPPED)
+        .args(&["--no-history", "eval"])
+        .run()
+        .fails_with("`connection = \"env:KPISCOPE_PG\"`: KPISCOPE_PG is not set");
+}
+
+#[test]
+fn load_keeps_the_values_already_there_and_adds_what_they_lacked() {
+    let Some(db) = database("load") else { return };
+    let config = "[workspace]\ntimezone = \"UTC\"\n[[source]]\npath = \"data/*.csv\"\n";
+    let first = "date,network,account,post,dim.campaign,reach,likes\n\
+                 2026-10-01,x,acme,t1,spring,100,10\n\
+                 2026-10-01,x,acme,,,500,\n\
+                 2026-10-01,x,acme,,,20,\n\
+                 2026-10-02,x,acme,,,300,\n";
+    // An overlapping export: t1 restated (kept as first loaded) with a
+    // value it lacked; 2 October again; 3 October new.
+    let second = "date,network,account,post,dim.campaign,reach,likes,comments\n\
+                  2026-10-01,x,acme,t1,spring,999,99,4\n\
+                  2026-10-02,x,acme,,,300,,\n\
+                  2026-10-03,x,acme,,,700,,\n";
+    let out = Test::new()
+        .file("kpiscope.toml", config)
+        .file("data/a.csv", first)
+        .file("data/b.csv", second)
+        .env("KPISCOPE_PG", &db.url)
+        .args(&["--no-history", "load", "--to", "postgres", "--connection", "env:KPISCOPE_PG", "--table", "wh.records"])
+        .run();
+    out.status(0);
+    assert!(out.stdout.contains("data/a.csv: 3 records, 3 new"), "{}", out.stdout);
+    assert!(out.stdout.contains("data/b.csv: 3 records, 1 new"), "{}", out.stdout);
+    assert_eq!(
+        db.psql("select day, coalesce(post, '-'), reach, coalesce(likes, -1), coalesce(comments, -1), dims from wh.records order by day, post"),
+        "2026-10-01|t1|100|10|4|campaign=spring\n2026-10-01|-|520|-1|-1|\n2026-10-02|-|300|-1|-1|\n2026-10-03|-|700|-1|-1|"
+    );
+    // What the files give, the table gives.
+    let files = Test::new()
+        .file("kpiscope.toml", config)
+        .file("data/a.csv", first)
+        .file("data/b.csv", second)
+        .args(&["--no-history", "eval", "--grain", "day", "--kpi", "reach,likes,comments", "--format", "json"])
+        .run();
+    let source = out.stdout.split("(instead of the file sources):\n\n").nth(1).expect("the [[source]]");
+    let warehouse = mapped(
+        &db,
+        &format!("[workspace]\ntimezone = \"UTC\"\n{source}"),
+        &["eval", "--grain", "day", "--kpi", "reach,likes,comments", "--format", "json"],
+    );
+    same_json(&files.json(), &warehouse.json(), "eval");
+}
