@@ -62,8 +62,7 @@ def main():
         try:
             con.execute(f"LOAD '{a.extension}'" if a.extension else "LOAD postgres")
         except duckdb.Error as e:
-            print(f"duckdb {duckdb.__version__}: no postgres extension: {e}", file=sys.stderr)
-            sys.exit(3)
+            sys.exit(f"duckdb {duckdb.__version__}: no postgres extension: {one_line(e)}")
         dsn = a.src.replace("'", "''")
         con.execute(f"ATTACH '{dsn}' AS pg (TYPE postgres, READ_ONLY)")
         # The post's day in UTC (a timestamptz becomes a UTC instant in DuckDB).
@@ -87,5 +86,12 @@ def has_icu(con):
         return False
 
 
+def one_line(e):
+    return " ".join(str(e).split())
+
+
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except duckdb.Error as e:
+        sys.exit(f"duckdb {duckdb.__version__}: {one_line(e)}")

@@ -144,7 +144,9 @@ fi
 if python3 "$HERE/peer_duckdb_pg.py" pg "$URL" "$tmp/duck-scan-sys.csv" >/dev/null 2>"$tmp/duck-sys.err"; then
     say "the installed DuckDB has a postgres extension of its own"
 else
-    say "the installed DuckDB ($(python3 -c 'import duckdb; print(duckdb.__version__)' 2>/dev/null || echo none)): $(tail -n 1 "$tmp/duck-sys.err" | cut -c1-200)"
+    say "$(tail -n 1 "$tmp/duck-sys.err" | cut -c1-160)"
+    say "  (INSTALL postgres downloads from DuckDB's own site, which this machine cannot reach;" \
+        "no package registry has the extension for DuckDB 2.0.x: PyPI's duckdb-extension-postgres stops at 1.5.5)"
 fi
 VENV="${BENCH_PG_VENV:-$HOME/.cache/kpiscope-bench/duckdb-pg}"
 EXT=""
