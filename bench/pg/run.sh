@@ -96,6 +96,15 @@ first_error() { grep -v '^Command exited' "$tmp/$1.stderr" | grep -m1 -i -E 'err
 results=()
 row() { results+=("$(printf '%-44s %9s %8s  %s' "$1" "$2" "$3" "$4")"); }
 
+# (0) The floor: the cells' GROUP BY run in the server by psql, rows to a file.
+CELLS_SQL="SELECT network, account_id, to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM') AS month, count(*) AS posts,
+    (array_agg(followers_count ORDER BY published_at DESC) FILTER (WHERE followers_count IS NOT NULL))[1] AS followers,
+    sum(impressions), sum(reach), sum(likes), sum(comments), sum(shares), sum(clicks), sum(spend), sum(leads)
+    FROM social.post_metrics GROUP BY 1, 2, 3"
+if timed groupby psql -X -At -d "$URL" -o "$tmp/groupby.out" -c "$CELLS_SQL"; then
+    row "PostgreSQL GROUP BY in psql (the floor)" "$(wall groupby)" "$(rss groupby)" "$(wc -l <"$tmp/groupby.out") cells"
+fi
+
 # (a) kpiscope's pushdown.
 mkdir -p "$tmp/ws-pg"
 cp -R "$HERE/workspace/." "$tmp/ws-pg/"
@@ -144,7 +153,7 @@ fi
 if python3 "$HERE/peer_duckdb_pg.py" pg "$URL" "$tmp/duck-scan-sys.csv" >/dev/null 2>"$tmp/duck-sys.err"; then
     say "the installed DuckDB has a postgres extension of its own"
 else
-    say "$(tail -n 1 "$tmp/duck-sys.err" | cut -c1-160)"
+    say "$(tail -n 1 "$tmp/duck-sys.err")"
     say "  (INSTALL postgres downloads from DuckDB's own site, which this machine cannot reach;" \
         "no package registry has the extension for DuckDB 2.0.x: PyPI's duckdb-extension-postgres stops at 1.5.5)"
 fi
