@@ -24,13 +24,14 @@
 //!
 //! **Stopping the server the test process started.** Rust runs no destructor
 //! for a static, and a test binary can be killed, so nothing in the process
-//! can be relied on to stop it. Instead `postgres` is started by a small
-//! shell, `postgres … & read _; kill -INT $pid; wait; rm -rf DIR`, whose
-//! standard input is a pipe whose only write end is held in a static of the
-//! test process (Rust opens it close-on-exec, so the `kpiscope` processes the
-//! tests run do not inherit it). However the test process ends (tests done,
-//! a panic, a kill), the kernel closes the pipe, `read` returns, and the
-//! shell makes a fast shutdown and removes the folder.
+//! can be relied on to stop it. Instead the server's whole life is a small
+//! shell ([`LIFELINE`]: `initdb; postgres … & read _; kill -INT $pid; wait;
+//! rm -rf DIR`), in its own process group, whose standard input is a pipe
+//! whose only write end is held in a static of the test process (Rust opens
+//! it close-on-exec, so the `kpiscope` and `psql` processes the tests run do
+//! not inherit it). However the test process ends (tests done, a panic, a
+//! Ctrl-C, a kill -9, even during initdb), the kernel closes the pipe, `read`
+//! returns, and the shell makes a fast shutdown and removes the folder.
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
