@@ -405,13 +405,13 @@ impl Session {
                 cube.track_only(&settled.suspects);
                 progress.restart();
                 sources::load(
-            &self.ws,
-            &self.registry,
-            &resolved,
-            &mut cube,
-            &progress,
-            &pushed,
-        )?;
+                    &self.ws,
+                    &self.registry,
+                    &resolved,
+                    &mut cube,
+                    &progress,
+                    &pushed,
+                )?;
                 if let Some(file) = sources::changed(&resolved, &stamps) {
                     let shown = file.strip_prefix(&self.ws.root).unwrap_or(file);
                     return Err(Error::usage(format!(

@@ -52,6 +52,9 @@ pub struct Cube {
     /// loaded days: with the series, what filters may name (`names`).
     pub(super) dim_names: std::collections::BTreeSet<String>,
     pub(super) outside: std::collections::BTreeSet<(String, String)>,
+    /// Values of kept dimensions a source told without rows: a warehouse
+    /// that sent only the rows a filter accepts (see `note_names`).
+    pub(super) told_values: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
     /// A second cube fed by the same load, with a spec of its own: the
     /// report's posts of one period beside its goals' history, read once.
     pub companion: Option<Box<Cube>>,
@@ -152,6 +155,7 @@ impl Cube {
             file_start: (0, 0, 0),
             dim_names: Default::default(),
             outside: Default::default(),
+            told_values: Default::default(),
             companion: None,
             trailing: false,
             floor: std::sync::Arc::new(std::sync::atomic::AtomicI32::new(Day::MIN)),
@@ -476,6 +480,22 @@ impl Cube {
             }));
         }
         b
+    }
+
+    /// Names the data holds that a source tells without sending their
+    /// rows (a warehouse that summed only the rows the command's filters
+    /// accept): what a filter naming something else is checked against.
+    pub fn note_names(
+        &mut self,
+        accounts: impl IntoIterator<Item = (String, String)>,
+        dims: impl IntoIterator<Item = String>,
+        values: impl IntoIterator<Item = (String, String)>,
+    ) {
+        self.outside.extend(accounts);
+        self.dim_names.extend(dims);
+        for (dim, value) in values {
+            self.told_values.entry(dim).or_default().insert(value);
+        }
     }
 
     /// Makes `companion` a second cube of this load. `trailing`: it keeps

@@ -38,6 +38,12 @@ impl Cube {
             n.networks.insert(network.clone());
             n.accounts.insert((network.clone(), account.clone()));
         }
+        for (dim, values) in &self.told_values {
+            n.values
+                .entry(dim.clone())
+                .or_default()
+                .extend(values.iter().cloned());
+        }
         for key in self.shards.iter().flat_map(|s| &s.series) {
             for (name, value) in self.spec.keep_dims.iter().zip(&key.dims) {
                 if let Some(v) = value {

@@ -13,10 +13,7 @@ pub fn run(s: &Session, connection: Option<&str>, table: &str, quiet: bool) -> R
         return Ok(Outcome::Success);
     }
     for f in &summary.files {
-        println!(
-            "{}: {} records, {} new",
-            f.file, f.records, f.new
-        );
+        println!("{}: {} records, {} new", f.file, f.records, f.new);
         for w in &f.tally_warnings {
             say!("{} {}: {w}", crate::color::warning(), f.file);
         }

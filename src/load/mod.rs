@@ -45,7 +45,9 @@ pub fn relation(name: &str) -> Result<Relation> {
             "--table `{name}` is not a table name: write `schema.table`, each part letters, digits, `_` and `$`"
         )));
     }
-    Ok(Relation::Table(parts.iter().map(|p| p.to_string()).collect()))
+    Ok(Relation::Table(
+        parts.iter().map(|p| p.to_string()).collect(),
+    ))
 }
 
 /// Reads every file source of `session` and writes its records into
@@ -89,9 +91,16 @@ pub fn run(session: &Session, connection: Option<&str>, relation: Relation) -> R
             };
             let rows = records::identify(sink.records, &kinds);
             let new = table
-                .upsert(&mut client, &file_ctx.shown, &rows, ws.limits.warehouse_time)
+                .upsert(
+                    &mut client,
+                    &file_ctx.shown,
+                    &rows,
+                    ws.limits.warehouse_time,
+                )
                 .map_err(|e| match e {
-                    table::UpsertError::Pg(e) => Error::from(PgError::statement(&file_ctx.shown, e)),
+                    table::UpsertError::Pg(e) => {
+                        Error::from(PgError::statement(&file_ctx.shown, e))
+                    }
                     table::UpsertError::Name(m) => Error::usage(format!("{}: {m}", file_ctx.shown)),
                 })?;
             files.push(Loaded {

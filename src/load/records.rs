@@ -74,7 +74,13 @@ pub fn identify(records: Vec<Record>, kind: &dyn Fn(&str) -> Kind) -> Vec<Row> {
             attrs: r.attrs,
         };
         let key = match &row.post {
-            Some(p) => (row.network.clone(), row.account.clone(), p.clone(), None, String::new()),
+            Some(p) => (
+                row.network.clone(),
+                row.account.clone(),
+                p.clone(),
+                None,
+                String::new(),
+            ),
             None => (
                 row.network.clone(),
                 row.account.clone(),
@@ -131,13 +137,34 @@ mod tests {
 
     #[test]
     fn what_the_duplicate_rule_does_within_a_file() {
-        let kind = |m: &str| if m == "followers" { Kind::Last } else { Kind::Sum };
+        let kind = |m: &str| {
+            if m == "followers" {
+                Kind::Last
+            } else {
+                Kind::Sum
+            }
+        };
         let rows = identify(
             vec![
                 rec(1, Some("p1"), Level::Post, &[("likes", 5.0)]),
-                rec(1, Some("p1"), Level::Post, &[("likes", 7.0), ("shares", 1.0)]),
-                rec(1, None, Level::Account, &[("reach", 10.0), ("followers", 100.0)]),
-                rec(1, None, Level::Account, &[("reach", 5.0), ("followers", 101.0)]),
+                rec(
+                    1,
+                    Some("p1"),
+                    Level::Post,
+                    &[("likes", 7.0), ("shares", 1.0)],
+                ),
+                rec(
+                    1,
+                    None,
+                    Level::Account,
+                    &[("reach", 10.0), ("followers", 100.0)],
+                ),
+                rec(
+                    1,
+                    None,
+                    Level::Account,
+                    &[("reach", 5.0), ("followers", 101.0)],
+                ),
                 rec(2, None, Level::Post, &[("likes", 1.0)]),
                 rec(2, None, Level::Post, &[("likes", 1.0)]),
             ],

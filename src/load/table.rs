@@ -87,7 +87,11 @@ impl Table {
 
     /// Creates the schema, table and keys when missing, and learns the
     /// dimension and metric columns it has.
-    pub fn create(&mut self, client: &mut postgres::Client, limit: Duration) -> Result<(), postgres::Error> {
+    pub fn create(
+        &mut self,
+        client: &mut postgres::Client,
+        limit: Duration,
+    ) -> Result<(), postgres::Error> {
         let (schema, name) = self.parts();
         let rel = self.relation.sql();
         let mut tx = client.transaction()?;
@@ -184,7 +188,10 @@ impl Table {
         limit: Duration,
     ) -> Result<u64, UpsertError> {
         let mut tx = client.transaction()?;
-        tx.batch_execute(&format!("SET LOCAL statement_timeout = {}", limit.as_millis()))?;
+        tx.batch_execute(&format!(
+            "SET LOCAL statement_timeout = {}",
+            limit.as_millis()
+        ))?;
         self.widen(&mut tx, rows)?;
         let rel = self.relation.sql();
         let dims: Vec<&String> = self.dims.iter().collect();
@@ -200,9 +207,9 @@ impl Table {
             "post_url",
             "post_format",
         ]
-            .iter()
-            .map(|c| c.to_string())
-            .collect();
+        .iter()
+        .map(|c| c.to_string())
+        .collect();
         cols.extend(dims.iter().map(|d| quote(&dim_column(d))));
         cols.extend(metrics.iter().map(|m| quote(m)));
         let list = cols.join(", ");
@@ -275,8 +282,13 @@ impl Table {
         if let Some(c) = connection {
             out.push_str(&format!("connection = \"{c}\"\n"));
         }
-        out.push_str(&format!("table = \"{}\"\n[source.columns]\n", self.relation.shown()));
-        out.push_str("date = \"day\"\nnetwork = \"network\"\naccount = \"account\"\npost = \"post\"\n");
+        out.push_str(&format!(
+            "table = \"{}\"\n[source.columns]\n",
+            self.relation.shown()
+        ));
+        out.push_str(
+            "date = \"day\"\nnetwork = \"network\"\naccount = \"account\"\npost = \"post\"\n",
+        );
         out.push_str("title = \"post_title\"\nurl = \"post_url\"\nformat = \"post_format\"\n");
         let pairs = |items: Vec<(String, String)>| {
             items
@@ -288,12 +300,22 @@ impl Table {
         if !self.dims.is_empty() {
             out.push_str(&format!(
                 "dims = {{ {} }}\n",
-                pairs(self.dims.iter().map(|d| (d.clone(), dim_column(d))).collect())
+                pairs(
+                    self.dims
+                        .iter()
+                        .map(|d| (d.clone(), dim_column(d)))
+                        .collect()
+                )
             ));
         }
         out.push_str(&format!(
             "metrics = {{ {} }}\n",
-            pairs(self.metrics.iter().map(|m| (m.clone(), m.clone())).collect())
+            pairs(
+                self.metrics
+                    .iter()
+                    .map(|m| (m.clone(), m.clone()))
+                    .collect()
+            )
         ));
         out
     }
@@ -315,4 +337,3 @@ fn escape(out: &mut String, field: Option<&str>) {
         }
     }
 }
-

@@ -192,9 +192,7 @@ fn parse_url(rest: &str) -> Result<Vec<(String, String)>, String> {
     if !hosts.is_empty() {
         // host:port, or [v6]:port
         let (host, port) = if let Some(v6) = hosts.strip_prefix('[') {
-            let (h, after) = v6
-                .split_once(']')
-                .ok_or("an IPv6 host is written [::1]")?;
+            let (h, after) = v6.split_once(']').ok_or("an IPv6 host is written [::1]")?;
             (h.to_string(), after.strip_prefix(':').map(str::to_string))
         } else {
             match hosts.rsplit_once(':') {
@@ -348,7 +346,11 @@ fn pgpass_password(info: &ConnInfo, env: &dyn Env) -> Option<String> {
     let text = std::fs::read_to_string(&file).ok()?;
     let host = info.get("host").unwrap_or_default();
     // A socket connection matches `localhost`, as in libpq.
-    let host = if host.starts_with('/') { "localhost" } else { host };
+    let host = if host.starts_with('/') {
+        "localhost"
+    } else {
+        host
+    };
     let want = [
         host,
         info.get("port").unwrap_or("5432"),
@@ -374,7 +376,10 @@ fn split_pgpass(line: &str) -> Vec<String> {
     let mut chars = line.chars();
     while let Some(c) = chars.next() {
         match c {
-            '\\' => out.last_mut().unwrap_or(&mut String::new()).extend(chars.next()),
+            '\\' => out
+                .last_mut()
+                .unwrap_or(&mut String::new())
+                .extend(chars.next()),
             ':' => out.push(String::new()),
             c => {
                 if let Some(f) = out.last_mut() {
@@ -436,9 +441,16 @@ mod tests {
             ("host=db password='open", Err("has no closing quote")),
             (
                 "host=db password='a b\\'c' dbname=x",
-                Ok(info(&[("host", "db"), ("password", "a b'c"), ("dbname", "x")])),
+                Ok(info(&[
+                    ("host", "db"),
+                    ("password", "a b'c"),
+                    ("dbname", "x"),
+                ])),
             ),
-            ("host=db sslcert=x", Err("`sslcert` is not a connection setting")),
+            (
+                "host=db sslcert=x",
+                Err("`sslcert` is not a connection setting"),
+            ),
             ("host", Err("`host` has no value")),
         ];
         for (text, want) in table {
@@ -470,21 +482,33 @@ mod tests {
             std::fs::set_permissions(&pgpass, std::fs::Permissions::from_mode(0o600)).unwrap();
         }
         let env = TestEnv(
-            [("PGUSER", "ana".to_string()), ("PGPORT", "7000".to_string())]
-                .into_iter()
-                .collect(),
+            [
+                ("PGUSER", "ana".to_string()),
+                ("PGPORT", "7000".to_string()),
+            ]
+            .into_iter()
+            .collect(),
             home.path().to_path_buf(),
         );
         // The conninfo wins over the service, the service over PG*.
-        let got = ConnInfo::parse("service=wh").unwrap().complete(&env).unwrap();
+        let got = ConnInfo::parse("service=wh")
+            .unwrap()
+            .complete(&env)
+            .unwrap();
         assert_eq!(got.get("host"), Some("wh.internal"));
         assert_eq!(got.get("port"), Some("6000"));
         assert_eq!(got.get("user"), Some("ana"));
         assert_eq!(got.get("password"), Some("s:cret"));
-        let got = ConnInfo::parse("host=h dbname=d").unwrap().complete(&env).unwrap();
+        let got = ConnInfo::parse("host=h dbname=d")
+            .unwrap()
+            .complete(&env)
+            .unwrap();
         assert_eq!(got.get("port"), Some("7000"));
         assert_eq!(got.get("password"), Some("fallback"));
-        let err = ConnInfo::parse("service=nope").unwrap().complete(&env).unwrap_err();
+        let err = ConnInfo::parse("service=nope")
+            .unwrap()
+            .complete(&env)
+            .unwrap_err();
         assert!(err.contains("service `nope` is not in"), "{err}");
     }
 }

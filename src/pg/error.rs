@@ -25,7 +25,10 @@ impl PgError {
                 db.message()
             ),
             Some(db) if db.code() == &SqlState::INVALID_AUTHORIZATION_SPECIFICATION => {
-                format!("{}: the server's pg_hba.conf does not let this user in from here", db.message())
+                format!(
+                    "{}: the server's pg_hba.conf does not let this user in from here",
+                    db.message()
+                )
             }
             Some(db) if db.code() == &SqlState::INVALID_CATALOG_NAME => {
                 format!("{}: check the database name", db.message())
@@ -38,9 +41,13 @@ impl PgError {
                 } else if text.contains("timed out") || text.contains("timeout") {
                     format!("{text}: the server did not answer in time")
                 } else if text.contains("server does not support TLS") {
-                    format!("{text}: the server has no TLS; use sslmode=prefer or disable on a trusted network")
+                    format!(
+                        "{text}: the server has no TLS; use sslmode=prefer or disable on a trusted network"
+                    )
                 } else if text.contains("certificate") || text.contains("Certificate") {
-                    format!("{text}: the server's certificate is not trusted (give its CA's PEM file as sslrootcert)")
+                    format!(
+                        "{text}: the server's certificate is not trusted (give its CA's PEM file as sslrootcert)"
+                    )
                 } else {
                     text
                 }
@@ -59,7 +66,9 @@ impl PgError {
             Some(db) => {
                 let mut text = format!("{what}: {}", db.message());
                 if db.code() == &SqlState::QUERY_CANCELED {
-                    text.push_str(" (the statement ran past its time: raise `[limits] warehouse_seconds`)");
+                    text.push_str(
+                        " (the statement ran past its time: raise `[limits] warehouse_seconds`)",
+                    );
                 }
                 if db.code() == &SqlState::READ_ONLY_SQL_TRANSACTION {
                     text.push_str(" (a source's query only reads: kpiscope runs it in a read-only transaction)");

@@ -34,12 +34,11 @@ pub fn roots(rootcert: Option<&Path>) -> Result<RootCertStore, String> {
     let mut store = RootCertStore::empty();
     match rootcert {
         Some(path) => {
-            let pem = std::fs::read(path)
-                .map_err(|e| format!("sslrootcert {}: {e}", path.display()))?;
+            let pem =
+                std::fs::read(path).map_err(|e| format!("sslrootcert {}: {e}", path.display()))?;
             let mut n = 0;
             for cert in CertificateDer::pem_slice_iter(&pem) {
-                let cert =
-                    cert.map_err(|e| format!("sslrootcert {}: {e}", path.display()))?;
+                let cert = cert.map_err(|e| format!("sslrootcert {}: {e}", path.display()))?;
                 store
                     .add(cert)
                     .map_err(|e| format!("sslrootcert {}: {e}", path.display()))?;

@@ -88,7 +88,10 @@ pub fn resolve<'a>(ws: &'a Workspace, registry: &'a Registry) -> Result<Vec<Reso
             if let Some(path) = &source.pattern {
                 problems.push(at.diagnostic(
                     source.pattern_span.clone(),
-                    format!("{}: a warehouse source reads no file: drop `path = \"{path}\"`", source.describe()),
+                    format!(
+                        "{}: a warehouse source reads no file: drop `path = \"{path}\"`",
+                        source.describe()
+                    ),
                 ));
                 continue;
             }
@@ -373,11 +376,17 @@ pub struct Pushdown {
 
 impl Pushdown {
     /// The filters of `views`: none when a view takes every row.
-    pub fn of<'a>(views: impl IntoIterator<Item = &'a crate::aggregate::View>, verbose: bool) -> Pushdown {
+    pub fn of<'a>(
+        views: impl IntoIterator<Item = &'a crate::aggregate::View>,
+        verbose: bool,
+    ) -> Pushdown {
         let mut filters = Vec::new();
         for v in views {
             if v.filter == crate::aggregate::Filter::default() {
-                return Pushdown { filters: None, verbose };
+                return Pushdown {
+                    filters: None,
+                    verbose,
+                };
             }
             if !filters.contains(&v.filter) {
                 filters.push(v.filter.clone());

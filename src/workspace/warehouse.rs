@@ -147,11 +147,7 @@ impl Relation {
     /// The relation as SQL's `FROM` takes it.
     pub fn sql(&self) -> String {
         match self {
-            Relation::Table(parts) => parts
-                .iter()
-                .map(|p| quote(p))
-                .collect::<Vec<_>>()
-                .join("."),
+            Relation::Table(parts) => parts.iter().map(|p| quote(p)).collect::<Vec<_>>().join("."),
             Relation::Query(q) => format!("({q})"),
         }
     }
@@ -270,10 +266,7 @@ impl Warehouse {
                     );
                     None
                 } else if text.contains(';') {
-                    at.error(
-                        q.span(),
-                        "`query` is one statement: drop the `;` inside it",
-                    );
+                    at.error(q.span(), "`query` is one statement: drop the `;` inside it");
                     None
                 } else {
                     Some((Relation::Query(text.to_string()), q.span()))
@@ -303,7 +296,10 @@ impl Warehouse {
                         "unknown dialect `{}`: one of {}{}",
                         d.get_ref(),
                         Dialect::NAMES.join(", "),
-                        crate::diagnostic::did_you_mean(d.get_ref(), Dialect::NAMES.iter().copied())
+                        crate::diagnostic::did_you_mean(
+                            d.get_ref(),
+                            Dialect::NAMES.iter().copied()
+                        )
                     ),
                 );
                 Dialect::Postgres
@@ -350,10 +346,7 @@ impl Warehouse {
             let mut out = Vec::new();
             for (name, c) in map.iter().flatten() {
                 if what == "metric" && !is_metric_name(name) {
-                    at.error(
-                        c.span(),
-                        format!("metric name `{name}` must be snake_case"),
-                    );
+                    at.error(c.span(), format!("metric name `{name}` must be snake_case"));
                     continue;
                 }
                 if let Some(c) = ident(c, &format!("{what} `{name}`'s column"), at) {
@@ -393,8 +386,14 @@ impl Warehouse {
     /// can be told before the source completes it.
     pub fn check_names(raw: &RawWarehouse, at: &mut Located) {
         let c = raw.columns.clone().unwrap_or_default();
-        let singles = [c.date, c.account, c.post, c.network, c.title, c.url, c.format];
-        let maps = c.dims.iter().chain(&c.metrics).flat_map(|m| m.values().cloned());
+        let singles = [
+            c.date, c.account, c.post, c.network, c.title, c.url, c.format,
+        ];
+        let maps = c
+            .dims
+            .iter()
+            .chain(&c.metrics)
+            .flat_map(|m| m.values().cloned());
         for s in singles.into_iter().flatten().chain(maps) {
             if !is_identifier(s.get_ref().trim()) {
                 at.error(
@@ -411,7 +410,10 @@ impl Warehouse {
         {
             at.error(
                 t.span(),
-                format!("`table = \"{}\"` is not a table name: write `table` or `schema.table`", t.get_ref()),
+                format!(
+                    "`table = \"{}\"` is not a table name: write `table` or `schema.table`",
+                    t.get_ref()
+                ),
             );
         }
     }
@@ -423,8 +425,16 @@ impl Warehouse {
         out.extend(self.account.iter().map(|c| (c, "account".to_string())));
         out.extend(self.post.iter().map(|c| (c, "post".to_string())));
         out.extend(self.network.iter().map(|c| (c, "network".to_string())));
-        out.extend(self.dims.iter().map(|(n, c)| (c, format!("dimension `{n}`"))));
-        out.extend(self.metrics.iter().map(|(n, c)| (c, format!("metric `{n}`"))));
+        out.extend(
+            self.dims
+                .iter()
+                .map(|(n, c)| (c, format!("dimension `{n}`"))),
+        );
+        out.extend(
+            self.metrics
+                .iter()
+                .map(|(n, c)| (c, format!("metric `{n}`"))),
+        );
         for (c, what) in self.attrs.iter().zip(["title", "url", "format"]) {
             out.extend(c.iter().map(|c| (c, what.to_string())));
         }

@@ -28,5 +28,6 @@ mod ru_sources;
 mod script_limits;
 mod servers;
 mod stdlib;
+mod warehouse;
 mod watch;
 mod workspace;

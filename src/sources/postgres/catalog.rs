@@ -21,7 +21,22 @@ pub struct Column {
 /// The relation's columns, or why it cannot be read.
 pub fn columns(tx: &mut Transaction, wh: &Warehouse) -> Result<Vec<Column>, PgError> {
     let sql = format!("SELECT * FROM {} AS src LIMIT 0", wh.relation.sql());
-    match tx.prepare(&sql) {
+    // In a savepoint: a table not found must leave the transaction usable
+    // for the look-up of the tables there are.
+    let what = wh.relation.shown();
+    let mut sp = tx.transaction().map_err(|e| PgError::statement(&what, e))?;
+    let prepared = sp.prepare(&sql);
+    let prepared = match prepared {
+        Ok(stmt) => {
+            sp.commit().map_err(|e| PgError::statement(&what, e))?;
+            Ok(stmt)
+        }
+        Err(e) => {
+            drop(sp);
+            Err(e)
+        }
+    };
+    match prepared {
         Ok(stmt) => Ok(stmt
             .columns()
             .iter()
@@ -34,7 +49,6 @@ pub fn columns(tx: &mut Transaction, wh: &Warehouse) -> Result<Vec<Column>, PgEr
             let missing = e
                 .as_db_error()
                 .is_some_and(|d| d.code() == &postgres::error::SqlState::UNDEFINED_TABLE);
-            let what = wh.relation.shown();
             match (&wh.relation, missing) {
                 (Relation::Table(parts), true) => {
                     let known = tables(tx);
@@ -45,7 +59,12 @@ pub fn columns(tx: &mut Transaction, wh: &Warehouse) -> Result<Vec<Column>, PgEr
                             0 => "; the database has no table this user can see".into(),
                             _ => format!(
                                 "; its tables: {}",
-                                known.iter().take(12).cloned().collect::<Vec<_>>().join(", ")
+                                known
+                                    .iter()
+                                    .take(12)
+                                    .cloned()
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
                             ),
                         });
                     Err(PgError::Server(format!(
@@ -60,11 +79,7 @@ pub fn columns(tx: &mut Transaction, wh: &Warehouse) -> Result<Vec<Column>, PgEr
 
 /// The tables and views the user can see, as `schema.table`.
 fn tables(tx: &mut Transaction) -> Vec<String> {
-    // A failed statement ends the transaction's use: ask in a savepoint.
-    let Ok(mut sp) = tx.transaction() else {
-        return Vec::new();
-    };
-    sp.query(
+    tx.query(
         "SELECT table_schema || '.' || table_name FROM information_schema.tables \
          WHERE table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1",
         &[],

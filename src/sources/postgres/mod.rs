@@ -122,10 +122,16 @@ pub fn load(
         let kind = cube.declare_metric(name, Kind::Sum, "postgres");
         let kind = cube.catalog.get(kind).kind;
         if kind == Kind::Mean {
-            problems.push(at.diagnostic(
-                col.span.clone(),
-                format!("{}: metric `{name}` is a mean, which a warehouse cannot sum for kpiscope", source.describe()),
-            ).with_hint("map the sum and the count as two metrics, and divide them in a KPI"));
+            problems.push(
+                at.diagnostic(
+                    col.span.clone(),
+                    format!(
+                        "{}: metric `{name}` is a mean, which a warehouse cannot sum for kpiscope",
+                        source.describe()
+                    ),
+                )
+                .with_hint("map the sum and the count as two metrics, and divide them in a KPI"),
+            );
         }
         asked.push(Asked {
             metric: name.clone(),
@@ -163,7 +169,12 @@ pub fn load(
             .map_err(|e| PgError::statement(&what, e))?;
         if let Some(r) = rows.first() {
             let keyed = plan.has_network as usize + plan.has_account as usize;
-            let text = |i: usize| r.try_get::<_, Option<String>>(i).ok().flatten().unwrap_or_default();
+            let text = |i: usize| {
+                r.try_get::<_, Option<String>>(i)
+                    .ok()
+                    .flatten()
+                    .unwrap_or_default()
+            };
             let mut who: Vec<String> = (0..keyed).map(text).collect();
             if !plan.has_network {
                 who.insert(0, network.unwrap_or_default().to_string());
@@ -192,13 +203,35 @@ pub fn load(
     }
 
     let transfer = fetch(&mut tx, &plan, &params, source, network, cube, tally, &what)?;
+    if need.filters.is_some() {
+        let names = names(
+            &mut tx,
+            wh,
+            &plan,
+            &need,
+            network,
+            source.account.as_deref(),
+        )
+        .map_err(|e| PgError::statement(&what, e))?;
+        cube.note_names(names.0, Vec::new(), names.1);
+    }
+    // A mapped dimension is in every row, as a file's column is.
+    cube.note_names(
+        Vec::new(),
+        wh.dims.iter().map(|(d, _)| d.clone()),
+        Vec::new(),
+    );
     tx.commit().map_err(|e| PgError::statement(&what, e))?;
     if verbose {
         say!(
             "note: {what}: the server summed {} rows into {} cells ({} bucket) in {:.2?}",
             transfer.rows,
             transfer.cells,
-            if need.bucket == Grain::Month { "month" } else { "day" },
+            if need.bucket == Grain::Month {
+                "month"
+            } else {
+                "day"
+            },
             started.elapsed()
         );
         let params = match plan.params.len() {
@@ -208,6 +241,87 @@ pub fn load(
         say!("note: {what}: the query ({params}):\n{}", plan.sql);
     }
     Ok(transfer)
+}
+
+/// The accounts the relation holds (on any day) and the values of the
+/// dimensions the filters name (on the command's days): what a filter is
+/// checked against when only the rows it accepts were summed.
+#[allow(clippy::type_complexity)]
+fn names(
+    tx: &mut postgres::Transaction,
+    wh: &Warehouse,
+    plan: &Plan,
+    need: &Need,
+    network: Option<&str>,
+    account: Option<&str>,
+) -> std::result::Result<(Vec<(String, String)>, Vec<(String, String)>), postgres::Error> {
+    let text =
+        |c: &crate::workspace::warehouse::Col| format!("NULLIF(CAST({} AS text), '')", c.sql());
+    let keys: Vec<String> = [wh.network.as_ref(), wh.account.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(text)
+        .collect();
+    let mut accounts = Vec::new();
+    if keys.is_empty() {
+        accounts.extend(
+            network
+                .zip(account)
+                .map(|(n, a)| (n.to_string(), a.to_string())),
+        );
+    } else {
+        let sql = format!(
+            "SELECT DISTINCT {} FROM {} AS src",
+            keys.join(", "),
+            wh.relation.sql()
+        );
+        for r in tx.query(&sql, &[])? {
+            let mut i = 0;
+            let mut next = |fixed: Option<&str>, has: bool| -> Option<String> {
+                match has {
+                    true => {
+                        i += 1;
+                        r.get::<_, Option<String>>(i - 1)
+                    }
+                    false => fixed.map(str::to_string),
+                }
+            };
+            let n = next(network, wh.network.is_some());
+            let a = next(account, wh.account.is_some());
+            accounts.extend(n.zip(a));
+        }
+    }
+    let mut values = Vec::new();
+    let filtered: std::collections::BTreeSet<&String> = need
+        .filters
+        .iter()
+        .flatten()
+        .flat_map(|f| f.dims.keys())
+        .collect();
+    // The days of the command, without its filters: the plan's parameters
+    // before the filters' are the time zone and the days.
+    let days_only = plan.day_params;
+    let params: Vec<&(dyn postgres::types::ToSql + Sync)> = plan.params[..days_only]
+        .iter()
+        .map(|p| p as &(dyn postgres::types::ToSql + Sync))
+        .collect();
+    for dim in filtered {
+        let Some((_, c)) = wh.dims.iter().find(|(n, _)| n == dim) else {
+            continue;
+        };
+        let sql = format!(
+            "SELECT DISTINCT {} FROM {} AS src{}",
+            text(c),
+            wh.relation.sql(),
+            plan.days_where
+        );
+        for r in tx.query(&sql, &params)? {
+            if let Some(v) = r.get::<_, Option<String>>(0) {
+                values.push((dim.clone(), v));
+            }
+        }
+    }
+    Ok((accounts, values))
 }
 
 /// How messages name a warehouse source: `source #2 (postgres, social.posts)`.

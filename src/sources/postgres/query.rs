@@ -66,6 +66,11 @@ pub struct Plan {
     /// look-up of repeated posts shares with the query.
     pub day: String,
     pub rows: String,
+    /// ` WHERE …` of the command's days alone, and how many of the
+    /// parameters (the first) it uses: the rows a filter's names are
+    /// checked among.
+    pub days_where: String,
+    pub day_params: usize,
     pub params: Vec<String>,
     /// Result columns: day, first day, rows, then these (present only when
     /// the mapping has them), then the metrics.
@@ -102,22 +107,20 @@ impl Plan {
         }
     }
 
-    pub fn build(
-        wh: &Warehouse,
-        date_type: DateType,
-        metrics: &[Asked],
-        need: &Need,
-    ) -> Plan {
-        let mut params: Vec<String> = Vec::new();
-        let mut param = |v: String| {
-            params.push(v);
-            format!("CAST(${} AS text)", params.len())
+    pub fn build(wh: &Warehouse, date_type: DateType, metrics: &[Asked], need: &Need) -> Plan {
+        let params: std::cell::RefCell<Vec<String>> = Default::default();
+        let param = |v: String| {
+            let mut p = params.borrow_mut();
+            p.push(v);
+            format!("CAST(${} AS text)", p.len())
         };
         let date = wh.date.sql();
         let tz = matches!(date_type, DateType::TimestampTz).then(|| param(need.timezone.into()));
         let day = match (&tz, date_type) {
             (_, DateType::Date) => date.clone(),
-            (Some(tz), DateType::TimestampTz) => format!("CAST(({date} AT TIME ZONE {tz}) AS date)"),
+            (Some(tz), DateType::TimestampTz) => {
+                format!("CAST(({date} AT TIME ZONE {tz}) AS date)")
+            }
             _ => format!("CAST({date} AS date)"),
         };
         let bucket = match need.bucket {
@@ -237,12 +240,23 @@ impl Plan {
                 }
             }
         }
+        let days_where = match wheres.is_empty() {
+            true => String::new(),
+            false => format!(" WHERE {}", wheres.join(" AND ")),
+        };
+        let day_params = match wheres.is_empty() {
+            true => 0,
+            false => params.borrow().len(),
+        };
         if let Some(filters) = &need.filters {
             let mut any: Vec<String> = Vec::new();
             for f in filters {
                 let mut all: Vec<String> = Vec::new();
                 let mut possible = true;
-                let mut fixed = |col: &Option<Col>, fixed: Option<&str>, want: &Option<String>, all: &mut Vec<String>| {
+                let fixed = |col: &Option<Col>,
+                             fixed: Option<&str>,
+                             want: &Option<String>,
+                             all: &mut Vec<String>| {
                     let Some(want) = want else { return true };
                     match col {
                         Some(c) => {
@@ -290,7 +304,9 @@ impl Plan {
             sql,
             day,
             rows,
-            params,
+            days_where,
+            day_params,
+            params: params.into_inner(),
             has_network,
             has_account,
             dims,
