@@ -1,5 +1,6 @@
-//! Any text as `kpiscope.toml` and as a plugin's `plugin.toml`: parsed and
-//! checked, every problem reported, nothing panics.
+//! Any text as `kpiscope.toml`, as a plugin's `plugin.toml` and as a
+//! warehouse's `connection` (URL or `key=value` words): parsed and checked,
+//! every problem reported, nothing panics.
 #![no_main]
 
 use kpiscope::sources::manifest::Manifest;
@@ -13,4 +14,5 @@ fuzz_target!(|data: &[u8]| {
     let root = std::env::temp_dir();
     let _ = Workspace::parse(&root, text);
     let _ = Manifest::parse("plugin.toml", text);
+    let _ = kpiscope::pg::conninfo::ConnInfo::parse(text);
 });

@@ -462,6 +462,19 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        /// Any text is a connection or a message, never a panic; a value
+        /// written in quotes comes back as written.
+        #[test]
+        fn any_text_parses_or_is_refused(text in "\\PC{0,80}", value in "[a-z ']{0,12}") {
+            let _ = ConnInfo::parse(&text);
+            let _ = parse_url(&text);
+            let quoted = format!("host='{}'", value.replace('\'', "\\'"));
+            let got = ConnInfo::parse(&quoted).expect("a quoted value");
+            proptest::prop_assert_eq!(got.get("host"), Some(value.as_str()));
+        }
+    }
+
     #[test]
     fn service_env_and_pgpass_fill_what_is_missing() {
         let home = tempfile::tempdir().unwrap();

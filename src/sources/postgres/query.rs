@@ -337,3 +337,117 @@ pub fn repeated_posts(wh: &Warehouse, plan: &Plan) -> Option<String> {
         d = plan.day,
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::workspace::warehouse::{Dialect, Relation};
+
+    fn col(name: &str) -> Col {
+        Col {
+            name: name.into(),
+            span: 0..0,
+        }
+    }
+
+    fn warehouse(dialect: Dialect) -> Warehouse {
+        Warehouse {
+            connection: None,
+            relation: Relation::Table(vec!["social".into(), "posts".into()]),
+            relation_span: 0..0,
+            dialect,
+            date: col("at"),
+            account: Some(col("acct")),
+            post: Some(col("id")),
+            network: None,
+            dims: vec![("campaign".into(), col("camp"))],
+            metrics: vec![("likes".into(), col("likes"))],
+            attrs: [None, None, None],
+        }
+    }
+
+    #[test]
+    fn the_query_for_each_need() {
+        let likes = [Asked {
+            metric: "likes".into(),
+            kind: Kind::Sum,
+        }];
+        let dims = ["campaign".to_string()];
+        let filter = Filter {
+            network: Some("instagram".into()),
+            account: Some("x' or 1=1 --".into()),
+            dims: [("campaign".to_string(), "spring".to_string())].into(),
+        };
+        let need = |bucket, filters: Option<Vec<Filter>>| Need {
+            bucket,
+            keep_dims: &dims,
+            keep_posts: false,
+            range: (Some(20_362), None),
+            filters,
+            timezone: "Europe/Paris",
+            network: Some("instagram"),
+            account: None,
+        };
+        type Case<'a> = (
+            Dialect,
+            DateType,
+            Grain,
+            Option<Vec<Filter>>,
+            &'a [&'a str],
+            &'a [&'a str],
+        );
+        let table: &[Case] = &[
+            (
+                Dialect::Postgres,
+                DateType::TimestampTz,
+                Grain::Month,
+                Some(vec![filter.clone()]),
+                &[
+                    "CAST(date_trunc('month', CAST((src.\"at\" AT TIME ZONE CAST($1 AS text)) AS date)) AS date)",
+                    "WHERE src.\"at\" >= (CAST(CAST($2 AS text) AS timestamp) AT TIME ZONE CAST($1 AS text))",
+                    "(NULLIF(CAST(src.\"acct\" AS text), '') = CAST($3 AS text) AND NULLIF(CAST(src.\"camp\" AS text), '') = CAST($4 AS text))",
+                    "count(*) FILTER (WHERE NULLIF(CAST(src.\"id\" AS text), '') IS NOT NULL)",
+                    "FROM \"social\".\"posts\" AS src",
+                ],
+                &["Europe/Paris", "2025-10-01", "x' or 1=1 --", "spring"],
+            ),
+            (
+                Dialect::Redshift,
+                DateType::Date,
+                Grain::Day,
+                None,
+                &[
+                    "WHERE src.\"at\" >= CAST(CAST($1 AS text) AS date)\nGROUP BY (src.\"at\" - DATE '1970-01-01')",
+                    "count(CASE WHEN NULLIF(CAST(src.\"id\" AS text), '') IS NOT NULL THEN 1 END)",
+                ],
+                &["2025-10-01"],
+            ),
+            (
+                // A filter on another network: no row can pass.
+                Dialect::Postgres,
+                DateType::Timestamp,
+                Grain::Day,
+                Some(vec![Filter {
+                    network: Some("x".into()),
+                    ..Filter::default()
+                }]),
+                &["CAST(src.\"at\" AS date)", "AND FALSE\nGROUP BY"],
+                &["2025-10-01"],
+            ),
+        ];
+        for (dialect, date_type, bucket, filters, has, params) in table {
+            let plan = Plan::build(
+                &warehouse(*dialect),
+                *date_type,
+                &likes,
+                &need(*bucket, filters.clone()),
+            );
+            for h in *has {
+                assert!(plan.sql.contains(h), "{h}\nnot in\n{}", plan.sql);
+            }
+            assert_eq!(plan.params, *params, "{}", plan.sql);
+            // Values are parameters, never SQL text.
+            assert!(!plan.sql.contains("1=1") && !plan.sql.contains("spring"));
+        }
+    }
+}
