@@ -375,7 +375,7 @@ impl Session {
         let twice = resolved
             .iter()
             .all(|r| r.command.is_none() && r.warehouse.is_none());
-        let pushed = sources::Pushdown::of(
+        let pushed = sources::postgres::Pushdown::of(
             views.iter().chain(companion.iter().flat_map(|c| c.views)),
             self.verbose,
         );

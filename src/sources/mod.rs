@@ -365,40 +365,6 @@ pub fn changed<'a>(
         .map(|(_, (f, _))| f.as_path())
 }
 
-/// What a warehouse source is told besides the cube's spec: the rows the
-/// command's views accept (every row when `None`), and whether to say what
-/// the server did (`-v`).
-#[derive(Debug, Clone, Default)]
-pub struct Pushdown {
-    pub filters: Option<Vec<crate::aggregate::Filter>>,
-    pub verbose: bool,
-}
-
-impl Pushdown {
-    /// The filters of `views`: none when a view takes every row.
-    pub fn of<'a>(
-        views: impl IntoIterator<Item = &'a crate::aggregate::View>,
-        verbose: bool,
-    ) -> Pushdown {
-        let mut filters = Vec::new();
-        for v in views {
-            if v.filter == crate::aggregate::Filter::default() {
-                return Pushdown {
-                    filters: None,
-                    verbose,
-                };
-            }
-            if !filters.contains(&v.filter) {
-                filters.push(v.filter.clone());
-            }
-        }
-        Pushdown {
-            filters: (!filters.is_empty()).then_some(filters),
-            verbose,
-        }
-    }
-}
-
 /// Reads every resolved file into the cube, with a tally of each.
 pub fn load(
     ws: &Workspace,
@@ -406,7 +372,7 @@ pub fn load(
     resolved: &[Resolved],
     cube: &mut Cube,
     progress: &progress::Progress,
-    pushed: &Pushdown,
+    pushed: &postgres::Pushdown,
 ) -> Result<()> {
     for r in resolved {
         if let Some((wh, network)) = &r.warehouse {
@@ -419,9 +385,8 @@ pub fn load(
                 wh,
                 network.as_deref(),
                 cube,
-                pushed.filters.clone(),
+                pushed,
                 &mut tally,
-                pushed.verbose,
             )?;
             cube.finish_file(&mut tally);
             cube.tallies.push(tally);

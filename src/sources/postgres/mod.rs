@@ -24,6 +24,40 @@ use crate::workspace::warehouse::Warehouse;
 use crate::workspace::{Source, Workspace};
 use query::{Asked, DateType, Need, Plan};
 
+/// What a warehouse source is told besides the cube's spec: the rows the
+/// command's views accept (every row when `None`), and whether to say what
+/// the server did (`-v`).
+#[derive(Debug, Clone, Default)]
+pub struct Pushdown {
+    pub filters: Option<Vec<Filter>>,
+    pub verbose: bool,
+}
+
+impl Pushdown {
+    /// The filters of `views`: none when a view takes every row.
+    pub fn of<'a>(
+        views: impl IntoIterator<Item = &'a crate::aggregate::View>,
+        verbose: bool,
+    ) -> Pushdown {
+        let mut filters = Vec::new();
+        for v in views {
+            if v.filter == Filter::default() {
+                return Pushdown {
+                    filters: None,
+                    verbose,
+                };
+            }
+            if !filters.contains(&v.filter) {
+                filters.push(v.filter.clone());
+            }
+        }
+        Pushdown {
+            filters: (!filters.is_empty()).then_some(filters),
+            verbose,
+        }
+    }
+}
+
 /// What one source's load did, for `-v`: the rows the server summed and the
 /// cells it sent.
 pub struct Transfer {
@@ -40,10 +74,10 @@ pub fn load(
     wh: &Warehouse,
     network: Option<&str>,
     cube: &mut Cube,
-    filters: Option<Vec<Filter>>,
+    pushed: &Pushdown,
     tally: &mut Tally,
-    verbose: bool,
 ) -> Result<Transfer> {
+    let (filters, verbose) = (pushed.filters.clone(), pushed.verbose);
     let started = Instant::now();
     let at = ws.located();
     let info = pg::settings(wh.connection.as_deref())?;
@@ -202,7 +236,12 @@ pub fn load(
         }
     }
 
-    let transfer = fetch(&mut tx, &plan, &params, source, network, cube, tally, &what)?;
+    let from = From {
+        source,
+        network,
+        what: &what,
+    };
+    let transfer = fetch(&mut tx, &plan, &params, &from, cube, tally)?;
     if need.filters.is_some() {
         let names = names(
             &mut tx,
@@ -357,18 +396,29 @@ fn need_of(cube: &Cube) -> crate::aggregate::spec::CubeSpec {
     spec
 }
 
+/// Where cells come from: the source, its fixed network, and how messages
+/// name it.
+#[derive(Clone, Copy)]
+struct From<'a> {
+    source: &'a Source,
+    network: Option<&'a str>,
+    what: &'a str,
+}
+
 /// Streams the plan's cells into the cube, a portal's fetch at a time.
-#[allow(clippy::too_many_arguments)]
 fn fetch(
     tx: &mut postgres::Transaction,
     plan: &Plan,
     params: &[&(dyn postgres::types::ToSql + Sync)],
-    source: &Source,
-    network: Option<&str>,
+    from: &From,
     cube: &mut Cube,
     tally: &mut Tally,
-    what: &str,
 ) -> Result<Transfer> {
+    let From {
+        source,
+        network,
+        what,
+    } = *from;
     let ids: Vec<MetricId> = plan
         .metrics
         .iter()
