@@ -508,14 +508,39 @@ impl Cube {
         self.companion = Some(Box::new(companion));
     }
 
+    /// Takes the companion out, for a source that fills each cube with a
+    /// query of its own (a warehouse): rows pushed meanwhile go to this
+    /// cube alone. [`Cube::put_companion`] puts it back.
+    pub fn take_companion(&mut self) -> Option<Box<Cube>> {
+        self.companion.take()
+    }
+
+    /// Puts back a companion [`Cube::take_companion`] took, moved on to
+    /// this cube's last day if it trails it.
+    pub fn put_companion(&mut self, mut companion: Box<Cube>) {
+        if let (true, Some(last)) = (companion.trailing, self.last_day()) {
+            companion.slide(last);
+        }
+        self.companion = Some(companion);
+    }
+
+    /// The first day a trailing companion keeps when the main cube's last
+    /// day is `last`; `None` for one that does not trail.
+    pub fn trailing_from(&self, last: Day) -> Option<Day> {
+        self.trailing.then(|| {
+            let month = self.calendar.period_of(super::Grain::Month, last);
+            self.calendar
+                .bounds(month.previous().unwrap_or(month), (last, last))
+                .0
+        })
+    }
+
     /// A trailing companion moves its first day to the start of the month
     /// before `last`, and drops what lies before.
     fn slide(&mut self, last: Day) {
-        let month = self.calendar.period_of(super::Grain::Month, last);
-        let from = self
-            .calendar
-            .bounds(month.previous().unwrap_or(month), (last, last))
-            .0;
+        let Some(from) = self.trailing_from(last) else {
+            return;
+        };
         if self.spec.range.0.is_some_and(|f| f >= from) {
             return;
         }

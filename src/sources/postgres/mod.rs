@@ -176,31 +176,114 @@ pub fn load(
         return Err(Error::Diagnostics(problems));
     }
 
-    let spec = need_of(cube);
-    let kinds: Vec<Kind> = asked.iter().map(|a| a.kind).collect();
     let tz = ws.timezone.iana_name().unwrap_or("UTC").to_string();
+    let from = From {
+        source,
+        network,
+        what: &what,
+        wh,
+        date_type,
+        asked: &asked,
+        timezone: &tz,
+        unique: wh.post.is_some() && catalog::unique_post(&mut tx, wh),
+    };
+    // The report's companion (its month's posts) gets a query of its own,
+    // for its days, so that the main one folds posts away.
+    let companion = cube.take_companion();
+    let spec = cube.spec.clone();
+    let (transfer, plan, bucket) = cells(&mut tx, &from, cube, &spec, filters.clone(), tally)?;
+    if let Some(filters) = &filters {
+        let names = names(
+            &mut tx,
+            wh,
+            &plan,
+            filters,
+            network,
+            source.account.as_deref(),
+        )
+        .map_err(|e| PgError::statement(&what, e))?;
+        cube.note_names(names.0, Vec::new(), names.1);
+    }
+    // A mapped dimension is in every row, as a file's column is.
+    cube.note_names(
+        Vec::new(),
+        wh.dims.iter().map(|(d, _)| d.clone()),
+        Vec::new(),
+    );
+    if let Some(mut c) = companion {
+        let mut spec = c.spec.clone();
+        if let Some(from) = cube.last_day().and_then(|last| c.trailing_from(last)) {
+            spec.range.0 = Some(spec.range.0.map_or(from, |f| f.max(from)));
+        }
+        let mut theirs = Tally::new(&what, "postgres");
+        let (t, _, _) = cells(&mut tx, &from, &mut c, &spec, filters, &mut theirs)?;
+        if verbose {
+            say!(
+                "note: {what}: the server summed {} rows into {} cells for the posts of {} on",
+                t.rows,
+                t.cells,
+                spec.range.0.map_or("every day".into(), format_day)
+            );
+        }
+        cube.put_companion(c);
+    }
+    tx.commit().map_err(|e| PgError::statement(&what, e))?;
+    if verbose {
+        say!(
+            "note: {what}: the server summed {} rows into {} cells ({} bucket) in {:.2?}",
+            transfer.rows,
+            transfer.cells,
+            if bucket == Grain::Month {
+                "month"
+            } else {
+                "day"
+            },
+            started.elapsed()
+        );
+        let params = match plan.params.len() {
+            0 => "no parameters".to_string(),
+            _ => format!("parameters: {}", plan.params.join(", ")),
+        };
+        say!("note: {what}: the query ({params}):\n{}", plan.sql);
+    }
+    Ok(transfer)
+}
+
+/// Asks for the cells of `spec` (for the rows `filters` accept) and folds
+/// them into `cube`: the query, the look-up of posts on two rows where no
+/// key proves there is none, the fetch. Returns what was sent, the plan and
+/// the bucket.
+fn cells(
+    tx: &mut postgres::Transaction,
+    from: &From,
+    cube: &mut Cube,
+    spec: &crate::aggregate::spec::CubeSpec,
+    filters: Option<Vec<Filter>>,
+    tally: &mut Tally,
+) -> Result<(Transfer, Plan, Grain)> {
+    let (wh, what, network, source) = (from.wh, from.what, from.network, from.source);
+    let kinds: Vec<Kind> = from.asked.iter().map(|a| a.kind).collect();
     let need = Need {
         bucket: Plan::bucket(spec.base, &kinds),
         keep_dims: &spec.keep_dims,
         keep_posts: spec.keep_posts,
         range: spec.range,
         filters,
-        timezone: &tz,
+        timezone: from.timezone,
         network,
         account: source.account.as_deref(),
     };
-    let plan = Plan::build(wh, date_type, &asked, &need);
+    let plan = Plan::build(wh, from.date_type, from.asked, &need);
     let params: Vec<&(dyn postgres::types::ToSql + Sync)> = plan
         .params
         .iter()
         .map(|p| p as &(dyn postgres::types::ToSql + Sync))
         .collect();
-
-    if wh.post.is_some() && !catalog::unique_post(&mut tx, wh) {
+    if wh.post.is_some() && !from.unique {
         let sql = query::repeated_posts(wh, &plan).unwrap_or_default();
         let rows = tx
             .query(&sql, &params)
-            .map_err(|e| PgError::statement(&what, e))?;
+            .map_err(|e| PgError::statement(what, e))?;
         if let Some(r) = rows.first() {
             let keyed = plan.has_network as usize + plan.has_account as usize;
             let text = |i: usize| {
@@ -235,51 +318,8 @@ pub fn load(
             )));
         }
     }
-
-    let from = From {
-        source,
-        network,
-        what: &what,
-    };
-    let transfer = fetch(&mut tx, &plan, &params, &from, cube, tally)?;
-    if need.filters.is_some() {
-        let names = names(
-            &mut tx,
-            wh,
-            &plan,
-            &need,
-            network,
-            source.account.as_deref(),
-        )
-        .map_err(|e| PgError::statement(&what, e))?;
-        cube.note_names(names.0, Vec::new(), names.1);
-    }
-    // A mapped dimension is in every row, as a file's column is.
-    cube.note_names(
-        Vec::new(),
-        wh.dims.iter().map(|(d, _)| d.clone()),
-        Vec::new(),
-    );
-    tx.commit().map_err(|e| PgError::statement(&what, e))?;
-    if verbose {
-        say!(
-            "note: {what}: the server summed {} rows into {} cells ({} bucket) in {:.2?}",
-            transfer.rows,
-            transfer.cells,
-            if need.bucket == Grain::Month {
-                "month"
-            } else {
-                "day"
-            },
-            started.elapsed()
-        );
-        let params = match plan.params.len() {
-            0 => "no parameters".to_string(),
-            _ => format!("parameters: {}", plan.params.join(", ")),
-        };
-        say!("note: {what}: the query ({params}):\n{}", plan.sql);
-    }
-    Ok(transfer)
+    let transfer = fetch(tx, &plan, &params, from, &spec.keep_dims, cube, tally)?;
+    Ok((transfer, plan, need.bucket))
 }
 
 /// The accounts the relation holds (on any day) and the values of the
@@ -290,7 +330,7 @@ fn names(
     tx: &mut postgres::Transaction,
     wh: &Warehouse,
     plan: &Plan,
-    need: &Need,
+    filters: &[Filter],
     network: Option<&str>,
     account: Option<&str>,
 ) -> std::result::Result<(Vec<(String, String)>, Vec<(String, String)>), postgres::Error> {
@@ -331,12 +371,8 @@ fn names(
         }
     }
     let mut values = Vec::new();
-    let filtered: std::collections::BTreeSet<&String> = need
-        .filters
-        .iter()
-        .flatten()
-        .flat_map(|f| f.dims.keys())
-        .collect();
+    let filtered: std::collections::BTreeSet<&String> =
+        filters.iter().flat_map(|f| f.dims.keys()).collect();
     // The days of the command, without its filters: the plan's parameters
     // before the filters' are the time zone and the days.
     let days_only = plan.day_params;
@@ -373,29 +409,6 @@ pub fn shown(source: &Source, wh: &Warehouse) -> String {
     )
 }
 
-/// The cells the cube (and its companion, which the same query feeds) keeps.
-fn need_of(cube: &Cube) -> crate::aggregate::spec::CubeSpec {
-    let mut spec = cube.spec.clone();
-    if let Some(c) = &cube.companion {
-        if c.spec.base == Grain::Day {
-            spec.base = Grain::Day;
-        }
-        spec.keep_posts |= c.spec.keep_posts;
-        for d in &c.spec.keep_dims {
-            if !spec.keep_dims.contains(d) {
-                spec.keep_dims.push(d.clone());
-            }
-        }
-        spec.keep_dims.sort();
-        let (a, b) = (spec.range, c.spec.range);
-        spec.range = (
-            a.0.zip(b.0).map(|(x, y)| x.min(y)),
-            a.1.zip(b.1).map(|(x, y)| x.max(y)),
-        );
-    }
-    spec
-}
-
 /// Where cells come from: the source, its fixed network, and how messages
 /// name it.
 #[derive(Clone, Copy)]
@@ -403,6 +416,12 @@ struct From<'a> {
     source: &'a Source,
     network: Option<&'a str>,
     what: &'a str,
+    wh: &'a Warehouse,
+    date_type: DateType,
+    asked: &'a [Asked],
+    timezone: &'a str,
+    /// A unique key proves no post is on two rows.
+    unique: bool,
 }
 
 /// Streams the plan's cells into the cube, a portal's fetch at a time.
@@ -411,21 +430,17 @@ fn fetch(
     plan: &Plan,
     params: &[&(dyn postgres::types::ToSql + Sync)],
     from: &From,
+    keep_dims: &[String],
     cube: &mut Cube,
     tally: &mut Tally,
 ) -> Result<Transfer> {
-    let From {
-        source,
-        network,
-        what,
-    } = *from;
+    let (source, network, what) = (from.source, from.network, from.what);
     let ids: Vec<MetricId> = plan
         .metrics
         .iter()
         .map(|m| cube.declare_metric(&m.metric, m.kind, "postgres"))
         .collect();
     let posts_id = cube.declare_metric("posts", Kind::Sum, "postgres");
-    let keep_dims = need_of(cube).keep_dims;
     let portal = tx
         .bind(plan.sql.as_str(), params)
         .map_err(|e| PgError::statement(what, e))?;
