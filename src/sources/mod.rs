@@ -76,7 +76,12 @@ pub fn resolve<'a>(ws: &'a Workspace, registry: &'a Registry) -> Result<Vec<Reso
         let is_warehouse = explicit.is_some_and(|p| p.manifest.kind == PluginKind::Postgres);
         if is_warehouse || !source.warehouse.is_empty() {
             let (plugin, raw) = match explicit {
-                Some(p) if is_warehouse => (p, source.warehouse.over(&p.manifest.warehouse)),
+                Some(p) if is_warehouse => (
+                    p,
+                    source
+                        .warehouse
+                        .over(&p.manifest.warehouse, source.plugin_span.clone()),
+                ),
                 _ => {
                     problems.push(at.diagnostic(
                         source.plugin_span.clone(),

@@ -56,35 +56,54 @@ impl RawWarehouse {
             && self.columns.is_none()
     }
 
-    /// The keys of `self`, with `base`'s (a manifest's) where `self` has none.
-    pub fn over(&self, base: &RawWarehouse) -> RawWarehouse {
-        let (mine, theirs) = (self.columns.clone(), base.columns.clone());
+    /// The keys of `self`, with `base`'s (a manifest's) where `self` has
+    /// none. `base`'s positions are in another file: they become `at` (the
+    /// source's `plugin = ...`), so that a message about a manifest's column
+    /// points at the source that uses it.
+    pub fn over(&self, base: &RawWarehouse, at: Range<usize>) -> RawWarehouse {
+        let moved = |s: &Option<Spanned<String>>| {
+            s.as_ref()
+                .map(|s| Spanned::new(at.clone(), s.get_ref().clone()))
+        };
+        let moved_map = |m: &Option<BTreeMap<String, Spanned<String>>>| {
+            m.as_ref().map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), Spanned::new(at.clone(), v.get_ref().clone())))
+                    .collect()
+            })
+        };
+        let theirs = base.columns.clone().unwrap_or_default();
+        let mine = self.columns.clone();
+        let columns = match (mine, base.columns.is_some()) {
+            (None, false) => None,
+            (mine, _) => {
+                let m = mine.unwrap_or_default();
+                Some(RawColumns {
+                    date: m.date.or(moved(&theirs.date)),
+                    account: m.account.or(moved(&theirs.account)),
+                    post: m.post.or(moved(&theirs.post)),
+                    network: m.network.or(moved(&theirs.network)),
+                    dims: m.dims.or(moved_map(&theirs.dims)),
+                    metrics: m.metrics.or(moved_map(&theirs.metrics)),
+                    title: m.title.or(moved(&theirs.title)),
+                    url: m.url.or(moved(&theirs.url)),
+                    format: m.format.or(moved(&theirs.format)),
+                })
+            }
+        };
         RawWarehouse {
-            connection: self.connection.clone().or(base.connection.clone()),
+            connection: self.connection.clone(),
             // A source's query replaces a manifest's table, and the reverse.
             table: self
                 .table
                 .clone()
-                .or(base.table.clone().filter(|_| self.query.is_none())),
+                .or(moved(&base.table).filter(|_| self.query.is_none())),
             query: self
                 .query
                 .clone()
-                .or(base.query.clone().filter(|_| self.table.is_none())),
-            dialect: self.dialect.clone().or(base.dialect.clone()),
-            columns: match (mine, theirs) {
-                (Some(m), Some(t)) => Some(RawColumns {
-                    date: m.date.or(t.date),
-                    account: m.account.or(t.account),
-                    post: m.post.or(t.post),
-                    network: m.network.or(t.network),
-                    dims: m.dims.or(t.dims),
-                    metrics: m.metrics.or(t.metrics),
-                    title: m.title.or(t.title),
-                    url: m.url.or(t.url),
-                    format: m.format.or(t.format),
-                }),
-                (m, t) => m.or(t),
-            },
+                .or(moved(&base.query).filter(|_| self.table.is_none())),
+            dialect: self.dialect.clone().or(moved(&base.dialect)),
+            columns,
         }
     }
 }

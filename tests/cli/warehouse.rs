@@ -563,3 +563,71 @@ fn load_keeps_the_values_already_there_and_adds_what_they_lacked() {
     );
     same_json(&files.json(), &warehouse.json(), "eval");
 }
+
+#[test]
+fn a_plugin_of_kind_postgres_maps_the_table_once() {
+    let Some(db) = database("plugin") else { return };
+    posts_table(&db, "");
+    let manifest = r#"name = "agency_wh"
+title = "The agency's post table"
+version = "1.0.0"
+api = 1
+kind = "postgres"
+network = "instagram"
+
+[postgres]
+table = "social.post_metrics"
+[postgres.columns]
+date = "published_at"
+account = "account_id"
+post = "post_id"
+metrics = { likes = "likes", reach = "reach" }
+"#;
+    let config = "[workspace]\ntimezone = \"UTC\"\n\n[[source]]\nplugin = \"agency_wh\"\nconnection = \"env:KPISCOPE_PG\"\n";
+    let run = |manifest: &str, config: &str| {
+        Test::new()
+            .file("kpiscope.toml", config)
+            .file("plugins/agency_wh/plugin.toml", manifest)
+            .env("KPISCOPE_PG", &db.url)
+            .args(&[
+                "--no-history",
+                "eval",
+                "--grain",
+                "all",
+                "--kpi",
+                "likes,reach",
+                "--format",
+                "json",
+            ])
+            .run()
+    };
+    let out = run(manifest, config);
+    out.status(0);
+    // 10 + 20 + 30 + 4 + 5 likes; reach: the posts' 690, but acme's own
+    // 1,210 wins in September and October (its posts there give way).
+    assert_eq!(out.value("likes", "all", None), Some(69.0));
+    // The source's query replaces the manifest's table.
+    let out = run(
+        manifest,
+        &format!(
+            "{config}query = \"select * from social.post_metrics where account_id = 'bolt'\"\n"
+        ),
+    );
+    assert_eq!(out.value("likes", "all", None), Some(5.0));
+    // A column the table lacks, named in the manifest, is told at the
+    // source that uses the plugin.
+    run(&manifest.replace("likes = \"likes\"", "likes = \"like\""), config).fails_with(
+        "kpiscope.toml:5:10: source #1 (agency_wh): the metric `likes` column `like` is not in social.post_metrics",
+    );
+    // A manifest names no server.
+    let out = run(
+        &manifest.replace("[postgres]\n", "[postgres]\nconnection = \"host=x\"\n"),
+        config,
+    );
+    out.status(2);
+    assert!(
+        out.stderr.contains("a manifest names no server"),
+        "{}",
+        out.stderr
+    );
+}
