@@ -123,22 +123,33 @@ impl Plan {
             }
             _ => format!("CAST({date} AS date)"),
         };
-        let bucket = match need.bucket {
-            Grain::Month => format!("CAST(date_trunc('month', {day}) AS date)"),
-            _ => day.clone(),
-        };
         let epoch = "DATE '1970-01-01'";
         let post = wh.post.as_ref().map(text);
-
+        // Each row's values are worked out once, in a subquery (`r`), and
+        // the cells are grouped from its columns: a day's expression is
+        // not computed again for its bucket, its first and its last day.
+        let inner: std::cell::RefCell<Vec<String>> =
+            std::cell::RefCell::new(vec![format!("{day} AS d")]);
+        let column = |e: String| {
+            let mut inner = inner.borrow_mut();
+            let alias = format!("c{}", inner.len());
+            inner.push(format!("{e} AS {alias}"));
+            alias
+        };
+        let bucket = match need.bucket {
+            Grain::Month => "CAST(date_trunc('month', d) AS date)".to_string(),
+            _ => "d".to_string(),
+        };
         let mut select: Vec<String> = vec![
-            format!("(max({day}) - {epoch})"),
-            format!("(min({day}) - {epoch})"),
+            format!("(max(d) - {epoch})"),
+            format!("(min(d) - {epoch})"),
             "count(*)".into(),
         ];
         let mut group: Vec<String> = vec![format!("({bucket} - {epoch})")];
         let key = |e: String, select: &mut Vec<String>, group: &mut Vec<String>| {
-            select.push(e.clone());
-            group.push(e);
+            let alias = column(e);
+            select.push(alias.clone());
+            group.push(alias);
         };
         let has_network = wh.network.is_some();
         if let Some(n) = &wh.network {
@@ -156,9 +167,12 @@ impl Plan {
             }
         }
         let has_level = post.is_some();
-        if let Some(p) = &post {
-            key(format!("({p} IS NOT NULL)"), &mut select, &mut group);
-        }
+        let level = post.as_ref().map(|p| {
+            let alias = column(format!("({p} IS NOT NULL)"));
+            select.push(alias.clone());
+            group.push(alias.clone());
+            alias
+        });
         let has_post = need.keep_posts && post.is_some();
         if has_post && let Some(p) = &post {
             key(p.clone(), &mut select, &mut group);
@@ -169,19 +183,19 @@ impl Plan {
             for (has, c) in attrs.iter_mut().zip(&wh.attrs) {
                 if let Some(c) = c {
                     *has = true;
-                    select.push(format!("max({})", text(c)));
+                    select.push(format!("max({})", column(text(c))));
                 }
             }
         }
         let mut asked = Vec::new();
-        let mut gives_posts = false;
+        let mut gives_posts: Option<String> = None;
         for m in metrics {
             let Some((_, c)) = wh.metrics.iter().find(|(n, _)| *n == m.metric) else {
                 continue;
             };
-            let v = c.sql();
+            let v = column(c.sql());
             if m.metric == POSTS {
-                gives_posts = true;
+                gives_posts = Some(v.clone());
             }
             match m.kind {
                 Kind::Last => {
@@ -198,20 +212,18 @@ impl Plan {
             asked.push(m.clone());
         }
         // The posts a cell counts: its post rows that do not give `posts`.
-        if let Some(p) = &post {
-            let given = wh
-                .metrics
-                .iter()
-                .find(|(n, _)| n == POSTS)
-                .filter(|_| gives_posts)
-                .map(|(_, c)| format!(" AND {} IS NULL", c.sql()))
+        if let Some(l) = &level {
+            let given = gives_posts
+                .as_ref()
+                .map(|g| format!(" AND {g} IS NULL"))
                 .unwrap_or_default();
-            let counted = format!("{p} IS NOT NULL{given}");
+            let counted = format!("{l}{given}");
             select.push(match wh.dialect.has_filter() {
                 true => format!("count(*) FILTER (WHERE {counted})"),
                 false => format!("count(CASE WHEN {counted} THEN 1 END)"),
             });
         }
+        let gives_posts = gives_posts.is_some();
 
         let mut wheres: Vec<String> = Vec::new();
         let (from, to) = need.range;
@@ -296,8 +308,9 @@ impl Plan {
             let _ = write!(rows, "\nWHERE {}", wheres.join(" AND "));
         }
         let sql = format!(
-            "SELECT {}\n{rows}\nGROUP BY {}",
+            "SELECT {}\nFROM (SELECT {} {rows}) AS r\nGROUP BY {}",
             select.join(", "),
+            inner.into_inner().join(", "),
             group.join(", ")
         );
         Plan {
@@ -403,10 +416,12 @@ mod tests {
                 Grain::Month,
                 Some(vec![filter.clone()]),
                 &[
-                    "CAST(date_trunc('month', CAST((src.\"at\" AT TIME ZONE CAST($1 AS text)) AS date)) AS date)",
+                    "CAST((src.\"at\" AT TIME ZONE CAST($1 AS text)) AS date) AS d",
+                    "GROUP BY (CAST(date_trunc('month', d) AS date) - DATE '1970-01-01')",
                     "WHERE src.\"at\" >= (CAST(CAST($2 AS text) AS timestamp) AT TIME ZONE CAST($1 AS text))",
                     "(NULLIF(CAST(src.\"acct\" AS text), '') = CAST($3 AS text) AND NULLIF(CAST(src.\"camp\" AS text), '') = CAST($4 AS text))",
-                    "count(*) FILTER (WHERE NULLIF(CAST(src.\"id\" AS text), '') IS NOT NULL)",
+                    "(NULLIF(CAST(src.\"id\" AS text), '') IS NOT NULL) AS c3",
+                    "count(*) FILTER (WHERE c3)",
                     "FROM \"social\".\"posts\" AS src",
                 ],
                 &["Europe/Paris", "2025-10-01", "x' or 1=1 --", "spring"],
@@ -417,8 +432,8 @@ mod tests {
                 Grain::Day,
                 None,
                 &[
-                    "WHERE src.\"at\" >= CAST(CAST($1 AS text) AS date)\nGROUP BY (src.\"at\" - DATE '1970-01-01')",
-                    "count(CASE WHEN NULLIF(CAST(src.\"id\" AS text), '') IS NOT NULL THEN 1 END)",
+                    "WHERE src.\"at\" >= CAST(CAST($1 AS text) AS date)) AS r\nGROUP BY (d - DATE '1970-01-01')",
+                    "count(CASE WHEN c3 THEN 1 END)",
                 ],
                 &["2025-10-01"],
             ),
@@ -431,7 +446,7 @@ mod tests {
                     network: Some("x".into()),
                     ..Filter::default()
                 }]),
-                &["CAST(src.\"at\" AS date)", "AND FALSE\nGROUP BY"],
+                &["CAST(src.\"at\" AS date) AS d", "AND FALSE) AS r\nGROUP BY"],
                 &["2025-10-01"],
             ),
         ];
