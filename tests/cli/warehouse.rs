@@ -631,3 +631,23 @@ metrics = { likes = "likes", reach = "reach" }
         out.stderr
     );
 }
+
+#[test]
+fn a_statement_past_its_time_is_stopped_by_the_server() {
+    let Some(db) = database("timeout") else {
+        return;
+    };
+    posts_table(&db, "");
+    let slow = MAPPED
+        .replace(
+            "timezone = \"Europe/Paris\"",
+            "timezone = \"Europe/Paris\"\n\n[limits]\nwarehouse_seconds = 0.5",
+        )
+        .replace(
+            "table = \"social.post_metrics\"",
+            "query = \"select * from social.post_metrics where pg_sleep(1) is not null\"",
+        );
+    mapped(&db, &slow, &["eval"]).fails_with(
+        "canceling statement due to statement timeout (the statement ran past its time: raise `[limits] warehouse_seconds`)",
+    );
+}
