@@ -382,14 +382,17 @@ impl Session {
         if twice {
             cube.log_keys();
         }
-        sources::load(
-            &self.ws,
-            &self.registry,
-            &resolved,
-            &mut cube,
-            &progress,
-            &pushed,
-        )?;
+        let load = |cube: &mut Cube| {
+            sources::load(
+                &self.ws,
+                &self.registry,
+                &resolved,
+                cube,
+                &progress,
+                &pushed,
+            )
+        };
+        load(&mut cube)?;
         if twice {
             let log = std::env::temp_dir().join("kpiscope key log");
             let settled = cube.settle().map_err(|e| Error::io(&log, e))?;
@@ -404,14 +407,7 @@ impl Session {
                 cube = fresh();
                 cube.track_only(&settled.suspects);
                 progress.restart();
-                sources::load(
-                    &self.ws,
-                    &self.registry,
-                    &resolved,
-                    &mut cube,
-                    &progress,
-                    &pushed,
-                )?;
+                load(&mut cube)?;
                 if let Some(file) = sources::changed(&resolved, &stamps) {
                     let shown = file.strip_prefix(&self.ws.root).unwrap_or(file);
                     return Err(Error::usage(format!(

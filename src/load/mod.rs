@@ -67,18 +67,8 @@ pub fn run(session: &Session, connection: Option<&str>, relation: Relation) -> R
         if r.warehouse.is_some() {
             continue;
         }
-        let ctx = sources::SourceCtx {
-            source: r.source,
-            root: &ws.root,
-            timezone: ws.timezone.clone(),
-            limits: ws.limits,
-        };
-        let runs = r
-            .files
-            .iter()
-            .map(|(f, p)| (Some(f.as_path()), *p))
-            .chain(r.command.map(|p| (None, p)));
-        for (file, plugin) in runs {
+        let ctx = r.ctx(ws);
+        for (file, plugin) in r.runs() {
             let file_ctx = ctx.file_ctx(file, plugin);
             let mut tally = Tally::new(&file_ctx.shown, &plugin.manifest.name);
             let mut sink = CollectSink::default();

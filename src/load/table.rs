@@ -196,20 +196,12 @@ impl Table {
         let rel = self.relation.sql();
         let dims: Vec<&String> = self.dims.iter().collect();
         let metrics: Vec<&String> = self.metrics.iter().collect();
-        let mut cols: Vec<String> = [
-            "day",
-            "network",
-            "account",
-            "post",
-            "dims",
-            "file",
-            "post_title",
-            "post_url",
-            "post_format",
-        ]
-        .iter()
-        .map(|c| c.to_string())
-        .collect();
+        // The fixed columns a file writes: all but the time of the load.
+        let mut cols: Vec<String> = FIXED
+            .iter()
+            .filter(|c| **c != "loaded_at")
+            .map(|c| c.to_string())
+            .collect();
         cols.extend(dims.iter().map(|d| quote(&dim_column(d))));
         cols.extend(metrics.iter().map(|m| quote(m)));
         let list = cols.join(", ");

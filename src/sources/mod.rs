@@ -45,6 +45,26 @@ pub struct Resolved<'a> {
     pub warehouse: Option<(crate::workspace::warehouse::Warehouse, Option<String>)>,
 }
 
+impl Resolved<'_> {
+    /// What reading the source's files needs to know of it and the workspace.
+    pub fn ctx<'w>(&'w self, ws: &'w Workspace) -> SourceCtx<'w> {
+        SourceCtx {
+            source: self.source,
+            root: &ws.root,
+            timezone: ws.timezone.clone(),
+            limits: ws.limits,
+        }
+    }
+
+    /// Each file with its plugin, then the command a source runs once.
+    pub fn runs(&self) -> impl Iterator<Item = (Option<&Path>, &Plugin)> {
+        self.files
+            .iter()
+            .map(|(f, p)| (Some(f.as_path()), *p))
+            .chain(self.command.map(|p| (None, p)))
+    }
+}
+
 /// Resolves every source's files and plugin, reporting every problem at once.
 pub fn resolve<'a>(ws: &'a Workspace, registry: &'a Registry) -> Result<Vec<Resolved<'a>>> {
     let at = ws.located();
@@ -400,18 +420,8 @@ pub fn load(
             }
             continue;
         }
-        let ctx = SourceCtx {
-            source: r.source,
-            root: &ws.root,
-            timezone: ws.timezone.clone(),
-            limits: ws.limits,
-        };
-        let runs = r
-            .files
-            .iter()
-            .map(|(f, p)| (Some(f.as_path()), *p))
-            .chain(r.command.map(|p| (None, p)));
-        for (file, plugin) in runs {
+        let ctx = r.ctx(ws);
+        for (file, plugin) in r.runs() {
             let m = &plugin.manifest;
             for (name, kind) in m.all_metrics() {
                 cube.declare_metric(&name, kind, &m.name);

@@ -52,28 +52,33 @@ fn same_json(files: &serde_json::Value, warehouse: &serde_json::Value, path: &st
     }
 }
 
+/// `text` holds `want`, or the test fails showing `text`.
+#[track_caller]
+fn says(text: &str, want: impl AsRef<str>) {
+    assert!(
+        text.contains(want.as_ref()),
+        "{}\nnot in:\n{text}",
+        want.as_ref()
+    );
+}
+
+/// `load --to postgres` of the demo into `db`'s `kpiscope.records`.
+fn load_demo(db: &PgDb) -> Output {
+    let args = ["--workspace", DEMO, "load", "--to", "postgres"];
+    run(
+        db,
+        &[&args[..], &["--connection", "env:KPISCOPE_PG"]].concat(),
+    )
+}
+
 #[test]
 fn the_demo_from_the_warehouse_gives_the_demos_results_for_every_command() {
     let Some(db) = database("demo") else { return };
-    let loaded = run(
-        &db,
-        &[
-            "--workspace",
-            DEMO,
-            "load",
-            "--to",
-            "postgres",
-            "--connection",
-            "env:KPISCOPE_PG",
-        ],
-    );
+    let loaded = load_demo(&db);
     loaded.status(0);
-    assert!(
-        loaded
-            .stdout
-            .contains("loaded 72 files into kpiscope.records: 7231 records, 6756 new"),
-        "{}",
-        loaded.stdout
+    says(
+        &loaded.stdout,
+        "loaded 72 files into kpiscope.records: 7231 records, 6756 new",
     );
     // The table holds what the files hold, record for record: 475 records
     // are account days that overlapping exports give twice.
@@ -83,23 +88,8 @@ fn the_demo_from_the_warehouse_gives_the_demos_results_for_every_command() {
         "540"
     );
     // Loading again changes nothing.
-    let again = run(
-        &db,
-        &[
-            "--workspace",
-            DEMO,
-            "load",
-            "--to",
-            "postgres",
-            "--connection",
-            "env:KPISCOPE_PG",
-        ],
-    );
-    assert!(
-        again.stdout.contains("7231 records, 0 new"),
-        "{}",
-        again.stdout
-    );
+    let again = load_demo(&db);
+    says(&again.stdout, "7231 records, 0 new");
 
     for args in [
         &[
@@ -250,22 +240,12 @@ fn cells_summed_by_the_server_count_as_the_rows_would() {
     assert_eq!(value("followers", "acme", "2026-10"), Some(520.0));
     assert_eq!(value("reach", "bolt", "2026-10"), Some(50.0));
     // Nine rows, summed into cells: a day each (a stock is mapped).
-    assert!(
-        out.stderr
-            .contains("the server summed 9 rows into 8 cells (day bucket)"),
-        "{}",
-        out.stderr
+    says(
+        &out.stderr,
+        "the server summed 9 rows into 8 cells (day bucket)",
     );
-    assert!(
-        out.stderr.contains("AT TIME ZONE CAST($1 AS text)"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains("parameters: Europe/Paris"),
-        "{}",
-        out.stderr
-    );
+    says(&out.stderr, "AT TIME ZONE CAST($1 AS text)");
+    says(&out.stderr, "parameters: Europe/Paris");
 
     // Without the stock, months: seven cells (acme's posts and its days in
     // September and October, its posts in November, bolt's posts and days).
@@ -277,11 +257,9 @@ fn cells_summed_by_the_server_count_as_the_rows_would() {
             "-v", "eval", "--grain", "month", "--kpi", "reach", "--format", "json",
         ],
     );
-    assert!(
-        out.stderr
-            .contains("the server summed 9 rows into 7 cells (month bucket)"),
-        "{}",
-        out.stderr
+    says(
+        &out.stderr,
+        "the server summed 9 rows into 7 cells (month bucket)",
     );
     assert_eq!(out.value("reach", "2026-09", None), Some(1010.0));
     // October: acme's day (1200) and bolt's post (50); acme's posts give way.
@@ -314,17 +292,8 @@ fn the_commands_filters_and_days_travel_as_parameters() {
     );
     out.status(0);
     assert_eq!(out.value("likes", "all", None), Some(5.0));
-    assert!(
-        out.stderr
-            .contains("parameters: Europe/Paris, 2026-10-01, bolt"),
-        "{}",
-        out.stderr
-    );
-    assert!(
-        out.stderr.contains("the server summed 2 rows"),
-        "{}",
-        out.stderr
-    );
+    says(&out.stderr, "parameters: Europe/Paris, 2026-10-01, bolt");
+    says(&out.stderr, "the server summed 2 rows");
     // A value made to break out of a string is a parameter like any other.
     let out = mapped(
         &db,
@@ -341,12 +310,7 @@ fn the_commands_filters_and_days_travel_as_parameters() {
             "json",
         ],
     );
-    assert!(
-        out.stderr
-            .contains("account `x' or '1'='1` is in no record"),
-        "{}",
-        out.stderr
-    );
+    says(&out.stderr, "account `x' or '1'='1` is in no record");
 }
 
 #[test]
@@ -446,11 +410,9 @@ fn a_server_that_cannot_be_had_is_told_with_what_to_do() {
     out.fails_with(&format!(
         "cannot connect to PostgreSQL at 127.0.0.1:{closed}/x as kp"
     ));
-    assert!(
-        out.stderr
-            .contains("is the server running, and are the host and port right?"),
-        "{}",
-        out.stderr
+    says(
+        &out.stderr,
+        "is the server running, and are the host and port right?",
     );
     // A password that is not the user's.
     if let Some((before, after)) = db.url.split_once('@')
@@ -463,7 +425,7 @@ fn a_server_that_cannot_be_had_is_told_with_what_to_do() {
             .args(&["--no-history", "eval"])
             .run();
         out.fails_with("password authentication failed");
-        assert!(out.stderr.contains("check the password"), "{}", out.stderr);
+        says(&out.stderr, "check the password");
         assert!(!out.stderr.contains("not-the-password"), "{}", out.stderr);
     }
     // TLS required of a server that has none.
@@ -513,16 +475,8 @@ fn load_keeps_the_values_already_there_and_adds_what_they_lacked() {
         ])
         .run();
     out.status(0);
-    assert!(
-        out.stdout.contains("data/a.csv: 3 records, 3 new"),
-        "{}",
-        out.stdout
-    );
-    assert!(
-        out.stdout.contains("data/b.csv: 3 records, 1 new"),
-        "{}",
-        out.stdout
-    );
+    says(&out.stdout, "data/a.csv: 3 records, 3 new");
+    says(&out.stdout, "data/b.csv: 3 records, 1 new");
     assert_eq!(
         db.psql("select day, coalesce(post, '-'), reach, coalesce(likes, -1), coalesce(comments, -1), dims from wh.records order by day, post"),
         "2026-10-01|t1|100|10|4|campaign=spring\n2026-10-01|-|520|-1|-1|\n2026-10-02|-|300|-1|-1|\n2026-10-03|-|700|-1|-1|"
@@ -625,11 +579,7 @@ metrics = { likes = "likes", reach = "reach" }
         config,
     );
     out.status(2);
-    assert!(
-        out.stderr.contains("a manifest names no server"),
-        "{}",
-        out.stderr
-    );
+    says(&out.stderr, "a manifest names no server");
 }
 
 #[test]
