@@ -202,50 +202,65 @@ fn mapped(db: &PgDb, config: &str, args: &[&str]) -> Output {
 fn cells_summed_by_the_server_count_as_the_rows_would() {
     let Some(db) = database("cells") else { return };
     posts_table(&db, ", unique (network, account_id, post_id)");
-    let out = mapped(
-        &db,
-        MAPPED,
-        &[
-            "-v",
-            "eval",
-            "--grain",
-            "month",
-            "--by",
-            "account",
-            "--kpi",
-            "reach,likes,comments,followers,posts",
-            "--format",
-            "json",
-        ],
-    );
-    out.status(0);
-    let value = |kpi: &str, account: &str, period: &str| -> Option<f64> {
-        out.rows()
-            .iter()
-            .find(|r| r["kpi"] == kpi && r["account"] == account && r["period"]["label"] == period)
-            .unwrap_or_else(|| panic!("no {kpi} {account} {period}"))["value"]
-            .as_f64()
-    };
-    // acme, September: its own reach (1000 + 10 on the 30th, one account
-    // day: the empty post id is the account's) wins over its posts' 300.
-    assert_eq!(value("reach", "acme", "2026-09"), Some(1010.0));
-    assert_eq!(value("likes", "acme", "2026-09"), Some(30.0));
-    assert_eq!(value("comments", "acme", "2026-09"), Some(1.0));
-    assert_eq!(value("posts", "acme", "2026-09"), Some(2.0));
-    assert_eq!(value("followers", "acme", "2026-09"), Some(500.0));
-    // October: p4, at 23:30 UTC on the 31st, is on 1 November in Paris.
-    assert_eq!(value("posts", "acme", "2026-10"), Some(1.0));
-    assert_eq!(value("likes", "acme", "2026-10"), Some(30.0));
-    assert_eq!(value("posts", "acme", "2026-11"), Some(1.0));
-    assert_eq!(value("followers", "acme", "2026-10"), Some(520.0));
-    assert_eq!(value("reach", "bolt", "2026-10"), Some(50.0));
-    // Nine rows, summed into cells: a day each (a stock is mapped).
-    says(
-        &out.stderr,
-        "the server summed 9 rows into 8 cells (day bucket)",
-    );
-    says(&out.stderr, "AT TIME ZONE CAST($1 AS text)");
-    says(&out.stderr, "parameters: Europe/Paris");
+    for (dialect, cells) in [
+        (
+            "postgres",
+            "the server summed 9 rows into 7 cells (month bucket)",
+        ),
+        (
+            "cockroach",
+            "the server summed 9 rows into 8 cells (day bucket)",
+        ),
+    ] {
+        let config = MAPPED.replace(
+            "[source.columns]",
+            &format!("dialect = \"{dialect}\"\n[source.columns]"),
+        );
+        let out = mapped(
+            &db,
+            &config,
+            &[
+                "-v",
+                "eval",
+                "--grain",
+                "month",
+                "--by",
+                "account",
+                "--kpi",
+                "reach,likes,comments,followers,posts",
+                "--format",
+                "json",
+            ],
+        );
+        out.status(0);
+        let value = |kpi: &str, account: &str, period: &str| -> Option<f64> {
+            out.rows()
+                .iter()
+                .find(|r| {
+                    r["kpi"] == kpi && r["account"] == account && r["period"]["label"] == period
+                })
+                .unwrap_or_else(|| panic!("no {kpi} {account} {period}"))["value"]
+                .as_f64()
+        };
+        // acme, September: its own reach (1000 + 10 on the 30th, one account
+        // day: the empty post id is the account's) wins over its posts' 300.
+        assert_eq!(value("reach", "acme", "2026-09"), Some(1010.0));
+        assert_eq!(value("likes", "acme", "2026-09"), Some(30.0));
+        assert_eq!(value("comments", "acme", "2026-09"), Some(1.0));
+        assert_eq!(value("posts", "acme", "2026-09"), Some(2.0));
+        assert_eq!(value("followers", "acme", "2026-09"), Some(500.0));
+        // October: p4, at 23:30 UTC on the 31st, is on 1 November in Paris.
+        assert_eq!(value("posts", "acme", "2026-10"), Some(1.0));
+        assert_eq!(value("likes", "acme", "2026-10"), Some(30.0));
+        assert_eq!(value("posts", "acme", "2026-11"), Some(1.0));
+        assert_eq!(value("followers", "acme", "2026-10"), Some(520.0));
+        assert_eq!(value("reach", "bolt", "2026-10"), Some(50.0));
+        // Nine rows, summed into cells: a month each where the engine takes a
+        // stock's last day's value in a month (PostgreSQL), else a day each.
+        says(&out.stderr, cells);
+        says(&out.stderr, "AT TIME ZONE CAST($1 AS text)");
+        says(&out.stderr, "parameters: Europe/Paris");
+    }
 
     // Without the stock, months: seven cells (acme's posts and its days in
     // September and October, its posts in November, bolt's posts and days).

@@ -264,7 +264,7 @@ fn cells(
     let (wh, what, network, source) = (from.wh, from.what, from.network, from.source);
     let kinds: Vec<Kind> = from.asked.iter().map(|a| a.kind).collect();
     let need = Need {
-        bucket: Plan::bucket(spec.base, &kinds),
+        bucket: Plan::bucket(spec.base, &kinds, wh.dialect),
         keep_dims: &spec.keep_dims,
         keep_posts: spec.keep_posts,
         range: spec.range,
@@ -509,12 +509,31 @@ fn fetch(
             }
             metrics.clear();
             for (m, &id) in plan.metrics.iter().zip(&ids) {
-                let v: Option<f64> = r.try_get(i).map_err(bad)?;
-                i += 1;
+                let mut stock_day: Option<i32> = None;
+                let (v, least, count) = match (m.kind, plan.stock_arrays) {
+                    (Kind::Last, true) => {
+                        // [day, greatest] and [-day, least] of the last day.
+                        let pair =
+                            |i: usize| -> Result<Option<Vec<f64>>> { r.try_get(i).map_err(bad) };
+                        let (hi, lo) = (pair(i)?, pair(i + 1)?);
+                        i += 2;
+                        let at = |p: &Option<Vec<f64>>| p.as_ref().and_then(|p| p.get(1).copied());
+                        stock_day = hi.as_ref().and_then(|p| p.first()).map(|d| *d as i32);
+                        (at(&hi), at(&lo), 2)
+                    }
+                    (Kind::Last, false) => {
+                        let v: Option<f64> = r.try_get(i).map_err(bad)?;
+                        let least: Option<f64> = r.try_get(i + 1).map_err(bad)?;
+                        let count: i64 = r.try_get(i + 2).map_err(bad)?;
+                        i += 3;
+                        (v, least, count)
+                    }
+                    _ => {
+                        i += 1;
+                        (r.try_get(i - 1).map_err(bad)?, None, 0)
+                    }
+                };
                 if m.kind == Kind::Last {
-                    let least: Option<f64> = r.try_get(i).map_err(bad)?;
-                    let count: i64 = r.try_get(i + 1).map_err(bad)?;
-                    i += 2;
                     if count > 1 && least != v {
                         ambiguous.0 += 1;
                         ambiguous.1.get_or_insert_with(|| {
@@ -522,7 +541,7 @@ fn fetch(
                                 "{}/{} {}: {} and {}",
                                 net.as_deref().unwrap_or_default(),
                                 acc.as_deref().unwrap_or_default(),
-                                format_day(last),
+                                format_day(stock_day.unwrap_or(last)),
                                 least.unwrap_or_default(),
                                 v.unwrap_or_default()
                             )

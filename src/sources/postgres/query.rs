@@ -21,7 +21,7 @@ use std::fmt::Write;
 use crate::aggregate::period::{Day, format_day};
 use crate::aggregate::{Filter, Grain};
 use crate::records::Kind;
-use crate::workspace::warehouse::{Col, Warehouse};
+use crate::workspace::warehouse::{Col, Dialect, Warehouse};
 
 /// What the date column holds, which says how a row's day is found.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,6 +80,8 @@ pub struct Plan {
     pub dims: Vec<usize>,
     pub has_level: bool,
     pub has_post: bool,
+    /// Stocks come as `[day, value]` arrays (see `last_values`).
+    pub stock_arrays: bool,
     /// Which of a post's title, link and format follow the post's id.
     pub attrs: [bool; 3],
     pub metrics: Vec<Asked>,
@@ -98,9 +100,10 @@ fn text(col: &Col) -> String {
 
 impl Plan {
     /// The bucket a command can ask for: months when every view rolls up
-    /// from months and no metric is a stock (a stock's day must be kept).
-    pub fn bucket(base: Grain, kinds: &[Kind]) -> Grain {
-        if base == Grain::Month && !kinds.contains(&Kind::Last) {
+    /// from months, and either no metric is a stock or the engine can take
+    /// a stock's last value in a month (see `last_values`).
+    pub fn bucket(base: Grain, kinds: &[Kind], dialect: Dialect) -> Grain {
+        if base == Grain::Month && (!kinds.contains(&Kind::Last) || last_values(dialect)) {
             Grain::Month
         } else {
             Grain::Day
@@ -198,6 +201,20 @@ impl Plan {
                 gives_posts = Some(v.clone());
             }
             match m.kind {
+                // A stock: its last day's greatest and least value, as
+                // arrays that compare by day first ([day, value] and
+                // [-day, value]), which PostgreSQL aggregates in parallel
+                // like any max; elsewhere, a day's max, min and count.
+                Kind::Last if last_values(wh.dialect) => {
+                    let day = format!("CAST((d - {epoch}) AS float8)");
+                    let has = format!("{v} IS NOT NULL");
+                    select.push(format!(
+                        "max(ARRAY[{day}, CAST({v} AS float8)]) FILTER (WHERE {has})"
+                    ));
+                    select.push(format!(
+                        "min(ARRAY[-{day}, CAST({v} AS float8)]) FILTER (WHERE {has})"
+                    ));
+                }
                 Kind::Last => {
                     select.push(format!("CAST(max({v}) AS float8)"));
                     select.push(format!("CAST(min({v}) AS float8)"));
@@ -325,11 +342,19 @@ impl Plan {
             dims,
             has_level,
             has_post,
+            stock_arrays: last_values(wh.dialect),
             attrs,
             metrics: asked,
             gives_posts,
         }
     }
+}
+
+/// Whether the engine takes `max` of arrays with `FILTER`, which gives a
+/// stock's value on the last day of a cell in one pass (PostgreSQL and its
+/// extensions; the others get day cells).
+pub fn last_values(dialect: Dialect) -> bool {
+    dialect == Dialect::Postgres
 }
 
 /// The query that finds a post on more than one row, where no unique key
@@ -354,7 +379,7 @@ pub fn repeated_posts(wh: &Warehouse, plan: &Plan) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::workspace::warehouse::{Dialect, Relation};
+    use crate::workspace::warehouse::Relation;
 
     fn col(name: &str) -> Col {
         Col {
