@@ -533,20 +533,18 @@ fn fetch(
                         (r.try_get(i - 1).map_err(bad)?, None, 0)
                     }
                 };
-                if m.kind == Kind::Last {
-                    if count > 1 && least != v {
-                        ambiguous.0 += 1;
-                        ambiguous.1.get_or_insert_with(|| {
-                            format!(
-                                "{}/{} {}: {} and {}",
-                                net.as_deref().unwrap_or_default(),
-                                acc.as_deref().unwrap_or_default(),
-                                format_day(stock_day.unwrap_or(last)),
-                                least.unwrap_or_default(),
-                                v.unwrap_or_default()
-                            )
-                        });
-                    }
+                if m.kind == Kind::Last && count > 1 && least != v {
+                    ambiguous.0 += 1;
+                    ambiguous.1.get_or_insert_with(|| {
+                        format!(
+                            "{}/{} {}: {} and {}",
+                            net.as_deref().unwrap_or_default(),
+                            acc.as_deref().unwrap_or_default(),
+                            format_day(stock_day.unwrap_or(last)),
+                            least.unwrap_or_default(),
+                            v.unwrap_or_default()
+                        )
+                    });
                 }
                 if let Some(v) = v {
                     metrics.push((id, v));
