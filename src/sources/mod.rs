@@ -404,7 +404,7 @@ pub fn load(
             let shown = postgres::shown(r.source, wh);
             let mut tally = Tally::new(&shown, "postgres");
             cube.next_file();
-            postgres::load(
+            let sent = postgres::load(
                 ws,
                 r.source,
                 wh,
@@ -414,6 +414,7 @@ pub fn load(
                 &mut tally,
             )?;
             cube.finish_file(&mut tally);
+            tally.merged += sent.merged;
             cube.tallies.push(tally);
             if let Some(message) = cube.span_problem(ws.limits.date_span_years) {
                 return Err(Error::usage(message));

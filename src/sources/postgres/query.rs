@@ -139,8 +139,16 @@ impl Plan {
             inner.push(format!("{e} AS {alias}"));
             alias
         };
-        let bucket = match need.bucket {
-            Grain::Month => "CAST(date_trunc('month', d) AS date)".to_string(),
+        // The cells are grouped by the columns as they are and by the
+        // month as `date_trunc('month', published_at AT TIME ZONE 'UTC')`:
+        // the expressions a warehouse's statistics name (CREATE STATISTICS
+        // … ON network, account_id, date_trunc(…)), which let PostgreSQL
+        // see how few cells there are and sum them on every core.
+        let bucket = match (need.bucket, &tz, date_type) {
+            (Grain::Month, Some(tz), DateType::TimestampTz) => {
+                column(format!("date_trunc('month', {date} AT TIME ZONE {tz})"))
+            }
+            (Grain::Month, _, _) => column(format!("date_trunc('month', {date})")),
             _ => "d".to_string(),
         };
         let mut select: Vec<String> = vec![
@@ -148,25 +156,25 @@ impl Plan {
             format!("(min(d) - {epoch})"),
             "count(*)".into(),
         ];
-        let mut group: Vec<String> = vec![format!("({bucket} - {epoch})")];
-        let key = |e: String, select: &mut Vec<String>, group: &mut Vec<String>| {
-            let alias = column(e);
-            select.push(alias.clone());
+        let mut group: Vec<String> = vec![bucket];
+        let key = |c: &Col, select: &mut Vec<String>, group: &mut Vec<String>| {
+            let alias = column(c.sql());
+            select.push(format!("NULLIF(CAST({alias} AS text), '')"));
             group.push(alias);
         };
         let has_network = wh.network.is_some();
         if let Some(n) = &wh.network {
-            key(text(n), &mut select, &mut group);
+            key(n, &mut select, &mut group);
         }
         let has_account = wh.account.is_some();
         if let Some(a) = &wh.account {
-            key(text(a), &mut select, &mut group);
+            key(a, &mut select, &mut group);
         }
         let mut dims = Vec::new();
         for (i, name) in need.keep_dims.iter().enumerate() {
             if let Some((_, c)) = wh.dims.iter().find(|(n, _)| n == name) {
                 dims.push(i);
-                key(text(c), &mut select, &mut group);
+                key(c, &mut select, &mut group);
             }
         }
         let has_level = post.is_some();
@@ -177,8 +185,8 @@ impl Plan {
             alias
         });
         let has_post = need.keep_posts && post.is_some();
-        if has_post && let Some(p) = &post {
-            key(p.clone(), &mut select, &mut group);
+        if has_post && let Some(p) = &wh.post {
+            key(p, &mut select, &mut group);
         }
         // A post's title, link and format: the report's top posts.
         let mut attrs = [false; 3];
@@ -442,11 +450,13 @@ mod tests {
                 Some(vec![filter.clone()]),
                 &[
                     "CAST((src.\"at\" AT TIME ZONE CAST($1 AS text)) AS date) AS d",
-                    "GROUP BY (CAST(date_trunc('month', d) AS date) - DATE '1970-01-01')",
+                    "date_trunc('month', src.\"at\" AT TIME ZONE CAST($1 AS text)) AS c1, src.\"acct\" AS c2",
+                    "NULLIF(CAST(c2 AS text), '')",
+                    "GROUP BY c1, c2, c3, c4",
                     "WHERE src.\"at\" >= (CAST(CAST($2 AS text) AS timestamp) AT TIME ZONE CAST($1 AS text))",
                     "(NULLIF(CAST(src.\"acct\" AS text), '') = CAST($3 AS text) AND NULLIF(CAST(src.\"camp\" AS text), '') = CAST($4 AS text))",
-                    "(NULLIF(CAST(src.\"id\" AS text), '') IS NOT NULL) AS c3",
-                    "count(*) FILTER (WHERE c3)",
+                    "(NULLIF(CAST(src.\"id\" AS text), '') IS NOT NULL) AS c4",
+                    "count(*) FILTER (WHERE c4)",
                     "FROM \"social\".\"posts\" AS src",
                 ],
                 &["Europe/Paris", "2025-10-01", "x' or 1=1 --", "spring"],
@@ -457,7 +467,7 @@ mod tests {
                 Grain::Day,
                 None,
                 &[
-                    "WHERE src.\"at\" >= CAST(CAST($1 AS text) AS date)) AS r\nGROUP BY (d - DATE '1970-01-01')",
+                    "WHERE src.\"at\" >= CAST(CAST($1 AS text) AS date)) AS r\nGROUP BY d, c1, c2, c3",
                     "count(CASE WHEN c3 THEN 1 END)",
                 ],
                 &["2025-10-01"],
