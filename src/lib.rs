@@ -37,6 +37,7 @@ pub mod kpi;
 pub mod limits;
 pub mod locale;
 pub mod notify;
+pub mod panel;
 pub mod records;
 pub mod render;
 pub mod report;

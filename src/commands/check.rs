@@ -160,7 +160,9 @@ fn select(all: &[Goal], ids: &[String]) -> Result<Vec<Goal>> {
 fn check_names(s: &Session, goals: &[Goal], cube: &Cube) -> Result<()> {
     let names = cube.names();
     let mut problems = crate::diagnostic::Diagnostics::default();
-    for g in goals {
+    // A `rank` or `vs` goal's network may hold competitors only: the
+    // panel's own check says that, naming both sides.
+    for g in goals.iter().filter(|g| g.against.is_none()) {
         for p in names.problems(&g.filter) {
             problems.push(crate::diagnostic::Diagnostic::at_span(
                 &s.ws.config_file(),

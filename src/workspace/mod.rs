@@ -6,6 +6,7 @@ pub mod discover;
 #[cfg(test)]
 pub(crate) mod props;
 pub mod raw;
+pub mod role;
 pub mod walk;
 
 use std::ops::Range;
@@ -29,6 +30,7 @@ use brand::Brand;
 use raw::{
     RawGoal, RawHistory, RawLimits, RawNotify, RawReport, RawSource, RawWorkspace, TOP_LEVEL,
 };
+pub use role::Role;
 
 /// Collects diagnostics for one file, positions given as byte spans.
 pub struct Located {
@@ -71,6 +73,9 @@ pub struct Source {
     pub account: Option<String>,
     pub network: Option<String>,
     pub settings: toml::Table,
+    /// Whose records the source holds: the brand's, or a competitor's
+    /// (loaded into the panel only).
+    pub role: Role,
 }
 
 impl Source {
@@ -374,6 +379,23 @@ impl Workspace {
                 },
                 None => None,
             };
+            let role = match &s.role {
+                None => Role::Own,
+                Some(r) => match Role::parse(r.get_ref()) {
+                    Some(role) => role,
+                    None => {
+                        at.error(
+                            r.span(),
+                            format!(
+                                "`role = \"{}\"`: a source's role is own (the brand's accounts, the default) or competitor (a competitor's public page, for the panel){}",
+                                r.get_ref(),
+                                crate::diagnostic::did_you_mean(r.get_ref(), Role::NAMES)
+                            ),
+                        );
+                        Role::Own
+                    }
+                },
+            };
             let span = s
                 .path
                 .as_ref()
@@ -390,6 +412,7 @@ impl Workspace {
                 year,
                 decimal,
                 settings: s.settings.unwrap_or_default(),
+                role,
             });
         }
 

@@ -19,6 +19,7 @@ mod kpitest;
 mod machine_output;
 mod notify;
 mod output_safety;
+mod panel;
 mod plugins;
 mod progress;
 mod real_data;
