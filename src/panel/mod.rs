@@ -31,6 +31,8 @@ pub struct Panel<'s> {
     /// The competitor accounts, from the panel cube (with its catalog).
     theirs: Evaluator<'s>,
     theirs_catalog: Catalog,
+    /// The own accounts with public figures (see [`Panel::own_accounts`]).
+    own_accounts: Vec<String>,
 }
 
 /// The view of one network at `grain`, by account or not.
@@ -68,13 +70,38 @@ impl<'s> Panel<'s> {
             let view = network_view(network, grain, by_account);
             s.evaluator(Arc::new(cube.view(&view)), &cube.catalog)
         };
+        let own = ev(main, true);
+        // An own account is in the panel when it has a public figure: the
+        // ads account (spend, clicks) and the website's sessions from the
+        // network are no profile to rank against competitors.
+        let public: Vec<usize> = crate::records::catalog::PUBLIC
+            .iter()
+            .filter(|m| **m != "posts")
+            .filter_map(|m| main.catalog.id(m).map(|id| id as usize))
+            .collect();
+        let posts = crate::records::catalog::POSTS as usize;
+        let mut own_accounts: Vec<String> = own
+            .groups()
+            .groups
+            .iter()
+            .filter(|g| {
+                g.values.get(posts).is_some_and(|p| *p > 0.0)
+                    || public
+                        .iter()
+                        .any(|&id| g.values.get(id).is_some_and(|v| !v.is_nan()))
+            })
+            .filter_map(|g| g.account.clone())
+            .collect();
+        own_accounts.sort();
+        own_accounts.dedup();
         Panel {
             network: network.to_string(),
             library: &s.library,
-            own: ev(main, true),
+            own,
             together: ev(main, false),
             theirs: ev(panel, true),
             theirs_catalog: panel.catalog.clone(),
+            own_accounts,
         }
     }
 
@@ -90,9 +117,10 @@ impl<'s> Panel<'s> {
         out
     }
 
-    /// The brand's accounts on this network.
+    /// The brand's accounts on this network that have a public figure
+    /// (followers, posts, likes...) in some period.
     pub fn own_accounts(&self) -> Vec<String> {
-        Self::accounts(&self.own)
+        self.own_accounts.clone()
     }
 
     /// The competitors' accounts on this network.

@@ -149,13 +149,16 @@ pub struct SectionView {
     pub panel: Option<PanelView>,
 }
 
-/// A network's competitor panel (issue 16), worded.
+/// A network's competitor panel (issue 16), worded: one row per KPI, one
+/// column per account (a panel has a handful of accounts, and more KPIs).
 #[derive(Serialize)]
 pub struct PanelView {
     /// `Instagram vs competitors`.
     pub title: String,
-    /// `Account`, then the KPIs' titles.
+    /// `KPI`, then the accounts (`northwind (own)`).
     pub header: Vec<String>,
+    /// Column by column: one of the brand's own accounts.
+    pub own: Vec<bool>,
     pub rows: Vec<PanelRowView>,
     /// Said instead of the table when no KPI has a value.
     pub empty: Option<String>,
@@ -169,9 +172,9 @@ pub struct PanelView {
 
 #[derive(Serialize)]
 pub struct PanelRowView {
-    pub account: String,
-    pub own: bool,
-    /// `10% (rank 1 of 3)`, or `—`.
+    /// The KPI's title.
+    pub kpi: String,
+    /// Account by account: `57.48% (rank 2 of 4)`, or `—`.
     pub cells: Vec<String>,
 }
 
@@ -613,32 +616,36 @@ pub fn per_day(loc: &Locale, x: f64) -> String {
 fn panel_view(s: &Section, panel: &crate::report::model::PanelSection, p: &People) -> PanelView {
     let loc = p.loc;
     let own = loc.text("panel.own");
-    let mut header = vec![loc.text("panel.account")];
-    header.extend(panel.kpis.iter().map(|k| kpi_title(&k.name, loc)));
+    let mut header = vec![loc.text("panel.kpi")];
+    header.extend(panel.accounts.iter().map(|a| match a.own {
+        true => format!("{} ({own})", a.account),
+        false => a.account.clone(),
+    }));
+    let mut own_columns = vec![false];
+    own_columns.extend(panel.accounts.iter().map(|a| a.own));
     let rows = panel
-        .accounts
+        .kpis
         .iter()
-        .map(|a| PanelRowView {
-            account: match a.own {
-                true => format!("{} ({own})", a.account),
-                false => a.account.clone(),
-            },
-            own: a.own,
-            cells: a
-                .cells
+        .enumerate()
+        .map(|(k, kpi)| PanelRowView {
+            kpi: kpi_title(&kpi.name, loc),
+            cells: panel
+                .accounts
                 .iter()
-                .zip(&panel.kpis)
-                .map(|(c, k)| match (c.value, c.rank) {
-                    (Some(v), Some(rank)) => format!(
-                        "{} ({})",
-                        p.value(v, &k.unit, 2),
-                        loc.message(
-                            "panel.rank",
-                            &[("rank", &rank.to_string()), ("of", &c.of.to_string())]
-                        )
-                    ),
-                    (Some(v), None) => p.value(v, &k.unit, 2),
-                    _ => NO_VALUE.to_string(),
+                .map(|a| {
+                    let c = &a.cells[k];
+                    match (c.value, c.rank) {
+                        (Some(v), Some(rank)) => format!(
+                            "{} ({})",
+                            p.value(v, &kpi.unit, 2),
+                            loc.message(
+                                "panel.rank",
+                                &[("rank", &rank.to_string()), ("of", &c.of.to_string())]
+                            )
+                        ),
+                        (Some(v), None) => p.value(v, &kpi.unit, 2),
+                        _ => NO_VALUE.to_string(),
+                    }
                 })
                 .collect(),
         })
@@ -669,6 +676,7 @@ fn panel_view(s: &Section, panel: &crate::report::model::PanelSection, p: &Peopl
             loc.text("section.vs_competitors")
         ),
         header,
+        own: own_columns,
         rows,
         empty: panel.kpis.is_empty().then(|| loc.text("panel.no_panel")),
         note,
