@@ -102,14 +102,14 @@ impl Data {
                 self.scope_text(i)
             )));
         };
-        let mut members =
+        let members =
             p.groups.groups.iter().filter(|pg| {
                 pg.period == g.period && (g.network.is_none() || pg.network == g.network)
             });
         let mut sum = 0.0;
         let mut any = false;
         let id = p.metrics.get(name).copied();
-        for pg in &mut members {
+        for pg in members {
             any = true;
             let x = id
                 .and_then(|id| pg.values.get(id as usize).copied())

@@ -442,3 +442,72 @@ target = ">= 1x"
         out.stderr
     );
 }
+
+#[test]
+fn the_report_has_a_vs_competitors_section() {
+    // March on VK, by hand: love_rate = likes / followers (acme 80 / 1,000
+    // = 8%, rival_a 150 / 2,000 = 7.5%, rival_b 20 / 500 = 4%); talk_rate =
+    // comments / followers (15 / 1,000 = 1.5%, 20 / 2,000 = 1%, 4 / 500 =
+    // 0.8%); amplification_rate = shares / posts x 100 (acme 5 / 2 = 250%,
+    // rival_a 1,000%, rival_b 100%, rival_roasters 461 / 3 = 15,366.67%).
+    let out = ws(RANK)
+        .args(&[
+            "report",
+            "--period",
+            "2026-03",
+            "--format",
+            "markdown",
+            "--no-history",
+        ])
+        .run();
+    out.status(0);
+    let md = &out.stdout;
+    assert!(md.contains("\n### vs competitors\n"), "{md}");
+    assert!(
+        md.contains(
+            "| **acme** (own) | 10% (#1 of 3) | 8% (#1 of 3) | 1.5% (#1 of 3) | 250% (#3 of 4) |"
+        ),
+        "{md}"
+    );
+    assert!(
+        md.contains("| rival\\_roasters | — | — | — | 15,366.67% (#1 of 4) |"),
+        "{md}"
+    );
+    assert!(
+        md.contains("not public: followers is not in rival\\_roasters's export for vk/rival\\_roasters 2026-03"),
+        "{md}"
+    );
+    assert!(
+        md.contains("Share of voice: 33.33% of the mentions, 1.72% of the engagements"),
+        "{md}"
+    );
+    // The same in the report's JSON, for machines.
+    let json = ws(RANK)
+        .args(&[
+            "report",
+            "--period",
+            "2026-03",
+            "--format",
+            "json",
+            "--no-history",
+        ])
+        .run();
+    json.status(0);
+    let doc = json.json();
+    let vk = doc["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["network"] == "vk")
+        .expect("a vk section");
+    let panel = &vk["panel"];
+    assert_eq!(panel["kpis"][0], "er");
+    assert_eq!(panel["accounts"][0]["account"], "acme");
+    assert_eq!(panel["accounts"][0]["role"], "own");
+    assert_close(
+        panel["accounts"][0]["values"][0]["value"].as_f64().unwrap(),
+        10.0,
+    );
+    assert_eq!(panel["accounts"][0]["values"][0]["rank"], 1);
+    assert_close(panel["share_of_voice"].as_f64().unwrap(), 100.0 / 3.0);
+}
