@@ -510,4 +510,36 @@ fn the_report_has_a_vs_competitors_section() {
     );
     assert_eq!(panel["accounts"][0]["values"][0]["rank"], 1);
     assert_close(panel["share_of_voice"].as_f64().unwrap(), 100.0 / 3.0);
+    // The HTML page: the table (one row per KPI, one column per account),
+    // the chart with a line per account, the share of voice.
+    let html = ws(RANK)
+        .args(&[
+            "report",
+            "--period",
+            "2026-03",
+            "--format",
+            "html",
+            "-o",
+            "r.html",
+            "--no-history",
+        ])
+        .run();
+    html.status(0);
+    let page = html.read("r.html");
+    assert!(
+        page.contains("<h3 class=\"panel\">VK vs competitors</h3>"),
+        "{page}"
+    );
+    assert!(page.contains("<strong>acme (own)</strong>"), "{page}");
+    assert!(
+        page.contains("<strong>10% (rank 1 of 3)</strong>"),
+        "{page}"
+    );
+    assert!(page.contains(r#"<svg class="chart panel""#), "{page}");
+    assert_eq!(
+        page.matches(r#"<path class="account""#).count(),
+        3,
+        "acme, rival_a, rival_b"
+    );
+    assert!(page.contains("Share of voice: 33.33%"), "{page}");
 }
