@@ -29,10 +29,22 @@ pub fn evaluate_on(
     range: &Range,
     cube: &Cube,
 ) -> Result<Vec<GoalResult>> {
-    let as_of = s.as_of(range, cube)?;
     let panel = load_panel(s, goals, range)?;
-    let evaluators = s.evaluators_with(views_of(goals), cube, panel.as_ref());
-    evaluate_in(s, goals, cube, panel.as_ref(), &evaluators, as_of)
+    evaluate_with_panel(s, goals, range, cube, panel.as_ref())
+}
+
+/// [`evaluate_on`] with the competitor panel already loaded (`check` keeps
+/// it, to account for its files' rows too).
+pub fn evaluate_with_panel(
+    s: &Session,
+    goals: &[Goal],
+    range: &Range,
+    cube: &Cube,
+    panel: Option<&Cube>,
+) -> Result<Vec<GoalResult>> {
+    let as_of = s.as_of(range, cube)?;
+    let evaluators = s.evaluators_with(views_of(goals), cube, panel);
+    evaluate_in(s, goals, cube, panel, &evaluators, as_of)
 }
 
 /// The competitor panel's cube, when a goal ranks in it or reads it

@@ -146,6 +146,25 @@ fn a_rank_goal_places_the_account_in_the_panel() {
         g["message"],
         "rank 1 of 3 on vk by er (acme 10%, rival_a 9%, rival_b 5%; no data for rival_roasters: not public: followers is not in rival_roasters's export for vk/rival_roasters 2026-03) meets the target rank <= 2"
     );
+    // Every file read is accounted for, the competitors' too: the Popsters
+    // export's 4 rows are 3 posts and its "Итого" row.
+    let files: Vec<&str> = j["inputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["file"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        files,
+        [
+            "data/own.csv",
+            "data/rivals.csv",
+            "data/popsters/rival_roasters.csv"
+        ]
+    );
+    let popsters = &j["inputs"][2];
+    assert_eq!(popsters["rows"], 4);
+    assert_eq!(popsters["records"], 3);
 }
 
 #[test]
