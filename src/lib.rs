@@ -38,6 +38,7 @@ pub mod limits;
 pub mod load;
 pub mod locale;
 pub mod notify;
+pub mod panel;
 pub mod pg;
 pub mod records;
 pub mod render;

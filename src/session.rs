@@ -13,7 +13,7 @@ use crate::error::{Error, Result};
 use crate::kpi::{Evaluator, Library};
 use crate::records::Catalog;
 use crate::sources::{self, Registry};
-use crate::workspace::{Workspace, discover};
+use crate::workspace::{Role, Workspace, discover};
 
 /// `None` when `name` is a KPI or a metric; else the hint for the
 /// diagnostic that says so: the nearest name, or where to find them.
@@ -27,6 +27,62 @@ pub fn unknown_kpi(library: &Library, catalog: &Catalog, name: &str) -> Option<S
             None => "`kpiscope list kpis` shows the KPIs".into(),
         },
     )
+}
+
+/// What makes a `rank` or `vs` goal impossible, known before any data is
+/// read: a KPI competitors cannot have (it reads a metric no public page
+/// shows, or the panel itself), or a workspace without competitor sources.
+fn panel_goal_problems(
+    g: &crate::goals::Goal,
+    lib: &Library,
+    ws: &Workspace,
+    at: &crate::workspace::Located,
+) -> Vec<crate::diagnostic::Diagnostic> {
+    use crate::kpi::public::{Comparable, comparable};
+    let Some(against) = &g.against else {
+        return Vec::new();
+    };
+    let word = against.kind();
+    let mut out = Vec::new();
+    match comparable(lib, &g.kpi) {
+        Comparable::Yes => {}
+        Comparable::NotPublic(m) => out.push(
+            at.diagnostic(
+                g.kpi_span.clone(),
+                format!(
+                    "goal `{}`: `{word}` compares `{}` with competitors, who cannot have it: it reads `{m}`, which a competitor's page does not show",
+                    g.id, g.kpi
+                ),
+            )
+            .with_hint(format!(
+                "a panel compares KPIs of public metrics only ({}), such as er, love_rate, talk_rate, amplification_rate, posting_frequency, follower_growth_pop, views_per_post",
+                crate::records::catalog::PUBLIC.join(", ")
+            )),
+        ),
+        Comparable::ReadsPanel => out.push(
+            at.diagnostic(
+                g.kpi_span.clone(),
+                format!(
+                    "goal `{}`: `{}` already measures the brand against the panel (it reads `panel(...)`): it has no rank among competitors",
+                    g.id, g.kpi
+                ),
+            )
+            .with_hint(format!("drop `{word}` and give the goal a plain target, such as `target = \">= 25\"`")),
+        ),
+    }
+    if !ws.sources.iter().any(|s| s.role == Role::Competitor) {
+        out.push(
+            at.diagnostic(
+                against.span.clone(),
+                format!(
+                    "goal `{}`: `{word}` compares with the competitor panel, but no [[source]] has role = \"competitor\"",
+                    g.id
+                ),
+            )
+            .with_hint("add the competitors' exports (Popsters, a canonical CSV...) as [[source]]s with role = \"competitor\""),
+        );
+    }
+    out
 }
 
 /// The unit of a KPI or metric, as its doc comment or the catalog gives it.
@@ -48,6 +104,8 @@ pub struct Session {
     /// The files' tallies were printed: a command that loads twice (the
     /// report) says what each file gave once.
     told: std::sync::atomic::AtomicBool,
+    /// The same for the competitor panel's files.
+    told_panel: std::sync::atomic::AtomicBool,
     /// The results store to append to; `None` with `--no-history`.
     pub history: Option<std::path::PathBuf>,
     /// Whether `[[notify]]` alerts are sent (not with `--no-notify`).
@@ -108,6 +166,7 @@ impl Session {
                 for p in g.unit_problems(unit, ws.currency.as_deref()) {
                     problems.push(at.diagnostic(p.span, p.message).with_hint(p.hint));
                 }
+                problems.0.extend(panel_goal_problems(g, lib, &ws, &at));
             }
         }
         problems
@@ -126,6 +185,7 @@ impl Session {
                 verbose: cli.verbose,
                 quiet: cli.quiet,
                 told: Default::default(),
+                told_panel: Default::default(),
                 history: (!cli.no_history).then(|| {
                     crate::history::path_of(
                         &ws.root,
@@ -159,6 +219,7 @@ impl Session {
             verbose,
             quiet,
             told: Default::default(),
+            told_panel: Default::default(),
             history: None,
             notify: false,
             inputs: Default::default(),
@@ -178,6 +239,7 @@ impl Session {
             verbose: self.verbose,
             quiet: self.quiet,
             told: Default::default(),
+            told_panel: Default::default(),
             history: None,
             notify: false,
             inputs: Default::default(),
@@ -213,6 +275,38 @@ impl Session {
                 (v, self.evaluator(groups, &cube.catalog))
             })
             .collect()
+    }
+
+    /// [`Session::evaluators`] whose `panel("metric")` reads `panel`, the
+    /// competitor panel's cube, when there is one.
+    pub fn evaluators_with(
+        &self,
+        views: impl IntoIterator<Item = View>,
+        cube: &Cube,
+        panel: Option<&Cube>,
+    ) -> std::collections::BTreeMap<View, Evaluator<'_>> {
+        let mut evs = self.evaluators(views, cube);
+        if let Some(panel) = panel {
+            evs = evs
+                .into_iter()
+                .map(|(v, ev)| {
+                    let sums = std::sync::Arc::new(panel.view(&crate::panel::sums_view(&v)));
+                    let ev = ev.with_panel(sums, &panel.catalog);
+                    (v, ev)
+                })
+                .collect();
+        }
+        evs
+    }
+
+    /// Whether evaluating `kpis` needs the competitor panel: one reads
+    /// `panel("...")`, or `against` says a goal ranks in it.
+    pub fn needs_panel<'a>(&self, kpis: impl IntoIterator<Item = &'a str>, against: bool) -> bool {
+        self.has_panel()
+            && (against
+                || kpis
+                    .into_iter()
+                    .any(|k| self.library.get(k).is_some() && self.library.metrics_read(k).1))
     }
 
     /// The unit of a KPI or metric, as outputs show it.
@@ -318,8 +412,36 @@ impl Session {
         range: &Range,
         companion: Option<Companion<'_>>,
     ) -> Result<Cube> {
+        self.load_role(views, range, companion, Role::Own)
+    }
+
+    /// Whether any `[[source]]` is a competitor's: the workspace has a panel.
+    pub fn has_panel(&self) -> bool {
+        self.ws.sources.iter().any(|s| s.role == Role::Competitor)
+    }
+
+    /// The panel cube: the competitor sources' records, fit for `views`;
+    /// `None` when no source is a competitor's. A cube of its own, so that
+    /// no competitor record can reach an own figure.
+    pub fn load_panel(&self, views: &[View], range: &Range) -> Result<Option<Cube>> {
+        if !self.has_panel() {
+            return Ok(None);
+        }
+        self.load_role(views, range, None, Role::Competitor)
+            .map(Some)
+    }
+
+    /// Reads the sources of one role into a cube fit for `views`.
+    fn load_role(
+        &self,
+        views: &[View],
+        range: &Range,
+        companion: Option<Companion<'_>>,
+        role: Role,
+    ) -> Result<Cube> {
         let started = Instant::now();
-        let resolved = sources::resolve(&self.ws, &self.registry)?;
+        let mut resolved = sources::resolve(&self.ws, &self.registry)?;
+        resolved.retain(|r| r.source.role == role);
         self.note_files(&resolved);
         if let Ok(mut inputs) = self.inputs.lock() {
             inputs.extend(
@@ -419,7 +541,11 @@ impl Session {
             cube.add_merged(&settled.merged);
         }
         drop(progress);
-        let told = self.told.swap(true, std::sync::atomic::Ordering::Relaxed);
+        let told = match role {
+            Role::Own => &self.told,
+            Role::Competitor => &self.told_panel,
+        }
+        .swap(true, std::sync::atomic::Ordering::Relaxed);
         for t in cube.tallies.iter().filter(|_| !told) {
             if self.verbose {
                 say!("read {}", t.summary());

@@ -5,7 +5,7 @@ use crate::aggregate::Cube;
 use crate::cli::{CheckArgs, CheckFormat, FailOn};
 use crate::diagnostic::suggest;
 use crate::error::{Error, Result};
-use crate::goals::evaluate::{evaluate_on, views_of};
+use crate::goals::evaluate::{evaluate_with_panel, load_panel, views_of};
 use crate::goals::{Goal, GoalResult};
 use crate::history;
 use crate::render::{self, meta::Meta, table::Style};
@@ -44,7 +44,8 @@ pub fn compute(s: &Session, args: &CheckArgs, style: Style) -> Result<Checked> {
     let goals = select(&s.ws.goals, &args.goals)?;
     let cube = s.load(&views_of(&goals), &args.range)?;
     check_names(s, &goals, &cube)?;
-    let results = evaluate_on(s, &goals, &args.range, &cube)?;
+    let panel = load_panel(s, &goals, &args.range)?;
+    let results = evaluate_with_panel(s, &goals, &args.range, &cube, panel.as_ref())?;
     let as_of_day = s.as_of(&args.range, &cube)?;
     let as_of = as_of_day.map(crate::aggregate::period::format_day);
     if args.fail_on.contains(&FailOn::Restated) && s.history.is_none() {
@@ -62,7 +63,14 @@ pub fn compute(s: &Session, args: &CheckArgs, style: Style) -> Result<Checked> {
         }
         CheckFormat::Json => {
             let meta = Meta::new(&s.ws.name, as_of_day);
-            render::check::json(&meta, currency, &results, &cube.tallies, changes)
+            // Every file read, the competitors' too.
+            let inputs: Vec<_> = cube
+                .tallies
+                .iter()
+                .chain(panel.iter().flat_map(|p| p.tallies.iter()))
+                .cloned()
+                .collect();
+            render::check::json(&meta, currency, &results, &inputs, changes)
         }
         CheckFormat::Csv => render::check::csv(&results, currency),
         CheckFormat::Markdown => {
@@ -160,7 +168,9 @@ fn select(all: &[Goal], ids: &[String]) -> Result<Vec<Goal>> {
 fn check_names(s: &Session, goals: &[Goal], cube: &Cube) -> Result<()> {
     let names = cube.names();
     let mut problems = crate::diagnostic::Diagnostics::default();
-    for g in goals {
+    // A `rank` or `vs` goal's network may hold competitors only: the
+    // panel's own check says that, naming both sides.
+    for g in goals.iter().filter(|g| g.against.is_none()) {
         for p in names.problems(&g.filter) {
             problems.push(crate::diagnostic::Diagnostic::at_span(
                 &s.ws.config_file(),

@@ -70,7 +70,17 @@ pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
         return Err(Error::usages(problems));
     }
     let groups = Arc::new(cube.view(&view));
-    let ev = s.evaluator(groups.clone(), &cube.catalog);
+    let mut ev = s.evaluator(groups.clone(), &cube.catalog);
+    // `share_of_voice` and the like read the competitor panel.
+    if s.needs_panel(kpis.iter().map(String::as_str), false)
+        && let Some(panel) = s.load_panel(
+            std::slice::from_ref(&crate::panel::sums_view(&view)),
+            a.range,
+        )?
+    {
+        let sums = Arc::new(panel.view(&crate::panel::sums_view(&view)));
+        ev = ev.with_panel(sums, &panel.catalog);
+    }
     // The table formats values by their unit; files for other programs
     // name money by its currency code.
     let units: Vec<String> = kpis

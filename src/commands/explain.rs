@@ -94,7 +94,16 @@ pub fn run(
         crate::render::write_output(None, &out)?;
         return Ok(Outcome::Success);
     };
-    let ev = s.evaluator(groups.clone(), &cube.catalog);
+    let mut ev = s.evaluator(groups.clone(), &cube.catalog);
+    if s.needs_panel([name], false)
+        && let Some(panel) = s.load_panel(
+            std::slice::from_ref(&crate::panel::sums_view(&view)),
+            &range,
+        )?
+    {
+        let sums = Arc::new(panel.view(&crate::panel::sums_view(&view)));
+        ev = ev.with_panel(sums, &panel.catalog);
+    }
     let mut lines = Vec::new();
     tree(s, &ev, name, i, "", "", &mut lines, 0)
         .map_err(|d| Error::Diagnostics(Diagnostics(vec![d])))?;
@@ -195,13 +204,16 @@ fn tree(
     if depth > 16 {
         return Ok(());
     }
-    let children: Vec<&String> =
-        k.deps
-            .iter()
-            .chain(k.inputs.iter().filter(|i| {
-                s.catalog.id(i).is_some() || *i == "days" || i.starts_with("previous(")
-            }))
-            .collect();
+    let children: Vec<&String> = k
+        .deps
+        .iter()
+        .chain(k.inputs.iter().filter(|i| {
+            s.catalog.id(i).is_some()
+                || *i == "days"
+                || i.starts_with("previous(")
+                || i.starts_with("panel(")
+        }))
+        .collect();
     for (n, c) in children.iter().enumerate() {
         let last = n + 1 == children.len();
         let (l, cl) = if last {
@@ -214,6 +226,20 @@ fn tree(
                 "{child_lead}{l}days = {}",
                 ev.groups().groups[group].days
             ));
+            continue;
+        }
+        if let Some(name) = c
+            .strip_prefix("panel(\"")
+            .and_then(|r| r.strip_suffix("\")"))
+        {
+            let shown = match ev.panel_value(name, group) {
+                Value::Number(x) => format!(
+                    "{} (the competitors' total)",
+                    fmt_value(x, &s.unit_of(name))
+                ),
+                Value::NoData(r) => format!("no data ({r})"),
+            };
+            lines.push(format!("{child_lead}{l}{c} = {shown}"));
             continue;
         }
         if let Some(name) = c

@@ -186,7 +186,14 @@ pub fn run(s: &Session, what: ListWhat, format: ListFormat, style: Style) -> Res
                         plugin,
                         src.pattern.clone().unwrap_or_else(|| "(command)".into()),
                         files,
-                        src.account.clone().unwrap_or_default(),
+                        // A competitor's source says so where its account
+                        // is named (issue 16): its records are the panel's.
+                        match src.role {
+                            crate::workspace::Role::Own => src.account.clone().unwrap_or_default(),
+                            crate::workspace::Role::Competitor => {
+                                format!("{} (competitor)", src.account.as_deref().unwrap_or("-"))
+                            }
+                        },
                     ]
                 })
                 .collect();

@@ -22,11 +22,26 @@ pub fn run(s: &Session, connection: Option<&str>, table: &str, quiet: bool) -> R
         .files
         .iter()
         .fold((0, 0), |(a, b), f| (a + f.records, b + f.new));
+    let tables: Vec<String> = summary
+        .tables
+        .iter()
+        .map(|(_, t)| t.relation.shown())
+        .collect();
+    let sources: Vec<String> = summary
+        .tables
+        .iter()
+        .map(|(role, t)| t.source_toml(connection, *role == crate::workspace::Role::Competitor))
+        .collect();
     println!(
-        "loaded {} files into {}: {records} records, {new} new\n\nRead it back with this [[source]] (instead of the file sources):\n\n{}",
+        "loaded {} files into {}: {records} records, {new} new\n\nRead it back with {} (instead of the file sources):\n\n{}",
         summary.files.len(),
-        summary.table.relation.shown(),
-        summary.table.source_toml(connection)
+        tables.join(" and "),
+        if sources.len() == 1 {
+            "this [[source]]"
+        } else {
+            "these [[source]]s"
+        },
+        sources.join("\n")
     );
     Ok(Outcome::Success)
 }

@@ -94,6 +94,8 @@ pub struct GoalResult {
     pub kpi_value: Option<f64>,
     pub previous: Option<Previous>,
     pub projection: Option<Projection>,
+    /// `rank` and `vs` goals: how the panel stood in the period.
+    pub panel: Option<crate::panel::out::PanelOut>,
 }
 
 impl GoalResult {
@@ -265,6 +267,7 @@ impl Judge<'_> {
             kpi_value: None,
             previous: None,
             projection: None,
+            panel: None,
         }
     }
 

@@ -324,6 +324,8 @@ pub fn fmt_value_at(x: f64, unit: &str, decimals: usize) -> String {
     match unit {
         "%" => format!("{n}%"),
         "seconds" => format!("{n} s"),
+        // A multiple of a reference (a panel goal's `>= 1.1x`).
+        "x" => format!("{n}x"),
         _ => n,
     }
 }

@@ -29,9 +29,38 @@ pub fn evaluate_on(
     range: &Range,
     cube: &Cube,
 ) -> Result<Vec<GoalResult>> {
+    let panel = load_panel(s, goals, range)?;
+    evaluate_with_panel(s, goals, range, cube, panel.as_ref())
+}
+
+/// [`evaluate_on`] with the competitor panel already loaded (`check` keeps
+/// it, to account for its files' rows too).
+pub fn evaluate_with_panel(
+    s: &Session,
+    goals: &[Goal],
+    range: &Range,
+    cube: &Cube,
+    panel: Option<&Cube>,
+) -> Result<Vec<GoalResult>> {
     let as_of = s.as_of(range, cube)?;
-    let evaluators = s.evaluators(views_of(goals), cube);
-    evaluate_in(s, goals, cube, &evaluators, as_of)
+    let evaluators = s.evaluators_with(views_of(goals), cube, panel);
+    evaluate_in(s, goals, cube, panel, &evaluators, as_of)
+}
+
+/// The competitor panel's cube, when a goal ranks in it or reads it
+/// (`share_of_voice`); loaded for the goals' grains, by account.
+pub fn load_panel(s: &Session, goals: &[Goal], range: &Range) -> Result<Option<Cube>> {
+    let against = goals.iter().any(|g| g.against.is_some());
+    if !s.needs_panel(goals.iter().map(|g| g.kpi.as_str()), against) {
+        return Ok(None);
+    }
+    let mut views: Vec<View> = goals
+        .iter()
+        .map(|g| crate::panel::sums_view(&g.view()))
+        .collect();
+    views.sort();
+    views.dedup();
+    s.load_panel(&views, range)
 }
 
 /// The views goals need: what a cube must be loaded for to check them.
@@ -48,11 +77,23 @@ pub fn evaluate_in(
     s: &Session,
     goals: &[Goal],
     cube: &Cube,
+    panel: Option<&Cube>,
     evaluators: &BTreeMap<View, Evaluator>,
     as_of: Option<crate::aggregate::Day>,
 ) -> Result<Vec<GoalResult>> {
     let mut results = Vec::new();
     for g in goals {
+        if g.against.is_some() {
+            results.extend(crate::panel::judge::check(
+                s,
+                g,
+                cube,
+                panel,
+                as_of,
+                cube.spec.range.0,
+            )?);
+            continue;
+        }
         let unit = s.unit_of(&g.kpi);
         results.extend(
             check::check(

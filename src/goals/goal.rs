@@ -5,6 +5,7 @@ use std::ops::Range;
 
 use toml::Spanned;
 
+use super::against::{Against, Versus, strip_multiple};
 use super::condition::{Condition, Marks};
 use crate::aggregate::period::{format_day, parse_day};
 use crate::aggregate::{Calendar, Day, Filter, Grain, Period, View};
@@ -68,6 +69,9 @@ pub struct Goal {
     /// KPI's unit is known once the KPIs are loaded.
     pub target_at: (Range<usize>, Marks),
     pub warn_at: Option<(Range<usize>, Marks)>,
+    /// A panel goal's `rank` or `vs` (issue 16): judged against the
+    /// network's competitors instead of on the value alone.
+    pub against: Option<Against>,
 }
 
 /// A condition whose units do not fit its goal: where, why, and how to write it.
@@ -94,6 +98,26 @@ impl Goal {
 
     /// The pass condition with its unit: `>= 4%`, `change >= 5%`.
     pub fn target_display(&self, unit: &str) -> String {
+        match &self.against {
+            Some(Against {
+                what: Versus::Rank, ..
+            }) => return format!("rank {}", self.target.display("")),
+            Some(Against {
+                what:
+                    Versus::Vs {
+                        reference,
+                        multiple,
+                    },
+                ..
+            }) => {
+                let t = match multiple {
+                    true => self.target.display("x"),
+                    false => self.target.display(unit),
+                };
+                return format!("{t} vs {reference}");
+            }
+            None => {}
+        }
         match self.measure {
             Measure::Change => format!("change {}", self.target.display("%")),
             _ => self.target.display(unit),
@@ -136,6 +160,11 @@ impl Goal {
     /// could be 2% written as a ratio or 0.02%, so it must say which.
     pub fn unit_problems(&self, unit: &str, currency: Option<&str>) -> Vec<UnitProblem> {
         let mut out = Vec::new();
+        // A rank is a position and a `vs` multiple a ratio: neither is in
+        // the KPI's unit.
+        if self.against.is_some() {
+            return out;
+        }
         let conditions = std::iter::once((&self.target_at, self.target_text.as_deref(), true))
             .chain(
                 self.warn_at
@@ -316,12 +345,38 @@ impl Goal {
             }
         };
         let measure = measure(&raw, grain, &period, at);
+        let against = against(&raw, at);
+        // A `vs` target may be a multiple of the reference: `>= 1.1x`.
+        let mut multiple = false;
+        let mut cond_vs = |at: &mut Located, s: &Option<Spanned<String>>| -> Option<Condition> {
+            let s = s.as_ref()?;
+            let (text, x) = match raw.vs.is_some() {
+                true => strip_multiple(s.get_ref()),
+                false => (s.get_ref().clone(), false),
+            };
+            multiple |= x;
+            match Condition::parse(&text) {
+                Ok(c) => Some(c),
+                Err(e) => {
+                    at.error(s.span(), e);
+                    None
+                }
+            }
+        };
         let target = if raw.change.is_some() {
             cond(at, &raw.change)
+        } else if raw.rank.is_some() {
+            cond(at, &raw.rank)
         } else {
-            cond(at, &raw.target)
+            cond_vs(at, &raw.target)
         };
-        let warn = cond(at, &raw.warn);
+        let warn = cond_vs(at, &raw.warn);
+        let against = against.map(|mut a| {
+            if let Versus::Vs { multiple: m, .. } = &mut a.what {
+                *m = multiple;
+            }
+            a
+        });
         if let (Some(t), Some(w), Some(w_text)) = (target, warn, &raw.warn)
             && let Some(problem) = t.warn_problem(&w)
         {
@@ -341,7 +396,7 @@ impl Goal {
                 ),
             );
         }
-        if raw.target.is_none() && raw.change.is_none() {
+        if raw.target.is_none() && raw.change.is_none() && raw.rank.is_none() {
             fail(
                 at,
                 raw.kpi.span(),
@@ -379,7 +434,7 @@ impl Goal {
         let kpi = raw.kpi.get_ref().clone();
         let id = match &raw.id {
             Some(id) => id.get_ref().clone(),
-            None => derive_id(&kpi, &filter, grain, measure, &period),
+            None => derive_id(&kpi, &filter, grain, measure, &period, against.as_ref()),
         };
         if at.diagnostics.0.len() > before {
             return None;
@@ -401,6 +456,7 @@ impl Goal {
             target_text: raw
                 .change
                 .as_ref()
+                .or(raw.rank.as_ref())
                 .or(raw.target.as_ref())
                 .map(|s| s.get_ref().trim().to_string()),
             warn_text: raw.warn.as_ref().map(|s| s.get_ref().trim().to_string()),
@@ -415,6 +471,7 @@ impl Goal {
                 .warn
                 .as_ref()
                 .map(|s| (s.span(), Marks::of(s.get_ref()))),
+            against,
         })
     }
 }
@@ -506,6 +563,81 @@ fn measure(raw: &RawGoal, grain: Grain, period: &PeriodSpec, at: &mut Located) -
     (at.diagnostics.0.len() == before).then_some(measure)
 }
 
+/// A goal's `rank` or `vs`, with the keys that cannot go with them reported.
+fn against(raw: &RawGoal, at: &mut Located) -> Option<Against> {
+    let key = raw.rank.as_ref().or(raw.vs.as_ref())?;
+    let word = if raw.rank.is_some() { "rank" } else { "vs" };
+    let who = match &raw.id {
+        Some(id) => format!("goal `{}`", id.get_ref()),
+        None => format!("goal on `{}`", raw.kpi.get_ref()),
+    };
+    let before = at.diagnostics.0.len();
+    if let (Some(r), Some(_)) = (&raw.rank, &raw.vs) {
+        at.error(
+            r.span(),
+            format!(
+                "{who} has `rank` (a position in the panel) or `vs` (a reference from it), not both"
+            ),
+        );
+    }
+    if let (Some(_), Some(t)) = (&raw.rank, &raw.target) {
+        at.error(
+            t.span(),
+            format!("{who}: `rank = \"...\"` is the goal's target: drop `target`"),
+        );
+    }
+    if raw.vs.is_some() && raw.target.is_none() && raw.change.is_none() {
+        at.error(
+            key.span(),
+            format!("{who}: `vs` needs a `target`, such as `target = \">= 1.1x\"` (a multiple of the reference) or `target = \">= 0\"` (the difference from it)"),
+        );
+    }
+    for (k, v) in [("change", &raw.change), ("by", &raw.by)] {
+        if let Some(v) = v {
+            at.error(
+                v.span(),
+                format!(
+                    "{who}: `{word}` judges one period against the panel: `{k}` does not go with it"
+                ),
+            );
+        }
+    }
+    if raw.network.is_none() {
+        at.error(
+            key.span(),
+            format!("{who}: a panel is one network's accounts: add `network = \"...\"` to compare with its competitors"),
+        );
+    }
+    if raw.where_.as_ref().is_some_and(|w| !w.is_empty()) {
+        at.error(
+            key.span(),
+            format!(
+                "{who}: competitors' exports have no dimensions: `{word}` does not go with `where`"
+            ),
+        );
+    }
+    let what = match &raw.vs {
+        Some(v) if raw.rank.is_none() => {
+            let r = v.get_ref().trim();
+            if r.is_empty() {
+                at.error(
+                    v.span(),
+                    format!("{who}: `vs` is median, best or an account of the panel"),
+                );
+            }
+            Versus::Vs {
+                reference: r.to_string(),
+                multiple: false,
+            }
+        }
+        _ => Versus::Rank,
+    };
+    (at.diagnostics.0.len() == before).then(|| Against {
+        what,
+        span: key.span(),
+    })
+}
+
 fn span_of(s: &Option<Spanned<String>>) -> Range<usize> {
     s.as_ref().map_or(0..0, |s| s.span())
 }
@@ -519,12 +651,16 @@ fn derive_id(
     grain: Grain,
     measure: Option<Measure>,
     period: &PeriodSpec,
+    against: Option<&Against>,
 ) -> String {
     let mut parts = vec![kpi.to_string()];
     parts.extend(f.network.clone());
     parts.extend(f.account.clone());
     parts.extend(f.dims.iter().map(|(k, v)| format!("{k}={v}")));
     parts.push(grain.to_string());
+    if let Some(a) = against {
+        parts.push(a.label().replace(' ', "-"));
+    }
     match measure {
         Some(Measure::Change) => parts.push("change".into()),
         Some(Measure::Deadline(day)) => parts.push(format!("by-{}", format_day(day))),
@@ -546,6 +682,10 @@ fn default_title(kpi: &str, f: &Filter, grain: Grain, raw: &RawGoal) -> String {
     };
     let text = |s: &Option<Spanned<String>>| s.as_ref().map(|t| t.get_ref().trim().to_string());
     let rule = match (text(&raw.change), text(&raw.target), text(&raw.by)) {
+        _ if raw.rank.is_some() => format!(" rank {}", text(&raw.rank).unwrap_or_default()),
+        (_, Some(t), _) if raw.vs.is_some() => {
+            format!(" {t} vs {}", text(&raw.vs).unwrap_or_default())
+        }
         (Some(c), _, _) => format!(" change {c}"),
         (None, Some(t), Some(by)) => format!(" {t} by {by}"),
         (None, Some(t), None) => format!(" {t}"),

@@ -2,6 +2,7 @@
 //! model lives in `goal`, the conditions in `condition`, evaluation of one goal in `check`, of a workspace's goals on a cube in
 //! `evaluate`.
 
+pub mod against;
 pub mod check;
 pub mod condition;
 pub mod evaluate;

@@ -77,9 +77,63 @@ struct Data {
     kinds: Vec<Kind>,
     params: Dynamic,
     calendar: Calendar,
+    /// The competitor panel's groups by network, for `panel("metric")`;
+    /// set by [`Evaluator::with_panel`] when the workspace has one.
+    panel: std::sync::OnceLock<PanelSums>,
+}
+
+/// The competitors' aggregates by network and period, and their metric ids
+/// (the panel's cube has a catalog of its own).
+struct PanelSums {
+    groups: Arc<Groups>,
+    metrics: FxHashMap<String, MetricId>,
 }
 
 impl Data {
+    /// `panel("name")` in group `i`: the competitors' total of a metric in
+    /// the group's network (every network, for a group of all of them) and
+    /// period; no data, with the reason, when there is no panel there or
+    /// its exports lack the metric.
+    fn panel_sum(&self, name: &str, i: usize) -> Result<Dynamic, Box<EvalAltResult>> {
+        let g = &self.groups.groups[i];
+        let Some(p) = self.panel.get() else {
+            return Err(no_data(format!(
+                "panel(\"{name}\") has no competitor panel for {}: no [[source]] has role = \"competitor\"",
+                self.scope_text(i)
+            )));
+        };
+        let members =
+            p.groups.groups.iter().filter(|pg| {
+                pg.period == g.period && (g.network.is_none() || pg.network == g.network)
+            });
+        let mut sum = 0.0;
+        let mut any = false;
+        let id = p.metrics.get(name).copied();
+        for pg in members {
+            any = true;
+            let x = id
+                .and_then(|id| pg.values.get(id as usize).copied())
+                .unwrap_or(f64::NAN);
+            if x.is_nan() {
+                return Err(no_data(format!(
+                    "not public: {name} is not in the competitors' exports for {}",
+                    self.scope_text(i)
+                )));
+            }
+            sum += x;
+        }
+        if !any {
+            return Err(no_data(format!(
+                "the competitor panel has no records for {}",
+                self.scope_text(i)
+            )));
+        }
+        if sum == 0.0 {
+            ZEROS.with_borrow_mut(|z| z.push(format!("panel(\"{name}\")")));
+        }
+        Ok(Dynamic::from_float(sum))
+    }
+
     fn scope_text(&self, i: usize) -> String {
         let g = &self.groups.groups[i];
         let mut parts: Vec<String> = Vec::new();
@@ -209,6 +263,7 @@ impl<'l> Evaluator<'l> {
                     .collect(),
             )),
             calendar,
+            panel: std::sync::OnceLock::new(),
         });
         let mut engine = sandboxed_engine(limits);
         engine
@@ -262,6 +317,13 @@ impl<'l> Evaluator<'l> {
                 }
             },
         );
+        let d = data.clone();
+        engine.register_fn(
+            "panel",
+            move |name: &str| -> Result<Dynamic, Box<EvalAltResult>> {
+                d.panel_sum(name, FRAME.get())
+            },
+        );
         let mut compiler = Compiler::new(&library.ast, &data.metrics);
         let formulas = library
             .names()
@@ -273,6 +335,25 @@ impl<'l> Evaluator<'l> {
             data,
             limits: *limits,
             formulas,
+        }
+    }
+
+    /// Gives `panel("metric")` the competitor panel: `groups` are the panel
+    /// cube's, by network at this evaluator's grain; `catalog` is that cube's.
+    pub fn with_panel(self, groups: Arc<Groups>, catalog: &Catalog) -> Self {
+        let _ = self.data.panel.set(PanelSums {
+            groups,
+            metrics: catalog.iter().map(|(id, d)| (d.name.clone(), id)).collect(),
+        });
+        self
+    }
+
+    /// `panel("name")` in group `i`, as a script reads it: what `explain`
+    /// shows under a KPI that reads the panel.
+    pub fn panel_value(&self, name: &str, i: usize) -> Value {
+        match self.data.panel_sum(name, i) {
+            Ok(v) => Value::Number(v.as_float().unwrap_or(f64::NAN)),
+            Err(e) => Value::NoData(no_data_reason(&e).unwrap_or_default()),
         }
     }
 

@@ -93,6 +93,9 @@ pub struct Library {
     fn_file: HashMap<String, usize>,
     /// The script functions each function calls (`previous("kpi")` too).
     callees: HashMap<String, Vec<String>>,
+    /// What each function (helpers too) reads itself: metrics, built-ins,
+    /// `previous("x")` and `panel("x")`; what `public` follows through calls.
+    fn_inputs: HashMap<String, Vec<String>>,
     /// `params.NAME` read by the workspace's scripts, each with a
     /// diagnostic at its place: `validate` keeps those `[params]` lacks.
     pub params_read: Vec<(String, Diagnostic)>,
@@ -197,6 +200,7 @@ impl Library {
         let mut fn_file = HashMap::new();
         let mut all_uses: HashMap<String, (usize, Uses)> = HashMap::new();
         let mut callees: HashMap<String, Vec<String>> = HashMap::new();
+        let mut fn_inputs: HashMap<String, Vec<String>> = HashMap::new();
         for (i, ast) in &asts {
             let f = &files[*i];
             let defs = scan_defs(&f.text);
@@ -354,6 +358,19 @@ impl Library {
                     );
                 }
             }
+            for (p, pos) in &uses.panel {
+                if catalog.id(p).is_some() {
+                    inputs.push(format!("panel(\"{p}\")"));
+                } else {
+                    let hint = suggest(p, names.iter().copied())
+                        .map(|s| format!("did you mean `{s}`?"))
+                        .unwrap_or_else(|| "name a metric: the panel sums metrics".into());
+                    problems.push(
+                        at(*pos, format!("`panel(\"{p}\")`: `{p}` is not a metric"))
+                            .with_hint(hint),
+                    );
+                }
+            }
             let mut called: Vec<String> = uses
                 .callees
                 .iter()
@@ -366,6 +383,7 @@ impl Library {
             callees.insert(fname.clone(), called);
             inputs.sort();
             inputs.dedup();
+            fn_inputs.insert(fname.clone(), inputs.clone());
             deps.sort();
             deps.dedup();
             if let Some(&k) = by_name.get(fname)
@@ -385,6 +403,7 @@ impl Library {
             by_name,
             fn_file,
             callees,
+            fn_inputs,
             params_read,
         };
         if let Some(cycle) = lib.find_cycle() {
@@ -504,6 +523,40 @@ impl Library {
 
     pub fn names(&self) -> impl Iterator<Item = &str> {
         self.kpis.iter().map(|k| k.name.as_str())
+    }
+
+    /// Every metric `name` reads, through the KPIs and helpers it calls and
+    /// the KPIs it asks `previous` for, sorted; and whether it reads the
+    /// competitor panel (`panel("...")`) anywhere on the way. Built-ins
+    /// (`days`, `network`...) are left out, `posts` is a metric.
+    pub fn metrics_read(&self, name: &str) -> (Vec<String>, bool) {
+        let mut seen = std::collections::HashSet::new();
+        let mut todo = vec![name.to_string()];
+        let mut metrics = std::collections::BTreeSet::new();
+        let mut panel = false;
+        while let Some(f) = todo.pop() {
+            if !seen.insert(f.clone()) {
+                continue;
+            }
+            for input in self.fn_inputs.get(&f).into_iter().flatten() {
+                if let Some(p) = input.strip_prefix("panel(\"") {
+                    panel = true;
+                    metrics.insert(p.trim_end_matches("\")").to_string());
+                } else if let Some(p) = input.strip_prefix("previous(\"") {
+                    let p = p.trim_end_matches("\")");
+                    match self.fn_file.contains_key(p) {
+                        true => todo.push(p.to_string()),
+                        false => {
+                            metrics.insert(p.to_string());
+                        }
+                    }
+                } else if input == "posts" || !BUILTIN_VARS.contains(&input.as_str()) {
+                    metrics.insert(input.clone());
+                }
+            }
+            todo.extend(self.callees.get(&f).into_iter().flatten().cloned());
+        }
+        (metrics.into_iter().collect(), panel)
     }
 
     /// The file that defines function `name`, if any.

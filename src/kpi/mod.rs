@@ -6,6 +6,7 @@ pub mod docs;
 pub mod engine;
 pub mod formula;
 pub mod library;
+pub mod public;
 pub mod sandbox;
 pub mod uses;
 

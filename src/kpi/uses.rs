@@ -1,5 +1,6 @@
 //! What a script function uses: free variables (metrics and built-ins),
-//! zero-argument calls (other KPIs) and the names given to `previous`, read
+//! zero-argument calls (other KPIs) and the names given to `previous` and
+//! `panel`, read
 //! from the compiled AST so that names are checked before any data is read.
 
 use std::collections::HashMap;
@@ -14,6 +15,8 @@ pub struct Uses {
     pub vars: Vec<(String, rhai::Position)>,
     pub calls: Vec<(String, rhai::Position)>,
     pub previous: Vec<(String, rhai::Position)>,
+    /// Names given to `panel("...")`: the competitor panel's sum of a metric.
+    pub panel: Vec<(String, rhai::Position)>,
     /// Names read from `params` (`params.w_like`, `params["w_like"]`),
     /// which `validate` checks against `[params]`.
     pub params: Vec<(String, rhai::Position)>,
@@ -79,6 +82,10 @@ pub fn uses_of(ast: &AST, defs: &[Def]) -> HashMap<String, Uses> {
                     if call.name == "previous" {
                         if let Some(Expr::StringConstant(s, p)) = call.args.first() {
                             u.previous.push((s.to_string(), *p));
+                        }
+                    } else if call.name == "panel" {
+                        if let Some(Expr::StringConstant(s, p)) = call.args.first() {
+                            u.panel.push((s.to_string(), *p));
                         }
                     } else if call.args.is_empty() {
                         u.calls.push((call.name.to_string(), *pos));

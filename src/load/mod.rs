@@ -17,6 +17,7 @@ use crate::pg::{self, PgError};
 use crate::records::tally::Tally;
 use crate::session::Session;
 use crate::sources::{self, emit::CollectSink, reader};
+use crate::workspace::Role;
 use crate::workspace::warehouse::{Relation, is_identifier};
 use table::Table;
 
@@ -34,7 +35,9 @@ pub struct Loaded {
 #[derive(Debug, Clone)]
 pub struct Summary {
     pub files: Vec<Loaded>,
-    pub table: Table,
+    /// The brand's own records' table, then the competitors' (named after
+    /// it, `_competitors`) when a source holds a competitor's.
+    pub tables: Vec<(Role, Table)>,
 }
 
 /// Parses `schema.table` (or `table`, in schema `public`).
@@ -58,15 +61,37 @@ pub fn run(session: &Session, connection: Option<&str>, relation: Relation) -> R
     let resolved = sources::resolve(ws, &session.registry)?;
     let info = pg::settings(connection)?;
     let mut client = pg::connect(&info, WAREHOUSE_CONNECT_TIME)?;
-    let mut table = Table::new(relation);
-    table
-        .create(&mut client, ws.limits.warehouse_time)
-        .map_err(|e| PgError::statement(&table.relation.shown(), e))?;
+    // A competitor's records never mix with the brand's: they go to a
+    // table of their own, read back by a source with role = "competitor".
+    let competitors = match &relation {
+        Relation::Table(parts) => {
+            let mut parts = parts.clone();
+            if let Some(last) = parts.last_mut() {
+                last.push_str("_competitors");
+            }
+            Relation::Table(parts)
+        }
+        Relation::Query(q) => Relation::Query(q.clone()),
+    };
+    let mut tables: Vec<(Role, Table)> = Vec::new();
+    for (role, relation) in [(Role::Own, relation), (Role::Competitor, competitors)] {
+        if role == Role::Competitor && !resolved.iter().any(|r| r.source.role == role) {
+            continue;
+        }
+        let mut table = Table::new(relation);
+        table
+            .create(&mut client, ws.limits.warehouse_time)
+            .map_err(|e| PgError::statement(&table.relation.shown(), e))?;
+        tables.push((role, table));
+    }
     let mut files = Vec::new();
     for r in &resolved {
         if r.warehouse.is_some() {
             continue;
         }
+        let Some((_, table)) = tables.iter_mut().find(|(role, _)| *role == r.source.role) else {
+            continue;
+        };
         let ctx = r.ctx(ws);
         for (file, plugin) in r.runs() {
             let file_ctx = ctx.file_ctx(file, plugin);
@@ -108,9 +133,13 @@ pub fn run(session: &Session, connection: Option<&str>, relation: Relation) -> R
         say!(
             "loaded {} files into {} in {:.2?}",
             files.len(),
-            table.relation.shown(),
+            tables
+                .iter()
+                .map(|(_, t)| t.relation.shown())
+                .collect::<Vec<_>>()
+                .join(" and "),
             started.elapsed()
         );
     }
-    Ok(Summary { files, table })
+    Ok(Summary { files, tables })
 }

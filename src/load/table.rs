@@ -269,8 +269,11 @@ impl Table {
     }
 
     /// The `[[source]]` to paste into kpiscope.toml.
-    pub fn source_toml(&self, connection: Option<&str>) -> String {
+    pub fn source_toml(&self, connection: Option<&str>, competitor: bool) -> String {
         let mut out = String::from("[[source]]\nplugin = \"postgres\"\n");
+        if competitor {
+            out.push_str("role = \"competitor\"\n");
+        }
         if let Some(c) = connection {
             out.push_str(&format!("connection = \"{c}\"\n"));
         }

@@ -218,6 +218,8 @@ impl Locale {
             ("seconds", _) if x.is_finite() => {
                 self.message("unit.seconds", &[("n", &self.number_up_to(x, decimals))])
             }
+            // A multiple of a panel reference: `1.43x` (×, the sign itself).
+            ("x", _) if x.is_finite() => format!("{}×", self.number_up_to(x, decimals)),
             _ => self.number_up_to(x, decimals),
         }
     }

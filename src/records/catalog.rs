@@ -228,6 +228,30 @@ impl Catalog {
     }
 }
 
+/// The metrics anyone can read off a page, and so what competitor-tracking
+/// tools (Popsters, JagaJam, Sprout Social's competitor report) export about
+/// a competitor: its followers over time, its posts and their likes,
+/// comments, shares and views, and what is said about it. Reach,
+/// impressions, clicks, spend and the web metrics are the page owner's own.
+pub const PUBLIC: &[&str] = &[
+    "followers",
+    "followers_new",
+    "followers_lost",
+    "posts",
+    "likes",
+    "comments",
+    "shares",
+    "views",
+    "mentions",
+    "mentions_positive",
+    "mentions_negative",
+];
+
+/// Whether a competitor's value of `metric` can be known (see [`PUBLIC`]).
+pub fn is_public(metric: &str) -> bool {
+    PUBLIC.contains(&metric)
+}
+
 /// Metric names are snake_case like the canonical ones.
 pub fn is_metric_name(s: &str) -> bool {
     let mut chars = s.chars();

@@ -9,6 +9,7 @@ use super::table::{self, Style};
 use crate::goals::check::{PeriodOut, Previous, Projection};
 use crate::goals::{GoalResult, Measure, Status, Summary};
 use crate::history::Change;
+use crate::panel::out::PanelOut;
 use crate::records::tally::Tally;
 
 /// A goal result as `check --format json` writes it; `report --format json`
@@ -31,7 +32,9 @@ pub struct GoalJson<'a> {
     warn: Option<&'a str>,
     status: &'a str,
     message: &'a str,
-    /// `target`, `change` or `deadline`: what `value` is.
+    /// `target`, `change`, `deadline`, `rank` (`value` is the rank, 1 the
+    /// best) or `vs` (`value` is the multiple of the reference, unit `x`, or
+    /// the difference from it): what `value` is.
     kind: &'a str,
     by: Option<String>,
     /// Change goals: the KPI's value in the period, and in the one before.
@@ -39,6 +42,11 @@ pub struct GoalJson<'a> {
     previous: Option<&'a Previous>,
     /// Deadline goals: how the value was projected.
     projection: Option<&'a Projection>,
+    /// `rank` and `vs` goals: the competitor panel in the period, ranked.
+    /// Absent from other goals (added by issue 16: the goals of earlier
+    /// versions are written as they were).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    panel: Option<&'a PanelOut>,
 }
 
 /// `kpiscope check --format json`: what `docs/schema/check.schema.json`
@@ -78,10 +86,11 @@ pub fn goal_json<'a>(r: &'a GoalResult, currency: Option<&'a str>) -> GoalJson<'
         warn: g.warn_text.as_deref(),
         status: r.status.as_str(),
         message: &r.message,
-        kind: match g.measure {
-            Measure::Value => "target",
-            Measure::Change => "change",
-            Measure::Deadline(_) => "deadline",
+        kind: match (g.against.as_ref(), g.measure) {
+            (Some(a), _) => a.kind(),
+            (None, Measure::Value) => "target",
+            (None, Measure::Change) => "change",
+            (None, Measure::Deadline(_)) => "deadline",
         },
         by: match g.measure {
             Measure::Deadline(day) => Some(crate::aggregate::period::format_day(day)),
@@ -90,6 +99,7 @@ pub fn goal_json<'a>(r: &'a GoalResult, currency: Option<&'a str>) -> GoalJson<'
         kpi_value: r.kpi_value,
         previous: r.previous.as_ref(),
         projection: r.projection.as_ref(),
+        panel: r.panel.as_ref(),
     }
 }
 

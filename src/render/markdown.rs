@@ -197,6 +197,98 @@ fn section(r: &Report, s: &Section) -> String {
             out += &chart(r, c);
         }
     }
+    if let Some(p) = &s.panel {
+        out += &panel(r, p);
+    }
+    out
+}
+
+/// The "vs competitors" section: each account's value and rank of the
+/// panel's KPIs, ER by followers per period, and the share of voice.
+fn panel(r: &Report, p: &crate::report::model::PanelSection) -> String {
+    let currency = r.currency.as_deref();
+    let mut out = "\n### vs competitors\n\n".to_string();
+    let name = |a: &crate::report::model::PanelAccount| match a.own {
+        true => format!("**{}** (own)", escape(&a.account)),
+        false => escape(&a.account),
+    };
+    if p.kpis.is_empty() {
+        out += "The panel has no comparable KPI with a value in this period.\n";
+    } else {
+        let mut header = vec!["Account".to_string()];
+        header.extend(p.kpis.iter().map(|k| code(&k.name)));
+        let rows: Vec<Vec<String>> = p
+            .accounts
+            .iter()
+            .map(|a| {
+                let mut row = vec![name(a)];
+                row.extend(
+                    a.cells
+                        .iter()
+                        .zip(&p.kpis)
+                        .map(|(c, k)| match (c.value, c.rank) {
+                            (Some(v), Some(rank)) => format!(
+                                "{} (#{rank} of {})",
+                                escape(&report::with_unit(v, &k.unit, currency)),
+                                c.of
+                            ),
+                            (Some(v), None) => escape(&report::with_unit(v, &k.unit, currency)),
+                            _ => report::NONE.to_string(),
+                        }),
+                );
+                row
+            })
+            .collect();
+        let refs: Vec<&str> = header.iter().map(String::as_str).collect();
+        let mut right = vec![false];
+        right.extend(std::iter::repeat_n(true, p.kpis.len()));
+        out += &table(&refs, &right, &rows);
+        let reasons: Vec<String> = p
+            .accounts
+            .iter()
+            .flat_map(|a| a.cells.iter().filter_map(|c| c.reason.clone()))
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .map(|r| escape(&r))
+            .collect();
+        if !reasons.is_empty() {
+            out += &format!("\n{} is no data: {}.\n", report::NONE, reasons.join("; "));
+        }
+    }
+    if !p.er_lines.is_empty() {
+        out += "\n#### Engagement rate by followers (ER) over time\n\n";
+        let mut header = vec!["Account".to_string()];
+        header.extend(p.er_chart.points.iter().map(|q| match q.highlight {
+            true => format!("**{}**", escape(&q.label)),
+            false => escape(&q.label),
+        }));
+        let rows: Vec<Vec<String>> = p
+            .er_lines
+            .iter()
+            .map(|l| {
+                let mut row = vec![match l.own {
+                    true => format!("**{}** (own)", escape(&l.account)),
+                    false => escape(&l.account),
+                }];
+                row.extend(l.values.iter().map(|v| escape(&p.er_chart.value_text(*v))));
+                row
+            })
+            .collect();
+        let refs: Vec<&str> = header.iter().map(String::as_str).collect();
+        let mut right = vec![false];
+        right.extend(std::iter::repeat_n(true, p.er_chart.points.len()));
+        out += &table(&refs, &right, &rows);
+    }
+    let pct = |v: Option<f64>| {
+        v.map_or(report::NONE.to_string(), |v| {
+            report::with_unit(v, "%", None)
+        })
+    };
+    out += &format!(
+        "\nShare of voice: {} of the mentions, {} of the engagements (`share_of_voice`, `share_of_voice_engagement`).\n",
+        pct(p.share_of_voice),
+        pct(p.share_of_voice_engagement)
+    );
     out
 }
 

@@ -15,6 +15,7 @@ pub mod meta;
 pub mod mime;
 pub mod output;
 pub mod page;
+pub mod panel_svg;
 pub mod people;
 pub mod png;
 pub mod report;

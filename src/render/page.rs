@@ -145,6 +145,37 @@ pub struct SectionView {
     pub missing: Option<String>,
     pub posts: PostsView,
     pub charts: Vec<ChartView>,
+    /// The "vs competitors" part of a network with a competitor panel.
+    pub panel: Option<PanelView>,
+}
+
+/// A network's competitor panel (issue 16), worded: one row per KPI, one
+/// column per account (a panel has a handful of accounts, and more KPIs).
+#[derive(Serialize)]
+pub struct PanelView {
+    /// `Instagram vs competitors`.
+    pub title: String,
+    /// `KPI`, then the accounts (`northwind (own)`).
+    pub header: Vec<String>,
+    /// Column by column: one of the brand's own accounts.
+    pub own: Vec<bool>,
+    pub rows: Vec<PanelRowView>,
+    /// Said instead of the table when no KPI has a value.
+    pub empty: Option<String>,
+    /// What a "—" means here, and why each competitor lacks a value.
+    pub note: String,
+    pub chart_title: String,
+    pub svg: Option<String>,
+    /// `Share of voice: 33.3%`, and weighted by engagements.
+    pub share_of_voice: Vec<String>,
+}
+
+#[derive(Serialize)]
+pub struct PanelRowView {
+    /// The KPI's title.
+    pub kpi: String,
+    /// Account by account: `57.48% (rank 2 of 4)`, or `—`.
+    pub cells: Vec<String>,
 }
 
 #[derive(Serialize)]
@@ -423,6 +454,7 @@ fn section(
         missing: report::missing_line(s, p.loc, &label),
         posts: posts(r, s, p),
         charts: s.charts.iter().map(|c| chart(r, c, p)).collect(),
+        panel: s.panel.as_ref().map(|panel| panel_view(s, panel, p)),
     }
 }
 
@@ -580,6 +612,87 @@ pub fn per_day(loc: &Locale, x: f64) -> String {
 
 /// A KPI's title in the report's language (`err` → `Engagement rate by
 /// reach (ERR)`); a change goal's chart shows `<kpi> change`.
+/// The "vs competitors" part of a section, in the report's words.
+fn panel_view(s: &Section, panel: &crate::report::model::PanelSection, p: &People) -> PanelView {
+    let loc = p.loc;
+    let own = loc.text("panel.own");
+    let mut header = vec![loc.text("panel.kpi")];
+    header.extend(panel.accounts.iter().map(|a| match a.own {
+        true => format!("{} ({own})", a.account),
+        false => a.account.clone(),
+    }));
+    let mut own_columns = vec![false];
+    own_columns.extend(panel.accounts.iter().map(|a| a.own));
+    let rows = panel
+        .kpis
+        .iter()
+        .enumerate()
+        .map(|(k, kpi)| PanelRowView {
+            kpi: kpi_title(&kpi.name, loc),
+            cells: panel
+                .accounts
+                .iter()
+                .map(|a| {
+                    let c = &a.cells[k];
+                    match (c.value, c.rank) {
+                        (Some(v), Some(rank)) => format!(
+                            "{} ({})",
+                            p.value(v, &kpi.unit, 2),
+                            loc.message(
+                                "panel.rank",
+                                &[("rank", &rank.to_string()), ("of", &c.of.to_string())]
+                            )
+                        ),
+                        (Some(v), None) => p.value(v, &kpi.unit, 2),
+                        _ => NO_VALUE.to_string(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let reasons: std::collections::BTreeSet<&str> = panel
+        .accounts
+        .iter()
+        .flat_map(|a| a.cells.iter().filter_map(|c| c.reason.as_deref()))
+        .collect();
+    let mut note = loc.message("panel.legend", &[("own", &own)]);
+    if !reasons.is_empty() {
+        note += &format!(" {}", reasons.into_iter().collect::<Vec<_>>().join("; "));
+    }
+    let chart_title = loc.text("panel.chart");
+    let sov = |key: &str, v: Option<f64>| {
+        format!(
+            "{}: {}",
+            loc.text(key),
+            v.map_or_else(|| NO_VALUE.to_string(), |v| p.value(v, "%", 2))
+        )
+    };
+    PanelView {
+        title: format!(
+            "{} {}",
+            s.network
+                .as_deref()
+                .map_or_else(String::new, |n| loc.network(n)),
+            loc.text("section.vs_competitors")
+        ),
+        header,
+        own: own_columns,
+        rows,
+        empty: panel.kpis.is_empty().then(|| loc.text("panel.no_panel")),
+        note,
+        svg: (!panel.er_lines.is_empty())
+            .then(|| super::panel_svg::chart(&panel.er_chart, &panel.er_lines, &chart_title, p)),
+        chart_title,
+        share_of_voice: vec![
+            sov("panel.share_of_voice", panel.share_of_voice),
+            sov(
+                "panel.share_of_voice_engagement",
+                panel.share_of_voice_engagement,
+            ),
+        ],
+    }
+}
+
 pub fn kpi_title(kpi: &str, loc: &Locale) -> String {
     match kpi.strip_suffix(" change") {
         Some(k) => format!("{} ({})", kpi_title(k, loc), loc.text("word.change")),

@@ -164,12 +164,21 @@ impl People<'_> {
     pub fn result_target(&self, r: &GoalResult) -> String {
         let g = &r.goal;
         let target = self.condition(&g.target, &r.unit, g.decimals());
-        let target = match g.measure {
-            Measure::Value => target,
-            Measure::Change => self
+        let target = match (&g.against, g.measure) {
+            (Some(a), _) => match &a.what {
+                crate::goals::against::Versus::Rank => self
+                    .loc
+                    .message("panel.target_rank", &[("condition", &target)]),
+                crate::goals::against::Versus::Vs { reference, .. } => self.loc.message(
+                    "panel.target_vs",
+                    &[("condition", &target), ("reference", reference)],
+                ),
+            },
+            (None, Measure::Value) => target,
+            (None, Measure::Change) => self
                 .loc
                 .message("goals.target_change", &[("condition", &target)]),
-            Measure::Deadline(day) => self.loc.message(
+            (None, Measure::Deadline(day)) => self.loc.message(
                 "goals.target_by",
                 &[("condition", &target), ("day", &self.loc.day(day))],
             ),

@@ -336,6 +336,7 @@ pub fn with_unit_at(v: f64, unit: &str, currency: Option<&str>, decimals: usize)
     let s = match unit {
         "%" => format!("{n}%"),
         "seconds" => format!("{n} s"),
+        "x" => format!("{n}x"),
         _ => n,
     };
     money(s, unit, currency)
@@ -380,10 +381,16 @@ pub fn result_target(r: &GoalResult, currency: Option<&str>) -> String {
     );
     // A change goal's condition is on the change; a deadline's on the value
     // projected to it.
-    let target = Some(match g.measure {
-        Measure::Value => target,
-        Measure::Change => format!("change {target}"),
-        Measure::Deadline(day) => {
+    let target = Some(match (&g.against, g.measure) {
+        (Some(a), _) => match &a.what {
+            crate::goals::against::Versus::Rank => format!("rank {target}"),
+            crate::goals::against::Versus::Vs { reference, .. } => {
+                format!("{target} vs {reference}")
+            }
+        },
+        (None, Measure::Value) => target,
+        (None, Measure::Change) => format!("change {target}"),
+        (None, Measure::Deadline(day)) => {
             format!("{target} by {}", crate::aggregate::period::format_day(day))
         }
     });

@@ -65,6 +65,73 @@ struct SectionJson<'a> {
     /// Posts published in the period.
     posts_seen: usize,
     charts: Vec<ChartJson<'a>>,
+    /// A network with a competitor panel: the panel's KPIs per account,
+    /// ER by followers per period and account, and the share of voice.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    panel: Option<PanelJson<'a>>,
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+struct PanelJson<'a> {
+    /// The KPIs compared, in the order of each account's `values`.
+    kpis: Vec<&'a str>,
+    accounts: Vec<PanelAccountJson<'a>>,
+    /// The periods of `er` per account.
+    periods: Vec<&'a str>,
+    share_of_voice: Option<f64>,
+    share_of_voice_engagement: Option<f64>,
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+struct PanelAccountJson<'a> {
+    account: &'a str,
+    /// `own` or `competitor`.
+    role: &'a str,
+    /// One per KPI: its value (`null`: no data, with `reason`) and rank.
+    values: Vec<PanelValueJson<'a>>,
+    /// `er` in each of `periods`; `null` where the account has none.
+    er: Vec<Option<f64>>,
+}
+
+#[derive(Serialize, schemars::JsonSchema)]
+struct PanelValueJson<'a> {
+    value: Option<f64>,
+    rank: Option<usize>,
+    /// How many accounts have a value of the KPI.
+    of: usize,
+    reason: Option<&'a str>,
+}
+
+fn panel(p: &crate::report::model::PanelSection) -> PanelJson<'_> {
+    PanelJson {
+        kpis: p.kpis.iter().map(|k| k.name.as_str()).collect(),
+        accounts: p
+            .accounts
+            .iter()
+            .map(|a| PanelAccountJson {
+                account: &a.account,
+                role: if a.own { "own" } else { "competitor" },
+                values: a
+                    .cells
+                    .iter()
+                    .map(|c| PanelValueJson {
+                        value: c.value,
+                        rank: c.rank,
+                        of: c.of,
+                        reason: c.reason.as_deref(),
+                    })
+                    .collect(),
+                er: p
+                    .er_lines
+                    .iter()
+                    .find(|l| l.account == a.account)
+                    .map_or_else(|| vec![None; p.er_chart.points.len()], |l| l.values.clone()),
+            })
+            .collect(),
+        periods: p.er_chart.points.iter().map(|q| q.label.as_str()).collect(),
+        share_of_voice: p.share_of_voice,
+        share_of_voice_engagement: p.share_of_voice_engagement,
+    }
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
@@ -272,6 +339,7 @@ pub fn json(r: &Report) -> String {
                 top_posts: s.top_posts.iter().map(post).collect(),
                 posts_seen: s.posts_seen,
                 charts: s.charts.iter().map(|c| chart(r, c)).collect(),
+                panel: s.panel.as_ref().map(panel),
             })
             .collect(),
         quiet_networks: &r.quiet_networks,

@@ -13,23 +13,23 @@ use super::report::Chart;
 use crate::goals::Condition;
 
 /// The drawing's size in user units; it scales to the page's width.
-const WIDTH: f64 = 760.0;
-const HEIGHT: f64 = 260.0;
-const LEFT: f64 = 70.0;
+pub(super) const WIDTH: f64 = 760.0;
+pub(super) const HEIGHT: f64 = 260.0;
+pub(super) const LEFT: f64 = 70.0;
 /// The target's label stands right of the plot, where no point can hide it.
-const RIGHT: f64 = 118.0;
-const TOP: f64 = 28.0;
-const BOTTOM: f64 = 44.0;
+pub(super) const RIGHT: f64 = 118.0;
+pub(super) const TOP: f64 = 28.0;
+pub(super) const BOTTOM: f64 = 44.0;
 
 /// The series colour; tests look for it in screenshots.
 pub const LINE: &str = "#2563eb";
 pub const TARGET: &str = "#dc2626";
 /// The warn threshold, beside the target: amber, as the warn status is.
 pub const WARN: &str = "#d97706";
-const HIGHLIGHT: &str = "#fde68a";
-const GRID: &str = "#e5e7eb";
-const TEXT: &str = "#374151";
-const MUTED: &str = "#9ca3af";
+pub(super) const HIGHLIGHT: &str = "#fde68a";
+pub(super) const GRID: &str = "#e5e7eb";
+pub(super) const TEXT: &str = "#374151";
+pub(super) const MUTED: &str = "#9ca3af";
 
 /// A step of 1, 2, 2.5 or 5 times a power of ten, near `raw`.
 fn nice_step(raw: f64) -> f64 {
@@ -64,14 +64,14 @@ fn thresholds(c: &Condition, unit: &dyn Fn(f64) -> String) -> Vec<(f64, String)>
 }
 
 /// The y axis: from its bottom to its top, with a tick every `step`.
-struct Axis {
+pub(super) struct Axis {
     lo: f64,
     hi: f64,
     step: f64,
 }
 
 impl Axis {
-    fn fit(values: &[f64]) -> Axis {
+    pub(super) fn fit(values: &[f64]) -> Axis {
         let mut lo = values.iter().copied().fold(f64::INFINITY, f64::min);
         let mut hi = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         if !lo.is_finite() {
@@ -97,12 +97,12 @@ impl Axis {
         }
     }
 
-    fn y(&self, v: f64) -> f64 {
+    pub(super) fn y(&self, v: f64) -> f64 {
         let plot = HEIGHT - TOP - BOTTOM;
         TOP + plot * (1.0 - (v - self.lo) / (self.hi - self.lo))
     }
 
-    fn ticks(&self) -> Vec<f64> {
+    pub(super) fn ticks(&self) -> Vec<f64> {
         let n = ((self.hi - self.lo) / self.step).round() as i64;
         (0..=n).map(|i| self.lo + i as f64 * self.step).collect()
     }
@@ -110,7 +110,7 @@ impl Axis {
 
 /// Each point's label on the x axis: short (`Oct`, `W41`), with its year
 /// on the first point and where the year changes.
-fn axis_labels(c: &Chart, who: &People) -> Vec<String> {
+pub(super) fn axis_labels(c: &Chart, who: &People) -> Vec<String> {
     let mut year = "";
     c.points
         .iter()
@@ -130,7 +130,7 @@ fn axis_labels(c: &Chart, who: &People) -> Vec<String> {
 }
 
 /// Round to what a drawing needs, so the SVG stays small and stable.
-fn r(x: f64) -> String {
+pub(super) fn r(x: f64) -> String {
     let s = format!("{x:.1}");
     s.strip_suffix(".0").unwrap_or(&s).to_string()
 }

@@ -16,6 +16,7 @@ const CHART_PERIODS: i32 = 12;
 
 /// The days a chart is drawn for: the data's first day, the day goals are
 /// judged as of, and the report's period.
+#[derive(Clone, Copy)]
 pub struct ChartSpan {
     pub first: Day,
     pub as_of: Day,
@@ -107,8 +108,10 @@ pub fn charts(
                 kpi,
                 unit,
                 currency: s.ws.currency.clone(),
-                target: Some(goal.target),
-                warn: goal.warn,
+                // A rank's or a multiple's condition is no line on the
+                // KPI's own axis.
+                target: goal.against.is_none().then_some(goal.target),
+                warn: goal.warn.filter(|_| goal.against.is_none()),
                 points,
                 results: mine,
                 projection,
@@ -121,7 +124,11 @@ pub fn charts(
 
 /// Up to [`CHART_PERIODS`] periods of `grain` ending with the last complete
 /// one as of the judging day, none before the data's first period.
-fn chart_periods(cal: &crate::aggregate::Calendar, grain: Grain, span: &ChartSpan) -> Vec<Period> {
+pub fn chart_periods(
+    cal: &crate::aggregate::Calendar,
+    grain: Grain,
+    span: &ChartSpan,
+) -> Vec<Period> {
     if grain == Grain::All {
         return vec![Period { grain, index: 0 }];
     }

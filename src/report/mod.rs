@@ -11,6 +11,7 @@ mod charts;
 mod figures;
 mod missing;
 pub mod model;
+mod panel;
 mod posts;
 mod shown;
 mod value;
@@ -145,12 +146,33 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
     // complete period, not at a partial one).
     let as_of = end.min(last);
     // One evaluator per goal view, for the goals' results and their charts.
-    let goal_evaluators = s.evaluators(views_of(&s.ws.goals), &cube);
+    // The competitor panel (issue 16), cut at the period's end like the
+    // own data: for `rank`/`vs` goals, `panel("...")` and the section.
+    let mut panel_views = vec![view(grain, vec![By::Network])];
+    panel_views.extend(views_of(&s.ws.goals).iter().map(crate::panel::sums_view));
+    panel_views.sort();
+    panel_views.dedup();
+    let panel = s.load_panel(
+        &panel_views,
+        &Range {
+            from: None,
+            to: cut.map(format_day),
+            as_of: None,
+        },
+    )?;
+    let goal_evaluators = s.evaluators_with(views_of(&s.ws.goals), &cube, panel.as_ref());
     let mut other_results = 0;
     let results = if s.ws.goals.is_empty() {
         Vec::new()
     } else {
-        let all = evaluate_in(s, &s.ws.goals, &cube, &goal_evaluators, Some(as_of))?;
+        let all = evaluate_in(
+            s,
+            &s.ws.goals,
+            &cube,
+            panel.as_ref(),
+            &goal_evaluators,
+            Some(as_of),
+        )?;
         let keep = shown_results(&results_periods(&all), &format_day(start), &format_day(end));
         other_results = all.len() - keep.len();
         all.into_iter()
@@ -229,17 +251,13 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
         Ok((engagements(top, &ids)?, seen))
     };
 
-    let charts = charts(
-        s,
-        &goal_evaluators,
-        &results,
-        ChartSpan {
-            first,
-            as_of,
-            start,
-            end,
-        },
-    )?;
+    let span = ChartSpan {
+        first,
+        as_of,
+        start,
+        end,
+    };
+    let charts = charts(s, &goal_evaluators, &results, span)?;
     let mut charts_of: BTreeMap<Option<String>, Vec<Chart>> = BTreeMap::new();
     for (network, chart) in charts {
         charts_of.entry(network).or_default().push(chart);
@@ -254,6 +272,7 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
         top_posts,
         posts_seen,
         charts: charts_of.remove(&None).unwrap_or_default(),
+        panel: None,
     }];
     let mut quiet_networks = Vec::new();
     for n in networks {
@@ -268,7 +287,11 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
                 .flatten()
                 .any(|v| v != 0.0)
         });
-        if !has_figures && charts.is_empty() && !goal_networks.contains(&n) {
+        let panel = match &panel {
+            Some(p) => panel::section(s, &cube, p, &n, grain, period, &span)?,
+            None => None,
+        };
+        if !has_figures && charts.is_empty() && !goal_networks.contains(&n) && panel.is_none() {
             quiet_networks.push(n);
             continue;
         }
@@ -279,6 +302,7 @@ pub fn build(s: &Session, period: Option<&str>) -> Result<Report> {
             top_posts,
             posts_seen,
             charts,
+            panel,
         });
     }
 

@@ -53,6 +53,8 @@ pub struct Section {
     pub posts_seen: usize,
     /// One per goal on this scope, in the order of kpiscope.toml.
     pub charts: Vec<Chart>,
+    /// The network's competitor panel, when it has one.
+    pub panel: Option<PanelSection>,
 }
 
 /// One key figure of a section, in the period and the one before.
@@ -208,4 +210,51 @@ pub struct Point {
     pub highlight: bool,
     /// The data covers only part of the period (it starts or stops in it).
     pub partial: bool,
+}
+
+/// A network's competitor panel in the report's period (issue 16): the
+/// panel's comparable KPIs for each account with its rank, ER by followers
+/// over time one line per account, and the brand's share of voice.
+pub struct PanelSection {
+    /// The table's KPI columns: comparable KPIs that some account has a
+    /// value of in the period.
+    pub kpis: Vec<PanelKpi>,
+    /// One row per account: the own ones first, then the competitors.
+    pub accounts: Vec<PanelAccount>,
+    /// `er` per period up to the report's, one line per account.
+    pub er_chart: Chart,
+    pub er_lines: Vec<PanelLine>,
+    /// The own accounts' share of the network's mentions and engagements.
+    pub share_of_voice: Option<f64>,
+    pub share_of_voice_engagement: Option<f64>,
+}
+
+pub struct PanelKpi {
+    pub name: String,
+    pub unit: String,
+}
+
+pub struct PanelAccount {
+    pub account: String,
+    pub own: bool,
+    /// One per [`PanelSection::kpis`].
+    pub cells: Vec<PanelCell>,
+}
+
+pub struct PanelCell {
+    pub value: Option<f64>,
+    /// 1 the best among the accounts with a value.
+    pub rank: Option<usize>,
+    /// How many accounts have a value of the KPI (the rank is "of" them).
+    pub of: usize,
+    /// Why there is no value: `not public: followers is not in ...`.
+    pub reason: Option<String>,
+}
+
+/// One account's line on the panel's chart.
+pub struct PanelLine {
+    pub account: String,
+    pub own: bool,
+    /// One per point of [`PanelSection::er_chart`]; `None` is a gap.
+    pub values: Vec<Option<f64>>,
 }

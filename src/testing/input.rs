@@ -19,10 +19,16 @@ use crate::workspace::{Located, de};
 pub const DEFAULT_NETWORK: &str = "example";
 
 /// The records of one `[[test.input]]` table: its keys read one by one, as
-/// any key besides the scope is a metric.
-pub(super) fn parse_input(s: &Session, at: &mut Located, item: &Spanned<DeValue>) -> Vec<Record> {
+/// any key besides the scope is a metric; and whether they are a
+/// competitor's (`role = "competitor"`: the panel's, as a competitor
+/// source's records would be).
+pub(super) fn parse_input(
+    s: &Session,
+    at: &mut Located,
+    item: &Spanned<DeValue>,
+) -> (Vec<Record>, bool) {
     let DeValue::Table(t) = item.get_ref() else {
-        return Vec::new();
+        return (Vec::new(), false);
     };
     let before = at.diagnostics.0.len();
     let text = |at: &mut Located, key: &str| -> Option<Spanned<String>> {
@@ -36,6 +42,22 @@ pub(super) fn parse_input(s: &Session, at: &mut Located, item: &Spanned<DeValue>
                 None
             }
         }
+    };
+    let competitor = match text(at, "role") {
+        None => false,
+        Some(r) => match crate::workspace::Role::parse(r.get_ref()) {
+            Some(role) => role == crate::workspace::Role::Competitor,
+            None => {
+                at.error(
+                    r.span(),
+                    format!(
+                        "`role = \"{}\"`: an input's role is own (the default) or competitor",
+                        r.get_ref()
+                    ),
+                );
+                false
+            }
+        },
     };
     let date = text(at, "date");
     let period = text(at, "period");
@@ -116,10 +138,10 @@ pub(super) fn parse_input(s: &Session, at: &mut Located, item: &Spanned<DeValue>
         }
     }
     if at.diagnostics.0.len() > before {
-        return Vec::new();
+        return (Vec::new(), competitor);
     }
     let Some((first, last)) = days else {
-        return Vec::new();
+        return (Vec::new(), competitor);
     };
     let mut out = vec![Record::new(
         first,
@@ -141,5 +163,5 @@ pub(super) fn parse_input(s: &Session, at: &mut Located, item: &Spanned<DeValue>
             BTreeMap::new(),
         ));
     }
-    out
+    (out, competitor)
 }

@@ -83,8 +83,8 @@ mod tests {
             .collect();
         assert_eq!(
             s.library.kpis.len(),
-            46,
-            "KPIS.md lists 45 KPIs, and assisted_conversion_share"
+            49,
+            "KPIS.md lists 45 KPIs; then assisted_conversion_share, and the competitor panel's share_of_voice, share_of_voice_engagement and views_per_post (issue 16)"
         );
         let mut missing = Vec::new();
         for k in &s.library.kpis {

@@ -53,7 +53,9 @@ pub struct RawGoalCheck {
 }
 
 /// The keys of an input table that are not metrics.
-pub const INPUT_KEYS: &[&str] = &["date", "period", "network", "account", "post", "dim"];
+pub const INPUT_KEYS: &[&str] = &[
+    "date", "period", "network", "account", "post", "dim", "role",
+];
 
 /// The top-level keys of a test file.
 pub const TOP_LEVEL: &[&str] = &["test"];

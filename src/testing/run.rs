@@ -55,9 +55,14 @@ pub fn run_case(s: &Session, case: &Case) -> Vec<Problem> {
 
 /// A cube fit for `views` holding the test's records, loaded as a source's.
 fn cube(s: &Session, case: &Case, views: &[View]) -> Cube {
+    filled(s, &case.records, views)
+}
+
+/// A cube fit for `views` holding `records`.
+fn filled(s: &Session, records: &[crate::records::Record], views: &[View]) -> Cube {
     let mut cube = s.empty_cube(views, (None, None));
     let mut sink = CubeSink::new(&mut cube, "test");
-    for r in &case.records {
+    for r in records {
         push_record(&mut sink, r);
     }
     sink.finish();
@@ -72,7 +77,12 @@ fn expectations(s: &Session, case: &Case) -> Vec<Problem> {
     views.sort();
     views.dedup();
     let cube = cube(s, case, &views);
-    let evaluators = s.evaluators(views, &cube);
+    // The inputs with `role = "competitor"` are the panel `panel("...")` reads.
+    let panel = (!case.panel.is_empty()).then(|| {
+        let sums: Vec<View> = views.iter().map(crate::panel::sums_view).collect();
+        filled(s, &case.panel, &sums)
+    });
+    let evaluators = s.evaluators_with(views, &cube, panel.as_ref());
     case.expects
         .iter()
         .filter_map(|e| {

@@ -45,6 +45,8 @@ pub struct Case {
     /// whole period is a record on its first day plus a record without
     /// metrics on its last day, so that the data cover the whole period.
     pub records: Vec<Record>,
+    /// The inputs with `role = "competitor"`: the competitor panel's records.
+    pub panel: Vec<Record>,
     pub expects: Vec<Expect>,
     pub goals: Vec<GoalCheck>,
 }
@@ -112,9 +114,13 @@ impl Case {
         let calendar = s.ws.calendar;
 
         let mut records = Vec::new();
+        let mut panel = Vec::new();
         if let Some(v) = table.get("input") {
             for input in tables(at, v, "test.input") {
-                records.extend(parse_input(s, at, input));
+                match parse_input(s, at, input) {
+                    (r, true) => panel.extend(r),
+                    (r, false) => records.extend(r),
+                }
             }
         }
         let mut expects = Vec::new();
@@ -159,6 +165,7 @@ impl Case {
             as_of,
             params: raw.params.unwrap_or_default(),
             records,
+            panel,
             expects,
             goals,
         })

@@ -6,6 +6,7 @@ pub mod discover;
 #[cfg(test)]
 pub(crate) mod props;
 pub mod raw;
+pub mod role;
 pub mod walk;
 pub mod warehouse;
 
@@ -30,6 +31,7 @@ use brand::Brand;
 use raw::{
     RawGoal, RawHistory, RawLimits, RawNotify, RawReport, RawSource, RawWorkspace, TOP_LEVEL,
 };
+pub use role::Role;
 
 /// Collects diagnostics for one file, positions given as byte spans.
 pub struct Located {
@@ -77,6 +79,9 @@ pub struct Source {
     pub warehouse: warehouse::RawWarehouse,
     /// The whole `[[source]]` table, for what is missing from it.
     pub span: Range<usize>,
+    /// Whose records the source holds: the brand's, or a competitor's
+    /// (loaded into the panel only).
+    pub role: Role,
 }
 
 impl Source {
@@ -380,6 +385,23 @@ impl Workspace {
                 },
                 None => None,
             };
+            let role = match &s.role {
+                None => Role::Own,
+                Some(r) => match Role::parse(r.get_ref()) {
+                    Some(role) => role,
+                    None => {
+                        at.error(
+                            r.span(),
+                            format!(
+                                "`role = \"{}\"`: a source's role is own (the brand's accounts, the default) or competitor (a competitor's public page, for the panel){}",
+                                r.get_ref(),
+                                crate::diagnostic::did_you_mean(r.get_ref(), Role::NAMES)
+                            ),
+                        );
+                        Role::Own
+                    }
+                },
+            };
             let span = s
                 .path
                 .as_ref()
@@ -404,6 +426,7 @@ impl Workspace {
                     columns: s.columns,
                 },
                 span: item.span(),
+                role,
             });
         }
 

@@ -35,6 +35,8 @@ pub struct RawSource {
     pub query: Option<Spanned<String>>,
     pub dialect: Option<Spanned<String>>,
     pub columns: Option<super::warehouse::RawColumns>,
+    /// `own` (default) or `competitor`: checked in `Workspace::parse`.
+    pub role: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -54,6 +56,10 @@ pub struct RawGoal {
     pub change: Option<Spanned<String>>,
     pub by: Option<Spanned<String>>,
     pub no_data: Option<Spanned<String>>,
+    /// A condition on the rank among the competitor panel: `"<= 2"`.
+    pub rank: Option<Spanned<String>>,
+    /// The panel reference the target is about: median, best or an account.
+    pub vs: Option<Spanned<String>>,
 }
 
 /// `[limits]`: what a run may cost, where a workspace may need more (or

@@ -191,8 +191,9 @@ fn demo_check_with_every_kind_of_goal() {
     assert_eq!(code, Some(0), "{json}");
     assert_results(&json, EXPECTED);
     // 10 target goals + 1 change + 12 months of the each goal + 1 deadline
-    assert_eq!(json["goals"].as_array().expect("goals").len(), 24);
-    assert_eq!(json["summary"]["pass"], 20);
+    // + the competitor panel's rank, vs and share-of-voice goals
+    assert_eq!(json["goals"].as_array().expect("goals").len(), 27);
+    assert_eq!(json["summary"]["pass"], 23);
     assert_eq!(json["summary"]["warn"], 4);
     assert_eq!(json["summary"]["fail"], 0);
     assert_eq!(json["summary"]["no_data"], 0);
@@ -200,11 +201,77 @@ fn demo_check_with_every_kind_of_goal() {
     let (code, json) = check_json(dir, &["--to", "2026-09-30"]);
     assert_eq!(code, Some(1), "{json}");
     assert_results(&json, EXPECTED_SEPTEMBER);
-    assert_eq!(json["goals"].as_array().expect("goals").len(), 23);
-    assert_eq!(json["summary"]["pass"], 19);
+    assert_eq!(json["goals"].as_array().expect("goals").len(), 26);
+    assert_eq!(json["summary"]["pass"], 22);
     assert_eq!(json["summary"]["warn"], 3);
     assert_eq!(json["summary"]["fail"], 1);
     assert_eq!(json["summary"]["no_data"], 0);
+}
+
+/// The competitor panel's goals against EXPECTED.md's "Competitor panel"
+/// (tools/competitors.py): @northwind's `er` 5470 / 9517 = 57.4761% in
+/// 2026-10 between bluebird_coffee (9634 / 15540 = 61.9949%) and
+/// copper_kettle (2120 / 5300 = 40%), daily_grind 4050 / 22500 = 18%.
+#[test]
+fn demo_panel_goals() {
+    let dir = Path::new(DEMO);
+    for (args, period, ranking, ratio, median, sov) in [
+        (
+            &[][..],
+            "2026-10",
+            [
+                ("bluebird_coffee", 61.9949),
+                ("northwind", 57.4761),
+                ("copper_kettle", 40.0),
+                ("daily_grind", 18.0),
+            ],
+            1.4369,
+            40.0,
+            26.8833, // 182 / (182 + 250 + 95 + 150)
+        ),
+        (
+            &["--to", "2026-09-30"][..],
+            "2026-09",
+            [
+                ("bluebird_coffee", 60.9961),
+                ("northwind", 56.0070),
+                ("copper_kettle", 39.7876),
+                ("daily_grind", 17.5991),
+            ],
+            1.4076,
+            39.7876,
+            26.5957, // 175 / (175 + 244 + 91 + 148)
+        ),
+    ] {
+        let (_, json) = check_json(dir, args);
+        let rank = result(&json, "ig-er-rank");
+        assert_eq!(rank["status"], "pass", "{rank}");
+        assert_eq!(rank["kind"], "rank");
+        assert_eq!(rank["period"]["label"], period);
+        assert_close(&rank["value"], 2.0, "rank");
+        let panel = &rank["panel"];
+        assert_eq!(panel["subject"], "northwind");
+        assert_eq!(panel["ranked"], 4);
+        let accounts = panel["accounts"].as_array().expect("accounts");
+        assert_eq!(
+            accounts.len(),
+            4,
+            "the ads account has no followers: not in the panel"
+        );
+        for (i, (account, er)) in ranking.iter().enumerate() {
+            assert_eq!(accounts[i]["account"], *account, "{period}");
+            assert_eq!(accounts[i]["rank"], i + 1);
+            assert_close(&accounts[i]["value"], *er, account);
+        }
+        let vs = result(&json, "ig-er-vs-median");
+        assert_eq!(vs["status"], "pass");
+        assert_eq!(vs["unit"], "x");
+        assert_close(&vs["value"], ratio, "er / median");
+        assert_close(&vs["panel"]["reference"]["value"], median, "median");
+        let sov_goal = result(&json, "ig-share-of-voice");
+        assert_eq!(sov_goal["status"], "pass");
+        assert_close(&sov_goal["value"], sov, "share of voice");
+    }
 }
 
 #[test]

@@ -19,6 +19,7 @@ mod kpitest;
 mod machine_output;
 mod notify;
 mod output_safety;
+mod panel;
 mod pg_server;
 mod plugins;
 mod progress;

@@ -491,8 +491,9 @@ fn demo_html_report_renders_in_chromium() {
     let Output { dir, .. } = &out;
     let html = dir.join("report.html");
     let shot = dir.join("shot.png");
-    // 4000 pixels tall (not a laptop's 2000): tall enough to hold the first
-    // charts below the goals table and the figures.
+    // 5000 pixels tall (not a laptop's 2000): tall enough to hold the first
+    // charts below the goals table (16 goals since the competitor panel's,
+    // whose rank messages name the panel) and the figures.
     let mut child = Command::new(&browser)
         .args([
             "--headless",
@@ -506,7 +507,7 @@ fn demo_html_report_renders_in_chromium() {
             "--hide-scrollbars",
         ])
         .arg(format!("--user-data-dir={}", dir.join("profile").display()))
-        .arg("--window-size=1280,4000")
+        .arg("--window-size=1280,5000")
         .arg(format!("--screenshot={}", shot.display()))
         .arg(format!("file://{}", html.display()))
         .stdout(std::process::Stdio::null())
@@ -526,7 +527,7 @@ fn demo_html_report_renders_in_chromium() {
     }
     assert!(shot.is_file(), "chromium wrote no screenshot");
     let (w, h, pixels) = rgb_pixels(&shot);
-    assert_eq!((w, h), (1280, 4000));
+    assert_eq!((w, h), (1280, 5000));
     let ink = pixels.iter().filter(|p| p.iter().any(|&c| c < 235)).count();
     assert!(
         ink * 100 > pixels.len() * 3,

@@ -195,6 +195,27 @@ def ga4(pattern, account):
     return out
 
 
+def metrica(pattern, account):
+    """Yandex.Metrica "Источники, сводка" download without a date column: the
+    whole table counts on the first day of the period in its second line. The
+    "Итого и средние" row is the total, not data. No row here is social: each
+    row's visits are site_sessions on "web"."""
+    social = ("Переходы из социальных сетей", "Переходы из мессенджеров")
+    out = []
+    for path in files(pattern):
+        lines = read_utf8(path).split("\n")
+        start = dt.datetime.strptime(lines[1].split(":")[1].split("—")[0].strip(), "%d.%m.%Y").date()
+        for row in csv.DictReader(lines[2:]):
+            if row["Источник трафика"] == "Итого и средние":
+                continue
+            assert row["Источник трафика"] not in social, "the demo's Metrica rows are not social"
+            out.append(rec(start, "web", account,
+                           dims={"channel": row["Источник трафика"],
+                                 "source": row["Источник трафика (детально)"]},
+                           metrics={"site_sessions": num(row["Визиты"].replace(" ", ""))}))
+    return out
+
+
 def meta_ads(pattern, account):
     """Ads Manager export by day and platform; the first row is the summary
     (no campaign), not data. Results count leads when the indicator says so."""
@@ -241,6 +262,7 @@ def load():
         + x_content("x/*.csv", source_account("data/x"))
         + ga4("ga4/*.csv", source_account("data/ga4"))
         + meta_ads("meta_ads/*.csv", source_account("data/meta_ads"))
+        + metrica("yandex_metrica/*.csv", source_account("data/yandex_metrica"))
         + canonical("followers.csv") + canonical("costs.csv")
     )
     # The same post, or the same account-day, loaded twice counts once.
@@ -587,7 +609,11 @@ def check(recs, to=None):
         recs = [r for r in recs if r["date"] <= to]
     as_of = max(r["date"] for r in recs)
     first_day = min(r["date"] for r in recs)
-    results = [r for goal in CONFIG["goal"] for r in evaluate(goal, recs, as_of, first_day)]
+    # The panel's goals (rank, vs, share of voice) read the competitors'
+    # files: competitors.py works them out, in EXPECTED.md's last section.
+    own_goals = [g for g in CONFIG["goal"]
+                 if "rank" not in g and "vs" not in g and not g["kpi"].startswith("share_of_voice")]
+    results = [r for goal in own_goals for r in evaluate(goal, recs, as_of, first_day)]
     return as_of, first_day, results
 
 
@@ -901,7 +927,9 @@ def report(recs):
 
 
 if __name__ == "__main__":
-    text = report(load())
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    import competitors  # noqa: E402: beside this file
+    text = report(load()) + "\n" + competitors.section()
     if "--print" in sys.argv:
         sys.stdout.write(text)
     else:
