@@ -621,3 +621,66 @@ fn a_statement_past_its_time_is_stopped_by_the_server() {
         "canceling statement due to statement timeout (the statement ran past its time: raise `[limits] warehouse_seconds`)",
     );
 }
+
+/// A server that speaks just enough of PostgreSQL's protocol to take TLS
+/// (answers the SSLRequest with `S`, then the handshake, then hangs up):
+/// whether a connection gets past the certificate check is what it tells.
+fn tls_endpoint(ip: &str, config: std::sync::Arc<rustls::ServerConfig>) -> u16 {
+    use std::io::{Read, Write};
+    let listener = std::net::TcpListener::bind((ip, 0)).expect("bind");
+    let port = listener.local_addr().expect("addr").port();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            let mut request = [0u8; 8];
+            if stream.read_exact(&mut request).is_err() || stream.write_all(b"S").is_err() {
+                continue;
+            }
+            let Ok(conn) = rustls::ServerConnection::new(config.clone()) else {
+                continue;
+            };
+            let mut tls = rustls::StreamOwned::new(conn, stream);
+            let mut startup = [0u8; 64];
+            let _ = tls.read(&mut startup);
+        }
+    });
+    port
+}
+
+#[test]
+fn tls_checks_what_sslmode_says() {
+    let ca = crate::servers::TestCa::new();
+    // The certificate names 127.0.0.1 and localhost, not 127.0.0.2.
+    let named = tls_endpoint("127.0.0.1", ca.server_config());
+    let unnamed = tls_endpoint("127.0.0.2", ca.server_config());
+    let trusted = "&sslrootcert=ca.pem";
+    for (ip, port, mode, roots, refused) in [
+        ("127.0.0.1", named, "verify-full", "", true),
+        ("127.0.0.1", named, "verify-full", trusted, false),
+        ("127.0.0.2", unnamed, "verify-full", trusted, true),
+        ("127.0.0.2", unnamed, "verify-ca", trusted, false),
+        ("127.0.0.1", named, "require", "", false),
+    ] {
+        let url = format!("postgres://kp@{ip}:{port}/x?sslmode={mode}{roots}&connect_timeout=5");
+        let out = Test::new()
+            .file("kpiscope.toml", MAPPED)
+            .file("ca.pem", &ca.ca_pem)
+            .env("KPISCOPE_PG", &url)
+            .args(&["--no-history", "eval"])
+            .run();
+        // The endpoint hangs up after the handshake: every run fails, and
+        // only a refused certificate says so.
+        out.status(2);
+        says(
+            &out.stderr,
+            format!("cannot connect to PostgreSQL at {ip}:{port}/x as kp"),
+        );
+        assert_eq!(
+            out.stderr
+                .contains("the server's certificate is not trusted"),
+            refused,
+            "{ip} {mode} {roots}: {}",
+            out.stderr
+        );
+    }
+}
