@@ -105,10 +105,6 @@ pub const WAREHOUSE_TIME: Duration = Duration::from_secs(600);
 /// `connect_timeout` says otherwise).
 pub const WAREHOUSE_CONNECT_TIME: Duration = Duration::from_secs(10);
 
-/// Cells fetched from a warehouse at a time: what memory a source's result
-/// costs while it streams in, whatever the number of cells.
-pub const WAREHOUSE_FETCH_ROWS: i32 = 10_000;
-
 /// Size of one script file (a KPI script or a `map.rhai`), in bytes. Rhai's
 /// parser looks variables up among all the functions seen so far, which is
 /// quadratic in their number (a 2.4 MB script took minutes; 20,000 one-line

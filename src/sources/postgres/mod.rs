@@ -15,13 +15,14 @@ use crate::aggregate::period::format_day;
 use crate::aggregate::{Cube, Filter, Grain};
 use crate::diagnostic::{Diagnostics, suggest};
 use crate::error::{Error, Result};
-use crate::limits::{WAREHOUSE_CONNECT_TIME, WAREHOUSE_FETCH_ROWS};
+use crate::limits::WAREHOUSE_CONNECT_TIME;
 use crate::pg::{self, PgError};
 use crate::records::tally::Tally;
 use crate::records::{Kind, Level, MetricId, RowRef};
 use crate::sources::emit::{CubeSink, Sink};
 use crate::workspace::warehouse::Warehouse;
 use crate::workspace::{Source, Workspace};
+use postgres::fallible_iterator::FallibleIterator;
 use query::{Asked, DateType, Need, Plan};
 
 /// What a warehouse source is told besides the cube's spec: the rows the
@@ -453,9 +454,6 @@ fn fetch(
         .map(|m| cube.declare_metric(&m.metric, m.kind, "postgres"))
         .collect();
     let posts_id = cube.declare_metric("posts", Kind::Sum, "postgres");
-    let portal = tx
-        .bind(plan.sql.as_str(), params)
-        .map_err(|e| PgError::statement(what, e))?;
     let mut sink = CubeSink::new(cube, "postgres");
     let (mut rows_total, mut cells) = (0u64, 0u64);
     let mut first_day: Option<(i32, String, String)> = None;
@@ -464,145 +462,143 @@ fn fetch(
     let mut merged = 0u64;
     let mut metrics: Vec<(MetricId, f64)> = Vec::new();
     let bad = |e: postgres::Error| Error::from(PgError::statement(what, e));
-    loop {
-        let batch = tx
-            .query_portal(&portal, WAREHOUSE_FETCH_ROWS)
-            .map_err(bad)?;
-        if batch.is_empty() {
-            break;
+    // Streamed as the server sends it: the client holds one message at a
+    // time, so memory does not grow with the cells. (A portal fetched so
+    // many rows at a time would keep PostgreSQL from summing on every core.)
+    let mut stream = tx
+        .query_raw(plan.sql.as_str(), params.iter().copied())
+        .map_err(bad)?;
+    while let Some(row) = stream.next().map_err(bad)? {
+        let r = &row;
+        let text = |i: usize| -> Result<Option<String>> { r.try_get(i).map_err(bad) };
+        let last: i32 = r.try_get(0).map_err(bad)?;
+        let first: i32 = r.try_get(1).map_err(bad)?;
+        let n: i64 = r.try_get(2).map_err(bad)?;
+        let mut i = 3;
+        let net = match plan.has_network {
+            true => {
+                i += 1;
+                text(i - 1)?
+            }
+            false => network.map(str::to_string),
+        };
+        let acc = match plan.has_account {
+            true => {
+                i += 1;
+                text(i - 1)?
+            }
+            false => source.account.clone(),
+        };
+        let mut dims: Vec<(&str, String)> = Vec::new();
+        for &d in &plan.dims {
+            if let Some(v) = text(i)? {
+                dims.push((keep_dims[d].as_str(), v));
+            }
+            i += 1;
         }
-        for r in &batch {
-            let text = |i: usize| -> Result<Option<String>> { r.try_get(i).map_err(bad) };
-            let last: i32 = r.try_get(0).map_err(bad)?;
-            let first: i32 = r.try_get(1).map_err(bad)?;
-            let n: i64 = r.try_get(2).map_err(bad)?;
-            let mut i = 3;
-            let net = match plan.has_network {
-                true => {
-                    i += 1;
-                    text(i - 1)?
-                }
-                false => network.map(str::to_string),
-            };
-            let acc = match plan.has_account {
-                true => {
-                    i += 1;
-                    text(i - 1)?
-                }
-                false => source.account.clone(),
-            };
-            let mut dims: Vec<(&str, String)> = Vec::new();
-            for &d in &plan.dims {
-                if let Some(v) = text(i)? {
-                    dims.push((keep_dims[d].as_str(), v));
-                }
+        let is_post = match plan.has_level {
+            true => {
+                i += 1;
+                r.try_get::<_, bool>(i - 1).map_err(bad)?
+            }
+            false => false,
+        };
+        let post = match plan.has_post {
+            true => {
+                i += 1;
+                text(i - 1)?
+            }
+            false => None,
+        };
+        let mut attrs: [Option<String>; 3] = Default::default();
+        for (a, has) in attrs.iter_mut().zip(plan.attrs) {
+            if has {
+                *a = text(i)?;
                 i += 1;
             }
-            let is_post = match plan.has_level {
-                true => {
-                    i += 1;
-                    r.try_get::<_, bool>(i - 1).map_err(bad)?
-                }
-                false => false,
-            };
-            let post = match plan.has_post {
-                true => {
-                    i += 1;
-                    text(i - 1)?
-                }
-                false => None,
-            };
-            let mut attrs: [Option<String>; 3] = Default::default();
-            for (a, has) in attrs.iter_mut().zip(plan.attrs) {
-                if has {
-                    *a = text(i)?;
-                    i += 1;
-                }
-            }
-            metrics.clear();
-            for (m, &id) in plan.metrics.iter().zip(&ids) {
-                let mut stock_day: Option<i32> = None;
-                let (v, least, count) = match (m.kind, plan.stock_arrays) {
-                    (Kind::Last, true) => {
-                        // [day, greatest] and [-day, least] of the last day.
-                        let pair =
-                            |i: usize| -> Result<Option<Vec<f64>>> { r.try_get(i).map_err(bad) };
-                        let (hi, lo) = (pair(i)?, pair(i + 1)?);
-                        i += 2;
-                        let at = |p: &Option<Vec<f64>>| p.as_ref().and_then(|p| p.get(1).copied());
-                        stock_day = hi.as_ref().and_then(|p| p.first()).map(|d| *d as i32);
-                        (at(&hi), at(&lo), 2)
-                    }
-                    (Kind::Last, false) => {
-                        let v: Option<f64> = r.try_get(i).map_err(bad)?;
-                        let least: Option<f64> = r.try_get(i + 1).map_err(bad)?;
-                        let count: i64 = r.try_get(i + 2).map_err(bad)?;
-                        i += 3;
-                        (v, least, count)
-                    }
-                    _ => {
-                        i += 1;
-                        (r.try_get(i - 1).map_err(bad)?, None, 0)
-                    }
-                };
-                if m.kind == Kind::Last && count > 1 && least != v {
-                    ambiguous.0 += 1;
-                    ambiguous.1.get_or_insert_with(|| {
-                        format!(
-                            "{}/{} {}: {} and {}",
-                            net.as_deref().unwrap_or_default(),
-                            acc.as_deref().unwrap_or_default(),
-                            format_day(stock_day.unwrap_or(last)),
-                            least.unwrap_or_default(),
-                            v.unwrap_or_default()
-                        )
-                    });
-                }
-                if let Some(v) = v {
-                    metrics.push((id, v));
-                }
-            }
-            if plan.has_level {
-                let counted: i64 = r.try_get(i).map_err(bad)?;
-                let given = metrics.iter().position(|(id, _)| *id == posts_id);
-                match given {
-                    Some(g) => metrics[g].1 += counted as f64,
-                    None if is_post => metrics.push((posts_id, counted as f64)),
-                    None => {}
-                }
-            }
-            let (Some(net), Some(acc)) = (net, acc) else {
-                // A row without network or account is no record: counted,
-                // as a file's row without them would be.
-                tally.skip("rows without a network or account", 0);
-                continue;
-            };
-            if !is_post && first == last && n > 1 {
-                merged += n as u64 - 1;
-            }
-            rows_total += n as u64;
-            cells += 1;
-            earliest_cell = earliest_cell.min(last);
-            if first_day.as_ref().is_none_or(|f| first < f.0) {
-                first_day = Some((first, net.clone(), acc.clone()));
-            }
-            let dim_refs: Vec<(&str, &str)> = dims.iter().map(|(k, v)| (*k, v.as_str())).collect();
-            sink.push(&RowRef {
-                date: last,
-                network: &net,
-                account: &acc,
-                post: post.as_deref(),
-                level: if is_post { Level::Post } else { Level::Account },
-                dims: &dim_refs,
-                metrics: &metrics,
-                attrs: crate::records::AttrsRef {
-                    title: attrs[0].as_deref(),
-                    url: attrs[1].as_deref(),
-                    format: attrs[2].as_deref(),
-                },
-                line: 0,
-            });
         }
+        metrics.clear();
+        for (m, &id) in plan.metrics.iter().zip(&ids) {
+            let mut stock_day: Option<i32> = None;
+            let (v, least, count) = match (m.kind, plan.stock_arrays) {
+                (Kind::Last, true) => {
+                    // [day, greatest] and [-day, least] of the last day.
+                    let pair = |i: usize| -> Result<Option<Vec<f64>>> { r.try_get(i).map_err(bad) };
+                    let (hi, lo) = (pair(i)?, pair(i + 1)?);
+                    i += 2;
+                    let at = |p: &Option<Vec<f64>>| p.as_ref().and_then(|p| p.get(1).copied());
+                    stock_day = hi.as_ref().and_then(|p| p.first()).map(|d| *d as i32);
+                    (at(&hi), at(&lo), 2)
+                }
+                (Kind::Last, false) => {
+                    let v: Option<f64> = r.try_get(i).map_err(bad)?;
+                    let least: Option<f64> = r.try_get(i + 1).map_err(bad)?;
+                    let count: i64 = r.try_get(i + 2).map_err(bad)?;
+                    i += 3;
+                    (v, least, count)
+                }
+                _ => {
+                    i += 1;
+                    (r.try_get(i - 1).map_err(bad)?, None, 0)
+                }
+            };
+            if m.kind == Kind::Last && count > 1 && least != v {
+                ambiguous.0 += 1;
+                ambiguous.1.get_or_insert_with(|| {
+                    format!(
+                        "{}/{} {}: {} and {}",
+                        net.as_deref().unwrap_or_default(),
+                        acc.as_deref().unwrap_or_default(),
+                        format_day(stock_day.unwrap_or(last)),
+                        least.unwrap_or_default(),
+                        v.unwrap_or_default()
+                    )
+                });
+            }
+            if let Some(v) = v {
+                metrics.push((id, v));
+            }
+        }
+        if plan.has_level {
+            let counted: i64 = r.try_get(i).map_err(bad)?;
+            let given = metrics.iter().position(|(id, _)| *id == posts_id);
+            match given {
+                Some(g) => metrics[g].1 += counted as f64,
+                None if is_post => metrics.push((posts_id, counted as f64)),
+                None => {}
+            }
+        }
+        let (Some(net), Some(acc)) = (net, acc) else {
+            // A row without network or account is no record: counted,
+            // as a file's row without them would be.
+            tally.skip("rows without a network or account", 0);
+            continue;
+        };
+        if !is_post && first == last && n > 1 {
+            merged += n as u64 - 1;
+        }
+        rows_total += n as u64;
+        cells += 1;
+        earliest_cell = earliest_cell.min(last);
+        if first_day.as_ref().is_none_or(|f| first < f.0) {
+            first_day = Some((first, net.clone(), acc.clone()));
+        }
+        let dim_refs: Vec<(&str, &str)> = dims.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        sink.push(&RowRef {
+            date: last,
+            network: &net,
+            account: &acc,
+            post: post.as_deref(),
+            level: if is_post { Level::Post } else { Level::Account },
+            dims: &dim_refs,
+            metrics: &metrics,
+            attrs: crate::records::AttrsRef {
+                title: attrs[0].as_deref(),
+                url: attrs[1].as_deref(),
+                format: attrs[2].as_deref(),
+            },
+            line: 0,
+        });
     }
     // A month's cell is dated by its last day; the data's first day, which
     // periods such as `each` start from, is told by an empty record.
