@@ -106,7 +106,7 @@ fn a_mistyped_plugin_kind_is_suggested_at_its_place() {
         .args(&["validate"])
         .run();
     out.fails_with(
-        "plugins/mine/plugin.toml:5:8: unknown plugin kind `tabel`: use table, rhai or command; did you mean \"table\"?",
+        "plugins/mine/plugin.toml:5:8: unknown plugin kind `tabel`: use table, rhai, command or postgres; did you mean \"table\"?",
     );
 }
 
