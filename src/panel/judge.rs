@@ -287,6 +287,13 @@ impl Judge<'_> {
         out.value = Some(own);
         out.rank = entry.rank;
         let target = self.goal.target_display(&self.unit);
+        let no_competitor = || {
+            format!(
+                "no data: no competitor has a value of {} in {label} ({})",
+                self.goal.kpi,
+                self.listing(&standing)
+            )
+        };
         match &self.goal.against.as_ref().map(|a| a.what.clone()) {
             Some(Versus::Vs {
                 reference,
@@ -299,16 +306,7 @@ impl Judge<'_> {
                             None,
                             format!("the competitors' median {}", self.shown(m)),
                         ),
-                        None => {
-                            return no_data(
-                                format!(
-                                    "no data: no competitor has a value of {} in {label} ({})",
-                                    self.goal.kpi,
-                                    self.listing(&standing)
-                                ),
-                                out,
-                            );
-                        }
+                        None => return no_data(no_competitor(), out),
                     },
                     "best" => match standing.best() {
                         Some(b) => {
@@ -319,16 +317,7 @@ impl Judge<'_> {
                                 format!("the best competitor, {} {}", b.account, self.shown(v)),
                             )
                         }
-                        None => {
-                            return no_data(
-                                format!(
-                                    "no data: no competitor has a value of {} in {label} ({})",
-                                    self.goal.kpi,
-                                    self.listing(&standing)
-                                ),
-                                out,
-                            );
-                        }
+                        None => return no_data(no_competitor(), out),
                     },
                     account => match standing.get(account).map(|e| &e.value) {
                         Some(Value::Number(v)) => (

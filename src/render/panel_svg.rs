@@ -10,8 +10,7 @@ use super::html::escape;
 use super::people::People;
 use super::report::Chart;
 use super::svg::{
-    Axis, BOTTOM, GRID, HEIGHT, HIGHLIGHT, LEFT, LINE, MUTED, RIGHT, TEXT, TOP, WIDTH, axis_labels,
-    r,
+    Axis, BOTTOM, GRID, HEIGHT, LEFT, LINE, MUTED, RIGHT, TEXT, TOP, WIDTH, axis_labels, r,
 };
 use crate::report::model::PanelLine;
 
@@ -44,14 +43,7 @@ pub fn chart(c: &Chart, lines: &[PanelLine], title: &str, who: &People) -> Strin
     );
     for (i, p) in c.points.iter().enumerate() {
         if p.highlight {
-            let _ = write!(
-                s,
-                r#"<rect class="highlight" x="{}" y="{}" width="{}" height="{}" fill="{HIGHLIGHT}" fill-opacity="0.6"/>"#,
-                r(x(i) - slot / 2.0),
-                r(TOP),
-                r(slot),
-                r(bottom - TOP)
-            );
+            super::svg::highlight(&mut s, x(i), slot, bottom);
         }
     }
     for t in axis.ticks() {

@@ -177,14 +177,7 @@ pub fn chart(c: &Chart, who: &People) -> String {
     // The report's period first, so that everything else is drawn over it.
     for (i, p) in c.points.iter().enumerate() {
         if p.highlight {
-            let _ = write!(
-                s,
-                r#"<rect class="highlight" x="{}" y="{}" width="{}" height="{}" fill="{HIGHLIGHT}" fill-opacity="0.6"/>"#,
-                r(x(i) - slot / 2.0),
-                r(TOP),
-                r(slot),
-                r(bottom - TOP)
-            );
+            highlight(&mut s, x(i), slot, bottom);
         }
     }
 
@@ -525,4 +518,16 @@ mod tests {
         assert_eq!((a.lo, a.hi, a.step), (0.0, 10.0, 2.5));
         assert_eq!(nice_step(0.3), 0.5);
     }
+}
+
+/// The band behind the report's period, centred on `x`, `slot` wide.
+pub(super) fn highlight(s: &mut String, x: f64, slot: f64, bottom: f64) {
+    let _ = write!(
+        s,
+        r#"<rect class="highlight" x="{}" y="{}" width="{}" height="{}" fill="{HIGHLIGHT}" fill-opacity="0.6"/>"#,
+        r(x - slot / 2.0),
+        r(TOP),
+        r(slot),
+        r(bottom - TOP)
+    );
 }
