@@ -422,6 +422,18 @@ pub fn chart(c: &Chart, who: &People) -> String {
     s
 }
 
+/// The band behind the report's period, centred on `x`, `slot` wide.
+pub(super) fn highlight(s: &mut String, x: f64, slot: f64, bottom: f64) {
+    let _ = write!(
+        s,
+        r#"<rect class="highlight" x="{}" y="{}" width="{}" height="{}" fill="{HIGHLIGHT}" fill-opacity="0.6"/>"#,
+        r(x - slot / 2.0),
+        r(TOP),
+        r(slot),
+        r(bottom - TOP)
+    );
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -518,16 +530,4 @@ mod tests {
         assert_eq!((a.lo, a.hi, a.step), (0.0, 10.0, 2.5));
         assert_eq!(nice_step(0.3), 0.5);
     }
-}
-
-/// The band behind the report's period, centred on `x`, `slot` wide.
-pub(super) fn highlight(s: &mut String, x: f64, slot: f64, bottom: f64) {
-    let _ = write!(
-        s,
-        r#"<rect class="highlight" x="{}" y="{}" width="{}" height="{}" fill="{HIGHLIGHT}" fill-opacity="0.6"/>"#,
-        r(x - slot / 2.0),
-        r(TOP),
-        r(slot),
-        r(bottom - TOP)
-    );
 }
