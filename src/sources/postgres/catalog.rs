@@ -106,6 +106,11 @@ pub fn is_number(ty: &Type) -> bool {
     )
 }
 
+/// Whether a column holds integers.
+pub fn is_integer(ty: &Type) -> bool {
+    matches!(*ty, Type::INT2 | Type::INT4 | Type::INT8)
+}
+
 /// Whether a unique key of the table (or its primary key) holds only the
 /// mapping's network, account and post columns: then no post is on two
 /// rows, and the look-up of repeated posts is not needed.

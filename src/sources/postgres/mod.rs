@@ -180,9 +180,14 @@ pub fn load(
                 .with_hint("map the sum and the count as two metrics, and divide them in a KPI"),
             );
         }
+        let integer = columns
+            .iter()
+            .find(|c| c.name == col.name)
+            .is_some_and(|c| catalog::is_integer(&c.ty));
         asked.push(Asked {
             metric: name.clone(),
             kind,
+            integer,
         });
     }
     if !problems.is_empty() {
@@ -522,13 +527,38 @@ fn fetch(
             let mut stock_day: Option<i32> = None;
             let (v, least, count) = match (m.kind, plan.stock_arrays) {
                 (Kind::Last, true) => {
-                    // [day, greatest] and [-day, least] of the last day.
-                    let pair = |i: usize| -> Result<Option<Vec<f64>>> { r.try_get(i).map_err(bad) };
-                    let (hi, lo) = (pair(i)?, pair(i + 1)?);
+                    // The last day's greatest and least value: packed
+                    // (day * 2^32 + value, and -day * 2^32 + value) for
+                    // the integers that fit, as [day, value] arrays for
+                    // the others; the later day wins, then the value.
+                    let mut hi: Option<(i64, f64)> = None;
+                    let mut lo: Option<(i64, f64)> = None;
+                    if m.integer {
+                        let packed =
+                            |i: usize| -> Result<Option<i64>> { r.try_get(i).map_err(bad) };
+                        let unpack =
+                            |k: i64| (k.div_euclid(query::PACK), k.rem_euclid(query::PACK) as f64);
+                        hi = packed(i)?.map(unpack);
+                        lo = packed(i + 1)?.map(unpack).map(|(d, v)| (-d, v));
+                        i += 2;
+                    }
+                    let pair = |i: usize| -> Result<Option<(i64, f64)>> {
+                        let p: Option<Vec<f64>> = r.try_get(i).map_err(bad)?;
+                        Ok(p.and_then(|p| Some((*p.first()? as i64, *p.get(1)?))))
+                    };
+                    let (ahi, alo) = (pair(i)?, pair(i + 1)?.map(|(d, v)| (-d, v)));
                     i += 2;
-                    let at = |p: &Option<Vec<f64>>| p.as_ref().and_then(|p| p.get(1).copied());
-                    stock_day = hi.as_ref().and_then(|p| p.first()).map(|d| *d as i32);
-                    (at(&hi), at(&lo), 2)
+                    let later =
+                        |a: Option<(i64, f64)>, b: Option<(i64, f64)>, high: bool| match (a, b) {
+                            (Some(a), Some(b)) if a.0 != b.0 => Some(if a.0 > b.0 { a } else { b }),
+                            (Some(a), Some(b)) => {
+                                Some((a.0, if high { a.1.max(b.1) } else { a.1.min(b.1) }))
+                            }
+                            (a, b) => a.or(b),
+                        };
+                    let (hi, lo) = (later(hi, ahi, true), later(lo, alo, false));
+                    stock_day = hi.map(|(d, _)| d as i32);
+                    (hi.map(|h| h.1), lo.map(|l| l.1), 2)
                 }
                 (Kind::Last, false) => {
                     let v: Option<f64> = r.try_get(i).map_err(bad)?;
