@@ -684,3 +684,41 @@ fn tls_checks_what_sslmode_says() {
         );
     }
 }
+
+#[test]
+fn a_stocks_last_value_is_the_same_packed_or_not() {
+    let Some(db) = database("stock") else { return };
+    // A stock of integers, some outside 0..2^32 (packed with their day in
+    // one bigint only inside it): the month's value is its last day's.
+    db.psql(
+        "create table t (day date, account text, balance bigint);
+         insert into t values
+           ('2026-09-03', 'a', 5), ('2026-09-20', 'a', -7),
+           ('2026-10-02', 'a', 10000000000), ('2026-10-09', 'a', 3),
+           ('2026-10-01', 'b', -1), ('2026-10-31', 'b', 4294967296),
+           ('2026-11-05', 'c', 12), ('2026-11-05', 'c', -12);",
+    );
+    let config = "[workspace]\ntimezone = \"UTC\"\n[metrics]\nbalance = \"last\"\n\n[[source]]\nplugin = \"postgres\"\nconnection = \"env:KPISCOPE_PG\"\ntable = \"t\"\nnetwork = \"x\"\n[source.columns]\ndate = \"day\"\naccount = \"account\"\nmetrics = { balance = \"balance\" }\n";
+    let out = mapped(
+        &db,
+        config,
+        &[
+            "eval", "--grain", "month", "--by", "account", "--kpi", "balance", "--format", "json",
+        ],
+    );
+    let value = |account: &str, period: &str| {
+        out.rows()
+            .iter()
+            .find(|r| r["account"] == account && r["period"]["label"] == period)
+            .and_then(|r| r["value"].as_f64())
+    };
+    assert_eq!(value("a", "2026-09"), Some(-7.0));
+    assert_eq!(value("a", "2026-10"), Some(3.0));
+    assert_eq!(value("b", "2026-10"), Some(4294967296.0));
+    // Two values on one day: the greatest, with a warning naming both.
+    assert_eq!(value("c", "2026-11"), Some(12.0));
+    says(
+        &out.stderr,
+        "1 cells of a stock have more than one value on their day (first: x/c 2026-11-05: -12 and 12)",
+    );
+}
