@@ -58,17 +58,9 @@ pub fn chart(c: &Chart, lines: &[PanelLine], title: &str, who: &People) -> Strin
             escape(&unit(t)),
         );
     }
-    let _ = write!(
-        s,
-        r#"<line x1="{l}" y1="{t}" x2="{l}" y2="{b}" stroke="{TEXT}"/><line x1="{l}" y1="{b}" x2="{rr}" y2="{b}" stroke="{TEXT}"/>"#,
-        l = r(LEFT),
-        t = r(TOP),
-        b = r(bottom),
-        rr = r(WIDTH - RIGHT)
-    );
+    super::svg::axes(&mut s, bottom);
     let shown = axis_labels(c, who);
-    let longest = shown.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64;
-    let every = ((longest * 6.5 + 6.0) / slot).ceil().max(1.0) as usize;
+    let every = super::svg::label_every(&shown, slot);
     for (i, label) in shown.iter().enumerate() {
         if i % every != 0 && !c.points[i].highlight {
             continue;

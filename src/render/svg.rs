@@ -195,20 +195,12 @@ pub fn chart(c: &Chart, who: &People) -> String {
             y = r(y),
         );
     }
-    let _ = write!(
-        s,
-        r#"<line x1="{l}" y1="{t}" x2="{l}" y2="{b}" stroke="{TEXT}"/><line x1="{l}" y1="{b}" x2="{rr}" y2="{b}" stroke="{TEXT}"/>"#,
-        l = r(LEFT),
-        t = r(TOP),
-        b = r(bottom),
-        rr = r(WIDTH - RIGHT)
-    );
+    axes(&mut s, bottom);
 
     // X labels: every period when they fit, else every k-th (the report's
     // periods always).
     let shown = axis_labels(c, who);
-    let longest = shown.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64;
-    let every = ((longest * 6.5 + 6.0) / slot).ceil().max(1.0) as usize;
+    let every = label_every(&shown, slot);
     // The last highlighted period always has its label; others only on the
     // rhythm, and not so near it that they would overlap (a month's report
     // highlights four or five weeks).
@@ -420,6 +412,24 @@ pub fn chart(c: &Chart, who: &People) -> String {
     }
     s.push_str("</svg>");
     s
+}
+
+/// The y axis and the x axis, meeting at the bottom left.
+pub(super) fn axes(s: &mut String, bottom: f64) {
+    let _ = write!(
+        s,
+        r#"<line x1="{l}" y1="{t}" x2="{l}" y2="{b}" stroke="{TEXT}"/><line x1="{l}" y1="{b}" x2="{rr}" y2="{b}" stroke="{TEXT}"/>"#,
+        l = r(LEFT),
+        t = r(TOP),
+        b = r(bottom),
+        rr = r(WIDTH - RIGHT)
+    );
+}
+
+/// Every how many periods an x label fits, `slot` wide each.
+pub(super) fn label_every(shown: &[String], slot: f64) -> usize {
+    let longest = shown.iter().map(|l| l.chars().count()).max().unwrap_or(0) as f64;
+    ((longest * 6.5 + 6.0) / slot).ceil().max(1.0) as usize
 }
 
 /// The band behind the report's period, centred on `x`, `slot` wide.
