@@ -2,9 +2,15 @@
 //! network's competitor panel (`rank = "<= 2"`), or a reference taken from
 //! the competitors (`vs = "median"`, `"best"` or an account, with
 //! `target = ">= 1.1x"` for a multiple of it, or a plain target for the
-//! difference from it).
+//! difference from it). With `change`, every account of the panel is
+//! measured by its % change from the period before instead of its value:
+//! a `rank` goal ranks the panel by it (and the own change must meet the
+//! `change` condition too), a `vs` goal judges the own change against the
+//! reference's, in points.
 
 use std::ops::Range;
+
+use super::condition::Condition;
 
 /// The panel side of a goal: `rank` or `vs`, and where it is written.
 #[derive(Debug, Clone, PartialEq)]
@@ -13,6 +19,10 @@ pub struct Against {
     /// Where `rank = ...` or `vs = ...` stands, for diagnostics found once
     /// the KPIs and sources are known.
     pub span: Range<usize>,
+    /// A `rank` goal with `change`: the condition the own % change must
+    /// meet as well (`change = ">= 0%"`: first among those who grew, and
+    /// growing), with its text as written.
+    pub gate: Option<(Condition, String)>,
 }
 
 /// How the goal's KPI is judged against the panel.

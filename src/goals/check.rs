@@ -138,7 +138,8 @@ impl Summary {
 /// default): one, or for `each` every period from the data's first to the
 /// last complete one. With `--from` (`from`), `each` starts with the first
 /// period that starts on or after it: the one before is cut by the range,
-/// and judging it on its last days would mislead.
+/// and judging it on its last days would mislead. A change goal's `each`
+/// starts a period later, with the first that has one before it.
 pub fn resolve_periods(
     goal: &Goal,
     calendar: &Calendar,
@@ -166,6 +167,12 @@ pub fn resolve_periods(
                 first.index += 1;
             }
             let last = calendar.last_complete(goal.grain, as_of);
+            // A change in each period starts with the second: the first has
+            // no period before it in the data, and would be "no data" on
+            // every run.
+            if goal.measure == Measure::Change && first.index < last.index {
+                first.index += 1;
+            }
             (first.index..=last.index)
                 .map(|index| Period {
                     grain: goal.grain,
@@ -210,12 +217,7 @@ pub fn check(
     if let Measure::Deadline(by) = goal.measure {
         return Ok(vec![judge.deadline(by, as_of)?]);
     }
-    let mut periods = resolve_periods(goal, &judge.calendar, as_of, ev.groups().range, from);
-    // A change in each period starts with the second: the first has no
-    // period before it in the data, and would be "no data" on every run.
-    if goal.period == PeriodSpec::Each && goal.measure == Measure::Change && periods.len() > 1 {
-        periods.remove(0);
-    }
+    let periods = resolve_periods(goal, &judge.calendar, as_of, ev.groups().range, from);
     if periods.is_empty() {
         return Ok(vec![judge.no_data(
             None,
@@ -425,11 +427,13 @@ impl Judge<'_> {
         };
         let q_out = self.out(q);
         let before = match self.value(q)? {
-            Ok(0.0) => Err(format!(
-                "no data: {} was 0 in {}, and a % change from 0 is undefined",
-                self.goal.kpi, q_out.label
-            )),
-            Ok(b) => Ok(b),
+            Ok(b) => match crate::kpi::percent_change(v, b) {
+                Some(change) => Ok((b, change)),
+                None => Err(format!(
+                    "no data: {} was 0 in {}, and a % change from 0 is undefined",
+                    self.goal.kpi, q_out.label
+                )),
+            },
             Err(Missing::NoRecords) => Err(format!(
                 "no data: the {} before, {}, has no records for {}",
                 self.goal.grain,
@@ -441,7 +445,7 @@ impl Judge<'_> {
                 self.goal.kpi, self.goal.grain, q_out.label
             )),
         };
-        let before = match before {
+        let (before, change) = match before {
             Ok(b) => b,
             Err(reason) => {
                 let mut r = self.no_data(Some(out), reason);
@@ -449,7 +453,6 @@ impl Judge<'_> {
                 return Ok(r);
             }
         };
-        let change = (v - before) / before.abs() * 100.0;
         let (status, verdict) = self.verdict(change, "%");
         // No "+0%": a sign only on a rise that shows.
         let sign = if shown_as(change, self.goal.decimals()) > 0.0 {

@@ -100,8 +100,16 @@ impl Goal {
     pub fn target_display(&self, unit: &str) -> String {
         match &self.against {
             Some(Against {
-                what: Versus::Rank, ..
-            }) => return format!("rank {}", self.target.display("")),
+                what: Versus::Rank,
+                gate,
+                ..
+            }) => {
+                let rank = format!("rank {}", self.target.display(""));
+                return match gate {
+                    Some((c, _)) => format!("{rank} by change, change {}", c.display("%")),
+                    None => rank,
+                };
+            }
             Some(Against {
                 what:
                     Versus::Vs {
@@ -110,9 +118,10 @@ impl Goal {
                     },
                 ..
             }) => {
-                let t = match multiple {
-                    true => self.target.display("x"),
-                    false => self.target.display(unit),
+                let t = match (self.measure, multiple) {
+                    (Measure::Change, _) => format!("change {}", self.target.display("%")),
+                    (_, true) => self.target.display("x"),
+                    (_, false) => self.target.display(unit),
                 };
                 return format!("{t} vs {reference}");
             }
@@ -135,10 +144,22 @@ impl Goal {
 
     /// The warn condition with its unit, if any.
     pub fn warn_display(&self, unit: &str) -> Option<String> {
-        let unit = if self.measure == Measure::Change {
-            "%"
-        } else {
-            unit
+        let unit = match (&self.against, self.measure) {
+            (
+                Some(Against {
+                    what: Versus::Rank, ..
+                }),
+                _,
+            ) => "",
+            (
+                Some(Against {
+                    what: Versus::Vs { multiple: true, .. },
+                    ..
+                }),
+                Measure::Value,
+            ) => "x",
+            (_, Measure::Change) => "%",
+            _ => unit,
         };
         self.warn.map(|w| w.display(unit))
     }
@@ -161,16 +182,30 @@ impl Goal {
     pub fn unit_problems(&self, unit: &str, currency: Option<&str>) -> Vec<UnitProblem> {
         let mut out = Vec::new();
         // A rank is a position and a `vs` multiple a ratio: neither is in
-        // the KPI's unit.
-        if self.against.is_some() {
-            return out;
-        }
-        let conditions = std::iter::once((&self.target_at, self.target_text.as_deref(), true))
-            .chain(
-                self.warn_at
-                    .iter()
-                    .map(|w| (w, self.warn_text.as_deref(), false)),
-            );
+        // the KPI's unit. A change against the panel is in % as any change
+        // is; a rank goal's `warn` is still on the rank.
+        let change_text = match &self.against {
+            None => self.target_text.as_deref(),
+            Some(_) if self.measure != Measure::Change => return out,
+            Some(a) => a
+                .gate
+                .as_ref()
+                .map(|g| g.1.as_str())
+                .or(self.target_text.as_deref()),
+        };
+        let warn_too = !matches!(
+            self.against,
+            Some(Against {
+                what: Versus::Rank,
+                ..
+            })
+        );
+        let conditions = std::iter::once((&self.target_at, change_text, true)).chain(
+            self.warn_at
+                .iter()
+                .filter(|_| warn_too)
+                .map(|w| (w, self.warn_text.as_deref(), false)),
+        );
         for ((span, marks), text, is_target) in conditions {
             let text = text.unwrap_or_default();
             let key = match (self.measure, is_target) {
@@ -346,6 +381,20 @@ impl Goal {
         };
         let measure = measure(&raw, grain, &period, at);
         let against = against(&raw, at);
+        // A change is compared with the reference's change in points: a
+        // multiple of a change would turn upside down on a fall.
+        if raw.vs.is_some() && raw.change.is_some() {
+            for (key, s) in [("change", &raw.change), ("warn", &raw.warn)] {
+                if let Some(s) = s
+                    && strip_multiple(s.get_ref()).1
+                {
+                    at.error(
+                        s.span(),
+                        format!("{}: `{key} = \"{}\"`: with `vs`, a change is judged by how many points it is above or below the reference's change, not as a multiple of it (a multiple of a fall reads upside down): write `{key} = \">= 0%\"` for at least as fast as the reference, `\">= 5%\"` for 5 points faster", who(&raw), s.get_ref().trim()),
+                    );
+                }
+            }
+        }
         // A `vs` target may be a multiple of the reference: `>= 1.1x`.
         let mut multiple = false;
         let mut cond_vs = |at: &mut Located, s: &Option<Spanned<String>>| -> Option<Condition> {
@@ -363,30 +412,47 @@ impl Goal {
                 }
             }
         };
-        let target = if raw.change.is_some() {
-            cond(at, &raw.change)
-        } else if raw.rank.is_some() {
+        // A rank goal's target is its rank; with `change` the panel is
+        // ranked by the change, and the own change meets `change` too.
+        let target = if raw.rank.is_some() {
             cond(at, &raw.rank)
+        } else if raw.change.is_some() && raw.vs.is_some() {
+            // Its `x`, refused above, is not a second error.
+            cond_vs(at, &raw.change)
+        } else if raw.change.is_some() {
+            cond(at, &raw.change)
         } else {
             cond_vs(at, &raw.target)
+        };
+        let gate = match raw.rank.is_some() {
+            true => cond(at, &raw.change)
+                .zip(raw.change.as_ref().map(|c| c.get_ref().trim().to_string())),
+            false => None,
         };
         let warn = cond_vs(at, &raw.warn);
         let against = against.map(|mut a| {
             if let Versus::Vs { multiple: m, .. } = &mut a.what {
-                *m = multiple;
+                *m = multiple && raw.change.is_none();
             }
+            a.gate = gate;
             a
         });
         if let (Some(t), Some(w), Some(w_text)) = (target, warn, &raw.warn)
             && let Some(problem) = t.warn_problem(&w)
         {
-            let target_text = raw.change.as_ref().or(raw.target.as_ref());
+            let target_text = raw
+                .rank
+                .as_ref()
+                .or(raw.change.as_ref())
+                .or(raw.target.as_ref());
             at.error(
                 w_text.span(),
                 format!(
                     "`warn = \"{}\"` with `{} = \"{}\"`: {problem}; {}",
                     w_text.get_ref().trim(),
-                    if raw.change.is_some() {
+                    if raw.rank.is_some() {
+                        "rank"
+                    } else if raw.change.is_some() {
                         "change"
                     } else {
                         "target"
@@ -454,9 +520,9 @@ impl Goal {
             warn,
             no_data,
             target_text: raw
-                .change
+                .rank
                 .as_ref()
-                .or(raw.rank.as_ref())
+                .or(raw.change.as_ref())
                 .or(raw.target.as_ref())
                 .map(|s| s.get_ref().trim().to_string()),
             warn_text: raw.warn.as_ref().map(|s| s.get_ref().trim().to_string()),
@@ -507,10 +573,7 @@ fn warn_example(target: &Condition) -> &'static str {
 fn measure(raw: &RawGoal, grain: Grain, period: &PeriodSpec, at: &mut Located) -> Option<Measure> {
     let before = at.diagnostics.0.len();
     // Name the goal: these problems concern how its keys combine.
-    let who = match &raw.id {
-        Some(id) => format!("goal `{}`", id.get_ref()),
-        None => format!("goal on `{}`", raw.kpi.get_ref()),
-    };
+    let who = who(raw);
     if let (Some(t), Some(_)) = (&raw.target, &raw.change) {
         at.error(
             t.span(),
@@ -563,14 +626,19 @@ fn measure(raw: &RawGoal, grain: Grain, period: &PeriodSpec, at: &mut Located) -
     (at.diagnostics.0.len() == before).then_some(measure)
 }
 
+/// The goal as messages about its keys name it.
+fn who(raw: &RawGoal) -> String {
+    match &raw.id {
+        Some(id) => format!("goal `{}`", id.get_ref()),
+        None => format!("goal on `{}`", raw.kpi.get_ref()),
+    }
+}
+
 /// A goal's `rank` or `vs`, with the keys that cannot go with them reported.
 fn against(raw: &RawGoal, at: &mut Located) -> Option<Against> {
     let key = raw.rank.as_ref().or(raw.vs.as_ref())?;
     let word = if raw.rank.is_some() { "rank" } else { "vs" };
-    let who = match &raw.id {
-        Some(id) => format!("goal `{}`", id.get_ref()),
-        None => format!("goal on `{}`", raw.kpi.get_ref()),
-    };
+    let who = who(raw);
     let before = at.diagnostics.0.len();
     if let (Some(r), Some(_)) = (&raw.rank, &raw.vs) {
         at.error(
@@ -592,15 +660,11 @@ fn against(raw: &RawGoal, at: &mut Located) -> Option<Against> {
             format!("{who}: `vs` needs a `target`, such as `target = \">= 1.1x\"` (a multiple of the reference) or `target = \">= 0\"` (the difference from it)"),
         );
     }
-    for (k, v) in [("change", &raw.change), ("by", &raw.by)] {
-        if let Some(v) = v {
-            at.error(
-                v.span(),
-                format!(
-                    "{who}: `{word}` judges one period against the panel: `{k}` does not go with it"
-                ),
-            );
-        }
+    if let Some(v) = &raw.by {
+        at.error(
+            v.span(),
+            format!("{who}: `{word}` judges each period against the panel: `by` (a deadline) does not go with it"),
+        );
     }
     if raw.network.is_none() {
         at.error(
@@ -635,6 +699,7 @@ fn against(raw: &RawGoal, at: &mut Located) -> Option<Against> {
     (at.diagnostics.0.len() == before).then(|| Against {
         what,
         span: key.span(),
+        gate: None,
     })
 }
 
@@ -682,9 +747,14 @@ fn default_title(kpi: &str, f: &Filter, grain: Grain, raw: &RawGoal) -> String {
     };
     let text = |s: &Option<Spanned<String>>| s.as_ref().map(|t| t.get_ref().trim().to_string());
     let rule = match (text(&raw.change), text(&raw.target), text(&raw.by)) {
-        _ if raw.rank.is_some() => format!(" rank {}", text(&raw.rank).unwrap_or_default()),
-        (_, Some(t), _) if raw.vs.is_some() => {
-            format!(" {t} vs {}", text(&raw.vs).unwrap_or_default())
+        (c, _, _) if raw.rank.is_some() => format!(
+            " rank {}{}",
+            text(&raw.rank).unwrap_or_default(),
+            c.map_or(String::new(), |c| format!(" by change (change {c})"))
+        ),
+        (c, t, _) if raw.vs.is_some() => {
+            let rule = c.map_or(t.unwrap_or_default(), |c| format!("change {c}"));
+            format!(" {rule} vs {}", text(&raw.vs).unwrap_or_default())
         }
         (Some(c), _, _) => format!(" change {c}"),
         (None, Some(t), Some(by)) => format!(" {t} by {by}"),

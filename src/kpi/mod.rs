@@ -12,3 +12,9 @@ pub mod uses;
 
 pub use engine::{Evaluator, Value};
 pub use library::{Kpi, Library};
+
+/// The % change from `before` to `now`, against the size of `before` (a
+/// rise from -10 to -5 is +50%); none from 0, where a % change is undefined.
+pub fn percent_change(now: f64, before: f64) -> Option<f64> {
+    (before != 0.0).then(|| (now - before) / before.abs() * 100.0)
+}

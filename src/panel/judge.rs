@@ -2,6 +2,8 @@
 //! the network's own accounts together) placed among the network's panel in
 //! each of the goal's periods, and judged on its rank, or on its value
 //! against the competitors' median, the best competitor, or an account.
+//! With `change`, every account is measured by its % change from the period
+//! before instead of its value.
 
 use super::out::{AccountOut, PanelOut, ReferenceOut};
 use super::{Panel, Standing};
@@ -11,8 +13,9 @@ use crate::diagnostic::{Diagnostic, Diagnostics, suggest};
 use crate::error::{Error, Result};
 use crate::goals::Goal;
 use crate::goals::against::Versus;
-use crate::goals::check::{GoalResult, Status, period_out, resolve_periods};
+use crate::goals::check::{GoalResult, Previous, Status, period_out, resolve_periods};
 use crate::goals::condition::{fmt_value_at, shown_as};
+use crate::goals::goal::Measure;
 use crate::kpi::Value;
 use crate::session::Session;
 
@@ -187,6 +190,10 @@ struct Judge<'a> {
 }
 
 impl Judge<'_> {
+    fn by_change(&self) -> bool {
+        self.goal.measure == Measure::Change
+    }
+
     fn result(
         &self,
         period: Option<Period>,
@@ -197,6 +204,7 @@ impl Judge<'_> {
     ) -> GoalResult {
         let unit = match &self.goal.against.as_ref().map(|a| &a.what) {
             Some(Versus::Rank) => "rank".to_string(),
+            _ if self.by_change() => "%".to_string(),
             Some(Versus::Vs { multiple: true, .. }) => "x".to_string(),
             _ => self.unit.clone(),
         };
@@ -223,6 +231,16 @@ impl Judge<'_> {
         }
     }
 
+    /// What the panel is ranked by as people read it: a value of the KPI,
+    /// or a % change with its sign (`+5%`, `-2.5%`).
+    fn shown_measure(&self, x: f64) -> String {
+        if !self.by_change() {
+            return self.shown(x);
+        }
+        let sign = if shown_as(x, 2) > 0.0 { "+" } else { "" };
+        format!("{sign}{}", fmt_value_at(x, "%", 2))
+    }
+
     /// Pass, warn or fail on `x`, and the words that say which.
     fn verdict(&self, x: f64) -> (Status, &'static str) {
         let d = self.goal.decimals();
@@ -240,7 +258,13 @@ impl Judge<'_> {
         let ranked: Vec<String> = standing
             .entries
             .iter()
-            .filter_map(|e| Some(format!("{} {}", e.account, self.shown(e.value.number()?))))
+            .filter_map(|e| {
+                Some(format!(
+                    "{} {}",
+                    e.account,
+                    self.shown_measure(e.value.number()?)
+                ))
+            })
             .collect();
         let missing: Vec<String> = standing
             .entries
@@ -253,11 +277,53 @@ impl Judge<'_> {
         }
     }
 
-    fn at(&self, period: Period) -> Result<GoalResult> {
-        let standing = self
+    /// The panel in `period` as the goal measures it: by value, or by the
+    /// change from the period before (with that period and the subject's
+    /// value in both, for the message).
+    fn standing(&self, period: Period) -> Result<(Standing, Option<Before>)> {
+        let diag = |d| Error::Diagnostics(Diagnostics(vec![d]));
+        let account = self.goal.filter.account.as_deref();
+        let now = self
             .panel
-            .standing(&self.goal.kpi, period, self.goal.filter.account.as_deref())
-            .map_err(|d| Error::Diagnostics(Diagnostics(vec![d])))?;
+            .standing(&self.goal.kpi, period, account)
+            .map_err(diag)?;
+        if !self.by_change() {
+            return Ok((now, None));
+        }
+        let q = period.previous();
+        let then = match q {
+            Some(q) => Some(
+                self.panel
+                    .standing(&self.goal.kpi, q, account)
+                    .map_err(diag)?,
+            ),
+            None => None,
+        };
+        let label = q.map_or_else(
+            || format!("the {} before", self.goal.grain),
+            |q| self.s.ws.calendar.label(q),
+        );
+        let changes = now.changes(
+            then.as_ref(),
+            &self.goal.kpi,
+            &label,
+            self.panel.lower_is_better(&self.goal.kpi),
+        );
+        let value = |st: Option<&Standing>| {
+            st.and_then(|st| st.get(&self.subject))
+                .and_then(|e| e.value.number())
+        };
+        let before = Before {
+            period: q,
+            label,
+            now: value(Some(&now)),
+            then: value(then.as_ref()),
+        };
+        Ok((changes, Some(before)))
+    }
+
+    fn at(&self, period: Period) -> Result<GoalResult> {
+        let (standing, before) = self.standing(period)?;
         let label = self.s.ws.calendar.label(period);
         let network = &self.panel.network;
         let kind = self.goal.against.as_ref().map_or("rank", |a| a.kind());
@@ -265,14 +331,40 @@ impl Judge<'_> {
             kind: kind.into(),
             network: network.clone(),
             subject: self.subject.clone(),
+            measure: if self.by_change() { "change" } else { "value" }.into(),
+            from: before.as_ref().map(|b| b.label.clone()),
+            change: self
+                .goal
+                .against
+                .as_ref()
+                .and_then(|a| a.gate.as_ref())
+                .map(|g| g.1.clone()),
             value: None,
             rank: None,
             ranked: standing.ranked(),
             reference: None,
             accounts: AccountOut::all(&standing),
         };
+        // The subject's own value and the one it changed from, as a change
+        // goal without a panel gives them.
+        let with_before = |mut r: GoalResult| {
+            if let Some(b) = &before {
+                r.kpi_value = b.now;
+                r.previous = b.period.zip(b.then).map(|(q, value)| Previous {
+                    period: period_out(&self.s.ws.calendar, q, self.panel.own_range()),
+                    value,
+                });
+            }
+            r
+        };
         let no_data = |message: String, out: PanelOut| {
-            Ok(self.result(Some(period), None, Status::NoData, message, Some(out)))
+            Ok(with_before(self.result(
+                Some(period),
+                None,
+                Status::NoData,
+                message,
+                Some(out),
+            )))
         };
         let Some(entry) = standing.get(&self.subject) else {
             return no_data(
@@ -286,25 +378,44 @@ impl Judge<'_> {
         };
         out.value = Some(own);
         out.rank = entry.rank;
-        let target = self.goal.target_display(&self.unit);
+        let by = match &before {
+            Some(b) => format!("{} change from {}", self.goal.kpi, b.label),
+            None => self.goal.kpi.clone(),
+        };
         let no_competitor = || {
             format!(
-                "no data: no competitor has a value of {} in {label} ({})",
-                self.goal.kpi,
+                "no data: no competitor has a value of {by} in {label} ({})",
                 self.listing(&standing)
             )
+        };
+        // The subject as the message opens: `10%`, or `+10% change (10% in
+        // 2026-03 vs 9.09% in 2026-02)`.
+        let subject = match &before {
+            Some(Before {
+                now: Some(v),
+                then: Some(t),
+                label: q,
+                ..
+            }) => format!(
+                "{} change ({} in {label} vs {} in {q})",
+                self.shown_measure(own),
+                self.shown(*v),
+                self.shown(*t)
+            ),
+            _ => self.shown_measure(own),
         };
         match &self.goal.against.as_ref().map(|a| a.what.clone()) {
             Some(Versus::Vs {
                 reference,
                 multiple,
             }) => {
+                let change = if self.by_change() { " change" } else { "" };
                 let (value, account, what) = match reference.as_str() {
                     "median" => match standing.median() {
                         Some(m) => (
                             m,
                             None,
-                            format!("the competitors' median {}", self.shown(m)),
+                            format!("the competitors' median{change} {}", self.shown_measure(m)),
                         ),
                         None => return no_data(no_competitor(), out),
                     },
@@ -314,7 +425,11 @@ impl Judge<'_> {
                             (
                                 v,
                                 Some(b.account.clone()),
-                                format!("the best competitor, {} {}", b.account, self.shown(v)),
+                                format!(
+                                    "the best competitor, {}{change} {}",
+                                    b.account,
+                                    self.shown_measure(v)
+                                ),
                             )
                         }
                         None => return no_data(no_competitor(), out),
@@ -323,7 +438,7 @@ impl Judge<'_> {
                         Some(Value::Number(v)) => (
                             *v,
                             Some(account.to_string()),
-                            format!("{account}'s {}", self.shown(*v)),
+                            format!("{account}'s{change} {}", self.shown_measure(*v)),
                         ),
                         Some(Value::NoData(reason)) => {
                             return no_data(format!("no data: {account}: {reason}"), out);
@@ -352,7 +467,7 @@ impl Judge<'_> {
                     let r = own / value;
                     (
                         r,
-                        format!("{} is {} {what}", self.shown(own), fmt_value_at(r, "x", d)),
+                        format!("{subject} is {} {what}", fmt_value_at(r, "x", d)),
                     )
                 } else {
                     let diff = own - value;
@@ -361,28 +476,69 @@ impl Judge<'_> {
                     } else {
                         "below"
                     };
-                    let gap = fmt_value_at(diff.abs(), &self.unit, d);
-                    (diff, format!("{} is {gap} {side} {what}", self.shown(own)))
+                    // A difference of two changes is in points, not a % of either.
+                    let gap = match self.by_change() {
+                        true => format!("{} points", fmt_value_at(diff.abs(), "", d)),
+                        false => fmt_value_at(diff.abs(), &self.unit, d),
+                    };
+                    (diff, format!("{subject} is {gap} {side} {what}"))
                 };
                 let (status, word) = self.verdict(measure);
-                let target = match multiple {
-                    true => self.goal.target.display("x"),
-                    false => self.goal.target.display(&self.unit),
+                let target = match (self.by_change(), multiple) {
+                    (true, _) => format!("change {}", self.goal.target.display("%")),
+                    (false, true) => self.goal.target.display("x"),
+                    (false, false) => self.goal.target.display(&self.unit),
                 };
                 let message = format!("{said} and {word} the target {target}");
-                Ok(self.result(Some(period), Some(measure), status, message, Some(out)))
+                Ok(with_before(self.result(
+                    Some(period),
+                    Some(measure),
+                    status,
+                    message,
+                    Some(out),
+                )))
             }
             _ => {
                 let rank = entry.rank.unwrap_or(0);
-                let (status, word) = self.verdict(rank as f64);
-                let message = format!(
-                    "rank {rank} of {} on {network} by {} ({}) {word} the target {target}",
+                let (mut status, word) = self.verdict(rank as f64);
+                let mut message = format!(
+                    "rank {rank} of {} on {network} by {by} ({}) {word} the target rank {}",
                     standing.ranked(),
-                    self.goal.kpi,
-                    self.listing(&standing)
+                    self.listing(&standing),
+                    self.goal.target.display("")
                 );
-                Ok(self.result(Some(period), Some(rank as f64), status, message, Some(out)))
+                // First among those who all fell is no success: the own
+                // change meets its own condition too.
+                let gate = self.goal.against.as_ref().and_then(|a| a.gate.as_ref());
+                if let Some((c, _)) = gate {
+                    let d = c.decimals();
+                    let holds = c.holds_at(own, d);
+                    if !holds {
+                        status = Status::Fail;
+                    }
+                    message = format!(
+                        "{message}; {subject} {} the target change {}",
+                        if holds { "meets" } else { "misses" },
+                        c.display("%")
+                    );
+                }
+                Ok(with_before(self.result(
+                    Some(period),
+                    Some(rank as f64),
+                    status,
+                    message,
+                    Some(out),
+                )))
             }
         }
     }
+}
+
+/// A change goal's period before: which it is, and the subject's value of
+/// the KPI now and then.
+struct Before {
+    period: Option<Period>,
+    label: String,
+    now: Option<f64>,
+    then: Option<f64>,
 }

@@ -14,7 +14,16 @@ pub struct PanelOut {
     /// The account judged: the goal's own account, or the network's own
     /// accounts together (their names joined with `+`).
     pub subject: String,
-    /// The subject's value of the goal's KPI.
+    /// What the accounts are ranked and compared by: `value`, the KPI's
+    /// value in the period, or `change`, its % change from the period
+    /// before (a goal with `change`).
+    pub measure: String,
+    /// With `change`: the period before, that the changes are from.
+    pub from: Option<String>,
+    /// A `rank` goal with `change`: the condition the subject's own change
+    /// meets too, as written (`>= 0%`).
+    pub change: Option<String>,
+    /// The subject's value of the goal's KPI, or its % change.
     pub value: Option<f64>,
     /// The subject's rank, 1 the best; `null` without a value.
     pub rank: Option<usize>,

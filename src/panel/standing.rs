@@ -2,6 +2,7 @@
 //! `vs` goal compares with: the competitors' median, the best competitor.
 
 use super::Entry;
+use crate::kpi::{Value, percent_change};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Standing {
@@ -33,6 +34,47 @@ impl Standing {
         }
         ranked.extend(unranked.into_iter().map(|e| Entry { rank: None, ..e }));
         Standing { entries: ranked }
+    }
+
+    /// The panel ranked by each account's % change of `kpi` from the period
+    /// before (`before`, named `label`; none when there is no such period),
+    /// with the reason where an account has no change: no value now or
+    /// then, or 0 then.
+    pub fn changes(
+        &self,
+        before: Option<&Standing>,
+        kpi: &str,
+        label: &str,
+        lower_is_better: bool,
+    ) -> Standing {
+        let entries = self
+            .entries
+            .iter()
+            .map(|e| {
+                let then = before.and_then(|b| b.get(&e.account)).map(|b| &b.value);
+                let value = match (&e.value, then) {
+                    (Value::NoData(r), _) => Value::NoData(r.clone()),
+                    (_, None) => Value::NoData(format!("no records in {label}, the period before")),
+                    (_, Some(Value::NoData(r))) => {
+                        Value::NoData(format!("no {kpi} in {label}, the period before: {r}"))
+                    }
+                    (Value::Number(now), Some(Value::Number(then))) => {
+                        match percent_change(*now, *then) {
+                            Some(c) => Value::Number(c),
+                            None => Value::NoData(format!(
+                                "{kpi} was 0 in {label}, and a % change from 0 is undefined"
+                            )),
+                        }
+                    }
+                };
+                Entry {
+                    value,
+                    rank: None,
+                    ..e.clone()
+                }
+            })
+            .collect();
+        Standing::new(entries, lower_is_better)
     }
 
     pub fn get(&self, account: &str) -> Option<&Entry> {
@@ -77,7 +119,6 @@ impl Standing {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::kpi::Value;
 
     fn e(account: &str, own: bool, v: Option<f64>) -> Entry {
         Entry {
@@ -126,5 +167,64 @@ mod tests {
         assert_eq!(low.entries[0].account, "y");
         // Two competitors: the mean of both.
         assert_eq!(low.median(), Some(4.0));
+    }
+
+    #[test]
+    fn changes_rank_the_panel_by_growth_and_say_why_one_has_none() {
+        let now = Standing::new(
+            vec![
+                e("acme", true, Some(11.0)),
+                e("a", false, Some(9.0)),
+                e("b", false, Some(4.0)),
+                e("c", false, Some(3.0)),
+                e("d", false, None),
+                e("z", false, Some(1.0)),
+            ],
+            false,
+        );
+        let before = Standing::new(
+            vec![
+                e("acme", true, Some(10.0)),
+                e("a", false, Some(6.0)),
+                e("b", false, Some(5.0)),
+                e("c", false, Some(0.0)),
+                e("d", false, Some(1.0)),
+            ],
+            false,
+        );
+        let ch = now.changes(Some(&before), "er", "2026-02", false);
+        let order: Vec<(&str, Option<usize>, Option<f64>)> = ch
+            .entries
+            .iter()
+            .map(|e| (e.account.as_str(), e.rank, e.value.number()))
+            .collect();
+        // a: 6 → 9, +50%; acme: 10 → 11, +10%; b: 5 → 4, -20%.
+        assert_eq!(
+            order,
+            [
+                ("a", Some(1), Some(50.0)),
+                ("acme", Some(2), Some(10.0)),
+                ("b", Some(3), Some(-20.0)),
+                ("c", None, None),
+                ("z", None, None),
+                ("d", None, None),
+            ]
+        );
+        let why = |a: &str| {
+            ch.get(a)
+                .and_then(|e| e.value.reason())
+                .unwrap_or_default()
+                .to_string()
+        };
+        assert_eq!(
+            why("c"),
+            "er was 0 in 2026-02, and a % change from 0 is undefined"
+        );
+        assert_eq!(why("d"), "not public");
+        assert_eq!(why("z"), "no records in 2026-02, the period before");
+        // Competitors' changes +50% and -20%: the median is their mean.
+        assert_eq!(ch.median(), Some(15.0));
+        let none = now.changes(None, "er", "2025-12", false);
+        assert_eq!(none.ranked(), 0);
     }
 }

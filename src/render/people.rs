@@ -144,9 +144,8 @@ impl People<'_> {
                 "unit.points",
                 &[("n", &self.loc.signed_number_up_to(v - p, SHOWN_DECIMALS))],
             ),
-            (_, Some(v), Some(p)) if p != 0.0 => {
-                self.loc.signed_percent_up_to((v - p) / p.abs() * 100.0, 1)
-            }
+            (_, Some(v), Some(p)) if p != 0.0 => crate::kpi::percent_change(v, p)
+                .map_or_else(|| NO_VALUE.into(), |c| self.loc.signed_percent_up_to(c, 1)),
             _ => NO_VALUE.into(),
         }
     }
@@ -165,15 +164,36 @@ impl People<'_> {
         let g = &r.goal;
         let target = self.condition(&g.target, &r.unit, g.decimals());
         let target = match (&g.against, g.measure) {
-            (Some(a), _) => match &a.what {
-                crate::goals::against::Versus::Rank => self
-                    .loc
-                    .message("panel.target_rank", &[("condition", &target)]),
-                crate::goals::against::Versus::Vs { reference, .. } => self.loc.message(
-                    "panel.target_vs",
-                    &[("condition", &target), ("reference", reference)],
-                ),
-            },
+            (Some(a), measure) => {
+                let change = |condition: &str| {
+                    self.loc
+                        .message("goals.target_change", &[("condition", condition)])
+                };
+                match &a.what {
+                    crate::goals::against::Versus::Rank => {
+                        let rank = self
+                            .loc
+                            .message("panel.target_rank", &[("condition", &target)]);
+                        match &a.gate {
+                            Some((c, _)) => {
+                                let c = self.condition(c, "%", c.decimals());
+                                format!("{rank}, {}", change(&c))
+                            }
+                            None => rank,
+                        }
+                    }
+                    crate::goals::against::Versus::Vs { reference, .. } => {
+                        let target = match measure {
+                            Measure::Change => change(&target),
+                            _ => target,
+                        };
+                        self.loc.message(
+                            "panel.target_vs",
+                            &[("condition", &target), ("reference", reference)],
+                        )
+                    }
+                }
+            }
             (None, Measure::Value) => target,
             (None, Measure::Change) => self
                 .loc

@@ -90,7 +90,9 @@ impl Figure {
             _ => {}
         }
         match (self.value, self.previous) {
-            (Some(v), Some(p)) if p != 0.0 => signed((v - p) / p.abs() * 100.0, percent),
+            (Some(v), Some(p)) => {
+                crate::kpi::percent_change(v, p).map_or_else(|| NONE.into(), |c| signed(c, percent))
+            }
             _ => NONE.into(),
         }
     }
@@ -382,11 +384,16 @@ pub fn result_target(r: &GoalResult, currency: Option<&str>) -> String {
     // A change goal's condition is on the change; a deadline's on the value
     // projected to it.
     let target = Some(match (&g.against, g.measure) {
-        (Some(a), _) => match &a.what {
-            crate::goals::against::Versus::Rank => format!("rank {target}"),
-            crate::goals::against::Versus::Vs { reference, .. } => {
-                format!("{target} vs {reference}")
-            }
+        (Some(a), measure) => match (&a.what, &a.gate) {
+            (crate::goals::against::Versus::Rank, None) => format!("rank {target}"),
+            (crate::goals::against::Versus::Rank, Some((c, _))) => format!(
+                "rank {target} by change, change {}",
+                condition_text_at(c, "%", currency, c.decimals())
+            ),
+            (crate::goals::against::Versus::Vs { reference, .. }, _) => match measure {
+                Measure::Change => format!("change {target} vs {reference}"),
+                _ => format!("{target} vs {reference}"),
+            },
         },
         (None, Measure::Value) => target,
         (None, Measure::Change) => format!("change {target}"),

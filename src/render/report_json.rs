@@ -222,7 +222,7 @@ struct LatestJson<'a> {
 fn figure(f: &Figure) -> FigureJson<'_> {
     let change_pct = match (f.kind, f.value, f.previous) {
         (FigureKind::Growth { pct, .. }, _, _) => pct,
-        (_, Some(v), Some(p)) if p != 0.0 => Some((v - p) / p.abs() * 100.0),
+        (_, Some(v), Some(p)) => crate::kpi::percent_change(v, p),
         _ => None,
     };
     FigureJson {

@@ -81,7 +81,7 @@ pub fn charts(
                 // A change goal is judged on the change: chart that.
                 let value = match goal.measure {
                     Measure::Change => match (value, value_in(ev, &[], p.previous(), &goal.kpi)?) {
-                        (Some(v), Some(b)) if b != 0.0 => Some((v - b) / b.abs() * 100.0),
+                        (Some(v), Some(b)) => crate::kpi::percent_change(v, b),
                         _ => None,
                     },
                     _ => value,

@@ -20,6 +20,7 @@ mod machine_output;
 mod notify;
 mod output_safety;
 mod panel;
+mod panel_change;
 mod pg_server;
 mod plugins;
 mod progress;

@@ -15,16 +15,16 @@
 
 use crate::harness::{Output, Test, assert_close};
 
-const POPSTERS_RU: &str = include_str!("../../plugins/popsters/fixtures/posts_ru.csv");
+pub const POPSTERS_RU: &str = include_str!("../../plugins/popsters/fixtures/posts_ru.csv");
 
-const OWN: &str = "date,network,account,post,followers,likes,comments,shares,mentions,reach
+pub const OWN: &str = "date,network,account,post,followers,likes,comments,shares,mentions,reach
 2026-03-01,vk,acme,,980,,,,,
 2026-03-31,vk,acme,,1000,,,,40,
 2026-03-10,vk,acme,p1,,50,10,5,,2000
 2026-03-20,vk,acme,p2,,30,5,0,,1500
 ";
 
-const RIVALS: &str = "date,network,account,post,followers,likes,comments,shares,mentions
+pub const RIVALS: &str = "date,network,account,post,followers,likes,comments,shares,mentions
 2026-03-01,vk,rival_a,,1900,,,,
 2026-03-31,vk,rival_a,,2000,,,,60
 2026-03-05,vk,rival_a,a1,,150,20,10,
@@ -33,7 +33,7 @@ const RIVALS: &str = "date,network,account,post,followers,likes,comments,shares,
 2026-03-12,vk,rival_b,b1,,20,4,1,
 ";
 
-const SOURCES: &str = r#"[workspace]
+pub const SOURCES: &str = r#"[workspace]
 name = "Panel test"
 timezone = "UTC"
 
@@ -61,7 +61,7 @@ fn ws(goals: &str) -> Test {
         .file("data/popsters/rival_roasters.csv", POPSTERS_RU)
 }
 
-fn goal<'a>(out: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
+pub fn goal<'a>(out: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
     out["goals"]
         .as_array()
         .expect("goals")
@@ -70,7 +70,7 @@ fn goal<'a>(out: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
         .unwrap_or_else(|| panic!("no goal {id} in {out}"))
 }
 
-fn check(t: Test) -> Output {
+pub fn check(t: Test) -> Output {
     t.args(&["check", "--format", "json", "--no-history"]).run()
 }
 
