@@ -726,7 +726,7 @@ fn every_builtin_plugin_passes_its_fixtures() {
     }
     assert!(!out.stdout.contains("FAILED"), "{}", out.stdout);
     assert!(
-        out.stdout.contains("79 fixture(s): 79 passed, 0 failed"),
+        out.stdout.contains("80 fixture(s): 80 passed, 0 failed"),
         "{}",
         out.stdout
     );
