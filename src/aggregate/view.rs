@@ -128,6 +128,15 @@ impl Cube {
     pub fn view(&self, view: &View) -> Groups {
         let range = self.data_range().unwrap_or((0, 0));
         let covered_from = self.spec.range.0.map_or(range.0, |from| from.min(range.0));
+        self.view_over(view, range, covered_from)
+    }
+
+    /// Rolls the cube up into the groups of `view` as if its data ran over
+    /// `range` (covered from `covered_from`): what a period's `days` count.
+    /// A competitor panel is viewed over the own data's days, so that an
+    /// export starting at a competitor's first post does not make its
+    /// period shorter than the brand's, and its posts per day higher.
+    pub fn view_over(&self, view: &View, range: (Day, Day), covered_from: Day) -> Groups {
         let dim_pos = |d: &str| self.spec.keep_dims.iter().position(|k| k == d);
         let f = &view.filter;
         let keep = |s: &SeriesKey| {

@@ -462,7 +462,8 @@ impl Goal {
                 ),
             );
         }
-        if raw.target.is_none() && raw.change.is_none() && raw.rank.is_none() {
+        // A `vs` without one says so itself, with the forms it takes.
+        if raw.target.is_none() && raw.change.is_none() && raw.rank.is_none() && raw.vs.is_none() {
             fail(
                 at,
                 raw.kpi.span(),
@@ -657,13 +658,13 @@ fn against(raw: &RawGoal, at: &mut Located) -> Option<Against> {
     if raw.vs.is_some() && raw.target.is_none() && raw.change.is_none() {
         at.error(
             key.span(),
-            format!("{who}: `vs` needs a `target`, such as `target = \">= 1.1x\"` (a multiple of the reference) or `target = \">= 0\"` (the difference from it)"),
+            format!("{who}: `vs` needs a `target`, such as `target = \">= 1.1x\"` (a multiple of the reference) or `target = \">= 0\"` (the difference from it), or a `change`, such as `change = \">= 0%\"` (its change against the reference's)"),
         );
     }
     if let Some(v) = &raw.by {
         at.error(
             v.span(),
-            format!("{who}: `{word}` judges each period against the panel: `by` (a deadline) does not go with it"),
+            format!("{who}: `{word}` judges each period against the panel: `by` (a deadline) does not go with it; drop `by`, and give `period` the period to judge (`period = \"2026-12\"`)"),
         );
     }
     if raw.network.is_none() {

@@ -111,7 +111,13 @@ pub fn check(
                 "`{a}` is a competitor: a panel goal judges one of your accounts ({})",
                 own.join(", ")
             ),
-            false => format!("the own {network} accounts are {}", own.join(", ")),
+            false => format!(
+                "{}the own {network} accounts are {}",
+                suggest(a, own.iter().map(String::as_str))
+                    .map(|n| format!("did you mean `{n}`? "))
+                    .unwrap_or_default(),
+                own.join(", ")
+            ),
         };
         return Err(at_goal(
             s,
@@ -147,6 +153,29 @@ pub fn check(
         ));
     }
     let subject = goal.filter.account.clone().unwrap_or_else(|| own.join("+"));
+    if let Versus::Vs { reference, .. } = &against.what
+        && (*reference == subject || (goal.filter.account.is_none() && own.contains(reference)))
+    {
+        return Err(at_goal(
+            s,
+            goal,
+            format!(
+                "goal `{}`: `vs = \"{reference}\"` compares {subject} with itself",
+                goal.id
+            ),
+            Some(match goal.filter.account.is_none() {
+                true => format!(
+                    "without `account`, the goal judges the own {network} accounts together ({}): compare them with median, best or a competitor ({})",
+                    own.join(", "),
+                    competitors.join(", ")
+                ),
+                false => format!(
+                    "compare {subject} with median, best, a competitor ({}), or another own account",
+                    competitors.join(", ")
+                ),
+            }),
+        ));
+    }
     let judge = Judge {
         s,
         goal,
@@ -476,9 +505,14 @@ impl Judge<'_> {
                     } else {
                         "below"
                     };
-                    // A difference of two changes is in points, not a % of either.
-                    let gap = match self.by_change() {
-                        true => format!("{} points", fmt_value_at(diff.abs(), "", d)),
+                    // A difference of two changes, or of two rates in %, is in
+                    // points, not a % of either.
+                    let gap = match self.by_change() || self.unit == "%" {
+                        true => {
+                            let n = fmt_value_at(diff.abs(), "", d);
+                            let word = if n == "1" { "point" } else { "points" };
+                            format!("{n} {word}")
+                        }
                         false => fmt_value_at(diff.abs(), &self.unit, d),
                     };
                     (diff, format!("{subject} is {gap} {side} {what}"))

@@ -71,6 +71,16 @@ impl<'s> Panel<'s> {
             s.evaluator(Arc::new(cube.view(&view)), &cube.catalog)
         };
         let own = ev(main, true);
+        // The competitors over the own data's days: a period's `days` are
+        // the same for every account of the panel.
+        let theirs = {
+            let view = network_view(network, grain, true);
+            let g = own.groups();
+            s.evaluator(
+                Arc::new(panel.view_over(&view, g.range, g.covered_from)),
+                &panel.catalog,
+            )
+        };
         // An own account is in the panel when it has a public figure: the
         // ads account (spend, clicks) and the website's sessions from the
         // network are no profile to rank against competitors.
@@ -99,7 +109,7 @@ impl<'s> Panel<'s> {
             library: &s.library,
             own,
             together: ev(main, false),
-            theirs: ev(panel, true),
+            theirs,
             theirs_catalog: panel.catalog.clone(),
             own_accounts,
         }

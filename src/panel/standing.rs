@@ -47,9 +47,12 @@ impl Standing {
         label: &str,
         lower_is_better: bool,
     ) -> Standing {
-        let entries = self
-            .entries
-            .iter()
+        // Own accounts first, then competitors by name: the order ties keep,
+        // as in a standing by value (not that value's rank order).
+        let mut ordered: Vec<&Entry> = self.entries.iter().collect();
+        ordered.sort_by(|a, b| (!a.own, &a.account).cmp(&(!b.own, &b.account)));
+        let entries = ordered
+            .into_iter()
             .map(|e| {
                 let then = before.and_then(|b| b.get(&e.account)).map(|b| &b.value);
                 let value = match (&e.value, then) {
@@ -206,8 +209,8 @@ mod tests {
                 ("acme", Some(2), Some(10.0)),
                 ("b", Some(3), Some(-20.0)),
                 ("c", None, None),
-                ("z", None, None),
                 ("d", None, None),
+                ("z", None, None),
             ]
         );
         let why = |a: &str| {
@@ -224,6 +227,23 @@ mod tests {
         assert_eq!(why("z"), "no records in 2026-02, the period before");
         // Competitors' changes +50% and -20%: the median is their mean.
         assert_eq!(ch.median(), Some(15.0));
+        // Equal changes share a rank, the own account first, whatever the
+        // values' order was.
+        let flat = Standing::new(
+            vec![e("b", false, Some(9.0)), e("acme", true, Some(3.0))],
+            false,
+        );
+        let flat_before = Standing::new(
+            vec![e("b", false, Some(9.0)), e("acme", true, Some(3.0))],
+            false,
+        );
+        let tie = flat.changes(Some(&flat_before), "er", "2026-02", false);
+        let order: Vec<(&str, Option<usize>)> = tie
+            .entries
+            .iter()
+            .map(|e| (e.account.as_str(), e.rank))
+            .collect();
+        assert_eq!(order, [("acme", Some(1)), ("b", Some(1))]);
         let none = now.changes(None, "er", "2025-12", false);
         assert_eq!(none.ranked(), 0);
     }

@@ -285,9 +285,12 @@ fn panel(r: &Report, p: &crate::report::model::PanelSection) -> String {
         })
     };
     out += &format!(
-        "\nShare of voice: {} of the mentions, {} of the engagements (`share_of_voice`, `share_of_voice_engagement`).\n",
+        "\nShare of voice: {} of the mentions, {} of the engagements (`share_of_voice`, `share_of_voice_engagement`){}.\n",
         pct(p.share_of_voice),
-        pct(p.share_of_voice_engagement)
+        pct(p.share_of_voice_engagement),
+        p.share_of_voice_reason
+            .as_deref()
+            .map_or_else(String::new, |r| format!("; no data: {r}"))
     );
     out
 }

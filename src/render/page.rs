@@ -689,7 +689,10 @@ fn panel_view(s: &Section, panel: &crate::report::model::PanelSection, p: &Peopl
                 "panel.share_of_voice_engagement",
                 panel.share_of_voice_engagement,
             ),
-        ],
+        ]
+        .into_iter()
+        .chain(panel.share_of_voice_reason.clone())
+        .collect(),
     }
 }
 

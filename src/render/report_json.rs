@@ -80,6 +80,8 @@ struct PanelJson<'a> {
     periods: Vec<&'a str>,
     share_of_voice: Option<f64>,
     share_of_voice_engagement: Option<f64>,
+    /// Why `share_of_voice` has no value.
+    share_of_voice_reason: Option<&'a str>,
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
@@ -131,6 +133,7 @@ fn panel(p: &crate::report::model::PanelSection) -> PanelJson<'_> {
         periods: p.er_chart.points.iter().map(|q| q.label.as_str()).collect(),
         share_of_voice: p.share_of_voice,
         share_of_voice_engagement: p.share_of_voice_engagement,
+        share_of_voice_reason: p.share_of_voice_reason.as_deref(),
     }
 }
 

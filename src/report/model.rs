@@ -227,6 +227,8 @@ pub struct PanelSection {
     /// The own accounts' share of the network's mentions and engagements.
     pub share_of_voice: Option<f64>,
     pub share_of_voice_engagement: Option<f64>,
+    /// Why share of voice has no value (`mentions` in no export, say).
+    pub share_of_voice_reason: Option<String>,
 }
 
 pub struct PanelKpi {

@@ -134,12 +134,14 @@ pub fn section(
     // Share of voice: the network's own accounts together, against the panel.
     let view = network_view(network, grain, false);
     let evs = s.evaluators_with([view.clone()], main, Some(panel));
-    let (mut sov, mut sov_e) = (None, None);
+    let (mut sov, mut sov_e, mut why) = (None, None, None);
     if let Some(ev) = evs.get(&view)
         && let Some(i) = ev.groups().find(&[], period)
     {
         if s.library.get("share_of_voice").is_some() {
-            sov = ev.eval("share_of_voice", i).map_err(diag)?.number();
+            let v = ev.eval("share_of_voice", i).map_err(diag)?;
+            why = v.reason().map(str::to_string);
+            sov = v.number();
         }
         if s.library.get("share_of_voice_engagement").is_some() {
             sov_e = ev
@@ -155,5 +157,6 @@ pub fn section(
         er_lines: lines,
         share_of_voice: sov,
         share_of_voice_engagement: sov_e,
+        share_of_voice_reason: why,
     }))
 }

@@ -242,7 +242,7 @@ warn = ">= 0.5x"
     assert_eq!(b["panel"]["reference"]["account"], "rival_a");
     assert_eq!(
         b["message"],
-        "10% is 1% above the best competitor, rival_a 9% and meets the target >= 0%"
+        "10% is 1 point above the best competitor, rival_a 9% and meets the target >= 0%"
     );
     // Engagements: 100 against rival_a's 180: 0.56x, between the warn band
     // 0.5x and the target 1x.
@@ -561,4 +561,89 @@ fn the_report_has_a_vs_competitors_section() {
         "acme, rival_a, rival_b"
     );
     assert!(page.contains("Share of voice: 33.33%"), "{page}");
+}
+
+#[test]
+fn every_account_of_the_panel_counts_the_same_days() {
+    // Posts per day in March: the competitors' exports start at their first
+    // post, 2 March, yet their March has the own data's 31 days, as
+    // everyone's: acme 2 / 31, rival_roasters 3 / 31, rival_a and rival_b
+    // 1 / 31 (not 3 / 30, which would rank rival_roasters higher for an
+    // export that starts later).
+    // The competitors' first records: their posts of 2, 5 and 12 March.
+    let rivals: String = RIVALS
+        .lines()
+        .filter(|l| !l.starts_with("2026-03-01"))
+        .map(|l| format!("{l}\n"))
+        .collect();
+    let out = check(
+        ws(r#"[[goal]]
+id = "freq"
+kpi = "posting_frequency"
+network = "vk"
+account = "acme"
+rank = "<= 2"
+"#)
+        .file("data/rivals.csv", &rivals),
+    );
+    out.status(0);
+    let j = out.json();
+    let g = goal(&j, "freq");
+    let value = |a: &str| {
+        g["panel"]["accounts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|x| x["account"] == a)
+            .and_then(|x| x["value"].as_f64())
+            .unwrap_or(f64::NAN)
+    };
+    assert_close(value("acme"), 2.0 / 31.0);
+    assert_close(value("rival_roasters"), 3.0 / 31.0);
+    assert_close(value("rival_a"), 1.0 / 31.0);
+    assert_close(value("rival_b"), 1.0 / 31.0);
+    assert_eq!(g["value"], 2.0);
+}
+
+#[test]
+fn a_panel_goal_against_itself_or_on_a_misspelt_account_is_an_error() {
+    let out = check(ws(r#"[[goal]]
+id = "self"
+kpi = "er"
+network = "vk"
+account = "acme"
+vs = "acme"
+target = ">= 1x"
+"#));
+    out.fails_with("goal `self`: `vs = \"acme\"` compares acme with itself");
+    assert!(
+        out.stderr.contains("compare acme with median, best, a competitor (rival_a, rival_b, rival_roasters), or another own account"),
+        "{}",
+        out.stderr
+    );
+    let out = check(ws(r#"[[goal]]
+id = "typo"
+kpi = "er"
+network = "vk"
+account = "acmee"
+rank = "<= 2"
+"#));
+    out.fails_with("goal `typo`: `acmee` is not an own vk account");
+    assert!(
+        out.stderr
+            .contains("did you mean `acme`? the own vk accounts are acme"),
+        "{}",
+        out.stderr
+    );
+    // `vs` without a target names both forms it takes, once.
+    let out = ws(r#"[[goal]]
+id = "bare"
+kpi = "er"
+network = "vk"
+vs = "median"
+"#)
+    .args(&["validate"])
+    .run();
+    out.fails_with("goal `bare`: `vs` needs a `target`, such as `target = \">= 1.1x\"` (a multiple of the reference) or `target = \">= 0\"` (the difference from it), or a `change`, such as `change = \">= 0%\"` (its change against the reference's)");
+    assert!(!out.stderr.contains("has no `target`"), "{}", out.stderr);
 }

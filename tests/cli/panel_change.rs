@@ -261,3 +261,42 @@ change = ">= 1.5x"
     // One problem, not a second one about `1.5x` not being a number.
     assert!(!out.stderr.contains("is not a number"), "{}", out.stderr);
 }
+
+#[test]
+fn the_report_says_why_share_of_voice_has_no_value() {
+    // February's own export has no mentions column: share of voice is no
+    // data, and the report says why instead of a bare dash; the
+    // engagement-weighted form still has a value: 80 / (80 + 200 + 20).
+    let out = ws("")
+        .args(&[
+            "report", "--period", "2026-02", "--format", "json", "-o", "-",
+        ])
+        .run();
+    out.status(0);
+    let j = out.json();
+    let panel = j["sections"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find_map(|s| s.get("panel").filter(|p| !p.is_null()))
+        .expect("a section with a panel");
+    assert_eq!(panel["share_of_voice"], serde_json::Value::Null);
+    assert_eq!(
+        panel["share_of_voice_reason"],
+        "mentions is missing for vk 2026-02"
+    );
+    assert_close(
+        panel["share_of_voice_engagement"].as_f64().unwrap(),
+        80.0 / 300.0 * 100.0,
+    );
+    let md = ws("")
+        .args(&[
+            "report", "--period", "2026-02", "--format", "markdown", "-o", "-",
+        ])
+        .run();
+    assert!(
+        md.stdout.contains("Share of voice: — of the mentions, 26.67% of the engagements (`share_of_voice`, `share_of_voice_engagement`); no data: mentions is missing for vk 2026-02."),
+        "{}",
+        md.stdout
+    );
+}
