@@ -194,7 +194,8 @@ pub fn read(
         ctx.timezone.clone(),
         ctx.year.or(grid.year_hint),
     )
-    .year_from(map.date.year_from);
+    .year_from(map.date.year_from)
+    .year_guessed(ctx.year.is_none() && grid.year_hint.is_some());
     let mut rows = DataRows::of(grid, h, ctx.decimal, layout.style);
     if map.date.rolls_over() {
         // Whether year-less dates go up or down, and so which way they roll

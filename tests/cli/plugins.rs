@@ -902,6 +902,18 @@ fn yearless_dates_are_dated_or_refused() {
             ],
         ),
         (
+            // The name's date is when the file was saved, not its first day:
+            // the name's year puts the dates after today.
+            "Overview (saved 2099-01-20).csv",
+            "",
+            format!("{OVERVIEW}\"28 Dec\",5,1,1,0,0\n\"5 Jan\",9,1,1,0,0\n"),
+            vec![
+                "exports/Overview (saved 2099-01-20).csv:2",
+                "cannot date `28 Dec` in column `Date`: it has no year, and the year 2099 from the file's name, taken as its earliest date's, puts it on 2099-12-28, after today (",
+                "set `year` in the [[source]] to the year of the earliest date",
+            ],
+        ),
+        (
             "Overview.csv",
             "year = 2147483647\n",
             format!("{OVERVIEW}\"8 de marzo\",5,1,1,0,0\n"),

@@ -264,6 +264,9 @@ pub struct DateReader {
     roll: Roll,
     /// The last cell read and its day: exports repeat a date row after row.
     last: Option<(String, Day)>,
+    /// When `year` is the file name's (a guess that the name's year is the
+    /// earliest date's): today, which no day of an export comes after.
+    guessed_before: Option<Day>,
 }
 
 /// Years a date can be in.
@@ -321,7 +324,23 @@ impl DateReader {
             year_from: None,
             roll: Roll::Fixed,
             last: None,
+            guessed_before: None,
         }
+    }
+
+    /// `year` is a guess from the file's name: a year-less date it puts
+    /// after today is an error (the name's date was when the file was
+    /// saved, say, not its first day), never a day in the future.
+    pub fn year_guessed(mut self, guessed: bool) -> DateReader {
+        self.guessed_before = guessed.then(|| {
+            let today = jiff::Zoned::now().with_time_zone(self.tz.clone()).date();
+            day_from_ymd(
+                today.year() as i32,
+                today.month() as u32,
+                today.day() as u32,
+            )
+        });
+        self
     }
 
     /// Year-less dates take the year nearest to their post id's creation
@@ -475,7 +494,17 @@ impl DateReader {
                 *year
             }
         };
-        ymd(year, month, day)
+        let found = ymd(year, month, day)?;
+        if let Some(today) = self.guessed_before
+            && found > today
+        {
+            return Err(DateError::Year(format!(
+                "it has no year, and the year {base} from the file's name, taken as its earliest date's, puts it on {}, after today ({}): if the name's date is when the file was saved rather than its first day, set `year` in the [[source]] to the year of the earliest date",
+                crate::aggregate::period::format_day(found),
+                crate::aggregate::period::format_day(today)
+            )));
+        }
+        Ok(found)
     }
 
     /// The cell read by the first format it fits as written, else by the
