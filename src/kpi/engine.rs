@@ -480,9 +480,38 @@ impl<'l> Evaluator<'l> {
             }
             Err(e) => match no_data_reason(&e) {
                 Some(reason) => Ok(Value::NoData(reason)),
-                None => Err(self.script_error(name, &e)),
+                None => match self.division_by_zero(name, &e) {
+                    Some(at) => Ok(Value::NoData(format!(
+                        "division by 0 at {at} for {}",
+                        self.data.scope_text(i)
+                    ))),
+                    None => Err(self.script_error(name, &e)),
+                },
             },
         }
+    }
+
+    /// Where a whole-number division by 0 stopped the call (`file:line:col`):
+    /// no data, as a division by 0 of figures is, not a failed run.
+    fn division_by_zero(&self, kpi: &str, e: &EvalAltResult) -> Option<String> {
+        let (mut func, mut err) = (kpi, e);
+        while let EvalAltResult::ErrorInFunctionCall(name, _, inner, _) = err {
+            func = name;
+            err = inner;
+        }
+        let EvalAltResult::ErrorArithmetic(message, pos) = err else {
+            return None;
+        };
+        if !message.starts_with("Division by zero") {
+            return None;
+        }
+        let file = self.library.file_of(func)?;
+        Some(format!(
+            "{}:{}:{}",
+            file.shown,
+            pos.line()?,
+            pos.position().unwrap_or(1)
+        ))
     }
 
     fn finite(&self, x: f64, i: usize) -> Value {
@@ -494,7 +523,10 @@ impl<'l> Evaluator<'l> {
         // Operands are read left to right, so the divisor is the last zero read.
         Value::NoData(match zeros.last() {
             Some(z) => format!("{z} is 0 for {scope}"),
-            None => format!("the result is not a number for {scope}"),
+            None if x.is_infinite() => {
+                format!("the result is infinite (a division by 0) for {scope}")
+            }
+            None => format!("the result is not a number (0 / 0) for {scope}"),
         })
     }
 

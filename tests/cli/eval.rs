@@ -87,6 +87,34 @@ fn csv_null_value_for_zero_denominator() {
     assert!(rows[1][8].contains("reach is 0"), "{:?}", rows[1]);
 }
 
+/// A division by 0 in a script is no data with where it happened, whether
+/// it divides figures (an infinite result) or whole numbers (which Rhai
+/// stops at): never a failed run.
+#[test]
+fn a_division_by_zero_in_a_script_is_no_data_with_the_place() {
+    let script = "/// A\nfn a() { likes / (likes - likes) }\n/// B\nfn b() { let x = 5; let y = 0; x / y }\n/// C\nfn c() { halve(4, 0) }\nfn halve(a, b) { a / b }\n";
+    let out = Test::new()
+        .file("kpiscope.toml", HEAD)
+        .file("data.csv", crate::goals::DATA)
+        .file("scripts/zero.rhai", script)
+        .args(&["eval", "--kpi", "a,b,c", "--grain", "all", "--format", "json"])
+        .run();
+    out.status(0);
+    let reasons: Vec<String> = out
+        .rows()
+        .iter()
+        .map(|r| r["reason"].as_str().unwrap_or_default().to_string())
+        .collect();
+    assert_eq!(
+        reasons,
+        [
+            "the result is infinite (a division by 0) for all networks all",
+            "division by 0 at scripts/zero.rhai:4:34 for all networks all",
+            "division by 0 at scripts/zero.rhai:7:20 for all networks all",
+        ]
+    );
+}
+
 #[test]
 fn by_network_rows() {
     let out = ws("")
