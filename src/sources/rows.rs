@@ -240,7 +240,12 @@ fn repeats(cells: &csv::StringRecord, header: &csv::StringRecord) -> bool {
 
 /// A row labelled as a summary in one of its first two cells.
 fn labelled_total(cells: &csv::StringRecord) -> bool {
-    cells.iter().take(2).any(|c| {
+    total_label(cells).is_some()
+}
+
+/// The summary label of a row, in one of its first two cells.
+fn total_label(cells: &csv::StringRecord) -> Option<&str> {
+    cells.iter().take(2).find(|c| {
         // No label is longer than this: a data cell is let go at once.
         if c.len() > 40 {
             return false;
@@ -617,12 +622,9 @@ impl<'g> Iterator for DataRows<'g> {
                 // said, since only the first and last rows are summaries for sure.
                 if why == skip::TOTAL && self.seen_data && !self.at_last_data_row() {
                     self.tally.warn(format!(
-                        "line {}: a row labelled `{}` between data rows is skipped as a summary; if it is data, rename the label",
+                        "line {}: a row labelled `{}` between data rows is skipped as a subtotal; if it is data (a post titled so), change that cell in the file",
                         row.line,
-                        printable(
-                            row.cells.iter().take(2).map(str::trim).find(|c| !c.is_empty()).unwrap_or(""),
-                            40
-                        )
+                        printable(total_label(&row.cells).unwrap_or(""), 40)
                     ));
                 }
                 self.tally.skip(why, row.line);
@@ -984,6 +986,13 @@ mod tests {
         assert_eq!(rows.iter().map(|r| r.0).collect::<Vec<_>>(), [2, 4]);
         assert_eq!(t.warnings.len(), 1, "{:?}", t.warnings);
         assert!(t.warnings[0].starts_with("line 3: a row labelled `Total`"));
+        // The warning names the label, not the id beside it.
+        let (_, t) = read("Id,Post,Reach\n1,p1,10\n2,Summary,5\n3,p2,7\n", None);
+        assert!(
+            t.warnings[0].starts_with("line 3: a row labelled `Summary` between data rows is skipped as a subtotal; if it is data (a post titled so), change that cell in the file"),
+            "{:?}",
+            t.warnings
+        );
         // First and last: summaries, nothing to say.
         let (_, t) = read("Post,Reach\nTotal,17\np1,10\np2,7\nGrand total,17\n", None);
         assert!(t.warnings.is_empty(), "{:?}", t.warnings);
