@@ -295,11 +295,16 @@ fn cells_over_one(line: &str) -> bool {
     })
 }
 
-/// The delimiter that splits the first line (outside quotes) the most.
+/// The delimiter that splits the first line (outside quotes) the most. A
+/// line no candidate splits (a report's title above its header) is passed
+/// over, for a few lines: the header below it tells.
 fn detect_delimiter(mut body: Box<dyn BufRead + '_>) -> std::io::Result<u8> {
+    /// Title lines passed over at most before the default is taken.
+    const TITLE_LINES: usize = 8;
     let mut counts = [0usize; 4];
     const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
     let mut in_quotes = false;
+    let mut lines = 0;
     'read: loop {
         let block = body.fill_buf()?;
         if block.is_empty() {
@@ -308,7 +313,8 @@ fn detect_delimiter(mut body: Box<dyn BufRead + '_>) -> std::io::Result<u8> {
         for &b in block {
             match b {
                 b'"' => in_quotes = !in_quotes,
-                b'\n' if !in_quotes => break 'read,
+                b'\n' if !in_quotes && (counts != [0; 4] || lines >= TITLE_LINES) => break 'read,
+                b'\n' if !in_quotes => lines += 1,
                 _ if !in_quotes => {
                     if let Some(i) = CANDIDATES.iter().position(|&c| c == b) {
                         counts[i] += 1;
@@ -373,6 +379,20 @@ mod tests {
         );
         let g = grids("a\tb\n1,5\t2\n".to_string(), "t.tsv", None).expect("grids");
         assert_eq!(cells(&g[0])[1].1, ["1,5", "2"]);
+    }
+
+    #[test]
+    fn a_title_line_without_delimiters_leaves_the_header_to_tell() {
+        let text = "Threads insights - Overview\nDate;Views;Followers\nApr 1;501;1 201\n";
+        let g = grids(text.to_string(), "t.csv", None).expect("grids");
+        assert_eq!(
+            cells(&g[0]),
+            [
+                (1, vec!["Threads insights - Overview"]),
+                (2, vec!["Date", "Views", "Followers"]),
+                (3, vec!["Apr 1", "501", "1 201"])
+            ]
+        );
     }
 
     #[test]
