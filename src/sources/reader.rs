@@ -108,15 +108,30 @@ fn unread_tables(
         else {
             continue;
         };
+        // A Total row below a blank line (the last rows of an export that
+        // set its sums apart): a summary, as it would be without the blank.
+        let filled = |r: &&super::decode::Row| r.cells.iter().any(|c| !c.trim().is_empty());
+        let continues = matches
+            .iter()
+            .any(|(m, h, _)| m.rows[*h].cells.len() == first.cells.len());
+        if continues
+            && g.rows
+                .iter()
+                .filter(filled)
+                .all(|r| super::rows::labelled_total(&r.cells))
+        {
+            for r in g.rows.iter().filter(filled) {
+                tally.rows += 1;
+                tally.skip(super::rows::skip::TOTAL, r.line);
+            }
+            continue;
+        }
         let figures = first
             .cells
             .iter()
             .filter(|c| !is_missing(c) && parse_value(c, NumberStyle::default()).is_ok())
             .count();
         let width = first.cells.iter().filter(|c| !c.trim().is_empty()).count();
-        let continues = matches
-            .iter()
-            .any(|(m, h, _)| m.rows[*h].cells.len() == first.cells.len());
         if figures > 0 && width > 1 && continues {
             return Err(Error::Data {
                 file: g.name.clone(),

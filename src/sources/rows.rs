@@ -239,7 +239,7 @@ fn repeats(cells: &csv::StringRecord, header: &csv::StringRecord) -> bool {
 }
 
 /// A row labelled as a summary in one of its first two cells.
-fn labelled_total(cells: &csv::StringRecord) -> bool {
+pub(super) fn labelled_total(cells: &csv::StringRecord) -> bool {
     total_label(cells).is_some()
 }
 
@@ -845,7 +845,7 @@ fn plan(
                     Some(b',') => false,
                     _ => {
                         tally.warn(format!(
-                            "column `{name}` holds numbers like `1,234` or `1.234` and nothing else tells the decimal mark: read with a decimal dot (1,234 is 1234); set `decimal = \",\"` on the [[source]] if it is a decimal comma"
+                            "column `{name}` holds numbers like `1,234` or `1.234` and nothing else tells the decimal mark: read with a decimal dot (`1,234` is 1234, `1.234` is 1.234); set `decimal = \",\"` on the [[source]] if the comma is the decimal mark (`1.234` is then 1234)"
                         ));
                         false
                     }

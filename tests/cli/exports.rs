@@ -323,6 +323,16 @@ fn rows_after_a_blank_line_are_read_or_the_file_stops() {
         skipped(&file, "row of a table no layout reads (`Day`, `Views`)"),
         1
     );
+    // A Total row set apart by a blank line is the export's summary, as it
+    // would be without the blank: skipped and counted, 10 + 12.
+    let out = run(
+        "\"Date\",\"Video Views\",\"Profile Views\",\"Likes\",\"Comments\",\"Shares\"\n\"28 May\",\"10\",\"2\",\"3\",\"1\",\"0\"\n\"29 May\",\"12\",\"1\",\"2\",\"0\",\"1\"\n\n\"Total\",\"22\",\"3\",\"5\",\"1\",\"1\"\n",
+    );
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(values(&out, None)[0].1, 22.0);
+    let file = input(&out, "Overview.csv");
+    assert_eq!(file["rows"], 3);
+    assert_eq!(skipped(&file, "Total row"), 1);
 }
 
 #[test]
