@@ -22,6 +22,15 @@ use crate::records::{AttrsRef, Level, MetricId, RowRef};
 /// Why a data row made no record.
 const NO_POST: &str = "post row without an id or a figure";
 
+/// What one data row made.
+enum Made {
+    Record,
+    /// A post's record without a post id: counted as a post of its own,
+    /// and told, since nothing proves two such rows are not one post.
+    IdlessPost,
+    Skipped(&'static str),
+}
+
 /// Columns resolved against one header.
 struct Resolved {
     date: Option<usize>,
@@ -234,6 +243,7 @@ pub fn read(
         skips.skip(why, line);
     };
     let mut records = 0u64;
+    let mut idless: Vec<u64> = Vec::new();
     // Rows are parsed on every core when the sink folds batches and no date
     // depends on the rows before it (year-less dates roll over in order).
     match sink.spec() {
@@ -249,34 +259,40 @@ pub fn read(
                 if batch_rows.is_empty() {
                     break;
                 }
-                type Parsed = (Batch, Vec<(&'static str, u64)>, u64);
+                type Parsed = (Batch, Vec<(&'static str, u64)>, u64, Vec<u64>);
                 let parsed: Vec<Result<Parsed>> = batch_rows
                     .par_chunks(CHUNK)
                     .map(|chunk| {
                         let mut batch = empty.clone();
                         let mut skipped = Vec::new();
                         let mut made = 0;
+                        let mut idless = Vec::new();
                         let mut dates = dates();
                         let mut metrics = Vec::new();
                         for row in chunk {
                             match parser.parse(row, &mut dates, &mut metrics, &mut |r| {
                                 batch.push(&spec, r)
                             })? {
-                                Some(why) => skipped.push((why, row.line)),
-                                None => made += 1,
+                                Made::Skipped(why) => skipped.push((why, row.line)),
+                                Made::Record => made += 1,
+                                Made::IdlessPost => {
+                                    made += 1;
+                                    idless.push(row.line);
+                                }
                             }
                         }
-                        Ok((batch, skipped, made))
+                        Ok((batch, skipped, made, idless))
                     })
                     .collect();
                 let mut batches = Vec::new();
                 for p in parsed {
-                    let (batch, skipped, made) = p?;
+                    let (batch, skipped, made, lines) = p?;
                     batches.push(batch);
                     for (why, line) in skipped {
                         skip(why, line);
                     }
                     records += made;
+                    idless.extend(lines);
                 }
                 sink.push_batches(batches);
             }
@@ -286,8 +302,12 @@ pub fn read(
             let mut metrics = Vec::new();
             for row in rows.by_ref() {
                 match parser.parse(&row, &mut dates, &mut metrics, &mut |r| sink.push(r))? {
-                    Some(why) => skip(why, row.line),
-                    None => records += 1,
+                    Made::Skipped(why) => skip(why, row.line),
+                    Made::Record => records += 1,
+                    Made::IdlessPost => {
+                        records += 1;
+                        idless.push(row.line);
+                    }
                 }
             }
         }
@@ -295,6 +315,18 @@ pub fn read(
     rows.finish(tally)?;
     tally.records += records;
     tally.absorb(skips);
+    if let Some(first) = idless.iter().min() {
+        let n = idless.len();
+        tally.warn(format!(
+            "{n} post row{} without a post id ({} empty{}): each counted as a post of its own, since no id says two are one",
+            if n == 1 { "" } else { "s" },
+            map.post.as_ref().map(|c| c.describe()).unwrap_or_default(),
+            match n {
+                1 => format!(", line {first}"),
+                _ => format!(", the first at line {first}"),
+            }
+        ));
+    }
     let column = match &map.date.from {
         DateFrom::Column(cols) => cols.describe(),
         DateFrom::Preamble(key) => format!("the `# {key}:` line"),
@@ -344,7 +376,7 @@ impl RowParser<'_> {
         dates: &mut DateReader,
         metrics: &mut Vec<(MetricId, f64)>,
         emit: &mut dyn FnMut(&RowRef),
-    ) -> Result<Option<&'static str>> {
+    ) -> Result<Made> {
         let (grid, header, layout, map, ctx, r) = (
             self.grid,
             self.header,
@@ -363,7 +395,7 @@ impl RowParser<'_> {
         let cell = |i: usize| row.cells.get(i).unwrap_or("");
         let (date_text, date_col) = self.date_cell(row);
         if is_missing(date_text) {
-            return Ok(Some(NO_DATE));
+            return Ok(Made::Skipped(NO_DATE));
         }
         let column = || {
             date_col
@@ -428,7 +460,7 @@ impl RowParser<'_> {
         let text_of = |i: Option<usize>| i.map(cell).map(str::trim).filter(|s| !s.is_empty());
         let post = text_of(r.post).filter(|p| !is_missing(p));
         if map.level == Level::Post && post.is_none() && r.post.is_some() && metrics.is_empty() {
-            return Ok(Some(NO_POST));
+            return Ok(Made::Skipped(NO_POST));
         }
         let network = ctx.network(text_of(r.network));
         let account = ctx.account(text_of(r.account), network);
@@ -461,6 +493,12 @@ impl RowParser<'_> {
             },
             line: row.line,
         });
-        Ok(None)
+        // A layout without a post column has posts without ids by design.
+        Ok(
+            match map.level == Level::Post && post.is_none() && r.post.is_some() {
+                true => Made::IdlessPost,
+                false => Made::Record,
+            },
+        )
     }
 }

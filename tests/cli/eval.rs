@@ -97,7 +97,9 @@ fn a_division_by_zero_in_a_script_is_no_data_with_the_place() {
         .file("kpiscope.toml", HEAD)
         .file("data.csv", crate::goals::DATA)
         .file("scripts/zero.rhai", script)
-        .args(&["eval", "--kpi", "a,b,c", "--grain", "all", "--format", "json"])
+        .args(&[
+            "eval", "--kpi", "a,b,c", "--grain", "all", "--format", "json",
+        ])
         .run();
     out.status(0);
     let reasons: Vec<String> = out

@@ -503,3 +503,34 @@ fn a_canonical_file_that_stops_being_utf8_names_the_place() {
         .run();
     out.fails_with("data.csv:402: not UTF-8 text (byte 0xe9 at column 22): save the file as UTF-8");
 }
+
+/// A post row whose id cell is empty is counted as a post of its own, and
+/// said: nothing proves it is not a post read elsewhere.
+#[test]
+fn post_rows_without_an_id_are_counted_and_told() {
+    let export = "Дата;Ссылка;Текст;Тип;Лайки;Репосты;Комментарии;Просмотры;ER;ERview\n\
+28.03.2026 18:30;https://vk.com/wall-1_1;a;Фото;10;1;2;100;1%;1%\n\
+14.03.2026 09:05;;b;Фото;20;2;3;200;1%;1%\n";
+    let out = Test::new()
+        .file(
+            "kpiscope.toml",
+            "[workspace]\nname = \"Acme\"\n\n[[source]]\nplugin = \"popsters\"\npath = \"posts.csv\"\naccount = \"acme\"\n",
+        )
+        .file("posts.csv", export)
+        .args(&["eval", "--kpi", "likes,posts", "--grain", "all", "--format", "json"])
+        .run();
+    assert_eq!(out.status, 0, "{}", out.stderr);
+    assert_eq!(
+        out.value("likes", "all", None),
+        Some(30.0),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(out.value("posts", "all", None), Some(2.0));
+    let file = input(&out, "posts.csv");
+    assert_eq!(file["records"], 2);
+    assert_eq!(
+        file["warnings"][0],
+        "1 post row without a post id (`Ссылка` empty, line 3): each counted as a post of its own, since no id says two are one"
+    );
+}
