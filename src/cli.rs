@@ -17,7 +17,7 @@ pub struct Cli {
     /// Colour in terminal output; auto: off with NO_COLOR, on with CLICOLOR_FORCE, off with TERM=dumb, else on a terminal
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
     pub color: ColorChoice,
-    /// Print only errors (check: no table; the exit code tells the result)
+    /// Print only errors (check: one line per goal that warns or fails, no table)
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
     /// Print what is loaded and how long it takes
@@ -147,6 +147,9 @@ pub enum Command {
         /// Only this account
         #[arg(long)]
         account: Option<String>,
+        /// Only records with this dimension value, as a goal's `where`: --where campaign=spring
+        #[arg(long = "where", value_name = "DIM=VALUE")]
+        where_: Vec<String>,
         /// The output format (default: from -o FILE's extension, else table)
         #[arg(long, value_enum)]
         format: Option<Format>,

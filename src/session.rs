@@ -173,7 +173,12 @@ impl Session {
             .0
             .sort_by(|a, b| (&a.file, a.line, a.col).cmp(&(&b.file, b.line, b.col)));
         if cli.verbose {
-            for r in registry.replacements() {
+            let kpis = library.as_ref().map(Library::replacements);
+            for r in registry
+                .replacements()
+                .into_iter()
+                .chain(kpis.into_iter().flatten())
+            {
                 say!("note: {r}");
             }
         }

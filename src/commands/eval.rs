@@ -20,6 +20,7 @@ pub struct Args<'a> {
     pub grain: &'a str,
     pub network: &'a Option<String>,
     pub account: &'a Option<String>,
+    pub where_: &'a [String],
     pub format: Format,
     pub output: Option<&'a Path>,
     pub range: &'a Range,
@@ -41,7 +42,7 @@ pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
         filter: Filter {
             network: a.network.clone(),
             account: a.account.clone(),
-            dims: Default::default(),
+            dims: super::explain::dims(a.where_)?,
         },
     };
     let t = std::time::Instant::now();
@@ -60,6 +61,14 @@ pub fn run(s: &Session, a: &Args, style: Style) -> Result<Outcome> {
             names
                 .account(a.network.as_deref(), acc)
                 .map(|p| format!("--account: {p}")),
+        );
+    }
+    for (dim, value) in &view.filter.dims {
+        problems.extend(
+            names
+                .dim(dim)
+                .or_else(|| names.dim_value(dim, value))
+                .map(|p| format!("--where {dim}={value}: {p}")),
         );
     }
     problems.extend(by.iter().filter_map(|b| match b {

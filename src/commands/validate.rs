@@ -71,7 +71,12 @@ pub fn run(s: &Session, quiet: bool) -> Result<Outcome> {
         )?;
         // With -v the session has said it already.
         if !s.verbose {
-            for r in s.registry.replacements() {
+            for r in s
+                .registry
+                .replacements()
+                .into_iter()
+                .chain(s.library.replacements())
+            {
                 crate::outln!("note: {r}")?;
             }
         }

@@ -107,6 +107,32 @@ pub fn check_meta(def: &Def) -> Vec<BadMeta> {
             continue;
         };
         let Some((key, allowed)) = KEYS.iter().find(|(key, _)| *key == k.trim()) else {
+            // `Unit: %`, `units: %`: a known key misspelt, with one of its
+            // values, would be a description line or metadata of its own,
+            // and the KPI silently without it.
+            let written = k.trim();
+            let near = KEYS.iter().find(|(key, allowed)| {
+                crate::diagnostic::suggest(&written.to_lowercase(), [*key]).is_some()
+                    && allowed.contains(&v.trim())
+            });
+            if let Some((key, _)) = near
+                && !written.contains(' ')
+            {
+                out.push(BadMeta {
+                    line: first + i,
+                    col: 5 + (k.len() - k.trim_start().len()),
+                    width: written.chars().count().max(1),
+                    message: format!(
+                        "`{written}: {}` is no metadata key, and the KPI would have no {key}: the keys are {}, in lowercase",
+                        v.trim(),
+                        KEYS.iter()
+                            .map(|(k, _)| format!("`{k}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                    nearest: Some(key),
+                });
+            }
             continue;
         };
         let value = v.trim();

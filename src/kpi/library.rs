@@ -560,6 +560,20 @@ impl Library {
     }
 
     /// The file that defines function `name`, if any.
+    /// The workspace KPIs that replace a standard one, as notes say them.
+    pub fn replacements(&self) -> Vec<String> {
+        self.kpis
+            .iter()
+            .filter(|k| k.overrides)
+            .map(|k| {
+                format!(
+                    "{}:{} replaces the standard KPI `{}`",
+                    self.files[k.file].shown, k.line, k.name
+                )
+            })
+            .collect()
+    }
+
     pub fn file_of(&self, name: &str) -> Option<&ScriptFile> {
         self.fn_file.get(name).map(|&i| &self.files[i])
     }

@@ -528,10 +528,11 @@ fn a_params_typo_is_caught_by_validate() {
 }
 
 /// Doc-comment metadata with a value its key does not allow is an error at
-/// the value, with the nearest allowed one; free keys are kept as they are.
+/// the value, with the nearest allowed one, and so is a known key misspelt;
+/// free keys are kept as they are.
 #[test]
 fn a_kpi_doc_comment_value_must_be_one_its_key_allows() {
-    let script = "/// Like rate\n/// unit: percent\n/// stage: awarenes\n/// owner: growth team\nfn like_rate() {\n    likes / reach * 100\n}\n";
+    let script = "/// Like rate\n/// unit: percent\n/// stage: awarenes\n/// owner: growth team\nfn like_rate() {\n    likes / reach * 100\n}\n/// Talk rate\n/// Units: %\nfn talk() {\n    comments / reach * 100\n}\n";
     let out = Test::new()
         .file("kpiscope.toml", HEAD)
         .file("data.csv", DATA)
@@ -552,6 +553,12 @@ fn a_kpi_doc_comment_value_must_be_one_its_key_allows() {
     );
     assert!(
         out.stderr.contains("did you mean `awareness`?"),
+        "{}",
+        out.stderr
+    );
+    // A known key misspelt with one of its values: the KPI would lose it.
+    assert!(
+        out.stderr.contains("scripts/l.rhai:9:5: `Units: %` is no metadata key, and the KPI would have no unit: the keys are `unit`, `stage`, `better`, `kind`, in lowercase"),
         "{}",
         out.stderr
     );

@@ -172,6 +172,36 @@ fn by_campaign_rows() {
     }
 }
 
+/// `--where` keeps the records of one dimension value, as a goal's `where`
+/// does, and a name the data does not hold is a typo with the nearest one.
+#[test]
+fn where_keeps_one_dimension_value() {
+    let out = ws("")
+        .args(&[
+            "eval",
+            "--kpi",
+            "err",
+            "--where",
+            "campaign=spring",
+            "--format",
+            "json",
+        ])
+        .run();
+    out.status(0);
+    // As `--by campaign`'s spring rows: a1, i1+f2, i3.
+    assert_close(out.value("err", "2026-08", None).unwrap(), 5.0);
+    assert_close(out.value("err", "2026-09", None).unwrap(), 4.0);
+    assert_close(out.value("err", "2026-10", None).unwrap(), 3.0);
+    let out = ws("")
+        .args(&["eval", "--kpi", "err", "--where", "campaign=sprng"])
+        .run();
+    out.fails_with("--where campaign=sprng: no record has campaign `sprng`");
+    let out = ws("")
+        .args(&["eval", "--kpi", "err", "--where", "campaign"])
+        .run();
+    out.fails_with("--where `campaign`: write DIM=VALUE, such as --where campaign=spring");
+}
+
 /// Saturday 2026-09-05 (10 likes), Sunday 09-06 (20), Monday 09-07 (40).
 fn weeks(week_start: &str) -> Test {
     let config = format!(

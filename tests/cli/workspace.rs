@@ -173,6 +173,18 @@ fn list_kpis_shows_an_override() {
         .args(&["eval", "--kpi", "err", "--format", "json"])
         .run();
     assert_close(out.value("err", "2026-09", None).unwrap(), 2.56);
+    // `validate` and `-v` say so too.
+    let note = "note: scripts/mine.rhai:4 replaces the standard KPI `err`";
+    let out = ws("")
+        .file("scripts/mine.rhai", script)
+        .args(&["validate"])
+        .run();
+    assert!(out.stdout.contains(note), "{}", out.stdout);
+    let out = ws("")
+        .file("scripts/mine.rhai", script)
+        .args(&["-v", "eval", "--kpi", "err"])
+        .run();
+    assert!(out.stderr.contains(note), "{}", out.stderr);
 }
 
 #[test]
