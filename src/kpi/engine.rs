@@ -578,9 +578,46 @@ impl<'l> Evaluator<'l> {
             EvalAltResult::ErrorRuntime(v, _) => v.to_string(),
             EvalAltResult::ErrorVariableNotFound(v, _) => format!("unknown name `{v}`"),
             EvalAltResult::ErrorFunctionNotFound(f, _) => {
+                let name = f.split(' ').next().unwrap_or(f);
+                // `per_k (f64)`: the arguments given, in brackets.
+                let given = f.split_once('(').map_or(0, |(_, a)| {
+                    a.trim_end_matches(')')
+                        .split(',')
+                        .filter(|x| !x.trim().is_empty())
+                        .count()
+                });
+                let defined: Vec<usize> = self
+                    .library
+                    .ast
+                    .iter_functions()
+                    .filter(|d| d.name == name)
+                    .map(|d| d.params.len())
+                    .collect();
+                match defined.first() {
+                    Some(&n) if !defined.contains(&given) => format!(
+                        "`{name}` takes {} ({}), and is called with {given}",
+                        crate::render::count(n, "argument", "arguments"),
+                        self.library
+                            .ast
+                            .iter_functions()
+                            .find(|d| d.name == name)
+                            .map(|d| d.params.join(", "))
+                            .unwrap_or_default()
+                    ),
+                    _ => format!("unknown function `{name}`, or wrong argument types: {f}"),
+                }
+            }
+            EvalAltResult::ErrorDataTooLarge(what, _) => {
+                use crate::limits::{SCRIPT_ARRAY_ITEMS, SCRIPT_MAP_ITEMS, SCRIPT_STRING_BYTES};
+                let (data, limit) = match what.to_lowercase() {
+                    w if w.contains("string") => {
+                        ("a string", crate::limits::show_bytes(SCRIPT_STRING_BYTES))
+                    }
+                    w if w.contains("array") => ("an array", format!("{SCRIPT_ARRAY_ITEMS} items")),
+                    _ => ("a map", format!("{SCRIPT_MAP_ITEMS} items")),
+                };
                 format!(
-                    "unknown function `{}`, or wrong argument types: {f}",
-                    f.split(' ').next().unwrap_or(f)
+                    "KPI `{kpi}`: {data} grew past {limit}, the limit of a script's data: a KPI computes a number, and needs none this large"
                 )
             }
             other => {

@@ -176,16 +176,7 @@ impl Library {
                     )),
                     None => asts.push((i, ast)),
                 },
-                Err(e) => {
-                    let pos = e.position();
-                    problems.push(Diagnostic::at(
-                        &f.shown,
-                        &f.text,
-                        pos.line().unwrap_or(1),
-                        pos.position().unwrap_or(1),
-                        e.err_type().to_string(),
-                    ));
-                }
+                Err(e) => problems.push(syntax_error(&f.shown, &f.text, &e)),
             }
         }
         if !problems.is_empty() {
@@ -590,4 +581,86 @@ impl Library {
             None => Diagnostic::file("scripts", message),
         }
     }
+}
+
+/// A script that does not parse, said where the mistake is: Rhai reports a
+/// `{` never closed at the end of the file (past its last line), and a
+/// missing `;` at the start of the statement after it.
+fn syntax_error(shown: &str, text: &str, e: &rhai::ParseError) -> Diagnostic {
+    let pos = e.position();
+    let (line, col) = (pos.line().unwrap_or(1), pos.position().unwrap_or(1));
+    let message = e.err_type().to_string();
+    let lines: Vec<&str> = text.lines().collect();
+    if line > lines.len()
+        && let Some((l, c)) = unclosed_brace(text)
+    {
+        return Diagnostic::at(
+            shown,
+            text,
+            l,
+            c,
+            "this `{` is not closed: the file ends inside it".to_string(),
+        )
+        .with_hint("add the `}` that closes it");
+    }
+    let d = Diagnostic::at(shown, text, line, col, message);
+    let starts_line = lines
+        .get(line.saturating_sub(1))
+        .is_some_and(|l| l.len() - l.trim_start().len() + 1 == col);
+    let before = lines[..line.saturating_sub(1).min(lines.len())]
+        .iter()
+        .enumerate()
+        .rev()
+        .find(|(_, l)| !l.trim().is_empty() && !l.trim_start().starts_with("//"));
+    match (e.err_type(), starts_line, before) {
+        (rhai::ParseErrorType::MissingToken(t, _), true, Some((i, l)))
+            if t == ";" && !l.trim_end().ends_with([';', '{', '}']) =>
+        {
+            d.with_hint(format!(
+                "a statement ends with `;`: is one missing at the end of line {} (`{}`)?",
+                i + 1,
+                l.trim()
+            ))
+        }
+        _ => d,
+    }
+}
+
+/// The line and column (1-based) of the innermost `{` a script never
+/// closes, outside comments and strings.
+fn unclosed_brace(text: &str) -> Option<(usize, usize)> {
+    let mut open: Vec<(usize, usize)> = Vec::new();
+    let (mut line, mut col) = (1, 0);
+    let mut chars = text.chars().peekable();
+    let mut in_str: Option<char> = None;
+    while let Some(c) = chars.next() {
+        col += 1;
+        if c == '\n' {
+            (line, col) = (line + 1, 0);
+            continue;
+        }
+        if let Some(q) = in_str {
+            if c == '\\' {
+                chars.next();
+                col += 1;
+            } else if c == q {
+                in_str = None;
+            }
+            continue;
+        }
+        match c {
+            '"' | '`' | '\'' => in_str = Some(c),
+            '/' if chars.peek() == Some(&'/') => {
+                while chars.peek().is_some_and(|&n| n != '\n') {
+                    chars.next();
+                }
+            }
+            '{' => open.push((line, col)),
+            '}' => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.pop()
 }

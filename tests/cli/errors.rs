@@ -182,6 +182,44 @@ fn script_syntax_error() {
     insta::assert_snapshot!(out.stderr);
 }
 
+/// Script mistakes said where they are and how to mend them, not as the
+/// script engine's words at the place it gave up.
+#[test]
+fn script_mistakes_are_said_where_they_are() {
+    let cases = [
+        // A `{` never closed: Rhai stops past the last line.
+        (
+            "/// X\nfn x() {\n    likes / reach * 100\n",
+            "scripts/x.rhai:2:8: this `{` is not closed: the file ends inside it",
+            "add the `}` that closes it",
+        ),
+        // A missing `;`: Rhai stops at the next statement.
+        (
+            "/// X\nfn x() {\n    let a = likes\n    a / reach\n}\n",
+            "scripts/x.rhai:4:5: Expecting ';' to terminate this statement",
+            "is one missing at the end of line 3 (`let a = likes`)?",
+        ),
+        // A helper called with too few arguments exists all the same.
+        (
+            "/// X\nfn x() { per_k(likes) }\nfn per_k(a, b) { a / b * 1000 }\n",
+            "scripts/x.rhai:2:10: `per_k` takes 2 arguments (a, b), and is called with 1",
+            "",
+        ),
+        // Data grown without end: the limit is named.
+        (
+            "/// X\nfn x() { let s = \"ab\"; loop { s += s; } }\n",
+            "KPI `x`: a string grew past 64 KB, the limit of a script's data",
+            "",
+        ),
+    ];
+    for (script, message, hint) in cases {
+        let out = with_script("x", script);
+        out.status(2);
+        assert!(out.stderr.contains(message), "{}", out.stderr);
+        assert!(out.stderr.contains(hint), "{}", out.stderr);
+    }
+}
+
 #[test]
 fn unknown_name_in_a_script_suggests_a_metric() {
     let script = "/// X\n/// unit: %\nfn x() {\n    likes / reacch * 100\n}\n";
