@@ -151,7 +151,31 @@ fn describe(s: &Session, name: &str, style: Style) -> Result<String> {
                 }
             );
             out += &format!("{}\n\n", k.code);
-            let inputs: Vec<&str> = k.inputs.iter().map(String::as_str).collect();
+            // `params` as the values this run gives them, so that the
+            // number below can be redone by hand.
+            let mut inputs: Vec<String> = k
+                .inputs
+                .iter()
+                .filter(|i| *i != "params")
+                .cloned()
+                .collect();
+            let mut read: Vec<&str> = k
+                .code
+                .split("params.")
+                .skip(1)
+                .filter_map(|rest| {
+                    let end = rest
+                        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                        .unwrap_or(rest.len());
+                    (end > 0).then(|| &rest[..end])
+                })
+                .collect();
+            read.sort();
+            read.dedup();
+            inputs.extend(read.into_iter().map(|p| match s.ws.params.get(p) {
+                Some(v) => format!("params.{p} = {v}"),
+                None => format!("params.{p} (not set)"),
+            }));
             out += &format!(
                 "reads: {}\n",
                 if inputs.is_empty() {
@@ -160,12 +184,19 @@ fn describe(s: &Session, name: &str, style: Style) -> Result<String> {
                     inputs.join(", ")
                 }
             );
+            let mut calls = k.deps.clone();
+            calls.extend(
+                s.library
+                    .helpers_of(&k.name)
+                    .into_iter()
+                    .map(|h| format!("{h} (helper)")),
+            );
             out += &format!(
                 "calls: {}\n",
-                if k.deps.is_empty() {
+                if calls.is_empty() {
                     "-".into()
                 } else {
-                    k.deps.join(", ")
+                    calls.join(", ")
                 }
             );
         }

@@ -550,7 +550,17 @@ impl Library {
         (metrics.into_iter().collect(), panel)
     }
 
-    /// The file that defines function `name`, if any.
+    /// The helper functions (not KPIs) `name` calls itself.
+    pub fn helpers_of(&self, name: &str) -> Vec<String> {
+        self.callees
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter(|c| self.get(c).is_none() && self.fn_file.contains_key(c.as_str()))
+            .cloned()
+            .collect()
+    }
+
     /// The workspace KPIs that replace a standard one, as notes say them.
     pub fn replacements(&self) -> Vec<String> {
         self.kpis
@@ -565,6 +575,7 @@ impl Library {
             .collect()
     }
 
+    /// The file that defines function `name`, if any.
     pub fn file_of(&self, name: &str) -> Option<&ScriptFile> {
         self.fn_file.get(name).map(|&i| &self.files[i])
     }

@@ -131,3 +131,27 @@ fn explain_with_where_computes_as_a_goal_filtered_on_a_dimension() {
     out.status(2);
     assert!(out.stderr.contains("write DIM=VALUE"), "{}", out.stderr);
 }
+
+/// A KPI's helpers and the params it reads, with the values this run gives
+/// them: what redoing its number by hand needs.
+#[test]
+fn explain_names_helpers_and_param_values() {
+    let script = "fn per_k(a, b) { a / b * 1000 }\n/// Weighted likes per thousand reached\nfn wl() { per_k(likes * params.w + comments * params.missing, reach) }\n";
+    let out = crate::harness::Test::new()
+        .file(
+            "kpiscope.toml",
+            &format!("{}\n[params]\nw = 2\n", crate::goals::HEAD),
+        )
+        .file("data.csv", crate::goals::DATA)
+        .file("scripts/w.rhai", script)
+        .args(&["explain", "wl", "--period", "2026-09"])
+        .run();
+    out.status(0);
+    assert!(
+        out.stdout.contains(
+            "reads: comments, likes, reach, params.missing (not set), params.w = 2\ncalls: per_k (helper)\n"
+        ),
+        "{}",
+        out.stdout
+    );
+}
