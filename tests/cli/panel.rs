@@ -70,6 +70,14 @@ pub fn goal<'a>(out: &'a serde_json::Value, id: &str) -> &'a serde_json::Value {
         .unwrap_or_else(|| panic!("no goal {id} in {out}"))
 }
 
+/// One account of a panel goal's JSON `panel.accounts`.
+pub fn panel_account<'a>(g: &'a serde_json::Value, account: &str) -> &'a serde_json::Value {
+    g["panel"]["accounts"]
+        .as_array()
+        .and_then(|all| all.iter().find(|a| a["account"] == account))
+        .unwrap_or_else(|| panic!("no account {account} in {g}"))
+}
+
 pub fn check(t: Test) -> Output {
     t.args(&["check", "--format", "json", "--no-history"]).run()
 }
@@ -186,13 +194,7 @@ no_data = "warn"
         g["message"],
         "no data: rival_roasters: not public: followers is not in rival_roasters's export for vk/rival_roasters 2026-03"
     );
-    let roasters = g["panel"]["accounts"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|a| a["account"] == "rival_roasters")
-        .unwrap()
-        .clone();
+    let roasters = panel_account(g, "rival_roasters");
     assert_eq!(roasters["value"], serde_json::Value::Null);
     assert_eq!(roasters["role"], "competitor");
 }
@@ -589,15 +591,7 @@ rank = "<= 2"
     out.status(0);
     let j = out.json();
     let g = goal(&j, "freq");
-    let value = |a: &str| {
-        g["panel"]["accounts"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|x| x["account"] == a)
-            .and_then(|x| x["value"].as_f64())
-            .unwrap_or(f64::NAN)
-    };
+    let value = |a: &str| panel_account(g, a)["value"].as_f64().unwrap_or(f64::NAN);
     assert_close(value("acme"), 2.0 / 31.0);
     assert_close(value("rival_roasters"), 3.0 / 31.0);
     assert_close(value("rival_a"), 1.0 / 31.0);
