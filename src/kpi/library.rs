@@ -210,6 +210,20 @@ impl Library {
                     continue;
                 }
                 let def = def_of.get(func.name).copied();
+                // Goals, `--kpi` and JSON name KPIs as written: one way only.
+                if !is_snake_case(func.name) {
+                    let (line, col) = def.map_or((1, 1), |d| (d.line, d.col));
+                    let mut d = Diagnostic::at(
+                        &f.shown,
+                        &f.text,
+                        line,
+                        col,
+                        format!("KPI `{}`: KPI names are snake_case", func.name),
+                    )
+                    .with_hint(format!("name it `{}`", to_snake_case(func.name)));
+                    d.width = func.name.len();
+                    problems.push(d);
+                }
                 for bad in def.map(check_meta).unwrap_or_default() {
                     let mut d = Diagnostic::at(&f.shown, &f.text, bad.line, bad.col, bad.message);
                     d.width = bad.width;
@@ -674,4 +688,28 @@ fn unclosed_brace(text: &str) -> Option<(usize, usize)> {
         }
     }
     open.pop()
+}
+
+/// Lowercase letters, digits and `_`, starting with a letter.
+fn is_snake_case(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+/// `ClickRate`, `A_Rate` → `click_rate`, `a_rate`.
+fn to_snake_case(name: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in name.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

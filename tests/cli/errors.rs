@@ -205,6 +205,12 @@ fn script_mistakes_are_said_where_they_are() {
             "scripts/x.rhai:2:10: `per_k` takes 2 arguments (a, b), and is called with 1",
             "",
         ),
+        // Goals, `--kpi` and JSON name a KPI as written: one way only.
+        (
+            "/// X\nfn x() { likes }\n/// A\nfn A_Rate() { likes / reach }\n",
+            "scripts/x.rhai:4:4: KPI `A_Rate`: KPI names are snake_case",
+            "name it `a_rate`",
+        ),
         // Data grown without end: the limit is named.
         (
             "/// X\nfn x() { let s = \"ab\"; loop { s += s; } }\n",
