@@ -444,10 +444,17 @@ impl RowParser<'_> {
                 Ok(Some(x)) => metrics.push((id, x * spec.scale)),
                 Ok(None) => {}
                 Err(_) => {
+                    // Quoted as the file has it: a decimal-comma column's
+                    // cells reach here rewritten with a dot.
+                    let written = grid
+                        .rows_after(0)
+                        .find(|r| r.line == row.line)
+                        .and_then(|r| r.cells.get(i).map(str::to_string))
+                        .unwrap_or_else(|| text.to_string());
                     return Err(err(format!(
                         "column `{}`: `{}` is not a {}",
                         header[i].trim(),
-                        printable(text.trim(), 80),
+                        printable(written.trim(), 80),
                         if spec.duration {
                             "duration (like 00:03:25)"
                         } else {

@@ -534,3 +534,24 @@ fn post_rows_without_an_id_are_counted_and_told() {
         "1 post row without a post id (`Ссылка` empty, line 3): each counted as a post of its own, since no id says two are one"
     );
 }
+
+/// A cell that is not a number is quoted as the file has it, though a
+/// decimal-comma column is read with its commas turned to dots.
+#[test]
+fn a_bad_number_is_quoted_as_written() {
+    let export = "Дата;Ссылка;Текст;Тип;Лайки;Репосты;Комментарии;Просмотры;ER;ERview\n\
+28.03.2026 18:30;https://vk.com/wall-1_1;a;Фото;10;1;2;100,5;1%;1%\n\
+14.03.2026 09:05;https://vk.com/wall-1_2;b;Фото;20;2;3;1,5 abc;1%;1%\n";
+    let out = Test::new()
+        .file(
+            "kpiscope.toml",
+            "[workspace]\nname = \"Acme\"\n\n[[source]]\nplugin = \"popsters\"\npath = \"posts.csv\"\naccount = \"acme\"\n",
+        )
+        .file("posts.csv", export)
+        .args(&["eval", "--kpi", "views", "--grain", "all"])
+        .run();
+    fails_with(
+        &out,
+        "posts.csv:3: column `Просмотры`: `1,5 abc` is not a number",
+    );
+}
