@@ -541,7 +541,8 @@ fn post_rows_without_an_id_are_counted_and_told() {
 fn a_bad_number_is_quoted_as_written() {
     let export = "Дата;Ссылка;Текст;Тип;Лайки;Репосты;Комментарии;Просмотры;ER;ERview\n\
 28.03.2026 18:30;https://vk.com/wall-1_1;a;Фото;10;1;2;100,5;1%;1%\n\
-14.03.2026 09:05;https://vk.com/wall-1_2;b;Фото;20;2;3;1,5 abc;1%;1%\n";
+20.03.2026 10:00;https://vk.com/wall-1_3;c;Фото;10;1;2;2,5;1%;1%\n\
+14.03.2026 09:05;https://vk.com/wall-1_2;b;Фото;20;2;3;1,5 Tsd.;1%;1%\n";
     let out = Test::new()
         .file(
             "kpiscope.toml",
@@ -552,6 +553,6 @@ fn a_bad_number_is_quoted_as_written() {
         .run();
     fails_with(
         &out,
-        "posts.csv:3: column `Просмотры`: `1,5 abc` is not a number",
+        "posts.csv:4: column `Просмотры`: `1,5 Tsd.` is not a number",
     );
 }
