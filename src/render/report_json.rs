@@ -155,8 +155,11 @@ struct FigureJson<'a> {
     better: &'static str,
     value: Option<f64>,
     previous: Option<f64>,
-    /// The change from the period before, in %.
+    /// The change of `value` from `previous`, in %.
     change_pct: Option<f64>,
+    /// `follower_growth` only: the growth in % of the followers at the
+    /// start of the period (`value` over the followers then).
+    growth_pct: Option<f64>,
 }
 
 #[derive(Serialize, schemars::JsonSchema)]
@@ -223,9 +226,14 @@ struct LatestJson<'a> {
 }
 
 fn figure(f: &Figure) -> FigureJson<'_> {
-    let change_pct = match (f.kind, f.value, f.previous) {
-        (FigureKind::Growth { pct, .. }, _, _) => pct,
-        (_, Some(v), Some(p)) => crate::kpi::percent_change(v, p),
+    // A growth's own % (of the followers) is no change from the growth
+    // before: each has its field.
+    let change_pct = match (f.value, f.previous) {
+        (Some(v), Some(p)) => crate::kpi::percent_change(v, p),
+        _ => None,
+    };
+    let growth_pct = match f.kind {
+        FigureKind::Growth { pct, .. } => pct,
         _ => None,
     };
     FigureJson {
@@ -239,6 +247,7 @@ fn figure(f: &Figure) -> FigureJson<'_> {
         value: f.value,
         previous: f.previous,
         change_pct,
+        growth_pct,
     }
 }
 

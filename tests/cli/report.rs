@@ -152,6 +152,28 @@ fn top_posts(text: &str) -> Vec<String> {
 
 #[test]
 fn report_figures_by_network_with_the_total_first() {
+    // JSON: follower growth +100 (+120 the month before): a change of
+    // 100 / 120 - 1 = -16.67%, and a growth of 100 / 1,620 = 6.17% of the
+    // followers, each in its field.
+    let json = ws().args(&["report", "--format", "json"]).run();
+    json.status(0);
+    let j = json.json();
+    let growth = j["sections"][0]["figures"]
+        .as_array()
+        .and_then(|f| f.iter().find(|f| f["key"] == "follower_growth"))
+        .expect("follower_growth")
+        .clone();
+    assert_eq!(growth["value"], 100.0);
+    assert_eq!(growth["previous"], 120.0);
+    crate::harness::assert_close(
+        growth["change_pct"].as_f64().unwrap(),
+        (100.0 / 120.0 - 1.0) * 100.0,
+    );
+    crate::harness::assert_close(
+        growth["growth_pct"].as_f64().unwrap(),
+        100.0 / 1620.0 * 100.0,
+    );
+
     let out = ws().args(&["report"]).run();
     out.status(0);
     let md = &out.stdout;
