@@ -66,6 +66,19 @@ impl Figure {
             (_, Some(v), Some(p)) => v - p,
             _ => return "",
         };
+        // No tone for a change that shows as none (`0 pts`, `+0%`): a rate
+        // of 4.0199 against 4.02 is no bad news.
+        let shown_zero = match (self.kind, self.value, self.previous) {
+            (FigureKind::Percent, _, _) => (delta * 100.0).round() == 0.0,
+            (FigureKind::Growth { .. }, _, _) => delta.round() == 0.0,
+            (_, Some(v), Some(p)) => {
+                crate::kpi::percent_change(v, p).is_some_and(|c| (c * 10.0).round() == 0.0)
+            }
+            _ => false,
+        };
+        if shown_zero {
+            return "";
+        }
         match (self.better, delta.partial_cmp(&0.0)) {
             (Better::Higher, Some(std::cmp::Ordering::Greater))
             | (Better::Lower, Some(std::cmp::Ordering::Less)) => "good",
@@ -503,6 +516,40 @@ fn signed(x: f64, fmt: fn(f64) -> String) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_change_that_shows_as_none_has_no_tone() {
+        let f = |kind, better, value: f64, previous: f64| Figure {
+            key: "err",
+            label: String::new(),
+            kind,
+            better,
+            value: Some(value),
+            previous: Some(previous),
+        };
+        // 4.0199% against 4.02%: `0 pts`, neither good nor bad.
+        assert_eq!(
+            f(FigureKind::Percent, Better::Higher, 4.0199, 4.02).change_tone(),
+            ""
+        );
+        assert_eq!(
+            f(FigureKind::Percent, Better::Higher, 4.1, 4.02).change_tone(),
+            "good"
+        );
+        // A CPC 0.01% lower shows as `0%`; 5% lower is good news.
+        assert_eq!(
+            f(FigureKind::Money, Better::Lower, 0.99999, 1.0).change_tone(),
+            ""
+        );
+        assert_eq!(
+            f(FigureKind::Money, Better::Lower, 0.95, 1.0).change_tone(),
+            "good"
+        );
+        assert_eq!(
+            f(FigureKind::Count, Better::Higher, 90.0, 100.0).change_tone(),
+            "bad"
+        );
+    }
 
     #[test]
     fn counts_are_grouped() {
