@@ -319,6 +319,14 @@ impl Session {
         unit_in(&self.library, &self.catalog, name).to_string()
     }
 
+    /// A KPI's title from its doc comment; empty for a metric.
+    pub fn kpi_title(&self, name: &str) -> String {
+        self.library
+            .get(name)
+            .map(|k| k.title.clone())
+            .unwrap_or_default()
+    }
+
     /// Checks that every name is a KPI or a metric, reporting every
     /// unknown one at once.
     pub fn check_names(&self, names: &[String]) -> Result<()> {

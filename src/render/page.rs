@@ -563,7 +563,10 @@ fn chart(r: &Report, c: &Chart, p: &People) -> ChartView {
         })
         .collect();
     let loc = p.loc;
-    let mut legend = vec![loc.message("chart.per_period", &[("kpi", &kpi_title(&c.kpi, loc))])];
+    let mut legend = vec![loc.message(
+        "chart.per_period",
+        &[("kpi", &kpi_title(&c.kpi, &c.kpi_title, loc))],
+    )];
     if let Some(t) = &c.target {
         legend.push(format!(
             "{} {}",
@@ -628,7 +631,7 @@ fn panel_view(s: &Section, panel: &crate::report::model::PanelSection, p: &Peopl
         .iter()
         .enumerate()
         .map(|(k, kpi)| PanelRowView {
-            kpi: kpi_title(&kpi.name, loc),
+            kpi: kpi_title(&kpi.name, &kpi.title, loc),
             cells: panel
                 .accounts
                 .iter()
@@ -696,12 +699,14 @@ fn panel_view(s: &Section, panel: &crate::report::model::PanelSection, p: &Peopl
     }
 }
 
-pub fn kpi_title(kpi: &str, loc: &Locale) -> String {
+pub fn kpi_title(kpi: &str, title: &str, loc: &Locale) -> String {
     match kpi.strip_suffix(" change") {
-        Some(k) => format!("{} ({})", kpi_title(k, loc), loc.text("word.change")),
+        Some(k) => format!("{} ({})", kpi_title(k, title, loc), loc.text("word.change")),
         None => loc
             .raw_text(&format!("kpi.{kpi}"))
             .or_else(|| loc.raw_text(&format!("metric.{kpi}")))
-            .map_or_else(|| kpi.to_string(), str::to_string),
+            .map(str::to_string)
+            .or_else(|| (!title.is_empty()).then(|| title.to_string()))
+            .unwrap_or_else(|| kpi.to_string()),
     }
 }

@@ -187,9 +187,13 @@ impl People<'_> {
                             Measure::Change => change(&target),
                             _ => target,
                         };
+                        let reference = match reference.as_str() {
+                            "median" | "best" => self.loc.text(&format!("panel.{reference}")),
+                            account => account.to_string(),
+                        };
                         self.loc.message(
                             "panel.target_vs",
-                            &[("condition", &target), ("reference", reference)],
+                            &[("condition", &target), ("reference", &reference)],
                         )
                     }
                 }

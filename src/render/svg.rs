@@ -143,7 +143,7 @@ pub fn chart(c: &Chart, who: &People) -> String {
     let after = c.projection.as_ref().map_or(0, |p| p.periods_after);
     let n = (c.points.len() + after).max(1);
     let unit = |v: f64| who.value(v, &c.unit, c.decimals);
-    let kpi = kpi_title(&c.kpi, loc);
+    let kpi = kpi_title(&c.kpi, &c.kpi_title, loc);
     let targets = c
         .target
         .as_ref()
@@ -467,6 +467,7 @@ mod tests {
             goal_id: "g".into(),
             title: "A <b> goal".into(),
             kpi: "err".into(),
+            kpi_title: "ERR".into(),
             unit: "%".into(),
             currency: None,
             target: Some(Condition::parse(">= 4").expect("condition")),

@@ -106,6 +106,7 @@ pub fn charts(
                 goal_id: goal.id.clone(),
                 title: goal.title.clone(),
                 kpi,
+                kpi_title: s.kpi_title(&goal.kpi),
                 unit,
                 currency: s.ws.currency.clone(),
                 // A rank's or a multiple's condition is no line on the

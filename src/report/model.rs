@@ -171,6 +171,9 @@ pub struct Chart {
     pub goal_id: String,
     pub title: String,
     pub kpi: String,
+    /// The KPI's title from its doc comment, for a KPI the report's
+    /// language has no words for (a workspace's own).
+    pub kpi_title: String,
     pub unit: String,
     pub currency: Option<String>,
     /// The goal's pass condition, when it is on the KPI's value.
@@ -233,6 +236,8 @@ pub struct PanelSection {
 
 pub struct PanelKpi {
     pub name: String,
+    /// Its title from its doc comment (see [`Chart::kpi_title`]).
+    pub title: String,
     pub unit: String,
 }
 

@@ -59,6 +59,7 @@ pub fn section(
         }
         kpis.push(PanelKpi {
             unit: s.unit_of(&k),
+            title: s.kpi_title(&k),
             name: k,
         });
         standings.push(st);
@@ -121,6 +122,7 @@ pub fn section(
         goal_id: format!("panel-{network}"),
         title: String::new(),
         kpi: "er".into(),
+        kpi_title: s.kpi_title("er"),
         unit: "%".into(),
         currency: s.ws.currency.clone(),
         target: None,

@@ -641,3 +641,44 @@ vs = "median"
     out.fails_with("goal `bare`: `vs` needs a `target`, such as `target = \">= 1.1x\"` (a multiple of the reference) or `target = \">= 0\"` (the difference from it), or a `change`, such as `change = \">= 0%\"` (its change against the reference's)");
     assert!(!out.stderr.contains("has no `target`"), "{}", out.stderr);
 }
+
+/// The report says `vs = "median"` in its own language, and names a
+/// workspace KPI by the title of its doc comment.
+#[test]
+fn the_report_says_the_reference_and_own_kpis_in_its_words() {
+    let goals = r#"[[goal]]
+id = "vs-median"
+kpi = "my_er"
+network = "vk"
+vs = "median"
+target = ">= 1.1x"
+"#;
+    let script = "/// Engagement per follower\n/// unit: %\nfn my_er() { (likes + comments + shares) / followers * 100 }\n";
+    let out = Test::new()
+        .file(
+            "kpiscope.toml",
+            &format!(
+                "{}\n{goals}",
+                SOURCES.replace("[workspace]", "[workspace]\nlocale = \"fr-FR\"")
+            ),
+        )
+        .file("data/own.csv", OWN)
+        .file("data/rivals.csv", RIVALS)
+        .file("data/popsters/rival_roasters.csv", POPSTERS_RU)
+        .file("scripts/mine.rhai", script)
+        .args(&["report", "--format", "html", "-o", "-"])
+        .run();
+    out.status(0);
+    assert!(
+        out.stdout
+            .contains("≥ 1,1× face à la médiane des concurrents"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("Engagement per follower"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains(">my_er<"), "{}", out.stdout);
+}
