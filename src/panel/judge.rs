@@ -92,17 +92,6 @@ pub fn check(
             )),
         ));
     }
-    if competitors.is_empty() {
-        return Err(at_goal(
-            s,
-            goal,
-            format!(
-                "goal `{}`: the competitor sources hold no {network} account, so {network} has no panel",
-                goal.id
-            ),
-            Some("give the competitors' exports of this network a [[source]] with role = \"competitor\"".into()),
-        ));
-    }
     if let Some(a) = &goal.filter.account
         && !own.contains(a)
     {
@@ -125,6 +114,28 @@ pub fn check(
             format!("goal `{}`: `{a}` is not an own {network} account", goal.id),
             Some(hint),
         ));
+    }
+    let subject = goal.filter.account.clone().unwrap_or_else(|| own.join("+"));
+    let judge = Judge {
+        s,
+        goal,
+        panel: &p,
+        subject,
+        unit: s.unit_of(&goal.kpi),
+    };
+    // No competitor record of the network in the days read (a report of a
+    // month before the competitors' exports start): no data, said, not a
+    // run stopped for one goal.
+    if competitors.is_empty() {
+        return Ok(vec![judge.result(
+            None,
+            None,
+            Status::NoData,
+            format!(
+                "no data: the competitor sources hold no {network} records in the days read, so {network} has no panel; give the competitors' exports of this network a [[source]] with role = \"competitor\""
+            ),
+            None,
+        )]);
     }
     if let Versus::Vs { reference, .. } = &against.what
         && reference != "median"
@@ -152,10 +163,11 @@ pub fn check(
             )),
         ));
     }
-    let subject = goal.filter.account.clone().unwrap_or_else(|| own.join("+"));
     if let Versus::Vs { reference, .. } = &against.what
-        && (*reference == subject || (goal.filter.account.is_none() && own.contains(reference)))
+        && (*reference == judge.subject
+            || (goal.filter.account.is_none() && own.contains(reference)))
     {
+        let subject = &judge.subject;
         return Err(at_goal(
             s,
             goal,
@@ -176,13 +188,6 @@ pub fn check(
             }),
         ));
     }
-    let judge = Judge {
-        s,
-        goal,
-        panel: &p,
-        subject,
-        unit: s.unit_of(&goal.kpi),
-    };
     let calendar = s.ws.calendar;
     let Some(as_of) = as_of else {
         return Ok(vec![judge.result(

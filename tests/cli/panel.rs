@@ -682,3 +682,31 @@ target = ">= 1.1x"
     );
     assert!(!out.stdout.contains(">my_er<"), "{}", out.stdout);
 }
+
+/// A network whose competitors have no records in the days read (a report
+/// of a month before their exports start) is no data for its panel goals,
+/// said, not a run stopped for one goal.
+#[test]
+fn a_network_without_competitor_records_is_no_data() {
+    let out = check(
+        ws(r#"[[goal]]
+id = "tg-rank"
+kpi = "likes"
+network = "telegram"
+rank = "<= 1"
+no_data = "warn"
+"#)
+        .file(
+            "data/own.csv",
+            &format!("{OWN}2026-03-15,telegram,acme_tg,t1,,10,1,1,,\n"),
+        ),
+    );
+    out.status(0);
+    let j = out.json();
+    let g = goal(&j, "tg-rank");
+    assert_eq!(g["status"], "no_data");
+    assert_eq!(
+        g["message"],
+        "no data: the competitor sources hold no telegram records in the days read, so telegram has no panel; give the competitors' exports of this network a [[source]] with role = \"competitor\""
+    );
+}
