@@ -40,6 +40,10 @@ pub fn hint(reason: String) -> String {
         format!(
             "{reason} (a server whose certificate comes from a company's own CA: give its PEM file as `ca_file`, or in {CERT_FILE_ENV})"
         )
+    } else if reason.contains("InvalidContentType") || reason.contains("corrupt message") {
+        format!(
+            "{reason} (the server did not answer in TLS: is its URL http:// rather than https://?)"
+        )
     } else {
         reason
     }

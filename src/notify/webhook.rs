@@ -13,6 +13,11 @@ use crate::limits::notify::ERROR_BODY_BYTES;
 pub fn post(target: &Target, secret: &Secret, body: &str) -> Result<(), NotifyError> {
     let name = target.describe();
     let url = secret.resolve(&name)?;
+    // A URL from the environment is named by its host too, once read.
+    let name = match secret {
+        Secret::Env(_) => format!("{name} at {}", redact(&url)),
+        Secret::Literal(_) => name,
+    };
     let lower = url.to_ascii_lowercase();
     if !(lower.starts_with("https://") || lower.starts_with("http://")) {
         // A URL in the file was checked when the workspace loaded.

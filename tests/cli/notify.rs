@@ -322,6 +322,22 @@ fn without_history_alerts_are_sent_but_a_failure_is_not_retried() {
     assert_eq!(http.requests().len(), 1);
     assert_eq!(http.requests()[0].json()["run"], serde_json::Value::Null);
     assert!(!dir.join(".kpiscope").exists());
+    // A server that fails: the target is named by the variable and by the
+    // host of the URL it held, never by its path.
+    http.answer(500);
+    let secret = http.url("/hook/SECRET");
+    let out = kp(
+        &dir,
+        &["check", "--no-history"],
+        &[("TEST_HOOK", secret.as_str())],
+    );
+    assert!(
+        out.stderr
+            .contains("`json` (json webhook, $TEST_HOOK) at http://127.0.0.1:"),
+        "{}",
+        out.stderr
+    );
+    assert!(!out.stderr.contains("SECRET"), "{}", out.stderr);
     // The variable unset: said by name, and not retried.
     let out = kp(&dir, &["check", "--no-history"], &[]);
     out.status(0);
