@@ -73,10 +73,19 @@ impl PostAttrs {
 pub const HEADLINE_CHARS: usize = 120;
 
 /// The line a person recognises a post by: its first non-empty line,
-/// whitespace trimmed, cut at [`HEADLINE_CHARS`] characters with `…`;
+/// whitespace and trailing links trimmed, cut at [`HEADLINE_CHARS`] characters with `…`;
 /// `None` when the text is blank.
 pub fn headline(text: &str) -> Option<String> {
     let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    // Links at the end of the line (`… https://t.co/x1`) name no post: a
+    // line of links alone is kept as it is.
+    let mut kept = line;
+    while let Some((head, last)) = kept.rsplit_once(char::is_whitespace)
+        && (last.starts_with("https://") || last.starts_with("http://"))
+    {
+        kept = head.trim_end();
+    }
+    let line = kept;
     match line.char_indices().nth(HEADLINE_CHARS) {
         None => Some(line.to_string()),
         Some((cut, _)) => {
@@ -103,6 +112,15 @@ mod tests {
             Some("Launch day!")
         );
         assert_eq!(headline("One line ").as_deref(), Some("One line"));
+        assert_eq!(
+            headline("Autumn menu is here https://t.co/ab1 https://shop.example/m\nmore")
+                .as_deref(),
+            Some("Autumn menu is here")
+        );
+        assert_eq!(
+            headline("https://t.co/ab1").as_deref(),
+            Some("https://t.co/ab1")
+        );
         assert_eq!(headline(" \n\t\n"), None);
         assert_eq!(headline(""), None);
     }
