@@ -60,7 +60,7 @@ CREATE TABLE delivery (
     target TEXT NOT NULL,             -- the [[notify]] it goes to
     payload TEXT NOT NULL,            -- the body, exactly as sent
     attempts INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT,                  -- why the last attempt failed
+    last_error TEXT,                  -- why the last failed attempt failed (kept once sent)
     sent_at TEXT                      -- UTC, RFC 3339; NULL until delivered
 );
 CREATE INDEX delivery_pending ON delivery (sent_at);
