@@ -159,20 +159,7 @@ fn describe(s: &Session, name: &str, style: Style) -> Result<String> {
                 .filter(|i| *i != "params")
                 .cloned()
                 .collect();
-            let mut read: Vec<&str> = k
-                .code
-                .split("params.")
-                .skip(1)
-                .filter_map(|rest| {
-                    let end = rest
-                        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-                        .unwrap_or(rest.len());
-                    (end > 0).then(|| &rest[..end])
-                })
-                .collect();
-            read.sort();
-            read.dedup();
-            inputs.extend(read.into_iter().map(|p| match s.ws.params.get(p) {
+            inputs.extend(k.params.iter().map(|p| match s.ws.params.get(p) {
                 Some(v) => format!("params.{p} = {v}"),
                 None => format!("params.{p} (not set)"),
             }));

@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::condition::{Condition, fmt_number, fmt_value_at, shown_as};
+use super::condition::{Condition, fmt_change_at, fmt_number, fmt_value_at};
 use super::goal::{Goal, Measure, NoData, PeriodSpec};
 use super::projection::Trend;
 use crate::aggregate::period::format_day;
@@ -454,12 +454,6 @@ impl Judge<'_> {
             }
         };
         let (status, verdict) = self.verdict(change, "%");
-        // No "+0%": a sign only on a rise that shows.
-        let sign = if shown_as(change, self.goal.decimals()) > 0.0 {
-            "+"
-        } else {
-            ""
-        };
         // The period before may be the one the data starts in: its value
         // is of the days covered, and the change is from that.
         let covered = self.ev.groups().covered_from;
@@ -474,8 +468,8 @@ impl Judge<'_> {
                 partial
             };
         let message = format!(
-            "{sign}{} change ({} in {} vs {} in {}) {verdict}{partial}",
-            fmt_value_at(change, "%", self.goal.decimals()),
+            "{} change ({} in {} vs {} in {}) {verdict}{partial}",
+            fmt_change_at(change, self.goal.decimals()),
             self.shown(v, self.unit),
             out.label,
             self.shown(before, self.unit),

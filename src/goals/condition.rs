@@ -319,6 +319,13 @@ pub fn fmt_value(x: f64, unit: &str) -> String {
 }
 
 /// [`fmt_value`] with up to `decimals` decimals.
+/// A % change as a message says it, at `decimals`: `+5%`, `-2.5%`, and no
+/// sign on a change that shows as none (`0%`, not `+0%`).
+pub fn fmt_change_at(x: f64, decimals: usize) -> String {
+    let sign = if shown_as(x, decimals) > 0.0 { "+" } else { "" };
+    format!("{sign}{}", fmt_value_at(x, "%", decimals))
+}
+
 pub fn fmt_value_at(x: f64, unit: &str, decimals: usize) -> String {
     let n = fmt_decimals(x, decimals);
     match unit {

@@ -586,23 +586,17 @@ impl<'l> Evaluator<'l> {
                         .filter(|x| !x.trim().is_empty())
                         .count()
                 });
-                let defined: Vec<usize> = self
+                let defined: Vec<_> = self
                     .library
                     .ast
                     .iter_functions()
                     .filter(|d| d.name == name)
-                    .map(|d| d.params.len())
                     .collect();
                 match defined.first() {
-                    Some(&n) if !defined.contains(&given) => format!(
+                    Some(d) if defined.iter().all(|d| d.params.len() != given) => format!(
                         "`{name}` takes {} ({}), and is called with {given}",
-                        crate::render::count(n, "argument", "arguments"),
-                        self.library
-                            .ast
-                            .iter_functions()
-                            .find(|d| d.name == name)
-                            .map(|d| d.params.join(", "))
-                            .unwrap_or_default()
+                        crate::render::count(d.params.len(), "argument", "arguments"),
+                        d.params.join(", ")
                     ),
                     _ => format!("unknown function `{name}`, or wrong argument types: {f}"),
                 }

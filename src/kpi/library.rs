@@ -49,6 +49,8 @@ pub struct Kpi {
     pub deps: Vec<String>,
     /// Metrics and built-in names it reads, and names given to `previous`.
     pub inputs: Vec<String>,
+    /// Names it reads from `params` (`params.w_like`, `params["w_like"]`).
+    pub params: Vec<String>,
     /// The function's source text, for `explain`.
     pub code: String,
 }
@@ -254,6 +256,7 @@ impl Library {
                         overrides,
                         deps: Vec::new(),
                         inputs: Vec::new(),
+                        params: Vec::new(),
                         code: def.map(|d| d.code.clone()).unwrap_or_default(),
                     },
                 );
@@ -396,6 +399,10 @@ impl Library {
             {
                 kpis[k].inputs = inputs;
                 kpis[k].deps = deps;
+                let mut params: Vec<String> = uses.params.iter().map(|(p, _)| p.clone()).collect();
+                params.sort();
+                params.dedup();
+                kpis[k].params = params;
             }
         }
         problems

@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 use crate::goals::Goal;
 use crate::goals::against::Versus;
 use crate::goals::check::{GoalResult, Previous, Status, period_out, resolve_periods};
-use crate::goals::condition::{fmt_value_at, shown_as};
+use crate::goals::condition::{fmt_change_at, fmt_value_at, shown_as};
 use crate::goals::goal::Measure;
 use crate::kpi::Value;
 use crate::session::Session;
@@ -268,11 +268,10 @@ impl Judge<'_> {
     /// What the panel is ranked by as people read it: a value of the KPI,
     /// or a % change with its sign (`+5%`, `-2.5%`).
     fn shown_measure(&self, x: f64) -> String {
-        if !self.by_change() {
-            return self.shown(x);
+        match self.by_change() {
+            true => fmt_change_at(x, 2),
+            false => self.shown(x),
         }
-        let sign = if shown_as(x, 2) > 0.0 { "+" } else { "" };
-        format!("{sign}{}", fmt_value_at(x, "%", 2))
     }
 
     /// Pass, warn or fail on `x`, and the words that say which.

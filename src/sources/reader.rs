@@ -97,20 +97,17 @@ fn unread_tables(
     tally: &mut Tally,
 ) -> Result<()> {
     use super::decode::value::{NumberStyle, is_missing, parse_value};
+    use super::rows::blank;
     for g in &decoded.grids {
         if matches.iter().any(|(m, _, _)| std::ptr::eq(*m, g)) {
             continue;
         }
-        let Some(first) = g
-            .rows
-            .iter()
-            .find(|r| r.cells.iter().any(|c| !c.trim().is_empty()))
-        else {
+        let Some(first) = g.rows.iter().find(|r| !blank(r)) else {
             continue;
         };
         // A Total row below a blank line (the last rows of an export that
         // set its sums apart): a summary, as it would be without the blank.
-        let filled = |r: &&super::decode::Row| r.cells.iter().any(|c| !c.trim().is_empty());
+        let filled = |r: &&super::decode::Row| !blank(r);
         let continues = matches
             .iter()
             .any(|(m, h, _)| m.rows[*h].cells.len() == first.cells.len());
@@ -148,7 +145,7 @@ fn unread_tables(
         let why = format!("row of a table no layout reads (`{}`)", header.join("`, `"));
         let mut rows = g.rows_after(0);
         for r in rows.by_ref() {
-            if r.cells.iter().any(|c| !c.trim().is_empty()) {
+            if !blank(&r) {
                 tally.rows += 1;
                 tally.skip(&why, r.line);
             }

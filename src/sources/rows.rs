@@ -721,7 +721,8 @@ impl<'g> Iterator for DataRows<'g> {
     }
 }
 
-fn blank(row: &Row) -> bool {
+/// A row whose cells are all empty or spaces.
+pub(super) fn blank(row: &Row) -> bool {
     row.cells.iter().all(|c| c.trim().is_empty())
 }
 
